@@ -1,0 +1,104 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# sdp: Sockets Direct Protocol for Linux.
+#
+#   make              sdp.ko (for KDIR), libsdpctl and sdpctl
+#   make deps         install every Debian package the project needs
+#   make demo         boot a Debian kernel, load sdp.ko, show sdpctl at work
+#   make test         install deps, build, run every test (unit, static, VM)
+#   make check-kmod   W=1 + sparse (C=2) build against every installed kernel
+#   make checkpatch   kernel style check of kmod/
+#   make check-uapi   uapi/linux/sdp.h agrees with the YNL spec
+#   make uapi         regenerate uapi/linux/sdp.h from the spec
+
+TOP      := $(CURDIR)
+BUILD    := $(TOP)/build
+KSRC_TAR := /usr/src/linux-source-6.12.tar.xz
+KSRC     := $(BUILD)/ksrc/linux-source-6.12
+
+# Every Debian kernel whose headers are installed, newest last.
+KVERS    := $(sort $(notdir $(patsubst %/build,%,$(wildcard /lib/modules/*/build))))
+KVER     ?= $(lastword $(KVERS))
+KDIR     ?= /lib/modules/$(KVER)/build
+
+KMOD_SRC := Kbuild $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild uapi/linux/sdp.h
+
+.PHONY: all deps module modules-all lib tool demo test unit check-kmod \
+	checkpatch check-uapi uapi ksrc clean
+
+all: module lib tool
+
+deps:
+	INITRD=No sh scripts/install-deps.sh
+
+# Each kernel gets its own copy of the module sources under build/<kver>/,
+# so objects for 6.1 and 6.12 never mix in one directory.
+define kmod_rules
+$(BUILD)/$(1)/kmod/sdp.ko: $(KMOD_SRC)
+	@mkdir -p $(BUILD)/$(1)
+	@cp -r --parents $(KMOD_SRC) $(BUILD)/$(1)/
+	$(MAKE) -C /lib/modules/$(1)/build M=$(BUILD)/$(1) modules
+endef
+$(foreach v,$(KVERS),$(eval $(call kmod_rules,$(v))))
+
+module: $(BUILD)/$(KVER)/kmod/sdp.ko
+
+modules-all: $(foreach v,$(KVERS),$(BUILD)/$(v)/kmod/sdp.ko)
+
+lib:
+	$(MAKE) -C libsdpctl
+
+tool: lib
+	$(MAKE) -C sdpctl
+
+# W=1 and sparse against every installed header set; any diagnostic fails.
+check-kmod:
+	@set -e; for v in $(KVERS); do \
+		d=$(BUILD)/check/$$v; rm -rf $$d; mkdir -p $$d; \
+		cp -r --parents $(KMOD_SRC) $$d/; \
+		echo "check-kmod: $$v (W=1 C=2)"; \
+		$(MAKE) -s -C /lib/modules/$$v/build M=$$d W=1 C=2 modules \
+			> $$d/log 2>&1 || { cat $$d/log; exit 1; }; \
+		if grep -E 'warning:|error:|sparse:' $$d/log; then \
+			echo "check-kmod: $$v: diagnostics above"; exit 1; fi; \
+	done; echo "check-kmod: clean on $(KVERS)"
+
+ksrc: $(KSRC)/scripts/checkpatch.pl
+
+$(KSRC)/scripts/checkpatch.pl: $(KSRC_TAR)
+	@mkdir -p $(BUILD)/ksrc
+	tar -xJf $(KSRC_TAR) -C $(BUILD)/ksrc \
+		linux-source-6.12/scripts/checkpatch.pl \
+		linux-source-6.12/scripts/spelling.txt \
+		linux-source-6.12/scripts/const_structs.checkpatch \
+		linux-source-6.12/tools/net/ynl \
+		linux-source-6.12/Documentation/netlink
+	touch $@
+
+checkpatch: ksrc
+	$(KSRC)/scripts/checkpatch.pl --no-tree --strict --terse \
+		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG \
+		-f kmod/*.c kmod/*.h
+
+uapi: ksrc
+	scripts/ynl-gen.sh $(KSRC) uapi/linux/sdp.h
+
+check-uapi: ksrc
+	@scripts/ynl-gen.sh $(KSRC) $(BUILD)/sdp.h.gen
+	@diff -u uapi/linux/sdp.h $(BUILD)/sdp.h.gen && \
+		echo "check-uapi: uapi/linux/sdp.h matches docs/netlink/specs/sdp.yaml"
+
+unit: lib tool
+	$(MAKE) -C tests/unit run
+
+demo: deps modules-all tool
+	tests/vm/vm.sh $(KVER) $(TOP)/tests/vm/demo.sh
+
+test: deps
+	tests/run-all.sh
+
+clean:
+	rm -rf $(BUILD)
+	$(MAKE) -C libsdpctl clean
+	$(MAKE) -C sdpctl clean
+	-$(MAKE) -C tests/unit clean

@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause) */
+/* Do not edit directly, auto-generated from: */
+/*	docs/netlink/specs/sdp.yaml */
+/* YNL-GEN uapi header */
+
+#ifndef _UAPI_LINUX_SDP_H
+#define _UAPI_LINUX_SDP_H
+
+#define SDP_FAMILY_NAME		"sdp"
+#define SDP_FAMILY_VERSION	1
+
+#define SDP_AF_INET_SDP			27
+#define SDP_PROTO_VERSION		34
+#define SDP_PROGRAM_MAX_LEN		15
+#define SDP_TUNABLE_NAME_MAX_LEN	31
+
+/**
+ * enum sdp_action - What a mapping rule decides for a matching endpoint.
+ * @SDP_ACTION_SDP: Use SDP only.
+ * @SDP_ACTION_TCP: Use TCP only.
+ * @SDP_ACTION_BOTH: Try SDP first, fall back to TCP.
+ */
+enum sdp_action {
+	SDP_ACTION_SDP = 1,
+	SDP_ACTION_TCP,
+	SDP_ACTION_BOTH,
+};
+
+/**
+ * enum sdp_role - Which side of a connection a rule applies to.
+ * @SDP_ROLE_LISTEN: Passive side (bind and listen on the local address).
+ * @SDP_ROLE_CONNECT: Active side (connect to the remote address).
+ */
+enum sdp_role {
+	SDP_ROLE_LISTEN = 1,
+	SDP_ROLE_CONNECT = 2,
+};
+
+/**
+ * enum sdp_hist - Identifiers of the log2 histograms in the stats reply.
+ * @SDP_HIST_TX_MSG_SIZE: Size in bytes of each SDP message sent, BSDH
+ *   included.
+ * @SDP_HIST_RX_MSG_SIZE: Size in bytes of each SDP message received, BSDH
+ *   included.
+ * @SDP_HIST_SENDMSG_SIZE: Bytes passed to each sendmsg() call.
+ * @SDP_HIST_RECVMSG_SIZE: Bytes returned by each recvmsg() call.
+ */
+enum sdp_hist {
+	SDP_HIST_TX_MSG_SIZE = 1,
+	SDP_HIST_RX_MSG_SIZE,
+	SDP_HIST_SENDMSG_SIZE,
+	SDP_HIST_RECVMSG_SIZE,
+};
+
+/**
+ * enum sdp_feature - Capabilities of the running module, reported by info-get.
+ * @SDP_FEATURE_MAP: Port-mapping rule table.
+ * @SDP_FEATURE_STATS: Statistics and histograms.
+ * @SDP_FEATURE_TUNE: Tunables.
+ * @SDP_FEATURE_EVENTS: Event multicast group.
+ * @SDP_FEATURE_STREAM: AF_INET_SDP stream sockets (the data path).
+ * @SDP_FEATURE_IPV6: IPv6 addresses in rules and sockets.
+ * @SDP_FEATURE_ZCOPY: Zero-copy transfers (SrcAvail / RDMA read).
+ */
+enum sdp_feature {
+	SDP_FEATURE_MAP = 1,
+	SDP_FEATURE_STATS = 2,
+	SDP_FEATURE_TUNE = 4,
+	SDP_FEATURE_EVENTS = 8,
+	SDP_FEATURE_STREAM = 16,
+	SDP_FEATURE_IPV6 = 32,
+	SDP_FEATURE_ZCOPY = 64,
+};
+
+enum {
+	SDP_A_INFO_VERSION = 1,
+	SDP_A_INFO_AF_INET_SDP,
+	SDP_A_INFO_PROTO_VERSION,
+	SDP_A_INFO_FEATURES,
+
+	__SDP_A_INFO_MAX,
+	SDP_A_INFO_MAX = (__SDP_A_INFO_MAX - 1)
+};
+
+enum {
+	SDP_A_MSG_COUNTS_PAD = 1,
+	SDP_A_MSG_COUNTS_HELLO,
+	SDP_A_MSG_COUNTS_HELLO_ACK,
+	SDP_A_MSG_COUNTS_DISCONNECT,
+	SDP_A_MSG_COUNTS_ABORT,
+	SDP_A_MSG_COUNTS_SEND_SM,
+	SDP_A_MSG_COUNTS_RDMA_WR_COMP,
+	SDP_A_MSG_COUNTS_RDMA_RD_COMP,
+	SDP_A_MSG_COUNTS_MODE_CHANGE,
+	SDP_A_MSG_COUNTS_SRC_CANCEL,
+	SDP_A_MSG_COUNTS_SNK_CANCEL,
+	SDP_A_MSG_COUNTS_SNK_CANCEL_ACK,
+	SDP_A_MSG_COUNTS_CH_RCV_BUF,
+	SDP_A_MSG_COUNTS_CH_RCV_BUF_ACK,
+	SDP_A_MSG_COUNTS_SUSPEND,
+	SDP_A_MSG_COUNTS_SUSPEND_ACK,
+	SDP_A_MSG_COUNTS_SINK_AVAIL,
+	SDP_A_MSG_COUNTS_SRC_AVAIL,
+	SDP_A_MSG_COUNTS_DATA,
+
+	__SDP_A_MSG_COUNTS_MAX,
+	SDP_A_MSG_COUNTS_MAX = (__SDP_A_MSG_COUNTS_MAX - 1)
+};
+
+enum {
+	SDP_A_HISTOGRAM_PAD = 1,
+	SDP_A_HISTOGRAM_ID,
+	SDP_A_HISTOGRAM_BUCKET,
+
+	__SDP_A_HISTOGRAM_MAX,
+	SDP_A_HISTOGRAM_MAX = (__SDP_A_HISTOGRAM_MAX - 1)
+};
+
+enum {
+	SDP_A_STATS_PAD = 1,
+	SDP_A_STATS_CONN_ACTIVE_OPENS,
+	SDP_A_STATS_CONN_PASSIVE_OPENS,
+	SDP_A_STATS_CONN_ESTABLISHED,
+	SDP_A_STATS_CONN_REFUSED,
+	SDP_A_STATS_CONN_FAILED,
+	SDP_A_STATS_CONN_ABORTED,
+	SDP_A_STATS_CONN_CURRENT,
+	SDP_A_STATS_TX_BYTES,
+	SDP_A_STATS_RX_BYTES,
+	SDP_A_STATS_TX_MSGS,
+	SDP_A_STATS_RX_MSGS,
+	SDP_A_STATS_CREDIT_STALLS,
+	SDP_A_STATS_CREDIT_UPDATES,
+	SDP_A_STATS_ZCOPY_TX,
+	SDP_A_STATS_ZCOPY_RX,
+	SDP_A_STATS_FALLBACK_TCP,
+	SDP_A_STATS_PROTO_ERRORS,
+	SDP_A_STATS_MAP_LOOKUPS,
+	SDP_A_STATS_HIST,
+	SDP_A_STATS_RESET_TIME,
+
+	__SDP_A_STATS_MAX,
+	SDP_A_STATS_MAX = (__SDP_A_STATS_MAX - 1)
+};
+
+enum {
+	SDP_A_RULE_PAD = 1,
+	SDP_A_RULE_ID,
+	SDP_A_RULE_POSITION,
+	SDP_A_RULE_FAMILY,
+	SDP_A_RULE_ADDR,
+	SDP_A_RULE_PREFIX_LEN,
+	SDP_A_RULE_PORT_MIN,
+	SDP_A_RULE_PORT_MAX,
+	SDP_A_RULE_ROLE,
+	SDP_A_RULE_PROGRAM,
+	SDP_A_RULE_ACTION,
+	SDP_A_RULE_HITS,
+
+	__SDP_A_RULE_MAX,
+	SDP_A_RULE_MAX = (__SDP_A_RULE_MAX - 1)
+};
+
+enum {
+	SDP_A_MAP_RULE = 1,
+	SDP_A_MAP_COUNT,
+
+	__SDP_A_MAP_MAX,
+	SDP_A_MAP_MAX = (__SDP_A_MAP_MAX - 1)
+};
+
+enum {
+	SDP_A_LOOKUP_FAMILY = 1,
+	SDP_A_LOOKUP_ADDR,
+	SDP_A_LOOKUP_PORT,
+	SDP_A_LOOKUP_ROLE,
+	SDP_A_LOOKUP_PROGRAM,
+	SDP_A_LOOKUP_ACTION,
+	SDP_A_LOOKUP_RULE_ID,
+
+	__SDP_A_LOOKUP_MAX,
+	SDP_A_LOOKUP_MAX = (__SDP_A_LOOKUP_MAX - 1)
+};
+
+enum {
+	SDP_A_TUNABLE_PAD = 1,
+	SDP_A_TUNABLE_NAME,
+	SDP_A_TUNABLE_VALUE,
+	SDP_A_TUNABLE_DEFAULT,
+	SDP_A_TUNABLE_MINIMUM,
+	SDP_A_TUNABLE_MAXIMUM,
+	SDP_A_TUNABLE_UNIT,
+	SDP_A_TUNABLE_DOC,
+
+	__SDP_A_TUNABLE_MAX,
+	SDP_A_TUNABLE_MAX = (__SDP_A_TUNABLE_MAX - 1)
+};
+
+enum {
+	SDP_CMD_INFO_GET = 1,
+	SDP_CMD_STATS_GET,
+	SDP_CMD_STATS_RESET,
+	SDP_CMD_MAP_ADD,
+	SDP_CMD_MAP_DEL,
+	SDP_CMD_MAP_GET,
+	SDP_CMD_MAP_FLUSH,
+	SDP_CMD_MAP_REPLACE,
+	SDP_CMD_MAP_LOOKUP,
+	SDP_CMD_TUNE_GET,
+	SDP_CMD_TUNE_SET,
+	SDP_CMD_MAP_ADD_NTF,
+	SDP_CMD_MAP_DEL_NTF,
+	SDP_CMD_MAP_FLUSH_NTF,
+	SDP_CMD_MAP_REPLACE_NTF,
+	SDP_CMD_TUNE_SET_NTF,
+	SDP_CMD_STATS_RESET_NTF,
+
+	__SDP_CMD_MAX,
+	SDP_CMD_MAX = (__SDP_CMD_MAX - 1)
+};
+
+#define SDP_MCGRP_EVENTS	"events"
+
+#endif /* _UAPI_LINUX_SDP_H */
