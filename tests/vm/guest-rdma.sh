@@ -1,0 +1,126 @@
+# shellcheck shell=sh
+# RDMA (Soft-RoCE) setup for guest test scripts run by tests/vm/vm.sh.
+# Source it; it only defines functions and defaults. Needs root, iproute2 and
+# rdma-core's `rdma`. Only 198.18.0.0/15 (benchmarking range) addresses.
+#
+#   sdp_guest_rdma_up     rxe0 on dummy0 = 198.18.0.1/24 (loopback RDMA)
+#   sdp_guest_veth_pair   rxe1/rxe2 on the two ends of a veth pair
+#   sdp_guest_wait_rxe    wait for an rxe port to be ACTIVE
+#
+# Functions print what fails on stderr and return non-zero; they are safe to
+# call under `set -e`.
+
+# Topology names and addresses; override before calling if needed.
+: "${SDP_DUMMY_IF:=dummy0}" "${SDP_DUMMY_ADDR:=198.18.0.1}" "${SDP_RXE:=rxe0}"
+: "${SDP_NS1:=sdpns1}" "${SDP_NS2:=sdpns2}"
+: "${SDP_VETH1:=sdpveth1}" "${SDP_VETH2:=sdpveth2}"
+: "${SDP_VETH1_ADDR:=198.18.1.1}" "${SDP_VETH2_ADDR:=198.18.1.2}"
+: "${SDP_RXE1:=rxe1}" "${SDP_RXE2:=rxe2}"
+# TCG guests are slow; rxe ports usually go ACTIVE within a second.
+: "${SDP_RXE_WAIT_SECS:=20}"
+
+_sdp_err() { echo "guest-rdma: $*" >&2; }
+
+# Load the RDMA core and Soft-RoCE. crc32_generic first: without it adding an
+# rxe device fails with "failed to init crc32 algorithm err:-2" (rxe asks the
+# crypto API for "crc32", which is not autoloaded).
+sdp_guest_rdma_modules() {
+	for _m in crc32_generic ib_core ib_uverbs rdma_cm rdma_ucm rdma_rxe; do
+		modprobe "$_m" || { _sdp_err "modprobe $_m failed"; return 1; }
+	done
+}
+
+# sdp_guest_wait_rxe RXE [SECS]: wait until `rdma link` shows port 1 ACTIVE.
+sdp_guest_wait_rxe() {
+	_n=$(( ${2:-$SDP_RXE_WAIT_SECS} * 10 ))
+	while [ "$_n" -gt 0 ]; do
+		rdma link show "$1/1" 2>/dev/null | grep -q 'state ACTIVE' && return 0
+		sleep 0.1
+		_n=$((_n - 1))
+	done
+	_sdp_err "$1 not ACTIVE after ${2:-$SDP_RXE_WAIT_SECS}s:"
+	rdma link show "$1/1" >&2 || true
+	return 1
+}
+
+# Loopback RDMA: rxe0 on dummy0 (198.18.0.1/24). rdma_cm connections to that
+# address go through rxe's internal loopback; no NIC needed.
+sdp_guest_rdma_up() {
+	sdp_guest_rdma_modules || return 1
+	ip link set lo up || return 1
+	if ! ip link show "$SDP_DUMMY_IF" >/dev/null 2>&1; then
+		ip link add "$SDP_DUMMY_IF" type dummy || { _sdp_err "cannot create $SDP_DUMMY_IF"; return 1; }
+	fi
+	ip addr replace "$SDP_DUMMY_ADDR/24" dev "$SDP_DUMMY_IF" || return 1
+	ip link set "$SDP_DUMMY_IF" up || return 1
+	if ! rdma link show "$SDP_RXE/1" >/dev/null 2>&1; then
+		rdma link add "$SDP_RXE" type rxe netdev "$SDP_DUMMY_IF" ||
+			{ _sdp_err "rdma link add $SDP_RXE on $SDP_DUMMY_IF failed"; return 1; }
+	fi
+	sdp_guest_wait_rxe "$SDP_RXE"
+}
+
+# Two RDMA devices joined by a real wire: a veth pair sdpveth1 (198.18.1.1/24,
+# rxe1) <-> sdpveth2 (198.18.1.2/24, rxe2). RDMA and TCP traffic between the
+# two addresses crosses the veth (visible in its counters, capturable).
+#
+# Both ends stay in the initial network namespace, on purpose: on 6.1 and
+# 6.12, rdma_rxe opens its UDP/4791 socket and does its route lookups in
+# init_net only (drivers/infiniband/sw/rxe/rxe_net.c), so an rxe device on a
+# netdev inside another namespace comes up ACTIVE but never receives: rping
+# between two namespaces times out (measured on 6.12).
+#
+# With both addresses local, the kernel would short-cut traffic between them
+# through lo. Policy routing forces it onto the wire instead: locally
+# generated packets (iif lo) to one end are routed out of the other end's
+# veth; the "local" table moves after those rules so it still handles what
+# arrives on the veth; accept_local lets a veth accept a packet whose source
+# is a local address; rp_filter off for the same reason.
+sdp_guest_veth_pair() {
+	sdp_guest_rdma_modules || return 1
+	ip link set lo up || return 1
+	ip link add "$SDP_VETH1" type veth peer name "$SDP_VETH2" ||
+		{ _sdp_err "cannot create veth pair $SDP_VETH1/$SDP_VETH2"; return 1; }
+	# The effective rp_filter is the max of "all" and the interface's.
+	echo 0 >/proc/sys/net/ipv4/conf/all/rp_filter || return 1
+	for _i in "$SDP_VETH1" "$SDP_VETH2"; do
+		echo 1 >"/proc/sys/net/ipv4/conf/$_i/accept_local" || return 1
+		echo 0 >"/proc/sys/net/ipv4/conf/$_i/rp_filter" || return 1
+	done
+	ip addr add "$SDP_VETH1_ADDR/24" dev "$SDP_VETH1" || return 1
+	ip addr add "$SDP_VETH2_ADDR/24" dev "$SDP_VETH2" || return 1
+	ip link set "$SDP_VETH1" up || return 1
+	ip link set "$SDP_VETH2" up || return 1
+	if ! ip rule show pref 100 | grep -q 'lookup local'; then
+		if ! { ip rule add pref 100 lookup local &&
+			ip rule del pref 0 lookup local; }; then
+			_sdp_err "cannot move the local routing table rule"
+			return 1
+		fi
+	fi
+	if ! { ip route add "$SDP_VETH2_ADDR/32" dev "$SDP_VETH1" src "$SDP_VETH1_ADDR" table 201 &&
+		ip route add "$SDP_VETH1_ADDR/32" dev "$SDP_VETH2" src "$SDP_VETH2_ADDR" table 202 &&
+		ip rule add pref 10 iif lo to "$SDP_VETH2_ADDR" lookup 201 &&
+		ip rule add pref 11 iif lo to "$SDP_VETH1_ADDR" lookup 202; }; then
+		_sdp_err "cannot set up policy routing over the veth pair"
+		return 1
+	fi
+	for _p in "$SDP_RXE1:$SDP_VETH1" "$SDP_RXE2:$SDP_VETH2"; do
+		rdma link add "${_p%%:*}" type rxe netdev "${_p#*:}" ||
+			{ _sdp_err "rdma link add ${_p%%:*} on ${_p#*:} failed"; return 1; }
+	done
+	sdp_guest_wait_rxe "$SDP_RXE1" && sdp_guest_wait_rxe "$SDP_RXE2"
+}
+
+# sdp_guest_wait_listen PORT [SECS]: wait until an rdma_cm listener on PORT
+# exists (so a client started next cannot race the server's setup).
+sdp_guest_wait_listen() {
+	_n=$(( ${2:-10} * 10 ))
+	while [ "$_n" -gt 0 ]; do
+		rdma resource show cm_id 2>/dev/null | grep LISTEN | grep -q ":$1 " && return 0
+		sleep 0.1
+		_n=$((_n - 1))
+	done
+	_sdp_err "no rdma_cm listener on port $1 after ${2:-10}s"
+	return 1
+}
