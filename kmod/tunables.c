@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sdp: tunables.  A static table describes each one; every network
+ * namespace has its own values, starting at the defaults.  The data path
+ * reads them with sdp_tun() (READ_ONCE), netlink writes them under
+ * sdp_net.lock (WRITE_ONCE), so a reader sees either the old or the new
+ * value and never a torn one.
+ */
+
+#include <linux/string.h>
+
+#include "sdp.h"
+
+const struct sdp_tunable_desc sdp_tunables[SDP_TUN_NUM] = {
+	[SDP_TUN_RX_BUFFERS] = {
+		.name = "rx-buffers", .def = 64, .min = 2, .max = 1024,
+		.unit = "buffers",
+		.doc = "receive buffers posted per connection (credits granted to the peer)",
+	},
+	[SDP_TUN_RX_BUFFER_SIZE] = {
+		.name = "rx-buffer-size", .def = 32784, .min = 1040,
+		.max = 1048592, .unit = "bytes",
+		.doc = "size of each receive buffer, BSDH included",
+	},
+	[SDP_TUN_TX_QUEUE_DEPTH] = {
+		.name = "tx-queue-depth", .def = 64, .min = 4, .max = 4096,
+		.unit = "buffers",
+		.doc = "send work requests per connection",
+	},
+	[SDP_TUN_INLINE_THRESHOLD] = {
+		.name = "inline-threshold", .def = 256, .min = 0, .max = 1024,
+		.unit = "bytes",
+		.doc = "sends up to this size are posted inline (0 off)",
+	},
+	[SDP_TUN_ZCOPY_THRESHOLD] = {
+		.name = "zcopy-threshold", .def = 65536, .min = 0,
+		.max = 16777216, .unit = "bytes",
+		.doc = "sends at least this large use SrcAvail/RDMA read (0 off)",
+	},
+	[SDP_TUN_KEEPALIVE_TIME] = {
+		.name = "keepalive-time", .def = 7200, .min = 1, .max = 32767,
+		.unit = "sec",
+		.doc = "idle time before keepalive probes",
+	},
+	[SDP_TUN_RECV_POLL] = {
+		.name = "recv-poll", .def = 0, .min = 0, .max = 100000,
+		.unit = "usec",
+		.doc = "busy-poll the receive CQ before sleeping",
+	},
+	[SDP_TUN_CREDIT_UPDATE_THRESHOLD] = {
+		.name = "credit-update-threshold", .def = 16, .min = 1,
+		.max = 1024, .unit = "buffers",
+		.doc =
+		"send a credit-only message once this many freed receive buffers are unadvertised",
+	},
+	[SDP_TUN_CONNECT_TIMEOUT] = {
+		.name = "connect-timeout", .def = 10000, .min = 100,
+		.max = 600000, .unit = "msec",
+		.doc = "address/route resolution and connect deadline",
+	},
+	[SDP_TUN_MAX_CONNECTIONS] = {
+		.name = "max-connections", .def = 65536, .min = 1,
+		.max = 1048576, .unit = "count",
+		.doc = "SDP sockets allowed per netns",
+	},
+	[SDP_TUN_MAX_RULES] = {
+		.name = "max-rules", .def = 1024, .min = 1, .max = 65536,
+		.unit = "count",
+		.doc = "rules allowed in the mapping table",
+	},
+	[SDP_TUN_DEFAULT_ACTION] = {
+		.name = "default-action", .def = SDP_ACTION_TCP,
+		.min = SDP_ACTION_SDP, .max = SDP_ACTION_BOTH, .unit = "action",
+		.doc = "decision when no rule matches (2 = tcp: unmapped endpoints keep using TCP)",
+	},
+	[SDP_TUN_DEBUG_LEVEL] = {
+		.name = "debug-level", .def = 0, .min = 0, .max = 3,
+		.unit = "level",
+		.doc = "verbosity of the module's rate-limited log",
+	},
+};
+
+/**
+ * sdp_tunables_init() - give a new namespace the default values
+ * @sn: the namespace state, not yet visible to anyone
+ */
+void sdp_tunables_init(struct sdp_net *sn)
+{
+	int i;
+
+	for (i = 0; i < SDP_TUN_NUM; i++)
+		WRITE_ONCE(sn->tun[i], sdp_tunables[i].def);
+}
+
+/**
+ * sdp_tunable_find() - look a tunable up by name
+ * @name: its name
+ *
+ * Return: its enum sdp_tun index, or -ENOENT.
+ */
+int sdp_tunable_find(const char *name)
+{
+	int i;
+
+	for (i = 0; i < SDP_TUN_NUM; i++)
+		if (!strcmp(sdp_tunables[i].name, name))
+			return i;
+	return -ENOENT;
+}
+
+/**
+ * sdp_tunable_set() - change a tunable of a namespace
+ * @sn: the namespace state; sdp_net.lock held
+ * @id: which tunable
+ * @value: the new value
+ * @attr: the value attribute, for error reports
+ * @extack: error report
+ *
+ * Return: 0, -EINVAL if @value is outside [min, max], or -EBUSY if
+ * max-rules would drop below the number of rules in the table.
+ */
+int sdp_tunable_set(struct sdp_net *sn, enum sdp_tun id, u64 value,
+		    const struct nlattr *attr, struct netlink_ext_ack *extack)
+{
+	const struct sdp_tunable_desc *d = &sdp_tunables[id];
+
+	lockdep_assert_held(&sn->lock);
+
+	if (value < d->min || value > d->max) {
+		NL_SET_ERR_MSG_ATTR_FMT(extack, attr,
+					"value %llu out of range [%llu, %llu] for %s",
+					value, d->min, d->max, d->name);
+		return -EINVAL;
+	}
+	if (id == SDP_TUN_MAX_RULES) {
+		u32 count = sdp_rules_locked(sn)->count;
+
+		/* Shrinking under the table would make it over-full. */
+		if (value < count) {
+			NL_SET_ERR_MSG_ATTR_FMT(extack, attr,
+						"max-rules %llu is below the %u rules in the table",
+						value, count);
+			return -EBUSY;
+		}
+	}
+	WRITE_ONCE(sn->tun[id], value);
+	return 0;
+}
