@@ -1,0 +1,958 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Netlink message building and reply parsing, with no socket I/O: every
+ * function here works on a message in memory, so the unit tests can drive
+ * them with canned messages.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <netlink/netlink.h>
+#include <netlink/genl/genl.h>
+#include <netlink/genl/ctrl.h>
+
+#include "internal.h"
+
+int sdpctl_nle_to_errno(int nle)
+{
+	static const struct { int nle, err; } map[] = {
+		{ NLE_SUCCESS, 0 },
+		{ NLE_INTR, EINTR },
+		{ NLE_BAD_SOCK, EBADF },
+		{ NLE_AGAIN, EAGAIN },
+		{ NLE_NOMEM, ENOMEM },
+		{ NLE_EXIST, EEXIST },
+		{ NLE_INVAL, EINVAL },
+		{ NLE_RANGE, ERANGE },
+		{ NLE_MSGSIZE, EMSGSIZE },
+		{ NLE_OPNOTSUPP, EOPNOTSUPP },
+		{ NLE_AF_NOSUPPORT, EAFNOSUPPORT },
+		{ NLE_OBJ_NOTFOUND, ENOENT },
+		{ NLE_NOATTR, ENOENT },
+		{ NLE_MSG_TOOSHORT, EBADMSG },
+		{ NLE_MSG_TRUNC, EMSGSIZE },
+		{ NLE_PROTO_MISMATCH, EPROTONOSUPPORT },
+		{ NLE_NOACCESS, EACCES },
+		{ NLE_PERM, EPERM },
+		{ NLE_BUSY, EBUSY },
+		{ NLE_NODEV, ENODEV },
+	};
+	size_t i;
+
+	if (nle < 0)
+		nle = -nle;
+	for (i = 0; i < ARRAY_SIZE(map); i++)
+		if (map[i].nle == nle)
+			return -map[i].err;
+	return -EIO;
+}
+
+/* ---- building --------------------------------------------------------- */
+
+/* Fixed header room plus slack for the attribute headers we add. */
+#define MSG_OVERHEAD (NLMSG_HDRLEN + GENL_HDRLEN + 64)
+/* Generous upper bound of one nested rule (all attributes, padded). */
+#define RULE_NEST_MAX 160
+
+static int msg_new_proto(int family_id, uint8_t cmd, uint8_t version,
+			 int nlm_flags, size_t payload, struct nl_msg **out)
+{
+	struct nl_msg *msg;
+
+	*out = NULL;
+	msg = nlmsg_alloc_size(MSG_OVERHEAD + payload);
+	if (!msg)
+		return -ENOMEM;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family_id, 0,
+			 nlm_flags, cmd, version)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	*out = msg;
+	return 0;
+}
+
+int sdpctl_msg_new(int family_id, uint8_t cmd, int nlm_flags, size_t payload,
+		   struct nl_msg **out)
+{
+	return msg_new_proto(family_id, cmd, SDP_FAMILY_VERSION, nlm_flags,
+			     payload, out);
+}
+
+int sdpctl_msg_family(const char *name, struct nl_msg **out)
+{
+	int err = msg_new_proto(GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, 0, 64, out);
+
+	if (err)
+		return err;
+	if (nla_put_string(*out, CTRL_ATTR_FAMILY_NAME, name) < 0) {
+		nlmsg_free(*out);
+		*out = NULL;
+		return -EMSGSIZE;
+	}
+	return 0;
+}
+
+static int addr_len(uint16_t family)
+{
+	switch (family) {
+	case AF_INET:
+		return 4;
+	case AF_INET6:
+		return 16;
+	default:
+		return -EAFNOSUPPORT;
+	}
+}
+
+/* What of a rule a request carries. */
+enum {
+	PUT_ID		= 1 << 0,
+	PUT_POSITION	= 1 << 1,	/* only if has_position */
+	PUT_MATCH	= 1 << 2,	/* match attributes and action */
+};
+
+static int put_rule(struct nl_msg *msg, const struct sdpctl_rule *r,
+		    unsigned int what)
+{
+	struct nlattr *nest;
+	int alen = addr_len(r->family);
+
+	if ((what & PUT_MATCH) && alen < 0)
+		return alen;
+	/* New genl families validate strictly: nests must say they are. */
+	nest = nla_nest_start(msg, SDP_A_MAP_RULE | NLA_F_NESTED);
+	if (!nest)
+		return -EMSGSIZE;
+	if ((what & PUT_ID) && nla_put_u32(msg, SDP_A_RULE_ID, r->id) < 0)
+		return -EMSGSIZE;
+	if ((what & PUT_POSITION) && r->has_position &&
+	    nla_put_u32(msg, SDP_A_RULE_POSITION, r->position) < 0)
+		return -EMSGSIZE;
+	if (what & PUT_MATCH) {
+		if (nla_put_u16(msg, SDP_A_RULE_FAMILY, r->family) < 0 ||
+		    nla_put(msg, SDP_A_RULE_ADDR, alen, r->addr) < 0 ||
+		    nla_put_u8(msg, SDP_A_RULE_PREFIX_LEN, r->prefix_len) < 0 ||
+		    nla_put_u16(msg, SDP_A_RULE_PORT_MIN, r->port_min) < 0 ||
+		    nla_put_u16(msg, SDP_A_RULE_PORT_MAX, r->port_max) < 0 ||
+		    nla_put_u32(msg, SDP_A_RULE_ACTION, r->action) < 0)
+			return -EMSGSIZE;
+		/* Absent role means both sides, as does an absent program. */
+		if (r->role && nla_put_u32(msg, SDP_A_RULE_ROLE, r->role) < 0)
+			return -EMSGSIZE;
+		if (r->program[0] &&
+		    nla_put_string(msg, SDP_A_RULE_PROGRAM, r->program) < 0)
+			return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/* Build cmd with one rule nest; frees the message on failure. */
+static int msg_one_rule(int family_id, uint8_t cmd, const struct sdpctl_rule *r,
+			unsigned int what, struct nl_msg **out)
+{
+	int err = sdpctl_msg_new(family_id, cmd, 0, RULE_NEST_MAX, out);
+
+	if (err)
+		return err;
+	err = put_rule(*out, r, what);
+	if (err) {
+		nlmsg_free(*out);
+		*out = NULL;
+	}
+	return err;
+}
+
+int sdpctl_msg_map_add(int family_id, const struct sdpctl_rule *r,
+		       struct nl_msg **out)
+{
+	return msg_one_rule(family_id, SDP_CMD_MAP_ADD, r,
+			    PUT_POSITION | PUT_MATCH, out);
+}
+
+int sdpctl_msg_map_del_id(int family_id, uint32_t id, struct nl_msg **out)
+{
+	struct sdpctl_rule r = { .id = id };
+
+	return msg_one_rule(family_id, SDP_CMD_MAP_DEL, &r, PUT_ID, out);
+}
+
+int sdpctl_msg_map_del_match(int family_id, const struct sdpctl_rule *r,
+			     struct nl_msg **out)
+{
+	return msg_one_rule(family_id, SDP_CMD_MAP_DEL, r, PUT_MATCH, out);
+}
+
+int sdpctl_msg_map_get(int family_id, uint32_t id, struct nl_msg **out)
+{
+	struct sdpctl_rule r = { .id = id };
+
+	return msg_one_rule(family_id, SDP_CMD_MAP_GET, &r, PUT_ID, out);
+}
+
+int sdpctl_msg_map_replace(int family_id, const struct sdpctl_rule *rules,
+			   size_t n, struct nl_msg **out)
+{
+	size_t i;
+	int err;
+
+	if (n > (SIZE_MAX - MSG_OVERHEAD) / RULE_NEST_MAX)
+		return -E2BIG;
+	err = sdpctl_msg_new(family_id, SDP_CMD_MAP_REPLACE, 0,
+			     n * RULE_NEST_MAX, out);
+	if (err)
+		return err;
+	/* The table order is the request order: positions mean nothing. */
+	for (i = 0; i < n; i++) {
+		err = put_rule(*out, &rules[i], PUT_MATCH);
+		if (err) {
+			nlmsg_free(*out);
+			*out = NULL;
+			return err;
+		}
+	}
+	return 0;
+}
+
+int sdpctl_msg_map_lookup(int family_id, const struct sdpctl_lookup *q,
+			  struct nl_msg **out)
+{
+	int alen = addr_len(q->family);
+	int err;
+
+	if (alen < 0)
+		return alen;
+	err = sdpctl_msg_new(family_id, SDP_CMD_MAP_LOOKUP, 0, 96, out);
+	if (err)
+		return err;
+	if (nla_put_u16(*out, SDP_A_LOOKUP_FAMILY, q->family) < 0 ||
+	    nla_put(*out, SDP_A_LOOKUP_ADDR, alen, q->addr) < 0 ||
+	    nla_put_u16(*out, SDP_A_LOOKUP_PORT, q->port) < 0 ||
+	    nla_put_u32(*out, SDP_A_LOOKUP_ROLE, q->role) < 0 ||
+	    (q->program[0] &&
+	     nla_put_string(*out, SDP_A_LOOKUP_PROGRAM, q->program) < 0)) {
+		nlmsg_free(*out);
+		*out = NULL;
+		return -EMSGSIZE;
+	}
+	return 0;
+}
+
+static int check_tunable_name(const char *name)
+{
+	size_t len = strlen(name);
+
+	return len && len <= SDP_TUNABLE_NAME_MAX_LEN ? 0 : -EINVAL;
+}
+
+int sdpctl_msg_tune_get(int family_id, const char *name, struct nl_msg **out)
+{
+	int err = check_tunable_name(name);
+
+	if (!err)
+		err = sdpctl_msg_new(family_id, SDP_CMD_TUNE_GET, 0, 64, out);
+	if (err)
+		return err;
+	if (nla_put_string(*out, SDP_A_TUNABLE_NAME, name) < 0) {
+		nlmsg_free(*out);
+		*out = NULL;
+		return -EMSGSIZE;
+	}
+	return 0;
+}
+
+int sdpctl_msg_tune_set(int family_id, const char *name, uint64_t value,
+			struct nl_msg **out)
+{
+	int err = check_tunable_name(name);
+
+	if (!err)
+		err = sdpctl_msg_new(family_id, SDP_CMD_TUNE_SET, 0, 64, out);
+	if (err)
+		return err;
+	if (nla_put_string(*out, SDP_A_TUNABLE_NAME, name) < 0 ||
+	    nla_put_u64(*out, SDP_A_TUNABLE_VALUE, value) < 0) {
+		nlmsg_free(*out);
+		*out = NULL;
+		return -EMSGSIZE;
+	}
+	return 0;
+}
+
+/* ---- parsing ---------------------------------------------------------- */
+
+/*
+ * Policies only check sizes; ids above each table's max (attributes a
+ * newer kernel appended) are skipped by nla_parse().
+ */
+static const struct nla_policy ctrl_policy[CTRL_ATTR_MAX + 1] = {
+	[CTRL_ATTR_FAMILY_ID]		= { .type = NLA_U16 },
+	[CTRL_ATTR_MCAST_GROUPS]	= { .type = NLA_NESTED },
+};
+
+static const struct nla_policy mcgrp_policy[CTRL_ATTR_MCAST_GRP_MAX + 1] = {
+	[CTRL_ATTR_MCAST_GRP_NAME]	= { .type = NLA_STRING },
+	[CTRL_ATTR_MCAST_GRP_ID]	= { .type = NLA_U32 },
+};
+
+static const struct nla_policy info_policy[SDP_A_INFO_MAX + 1] = {
+	[SDP_A_INFO_VERSION]		= { .type = NLA_STRING },
+	[SDP_A_INFO_AF_INET_SDP]	= { .type = NLA_U32 },
+	[SDP_A_INFO_PROTO_VERSION]	= { .type = NLA_U32 },
+	[SDP_A_INFO_FEATURES]		= { .type = NLA_U32 },
+};
+
+static const struct nla_policy rule_policy[SDP_A_RULE_MAX + 1] = {
+	[SDP_A_RULE_ID]			= { .type = NLA_U32 },
+	[SDP_A_RULE_POSITION]		= { .type = NLA_U32 },
+	[SDP_A_RULE_FAMILY]		= { .type = NLA_U16 },
+	[SDP_A_RULE_ADDR]		= { .type = NLA_UNSPEC },
+	[SDP_A_RULE_PREFIX_LEN]		= { .type = NLA_U8 },
+	[SDP_A_RULE_PORT_MIN]		= { .type = NLA_U16 },
+	[SDP_A_RULE_PORT_MAX]		= { .type = NLA_U16 },
+	[SDP_A_RULE_ROLE]		= { .type = NLA_U32 },
+	[SDP_A_RULE_PROGRAM]		= { .type = NLA_STRING },
+	[SDP_A_RULE_ACTION]		= { .type = NLA_U32 },
+	[SDP_A_RULE_HITS]		= { .type = NLA_U64 },
+};
+
+static const struct nla_policy map_policy[SDP_A_MAP_MAX + 1] = {
+	[SDP_A_MAP_RULE]		= { .type = NLA_NESTED },
+	[SDP_A_MAP_COUNT]		= { .type = NLA_U32 },
+};
+
+static const struct nla_policy lookup_policy[SDP_A_LOOKUP_MAX + 1] = {
+	[SDP_A_LOOKUP_ACTION]		= { .type = NLA_U32 },
+	[SDP_A_LOOKUP_RULE_ID]		= { .type = NLA_U32 },
+};
+
+static const struct nla_policy tunable_policy[SDP_A_TUNABLE_MAX + 1] = {
+	[SDP_A_TUNABLE_NAME]		= { .type = NLA_STRING },
+	[SDP_A_TUNABLE_VALUE]		= { .type = NLA_U64 },
+	[SDP_A_TUNABLE_DEFAULT]		= { .type = NLA_U64 },
+	[SDP_A_TUNABLE_MINIMUM]		= { .type = NLA_U64 },
+	[SDP_A_TUNABLE_MAXIMUM]		= { .type = NLA_U64 },
+	[SDP_A_TUNABLE_UNIT]		= { .type = NLA_STRING },
+	[SDP_A_TUNABLE_DOC]		= { .type = NLA_STRING },
+};
+
+static const struct nla_policy msg_counts_policy[SDP_A_MSG_COUNTS_MAX + 1] = {
+	[SDP_A_MSG_COUNTS_HELLO ... SDP_A_MSG_COUNTS_MAX] = { .type = NLA_U64 },
+};
+
+static int genl_parse(struct nlmsghdr *nlh, struct nlattr **tb, int maxtype,
+		      const struct nla_policy *policy)
+{
+	return genlmsg_parse(nlh, 0, tb, maxtype, policy) < 0 ? -EBADMSG : 0;
+}
+
+int sdpctl_parse_family(struct nlmsghdr *nlh, int *family_id,
+			int *events_group)
+{
+	struct nlattr *tb[CTRL_ATTR_MAX + 1];
+	struct nlattr *grp;
+	int rem;
+
+	if (genl_parse(nlh, tb, CTRL_ATTR_MAX, ctrl_policy) ||
+	    !tb[CTRL_ATTR_FAMILY_ID])
+		return -EBADMSG;
+	*family_id = nla_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
+	*events_group = 0;
+	if (!tb[CTRL_ATTR_MCAST_GROUPS])
+		return 0;
+	nla_for_each_nested(grp, tb[CTRL_ATTR_MCAST_GROUPS], rem) {
+		struct nlattr *gtb[CTRL_ATTR_MCAST_GRP_MAX + 1];
+
+		if (nla_parse_nested(gtb, CTRL_ATTR_MCAST_GRP_MAX, grp,
+				     mcgrp_policy) < 0)
+			return -EBADMSG;
+		if (gtb[CTRL_ATTR_MCAST_GRP_NAME] && gtb[CTRL_ATTR_MCAST_GRP_ID] &&
+		    !strcmp(nla_get_string(gtb[CTRL_ATTR_MCAST_GRP_NAME]),
+			    SDP_MCGRP_EVENTS))
+			*events_group = nla_get_u32(gtb[CTRL_ATTR_MCAST_GRP_ID]);
+	}
+	return 0;
+}
+
+int sdpctl_parse_info(struct nlmsghdr *nlh, struct sdpctl_info *info)
+{
+	struct nlattr *tb[SDP_A_INFO_MAX + 1];
+
+	memset(info, 0, sizeof(*info));
+	if (genl_parse(nlh, tb, SDP_A_INFO_MAX, info_policy))
+		return -EBADMSG;
+	if (tb[SDP_A_INFO_VERSION])
+		nla_strlcpy(info->version, tb[SDP_A_INFO_VERSION],
+			    sizeof(info->version));
+	if (tb[SDP_A_INFO_AF_INET_SDP])
+		info->af_inet_sdp = nla_get_u32(tb[SDP_A_INFO_AF_INET_SDP]);
+	if (tb[SDP_A_INFO_PROTO_VERSION])
+		info->proto_version = nla_get_u32(tb[SDP_A_INFO_PROTO_VERSION]);
+	if (tb[SDP_A_INFO_FEATURES])
+		info->features = nla_get_u32(tb[SDP_A_INFO_FEATURES]);
+	return 0;
+}
+
+/* Scalar counters: attribute and where it goes, in spec order. */
+static const struct {
+	uint16_t attr;
+	uint16_t offset;
+	const char *name;
+} stats_counters[] = {
+#define COUNTER(ATTR, field, name) \
+	{ SDP_A_STATS_##ATTR, offsetof(struct sdpctl_stats, field), name }
+	COUNTER(CONN_ACTIVE_OPENS, conn_active_opens, "conn-active-opens"),
+	COUNTER(CONN_PASSIVE_OPENS, conn_passive_opens, "conn-passive-opens"),
+	COUNTER(CONN_ESTABLISHED, conn_established, "conn-established"),
+	COUNTER(CONN_REFUSED, conn_refused, "conn-refused"),
+	COUNTER(CONN_FAILED, conn_failed, "conn-failed"),
+	COUNTER(CONN_ABORTED, conn_aborted, "conn-aborted"),
+	COUNTER(CONN_CURRENT, conn_current, "conn-current"),
+	COUNTER(TX_BYTES, tx_bytes, "tx-bytes"),
+	COUNTER(RX_BYTES, rx_bytes, "rx-bytes"),
+	COUNTER(CREDIT_STALLS, credit_stalls, "credit-stalls"),
+	COUNTER(CREDIT_UPDATES, credit_updates, "credit-updates"),
+	COUNTER(ZCOPY_TX, zcopy_tx, "zcopy-tx"),
+	COUNTER(ZCOPY_RX, zcopy_rx, "zcopy-rx"),
+	COUNTER(FALLBACK_TCP, fallback_tcp, "fallback-tcp"),
+	COUNTER(PROTO_ERRORS, proto_errors, "proto-errors"),
+	COUNTER(MAP_LOOKUPS, map_lookups, "map-lookups"),
+#undef COUNTER
+};
+
+/* Every stats attribute but pad, the two msg nests, hist and reset-time. */
+_Static_assert(ARRAY_SIZE(stats_counters) == SDP_A_STATS_MAX - 5,
+	       "a stats counter in the spec has no field in sdpctl_stats");
+_Static_assert(SDP_A_STATS_MAX < 64, "sdpctl_stats.present is 64 bits");
+
+const char *sdpctl_stats_counter(const struct sdpctl_stats *st, unsigned int i,
+				 uint64_t *value)
+{
+	if (i >= ARRAY_SIZE(stats_counters))
+		return NULL;
+	memcpy(value, (const char *)st + stats_counters[i].offset,
+	       sizeof(*value));
+	return stats_counters[i].name;
+}
+
+static int parse_msg_counts(struct nlattr *nest, uint64_t *counts)
+{
+	struct nlattr *tb[SDP_A_MSG_COUNTS_MAX + 1];
+	int i;
+
+	if (nla_parse_nested(tb, SDP_A_MSG_COUNTS_MAX, nest,
+			     msg_counts_policy) < 0)
+		return -EBADMSG;
+	for (i = SDP_A_MSG_COUNTS_HELLO; i <= SDP_A_MSG_COUNTS_MAX; i++)
+		if (tb[i])
+			counts[i - SDP_A_MSG_COUNTS_HELLO] = nla_get_u64(tb[i]);
+	return 0;
+}
+
+static int parse_hist(struct nlattr *nest, struct sdpctl_stats *st)
+{
+	struct sdpctl_hist hist = { 0 };
+	struct nlattr *a;
+	uint32_t id = 0;
+	int rem;
+
+	/* The id may come before or after the repeated bucket attributes. */
+	nla_for_each_nested(a, nest, rem) {
+		switch (nla_type(a)) {
+		case SDP_A_HISTOGRAM_ID:
+			if (nla_len(a) < (int)sizeof(uint32_t))
+				return -EBADMSG;
+			id = nla_get_u32(a);
+			break;
+		case SDP_A_HISTOGRAM_BUCKET:
+			if (nla_len(a) < (int)sizeof(uint64_t))
+				return -EBADMSG;
+			/* Buckets past 2^64 cannot exist; ignore rather than fail. */
+			if (hist.n_buckets < SDPCTL_HIST_BUCKETS)
+				hist.buckets[hist.n_buckets++] = nla_get_u64(a);
+			break;
+		}
+	}
+	if (id >= 1 && id <= SDPCTL_HISTS)
+		st->hist[id - 1] = hist;
+	return 0;
+}
+
+int sdpctl_parse_stats(struct nlmsghdr *nlh, struct sdpctl_stats *st)
+{
+	struct genlmsghdr *ghdr;
+	struct nlattr *a;
+	int rem, err;
+
+	memset(st, 0, sizeof(*st));
+	if (!genlmsg_valid_hdr(nlh, 0))
+		return -EBADMSG;
+	ghdr = nlmsg_data(nlh);
+	/* Walked by hand: hist repeats, which nla_parse() cannot keep. */
+	nla_for_each_attr(a, genlmsg_attrdata(ghdr, 0), genlmsg_attrlen(ghdr, 0),
+			  rem) {
+		int type = nla_type(a);
+		size_t i;
+
+		switch (type) {
+		case SDP_A_STATS_TX_MSGS:
+			err = parse_msg_counts(a, st->tx_msgs);
+			break;
+		case SDP_A_STATS_RX_MSGS:
+			err = parse_msg_counts(a, st->rx_msgs);
+			break;
+		case SDP_A_STATS_HIST:
+			err = parse_hist(a, st);
+			break;
+		case SDP_A_STATS_RESET_TIME:
+			if (nla_len(a) < (int)sizeof(uint64_t))
+				return -EBADMSG;
+			st->reset_time = nla_get_u64(a);
+			err = 0;
+			break;
+		default:
+			err = 0;
+			for (i = 0; i < ARRAY_SIZE(stats_counters); i++) {
+				uint64_t v;
+
+				if (stats_counters[i].attr != type)
+					continue;
+				if (nla_len(a) < (int)sizeof(v))
+					return -EBADMSG;
+				v = nla_get_u64(a);
+				memcpy((char *)st + stats_counters[i].offset,
+				       &v, sizeof(v));
+			}
+			break;
+		}
+		if (err)
+			return err;
+		if (type > SDP_A_STATS_PAD && type < 64)
+			st->present |= (uint64_t)1 << type;
+	}
+	return 0;
+}
+
+int sdpctl_parse_rule_attr(struct nlattr *nest, struct sdpctl_rule *r)
+{
+	struct nlattr *tb[SDP_A_RULE_MAX + 1];
+	struct nlattr *addr;
+
+	sdpctl_rule_init(r);
+	if (nla_parse_nested(tb, SDP_A_RULE_MAX, nest, rule_policy) < 0)
+		return -EBADMSG;
+	if (tb[SDP_A_RULE_ID])
+		r->id = nla_get_u32(tb[SDP_A_RULE_ID]);
+	if (tb[SDP_A_RULE_POSITION]) {
+		r->position = nla_get_u32(tb[SDP_A_RULE_POSITION]);
+		r->has_position = true;
+	}
+	addr = tb[SDP_A_RULE_ADDR];
+	if (tb[SDP_A_RULE_FAMILY])
+		r->family = nla_get_u16(tb[SDP_A_RULE_FAMILY]);
+	else if (addr && nla_len(addr) == 16)
+		r->family = AF_INET6;
+	if (addr) {
+		if (nla_len(addr) != addr_len(r->family))
+			return -EBADMSG;
+		memcpy(r->addr, nla_data(addr), nla_len(addr));
+	}
+	if (tb[SDP_A_RULE_PREFIX_LEN])
+		r->prefix_len = nla_get_u8(tb[SDP_A_RULE_PREFIX_LEN]);
+	if (tb[SDP_A_RULE_PORT_MIN])
+		r->port_min = nla_get_u16(tb[SDP_A_RULE_PORT_MIN]);
+	if (tb[SDP_A_RULE_PORT_MAX])
+		r->port_max = nla_get_u16(tb[SDP_A_RULE_PORT_MAX]);
+	if (tb[SDP_A_RULE_ROLE])
+		r->role = nla_get_u32(tb[SDP_A_RULE_ROLE]);
+	if (tb[SDP_A_RULE_PROGRAM])
+		nla_strlcpy(r->program, tb[SDP_A_RULE_PROGRAM],
+			    sizeof(r->program));
+	if (tb[SDP_A_RULE_ACTION])
+		r->action = nla_get_u32(tb[SDP_A_RULE_ACTION]);
+	if (tb[SDP_A_RULE_HITS])
+		r->hits = nla_get_u64(tb[SDP_A_RULE_HITS]);
+	return 0;
+}
+
+int sdpctl_parse_rule_msg(struct nlmsghdr *nlh, struct sdpctl_rule *r)
+{
+	struct nlattr *tb[SDP_A_MAP_MAX + 1];
+
+	if (genl_parse(nlh, tb, SDP_A_MAP_MAX, map_policy) ||
+	    !tb[SDP_A_MAP_RULE])
+		return -EBADMSG;
+	return sdpctl_parse_rule_attr(tb[SDP_A_MAP_RULE], r);
+}
+
+int sdpctl_parse_count(struct nlmsghdr *nlh, uint32_t *count)
+{
+	struct nlattr *tb[SDP_A_MAP_MAX + 1];
+
+	if (genl_parse(nlh, tb, SDP_A_MAP_MAX, map_policy))
+		return -EBADMSG;
+	*count = tb[SDP_A_MAP_COUNT] ? nla_get_u32(tb[SDP_A_MAP_COUNT]) : 0;
+	return 0;
+}
+
+int sdpctl_parse_lookup(struct nlmsghdr *nlh, uint32_t *action,
+			uint32_t *rule_id)
+{
+	struct nlattr *tb[SDP_A_LOOKUP_MAX + 1];
+
+	if (genl_parse(nlh, tb, SDP_A_LOOKUP_MAX, lookup_policy) ||
+	    !tb[SDP_A_LOOKUP_ACTION])
+		return -EBADMSG;
+	*action = nla_get_u32(tb[SDP_A_LOOKUP_ACTION]);
+	*rule_id = tb[SDP_A_LOOKUP_RULE_ID] ?
+		   nla_get_u32(tb[SDP_A_LOOKUP_RULE_ID]) : 0;
+	return 0;
+}
+
+int sdpctl_parse_tunable(struct nlmsghdr *nlh, struct sdpctl_tunable *t)
+{
+	struct nlattr *tb[SDP_A_TUNABLE_MAX + 1];
+
+	memset(t, 0, sizeof(*t));
+	if (genl_parse(nlh, tb, SDP_A_TUNABLE_MAX, tunable_policy) ||
+	    !tb[SDP_A_TUNABLE_NAME])
+		return -EBADMSG;
+	nla_strlcpy(t->name, tb[SDP_A_TUNABLE_NAME], sizeof(t->name));
+	if (tb[SDP_A_TUNABLE_VALUE])
+		t->value = nla_get_u64(tb[SDP_A_TUNABLE_VALUE]);
+	if (tb[SDP_A_TUNABLE_DEFAULT])
+		t->def = nla_get_u64(tb[SDP_A_TUNABLE_DEFAULT]);
+	if (tb[SDP_A_TUNABLE_MINIMUM])
+		t->min = nla_get_u64(tb[SDP_A_TUNABLE_MINIMUM]);
+	if (tb[SDP_A_TUNABLE_MAXIMUM])
+		t->max = nla_get_u64(tb[SDP_A_TUNABLE_MAXIMUM]);
+	if (tb[SDP_A_TUNABLE_UNIT])
+		nla_strlcpy(t->unit, tb[SDP_A_TUNABLE_UNIT], sizeof(t->unit));
+	if (tb[SDP_A_TUNABLE_DOC])
+		nla_strlcpy(t->doc, tb[SDP_A_TUNABLE_DOC], sizeof(t->doc));
+	return 0;
+}
+
+int sdpctl_parse_event(struct nlmsghdr *nlh, int family_id,
+		       struct sdpctl_event *ev)
+{
+	struct genlmsghdr *ghdr;
+	int err;
+
+	memset(ev, 0, sizeof(*ev));
+	if (nlh->nlmsg_type != family_id)
+		return 0;
+	if (!genlmsg_valid_hdr(nlh, 0))
+		return -EBADMSG;
+	ghdr = nlmsg_data(nlh);
+	/* The request command ids are accepted too, to be lenient. */
+	switch (ghdr->cmd) {
+	case SDP_CMD_MAP_ADD_NTF:
+	case SDP_CMD_MAP_ADD:
+		ev->type = SDPCTL_EVENT_MAP_ADD;
+		err = sdpctl_parse_rule_msg(nlh, &ev->rule);
+		break;
+	case SDP_CMD_MAP_DEL_NTF:
+	case SDP_CMD_MAP_DEL:
+		ev->type = SDPCTL_EVENT_MAP_DEL;
+		err = sdpctl_parse_rule_msg(nlh, &ev->rule);
+		break;
+	case SDP_CMD_MAP_FLUSH_NTF:
+	case SDP_CMD_MAP_FLUSH:
+		ev->type = SDPCTL_EVENT_MAP_FLUSH;
+		err = sdpctl_parse_count(nlh, &ev->count);
+		break;
+	case SDP_CMD_MAP_REPLACE_NTF:
+	case SDP_CMD_MAP_REPLACE:
+		ev->type = SDPCTL_EVENT_MAP_REPLACE;
+		err = sdpctl_parse_count(nlh, &ev->count);
+		break;
+	case SDP_CMD_TUNE_SET_NTF:
+	case SDP_CMD_TUNE_SET:
+		ev->type = SDPCTL_EVENT_TUNE_SET;
+		err = sdpctl_parse_tunable(nlh, &ev->tunable);
+		break;
+	case SDP_CMD_STATS_RESET_NTF:
+	case SDP_CMD_STATS_RESET:
+		ev->type = SDPCTL_EVENT_STATS_RESET;
+		err = 0;
+		break;
+	default:
+		return 0;	/* an event newer than us */
+	}
+	return err ? err : 1;
+}
+
+/* ---- errors ----------------------------------------------------------- */
+
+/* Attribute names per set, as the spec spells them, for error messages. */
+static const char *const info_names[SDP_A_INFO_MAX + 1] = {
+	[SDP_A_INFO_VERSION] = "version",
+	[SDP_A_INFO_AF_INET_SDP] = "af-inet-sdp",
+	[SDP_A_INFO_PROTO_VERSION] = "proto-version",
+	[SDP_A_INFO_FEATURES] = "features",
+};
+
+static const char *const map_names[SDP_A_MAP_MAX + 1] = {
+	[SDP_A_MAP_RULE] = "rule",
+	[SDP_A_MAP_COUNT] = "count",
+};
+
+static const char *const rule_names[SDP_A_RULE_MAX + 1] = {
+	[SDP_A_RULE_PAD] = "pad",
+	[SDP_A_RULE_ID] = "id",
+	[SDP_A_RULE_POSITION] = "position",
+	[SDP_A_RULE_FAMILY] = "family",
+	[SDP_A_RULE_ADDR] = "addr",
+	[SDP_A_RULE_PREFIX_LEN] = "prefix-len",
+	[SDP_A_RULE_PORT_MIN] = "port-min",
+	[SDP_A_RULE_PORT_MAX] = "port-max",
+	[SDP_A_RULE_ROLE] = "role",
+	[SDP_A_RULE_PROGRAM] = "program",
+	[SDP_A_RULE_ACTION] = "action",
+	[SDP_A_RULE_HITS] = "hits",
+};
+
+static const char *const lookup_names[SDP_A_LOOKUP_MAX + 1] = {
+	[SDP_A_LOOKUP_FAMILY] = "family",
+	[SDP_A_LOOKUP_ADDR] = "addr",
+	[SDP_A_LOOKUP_PORT] = "port",
+	[SDP_A_LOOKUP_ROLE] = "role",
+	[SDP_A_LOOKUP_PROGRAM] = "program",
+	[SDP_A_LOOKUP_ACTION] = "action",
+	[SDP_A_LOOKUP_RULE_ID] = "rule-id",
+};
+
+static const char *const tunable_names[SDP_A_TUNABLE_MAX + 1] = {
+	[SDP_A_TUNABLE_PAD] = "pad",
+	[SDP_A_TUNABLE_NAME] = "name",
+	[SDP_A_TUNABLE_VALUE] = "value",
+	[SDP_A_TUNABLE_DEFAULT] = "default",
+	[SDP_A_TUNABLE_MINIMUM] = "minimum",
+	[SDP_A_TUNABLE_MAXIMUM] = "maximum",
+	[SDP_A_TUNABLE_UNIT] = "unit",
+	[SDP_A_TUNABLE_DOC] = "doc",
+};
+
+struct attr_set {
+	const char *const *names;
+	int max;
+};
+
+static struct attr_set top_set_of(uint8_t cmd)
+{
+	switch (cmd) {
+	case SDP_CMD_INFO_GET:
+		return (struct attr_set){ info_names, SDP_A_INFO_MAX };
+	case SDP_CMD_MAP_ADD:
+	case SDP_CMD_MAP_DEL:
+	case SDP_CMD_MAP_GET:
+	case SDP_CMD_MAP_FLUSH:
+	case SDP_CMD_MAP_REPLACE:
+		return (struct attr_set){ map_names, SDP_A_MAP_MAX };
+	case SDP_CMD_MAP_LOOKUP:
+		return (struct attr_set){ lookup_names, SDP_A_LOOKUP_MAX };
+	case SDP_CMD_TUNE_GET:
+	case SDP_CMD_TUNE_SET:
+		return (struct attr_set){ tunable_names, SDP_A_TUNABLE_MAX };
+	default:
+		return (struct attr_set){ NULL, 0 };
+	}
+}
+
+static const char *attr_name(struct attr_set set, int type, char *tmp,
+			     size_t len)
+{
+	if (set.names && type >= 0 && type <= set.max && set.names[type])
+		return set.names[type];
+	snprintf(tmp, len, "%d", type);
+	return tmp;
+}
+
+/*
+ * Find the attribute starting at offset off (or the nest containing it) in
+ * request req and name it; the only nest sdp requests carry is map.rule.
+ * With missing_type >= 0, name that attribute inside the nest at off
+ * instead (NLMSGERR_ATTR_MISS_NEST/MISS_TYPE).
+ */
+static int describe(const struct nlmsghdr *req, uint32_t off, int missing_type,
+		    char *buf, size_t len, int *rule_index)
+{
+	const struct genlmsghdr *ghdr;
+	struct attr_set set;
+	const struct nlattr *a;
+	char tmp[16];
+	int rem, rules = 0;
+	uint32_t start = NLMSG_HDRLEN + GENL_HDRLEN;
+
+	if (!req || req->nlmsg_len < start || off < start ||
+	    off >= req->nlmsg_len)
+		return -ENOENT;
+	ghdr = (const struct genlmsghdr *)NLMSG_DATA(req);
+	set = top_set_of(ghdr->cmd);
+	nla_for_each_attr(a, (struct nlattr *)((char *)req + start),
+			  (int)(req->nlmsg_len - start), rem) {
+		uint32_t pos = (uint32_t)((const char *)a - (const char *)req);
+		int type = nla_type(a);
+		bool is_rule = set.names == map_names && type == SDP_A_MAP_RULE;
+		char rule[24] = "rule";
+		const struct nlattr *in;
+		int irem;
+
+		if (off < pos || off >= pos + a->nla_len) {
+			rules += is_rule;
+			continue;
+		}
+		if (is_rule) {
+			*rule_index = rules;
+			if (ghdr->cmd == SDP_CMD_MAP_REPLACE)
+				snprintf(rule, sizeof(rule), "rule[%d]", rules);
+		}
+		if (off == pos) {
+			if (missing_type >= 0 && is_rule)
+				snprintf(buf, len, "%s.%s", rule,
+					 attr_name((struct attr_set){
+						rule_names, SDP_A_RULE_MAX },
+						missing_type, tmp,
+						sizeof(tmp)));
+			else
+				snprintf(buf, len, "%s",
+					 is_rule ? rule :
+					 attr_name(set, type, tmp, sizeof(tmp)));
+			return 0;
+		}
+		if (!is_rule)
+			break;
+		nla_for_each_nested(in, (struct nlattr *)a, irem) {
+			uint32_t ipos = (uint32_t)((const char *)in -
+						   (const char *)req);
+
+			if (ipos == off) {
+				snprintf(buf, len, "%s.%s", rule,
+					 attr_name((struct attr_set){
+						rule_names, SDP_A_RULE_MAX },
+						nla_type(in), tmp,
+						sizeof(tmp)));
+				return 0;
+			}
+		}
+		break;
+	}
+	return -ENOENT;
+}
+
+int sdpctl_describe_offset(const struct nlmsghdr *req, uint32_t off,
+			   char *buf, size_t len, int *rule_index)
+{
+	return describe(req, off, -1, buf, len, rule_index);
+}
+
+/*
+ * Whether the kernel's text already names the attribute: "addr" for
+ * "rule[1].addr", "rule 1" for the nest "rule[1]".
+ */
+static bool mentions(const char *kmsg, const char *attr)
+{
+	const char *leaf = strrchr(attr, '.');
+	unsigned int index;
+	char rule[24];
+
+	if (leaf)
+		return strstr(kmsg, leaf + 1) != NULL;
+	if (sscanf(attr, "rule[%u]", &index) == 1) {
+		snprintf(rule, sizeof(rule), "rule %u", index);
+		return strstr(kmsg, rule) != NULL;
+	}
+	return strstr(kmsg, attr) != NULL;
+}
+
+void sdpctl_parse_ack(const struct nlmsghdr *nlh, const struct nlmsghdr *req,
+		      struct sdpctl_ack *ack)
+{
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	const char *payload = NLMSG_DATA(nlh);
+	size_t plen = nlh->nlmsg_len - NLMSG_HDRLEN;
+	size_t tlv_off;
+	char attr[64] = "", missing[64] = "", kmsg[256] = "";
+	int missing_type = -1;
+
+	memset(ack, 0, sizeof(*ack));
+	ack->rule_index = -1;
+	if (nlh->nlmsg_len < NLMSG_HDRLEN) {
+		ack->error = -EBADMSG;
+		return;
+	}
+	if (nlh->nlmsg_type == NLMSG_ERROR) {
+		const struct nlmsgerr *e = (const void *)payload;
+
+		if (plen < sizeof(*e)) {
+			ack->error = -EBADMSG;
+			return;
+		}
+		ack->error = e->error > 0 ? -e->error : e->error;
+		tlv_off = sizeof(*e);
+		/* Unless capped, the request is echoed before the TLVs. */
+		if (!(nlh->nlmsg_flags & NLM_F_CAPPED) &&
+		    e->msg.nlmsg_len >= NLMSG_HDRLEN)
+			tlv_off += NLMSG_ALIGN(e->msg.nlmsg_len) - NLMSG_HDRLEN;
+	} else {
+		/* A dump's NLMSG_DONE: an int error, then the TLVs. */
+		int error = 0;
+
+		if (plen >= sizeof(error))
+			memcpy(&error, payload, sizeof(error));
+		ack->error = error > 0 ? -error : error;
+		tlv_off = NLMSG_ALIGN(sizeof(error));
+	}
+	if (!ack->error || !(nlh->nlmsg_flags & NLM_F_ACK_TLVS) ||
+	    tlv_off >= plen)
+		return;
+	if (nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)(payload + tlv_off),
+		      (int)(plen - tlv_off), NULL) < 0)
+		return;
+	if (tb[NLMSGERR_ATTR_MSG])
+		nla_strlcpy(kmsg, tb[NLMSGERR_ATTR_MSG], sizeof(kmsg));
+	if (tb[NLMSGERR_ATTR_OFFS] && nla_len(tb[NLMSGERR_ATTR_OFFS]) >= 4)
+		describe(req, nla_get_u32(tb[NLMSGERR_ATTR_OFFS]), -1, attr,
+			 sizeof(attr), &ack->rule_index);
+	if (tb[NLMSGERR_ATTR_MISS_TYPE] &&
+	    nla_len(tb[NLMSGERR_ATTR_MISS_TYPE]) >= 4)
+		missing_type = (int)nla_get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]);
+	if (missing_type >= 0) {
+		char tmp[16];
+
+		if (!tb[NLMSGERR_ATTR_MISS_NEST] ||
+		    nla_len(tb[NLMSGERR_ATTR_MISS_NEST]) < 4 ||
+		    describe(req, nla_get_u32(tb[NLMSGERR_ATTR_MISS_NEST]),
+			     missing_type, missing, sizeof(missing),
+			     &ack->rule_index)) {
+			const struct genlmsghdr *g = NULL;
+
+			if (req && req->nlmsg_len >= NLMSG_HDRLEN + GENL_HDRLEN)
+				g = NLMSG_DATA(req);
+			snprintf(missing, sizeof(missing), "%s",
+				 attr_name(top_set_of(g ? g->cmd : 0),
+					   missing_type, tmp, sizeof(tmp)));
+		}
+	}
+
+	if (kmsg[0] && attr[0] && !mentions(kmsg, attr))
+		snprintf(ack->msg, sizeof(ack->msg), "%s (attribute %s)",
+			 kmsg, attr);
+	else if (kmsg[0] && missing[0] && !mentions(kmsg, missing))
+		snprintf(ack->msg, sizeof(ack->msg),
+			 "%s (missing attribute %s)", kmsg, missing);
+	else if (kmsg[0])
+		snprintf(ack->msg, sizeof(ack->msg), "%s", kmsg);
+	else if (attr[0])
+		snprintf(ack->msg, sizeof(ack->msg), "invalid attribute %s",
+			 attr);
+	else if (missing[0])
+		snprintf(ack->msg, sizeof(ack->msg), "missing attribute %s",
+			 missing);
+	ack->has_msg = ack->msg[0] != '\0';
+}

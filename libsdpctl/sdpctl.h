@@ -1,0 +1,321 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libsdpctl: control the sdp (Sockets Direct Protocol) kernel module over
+ * generic netlink (family "sdp", see docs/netlink/specs/sdp.yaml).
+ *
+ * Conventions: every call that can fail returns 0 or a negative errno.
+ * A handle is not thread-safe; use one per thread. The library prints
+ * nothing and keeps no global state of its own.
+ */
+#ifndef LIBSDPCTL_SDPCTL_H
+#define LIBSDPCTL_SDPCTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/sdp.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SDPCTL_EXPORT __attribute__((visibility("default")))
+
+#define SDPCTL_LIB_VERSION "0.1.0"
+
+/* Lengths of the fixed string buffers below, terminating NUL included. */
+#define SDPCTL_PROGRAM_LEN	(SDP_PROGRAM_MAX_LEN + 1)
+#define SDPCTL_TUNABLE_NAME_LEN	(SDP_TUNABLE_NAME_MAX_LEN + 1)
+#define SDPCTL_TUNABLE_UNIT_LEN	16
+#define SDPCTL_TUNABLE_DOC_LEN	128
+#define SDPCTL_VERSION_LEN	32
+/* Enough for any rule sdpctl_rule_format() writes. */
+#define SDPCTL_RULE_TEXT_LEN	192
+
+/* Message types counted per direction, in msg-counts attribute order. */
+#define SDPCTL_MSG_TYPES \
+	(SDP_A_MSG_COUNTS_MAX - SDP_A_MSG_COUNTS_HELLO + 1)
+/* Histograms, indexed by enum sdp_hist - 1. */
+#define SDPCTL_HISTS		SDP_HIST_RECVMSG_SIZE
+/* Bucket 0 counts value 0, bucket n counts [2^(n-1), 2^n): 65 cover u64. */
+#define SDPCTL_HIST_BUCKETS	65
+
+#define SDPCTL_ROLE_ANY		(SDP_ROLE_LISTEN | SDP_ROLE_CONNECT)
+
+struct sdpctl;
+
+/* ---- handle ----------------------------------------------------------- */
+
+/*
+ * Open a generic netlink socket and resolve the "sdp" family.
+ * -ENOENT means exactly one thing here: the sdp module is not loaded.
+ */
+SDPCTL_EXPORT int sdpctl_open(struct sdpctl **h);
+SDPCTL_EXPORT void sdpctl_close(struct sdpctl *h);
+
+/*
+ * Why the last failed request failed, as the kernel put it (extended ack
+ * message), followed by the attribute it pointed at if any, e.g.
+ * "prefix length too long (attribute rule[2].prefix-len)". NULL when the
+ * kernel gave no reason or the last request succeeded.
+ */
+SDPCTL_EXPORT const char *sdpctl_errmsg(const struct sdpctl *h);
+
+/*
+ * For a failed request carrying several rules (map-replace): 0-based index
+ * of the rule the kernel pointed at, or -1 if it did not point at one.
+ */
+SDPCTL_EXPORT int sdpctl_err_rule_index(const struct sdpctl *h);
+
+/* ---- info ------------------------------------------------------------- */
+
+struct sdpctl_info {
+	char version[SDPCTL_VERSION_LEN];
+	uint32_t af_inet_sdp;
+	uint32_t proto_version;		/* major in high nibble, minor low */
+	uint32_t features;		/* SDP_FEATURE_* bits */
+};
+
+SDPCTL_EXPORT int sdpctl_info(struct sdpctl *h, struct sdpctl_info *info);
+
+/* ---- statistics ------------------------------------------------------- */
+
+struct sdpctl_hist {
+	uint32_t n_buckets;		/* trailing empty buckets are omitted */
+	uint64_t buckets[SDPCTL_HIST_BUCKETS];
+};
+
+struct sdpctl_stats {
+	uint64_t conn_active_opens;
+	uint64_t conn_passive_opens;
+	uint64_t conn_established;
+	uint64_t conn_refused;
+	uint64_t conn_failed;
+	uint64_t conn_aborted;
+	uint64_t conn_current;
+	uint64_t tx_bytes;
+	uint64_t rx_bytes;
+	uint64_t credit_stalls;
+	uint64_t credit_updates;
+	uint64_t zcopy_tx;
+	uint64_t zcopy_rx;
+	uint64_t fallback_tcp;
+	uint64_t proto_errors;
+	uint64_t map_lookups;
+	uint64_t reset_time;		/* seconds since the last reset */
+	uint64_t tx_msgs[SDPCTL_MSG_TYPES];	/* see sdpctl_msg_type_name() */
+	uint64_t rx_msgs[SDPCTL_MSG_TYPES];
+	struct sdpctl_hist hist[SDPCTL_HISTS];	/* [SDP_HIST_x - 1] */
+	/* Bit (1 << SDP_A_STATS_x) set for each attribute the kernel sent. */
+	uint64_t present;
+};
+
+SDPCTL_EXPORT int sdpctl_stats_get(struct sdpctl *h, struct sdpctl_stats *st);
+SDPCTL_EXPORT int sdpctl_stats_reset(struct sdpctl *h);
+
+/*
+ * Walk the scalar counters in spec order (reset_time excluded): returns the
+ * spec's name of counter i ("conn-active-opens", ...) and stores its value,
+ * or returns NULL when i is past the last counter.
+ */
+SDPCTL_EXPORT const char *sdpctl_stats_counter(const struct sdpctl_stats *st,
+					       unsigned int i, uint64_t *value);
+
+/* ---- port-mapping rules ----------------------------------------------- */
+
+struct sdpctl_rule {
+	uint32_t id;			/* kernel-assigned; 0 = none yet */
+	uint32_t position;		/* valid when has_position */
+	uint16_t family;		/* AF_INET or AF_INET6 */
+	uint8_t addr[16];		/* network byte order; 4 bytes for inet */
+	uint8_t prefix_len;		/* 0 matches any address */
+	uint16_t port_min, port_max;	/* 0-65535 matches any port */
+	uint32_t role;			/* SDP_ROLE_* bits; 0 = any */
+	char program[SDPCTL_PROGRAM_LEN]; /* wildcard pattern; "" = any */
+	uint32_t action;		/* enum sdp_action */
+	uint64_t hits;			/* lookups this rule decided (replies) */
+	bool has_position;		/* add: insert at position, not append */
+	unsigned int line;		/* sdpctl_rules_parse(): source line */
+};
+
+/* A rule matching everything: any family-inet address, port, role. */
+SDPCTL_EXPORT void sdpctl_rule_init(struct sdpctl_rule *r);
+
+/* Insert (or append) a rule; out_stored (may be NULL) gets it as stored. */
+SDPCTL_EXPORT int sdpctl_map_add(struct sdpctl *h, const struct sdpctl_rule *in,
+				 struct sdpctl_rule *out_stored);
+SDPCTL_EXPORT int sdpctl_map_del_id(struct sdpctl *h, uint32_t id);
+/* Delete the rule with the same match attributes and action. */
+SDPCTL_EXPORT int sdpctl_map_del_match(struct sdpctl *h,
+				       const struct sdpctl_rule *r);
+SDPCTL_EXPORT int sdpctl_map_get(struct sdpctl *h, uint32_t id,
+				 struct sdpctl_rule *out);
+
+/*
+ * Call cb for each rule in table order. cb returns 0 to go on, a positive
+ * value to stop (sdpctl_map_dump() then returns 0), or a negative errno to
+ * stop and have it returned. -EINTR means the table changed while it was
+ * being dumped, so the rules seen may not be one table: dump again.
+ */
+typedef int (*sdpctl_rule_cb)(const struct sdpctl_rule *r, void *arg);
+SDPCTL_EXPORT int sdpctl_map_dump(struct sdpctl *h, sdpctl_rule_cb cb,
+				  void *arg);
+/* count (may be NULL) gets the number of rules removed. */
+SDPCTL_EXPORT int sdpctl_map_flush(struct sdpctl *h, uint32_t *count);
+/*
+ * Replace the table with rules[0..n) atomically. On a kernel rejection
+ * nothing changed; sdpctl_err_rule_index() tells which rule it refused.
+ */
+SDPCTL_EXPORT int sdpctl_map_replace(struct sdpctl *h,
+				     const struct sdpctl_rule *rules, size_t n,
+				     uint32_t *count);
+
+struct sdpctl_lookup {
+	uint16_t family;		/* AF_INET or AF_INET6 */
+	uint8_t addr[16];		/* local for listen, remote for connect */
+	uint16_t port;
+	uint32_t role;			/* SDP_ROLE_LISTEN or SDP_ROLE_CONNECT */
+	char program[SDPCTL_PROGRAM_LEN]; /* task comm; "" = not given */
+};
+
+/* rule_id (may be NULL) gets the deciding rule, 0 for the default action. */
+SDPCTL_EXPORT int sdpctl_map_lookup(struct sdpctl *h,
+				    const struct sdpctl_lookup *q,
+				    uint32_t *action, uint32_t *rule_id);
+
+/* ---- tunables --------------------------------------------------------- */
+
+struct sdpctl_tunable {
+	char name[SDPCTL_TUNABLE_NAME_LEN];
+	uint64_t value, def, min, max;
+	char unit[SDPCTL_TUNABLE_UNIT_LEN];	/* "action": enum sdp_action */
+	char doc[SDPCTL_TUNABLE_DOC_LEN];
+};
+
+typedef int (*sdpctl_tunable_cb)(const struct sdpctl_tunable *t, void *arg);
+SDPCTL_EXPORT int sdpctl_tune_get(struct sdpctl *h, const char *name,
+				  struct sdpctl_tunable *out);
+/* cb as for sdpctl_map_dump(). */
+SDPCTL_EXPORT int sdpctl_tune_dump(struct sdpctl *h, sdpctl_tunable_cb cb,
+				   void *arg);
+SDPCTL_EXPORT int sdpctl_tune_set(struct sdpctl *h, const char *name,
+				  uint64_t value);
+
+/* ---- events ----------------------------------------------------------- */
+
+enum sdpctl_event_type {
+	SDPCTL_EVENT_MAP_ADD = 1,	/* rule */
+	SDPCTL_EVENT_MAP_DEL,		/* rule */
+	SDPCTL_EVENT_MAP_FLUSH,		/* count: rules removed */
+	SDPCTL_EVENT_MAP_REPLACE,	/* count: rules now in the table */
+	SDPCTL_EVENT_TUNE_SET,		/* tunable (name and value at least) */
+	SDPCTL_EVENT_STATS_RESET,	/* nothing */
+};
+
+struct sdpctl_event {
+	enum sdpctl_event_type type;
+	union {
+		struct sdpctl_rule rule;
+		uint32_t count;
+		struct sdpctl_tunable tunable;
+	};
+};
+
+/*
+ * Subscribe to the "events" multicast group on a second socket, so that
+ * events never interleave with request replies on the first.
+ */
+SDPCTL_EXPORT int sdpctl_monitor_open(struct sdpctl *h);
+/* The socket to poll() for POLLIN, or -EBADF before sdpctl_monitor_open(). */
+SDPCTL_EXPORT int sdpctl_monitor_fd(const struct sdpctl *h);
+
+/*
+ * Read the pending notifications without blocking and call cb for each
+ * event. cb returns 0 to go on, anything else to stop dispatching (events
+ * not yet read stay queued). Returns the number of events delivered, the
+ * negative value cb returned, or -errno; -ENOBUFS means the socket
+ * overflowed and events were lost (the monitor stays usable).
+ */
+typedef int (*sdpctl_event_cb)(const struct sdpctl_event *ev, void *arg);
+SDPCTL_EXPORT int sdpctl_monitor_dispatch(struct sdpctl *h, sdpctl_event_cb cb,
+					  void *arg);
+
+/* ---- rule text -------------------------------------------------------- */
+
+enum sdpctl_parse_error_kind {
+	SDPCTL_PERR_NONE,
+	SDPCTL_PERR_UNKNOWN_KEYWORD,
+	SDPCTL_PERR_MISSING_VALUE,
+	SDPCTL_PERR_DUPLICATE_KEYWORD,
+	SDPCTL_PERR_BAD_ACTION,
+	SDPCTL_PERR_BAD_ROLE,
+	SDPCTL_PERR_BAD_FAMILY,
+	SDPCTL_PERR_BAD_ADDRESS,
+	SDPCTL_PERR_PREFIX_TOO_LONG,
+	SDPCTL_PERR_HOST_BITS,
+	SDPCTL_PERR_BAD_PORT,
+	SDPCTL_PERR_PORT_RANGE_INVERTED,
+	SDPCTL_PERR_PROGRAM_TOO_LONG,
+	SDPCTL_PERR_BAD_POSITION,
+	SDPCTL_PERR_MISSING_ACTION,
+	SDPCTL_PERR_TRAILING_GARBAGE,
+	SDPCTL_PERR_BAD_QUOTE,
+};
+
+struct sdpctl_parse_error {
+	enum sdpctl_parse_error_kind kind;
+	unsigned int line;		/* 1-based; 0 when not parsing a text */
+	unsigned int column;		/* 1-based; the word index for argv */
+	char token[64];			/* offending word (may be truncated) */
+	char msg[256];			/* "line 7: prefix length 40 is ..." */
+};
+
+/*
+ * Parse one rule line: keyword form or a libsdp.conf "use" line. Returns
+ * 0, -ENODATA when the line holds no rule (blank, comment, libsdp "log"
+ * directive), or -EINVAL with err (may be NULL) filled in.
+ */
+SDPCTL_EXPORT int sdpctl_rule_parse(const char *line, struct sdpctl_rule *r,
+				    struct sdpctl_parse_error *err);
+
+/* The same for a rule given as separate words (argv); columns are words. */
+SDPCTL_EXPORT int sdpctl_rule_parse_args(int argc, const char *const *argv,
+					 struct sdpctl_rule *r,
+					 struct sdpctl_parse_error *err);
+
+/*
+ * Parse a whole rule file. On success *rules (free() it) holds *n rules in
+ * file order, each with its line. On -EINVAL err names the first bad line
+ * and nothing is returned; -ENOMEM as usual.
+ */
+SDPCTL_EXPORT int sdpctl_rules_parse(const char *text,
+				     struct sdpctl_rule **rules, size_t *n,
+				     struct sdpctl_parse_error *err);
+
+/*
+ * Write a rule in keyword form, which sdpctl_rule_parse() reads back to the
+ * same rule ("position N" only when has_position). Returns 0, -ENOSPC when
+ * buf was too small (it then holds a truncated string), or -EINVAL.
+ */
+SDPCTL_EXPORT int sdpctl_rule_format(const struct sdpctl_rule *r, char *buf,
+				     size_t len);
+
+/* ---- names ------------------------------------------------------------ */
+
+/* Each returns NULL for a value it does not know. */
+SDPCTL_EXPORT const char *sdpctl_action_name(uint32_t action);
+SDPCTL_EXPORT const char *sdpctl_role_name(uint32_t role); /* listen|connect|any */
+SDPCTL_EXPORT const char *sdpctl_family_name(uint16_t family); /* inet|inet6 */
+SDPCTL_EXPORT const char *sdpctl_feature_name(uint32_t feature_bit);
+SDPCTL_EXPORT const char *sdpctl_msg_type_name(unsigned int index);
+SDPCTL_EXPORT const char *sdpctl_hist_name(uint32_t hist_id);
+
+/* "sdp", "tcp", "both" to enum sdp_action: 0 or -EINVAL. */
+SDPCTL_EXPORT int sdpctl_action_parse(const char *s, uint32_t *action);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIBSDPCTL_SDPCTL_H */
