@@ -1,0 +1,680 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sdpctl command line: the command table, help, argument checks and exit
+ * codes. Nothing here talks to the kernel except cli_open(), so the unit
+ * tests drive cli_parse() and the per-command parsers directly.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "cli.h"
+
+#define RULE_GRAMMAR \
+"RULE (keywords in any order, action required):\n" \
+"  [position N] action sdp|tcp|both [role listen|connect|any]\n" \
+"  [family inet|inet6] [addr ADDR[/PLEN]|any] [port N|N-M|any]\n" \
+"  [program PATTERN]\n" \
+"or a libsdp.conf line:\n" \
+"  use sdp|tcp|both server|listen|client|connect|any PROGRAM|* ADDR[/PLEN]:PORTS\n" \
+"  (* for any address or ports; IPv6 in brackets: [2001:db8::]/32:80)\n" \
+"Defaults: role any, addr any (family inet), port any, any program.\n"
+
+#define EXIT_STATUS_HELP \
+"Exit status:\n" \
+"  0  success\n" \
+"  1  the operation failed (kernel or system error)\n" \
+"  2  usage or parse error (nothing was sent)\n" \
+"  3  the sdp module is not loaded\n" \
+"  4  permission denied (changes need CAP_NET_ADMIN)\n"
+
+static const struct cli_cmd map_commands[] = {
+	{ .name = "add", .parse = cli_parse_map_add, .run = run_map_add,
+	  .synopsis = "RULE...",
+	  .help = "insert a rule (appended unless position is given)",
+	  .details = RULE_GRAMMAR },
+	{ .name = "del", .alias = "delete", .parse = cli_parse_map_del,
+	  .run = run_map_del, .synopsis = "ID | RULE...",
+	  .help = "delete the rule with that id, or exactly equal to RULE",
+	  .details = RULE_GRAMMAR },
+	{ .name = "get", .parse = cli_parse_map_get, .run = run_map_get,
+	  .synopsis = "ID", .help = "show one rule" },
+	{ .name = "list", .alias = "show", .parse = cli_parse_none,
+	  .run = run_map_list, .synopsis = "",
+	  .help = "list the rules in table order (first match wins)" },
+	{ .name = "flush", .parse = cli_parse_none, .run = run_map_flush,
+	  .synopsis = "", .help = "delete every rule" },
+	{ .name = "lookup", .parse = cli_parse_map_lookup,
+	  .run = run_map_lookup,
+	  .synopsis = "addr ADDR port N role listen|connect [program NAME] "
+		      "[family inet|inet6]",
+	  .help = "show what the kernel decides for an endpoint",
+	  .details = "ADDR is the local address for listen, the remote one "
+		     "for connect.\n" },
+	{ .name = "load", .parse = cli_parse_map_load, .run = run_map_load,
+	  .synopsis = "FILE|-",
+	  .help = "replace the table with the rules in FILE, atomically",
+	  .details = "One RULE per line; # starts a comment; libsdp \"log\" "
+		     "lines are ignored.\nThe whole file is checked first: "
+		     "an error changes nothing.\n" RULE_GRAMMAR },
+	{ .name = "save", .parse = cli_parse_none, .run = run_map_save,
+	  .synopsis = "", .help = "print the table as a file for map load" },
+	{ 0 }
+};
+
+static const struct cli_cmd tune_commands[] = {
+	{ .name = "list", .alias = "show", .parse = cli_parse_none,
+	  .run = run_tune_list, .synopsis = "",
+	  .help = "list the tunables with their defaults and ranges" },
+	{ .name = "get", .parse = cli_parse_tune_get, .run = run_tune_get,
+	  .synopsis = "NAME", .help = "show one tunable" },
+	{ .name = "set", .parse = cli_parse_tune_set, .run = run_tune_set,
+	  .synopsis = "NAME VALUE", .help = "change a tunable",
+	  .details = "VALUE is a number; for a tunable whose unit is action "
+		     "it may also be sdp, tcp or both.\n" },
+	{ 0 }
+};
+
+const struct cli_cmd cli_commands[] = {
+	{ .name = "info", .parse = cli_parse_none, .run = run_info,
+	  .synopsis = "", .help = "describe the running module" },
+	{ .name = "stats", .parse = cli_parse_stats, .run = run_stats,
+	  .synopsis = "[--reset]",
+	  .help = "show the counters and histograms (or reset them)" },
+	{ .name = "map", .synopsis = "COMMAND",
+	  .help = "manage the port-mapping rules", .subs = map_commands,
+	  .default_sub = "list" },
+	{ .name = "tune", .synopsis = "COMMAND", .help = "show and change the tunables",
+	  .subs = tune_commands, .default_sub = "list" },
+	{ .name = "monitor", .parse = cli_parse_monitor, .run = run_monitor,
+	  .synopsis = "[--count N]",
+	  .help = "print one line per event until interrupted or N events" },
+	{ 0 }
+};
+
+/* ---- messages and exit codes ----------------------------------------- */
+
+int cli_usage_error(FILE *err, const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(err, "sdpctl: %s%s", cmd ? cmd : "", cmd ? ": " : "");
+	va_start(ap, fmt);
+	vfprintf(err, fmt, ap);
+	va_end(ap);
+	fputc('\n', err);
+	return EXIT_USAGE;
+}
+
+int cli_exit_code(int err)
+{
+	if (!err)
+		return EXIT_OK;
+	if (err == -EPERM || err == -EACCES)
+		return EXIT_PERM;
+	return EXIT_FAILED;
+}
+
+/* Opening is the one place where ENOENT means "module not loaded". */
+int cli_open_exit_code(int err)
+{
+	return err == -ENOENT ? EXIT_NO_MODULE : cli_exit_code(err);
+}
+
+void cli_report(FILE *out, const char *cmd, int err, const char *detail)
+{
+	fprintf(out, "sdpctl: %s: %s", cmd, strerror(-err));
+	if (detail && *detail)
+		fprintf(out, ": %s", detail);
+	fputc('\n', out);
+}
+
+int cli_open(struct cli_ctx *ctx)
+{
+	int err;
+
+	if (ctx->h)
+		return EXIT_OK;
+	err = sdpctl_open(&ctx->h);
+	if (!err)
+		return EXIT_OK;
+	cli_report(ctx->err, ctx->name, err, err == -ENOENT ?
+		   "sdp module not loaded (no generic netlink family \""
+		   SDP_FAMILY_NAME "\")" : NULL);
+	return cli_open_exit_code(err);
+}
+
+/* Report a failed library call; the kernel's words if it had any. */
+int cli_fail(struct cli_ctx *ctx, int err, const char *fallback)
+{
+	const char *kmsg = sdpctl_errmsg(ctx->h);
+
+	cli_report(ctx->err, ctx->name, err, kmsg ? kmsg : fallback);
+	return cli_exit_code(err);
+}
+
+/* ---- help ------------------------------------------------------------- */
+
+static void print_usage(FILE *f)
+{
+	const struct cli_cmd *c;
+
+	fprintf(f,
+		"Usage: sdpctl [-j|--json] COMMAND [ARGS...]\n"
+		"       sdpctl -V|--version | -h|--help\n"
+		"\n"
+		"Control the sdp (Sockets Direct Protocol) kernel module.\n"
+		"\n"
+		"Options:\n"
+		"  -j, --json     machine-readable JSON output\n"
+		"  -V, --version  print the version and exit\n"
+		"  -h, --help     print help (also after any command)\n"
+		"\n"
+		"Commands:\n");
+	for (c = cli_commands; c->name; c++) {
+		const struct cli_cmd *s;
+
+		if (!c->subs) {
+			fprintf(f, "  %s%s%s\n      %s\n", c->name,
+				*c->synopsis ? " " : "", c->synopsis, c->help);
+			continue;
+		}
+		for (s = c->subs; s->name; s++)
+			fprintf(f, "  %s %s%s%s\n      %s\n", c->name, s->name,
+				*s->synopsis ? " " : "", s->synopsis, s->help);
+	}
+	fprintf(f, "\nRun 'sdpctl COMMAND --help' for details.\n\n%s",
+		EXIT_STATUS_HELP);
+}
+
+/* A one-line help ("list the rules") as a sentence. */
+static void print_sentence(FILE *f, const char *help)
+{
+	fprintf(f, "%c%s.\n", toupper((unsigned char)help[0]), help + 1);
+}
+
+static void print_group_help(FILE *f, const struct cli_cmd *group)
+{
+	const struct cli_cmd *s;
+
+	fprintf(f, "Usage: sdpctl [-j] %s COMMAND [ARGS...]\n\n",
+		group->name);
+	print_sentence(f, group->help);
+	fprintf(f, "Without COMMAND: %s %s.\n\nCommands:\n", group->name,
+		group->default_sub);
+	for (s = group->subs; s->name; s++) {
+		fprintf(f, "  %s%s%s\n      %s", s->name,
+			*s->synopsis ? " " : "", s->synopsis, s->help);
+		if (s->alias)
+			fprintf(f, " (alias: %s)", s->alias);
+		fputc('\n', f);
+	}
+	fprintf(f, "\n%s", EXIT_STATUS_HELP);
+}
+
+static void print_leaf_help(FILE *f, const struct cli_request *req)
+{
+	const struct cli_cmd *c = req->cmd;
+
+	fprintf(f, "Usage: sdpctl [-j] %s%s%s\n\n", req->name,
+		*c->synopsis ? " " : "", c->synopsis);
+	print_sentence(f, c->help);
+	if (c->details)
+		fprintf(f, "\n%s", c->details);
+	fprintf(f, "\n%s", EXIT_STATUS_HELP);
+}
+
+/* ---- top level -------------------------------------------------------- */
+
+static const struct cli_cmd *find_cmd(const struct cli_cmd *table,
+				      const char *name)
+{
+	for (; table->name; table++)
+		if (!strcmp(table->name, name) ||
+		    (table->alias && !strcmp(table->alias, name)))
+			return table;
+	return NULL;
+}
+
+static bool is_json_flag(const char *s)
+{
+	return !strcmp(s, "-j") || !strcmp(s, "--json");
+}
+
+static bool is_help_flag(const char *s)
+{
+	return !strcmp(s, "-h") || !strcmp(s, "--help");
+}
+
+int cli_parse(int argc, char **argv, struct cli_request *req, FILE *out,
+	      FILE *err)
+{
+	const struct cli_cmd *cmd;
+	char **rest;
+	int i, n, ret;
+	bool help = false;
+
+	memset(req, 0, sizeof(*req));
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (is_json_flag(argv[i])) {
+			req->json = true;
+		} else if (is_help_flag(argv[i])) {
+			print_usage(out);
+			return EXIT_OK;
+		} else if (!strcmp(argv[i], "-V") ||
+			   !strcmp(argv[i], "--version")) {
+			fprintf(out, "sdpctl %s\n", SDPCTL_TOOL_VERSION);
+			return EXIT_OK;
+		} else {
+			cli_usage_error(err, NULL, "unknown option \"%s\" "
+					"(try sdpctl --help)", argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	if (i == argc) {
+		print_usage(err);
+		return EXIT_USAGE;
+	}
+	cmd = find_cmd(cli_commands, argv[i]);
+	if (!cmd)
+		return cli_usage_error(err, NULL, "unknown command \"%s\" "
+				       "(try sdpctl --help)", argv[i]);
+	snprintf(req->name, sizeof(req->name), "%s", cmd->name);
+	i++;
+	if (cmd->subs) {
+		const struct cli_cmd *group = cmd;
+		const char *sub = group->default_sub;
+
+		/* Options may come before the subcommand: "map -j list". */
+		for (; i < argc && argv[i][0] == '-'; i++) {
+			if (is_help_flag(argv[i])) {
+				print_group_help(out, group);
+				return EXIT_OK;
+			}
+			if (!is_json_flag(argv[i]))
+				return cli_usage_error(err, group->name,
+					"unknown option \"%s\"", argv[i]);
+			req->json = true;
+		}
+		if (i < argc)
+			sub = argv[i++];
+		cmd = find_cmd(group->subs, sub);
+		if (!cmd)
+			return cli_usage_error(err, group->name,
+				"unknown command \"%s\" (try sdpctl %s --help)",
+				sub, group->name);
+		snprintf(req->name, sizeof(req->name), "%s %s", group->name,
+			 cmd->name);
+	}
+	req->cmd = cmd;
+
+	/* -j and -h are global: take them anywhere after the command. */
+	rest = calloc((size_t)(argc - i) + 1, sizeof(*rest));
+	if (!rest) {
+		fprintf(err, "sdpctl: out of memory\n");
+		return EXIT_FAILED;
+	}
+	for (n = 0; i < argc; i++) {
+		if (is_json_flag(argv[i]))
+			req->json = true;
+		else if (is_help_flag(argv[i]))
+			help = true;
+		else
+			rest[n++] = argv[i];
+	}
+	if (help) {
+		print_leaf_help(out, req);
+		ret = EXIT_OK;
+	} else {
+		ret = cmd->parse(req, n, rest, err);
+	}
+	free(rest);
+	return ret == EXIT_OK && !help ? CLI_RUN : ret;
+}
+
+int cli_main(int argc, char **argv, FILE *out, FILE *err)
+{
+	struct cli_request req;
+	struct cli_ctx ctx;
+	int ret = cli_parse(argc, argv, &req, out, err);
+
+	if (ret != CLI_RUN)
+		return ret;
+	ctx = (struct cli_ctx){ .out = out, .err = err, .json = req.json,
+				.name = req.name };
+	ret = req.cmd->run(&ctx, &req);
+	sdpctl_close(ctx.h);
+	/* A full disk or a closed pipe must not look like success. */
+	if (fflush(out) || ferror(out)) {
+		if (ret == EXIT_OK)
+			cli_report(err, req.name, -EIO, "cannot write output");
+		return ret == EXIT_OK ? EXIT_FAILED : ret;
+	}
+	return ret;
+}
+
+/* ---- argument parsers ------------------------------------------------- */
+
+static int unexpected(struct cli_request *req, FILE *err, const char *arg)
+{
+	return cli_usage_error(err, req->name, "unexpected argument \"%s\"",
+			       arg);
+}
+
+int cli_parse_none(struct cli_request *req, int argc, char **argv, FILE *err)
+{
+	return argc ? unexpected(req, err, argv[0]) : EXIT_OK;
+}
+
+int cli_parse_stats(struct cli_request *req, int argc, char **argv, FILE *err)
+{
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--reset"))
+			return unexpected(req, err, argv[i]);
+		req->reset = true;
+	}
+	return EXIT_OK;
+}
+
+/* Decimal, or hexadecimal after 0x; 0, -EINVAL or -ERANGE. */
+int cli_parse_u64(const char *s, uint64_t *v)
+{
+	unsigned int base = 10;
+	uint64_t acc = 0;
+
+	if ((s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) && s[2]) {
+		base = 16;
+		s += 2;
+	}
+	if (!*s)
+		return -EINVAL;
+	for (; *s; s++) {
+		unsigned int d;
+
+		if (*s >= '0' && *s <= '9')
+			d = (unsigned int)(*s - '0');
+		else if (base == 16 && *s >= 'a' && *s <= 'f')
+			d = (unsigned int)(*s - 'a' + 10);
+		else if (base == 16 && *s >= 'A' && *s <= 'F')
+			d = (unsigned int)(*s - 'A' + 10);
+		else
+			return -EINVAL;
+		if (acc > (UINT64_MAX - d) / base) {
+			/* Keep scanning: "99999999999999999999x" is not a number. */
+			for (s++; *s; s++)
+				if (!(*s >= '0' && *s <= '9') &&
+				    !(base == 16 && ((*s >= 'a' && *s <= 'f') ||
+						     (*s >= 'A' && *s <= 'F'))))
+					return -EINVAL;
+			return -ERANGE;
+		}
+		acc = acc * base + d;
+	}
+	*v = acc;
+	return 0;
+}
+
+static int parse_u32_arg(const char *s, uint32_t *v)
+{
+	uint64_t wide;
+	int err = cli_parse_u64(s, &wide);
+
+	if (!err && wide > UINT32_MAX)
+		err = -ERANGE;
+	if (!err)
+		*v = (uint32_t)wide;
+	return err;
+}
+
+static int rule_args(struct cli_request *req, int argc, char **argv,
+		     FILE *err, bool allow_position)
+{
+	struct sdpctl_parse_error perr;
+
+	if (!argc)
+		return cli_usage_error(err, req->name,
+			"missing RULE (try sdpctl %s --help)", req->name);
+	if (sdpctl_rule_parse_args(argc, (const char *const *)argv, &req->rule,
+				   &perr))
+		return cli_usage_error(err, req->name, "%s", perr.msg);
+	if (req->rule.has_position && !allow_position)
+		return cli_usage_error(err, req->name,
+			"position is not part of what a rule matches; "
+			"leave it out");
+	return EXIT_OK;
+}
+
+/* An id as map list prints it ("3:") or plain ("3"). */
+static bool parse_rule_id(const char *s, uint32_t *id)
+{
+	char buf[16];
+	size_t len = strlen(s);
+
+	if (!len || len >= sizeof(buf))
+		return false;
+	memcpy(buf, s, len + 1);
+	if (buf[len - 1] == ':')
+		buf[len - 1] = '\0';
+	if (buf[0] < '0' || buf[0] > '9' || parse_u32_arg(buf, id))
+		return false;
+	return *id != 0;
+}
+
+int cli_parse_map_add(struct cli_request *req, int argc, char **argv,
+		      FILE *err)
+{
+	return rule_args(req, argc, argv, err, true);
+}
+
+int cli_parse_map_del(struct cli_request *req, int argc, char **argv,
+		      FILE *err)
+{
+	if (argc == 1 && argv[0][0] >= '0' && argv[0][0] <= '9') {
+		if (!parse_rule_id(argv[0], &req->id))
+			return cli_usage_error(err, req->name,
+				"bad rule id \"%s\" (expected 1-%u)", argv[0],
+				UINT32_MAX);
+		req->by_id = true;
+		return EXIT_OK;
+	}
+	return rule_args(req, argc, argv, err, false);
+}
+
+int cli_parse_map_get(struct cli_request *req, int argc, char **argv,
+		      FILE *err)
+{
+	if (argc != 1)
+		return argc ? unexpected(req, err, argv[1]) :
+			      cli_usage_error(err, req->name, "missing ID");
+	if (!parse_rule_id(argv[0], &req->id))
+		return cli_usage_error(err, req->name,
+			"bad rule id \"%s\" (expected 1-%u)", argv[0],
+			UINT32_MAX);
+	req->by_id = true;
+	return EXIT_OK;
+}
+
+int cli_parse_map_lookup(struct cli_request *req, int argc, char **argv,
+			 FILE *err)
+{
+	static const char *const keys[] = {
+		"addr", "port", "role", "program", "family"
+	};
+	struct sdpctl_lookup *q = &req->lookup;
+	const char *val[5] = { NULL };
+	uint16_t family = AF_UNSPEC;
+	uint32_t port;
+	int i;
+	size_t k;
+
+	for (i = 0; i < argc; i += 2) {
+		for (k = 0; k < 5; k++)
+			if (!strcmp(argv[i], keys[k]))
+				break;
+		if (k == 5)
+			return cli_usage_error(err, req->name,
+				"unknown keyword \"%s\" (expected addr, port, "
+				"role, program or family)", argv[i]);
+		if (val[k])
+			return cli_usage_error(err, req->name,
+				"duplicate keyword \"%s\"", argv[i]);
+		if (i + 1 >= argc)
+			return cli_usage_error(err, req->name,
+				"keyword \"%s\" needs a value", argv[i]);
+		val[k] = argv[i + 1];
+	}
+	for (k = 0; k < 3; k++)
+		if (!val[k])
+			return cli_usage_error(err, req->name,
+				"missing %s (try sdpctl map lookup --help)",
+				keys[k]);
+
+	memset(q, 0, sizeof(*q));
+	if (val[4]) {
+		if (!strcmp(val[4], "inet"))
+			family = AF_INET;
+		else if (!strcmp(val[4], "inet6"))
+			family = AF_INET6;
+		else
+			return cli_usage_error(err, req->name,
+				"bad family \"%s\" (expected inet or inet6)",
+				val[4]);
+	}
+	if (inet_pton(AF_INET, val[0], q->addr) == 1)
+		q->family = AF_INET;
+	else if (inet_pton(AF_INET6, val[0], q->addr) == 1)
+		q->family = AF_INET6;
+	else
+		return cli_usage_error(err, req->name,
+			"bad address \"%s\" (expected one IPv4 or IPv6 "
+			"address)", val[0]);
+	if (family != AF_UNSPEC && family != q->family)
+		return cli_usage_error(err, req->name,
+			"addr %s is %s but family says %s", val[0],
+			sdpctl_family_name(q->family),
+			sdpctl_family_name(family));
+	if (val[1][0] < '0' || val[1][0] > '9' || parse_u32_arg(val[1], &port) ||
+	    port > UINT16_MAX)
+		return cli_usage_error(err, req->name,
+			"bad port \"%s\" (expected 0-65535)", val[1]);
+	q->port = (uint16_t)port;
+	if (!strcmp(val[2], "listen"))
+		q->role = SDP_ROLE_LISTEN;
+	else if (!strcmp(val[2], "connect"))
+		q->role = SDP_ROLE_CONNECT;
+	else
+		return cli_usage_error(err, req->name,
+			"bad role \"%s\" (a lookup is for listen or connect)",
+			val[2]);
+	if (val[3]) {
+		size_t len = strlen(val[3]);
+
+		if (!len || len > SDP_PROGRAM_MAX_LEN)
+			return cli_usage_error(err, req->name,
+				"program name \"%s\" must be 1-%d bytes "
+				"(a task's comm)", val[3], SDP_PROGRAM_MAX_LEN);
+		memcpy(q->program, val[3], len + 1);
+	}
+	return EXIT_OK;
+}
+
+int cli_parse_map_load(struct cli_request *req, int argc, char **argv,
+		       FILE *err)
+{
+	if (argc != 1)
+		return argc ? unexpected(req, err, argv[1]) :
+			      cli_usage_error(err, req->name,
+					      "missing FILE (- for stdin)");
+	req->file = argv[0];
+	return EXIT_OK;
+}
+
+static int tunable_name(struct cli_request *req, const char *name, FILE *err)
+{
+	size_t len = strlen(name);
+
+	if (!len || len > SDP_TUNABLE_NAME_MAX_LEN)
+		return cli_usage_error(err, req->name,
+			"tunable name \"%s\" must be 1-%d bytes", name,
+			SDP_TUNABLE_NAME_MAX_LEN);
+	req->tunable = name;
+	return EXIT_OK;
+}
+
+int cli_parse_tune_get(struct cli_request *req, int argc, char **argv,
+		       FILE *err)
+{
+	if (argc != 1)
+		return argc ? unexpected(req, err, argv[1]) :
+			      cli_usage_error(err, req->name, "missing NAME");
+	return tunable_name(req, argv[0], err);
+}
+
+int cli_parse_tune_value(const char *s, uint64_t *v, bool *is_action)
+{
+	uint32_t action;
+
+	*is_action = !sdpctl_action_parse(s, &action);
+	if (*is_action) {
+		*v = action;
+		return 0;
+	}
+	return cli_parse_u64(s, v);
+}
+
+int cli_parse_tune_set(struct cli_request *req, int argc, char **argv,
+		       FILE *err)
+{
+	int ret;
+
+	if (argc != 2)
+		return argc > 2 ? unexpected(req, err, argv[2]) :
+			cli_usage_error(err, req->name, "missing %s",
+					argc ? "VALUE" : "NAME and VALUE");
+	ret = tunable_name(req, argv[0], err);
+	if (ret)
+		return ret;
+	ret = cli_parse_tune_value(argv[1], &req->value, &req->value_is_action);
+	if (ret == -ERANGE)
+		return cli_usage_error(err, req->name,
+			"value %s does not fit in 64 bits", argv[1]);
+	if (ret)
+		return cli_usage_error(err, req->name,
+			"bad value \"%s\" (expected a number, or sdp, tcp or "
+			"both for an action)", argv[1]);
+	return EXIT_OK;
+}
+
+int cli_parse_monitor(struct cli_request *req, int argc, char **argv,
+		      FILE *err)
+{
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		const char *val;
+
+		if (!strncmp(argv[i], "--count=", 8)) {
+			val = argv[i] + 8;
+		} else if (!strcmp(argv[i], "--count") ||
+			   !strcmp(argv[i], "-c")) {
+			if (i + 1 >= argc)
+				return cli_usage_error(err, req->name,
+					"%s needs a number", argv[i]);
+			val = argv[++i];
+		} else {
+			return unexpected(req, err, argv[i]);
+		}
+		if (val[0] < '0' || val[0] > '9' ||
+		    cli_parse_u64(val, &req->count) || !req->count)
+			return cli_usage_error(err, req->name,
+				"bad count \"%s\" (expected a number of events, "
+				"at least 1)", val);
+	}
+	return EXIT_OK;
+}

@@ -1,0 +1,346 @@
+// SPDX-License-Identifier: GPL-2.0
+/* sdpctl map: the port-mapping rule table. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* Refuse files larger than this: a rule table is tiny. */
+#define RULE_FILE_MAX (64u << 20)
+
+static void print_rule(struct cli_ctx *ctx, const struct sdpctl_rule *r)
+{
+	if (ctx->json) {
+		print_rule_json(ctx->out, r);
+		fputc('\n', ctx->out);
+	} else {
+		print_rule_line(ctx->out, r);
+	}
+}
+
+int run_map_add(struct cli_ctx *ctx, const struct cli_request *req)
+{
+	struct sdpctl_rule stored;
+	int err = cli_open(ctx);
+
+	if (err)
+		return err;
+	err = sdpctl_map_add(ctx->h, &req->rule, &stored);
+	if (err)
+		return cli_fail(ctx, err, NULL);
+	print_rule(ctx, &stored);
+	return EXIT_OK;
+}
+
+int run_map_del(struct cli_ctx *ctx, const struct cli_request *req)
+{
+	char what[32];
+	int err = cli_open(ctx);
+
+	if (err)
+		return err;
+	snprintf(what, sizeof(what), "rule %" PRIu32, req->id);
+	err = req->by_id ? sdpctl_map_del_id(ctx->h, req->id) :
+			   sdpctl_map_del_match(ctx->h, &req->rule);
+	if (err)
+		return cli_fail(ctx, err, req->by_id ? what : NULL);
+	if (ctx->json)
+		fputs("{}\n", ctx->out);
+	return EXIT_OK;
+}
+
+int run_map_get(struct cli_ctx *ctx, const struct cli_request *req)
+{
+	struct sdpctl_rule r;
+	char what[32];
+	int err = cli_open(ctx);
+
+	if (err)
+		return err;
+	snprintf(what, sizeof(what), "rule %" PRIu32, req->id);
+	err = sdpctl_map_get(ctx->h, req->id, &r);
+	if (err)
+		return cli_fail(ctx, err, what);
+	print_rule(ctx, &r);
+	return EXIT_OK;
+}
+
+struct rule_list {
+	struct sdpctl_rule *rules;
+	size_t n, cap;
+};
+
+static int collect_rule(const struct sdpctl_rule *r, void *arg)
+{
+	struct rule_list *list = arg;
+
+	if (list->n == list->cap) {
+		size_t cap = list->cap ? list->cap * 2 : 32;
+		struct sdpctl_rule *bigger =
+			realloc(list->rules, cap * sizeof(*bigger));
+
+		if (!bigger)
+			return -ENOMEM;
+		list->rules = bigger;
+		list->cap = cap;
+	}
+	list->rules[list->n++] = *r;
+	return 0;
+}
+
+/* Dumps the table changed under before giving up (-EINTR). */
+#define DUMP_TRIES 5
+
+/* The whole table first, so a failed dump prints nothing half-done. */
+static int fetch_rules(struct cli_ctx *ctx, struct rule_list *list)
+{
+	int tries = 0, err = cli_open(ctx);
+
+	memset(list, 0, sizeof(*list));
+	if (err)
+		return err;
+	do {
+		list->n = 0;
+		err = sdpctl_map_dump(ctx->h, collect_rule, list);
+	} while (err == -EINTR && ++tries < DUMP_TRIES);
+	if (err) {
+		free(list->rules);
+		return cli_fail(ctx, err, err == -EINTR ?
+				"the table kept changing during the dump" : NULL);
+	}
+	return EXIT_OK;
+}
+
+static void print_rules_json(FILE *f, const struct rule_list *list)
+{
+	size_t i;
+
+	fputc('[', f);
+	for (i = 0; i < list->n; i++) {
+		fputs(i ? "," : "", f);
+		print_rule_json(f, &list->rules[i]);
+	}
+	fputs("]\n", f);
+}
+
+int run_map_list(struct cli_ctx *ctx, const struct cli_request *req)
+{
+	struct rule_list list;
+	size_t i;
+	int err = fetch_rules(ctx, &list);
+
+	(void)req;
+	if (err)
+		return err;
+	if (ctx->json)
+		print_rules_json(ctx->out, &list);
+	else
+		for (i = 0; i < list.n; i++)
+			print_rule_line(ctx->out, &list.rules[i]);
+	free(list.rules);
+	return EXIT_OK;
+}
+
+int run_map_save(struct cli_ctx *ctx, const struct cli_request *req)
+{
+	struct rule_list list;
+	size_t i;
+	int err = fetch_rules(ctx, &list);
+
+	(void)req;
+	if (err)
+		return err;
+	if (ctx->json) {
+		print_rules_json(ctx->out, &list);
+		free(list.rules);
+		return EXIT_OK;
+	}
+	fprintf(ctx->out,
+		"# sdp port-mapping rules, saved by sdpctl %s.\n"
+		"# One rule per line in table order (first match wins);\n"
+		"# restore with: sdpctl map load FILE\n",
+		SDPCTL_TOOL_VERSION);
+	for (i = 0; i < list.n; i++) {
+		struct sdpctl_rule r = list.rules[i];
+		char text[SDPCTL_RULE_TEXT_LEN];
+
+		r.has_position = false;
+		err = sdpctl_rule_format(&r, text, sizeof(text));
+		if (err) {
+			cli_report(ctx->err, ctx->name, err,
+				   "the kernel sent a rule sdpctl cannot write");
+			free(list.rules);
+			return EXIT_FAILED;
+		}
+		fprintf(ctx->out, "%s\n", text);
+	}
+	free(list.rules);
+	return EXIT_OK;
+}
+
+int run_map_flush(struct cli_ctx *ctx, const struct cli_request *req)
+{
+	uint32_t count;
+	int err = cli_open(ctx);
+
+	(void)req;
+	if (err)
+		return err;
+	err = sdpctl_map_flush(ctx->h, &count);
+	if (err)
+		return cli_fail(ctx, err, NULL);
+	if (ctx->json)
+		fprintf(ctx->out, "{\"count\":%" PRIu32 "}\n", count);
+	else
+		fprintf(ctx->out, "flushed %" PRIu32 " rule%s\n", count,
+			count == 1 ? "" : "s");
+	return EXIT_OK;
+}
+
+int run_map_lookup(struct cli_ctx *ctx, const struct cli_request *req)
+{
+	uint32_t action, rule_id;
+	int err = cli_open(ctx);
+
+	if (err)
+		return err;
+	err = sdpctl_map_lookup(ctx->h, &req->lookup, &action, &rule_id);
+	if (err)
+		return cli_fail(ctx, err, NULL);
+	print_lookup(ctx->out, action, rule_id, ctx->json);
+	return EXIT_OK;
+}
+
+/* Read all of path ("-": stdin) into a NUL-terminated buffer. */
+static int read_file(const char *path, char **text, size_t *len)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	size_t cap = 0, used = 0;
+	char *buf = NULL;
+	int err = 0;
+
+	if (!f)
+		return -errno;
+	for (;;) {
+		size_t got;
+
+		if (cap - used < 2) {
+			size_t new_cap = cap ? cap * 2 : 4096;
+			char *bigger = new_cap <= RULE_FILE_MAX ?
+				       realloc(buf, new_cap) : NULL;
+
+			if (!bigger) {
+				err = new_cap <= RULE_FILE_MAX ? -ENOMEM : -EFBIG;
+				break;
+			}
+			buf = bigger;
+			cap = new_cap;
+		}
+		got = fread(buf + used, 1, cap - used - 1, f);
+		used += got;
+		if (!got) {
+			if (ferror(f))
+				err = -EIO;
+			break;
+		}
+	}
+	if (f != stdin)
+		fclose(f);
+	if (err) {
+		free(buf);
+		return err;
+	}
+	buf[used] = '\0';
+	*text = buf;
+	*len = used;
+	return 0;
+}
+
+/* Line number of the map-replace rule the kernel refused, or 0. */
+static unsigned int refused_line(const struct cli_ctx *ctx,
+				 const struct sdpctl_rule *rules, size_t n)
+{
+	int index = sdpctl_err_rule_index(ctx->h);
+	const char *kmsg = sdpctl_errmsg(ctx->h);
+
+	/* Without an attribute offset the kernel's text still says it. */
+	if (index < 0 && kmsg && sscanf(kmsg, "rule %d:", &index) != 1)
+		index = -1;
+	return index >= 0 && (size_t)index < n ? rules[index].line : 0;
+}
+
+int run_map_load(struct cli_ctx *ctx, const struct cli_request *req)
+{
+	const char *shown = strcmp(req->file, "-") ? req->file : "<stdin>";
+	struct sdpctl_parse_error perr;
+	struct sdpctl_rule *rules;
+	size_t len = 0, n, i;
+	char *text = NULL;
+	uint32_t count;
+	int err;
+
+	/* Check the whole file before talking to the kernel at all. */
+	err = read_file(req->file, &text, &len);
+	if (err) {
+		cli_report(ctx->err, ctx->name, err, shown);
+		return EXIT_FAILED;
+	}
+	if (strlen(text) != len) {
+		unsigned int line = 1;
+
+		for (i = 0; text[i]; i++)
+			line += text[i] == '\n';
+		free(text);
+		return cli_usage_error(ctx->err, ctx->name,
+				       "%s: line %u: NUL byte in a text file",
+				       shown, line);
+	}
+	err = sdpctl_rules_parse(text, &rules, &n, &perr);
+	free(text);
+	if (err == -EINVAL)
+		return cli_usage_error(ctx->err, ctx->name, "%s: %s", shown,
+				       perr.msg);
+	if (err) {
+		cli_report(ctx->err, ctx->name, err, shown);
+		return EXIT_FAILED;
+	}
+	for (i = 0; i < n; i++) {
+		if (rules[i].has_position) {
+			err = cli_usage_error(ctx->err, ctx->name,
+				"%s: line %u: position has no place in a rule "
+				"file (rules load in file order)", shown,
+				rules[i].line);
+			free(rules);
+			return err;
+		}
+	}
+
+	err = cli_open(ctx);
+	if (!err) {
+		err = sdpctl_map_replace(ctx->h, rules, n, &count);
+		if (err) {
+			const char *kmsg = sdpctl_errmsg(ctx->h);
+			unsigned int line = refused_line(ctx, rules, n);
+			char detail[512];
+
+			if (line)
+				snprintf(detail, sizeof(detail),
+					 "%s: line %u: %s", shown, line,
+					 kmsg ? kmsg : "rule refused");
+			else
+				snprintf(detail, sizeof(detail), "%s",
+					 kmsg ? kmsg : "");
+			cli_report(ctx->err, ctx->name, err, detail);
+			err = cli_exit_code(err);
+		} else if (ctx->json) {
+			fprintf(ctx->out, "{\"count\":%" PRIu32 "}\n", count);
+		} else {
+			fprintf(ctx->out, "loaded %" PRIu32 " rule%s\n", count,
+				count == 1 ? "" : "s");
+		}
+	}
+	free(rules);
+	return err;
+}

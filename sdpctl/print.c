@@ -1,0 +1,425 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Everything sdpctl prints on stdout, in both forms (human and JSON), kept
+ * apart from the commands so the unit tests can check the exact text.
+ */
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "cli.h"
+
+void json_string(FILE *f, const char *s)
+{
+	if (!s) {
+		fputs("null", f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+/* "conn-active-opens" as the JSON key "conn_active_opens". */
+void json_key(FILE *f, const char *name)
+{
+	fputc('"', f);
+	for (; *name; name++)
+		fputc(*name == '-' ? '_' : *name, f);
+	fputs("\":", f);
+}
+
+static void json_enum(FILE *f, const char *name, uint32_t value)
+{
+	if (name)
+		json_string(f, name);
+	else
+		fprintf(f, "%" PRIu32, value);
+}
+
+void print_rule_json(FILE *f, const struct sdpctl_rule *r)
+{
+	char addr[INET6_ADDRSTRLEN] = "";
+
+	if (r->family == AF_INET || r->family == AF_INET6)
+		inet_ntop(r->family, r->addr, addr, sizeof(addr));
+	fprintf(f, "{\"id\":%" PRIu32 ",\"position\":", r->id);
+	if (r->has_position)
+		fprintf(f, "%" PRIu32, r->position);
+	else
+		fputs("null", f);
+	fputs(",\"family\":", f);
+	json_enum(f, sdpctl_family_name(r->family), r->family);
+	fputs(",\"addr\":", f);
+	json_string(f, addr);
+	fprintf(f, ",\"prefix_len\":%u,\"port_min\":%u,\"port_max\":%u,"
+		"\"role\":", r->prefix_len, r->port_min, r->port_max);
+	json_enum(f, sdpctl_role_name(r->role), r->role);
+	fputs(",\"program\":", f);
+	json_string(f, r->program[0] ? r->program : NULL);
+	fputs(",\"action\":", f);
+	json_enum(f, sdpctl_action_name(r->action), r->action);
+	fprintf(f, ",\"hits\":%" PRIu64 "}", r->hits);
+}
+
+/* "ID: RULE hits N": what lies between "ID: " and " hits" parses back. */
+void print_rule_line(FILE *f, const struct sdpctl_rule *r)
+{
+	struct sdpctl_rule shown = *r;
+	char text[SDPCTL_RULE_TEXT_LEN];
+
+	/* Table order already says where a rule is. */
+	shown.has_position = false;
+	if (sdpctl_rule_format(&shown, text, sizeof(text)))
+		snprintf(text, sizeof(text),
+			 "(unknown rule: family %u action %u role %u)",
+			 r->family, r->action, r->role);
+	fprintf(f, "%" PRIu32 ": %s hits %" PRIu64 "\n", r->id, text, r->hits);
+}
+
+static bool is_action_unit(const struct sdpctl_tunable *t)
+{
+	return !strcmp(t->unit, "action");
+}
+
+/* A tunable's value for people: action names for the action unit. */
+const char *tunable_value_text(const struct sdpctl_tunable *t, uint64_t v,
+			       char *buf, size_t len)
+{
+	const char *name = v <= UINT32_MAX ? sdpctl_action_name((uint32_t)v) :
+					     NULL;
+
+	if (is_action_unit(t) && name)
+		return name;
+	snprintf(buf, len, "%" PRIu64, v);
+	return buf;
+}
+
+void print_tunable_json(FILE *f, const struct sdpctl_tunable *t)
+{
+	fputs("{\"name\":", f);
+	json_string(f, t->name);
+	fprintf(f, ",\"value\":%" PRIu64 ",\"default\":%" PRIu64
+		",\"min\":%" PRIu64 ",\"max\":%" PRIu64 ",\"unit\":",
+		t->value, t->def, t->min, t->max);
+	json_string(f, t->unit);
+	fputs(",\"doc\":", f);
+	json_string(f, t->doc);
+	fputc('}', f);
+}
+
+void print_lookup(FILE *f, uint32_t action, uint32_t rule_id, bool json)
+{
+	const char *name = sdpctl_action_name(action);
+
+	if (json) {
+		fputs("{\"action\":", f);
+		json_enum(f, name, action);
+		if (rule_id)
+			fprintf(f, ",\"rule\":%" PRIu32 "}\n", rule_id);
+		else
+			fputs(",\"rule\":null}\n", f);
+		return;
+	}
+	if (name)
+		fprintf(f, "action %s", name);
+	else
+		fprintf(f, "action %" PRIu32, action);
+	if (rule_id)
+		fprintf(f, " rule %" PRIu32 "\n", rule_id);
+	else
+		fputs(" rule default\n", f);
+}
+
+static int max_int(int a, int b)
+{
+	return a > b ? a : b;
+}
+
+/* Columns sized to their contents; the doc runs on to the line's end. */
+void print_tunables_text(FILE *f, const struct sdpctl_tunable *items,
+			 size_t n)
+{
+	static const char *const heads[] = {
+		"NAME", "VALUE", "DEFAULT", "MIN", "MAX", "UNIT"
+	};
+	char cell[4][24];
+	int w[6];
+	size_t i, c;
+
+	for (c = 0; c < 6; c++)
+		w[c] = (int)strlen(heads[c]);
+	for (i = 0; i < n; i++) {
+		const struct sdpctl_tunable *t = &items[i];
+		const uint64_t v[4] = { t->value, t->def, t->min, t->max };
+
+		w[0] = max_int(w[0], (int)strlen(t->name));
+		for (c = 0; c < 4; c++)
+			w[c + 1] = max_int(w[c + 1], (int)strlen(
+				tunable_value_text(t, v[c], cell[c], 24)));
+		w[5] = max_int(w[5], (int)strlen(t->unit));
+	}
+	fprintf(f, "%-*s %*s %*s %*s %*s %-*s DOC\n", w[0], heads[0], w[1],
+		heads[1], w[2], heads[2], w[3], heads[3], w[4], heads[4], w[5],
+		heads[5]);
+	for (i = 0; i < n; i++) {
+		const struct sdpctl_tunable *t = &items[i];
+
+		fprintf(f, "%-*s %*s %*s %*s %*s %-*s %s\n", w[0], t->name,
+			w[1], tunable_value_text(t, t->value, cell[0], 24),
+			w[2], tunable_value_text(t, t->def, cell[1], 24),
+			w[3], tunable_value_text(t, t->min, cell[2], 24),
+			w[4], tunable_value_text(t, t->max, cell[3], 24),
+			w[5], t->unit, t->doc);
+	}
+}
+
+void print_info(FILE *f, const struct sdpctl_info *info, bool json)
+{
+	unsigned int major = (info->proto_version >> 4) & 0xf;
+	unsigned int minor = info->proto_version & 0xf;
+	bool first = true;
+	unsigned int bit;
+
+	if (json) {
+		fputs("{\"version\":", f);
+		json_string(f, info->version);
+		fprintf(f, ",\"af_inet_sdp\":%" PRIu32
+			",\"proto_version\":\"%u.%u\",\"features\":[",
+			info->af_inet_sdp, major, minor);
+	} else {
+		fprintf(f, "version %s\nfamily %" PRIu32 "\nprotocol %u.%u\n"
+			"features", info->version, info->af_inet_sdp, major,
+			minor);
+	}
+	for (bit = 0; bit < 32; bit++) {
+		const char *name = sdpctl_feature_name(1u << bit);
+		char unknown[16];
+
+		if (!(info->features & (1u << bit)))
+			continue;
+		if (!name) {
+			snprintf(unknown, sizeof(unknown), "bit%u", bit);
+			name = unknown;
+		}
+		if (json) {
+			fputs(first ? "" : ",", f);
+			json_string(f, name);
+		} else {
+			fprintf(f, " %s", name);
+		}
+		first = false;
+	}
+	fputs(json ? "]}\n" : "\n", f);
+}
+
+void print_stats_json(FILE *f, const struct sdpctl_stats *st)
+{
+	const char *name;
+	uint64_t value;
+	unsigned int i, h, b;
+
+	fputc('{', f);
+	for (i = 0; (name = sdpctl_stats_counter(st, i, &value)); i++) {
+		json_key(f, name);
+		fprintf(f, "%" PRIu64 ",", value);
+	}
+	for (i = 0; i < 2; i++) {
+		const uint64_t *counts = i ? st->rx_msgs : st->tx_msgs;
+		unsigned int t;
+
+		fputs(i ? "\"rx_msgs\":{" : "\"tx_msgs\":{", f);
+		for (t = 0; t < SDPCTL_MSG_TYPES; t++) {
+			json_key(f, sdpctl_msg_type_name(t));
+			fprintf(f, "%" PRIu64 "%s", counts[t],
+				t + 1 < SDPCTL_MSG_TYPES ? "," : "},");
+		}
+	}
+	fputs("\"hist\":{", f);
+	for (h = 0; h < SDPCTL_HISTS; h++) {
+		const struct sdpctl_hist *hist = &st->hist[h];
+
+		json_key(f, sdpctl_hist_name(h + 1));
+		fputc('[', f);
+		for (b = 0; b < hist->n_buckets; b++)
+			fprintf(f, "%s%" PRIu64, b ? "," : "",
+				hist->buckets[b]);
+		fputs(h + 1 < SDPCTL_HISTS ? "]," : "]},", f);
+	}
+	fprintf(f, "\"reset_time\":%" PRIu64 "}\n", st->reset_time);
+}
+
+/* 2^exp as people write sizes: 512, 1K, 64M, 16E. */
+static void pow2_text(unsigned int exp, char *buf, size_t len)
+{
+	static const char suffix[] = "KMGTPE";
+
+	if (exp < 10)
+		snprintf(buf, len, "%u", 1u << exp);
+	else
+		snprintf(buf, len, "%u%c", 1u << (exp % 10),
+			 suffix[exp / 10 - 1]);
+}
+
+/* Bucket 0 holds 0, bucket 1 holds 1, bucket n holds [2^(n-1), 2^n). */
+static void bucket_label(unsigned int b, char *buf, size_t len)
+{
+	char lo[8], hi[8];
+
+	if (b < 2) {
+		snprintf(buf, len, "%u", b);
+		return;
+	}
+	pow2_text(b - 1, lo, sizeof(lo));
+	pow2_text(b, hi, sizeof(hi));
+	snprintf(buf, len, "[%s, %s)", lo, hi);
+}
+
+static void hist_text(FILE *f, const char *name, const struct sdpctl_hist *h)
+{
+	char label[24];
+	uint64_t max = 0;
+	int width = 1;
+	unsigned int b;
+
+	fprintf(f, "\n%s\n", name);
+	if (!h->n_buckets) {
+		fputs("  (no samples)\n", f);
+		return;
+	}
+	for (b = 0; b < h->n_buckets; b++) {
+		bucket_label(b, label, sizeof(label));
+		if ((int)strlen(label) > width)
+			width = (int)strlen(label);
+		if (h->buckets[b] > max)
+			max = h->buckets[b];
+	}
+	for (b = 0; b < h->n_buckets; b++) {
+		/* A 40-column bar; any sample at all shows as one mark. */
+		int bar = max ? (int)((double)h->buckets[b] * 40 / (double)max) : 0;
+
+		if (h->buckets[b] && !bar)
+			bar = 1;
+		bucket_label(b, label, sizeof(label));
+		fprintf(f, "  %-*s %12" PRIu64 "%s%.*s\n", width, label,
+			h->buckets[b], bar ? " " : "", bar,
+			"########################################");
+	}
+}
+
+void print_stats_text(FILE *f, const struct sdpctl_stats *st)
+{
+	const char *name;
+	uint64_t value;
+	int width = (int)strlen("reset-time"), tw = (int)strlen("msg-type");
+	int vw = 2;
+	unsigned int i;
+
+	for (i = 0; (name = sdpctl_stats_counter(st, i, &value)); i++)
+		if ((int)strlen(name) > width)
+			width = (int)strlen(name);
+	for (i = 0; (name = sdpctl_stats_counter(st, i, &value)); i++)
+		fprintf(f, "%-*s %" PRIu64 "\n", width, name, value);
+	fprintf(f, "%-*s %" PRIu64 "\n", width, "reset-time", st->reset_time);
+
+	for (i = 0; i < SDPCTL_MSG_TYPES; i++) {
+		char num[24];
+
+		if ((int)strlen(sdpctl_msg_type_name(i)) > tw)
+			tw = (int)strlen(sdpctl_msg_type_name(i));
+		if (snprintf(num, sizeof(num), "%" PRIu64,
+			     st->tx_msgs[i] > st->rx_msgs[i] ? st->tx_msgs[i] :
+							       st->rx_msgs[i]) > vw)
+			vw = (int)strlen(num);
+	}
+	fprintf(f, "\n%-*s %*s %*s\n", tw, "msg-type", vw, "tx", vw, "rx");
+	for (i = 0; i < SDPCTL_MSG_TYPES; i++)
+		fprintf(f, "%-*s %*" PRIu64 " %*" PRIu64 "\n", tw,
+			sdpctl_msg_type_name(i), vw, st->tx_msgs[i], vw,
+			st->rx_msgs[i]);
+
+	for (i = 0; i < SDPCTL_HISTS; i++)
+		hist_text(f, sdpctl_hist_name(i + 1), &st->hist[i]);
+}
+
+static const char *const event_names[] = {
+	[SDPCTL_EVENT_MAP_ADD] = "map-add",
+	[SDPCTL_EVENT_MAP_DEL] = "map-del",
+	[SDPCTL_EVENT_MAP_FLUSH] = "map-flush",
+	[SDPCTL_EVENT_MAP_REPLACE] = "map-replace",
+	[SDPCTL_EVENT_TUNE_SET] = "tune-set",
+	[SDPCTL_EVENT_STATS_RESET] = "stats-reset",
+};
+
+static void event_json(FILE *f, const struct sdpctl_event *ev)
+{
+	fputs("{\"event\":", f);
+	json_string(f, event_names[ev->type]);
+	switch (ev->type) {
+	case SDPCTL_EVENT_MAP_ADD:
+	case SDPCTL_EVENT_MAP_DEL:
+		fputs(",\"rule\":", f);
+		print_rule_json(f, &ev->rule);
+		break;
+	case SDPCTL_EVENT_MAP_FLUSH:
+	case SDPCTL_EVENT_MAP_REPLACE:
+		fprintf(f, ",\"count\":%" PRIu32, ev->count);
+		break;
+	case SDPCTL_EVENT_TUNE_SET:
+		fputs(",\"name\":", f);
+		json_string(f, ev->tunable.name);
+		fprintf(f, ",\"value\":%" PRIu64, ev->tunable.value);
+		break;
+	case SDPCTL_EVENT_STATS_RESET:
+		break;
+	}
+	fputs("}\n", f);
+}
+
+static void event_text(FILE *f, const struct sdpctl_event *ev)
+{
+	char value[24];
+
+	fputs(event_names[ev->type], f);
+	switch (ev->type) {
+	case SDPCTL_EVENT_MAP_ADD:
+	case SDPCTL_EVENT_MAP_DEL:
+		fputc(' ', f);
+		print_rule_line(f, &ev->rule);
+		return;
+	case SDPCTL_EVENT_MAP_FLUSH:
+	case SDPCTL_EVENT_MAP_REPLACE:
+		fprintf(f, " count %" PRIu32, ev->count);
+		break;
+	case SDPCTL_EVENT_TUNE_SET:
+		fprintf(f, " %s %s", ev->tunable.name,
+			tunable_value_text(&ev->tunable, ev->tunable.value,
+					   value, sizeof(value)));
+		break;
+	case SDPCTL_EVENT_STATS_RESET:
+		break;
+	}
+	fputc('\n', f);
+}
+
+/* One line per event; false for an event type sdpctl does not know. */
+bool print_event(FILE *f, const struct sdpctl_event *ev, bool json)
+{
+	if ((size_t)ev->type >= sizeof(event_names) / sizeof(event_names[0]) ||
+	    !event_names[ev->type])
+		return false;
+	if (json)
+		event_json(f, ev);
+	else
+		event_text(f, ev);
+	return true;
+}
