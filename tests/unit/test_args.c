@@ -1,0 +1,923 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sdpctl without a kernel: command lookup, help, argument checks, exit
+ * codes, error lines and the exact text of every output format.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define MAX_ARGS 32
+
+/* One sdpctl invocation with stdout and stderr captured. */
+struct run {
+	struct cli_request req;
+	char *argv[MAX_ARGS + 2];
+	char *out, *err;
+	size_t out_len, err_len;
+	int rc;
+};
+
+static void capture(struct run *r, FILE **out, FILE **err)
+{
+	*out = open_memstream(&r->out, &r->out_len);
+	*err = open_memstream(&r->err, &r->err_len);
+	assert_non_null(*out);
+	assert_non_null(*err);
+}
+
+static int set_argv(struct run *r, va_list ap)
+{
+	const char *arg;
+	int argc = 1;
+
+	r->argv[0] = "sdpctl";
+	while ((arg = va_arg(ap, const char *))) {
+		assert_true(argc <= MAX_ARGS);
+		r->argv[argc++] = (char *)arg;
+	}
+	r->argv[argc] = NULL;
+	return argc;
+}
+
+/* cli_parse() of "sdpctl ARGS..." (NULL-terminated). */
+static struct run *parse(struct run *r, ...)
+{
+	FILE *out, *err;
+	va_list ap;
+	int argc;
+
+	memset(r, 0, sizeof(*r));
+	va_start(ap, r);
+	argc = set_argv(r, ap);
+	va_end(ap);
+	capture(r, &out, &err);
+	r->rc = cli_parse(argc, r->argv, &r->req, out, err);
+	fclose(out);
+	fclose(err);
+	return r;
+}
+
+/* The whole tool, cli_main(), for paths that end before the kernel. */
+static struct run *run_main(struct run *r, ...)
+{
+	FILE *out, *err;
+	va_list ap;
+	int argc;
+
+	memset(r, 0, sizeof(*r));
+	va_start(ap, r);
+	argc = set_argv(r, ap);
+	va_end(ap);
+	capture(r, &out, &err);
+	r->rc = cli_main(argc, r->argv, out, err);
+	fclose(out);
+	fclose(err);
+	return r;
+}
+
+static void done(struct run *r)
+{
+	free(r->out);
+	free(r->err);
+}
+
+static void assert_contains(const char *text, const char *part)
+{
+	if (!strstr(text, part))
+		fail_msg("\"%s\" not in:\n%s", part, text);
+}
+
+/* A usage error: exit 2, one line on stderr holding part, no stdout. */
+static void assert_usage_error(struct run *r, const char *part)
+{
+	if (r->rc != EXIT_USAGE)
+		fail_msg("exit %d, wanted 2; stderr: %s", r->rc, r->err);
+	assert_contains(r->err, part);
+	assert_int_equal(strncmp(r->err, "sdpctl: ", 8), 0);
+	assert_int_equal(strchr(r->err, '\n') - r->err + 1, r->err_len);
+	assert_int_equal(r->out_len, 0);
+	done(r);
+}
+
+static const struct cli_cmd *run_cmd(struct run *r)
+{
+	if (r->rc != CLI_RUN)
+		fail_msg("exit %d, wanted to run; stderr: %s", r->rc, r->err);
+	assert_int_equal(r->err_len, 0);
+	return r->req.cmd;
+}
+
+/* ---- commands, help, global options ----------------------------------- */
+
+static void test_help_everywhere(void **state)
+{
+	static const char *const cmds[][4] = {
+		{ "--help" }, { "-h" }, { "map", "--help" }, { "map", "-h" },
+		{ "tune", "--help" }, { "map", "add", "--help" },
+		{ "map", "add", "action", "-h" }, { "map", "lookup", "-h" },
+		{ "tune", "set", "--help" }, { "stats", "-h" },
+		{ "monitor", "--help" }, { "info", "-h" }, { "-j", "info", "-h" },
+	};
+	struct run r;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		parse(&r, cmds[i][0], cmds[i][1], cmds[i][2], cmds[i][3],
+		      NULL);
+		if (r.rc != EXIT_OK)
+			fail_msg("%s %s: exit %d", cmds[i][0], cmds[i][1], r.rc);
+		assert_contains(r.out, "Usage: sdpctl");
+		assert_contains(r.out, "3  the sdp module is not loaded");
+		assert_int_equal(r.err_len, 0);
+		done(&r);
+	}
+	parse(&r, "--help", NULL);
+	assert_contains(r.out, "map lookup addr ADDR port N role");
+	assert_contains(r.out, "4  permission denied");
+	done(&r);
+	parse(&r, "map", "add", "-h", NULL);
+	assert_contains(r.out, "use sdp|tcp|both");	/* the grammar */
+	done(&r);
+	parse(&r, "tune", "set", "-h", NULL);
+	assert_contains(r.out, "sdp, tcp or both");
+	done(&r);
+}
+
+static void test_version(void **state)
+{
+	struct run r;
+
+	(void)state;
+	parse(&r, "-V", NULL);
+	assert_int_equal(r.rc, EXIT_OK);
+	assert_string_equal(r.out, "sdpctl " SDPCTL_LIB_VERSION "\n");
+	done(&r);
+	parse(&r, "--version", NULL);
+	assert_int_equal(r.rc, EXIT_OK);
+	done(&r);
+}
+
+static void test_unknown_commands_and_options(void **state)
+{
+	struct run r;
+
+	(void)state;
+	parse(&r, "bogus", NULL);
+	assert_usage_error(&r, "unknown command \"bogus\"");
+	parse(&r, "--bogus", NULL);
+	assert_usage_error(&r, "unknown option \"--bogus\"");
+	parse(&r, "-x", "info", NULL);
+	assert_usage_error(&r, "unknown option \"-x\"");
+	parse(&r, "map", "bogus", NULL);
+	assert_usage_error(&r, "sdpctl: map: unknown command \"bogus\"");
+	parse(&r, "tune", "-x", NULL);
+	assert_usage_error(&r, "unknown option \"-x\"");
+	parse(&r, "info", "extra", NULL);
+	assert_usage_error(&r, "sdpctl: info: unexpected argument \"extra\"");
+	parse(&r, "map", "list", "--bogus", NULL);
+	assert_usage_error(&r, "unexpected argument \"--bogus\"");
+	parse(&r, "stats", "--resets", NULL);
+	assert_usage_error(&r, "unexpected argument");
+
+	/* No command at all: the usage, on stderr. */
+	parse(&r, NULL);
+	assert_int_equal(r.rc, EXIT_USAGE);
+	assert_contains(r.err, "Usage: sdpctl");
+	assert_int_equal(r.out_len, 0);
+	done(&r);
+}
+
+static void test_command_lookup(void **state)
+{
+	struct run r;
+
+	(void)state;
+	assert_ptr_equal(run_cmd(parse(&r, "info", NULL))->run, run_info);
+	assert_string_equal(r.req.name, "info");
+	assert_false(r.req.json);
+	done(&r);
+	/* A group alone runs its listing, as ip does. */
+	assert_ptr_equal(run_cmd(parse(&r, "map", NULL))->run, run_map_list);
+	assert_string_equal(r.req.name, "map list");
+	done(&r);
+	assert_ptr_equal(run_cmd(parse(&r, "map", "show", NULL))->run,
+			 run_map_list);
+	done(&r);
+	assert_ptr_equal(run_cmd(parse(&r, "tune", NULL))->run, run_tune_list);
+	done(&r);
+	assert_ptr_equal(run_cmd(parse(&r, "map", "delete", "3", NULL))->run,
+			 run_map_del);
+	assert_string_equal(r.req.name, "map del");
+	done(&r);
+	assert_ptr_equal(run_cmd(parse(&r, "map", "save", NULL))->run,
+			 run_map_save);
+	done(&r);
+	assert_ptr_equal(run_cmd(parse(&r, "map", "flush", NULL))->run,
+			 run_map_flush);
+	done(&r);
+	assert_ptr_equal(run_cmd(parse(&r, "monitor", NULL))->run, run_monitor);
+	assert_true(r.req.count == 0);
+	done(&r);
+}
+
+static void test_json_flag_anywhere(void **state)
+{
+	static const char *const forms[][4] = {
+		{ "-j", "info" }, { "--json", "info" }, { "info", "-j" },
+		{ "map", "-j", "list" }, { "map", "list", "--json" },
+		{ "-j", "map" }, { "tune", "get", "-j", "max-rules" },
+	};
+	struct run r;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		run_cmd(parse(&r, forms[i][0], forms[i][1], forms[i][2],
+			      forms[i][3], NULL));
+		assert_true(r.req.json);
+		done(&r);
+	}
+	run_cmd(parse(&r, "tune", "get", "-j", "max-rules", NULL));
+	assert_string_equal(r.req.tunable, "max-rules");
+	done(&r);
+}
+
+static void test_stats_args(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_cmd(parse(&r, "stats", NULL));
+	assert_false(r.req.reset);
+	done(&r);
+	run_cmd(parse(&r, "stats", "--reset", NULL));
+	assert_true(r.req.reset);
+	done(&r);
+}
+
+/* ---- map -------------------------------------------------------------- */
+
+static void test_map_add_args(void **state)
+{
+	struct run r;
+	const struct sdpctl_rule *rule = &r.req.rule;
+
+	(void)state;
+	run_cmd(parse(&r, "map", "add", "action", "sdp", "role", "connect",
+		      "addr", "198.18.0.0/24", "port", "5000-5010", "program",
+		      "iperf*", NULL));
+	assert_int_equal(rule->action, SDP_ACTION_SDP);
+	assert_int_equal(rule->role, SDP_ROLE_CONNECT);
+	assert_int_equal(rule->prefix_len, 24);
+	assert_int_equal(rule->port_min, 5000);
+	assert_string_equal(rule->program, "iperf*");
+	done(&r);
+	run_cmd(parse(&r, "map", "add", "position", "0", "action", "tcp", NULL));
+	assert_true(rule->has_position);
+	done(&r);
+	run_cmd(parse(&r, "map", "add", "use", "sdp", "connect", "*",
+		      "[2001:db8::]/32:80", NULL));
+	assert_int_equal(rule->family, AF_INET6);
+	done(&r);
+
+	parse(&r, "map", "add", NULL);
+	assert_usage_error(&r, "missing RULE");
+	parse(&r, "map", "add", "action", "sdp", "addr", "198.18.0.1/24", NULL);
+	assert_usage_error(&r, "sdpctl: map add: addr 198.18.0.1/24 has host "
+			   "bits set; did you mean 198.18.0.0/24?");
+	parse(&r, "map", "add", "role", "connect", NULL);
+	assert_usage_error(&r, "missing action");
+	parse(&r, "map", "add", "action", "sdp", "port", "90-80", NULL);
+	assert_usage_error(&r, "inverted");
+	parse(&r, "map", "add", "action", "sdp", "colour", "red", NULL);
+	assert_usage_error(&r, "unknown keyword \"colour\"");
+}
+
+static void test_map_del_get_args(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_cmd(parse(&r, "map", "del", "7", NULL));
+	assert_true(r.req.by_id);
+	assert_int_equal(r.req.id, 7);
+	done(&r);
+	run_cmd(parse(&r, "map", "del", "12:", NULL));	/* as list shows it */
+	assert_int_equal(r.req.id, 12);
+	done(&r);
+	run_cmd(parse(&r, "map", "del", "action", "tcp", "role", "listen",
+		      "program", "ttcp*", "port", "22-25", NULL));
+	assert_false(r.req.by_id);
+	assert_int_equal(r.req.rule.port_max, 25);
+	done(&r);
+	run_cmd(parse(&r, "map", "get", "4294967295", NULL));
+	assert_int_equal(r.req.id, 4294967295u);
+	done(&r);
+
+	parse(&r, "map", "del", "0", NULL);
+	assert_usage_error(&r, "bad rule id \"0\"");
+	parse(&r, "map", "del", "4294967296", NULL);
+	assert_usage_error(&r, "bad rule id");
+	parse(&r, "map", "del", "3x", NULL);
+	assert_usage_error(&r, "bad rule id");
+	parse(&r, "map", "del", NULL);
+	assert_usage_error(&r, "missing RULE");
+	parse(&r, "map", "del", "position", "1", "action", "sdp", NULL);
+	assert_usage_error(&r, "position");
+	parse(&r, "map", "get", NULL);
+	assert_usage_error(&r, "missing ID");
+	parse(&r, "map", "get", "1", "2", NULL);
+	assert_usage_error(&r, "unexpected argument \"2\"");
+	parse(&r, "map", "get", "one", NULL);
+	assert_usage_error(&r, "bad rule id");
+}
+
+static void test_map_lookup_args(void **state)
+{
+	struct sdpctl_lookup *q;
+	struct run r;
+
+	(void)state;
+	run_cmd(parse(&r, "map", "lookup", "addr", "198.18.0.7", "port", "5005",
+		      "role", "connect", NULL));
+	q = &r.req.lookup;
+	assert_int_equal(q->family, AF_INET);
+	assert_memory_equal(q->addr, "\xc6\x12\x00\x07", 4);
+	assert_int_equal(q->port, 5005);
+	assert_int_equal(q->role, SDP_ROLE_CONNECT);
+	assert_string_equal(q->program, "");
+	done(&r);
+	run_cmd(parse(&r, "map", "lookup", "family", "inet6", "program",
+		      "iperf3", "role", "listen", "port", "0", "addr",
+		      "2001:db8::1", NULL));
+	assert_int_equal(q->family, AF_INET6);
+	assert_int_equal(q->role, SDP_ROLE_LISTEN);
+	assert_string_equal(q->program, "iperf3");
+	done(&r);
+
+	parse(&r, "map", "lookup", "port", "1", "role", "listen", NULL);
+	assert_usage_error(&r, "missing addr");
+	parse(&r, "map", "lookup", "addr", "1.2.3.4", "role", "listen", NULL);
+	assert_usage_error(&r, "missing port");
+	parse(&r, "map", "lookup", "addr", "1.2.3.4", "port", "1", NULL);
+	assert_usage_error(&r, "missing role");
+	parse(&r, "map", "lookup", "addr", "1.2.3.4", "port", "1", "role",
+	      "any", NULL);
+	assert_usage_error(&r, "bad role \"any\"");
+	parse(&r, "map", "lookup", "addr", "1.2.3.4", "port", "65536", "role",
+	      "listen", NULL);
+	assert_usage_error(&r, "bad port \"65536\"");
+	parse(&r, "map", "lookup", "addr", "1.2.3.4", "port", "-1", "role",
+	      "listen", NULL);
+	assert_usage_error(&r, "bad port");
+	parse(&r, "map", "lookup", "addr", "1.2.3.0/24", "port", "1", "role",
+	      "listen", NULL);
+	assert_usage_error(&r, "bad address \"1.2.3.0/24\"");
+	parse(&r, "map", "lookup", "addr", "example.com", "port", "1", "role",
+	      "listen", NULL);
+	assert_usage_error(&r, "bad address");
+	parse(&r, "map", "lookup", "addr", "1.2.3.4", "port", "1", "role",
+	      "listen", "family", "inet6", NULL);
+	assert_usage_error(&r, "addr 1.2.3.4 is inet but family says inet6");
+	parse(&r, "map", "lookup", "addr", "1.2.3.4", "port", "1", "role",
+	      "listen", "family", "ipx", NULL);
+	assert_usage_error(&r, "bad family");
+	parse(&r, "map", "lookup", "addr", "1.2.3.4", "addr", "1.2.3.5", NULL);
+	assert_usage_error(&r, "duplicate keyword \"addr\"");
+	parse(&r, "map", "lookup", "addr", "1.2.3.4", "port", NULL);
+	assert_usage_error(&r, "keyword \"port\" needs a value");
+	parse(&r, "map", "lookup", "host", "1.2.3.4", NULL);
+	assert_usage_error(&r, "unknown keyword \"host\"");
+	parse(&r, "map", "lookup", "addr", "1.2.3.4", "port", "1", "role",
+	      "listen", "program", "abcdefghijklmnop", NULL);
+	assert_usage_error(&r, "program name");
+}
+
+static void test_map_load_args(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_cmd(parse(&r, "map", "load", "-", NULL));
+	assert_string_equal(r.req.file, "-");
+	done(&r);
+	parse(&r, "map", "load", NULL);
+	assert_usage_error(&r, "missing FILE");
+	parse(&r, "map", "load", "a", "b", NULL);
+	assert_usage_error(&r, "unexpected argument \"b\"");
+}
+
+/* A bad file fails before the kernel is ever asked (exit 2). */
+static void test_map_load_checks_file_first(void **state)
+{
+	char path[] = "/tmp/sdpctl-unit-XXXXXX";
+	int fd = mkstemp(path);
+	static const char bad[] =
+		"# comment\naction sdp port 7000\n\naction tcp port 7001 bogus 1\n";
+	static const char positioned[] = "action sdp\nposition 0 action tcp\n";
+	struct run r;
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, bad, sizeof(bad) - 1), sizeof(bad) - 1);
+	close(fd);
+	run_main(&r, "map", "load", path, NULL);
+	assert_usage_error(&r, "line 4: unknown keyword \"bogus\"");
+
+	fd = open(path, O_WRONLY | O_TRUNC);
+	assert_int_equal(write(fd, positioned, sizeof(positioned) - 1),
+			 sizeof(positioned) - 1);
+	close(fd);
+	run_main(&r, "map", "load", path, NULL);
+	assert_usage_error(&r, "line 2: position has no place");
+	unlink(path);
+
+	run_main(&r, "map", "load", "/nonexistent/rules", NULL);
+	assert_int_equal(r.rc, EXIT_FAILED);
+	assert_string_equal(r.err, "sdpctl: map load: No such file or "
+			    "directory: /nonexistent/rules\n");
+	done(&r);
+}
+
+/* ---- tune and monitor ------------------------------------------------- */
+
+static void test_tune_args(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_cmd(parse(&r, "tune", "set", "max-rules", "10", NULL));
+	assert_string_equal(r.req.tunable, "max-rules");
+	assert_true(r.req.value == 10);
+	assert_false(r.req.value_is_action);
+	done(&r);
+	run_cmd(parse(&r, "tune", "set", "default-action", "both", NULL));
+	assert_true(r.req.value == SDP_ACTION_BOTH);
+	assert_true(r.req.value_is_action);
+	done(&r);
+	run_cmd(parse(&r, "tune", "set", "x", "18446744073709551615", NULL));
+	assert_true(r.req.value == UINT64_MAX);
+	done(&r);
+	run_cmd(parse(&r, "tune", "set", "x", "0x10", NULL));
+	assert_true(r.req.value == 16);
+	done(&r);
+	run_cmd(parse(&r, "tune", "get", "rx-buffers", NULL));
+	assert_ptr_equal(r.req.cmd->run, run_tune_get);
+	done(&r);
+
+	parse(&r, "tune", "set", "x", "18446744073709551616", NULL);
+	assert_usage_error(&r, "value 18446744073709551616 does not fit in 64 "
+			   "bits");
+	parse(&r, "tune", "set", "x", "99999999999999999999999", NULL);
+	assert_usage_error(&r, "does not fit");
+	parse(&r, "tune", "set", "x", "-1", NULL);
+	assert_usage_error(&r, "bad value \"-1\"");
+	parse(&r, "tune", "set", "rx-buffers", "lots", NULL);
+	assert_usage_error(&r, "bad value \"lots\"");
+	parse(&r, "tune", "set", "x", "1.5", NULL);
+	assert_usage_error(&r, "bad value");
+	parse(&r, "tune", "set", "x", "", NULL);
+	assert_usage_error(&r, "bad value");
+	parse(&r, "tune", "set", "x", "0x", NULL);
+	assert_usage_error(&r, "bad value");
+	parse(&r, "tune", "set", "x", "SDP", NULL);
+	assert_usage_error(&r, "bad value");
+	parse(&r, "tune", "set", "x", NULL);
+	assert_usage_error(&r, "missing VALUE");
+	parse(&r, "tune", "set", NULL);
+	assert_usage_error(&r, "missing NAME and VALUE");
+	parse(&r, "tune", "set", "x", "1", "2", NULL);
+	assert_usage_error(&r, "unexpected argument \"2\"");
+	parse(&r, "tune", "get", NULL);
+	assert_usage_error(&r, "missing NAME");
+	parse(&r, "tune", "get", "a-name-that-is-much-longer-than-31", NULL);
+	assert_usage_error(&r, "1-31 bytes");
+}
+
+static void test_parse_u64(void **state)
+{
+	uint64_t v = 0;
+	bool action;
+
+	(void)state;
+	assert_int_equal(cli_parse_u64("0", &v), 0);
+	assert_true(v == 0);
+	assert_int_equal(cli_parse_u64("0xFFFFFFFFFFFFFFFF", &v), 0);
+	assert_true(v == UINT64_MAX);
+	assert_int_equal(cli_parse_u64("0x10000000000000000", &v), -ERANGE);
+	assert_int_equal(cli_parse_u64("18446744073709551616x", &v), -EINVAL);
+	assert_int_equal(cli_parse_u64(" 1", &v), -EINVAL);
+	assert_int_equal(cli_parse_u64("+1", &v), -EINVAL);
+	assert_int_equal(cli_parse_tune_value("tcp", &v, &action), 0);
+	assert_true(action && v == SDP_ACTION_TCP);
+	assert_int_equal(cli_parse_tune_value("3", &v, &action), 0);
+	assert_true(!action && v == 3);
+}
+
+static void test_monitor_args(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_cmd(parse(&r, "monitor", "--count", "5", NULL));
+	assert_true(r.req.count == 5);
+	done(&r);
+	run_cmd(parse(&r, "monitor", "--count=7", NULL));
+	assert_true(r.req.count == 7);
+	done(&r);
+	run_cmd(parse(&r, "-j", "monitor", "-c", "1", NULL));
+	assert_true(r.req.count == 1 && r.req.json);
+	done(&r);
+
+	parse(&r, "monitor", "--count", "0", NULL);
+	assert_usage_error(&r, "bad count \"0\"");
+	parse(&r, "monitor", "--count", "x", NULL);
+	assert_usage_error(&r, "bad count");
+	parse(&r, "monitor", "--count=-3", NULL);
+	assert_usage_error(&r, "bad count");
+	parse(&r, "monitor", "--count", NULL);
+	assert_usage_error(&r, "--count needs a number");
+	parse(&r, "monitor", "--follow", NULL);
+	assert_usage_error(&r, "unexpected argument \"--follow\"");
+}
+
+/* ---- exit codes and error lines ---------------------------------------- */
+
+static void test_exit_codes(void **state)
+{
+	(void)state;
+	assert_int_equal(cli_exit_code(0), EXIT_OK);
+	assert_int_equal(cli_exit_code(-EINVAL), EXIT_FAILED);
+	assert_int_equal(cli_exit_code(-EEXIST), EXIT_FAILED);
+	/* ENOENT from a request (no such rule) is a plain failure... */
+	assert_int_equal(cli_exit_code(-ENOENT), EXIT_FAILED);
+	assert_int_equal(cli_exit_code(-EPERM), EXIT_PERM);
+	assert_int_equal(cli_exit_code(-EACCES), EXIT_PERM);
+	/* ...but from resolving the family it means "not loaded". */
+	assert_int_equal(cli_open_exit_code(-ENOENT), EXIT_NO_MODULE);
+	assert_int_equal(cli_open_exit_code(-EPERM), EXIT_PERM);
+	assert_int_equal(cli_open_exit_code(-ENOMEM), EXIT_FAILED);
+	assert_int_equal(cli_open_exit_code(0), EXIT_OK);
+}
+
+static void test_error_line(void **state)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	(void)state;
+	cli_report(f, "map add", -EEXIST, "rule exists as id 3");
+	cli_report(f, "stats", -EPERM, NULL);
+	cli_report(f, "info", -ENOENT, "");
+	fclose(f);
+	assert_string_equal(text,
+			    "sdpctl: map add: File exists: rule exists as id 3\n"
+			    "sdpctl: stats: Operation not permitted\n"
+			    "sdpctl: info: No such file or directory\n");
+	free(text);
+}
+
+/* ---- output formats ---------------------------------------------------- */
+
+/* Out of line: GCC takes the memstream's hold on text for a dangling one. */
+static __attribute__((noinline)) char *
+capture_print(void (*print)(FILE *, const void *), const void *arg)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	print(f, arg);
+	fclose(f);
+	return text;
+}
+
+static struct sdpctl_rule contract_rule(void)
+{
+	struct sdpctl_rule r;
+	const char *words[] = { "action", "sdp", "role", "connect", "addr",
+				"198.18.0.0/24", "port", "5000-5010",
+				"program", "iperf*" };
+
+	assert_int_equal(sdpctl_rule_parse_args(10, words, &r, NULL), 0);
+	r.id = 3;
+	r.has_position = true;
+	r.position = 0;
+	return r;
+}
+
+static void rule_line(FILE *f, const void *r) { print_rule_line(f, r); }
+static void rule_json(FILE *f, const void *r) { print_rule_json(f, r); }
+
+static void test_rule_output(void **state)
+{
+	struct sdpctl_rule r = contract_rule();
+	char *text;
+
+	(void)state;
+	text = capture_print(rule_line, &r);
+	assert_string_equal(text, "3: action sdp role connect family inet addr "
+			    "198.18.0.0/24 port 5000-5010 program iperf* "
+			    "hits 0\n");
+	free(text);
+	text = capture_print(rule_json, &r);
+	assert_string_equal(text, "{\"id\":3,\"position\":0,\"family\":\"inet\","
+			    "\"addr\":\"198.18.0.0\",\"prefix_len\":24,"
+			    "\"port_min\":5000,\"port_max\":5010,"
+			    "\"role\":\"connect\",\"program\":\"iperf*\","
+			    "\"action\":\"sdp\",\"hits\":0}");
+	free(text);
+
+	/* No program: JSON null; a quote in one is escaped. */
+	r.program[0] = '\0';
+	r.hits = 12;
+	text = capture_print(rule_json, &r);
+	assert_contains(text, "\"program\":null");
+	assert_contains(text, "\"hits\":12}");
+	free(text);
+	strcpy(r.program, "a\"b\\c");
+	text = capture_print(rule_json, &r);
+	assert_contains(text, "\"program\":\"a\\\"b\\\\c\"");
+	free(text);
+}
+
+static void test_list_line_reparses(void **state)
+{
+	struct sdpctl_rule r = contract_rule(), back;
+	char *text = capture_print(rule_line, &r);
+	char *start = strstr(text, ": ") + 2, *end = strstr(text, " hits ");
+
+	(void)state;
+	*end = '\0';
+	assert_int_equal(sdpctl_rule_parse(start, &back, NULL), 0);
+	assert_int_equal(back.prefix_len, r.prefix_len);
+	assert_string_equal(back.program, r.program);
+	free(text);
+}
+
+struct lookup_case {
+	uint32_t action, rule_id;
+	bool json;
+};
+
+static void lookup_out(FILE *f, const void *arg)
+{
+	const struct lookup_case *c = arg;
+
+	print_lookup(f, c->action, c->rule_id, c->json);
+}
+
+static void test_lookup_output(void **state)
+{
+	struct lookup_case c = { SDP_ACTION_SDP, 3, false };
+	char *text;
+
+	(void)state;
+	text = capture_print(lookup_out, &c);
+	assert_string_equal(text, "action sdp rule 3\n");
+	free(text);
+	c = (struct lookup_case){ SDP_ACTION_TCP, 0, false };
+	text = capture_print(lookup_out, &c);
+	assert_string_equal(text, "action tcp rule default\n");
+	free(text);
+	c = (struct lookup_case){ SDP_ACTION_SDP, 3, true };
+	text = capture_print(lookup_out, &c);
+	assert_string_equal(text, "{\"action\":\"sdp\",\"rule\":3}\n");
+	free(text);
+	c = (struct lookup_case){ SDP_ACTION_TCP, 0, true };
+	text = capture_print(lookup_out, &c);
+	assert_string_equal(text, "{\"action\":\"tcp\",\"rule\":null}\n");
+	free(text);
+}
+
+static const struct sdpctl_info sample_info = {
+	.version = "0.1.0", .af_inet_sdp = 27, .proto_version = 0x22,
+	.features = SDP_FEATURE_MAP | SDP_FEATURE_STATS | SDP_FEATURE_TUNE |
+		    SDP_FEATURE_EVENTS | SDP_FEATURE_IPV6,
+};
+
+static void info_text(FILE *f, const void *i) { print_info(f, i, false); }
+static void info_json(FILE *f, const void *i) { print_info(f, i, true); }
+
+static void test_info_output(void **state)
+{
+	char *text;
+
+	(void)state;
+	text = capture_print(info_text, &sample_info);
+	assert_string_equal(text, "version 0.1.0\nfamily 27\nprotocol 2.2\n"
+			    "features map stats tune events ipv6\n");
+	free(text);
+	text = capture_print(info_json, &sample_info);
+	assert_string_equal(text, "{\"version\":\"0.1.0\",\"af_inet_sdp\":27,"
+			    "\"proto_version\":\"2.2\",\"features\":[\"map\","
+			    "\"stats\",\"tune\",\"events\",\"ipv6\"]}\n");
+	free(text);
+}
+
+static void stats_text(FILE *f, const void *s) { print_stats_text(f, s); }
+static void stats_json(FILE *f, const void *s) { print_stats_json(f, s); }
+
+static void test_stats_output(void **state)
+{
+	struct sdpctl_stats st = { 0 };
+	char *text;
+
+	(void)state;
+	st.conn_active_opens = 5;
+	st.map_lookups = 9;
+	st.reset_time = 12;
+	st.tx_msgs[SDPCTL_MSG_TYPES - 1] = 77;		/* data */
+	st.rx_msgs[1] = 1;				/* hello-ack */
+	st.hist[0].n_buckets = 3;
+	st.hist[0].buckets[2] = 4;
+	text = capture_print(stats_json, &st);
+	assert_int_equal(strncmp(text, "{\"conn_active_opens\":5,"
+				 "\"conn_passive_opens\":0,", 46), 0);
+	assert_contains(text, "\"map_lookups\":9,\"tx_msgs\":{\"hello\":0,");
+	assert_contains(text, "\"data\":77},\"rx_msgs\":{\"hello\":0,"
+			"\"hello_ack\":1,");
+	assert_contains(text, "\"hist\":{\"tx_msg_size\":[0,0,4],"
+			"\"rx_msg_size\":[],\"sendmsg_size\":[],"
+			"\"recvmsg_size\":[]},\"reset_time\":12}\n");
+	free(text);
+
+	text = capture_print(stats_text, &st);
+	assert_int_equal(strncmp(text, "conn-active-opens  5\n", 21), 0);
+	assert_contains(text, "\nmap-lookups        9\n");
+	assert_contains(text, "\nreset-time         12\n");
+	assert_contains(text, "\nmsg-type       tx rx\n");
+	assert_contains(text, "\ndata           77  0\n");
+	assert_contains(text, "\ntx-msg-size\n  0                 0\n");
+	assert_contains(text, "\n  [2, 4)            4 ####");
+	assert_contains(text, "\nrecvmsg-size\n  (no samples)\n");
+	free(text);
+}
+
+static void event_text(FILE *f, const void *e) { print_event(f, e, false); }
+static void event_json(FILE *f, const void *e) { print_event(f, e, true); }
+
+static void test_event_output(void **state)
+{
+	struct sdpctl_event ev = { .type = SDPCTL_EVENT_MAP_ADD };
+	char *text;
+
+	(void)state;
+	ev.rule = contract_rule();
+	text = capture_print(event_text, &ev);
+	assert_string_equal(text, "map-add 3: action sdp role connect family "
+			    "inet addr 198.18.0.0/24 port 5000-5010 program "
+			    "iperf* hits 0\n");
+	free(text);
+	text = capture_print(event_json, &ev);
+	assert_string_equal(text, "{\"event\":\"map-add\",\"rule\":{\"id\":3,"
+			    "\"position\":0,\"family\":\"inet\",\"addr\":"
+			    "\"198.18.0.0\",\"prefix_len\":24,\"port_min\":5000,"
+			    "\"port_max\":5010,\"role\":\"connect\",\"program\":"
+			    "\"iperf*\",\"action\":\"sdp\",\"hits\":0}}\n");
+	free(text);
+
+	ev.type = SDPCTL_EVENT_MAP_DEL;
+	text = capture_print(event_text, &ev);
+	assert_int_equal(strncmp(text, "map-del 3: action sdp", 21), 0);
+	free(text);
+
+	ev = (struct sdpctl_event){ .type = SDPCTL_EVENT_MAP_FLUSH, .count = 4 };
+	text = capture_print(event_text, &ev);
+	assert_string_equal(text, "map-flush count 4\n");
+	free(text);
+	text = capture_print(event_json, &ev);
+	assert_string_equal(text, "{\"event\":\"map-flush\",\"count\":4}\n");
+	free(text);
+
+	ev = (struct sdpctl_event){ .type = SDPCTL_EVENT_MAP_REPLACE,
+				    .count = 2 };
+	text = capture_print(event_text, &ev);
+	assert_string_equal(text, "map-replace count 2\n");
+	free(text);
+	text = capture_print(event_json, &ev);
+	assert_string_equal(text, "{\"event\":\"map-replace\",\"count\":2}\n");
+	free(text);
+
+	ev = (struct sdpctl_event){ .type = SDPCTL_EVENT_TUNE_SET };
+	strcpy(ev.tunable.name, "max-rules");
+	ev.tunable.value = 10;
+	text = capture_print(event_text, &ev);
+	assert_string_equal(text, "tune-set max-rules 10\n");
+	free(text);
+	text = capture_print(event_json, &ev);
+	assert_string_equal(text, "{\"event\":\"tune-set\",\"name\":"
+			    "\"max-rules\",\"value\":10}\n");
+	free(text);
+	strcpy(ev.tunable.name, "default-action");
+	strcpy(ev.tunable.unit, "action");
+	ev.tunable.value = SDP_ACTION_BOTH;
+	text = capture_print(event_text, &ev);
+	assert_string_equal(text, "tune-set default-action both\n");
+	free(text);
+
+	ev = (struct sdpctl_event){ .type = SDPCTL_EVENT_STATS_RESET };
+	text = capture_print(event_text, &ev);
+	assert_string_equal(text, "stats-reset\n");
+	free(text);
+	text = capture_print(event_json, &ev);
+	assert_string_equal(text, "{\"event\":\"stats-reset\"}\n");
+	free(text);
+
+	ev.type = 99;
+	text = capture_print(event_text, &ev);
+	assert_string_equal(text, "");
+	free(text);
+}
+
+static const struct sdpctl_tunable sample_tunables[] = {
+	{ "max-rules", 1024, 1024, 1, 65536, "count",
+	  "rules allowed in the mapping table" },
+	{ "default-action", 2, 2, 1, 3, "action", "decision when no rule "
+	  "matches" },
+};
+
+static void tunable_json(FILE *f, const void *t) { print_tunable_json(f, t); }
+
+static void tunables_text(FILE *f, const void *t)
+{
+	(void)t;
+	print_tunables_text(f, sample_tunables, 2);
+}
+
+static void test_tunable_output(void **state)
+{
+	char *text, buf[24];
+
+	(void)state;
+	text = capture_print(tunable_json, &sample_tunables[0]);
+	assert_string_equal(text, "{\"name\":\"max-rules\",\"value\":1024,"
+			    "\"default\":1024,\"min\":1,\"max\":65536,"
+			    "\"unit\":\"count\",\"doc\":\"rules allowed in the "
+			    "mapping table\"}");
+	free(text);
+	text = capture_print(tunables_text, NULL);
+	assert_string_equal(text,
+		"NAME           VALUE DEFAULT MIN   MAX UNIT   DOC\n"
+		"max-rules       1024    1024   1 65536 count  rules allowed in the mapping table\n"
+		"default-action   tcp     tcp sdp  both action decision when no rule matches\n");
+	free(text);
+	assert_string_equal(tunable_value_text(&sample_tunables[1], 3, buf,
+					       sizeof(buf)), "both");
+	assert_string_equal(tunable_value_text(&sample_tunables[1], 7, buf,
+					       sizeof(buf)), "7");
+	assert_string_equal(tunable_value_text(&sample_tunables[0], 2, buf,
+					       sizeof(buf)), "2");
+}
+
+int main(void)
+{
+	const struct CMUnitTest args[] = {
+		cmocka_unit_test(test_help_everywhere),
+		cmocka_unit_test(test_version),
+		cmocka_unit_test(test_unknown_commands_and_options),
+		cmocka_unit_test(test_command_lookup),
+		cmocka_unit_test(test_json_flag_anywhere),
+		cmocka_unit_test(test_stats_args),
+		cmocka_unit_test(test_map_add_args),
+		cmocka_unit_test(test_map_del_get_args),
+		cmocka_unit_test(test_map_lookup_args),
+		cmocka_unit_test(test_map_load_args),
+		cmocka_unit_test(test_map_load_checks_file_first),
+		cmocka_unit_test(test_tune_args),
+		cmocka_unit_test(test_parse_u64),
+		cmocka_unit_test(test_monitor_args),
+		cmocka_unit_test(test_exit_codes),
+		cmocka_unit_test(test_error_line),
+	};
+	const struct CMUnitTest output[] = {
+		cmocka_unit_test(test_rule_output),
+		cmocka_unit_test(test_list_line_reparses),
+		cmocka_unit_test(test_lookup_output),
+		cmocka_unit_test(test_info_output),
+		cmocka_unit_test(test_stats_output),
+		cmocka_unit_test(test_event_output),
+		cmocka_unit_test(test_tunable_output),
+	};
+	int failed = 0;
+
+	failed += cmocka_run_group_tests_name("cli-args", args, NULL, NULL);
+	failed += cmocka_run_group_tests_name("cli-output", output, NULL, NULL);
+	return failed ? 1 : 0;
+}
