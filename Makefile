@@ -37,7 +37,7 @@ define kmod_rules
 $(BUILD)/$(1)/kmod/sdp.ko: $(KMOD_SRC)
 	@mkdir -p $(BUILD)/$(1)
 	@cp -r --parents $(KMOD_SRC) $(BUILD)/$(1)/
-	$(MAKE) -C /lib/modules/$(1)/build M=$(BUILD)/$(1) modules
+	$$(MAKE) -C /lib/modules/$(1)/build M=$(BUILD)/$(1) modules
 endef
 $(foreach v,$(KVERS),$(eval $(call kmod_rules,$(v))))
 

@@ -1,0 +1,86 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Run every test of the project: build, static checks, unit tests, and the
+# VM integration suites on each installed Debian kernel series (6.1, 6.12).
+# Prints one "N passed, N failed" line at the end (the sum of every suite's
+# own count; a step without its own count counts as one test) and exits
+# non-zero if anything failed.
+set -u
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+cd "$TOP" || exit 1
+LOG=$TOP/build/test-logs
+mkdir -p "$LOG"
+
+PASSED=0
+FAILED=0
+FAILED_STEPS=
+
+# step NAME CMD...: run CMD, log it, and add its test counts to the totals.
+step()
+{
+	local name=$1 log counts p f rc
+	shift
+	log=$LOG/$name.log
+	echo "=== $name: $*"
+	"$@" 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	counts=$(grep -Eo '[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+	if [ -n "$counts" ]; then
+		p=${counts%% passed*}
+		f=${counts#*passed, }
+		f=${f%% failed*}
+	elif [ "$rc" -eq 0 ]; then
+		p=1 f=0
+	else
+		p=0 f=1
+	fi
+	# A suite that exits non-zero failed even if its count says otherwise.
+	[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+	PASSED=$((PASSED + p))
+	FAILED=$((FAILED + f))
+	if [ "$rc" -eq 0 ]; then
+		echo "--- PASS $name ($p passed, $f failed)"
+	else
+		echo "--- FAIL $name (exit $rc; log: $log)"
+		FAILED_STEPS="$FAILED_STEPS $name"
+	fi
+	return "$rc"
+}
+
+# The newest installed kernel of a series, e.g. 6.1 -> 6.1.0-56-amd64.
+kernel_of()
+{
+	ls -d /lib/modules/"$1".*/build 2>/dev/null | sed 's|/lib/modules/||;s|/build||' |
+		sort -V | tail -n 1
+}
+
+step build make -j2 modules-all lib tool &&
+	step build-test-tools make -C tests/tools
+BUILT=$?
+
+step check-uapi make check-uapi
+step check-kmod make check-kmod
+step checkpatch make checkpatch
+step unit make unit
+
+for series in 6.1 6.12; do
+	kver=$(kernel_of "$series")
+	if [ -z "$kver" ]; then
+		echo "no Debian $series kernel installed (run make deps)"
+		FAILED=$((FAILED + 1))
+		FAILED_STEPS="$FAILED_STEPS vm-$series"
+		continue
+	fi
+	if [ "$BUILT" -ne 0 ]; then
+		FAILED=$((FAILED + 1))
+		FAILED_STEPS="$FAILED_STEPS vm-$series(not built)"
+		continue
+	fi
+	step "vm-smoke-$series" tests/vm/vm.sh "$kver" "$TOP/tests/vm/smoke.sh"
+	step "vm-ctl-$series" tests/vm/vm.sh "$kver" "$TOP/tests/vm/test-ctl.sh"
+done
+
+[ -z "$FAILED_STEPS" ] || echo "failed steps:$FAILED_STEPS"
+echo "all: $PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ] && [ -z "$FAILED_STEPS" ]

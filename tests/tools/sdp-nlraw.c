@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sdp-nlraw: send one hand-built request to the "sdp" generic netlink
+ * family, bypassing libsdpctl's checks, so tests can show that the kernel
+ * itself rejects bad input (and says why).
+ *
+ *   sdp-nlraw [-d] CMD ATTR...
+ *
+ * CMD is a command number (SDP_CMD_*). Each ATTR is one of
+ *   u8:TYPE=V  u16:TYPE=V  u32:TYPE=V  u64:TYPE=V   integer attributes
+ *   str:TYPE=TEXT                                  NUL-terminated string
+ *   bin:TYPE=HEX                                   raw bytes
+ *   nest:TYPE{ ... }                               nested attributes;
+ *                                                  "}" closes the nest
+ * -d sends the request as a dump (NLM_F_DUMP).
+ *
+ * Output, one line: "ok" (with "replies N") or "error ERRNO_NAME MESSAGE".
+ * Exit status: 0 ok, 1 the kernel returned an error, 2 usage, 3 no family.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+#include <linux/netlink.h>
+
+#include <linux/sdp.h>
+
+#define MAX_NEST 8
+
+struct result {
+	int err;
+	int replies;
+	int done;
+	char msg[256];
+};
+
+static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)e - 1;
+	struct result *res = arg;
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1] = { NULL };
+	int ack_len = sizeof(*nlh) + sizeof(*e);
+
+	(void)nla;
+	res->err = e->error;
+	res->done = 1;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		ack_len += e->msg.nlmsg_len - sizeof(*nlh);
+	if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) &&
+	    nlh->nlmsg_len > (unsigned int)ack_len) {
+		nla_parse(tb, NLMSGERR_ATTR_MAX,
+			  (struct nlattr *)((char *)nlh + ack_len),
+			  nlh->nlmsg_len - ack_len, NULL);
+		if (tb[NLMSGERR_ATTR_MSG])
+			snprintf(res->msg, sizeof(res->msg), "%s",
+				 nla_get_string(tb[NLMSGERR_ATTR_MSG]));
+	}
+	return NL_STOP;
+}
+
+static int on_valid(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	((struct result *)arg)->replies++;
+	return NL_OK;
+}
+
+static int on_end(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	((struct result *)arg)->done = 1;
+	return NL_STOP;
+}
+
+static int put_attr(struct nl_msg *msg, const char *spec)
+{
+	char kind[8];
+	unsigned int type;
+	int off = 0;
+	const char *val;
+
+	if (sscanf(spec, "%7[a-z0-9]:%u%n", kind, &type, &off) != 2 ||
+	    spec[off] != '=')
+		return -1;
+	val = spec + off + 1;
+	if (!strcmp(kind, "u8"))
+		return nla_put_u8(msg, type, strtoul(val, NULL, 0));
+	if (!strcmp(kind, "u16"))
+		return nla_put_u16(msg, type, strtoul(val, NULL, 0));
+	if (!strcmp(kind, "u32"))
+		return nla_put_u32(msg, type, strtoul(val, NULL, 0));
+	if (!strcmp(kind, "u64"))
+		return nla_put_u64(msg, type, strtoull(val, NULL, 0));
+	if (!strcmp(kind, "str"))
+		return nla_put_string(msg, type, val);
+	if (!strcmp(kind, "bin")) {
+		unsigned char buf[256];
+		size_t n = strlen(val) / 2, i;
+
+		if (n > sizeof(buf) || strlen(val) % 2)
+			return -1;
+		for (i = 0; i < n; i++) {
+			unsigned int byte;
+
+			if (sscanf(val + 2 * i, "%2x", &byte) != 1)
+				return -1;
+			buf[i] = byte;
+		}
+		return nla_put(msg, type, n, buf);
+	}
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	struct nlattr *nests[MAX_NEST];
+	struct result res = { 0 };
+	struct nl_sock *sk;
+	struct nl_msg *msg;
+	int family, depth = 0, flags = 0, i = 1, cmd, one = 1;
+
+	if (i < argc && !strcmp(argv[i], "-d")) {
+		flags = NLM_F_DUMP;
+		i++;
+	}
+	if (i >= argc) {
+		fprintf(stderr, "usage: sdp-nlraw [-d] CMD ATTR...\n");
+		return 2;
+	}
+	cmd = atoi(argv[i++]);
+
+	sk = nl_socket_alloc();
+	if (!sk || genl_connect(sk))
+		return 1;
+	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_EXT_ACK,
+		   &one, sizeof(one));
+	family = genl_ctrl_resolve(sk, SDP_FAMILY_NAME);
+	if (family < 0) {
+		printf("error ENOENT family not found\n");
+		return 3;
+	}
+
+	msg = nlmsg_alloc();
+	genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0,
+		    flags | NLM_F_ACK, cmd, SDP_FAMILY_VERSION);
+	for (; i < argc; i++) {
+		unsigned int type;
+		char brace;
+
+		if (!strcmp(argv[i], "}")) {
+			if (!depth)
+				goto usage;
+			nla_nest_end(msg, nests[--depth]);
+		} else if (sscanf(argv[i], "nest:%u%c", &type, &brace) == 2 &&
+			   brace == '{') {
+			if (depth == MAX_NEST)
+				goto usage;
+			nests[depth++] = nla_nest_start(msg, type);
+		} else if (put_attr(msg, argv[i])) {
+			goto usage;
+		}
+	}
+	if (depth)
+		goto usage;
+
+	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &res);
+	nl_socket_modify_cb(sk, NL_CB_ACK, NL_CB_CUSTOM, on_end, &res);
+	nl_socket_modify_cb(sk, NL_CB_FINISH, NL_CB_CUSTOM, on_end, &res);
+	nl_socket_modify_err_cb(sk, NL_CB_CUSTOM, on_error, &res);
+	if (nl_send_auto(sk, msg) < 0)
+		return 1;
+	/* Read until the ACK, the end of the dump, or an error. */
+	while (!res.done) {
+		int err = nl_recvmsgs_default(sk);
+
+		if (err < 0 && !res.done) {
+			printf("error %s\n", nl_geterror(err));
+			return 1;
+		}
+	}
+
+	if (res.err) {
+		int e = -res.err;
+
+		printf("error %s %s\n",
+		       e == EPERM ? "EPERM" : e == EINVAL ? "EINVAL" :
+		       e == ENOENT ? "ENOENT" : e == EEXIST ? "EEXIST" :
+		       e == ENOSPC ? "ENOSPC" : e == ERANGE ? "ERANGE" :
+		       e == EBUSY ? "EBUSY" : e == EOPNOTSUPP ? "EOPNOTSUPP" :
+		       strerror(e), res.msg);
+		return 1;
+	}
+	printf("ok replies %d\n", res.replies);
+	return 0;
+usage:
+	fprintf(stderr, "sdp-nlraw: bad attribute spec '%s'\n", argv[i]);
+	return 2;
+}

@@ -1,0 +1,319 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Control-plane integration test, run inside a guest by tests/vm/vm.sh:
+# loads the real sdp.ko on top of ib_core/rdma_cm/rdma_rxe with a Soft-RoCE
+# device up, and drives every sdpctl command, every kind of bad input (also
+# sent raw, past sdpctl's own checks), permissions, netns isolation, events,
+# and module unload/reload with rules present.
+set -u
+
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+. "$TOP/tests/vm/testlib.sh"
+. "$TOP/tests/vm/guest-rdma.sh"
+
+[ "${SDP_VM:-}" = 1 ] || { echo "test-ctl.sh: run me inside the VM" >&2; exit 2; }
+
+KO=$TOP/build/$SDP_KVER/kmod/sdp.ko
+SDPCTL=$TOP/sdpctl/sdpctl
+NLRAW=$TOP/tests/tools/sdp-nlraw
+TMP=$(mktemp -d)
+
+# Command and attribute numbers of uapi/linux/sdp.h for raw requests.
+CMD_MAP_ADD=4 CMD_MAP_GET=6 CMD_MAP_REPLACE=8 CMD_MAP_LOOKUP=9
+CMD_TUNE_GET=10 CMD_TUNE_SET=11 CMD_STATS_RESET=3
+R_ID=2 R_POSITION=3 R_FAMILY=4 R_ADDR=5 R_PREFIX=6 R_PMIN=7 R_PMAX=8
+R_ROLE=9 R_PROGRAM=10 R_ACTION=11
+M_RULE=1
+L_FAMILY=1 L_ADDR=2 L_PORT=3 L_ROLE=4
+T_NAME=2 T_VALUE=3
+
+sdpctl() { "$SDPCTL" "$@"; }
+nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+
+# raw_add ATTR...: a map-add request whose rule nest holds ATTR...
+raw_add() { "$NLRAW" $CMD_MAP_ADD "nest:$M_RULE{" "$@" "}"; }
+
+echo "=== setup: RDMA stack and sdp.ko on $SDP_KVER"
+sdp_guest_rdma_up || { echo "rdma setup failed"; exit 1; }
+expect_fail "sdpctl without the module says so (exit 3)" 3 "not loaded|not found" \
+	sdpctl info
+expect_ok "insmod sdp.ko" insmod "$KO"
+
+echo "=== info"
+expect_jq "info: family 27, protocol 2.2, features" \
+	'.af_inet_sdp == 27 and .proto_version == "2.2" and
+	 (.features | index("map") and index("tune") and index("events"))' \
+	sdpctl -j info
+expect_ok "info: human output" sdpctl info
+expect_eq "info: version equals modinfo" \
+	"$(modinfo -F version "$KO")" "$(sdpctl -j info | jq -r .version)"
+
+echo "=== tunables"
+expect_jq "tune list: every tunable at its default, inside its range" \
+	'length >= 13 and all(.[]; .value == .default and .min <= .default
+	 and .default <= .max and (.doc | length) > 0)' \
+	sdpctl -j tune list
+for t in rx-buffers rx-buffer-size tx-queue-depth inline-threshold \
+	 zcopy-threshold keepalive-time recv-poll credit-update-threshold \
+	 connect-timeout max-connections max-rules default-action debug-level; do
+	expect_jq "tune get $t" ".name == \"$t\"" sdpctl -j tune get "$t"
+done
+expect_ok "tune set rx-buffers 128" sdpctl tune set rx-buffers 128
+expect_jq "tune get shows the new value" '.value == 128' sdpctl -j tune get rx-buffers
+expect_fail "tune set below min: EINVAL naming the tunable" 1 \
+	"Invalid argument.*rx-buffers" sdpctl tune set rx-buffers 1
+expect_fail "tune set above max" 1 "Invalid argument.*rx-buffers" \
+	sdpctl tune set rx-buffers 1000000
+expect_jq "rejected set leaves the value" '.value == 128' sdpctl -j tune get rx-buffers
+expect_fail "tune set unknown name: ENOENT naming it" 1 "nosuch" \
+	sdpctl tune set nosuch 1
+expect_fail "tune get unknown name" 1 "nosuch" sdpctl tune get nosuch
+expect_fail "tune set non-number: usage error, nothing sent" 2 "." \
+	sdpctl tune set rx-buffers lots
+expect_ok "tune set default-action by name" sdpctl tune set default-action both
+expect_jq "default-action reads back as 3" '.value == 3' sdpctl -j tune get default-action
+expect_ok "tune set default-action tcp" sdpctl tune set default-action tcp
+expect_fail "raw tune-set without a value: names the missing attribute" 1 \
+	"EINVAL.*value" "$NLRAW" $CMD_TUNE_SET "str:$T_NAME=rx-buffers"
+expect_fail "raw tune-get with an unknown attribute is rejected" 1 "EINVAL" \
+	"$NLRAW" $CMD_TUNE_GET "str:$T_NAME=rx-buffers" "u32:99=1"
+expect_fail "raw tune-set with an overlong name" 1 "EINVAL" \
+	"$NLRAW" $CMD_TUNE_SET "str:$T_NAME=$(printf 'x%.0s' $(seq 40))" "u64:$T_VALUE=1"
+
+echo "=== rules"
+expect_jq "map list starts empty" 'length == 0' sdpctl -j map list
+expect_jq "map add connect rule" \
+	'.action == "sdp" and .role == "connect" and .addr == "198.18.0.0"
+	 and .prefix_len == 24 and .port_min == 5000 and .port_max == 5010' \
+	sdpctl -j map add action sdp role connect addr 198.18.0.0/24 port 5000-5010
+ID1=$(printf '%s' "$SDP_OUT" | jq -r .id)
+expect_jq "map add listen rule with program" '.program == "iperf*"' \
+	sdpctl -j map add action both role listen addr any port 5201 program 'iperf*'
+ID2=$(printf '%s' "$SDP_OUT" | jq -r .id)
+expect_jq "map add inet6 rule" '.family == "inet6" and .prefix_len == 32' \
+	sdpctl -j map add action sdp addr 2001:db8::/32 port any
+ID3=$(printf '%s' "$SDP_OUT" | jq -r .id)
+expect_jq "map add at position 0 goes first" '.position == 0' \
+	sdpctl -j map add position 0 action tcp role connect addr 198.18.0.9/32 port 5000
+ID0=$(printf '%s' "$SDP_OUT" | jq -r .id)
+expect_jq "map list is in table order" \
+	"[.[].id] == [$ID0, $ID1, $ID2, $ID3] and [.[].position] == [0, 1, 2, 3]" \
+	sdpctl -j map list
+expect_ok "map list human" sdpctl map list
+expect_eq "human list has one line per rule" 4 "$(printf '%s\n' "$SDP_OUT" | grep -c 'hits')"
+expect_fail "duplicate rule: EEXIST naming the existing id" 1 \
+	"File exists.*$ID1" \
+	sdpctl map add action tcp role connect addr 198.18.0.0/24 port 5000-5010
+expect_fail "map add with host bits set: usage error" 2 "host bits|198.18.0.0/24" \
+	sdpctl map add action sdp addr 198.18.0.1/24
+expect_fail "map add without action: usage error" 2 "action" \
+	sdpctl map add role connect addr 198.18.0.0/24
+expect_fail "map add inverted ports: usage error" 2 "port" \
+	sdpctl map add action sdp port 90-80
+expect_fail "map add at a position past the end" 1 "position" \
+	sdpctl map add position 99 action sdp port 1
+
+echo "=== rules: the kernel checks every attribute itself (raw requests)"
+expect_fail "raw: missing action" 1 "EINVAL.*action" \
+	raw_add "u16:$R_FAMILY=2"
+expect_fail "raw: missing family" 1 "EINVAL.*family" \
+	raw_add "u32:$R_ACTION=1"
+expect_fail "raw: unknown family" 1 "EINVAL.*family" \
+	raw_add "u16:$R_FAMILY=7" "u32:$R_ACTION=1"
+expect_fail "raw: unknown action is out of the policy range" 1 "ERANGE" \
+	raw_add "u16:$R_FAMILY=2" "u32:$R_ACTION=9"
+expect_fail "raw: role 0 is out of the policy range" 1 "ERANGE" \
+	raw_add "u16:$R_FAMILY=2" "u32:$R_ACTION=1" "u32:$R_ROLE=0"
+expect_fail "raw: unknown role bits are out of the policy range" 1 "ERANGE" \
+	raw_add "u16:$R_FAMILY=2" "u32:$R_ACTION=1" "u32:$R_ROLE=8"
+expect_fail "raw: inverted port range" 1 "EINVAL.*port" \
+	raw_add "u16:$R_FAMILY=2" "u32:$R_ACTION=1" "u16:$R_PMIN=90" "u16:$R_PMAX=80"
+expect_fail "raw: prefix longer than an inet address" 1 "EINVAL.*prefix" \
+	raw_add "u16:$R_FAMILY=2" "u32:$R_ACTION=1" "bin:$R_ADDR=c6120000" "u8:$R_PREFIX=33"
+expect_fail "raw: prefix longer than an inet6 address is out of the policy range" 1 "ERANGE" \
+	raw_add "u16:$R_FAMILY=10" "u32:$R_ACTION=1" \
+	"bin:$R_ADDR=20010db8000000000000000000000000" "u8:$R_PREFIX=129"
+expect_fail "raw: inet address of 16 bytes" 1 "EINVAL.*addr" \
+	raw_add "u16:$R_FAMILY=2" "u32:$R_ACTION=1" \
+	"bin:$R_ADDR=20010db8000000000000000000000000" "u8:$R_PREFIX=8"
+expect_fail "raw: address of 5 bytes" 1 "EINVAL.*addr" \
+	raw_add "u16:$R_FAMILY=2" "u32:$R_ACTION=1" "bin:$R_ADDR=c612000001"
+expect_fail "raw: host bits beyond the prefix" 1 "EINVAL.*(addr|prefix)" \
+	raw_add "u16:$R_FAMILY=2" "u32:$R_ACTION=1" "bin:$R_ADDR=c6120001" "u8:$R_PREFIX=24"
+expect_fail "raw: program pattern too long" 1 "EINVAL" \
+	raw_add "u16:$R_FAMILY=2" "u32:$R_ACTION=1" "str:$R_PROGRAM=abcdefghijklmnopq"
+expect_fail "raw: unknown attribute in the rule nest" 1 "EINVAL" \
+	raw_add "u16:$R_FAMILY=2" "u32:$R_ACTION=1" "u32:77=1"
+expect_fail "raw: map-add without a rule" 1 "EINVAL.*rule" "$NLRAW" $CMD_MAP_ADD
+expect_fail "raw: map-get of an unknown id" 1 "ENOENT" \
+	"$NLRAW" $CMD_MAP_GET "nest:$M_RULE{" "u32:$R_ID=999999" "}"
+expect_fail "raw: map-replace with one bad rule names its index" 1 "EINVAL.*rule 1" \
+	"$NLRAW" $CMD_MAP_REPLACE \
+	"nest:$M_RULE{" "u16:$R_FAMILY=2" "u32:$R_ACTION=1" "u16:$R_PMIN=1" "}" \
+	"nest:$M_RULE{" "u16:$R_FAMILY=2" "u32:$R_ACTION=1" "u16:$R_PMIN=90" "u16:$R_PMAX=80" "}"
+expect_jq "failed requests changed nothing" 'length == 4' sdpctl -j map list
+expect_fail "raw: lookup with two roles" 1 "ERANGE" \
+	"$NLRAW" $CMD_MAP_LOOKUP "u16:$L_FAMILY=2" "bin:$L_ADDR=c6120007" \
+	"u16:$L_PORT=5005" "u32:$L_ROLE=3"
+expect_fail "raw: lookup without an address" 1 "EINVAL.*addr" \
+	"$NLRAW" $CMD_MAP_LOOKUP "u16:$L_FAMILY=2" "u16:$L_PORT=5005" "u32:$L_ROLE=2"
+
+echo "=== lookup"
+expect_jq "lookup hits the connect rule" ".action == \"sdp\" and .rule == $ID1" \
+	sdpctl -j map lookup addr 198.18.0.7 port 5005 role connect
+expect_jq "first match wins (position 0 rule)" ".action == \"tcp\" and .rule == $ID0" \
+	sdpctl -j map lookup addr 198.18.0.9 port 5000 role connect
+expect_jq "port outside the range: default" '.action == "tcp" and .rule == null' \
+	sdpctl -j map lookup addr 198.18.0.7 port 6000 role connect
+expect_jq "wrong role: default" '.rule == null' \
+	sdpctl -j map lookup addr 198.18.0.7 port 5005 role listen
+expect_jq "program pattern matches" ".action == \"both\" and .rule == $ID2" \
+	sdpctl -j map lookup addr 198.18.0.1 port 5201 role listen program iperf3
+expect_jq "program pattern does not match" '.rule == null' \
+	sdpctl -j map lookup addr 198.18.0.1 port 5201 role listen program nc
+expect_jq "inet6 lookup inside the prefix" ".action == \"sdp\" and .rule == $ID3" \
+	sdpctl -j map lookup addr 2001:db8::1 port 80 role connect
+expect_jq "inet6 lookup outside the prefix" '.rule == null' \
+	sdpctl -j map lookup addr 2001:db9::1 port 80 role connect
+expect_ok "default-action both" sdpctl tune set default-action both
+expect_jq "no match gives the default action" '.action == "both" and .rule == null' \
+	sdpctl -j map lookup addr 198.18.5.5 port 1 role connect
+sdpctl tune set default-action tcp
+expect_ok "lookup human output" sdpctl map lookup addr 198.18.0.7 port 5005 role connect
+expect_eq "lookup human line" "action sdp rule $ID1" "$SDP_OUT"
+expect_jq "hits count the lookups each rule decided" \
+	"(.[] | select(.id == $ID1) | .hits) == 2 and (.[] | select(.id == $ID3) | .hits) == 1" \
+	sdpctl -j map list
+expect_jq "stats count map lookups" '.map_lookups >= 10' sdpctl -j stats
+
+echo "=== save, load, delete, flush"
+sdpctl map save > "$TMP/saved"
+expect_ok "map save" test -s "$TMP/saved"
+sdpctl -j map list | jq -c '[.[] | del(.id, .hits)]' > "$TMP/before"
+expect_jq "map flush reports the count" '.count == 4' sdpctl -j map flush
+expect_ok "map load of the saved file" sdpctl map load "$TMP/saved"
+expect_eq "save | load round-trips the table" "$(cat "$TMP/before")" \
+	"$(sdpctl -j map list | jq -c '[.[] | del(.id, .hits)]')"
+printf '# comment\naction sdp port 7000\n\naction tcp port 7001 bogus 1\n' > "$TMP/bad"
+expect_fail "load with a bad line names the line" 2 "line 4" sdpctl map load "$TMP/bad"
+expect_eq "a bad file changes nothing" "$(cat "$TMP/before")" \
+	"$(sdpctl -j map list | jq -c '[.[] | del(.id, .hits)]')"
+printf 'action sdp port 7000\naction tcp port 7000\n' > "$TMP/dup"
+expect_fail "load rejected by the kernel (duplicate) changes nothing" 1 "." \
+	sdpctl map load "$TMP/dup"
+expect_eq "kernel rejection changes nothing" "$(cat "$TMP/before")" \
+	"$(sdpctl -j map list | jq -c '[.[] | del(.id, .hits)]')"
+printf 'log min-level 9 destination stderr\nuse sdp connect * 198.18.0.0/16:*\nuse tcp server ttcp* *:22-25\nuse both client * [2001:db8::]/32:80\n' > "$TMP/libsdp.conf"
+expect_ok "load a libsdp.conf file" sdpctl map load "$TMP/libsdp.conf"
+expect_jq "libsdp rules arrive in order" \
+	'length == 3 and .[0].action == "sdp" and .[0].role == "connect" and
+	 .[1].program == "ttcp*" and .[1].port_min == 22 and .[1].port_max == 25
+	 and .[1].role == "listen" and .[2].family == "inet6"' sdpctl -j map list
+FIRST=$(sdpctl -j map list | jq -r '.[0].id')
+expect_ok "map del by id" sdpctl map del "$FIRST"
+expect_fail "map del of a gone id: ENOENT" 1 "No such" sdpctl map del "$FIRST"
+expect_ok "map del by exact match" sdpctl map del action tcp role listen program 'ttcp*' port 22-25
+expect_jq "one rule left" 'length == 1' sdpctl -j map list
+expect_fail "map del by match of no rule" 1 "No such" sdpctl map del action tcp port 9
+
+echo "=== bounds"
+expect_ok "max-rules 2" sdpctl tune set max-rules 2
+expect_ok "second rule fits" sdpctl map add action sdp port 1
+expect_fail "third rule: ENOSPC naming max-rules" 1 "max-rules" sdpctl map add action sdp port 2
+expect_fail "max-rules below the rule count: EBUSY" 1 "max-rules" sdpctl tune set max-rules 1
+printf 'action sdp port 1\naction sdp port 2\naction sdp port 3\n' > "$TMP/three"
+expect_fail "map load over max-rules changes nothing" 1 "max-rules" sdpctl map load "$TMP/three"
+expect_jq "still two rules" 'length == 2' sdpctl -j map list
+sdpctl map flush >/dev/null
+sdpctl tune set max-rules 1024
+
+echo "=== stats"
+expect_jq "stats: every counter present" \
+	'has("conn_active_opens") and has("conn_current") and has("tx_bytes")
+	 and (.tx_msgs | has("data") and has("hello")) and (.rx_msgs | has("abort"))
+	 and has("credit_stalls") and has("proto_errors") and has("fallback_tcp")
+	 and has("reset_time")' sdpctl -j stats
+expect_ok "stats human" sdpctl stats
+expect_ok "stats --reset" sdpctl stats --reset
+expect_jq "reset zeroes the counters" '.map_lookups == 0 and .reset_time < 5' sdpctl -j stats
+
+echo "=== permissions: reads are open, changes need CAP_NET_ADMIN"
+expect_ok "unprivileged info" nobody "$SDPCTL" info
+expect_ok "unprivileged map list" nobody "$SDPCTL" map list
+expect_ok "unprivileged tune list" nobody "$SDPCTL" tune list
+expect_ok "unprivileged stats" nobody "$SDPCTL" stats
+expect_ok "unprivileged lookup" nobody "$SDPCTL" map lookup addr 198.18.0.1 port 1 role connect
+expect_fail "unprivileged map add: EPERM, exit 4" 4 "Operation not permitted" \
+	nobody "$SDPCTL" map add action sdp port 1
+expect_fail "unprivileged map flush" 4 "Operation not permitted" nobody "$SDPCTL" map flush
+expect_fail "unprivileged tune set" 4 "Operation not permitted" \
+	nobody "$SDPCTL" tune set debug-level 1
+expect_fail "unprivileged stats reset" 4 "Operation not permitted" \
+	nobody "$SDPCTL" stats --reset
+expect_fail "unprivileged raw map-replace" 1 "EPERM" nobody "$NLRAW" $CMD_MAP_REPLACE
+expect_jq "nothing changed" 'length == 0' sdpctl -j map list
+
+echo "=== network namespaces are isolated"
+ip netns add sdpt1
+inns() { ip netns exec sdpt1 "$@"; }
+expect_ok "rule in the init netns" sdpctl map add action sdp port 4000
+expect_jq "a new netns starts with no rules" 'length == 0' inns "$SDPCTL" -j map list
+expect_ok "rule in netns sdpt1" inns "$SDPCTL" map add action tcp port 4001
+expect_ok "tunable in netns sdpt1" inns "$SDPCTL" tune set max-rules 7
+expect_jq "init netns sees only its rule" 'length == 1 and .[0].port_min == 4000' sdpctl -j map list
+expect_jq "sdpt1 sees only its rule" 'length == 1 and .[0].port_min == 4001' \
+	inns "$SDPCTL" -j map list
+expect_jq "init netns tunable unchanged" '.value == 1024' sdpctl -j tune get max-rules
+expect_jq "sdpt1 tunable changed" '.value == 7' inns "$SDPCTL" -j tune get max-rules
+expect_jq "lookup in sdpt1 uses sdpt1 rules" '.action == "tcp" and .rule != null' \
+	inns "$SDPCTL" -j map lookup addr 198.18.0.1 port 4001 role connect
+expect_jq "stats are per netns" '.map_lookups == 1' inns "$SDPCTL" -j stats
+
+echo "=== events"
+sdpctl -j monitor --count 5 > "$TMP/events" 2>"$TMP/events.err" &
+MON=$!
+inns "$SDPCTL" -j monitor --count 1 > "$TMP/events-ns" 2>&1 &
+MONNS=$!
+sleep 1
+sdpctl map add action sdp port 4100 >/dev/null
+sdpctl tune set debug-level 1 >/dev/null
+sdpctl map del action sdp port 4100 >/dev/null
+printf 'action sdp port 1\naction sdp port 2\n' | sdpctl map load - >/dev/null
+sdpctl map flush >/dev/null
+wait "$MON"
+expect_eq "monitor exits after --count events" 0 "$?"
+expect_eq "events arrive in order" "map-add tune-set map-del map-replace map-flush" \
+	"$(jq -r .event < "$TMP/events" | tr '\n' ' ' | sed 's/ $//')"
+expect_ok "map-add event carries the rule" \
+	jq -se 'map(select(.event == "map-add"))[0].rule.port_min == 4100' "$TMP/events"
+expect_ok "tune-set event carries name and value" \
+	jq -se 'map(select(.event == "tune-set"))[0] | .name == "debug-level" and .value == 1' "$TMP/events"
+expect_ok "map-replace event carries the count" \
+	jq -se 'map(select(.event == "map-replace"))[0].count == 2' "$TMP/events"
+sdpctl tune set debug-level 0 >/dev/null
+sleep 0.5
+expect_eq "a monitor in another netns saw nothing of these" "" "$(cat "$TMP/events-ns")"
+kill "$MONNS" 2>/dev/null
+wait "$MONNS" 2>/dev/null
+sdpctl monitor --count 1 > "$TMP/events-human" &
+MON=$!
+sleep 1
+sdpctl stats --reset
+wait "$MON"
+expect_eq "human monitor line for stats-reset" "stats-reset" "$(cat "$TMP/events-human")"
+
+echo "=== unload and reload with rules present"
+sdpctl map add action sdp port 4200 >/dev/null
+inns "$SDPCTL" map add action sdp port 4201 >/dev/null
+expect_ok "rmmod with rules in two netns" rmmod sdp
+expect_fail "sdpctl after unload: exit 3" 3 "." sdpctl map list
+expect_ok "insmod again" insmod "$KO"
+expect_jq "rules are gone after reload" 'length == 0' sdpctl -j map list
+expect_jq "tunables are back to defaults" 'all(.[]; .value == .default)' sdpctl -j tune list
+expect_jq "new netns state too" 'length == 0' inns "$SDPCTL" -j map list
+ip netns del sdpt1
+expect_ok "netns with sdp state can go away" sdpctl info
+expect_ok "final rmmod" rmmod sdp
+
+rm -rf "$TMP"
+sdp_test_summary "ctl-$SDP_KVER"
