@@ -23,6 +23,7 @@
 #include <linux/kernel.h>
 #include <linux/netlink.h>
 #include <linux/string.h>
+#include <linux/version.h>
 
 /* Longest extack message netlink carries (NETLINK_MAX_FMTMSG_LEN, 6.2+). */
 #define SDP_EXTACK_MSG_LEN	80
@@ -75,5 +76,19 @@ void sdp_compat_extack_fmt(struct netlink_ext_ack *extack, const char *fmt, ...)
 	NL_SET_BAD_ATTR(__sdp_extack, attr);				\
 } while (0)
 #endif /* !NL_SET_ERR_MSG_FMT: before 6.2 */
+
+/*
+ * proto_ops.accept takes a struct proto_accept_arg since 6.10; before, it
+ * took the flags and a "kern" boolean.  Nothing but the version tells the
+ * two apart.  The handler is declared with SDP_ACCEPT_PARAMS and reads the
+ * accept flags with SDP_ACCEPT_FLAGS.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#define SDP_ACCEPT_PARAMS	struct proto_accept_arg *sdp_accept_arg
+#define SDP_ACCEPT_FLAGS	(sdp_accept_arg->flags)
+#else
+#define SDP_ACCEPT_PARAMS	int sdp_accept_flags, bool sdp_accept_kern
+#define SDP_ACCEPT_FLAGS	(sdp_accept_flags)
+#endif
 
 #endif /* _SDP_COMPAT_H */

@@ -2,9 +2,9 @@
 /*
  * sdp: Sockets Direct Protocol over RDMA - module entry points.
  *
- * For now the module is its control plane: per network namespace state
- * (rule table, tunables, statistics) and the "sdp" generic netlink family
- * that manages it.
+ * The control plane is per network namespace state (rule table, tunables,
+ * statistics) and the "sdp" generic netlink family that manages it; the
+ * data path is the AF_INET_SDP socket family (sock.c and what it calls).
  */
 
 #include <linux/init.h>
@@ -12,6 +12,7 @@
 #include <net/net_namespace.h>
 
 #include "sdp.h"
+#include "sock.h"
 
 unsigned int sdp_net_id __read_mostly;
 
@@ -64,8 +65,14 @@ static int __init sdp_init(void)
 	err = genl_register_family(&sdp_nl_family);
 	if (err)
 		goto err_pernet;
+	/* Sockets last: they count and look up in what is registered above. */
+	err = sdp_sock_init();
+	if (err)
+		goto err_genl;
 	return 0;
 
+err_genl:
+	genl_unregister_family(&sdp_nl_family);
 err_pernet:
 	unregister_pernet_subsys(&sdp_net_ops);
 	return err;
@@ -73,6 +80,8 @@ err_pernet:
 
 static void __exit sdp_exit(void)
 {
+	/* Module references held by sockets keep us here until none is left. */
+	sdp_sock_exit();
 	/* No request can be running once the family is gone. */
 	genl_unregister_family(&sdp_nl_family);
 	unregister_pernet_subsys(&sdp_net_ops);

@@ -207,7 +207,7 @@ static int sdp_nl_info_get_doit(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, SDP_A_INFO_FEATURES,
 			SDP_FEATURE_MAP | SDP_FEATURE_STATS |
 			SDP_FEATURE_TUNE | SDP_FEATURE_EVENTS |
-			SDP_FEATURE_IPV6))
+			SDP_FEATURE_IPV6 | SDP_FEATURE_STREAM))
 		goto nospace;
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);

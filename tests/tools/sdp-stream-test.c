@@ -102,9 +102,10 @@ static double now(void)
 static void fill(unsigned char *b, size_t n, uint64_t off, uint32_t seed)
 {
 	for (size_t i = 0; i < n; i++) {
-		uint64_t x = (off + i) * 0x9E3779B97F4A7C15ull + seed;
+		uint64_t x = (off + i + ((uint64_t)seed << 40)) *
+			     0x9E3779B97F4A7C15ull;
 
-		b[i] = (unsigned char)(x >> 29);
+		b[i] = (unsigned char)(x >> 56);
 	}
 }
 
@@ -415,6 +416,34 @@ static int t_backlog(void)
 	return 0;
 }
 
+/*
+ * Connected pair, then block in recv on both until the RDMA device goes
+ * away (the guest script deletes it): both must see ECONNRESET.
+ */
+static int t_devremove(void)
+{
+	int l = sdp_listener(g_port + 7, 1), c, a;
+	char b[16];
+	ssize_t r1, r2;
+
+	CHECK(l >= 0, "listen");
+	c = sdp_connect_to(g_port + 7);
+	CHECK(c >= 0, "connect");
+	a = accept(l, NULL, NULL);
+	CHECK(a >= 0, "accept");
+	printf("devremove: ready\n");
+	fflush(stdout);
+	r1 = recv(c, b, sizeof(b), 0);
+	CHECK(r1 < 0 && errno == ECONNRESET, "client ECONNRESET (got %zd)", r1);
+	r2 = recv(a, b, sizeof(b), 0);
+	CHECK(r2 < 0 && errno == ECONNRESET, "server ECONNRESET (got %zd)", r2);
+	close(c);
+	close(a);
+	close(l);
+	printf("ok: device removal -> ECONNRESET on both ends\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t bytes = 64ull << 20;
@@ -425,6 +454,10 @@ int main(int argc, char **argv)
 	}
 	g_addr = argv[1];
 	g_port = atoi(argv[2]);
+	if (argc > 3 && !strcmp(argv[3], "devremove")) {
+		t_devremove();
+		return failures ? 1 : 0;
+	}
 	if (argc > 3)
 		bytes = strtoull(argv[3], NULL, 0);
 

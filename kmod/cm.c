@@ -1,0 +1,639 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sdp: connection management over rdma_cm (RDMA_PS_TCP, IB_QPT_RC) and the
+ * verbs resources of a connection.
+ *
+ * Active side:  connect() -> rdma_resolve_addr -> ADDR_RESOLVED ->
+ *   rdma_resolve_route -> ROUTE_RESOLVED -> resources, receives posted,
+ *   rdma_connect(Hello) -> ESTABLISHED (REP with HelloAck; rdma_cm sent
+ *   the RTU) -> HelloAck checked, send slots sized to the peer's buffers.
+ * Passive side: CONNECT_REQUEST(Hello) on the listener -> child socket,
+ *   resources, receives posted, rdma_accept(HelloAck) -> ESTABLISHED (RTU)
+ *   -> child moves to the listener's accept queue.
+ *
+ * Handlers run in process context with rdma_cm's handler mutex of the id
+ * held; they never take the socket lock (see sock.h) and never destroy
+ * their own id except by returning non-zero.
+ */
+
+#include <linux/dma-mapping.h>
+#include <linux/gfp.h>
+#include <linux/slab.h>
+#include <rdma/ib_cm.h>
+
+#include "sdp.h"
+#include "sock.h"
+
+/* Unmap and destroy all verbs objects; buffer memory stays (sk_destruct). */
+void sdp_res_free(struct sdp_sock *ssk, struct rdma_cm_id *id)
+{
+	struct ib_device *dev = ssk->pd ? ssk->pd->device : NULL;
+	u32 i;
+
+	lockdep_assert_held(&ssk->res_mutex);
+	spin_lock_bh(&ssk->lock);
+	ssk->qp_dead = true;
+	spin_unlock_bh(&ssk->lock);
+
+	if (ssk->qp) {
+		rdma_destroy_qp(id);
+		ssk->qp = NULL;
+	}
+	/* No completion handler runs once the CQs are freed. */
+	if (ssk->rcq) {
+		ib_free_cq(ssk->rcq);
+		ssk->rcq = NULL;
+	}
+	if (ssk->scq) {
+		ib_free_cq(ssk->scq);
+		ssk->scq = NULL;
+	}
+	if (!dev)
+		return;
+	for (i = 0; ssk->rx && i < ssk->rx_num; i++) {
+		struct sdp_rx_buf *rb = &ssk->rx[i];
+
+		if (rb->dma) {
+			ib_dma_unmap_single(dev, rb->dma, ssk->rx_size,
+					    DMA_FROM_DEVICE);
+			rb->dma = 0;
+		}
+		rb->posted = false;
+	}
+	for (i = 0; ssk->tx && i < ssk->tx_num; i++) {
+		struct sdp_tx_buf *tb = &ssk->tx[i];
+
+		if (tb->dma) {
+			ib_dma_unmap_single(dev, tb->dma, ssk->tx_size,
+					    DMA_TO_DEVICE);
+			tb->dma = 0;
+		}
+	}
+	spin_lock_bh(&ssk->lock);
+	ssk->rx_posted = 0;
+	ssk->tx_nfree = 0;
+	ssk->tx_free = -1;
+	spin_unlock_bh(&ssk->lock);
+	ib_dealloc_pd(ssk->pd);
+	ssk->pd = NULL;
+}
+
+static void sdp_qp_event(struct ib_event *ev, void *ctx)
+{
+	struct sdp_sock *ssk = ctx;
+	struct rdma_cm_id *id = READ_ONCE(ssk->cm_id);
+
+	/* Data before the RTU: let the CM consider the connection up. */
+	if (ev->event == IB_EVENT_COMM_EST && id)
+		rdma_notify(id, IB_EVENT_COMM_EST);
+}
+
+/* PD, receive buffers, CQs and QP; receives posted.  res_mutex held. */
+static int sdp_res_alloc(struct sdp_sock *ssk, struct rdma_cm_id *id)
+{
+	struct net *net = sock_net(&ssk->sk);
+	struct ib_device *dev = id->device;
+	struct ib_qp_init_attr qpa = {};
+	u32 nrx, ntx, size, i;
+	int err;
+
+	lockdep_assert_held(&ssk->res_mutex);
+	size = sdp_tun(net, SDP_TUN_RX_BUFFER_SIZE);
+	nrx = sdp_tun(net, SDP_TUN_RX_BUFFERS);
+	ntx = sdp_tun(net, SDP_TUN_TX_QUEUE_DEPTH);
+	/* SO_RCVBUF set by the user bounds the credits we grant. */
+	if (ssk->sk.sk_userlocks & SOCK_RCVBUF_LOCK)
+		nrx = clamp_t(u32, READ_ONCE(ssk->sk.sk_rcvbuf) / size, 2, nrx);
+	nrx = min_t(u32, nrx, min(dev->attrs.max_qp_wr, dev->attrs.max_cqe) - 1);
+	ntx = min_t(u32, ntx, min(dev->attrs.max_qp_wr, dev->attrs.max_cqe) - 1);
+	if (nrx < 2 || ntx < 4)
+		return -EINVAL;
+
+	ssk->pd = ib_alloc_pd(dev, 0);
+	if (IS_ERR(ssk->pd)) {
+		err = PTR_ERR(ssk->pd);
+		ssk->pd = NULL;
+		return err;
+	}
+
+	ssk->rx = kcalloc(nrx, sizeof(*ssk->rx), GFP_KERNEL);
+	if (!ssk->rx)
+		return -ENOMEM;
+	ssk->rx_num = nrx;
+	ssk->rx_size = size;
+	for (i = 0; i < nrx; i++) {
+		struct sdp_rx_buf *rb = &ssk->rx[i];
+		u64 dma;
+
+		rb->ssk = ssk;
+		INIT_LIST_HEAD(&rb->node);
+		rb->buf = alloc_pages_exact(size, GFP_KERNEL);
+		if (!rb->buf)
+			return -ENOMEM;
+		dma = ib_dma_map_single(dev, rb->buf, size, DMA_FROM_DEVICE);
+		if (ib_dma_mapping_error(dev, dma))
+			return -ENOMEM;
+		rb->dma = dma;
+	}
+
+	ssk->rcq = ib_alloc_cq(dev, ssk, nrx + 1, 0, IB_POLL_SOFTIRQ);
+	if (IS_ERR(ssk->rcq)) {
+		err = PTR_ERR(ssk->rcq);
+		ssk->rcq = NULL;
+		return err;
+	}
+	ssk->scq = ib_alloc_cq(dev, ssk, ntx + 1, 0, IB_POLL_SOFTIRQ);
+	if (IS_ERR(ssk->scq)) {
+		err = PTR_ERR(ssk->scq);
+		ssk->scq = NULL;
+		return err;
+	}
+
+	qpa.event_handler = sdp_qp_event;
+	qpa.qp_context = ssk;
+	qpa.send_cq = ssk->scq;
+	qpa.recv_cq = ssk->rcq;
+	qpa.cap.max_send_wr = ntx + 1;
+	qpa.cap.max_recv_wr = nrx + 1;
+	qpa.cap.max_send_sge = 1;
+	qpa.cap.max_recv_sge = 1;
+	qpa.sq_sig_type = IB_SIGNAL_REQ_WR;
+	qpa.qp_type = IB_QPT_RC;
+	err = rdma_create_qp(id, ssk->pd, &qpa);
+	if (err)
+		return err;
+	ssk->tx_num = ntx;
+
+	spin_lock_bh(&ssk->lock);
+	ssk->qp = id->qp;
+	ssk->qp_dead = false;
+	ssk->rx_seq = 0;
+	ssk->tx_seq = 1;
+	ssk->tx_acked = 0;
+	for (i = 0; i < nrx && !err; i++)
+		err = sdp_post_recv(ssk, &ssk->rx[i]);
+	/* The Hello / HelloAck advertises them all. */
+	ssk->rx_adv = ssk->rx_posted;
+	spin_unlock_bh(&ssk->lock);
+	return err;
+}
+
+/* Send slots sized to the peer's receive buffers.  res_mutex held. */
+static int sdp_tx_alloc(struct sdp_sock *ssk, u32 peer_size)
+{
+	struct ib_device *dev = ssk->pd->device;
+	u32 size = min_t(u32, peer_size, SDP_TX_MSG_MAX);
+	u32 ntx = ssk->tx_num, i;
+
+	lockdep_assert_held(&ssk->res_mutex);
+	if (ssk->sk.sk_userlocks & SOCK_SNDBUF_LOCK)
+		ntx = clamp_t(u32, READ_ONCE(ssk->sk.sk_sndbuf) / size, 4, ntx);
+	ssk->tx = kcalloc(ntx, sizeof(*ssk->tx), GFP_KERNEL);
+	if (!ssk->tx)
+		return -ENOMEM;
+	ssk->tx_num = ntx;
+	ssk->tx_size = size;
+	for (i = 0; i < ntx; i++) {
+		struct sdp_tx_buf *tb = &ssk->tx[i];
+		u64 dma;
+
+		tb->ssk = ssk;
+		tb->buf = alloc_pages_exact(size, GFP_KERNEL);
+		if (!tb->buf)
+			return -ENOMEM;
+		dma = ib_dma_map_single(dev, tb->buf, size, DMA_TO_DEVICE);
+		if (ib_dma_mapping_error(dev, dma))
+			return -ENOMEM;
+		tb->dma = dma;
+	}
+	spin_lock_bh(&ssk->lock);
+	for (i = 0; i < ntx; i++)
+		sdp_tx_put_slot(ssk, i);
+	spin_unlock_bh(&ssk->lock);
+	return 0;
+}
+
+/* Credits from the peer's Hello / HelloAck, unless a message came first. */
+static void sdp_init_credits(struct sdp_sock *ssk, u16 bufs)
+{
+	spin_lock_bh(&ssk->lock);
+	if (!ssk->rx_seq)
+		ssk->tx_credits = bufs;
+	ssk->tx_reserve = min_t(int, SDP_CREDIT_RESERVE, bufs - 1);
+	spin_unlock_bh(&ssk->lock);
+}
+
+static void sdp_save_addrs(struct sdp_sock *ssk, struct rdma_cm_id *id)
+{
+	memcpy(&ssk->laddr, &id->route.addr.src_addr, sizeof(ssk->laddr));
+	memcpy(&ssk->raddr, &id->route.addr.dst_addr, sizeof(ssk->raddr));
+}
+
+static void sdp_fill_bsdh(struct sdp_bsdh *h, u8 mid, u32 bufs, u32 len)
+{
+	h->mid = mid;
+	h->bufs = cpu_to_be16(bufs);
+	h->len = cpu_to_be32(len);
+}
+
+/* A Hello is acceptable; @len bytes of private data. */
+static bool sdp_hh_ok(const struct sdp_hh *hh, u32 len)
+{
+	u8 ipv = hh ? hh->ipv_cap & 0xf0 : 0;
+
+	return hh && len >= sizeof(*hh) &&
+	       hh->bsdh.mid == SDP_MID_HELLO &&
+	       be32_to_cpu(hh->bsdh.len) >= sizeof(*hh) &&
+	       be16_to_cpu(hh->bsdh.bufs) >= 2 &&
+	       SDP_HELLO_MAJOR(hh->majv_minv) == SDP_HELLO_MAJOR(SDP_HELLO_VERSION) &&
+	       (ipv == SDP_HELLO_IPV4 || ipv == SDP_HELLO_IPV6) &&
+	       hh->max_adverts >= 1 &&
+	       be32_to_cpu(hh->localrcvsz) > SDP_BSDH_LEN;
+}
+
+static bool sdp_hah_ok(const struct sdp_hah *hah, u32 len)
+{
+	return hah && len >= sizeof(*hah) &&
+	       hah->bsdh.mid == SDP_MID_HELLO_ACK &&
+	       be32_to_cpu(hah->bsdh.len) >= sizeof(*hah) &&
+	       be16_to_cpu(hah->bsdh.bufs) >= 2 &&
+	       SDP_HELLO_MAJOR(hah->majv_minv) == SDP_HELLO_MAJOR(SDP_HELLO_VERSION) &&
+	       hah->max_adverts >= 1 &&
+	       be32_to_cpu(hah->actrcvsz) > SDP_BSDH_LEN;
+}
+
+/* A connection attempt of @ssk failed with @err (positive errno). */
+static void sdp_connect_failed(struct sdp_sock *ssk, int err)
+{
+	struct net *net = sock_net(&ssk->sk);
+	struct sock *sk = &ssk->sk;
+
+	spin_lock_bh(&ssk->lock);
+	if (sk->sk_state == TCP_SYN_SENT && !ssk->conn_done) {
+		sdp_stats_inc(net, err == ECONNREFUSED ? SDP_STAT_CONN_REFUSED :
+			      SDP_STAT_CONN_FAILED);
+		ssk->conn_done = true;
+		WRITE_ONCE(sk->sk_err, err);
+		sdp_set_state(sk, TCP_CLOSE);
+		sk_error_report(sk);
+		sk->sk_state_change(sk);
+	}
+	spin_unlock_bh(&ssk->lock);
+}
+
+/* ROUTE_RESOLVED: resources, then the REQ with our Hello. */
+static int sdp_cm_route_resolved(struct sdp_sock *ssk, struct rdma_cm_id *id)
+{
+	struct rdma_conn_param param = {};
+	struct sdp_hh hh = {};
+	int err;
+
+	if (READ_ONCE(ssk->sk.sk_state) != TCP_SYN_SENT || ssk->conn_done)
+		return -ECONNABORTED;
+	mutex_lock(&ssk->res_mutex);
+	err = sdp_res_alloc(ssk, id);
+	if (err)
+		goto out;
+	spin_lock_bh(&ssk->lock);
+	sdp_fill_bsdh(&hh.bsdh, SDP_MID_HELLO, ssk->rx_posted, sizeof(hh));
+	spin_unlock_bh(&ssk->lock);
+	hh.majv_minv = SDP_HELLO_VERSION;
+	hh.ipv_cap = id->route.addr.src_addr.ss_family == AF_INET6 ?
+		     SDP_HELLO_IPV6 : SDP_HELLO_IPV4;
+	hh.max_adverts = SDP_HELLO_MAX_ADV;
+	hh.desremrcvsz = cpu_to_be32(ssk->rx_size);
+	hh.localrcvsz = cpu_to_be32(ssk->rx_size);
+	hh.port = sdp_addr_port(&id->route.addr.src_addr);
+
+	param.private_data = &hh;
+	param.private_data_len = sizeof(hh);
+	param.retry_count = 7;
+	param.rnr_retry_count = 7;
+	err = rdma_connect_locked(id, &param);
+	if (!err)
+		sdp_stats_msg(sock_net(&ssk->sk), SDP_TX, SDP_MID_HELLO);
+out:
+	mutex_unlock(&ssk->res_mutex);
+	return err;
+}
+
+/* ESTABLISHED on the active side: the REP carried the HelloAck. */
+static void sdp_cm_active_established(struct sdp_sock *ssk,
+				      struct rdma_cm_id *id,
+				      struct rdma_cm_event *ev)
+{
+	const struct sdp_hah *hah = ev->param.conn.private_data;
+	struct net *net = sock_net(&ssk->sk);
+	struct sock *sk = &ssk->sk;
+	int err;
+
+	if (!sdp_hah_ok(hah, ev->param.conn.private_data_len)) {
+		net_warn_ratelimited("sdp: invalid HelloAck; connection aborted\n");
+		sdp_stats_inc(net, SDP_STAT_PROTO_ERRORS);
+		sdp_connect_failed(ssk, EPROTO);
+		rdma_disconnect(id);
+		return;
+	}
+	sdp_stats_msg(net, SDP_RX, SDP_MID_HELLO_ACK);
+	mutex_lock(&ssk->res_mutex);
+	err = ssk->pd ? sdp_tx_alloc(ssk, be32_to_cpu(hah->actrcvsz)) :
+			-ENOTCONN;
+	mutex_unlock(&ssk->res_mutex);
+	if (err) {
+		sdp_connect_failed(ssk, -err);
+		rdma_disconnect(id);
+		return;
+	}
+	sdp_init_credits(ssk, be16_to_cpu(hah->bsdh.bufs));
+	sdp_save_addrs(ssk, id);
+
+	spin_lock_bh(&ssk->lock);
+	if (sk->sk_state == TCP_SYN_SENT && !ssk->conn_done) {
+		sdp_set_state(sk, TCP_ESTABLISHED);
+		ssk->counted = true;
+		sdp_stats_inc(net, SDP_STAT_CONN_ESTABLISHED);
+		sdp_stats_conn_open(net);
+		/* Data that came with or before the RTU may need credits. */
+		sdp_maybe_credit_update(ssk);
+		sk->sk_state_change(sk);
+		sk->sk_write_space(sk);
+		err = 0;
+	} else {
+		err = -ECONNABORTED;
+	}
+	spin_unlock_bh(&ssk->lock);
+	if (err)
+		rdma_disconnect(id);
+}
+
+/* CONNECT_REQUEST on listener @lssk; @id is the new connection's id. */
+static int sdp_cm_req(struct sdp_sock *lssk, struct rdma_cm_id *id,
+		      struct rdma_cm_event *ev)
+{
+	const struct sdp_hh *hh = ev->param.conn.private_data;
+	struct net *net = sock_net(&lssk->sk);
+	struct rdma_conn_param param = {};
+	struct sdp_hah hah = {};
+	struct sdp_sock *child;
+	bool ok;
+	int err;
+
+	if (!sdp_hh_ok(hh, ev->param.conn.private_data_len)) {
+		net_warn_ratelimited("sdp: invalid Hello; connection refused\n");
+		sdp_stats_inc(net, SDP_STAT_PROTO_ERRORS);
+		rdma_reject(id, NULL, 0, IB_CM_REJ_CONSUMER_DEFINED);
+		return 1;
+	}
+	sdp_stats_msg(net, SDP_RX, SDP_MID_HELLO);
+
+	spin_lock_bh(&lssk->lock);
+	ok = lssk->sk.sk_state == TCP_LISTEN &&
+	     lssk->npending + lssk->nqueued <
+	     max_t(u32, READ_ONCE(lssk->sk.sk_max_ack_backlog), 1);
+	if (ok)
+		lssk->npending++;
+	spin_unlock_bh(&lssk->lock);
+	if (!ok) {
+		sdp_stats_inc(net, SDP_STAT_CONN_REFUSED);
+		rdma_reject(id, NULL, 0, IB_CM_REJ_CONSUMER_DEFINED);
+		return 1;
+	}
+
+	child = sdp_sock_alloc(net, NULL, 0);
+	if (!child) {
+		spin_lock_bh(&lssk->lock);
+		lssk->npending--;
+		spin_unlock_bh(&lssk->lock);
+		sdp_stats_inc(net, SDP_STAT_CONN_FAILED);
+		rdma_reject(id, NULL, 0, IB_CM_REJ_CONSUMER_DEFINED);
+		return 1;
+	}
+	sock_hold(&lssk->sk);
+	child->parent = lssk;
+	child->nodelay = lssk->nodelay;
+	child->sk.sk_rcvbuf = READ_ONCE(lssk->sk.sk_rcvbuf);
+	child->sk.sk_sndbuf = READ_ONCE(lssk->sk.sk_sndbuf);
+	child->sk.sk_userlocks = lssk->sk.sk_userlocks;
+	sdp_set_state(&child->sk, TCP_SYN_RECV);
+	child->pending = true;
+	child->cm_id = id;
+	id->context = child;
+	sdp_save_addrs(child, id);
+
+	mutex_lock(&child->res_mutex);
+	err = sdp_res_alloc(child, id);
+	if (!err)
+		err = sdp_tx_alloc(child, be32_to_cpu(hh->localrcvsz));
+	if (!err) {
+		sdp_init_credits(child, be16_to_cpu(hh->bsdh.bufs));
+		spin_lock_bh(&child->lock);
+		sdp_fill_bsdh(&hah.bsdh, SDP_MID_HELLO_ACK, child->rx_posted,
+			      sizeof(hah));
+		spin_unlock_bh(&child->lock);
+		hah.majv_minv = SDP_HELLO_VERSION;
+		hah.max_adverts = SDP_HELLO_MAX_ADV;
+		hah.actrcvsz = cpu_to_be32(child->rx_size);
+		param.private_data = &hah;
+		param.private_data_len = sizeof(hah);
+		param.retry_count = 7;
+		param.rnr_retry_count = 7;
+		err = rdma_accept(id, &param);
+	}
+	if (err) {
+		sdp_res_free(child, id);
+		child->cm_id = NULL;
+	}
+	mutex_unlock(&child->res_mutex);
+	if (err) {
+		sdp_stats_inc(net, SDP_STAT_CONN_FAILED);
+		sdp_child_release(child);
+		return 1;
+	}
+	sdp_stats_msg(net, SDP_TX, SDP_MID_HELLO_ACK);
+	sdp_stats_inc(net, SDP_STAT_CONN_PASSIVE_OPENS);
+	return 0;
+}
+
+/* ESTABLISHED on a child: queue it for accept(). */
+static void sdp_cm_passive_established(struct sdp_sock *child)
+{
+	struct sdp_sock *lssk = child->parent;
+	struct net *net = sock_net(&child->sk);
+	bool queued = false;
+
+	child->pending = false;
+	spin_lock_bh(&child->lock);
+	if (!child->conn_done) {
+		sdp_set_state(&child->sk, TCP_ESTABLISHED);
+		child->counted = true;
+		sdp_stats_inc(net, SDP_STAT_CONN_ESTABLISHED);
+		sdp_stats_conn_open(net);
+	}
+	spin_unlock_bh(&child->lock);
+
+	spin_lock_bh(&lssk->lock);
+	lssk->npending--;
+	if (lssk->sk.sk_state == TCP_LISTEN) {
+		list_add_tail(&child->accept_node, &lssk->accept_q);
+		lssk->nqueued++;
+		queued = true;
+		lssk->sk.sk_data_ready(&lssk->sk);
+	}
+	spin_unlock_bh(&lssk->lock);
+	if (queued)
+		return;
+
+	/* The listener closed meanwhile: reset, as TCP does. */
+	child->parent = NULL;
+	sock_put(&lssk->sk);
+	spin_lock_bh(&child->lock);
+	child->closing = true;
+	child->deadline = jiffies + SDP_CLOSE_TIMEOUT;
+	sock_set_flag(&child->sk, SOCK_DEAD);
+	sdp_conn_fail(child, ECONNRESET, true);
+	sdp_conn_kick(child, 0);
+	spin_unlock_bh(&child->lock);
+}
+
+/*
+ * DISCONNECTED: the RC connection is gone.  Whether it ended gracefully
+ * (the peer's DisConn came first) is decided once the receives still in
+ * the CQ are processed: rdma_disconnect() has moved the QP to the error
+ * state, so all of them complete (flushed) behind the real messages.
+ */
+static void sdp_cm_disconnected(struct sdp_sock *ssk)
+{
+	spin_lock_bh(&ssk->lock);
+	ssk->dis_done = true;
+	if (!ssk->peer_gone) {
+		ssk->peer_gone = true;
+		ssk->deadline = jiffies + HZ;
+		sdp_peer_gone_check(ssk, false);
+		if (!ssk->conn_done)
+			sdp_conn_kick(ssk, HZ);
+	}
+	if (ssk->closing)
+		sdp_conn_kick(ssk, 0);
+	spin_unlock_bh(&ssk->lock);
+}
+
+/* DEVICE_REMOVAL: give everything of the device back before returning. */
+static int sdp_cm_device_removal(struct sdp_sock *ssk, struct rdma_cm_id *id)
+{
+	int ret = 0;
+
+	spin_lock_bh(&ssk->lock);
+	if (ssk->sk.sk_state == TCP_LISTEN) {
+		WRITE_ONCE(ssk->sk.sk_err, ENODEV);
+		sk_error_report(&ssk->sk);
+	} else {
+		sdp_conn_fail(ssk, ECONNRESET, false);
+	}
+	spin_unlock_bh(&ssk->lock);
+
+	mutex_lock(&ssk->res_mutex);
+	sdp_res_free(ssk, id);
+	/* If teardown already took the id, it is waiting to destroy it. */
+	if (ssk->cm_id == id) {
+		WRITE_ONCE(ssk->cm_id, NULL);
+		ret = 1;
+	}
+	mutex_unlock(&ssk->res_mutex);
+	return ret;
+}
+
+/* A child not yet established failed: give it up; rdma_cm destroys @id. */
+static int sdp_cm_child_failed(struct sdp_sock *child, struct rdma_cm_id *id)
+{
+	int ret = 0;
+
+	mutex_lock(&child->res_mutex);
+	sdp_res_free(child, id);
+	if (child->cm_id == id) {
+		WRITE_ONCE(child->cm_id, NULL);
+		ret = 1;
+	}
+	mutex_unlock(&child->res_mutex);
+	if (ret) {
+		sdp_stats_inc(sock_net(&child->sk), SDP_STAT_CONN_FAILED);
+		sdp_child_release(child);
+	}
+	return ret;
+}
+
+static int sdp_cm_errno(struct rdma_cm_event *ev)
+{
+	switch (ev->event) {
+	case RDMA_CM_EVENT_REJECTED:
+		return -ECONNREFUSED;
+	case RDMA_CM_EVENT_UNREACHABLE:
+		return -ETIMEDOUT;
+	case RDMA_CM_EVENT_ADDR_ERROR:
+	case RDMA_CM_EVENT_ROUTE_ERROR:
+		return -EHOSTUNREACH;
+	default:
+		return -ECONNABORTED;
+	}
+}
+
+/**
+ * sdp_cm_handler() - rdma_cm event handler of every SDP id
+ * @id: the id; for CONNECT_REQUEST the new connection's id
+ * @ev: the event
+ *
+ * Return: non-zero to have rdma_cm destroy @id.
+ */
+int sdp_cm_handler(struct rdma_cm_id *id, struct rdma_cm_event *ev)
+{
+	struct sdp_sock *ssk = id->context;
+	struct sock *sk = &ssk->sk;
+	int err;
+
+	switch (ev->event) {
+	case RDMA_CM_EVENT_CONNECT_REQUEST:
+		return sdp_cm_req(ssk, id, ev);
+	case RDMA_CM_EVENT_ADDR_RESOLVED:
+		err = rdma_resolve_route(id, sdp_tun(sock_net(sk),
+						     SDP_TUN_CONNECT_TIMEOUT));
+		if (err)
+			sdp_connect_failed(ssk, EHOSTUNREACH);
+		return 0;
+	case RDMA_CM_EVENT_ROUTE_RESOLVED:
+		err = sdp_cm_route_resolved(ssk, id);
+		if (err)
+			sdp_connect_failed(ssk, err == -ECONNABORTED ?
+					   ECONNABORTED : EHOSTUNREACH);
+		return 0;
+	case RDMA_CM_EVENT_ESTABLISHED:
+		if (ssk->pending)
+			sdp_cm_passive_established(ssk);
+		else if (READ_ONCE(sk->sk_state) == TCP_SYN_SENT)
+			sdp_cm_active_established(ssk, id, ev);
+		else
+			rdma_disconnect(id);
+		return 0;
+	case RDMA_CM_EVENT_ADDR_ERROR:
+	case RDMA_CM_EVENT_ROUTE_ERROR:
+	case RDMA_CM_EVENT_UNREACHABLE:
+	case RDMA_CM_EVENT_REJECTED:
+	case RDMA_CM_EVENT_CONNECT_ERROR:
+		if (ssk->pending)
+			return sdp_cm_child_failed(ssk, id);
+		sdp_connect_failed(ssk, -sdp_cm_errno(ev));
+		return 0;
+	case RDMA_CM_EVENT_DISCONNECTED:
+		rdma_disconnect(id);
+		if (ssk->pending)
+			return sdp_cm_child_failed(ssk, id);
+		sdp_cm_disconnected(ssk);
+		return 0;
+	case RDMA_CM_EVENT_DEVICE_REMOVAL:
+		if (id != READ_ONCE(ssk->cm_id))
+			return 0;
+		if (ssk->pending)
+			return sdp_cm_child_failed(ssk, id);
+		return sdp_cm_device_removal(ssk, id);
+	default:
+		return 0;
+	}
+}

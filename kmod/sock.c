@@ -1,0 +1,1046 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sdp: the AF_INET_SDP socket family: proto_ops, the socket state machine
+ * and the lifetime of a socket.
+ *
+ * Lifetime: a socket starts with one reference (sk_alloc), owned by its
+ * struct socket, or for a child not yet accepted by the listener's accept
+ * queue / rdma_cm handler.  close() hands that reference to the work item
+ * (sdp_sock.closing), which tears the connection down once DisConn or
+ * AbortConn is out (or SDP_CLOSE_TIMEOUT passed) and drops it.  A pending
+ * work item holds one more reference.  The module cannot go while any
+ * socket exists: sdp_proto and the proto_ops are owned by THIS_MODULE.
+ */
+
+#include <linux/errno.h>
+#include <linux/gfp.h>
+#include <linux/module.h>
+#include <linux/net.h>
+#include <linux/poll.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/sockios.h>
+#include <linux/termios.h>
+#include <linux/tcp.h>
+#include <linux/uio.h>
+#include <net/sock.h>
+#include <net/tcp_states.h>
+
+#include "sdp.h"
+#include "sock.h"
+
+struct workqueue_struct *sdp_wq;
+
+struct proto sdp_proto = {
+	.name		= "SDP",
+	.owner		= THIS_MODULE,
+	.obj_size	= sizeof(struct sdp_sock),
+};
+
+static const struct proto_ops sdp_stream_ops;
+
+static void sdp_sk_destruct(struct sock *sk)
+{
+	struct sdp_sock *ssk = sdp_sk(sk);
+	u32 i;
+
+	for (i = 0; ssk->rx && i < ssk->rx_num; i++)
+		if (ssk->rx[i].buf)
+			free_pages_exact(ssk->rx[i].buf, ssk->rx_size);
+	kfree(ssk->rx);
+	for (i = 0; ssk->tx && i < ssk->tx_num; i++)
+		if (ssk->tx[i].buf)
+			free_pages_exact(ssk->tx[i].buf, ssk->tx_size);
+	kfree(ssk->tx);
+	mutex_destroy(&ssk->res_mutex);
+}
+
+/**
+ * sdp_conn_kick() - run the socket's work item after @delay jiffies
+ * @ssk: the socket
+ * @delay: jiffies; an earlier pending run stays earlier only if not
+ *	re-armed by this call
+ *
+ * Any context.  The pending work holds a socket reference.
+ */
+void sdp_conn_kick(struct sdp_sock *ssk, unsigned long delay)
+{
+	sock_hold(&ssk->sk);
+	if (mod_delayed_work(sdp_wq, &ssk->work, delay))
+		sock_put(&ssk->sk);	/* was pending: holds one already */
+}
+
+/**
+ * sdp_conn_destroy() - tear a connection down for good
+ * @ssk: the socket
+ *
+ * Process context, socket lock not held.  Disconnects, destroys the QP,
+ * CQs, PD and the rdma_cm id.  Buffer memory goes with the socket.
+ */
+void sdp_conn_destroy(struct sdp_sock *ssk)
+{
+	struct net *net = sock_net(&ssk->sk);
+	struct rdma_cm_id *id;
+	bool counted;
+
+	mutex_lock(&ssk->res_mutex);
+	id = ssk->cm_id;
+	WRITE_ONCE(ssk->cm_id, NULL);
+	if (id) {
+		if (ssk->qp)
+			rdma_disconnect(id);
+		sdp_res_free(ssk, id);
+	}
+	mutex_unlock(&ssk->res_mutex);
+	/* Waits for a running handler; none is called afterwards. */
+	if (id)
+		rdma_destroy_id(id);
+
+	spin_lock_bh(&ssk->lock);
+	counted = ssk->counted;
+	ssk->counted = false;
+	ssk->conn_done = true;
+	spin_unlock_bh(&ssk->lock);
+	if (counted)
+		sdp_stats_conn_close(net);
+}
+
+/**
+ * sdp_child_release() - drop a child that never reached the accept queue
+ * @child: the child; its id is gone or about to be destroyed by rdma_cm
+ */
+void sdp_child_release(struct sdp_sock *child)
+{
+	struct sdp_sock *lssk = child->parent;
+
+	child->parent = NULL;
+	child->pending = false;
+	spin_lock_bh(&lssk->lock);
+	lssk->npending--;
+	spin_unlock_bh(&lssk->lock);
+	sock_put(&lssk->sk);
+
+	spin_lock_bh(&child->lock);
+	child->conn_done = true;
+	child->destroyed = true;
+	spin_unlock_bh(&child->lock);
+	sock_set_flag(&child->sk, SOCK_DEAD);
+	sock_put(&child->sk);
+}
+
+static void sdp_conn_work(struct work_struct *work)
+{
+	struct sdp_sock *ssk = container_of(to_delayed_work(work),
+					    struct sdp_sock, work);
+	bool destroy = false, disconnect = false, again = false;
+	struct sock *sk = &ssk->sk;
+
+	spin_lock_bh(&ssk->lock);
+	if (ssk->peer_gone && !ssk->conn_done) {
+		sdp_peer_gone_check(ssk, time_after_eq(jiffies, ssk->deadline));
+		again = !ssk->conn_done;
+	}
+	if (ssk->closing) {
+		if (!ssk->destroyed) {
+			sdp_try_disconn(ssk);
+			if (!ssk->qp || ssk->qp_dead ||
+			    time_after_eq(jiffies, ssk->deadline) ||
+			    (!ssk->tx_out &&
+			     (ssk->disconn_sent || ssk->conn_done))) {
+				destroy = true;
+				ssk->destroyed = true;
+			} else {
+				again = true;
+			}
+		}
+	} else if (ssk->conn_done && !ssk->dis_done && ssk->qp) {
+		if (!ssk->tx_out || time_after_eq(jiffies, ssk->deadline)) {
+			disconnect = true;
+			ssk->dis_done = true;
+		} else {
+			again = true;
+		}
+	}
+	spin_unlock_bh(&ssk->lock);
+
+	if (disconnect) {
+		mutex_lock(&ssk->res_mutex);
+		if (ssk->cm_id)
+			rdma_disconnect(ssk->cm_id);
+		mutex_unlock(&ssk->res_mutex);
+	}
+	if (destroy) {
+		sdp_conn_destroy(ssk);
+		sock_put(sk);		/* the reference close() left */
+	} else if (again) {
+		sdp_conn_kick(ssk, HZ / 20);
+	}
+	sock_put(sk);			/* the work's own */
+}
+
+/**
+ * sdp_sock_alloc() - allocate and initialise an SDP socket
+ * @net: its namespace
+ * @sock: the struct socket, NULL for a child of a listener
+ * @kern: kernel socket
+ *
+ * Return: the socket with one reference, or NULL.
+ */
+struct sdp_sock *sdp_sock_alloc(struct net *net, struct socket *sock,
+				int kern)
+{
+	struct sdp_sock *ssk;
+	struct sock *sk;
+
+	sk = sk_alloc(net, SDP_AF_INET_SDP, GFP_KERNEL, &sdp_proto, kern);
+	if (!sk)
+		return NULL;
+	sock_init_data(sock, sk);
+	sk->sk_protocol = IPPROTO_TCP;
+	sk->sk_destruct = sdp_sk_destruct;
+
+	ssk = sdp_sk(sk);
+	spin_lock_init(&ssk->lock);
+	mutex_init(&ssk->res_mutex);
+	INIT_LIST_HEAD(&ssk->rx_queue);
+	INIT_LIST_HEAD(&ssk->accept_q);
+	INIT_LIST_HEAD(&ssk->accept_node);
+	INIT_DELAYED_WORK(&ssk->work, sdp_conn_work);
+	ssk->tx_free = -1;
+	ssk->tx_seq = 1;
+	ssk->nodelay = 1;
+	ssk->laddr.ss_family = AF_INET;
+	return ssk;
+}
+
+static int sdp_create(struct net *net, struct socket *sock, int protocol,
+		      int kern)
+{
+	struct rdma_cm_id *id;
+	struct sdp_sock *ssk;
+
+	if (sock->type != SOCK_STREAM)
+		return -ESOCKTNOSUPPORT;
+	if (protocol && protocol != IPPROTO_TCP)
+		return -EPROTONOSUPPORT;
+
+	sock->state = SS_UNCONNECTED;
+	sock->ops = &sdp_stream_ops;
+	ssk = sdp_sock_alloc(net, sock, kern);
+	if (!ssk)
+		return -ENOMEM;
+	id = rdma_create_id(net, sdp_cm_handler, ssk, RDMA_PS_TCP, IB_QPT_RC);
+	if (IS_ERR(id)) {
+		sock_orphan(&ssk->sk);
+		sock->sk = NULL;
+		sock_put(&ssk->sk);
+		return PTR_ERR(id);
+	}
+	ssk->cm_id = id;
+	return 0;
+}
+
+static int sdp_check_addr(const struct sockaddr *uaddr, int alen)
+{
+	if (alen < (int)sizeof(sa_family_t))
+		return -EINVAL;
+	if (uaddr->sa_family == AF_INET)
+		return alen >= (int)sizeof(struct sockaddr_in) ? 0 : -EINVAL;
+	if (uaddr->sa_family == AF_INET6)
+		return alen >= (int)sizeof(struct sockaddr_in6) ? 0 : -EINVAL;
+	return -EAFNOSUPPORT;
+}
+
+static int sdp_bind(struct socket *sock, struct sockaddr *uaddr, int alen)
+{
+	struct sockaddr_storage addr = {};
+	struct sock *sk = sock->sk;
+	struct sdp_sock *ssk = sdp_sk(sk);
+	int err;
+
+	err = sdp_check_addr(uaddr, alen);
+	if (err)
+		return err;
+	memcpy(&addr, uaddr, min_t(int, alen, sizeof(addr)));
+
+	lock_sock(sk);
+	if (sock->state != SS_UNCONNECTED || sk->sk_state != TCP_CLOSE ||
+	    ssk->bound || ssk->connect_tried || !ssk->cm_id) {
+		err = -EINVAL;
+		goto out;
+	}
+	if (sk->sk_reuse)
+		rdma_set_reuseaddr(ssk->cm_id, 1);
+	err = rdma_bind_addr(ssk->cm_id, (struct sockaddr *)&addr);
+	if (err == -ENODEV)
+		err = -EADDRNOTAVAIL;
+	if (!err) {
+		ssk->bound = true;
+		memcpy(&ssk->laddr, &ssk->cm_id->route.addr.src_addr,
+		       sizeof(ssk->laddr));
+	}
+out:
+	release_sock(sk);
+	return err;
+}
+
+static int sdp_listen(struct socket *sock, int backlog)
+{
+	struct sock *sk = sock->sk;
+	struct sdp_sock *ssk = sdp_sk(sk);
+	int err = 0;
+
+	lock_sock(sk);
+	WRITE_ONCE(sk->sk_max_ack_backlog, max(backlog, 0));
+	if (sk->sk_state == TCP_LISTEN)
+		goto out;
+	if (sock->state != SS_UNCONNECTED || sk->sk_state != TCP_CLOSE ||
+	    ssk->connect_tried || !ssk->cm_id) {
+		err = -EINVAL;
+		goto out;
+	}
+	/* Before rdma_listen(): a request may arrive at once. */
+	spin_lock_bh(&ssk->lock);
+	sdp_set_state(sk, TCP_LISTEN);
+	spin_unlock_bh(&ssk->lock);
+	err = rdma_listen(ssk->cm_id, max(backlog, 1));
+	if (err) {
+		spin_lock_bh(&ssk->lock);
+		sdp_set_state(sk, TCP_CLOSE);
+		spin_unlock_bh(&ssk->lock);
+		goto out;
+	}
+	ssk->bound = true;
+	memcpy(&ssk->laddr, &ssk->cm_id->route.addr.src_addr,
+	       sizeof(ssk->laddr));
+out:
+	release_sock(sk);
+	return err;
+}
+
+static int sdp_accept_common(struct socket *sock, struct socket *newsock,
+			     int flags)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	struct sock *sk = sock->sk;
+	struct sdp_sock *ssk = sdp_sk(sk);
+	struct sdp_sock *child = NULL;
+	long timeo;
+	int err = 0;
+
+	lock_sock(sk);
+	if (sk->sk_state != TCP_LISTEN) {
+		err = -EINVAL;
+		goto out;
+	}
+	timeo = sock_rcvtimeo(sk, flags & O_NONBLOCK);
+	add_wait_queue(sk_sleep(sk), &wait);
+	for (;;) {
+		spin_lock_bh(&ssk->lock);
+		child = list_first_entry_or_null(&ssk->accept_q,
+						 struct sdp_sock, accept_node);
+		if (child) {
+			list_del_init(&child->accept_node);
+			ssk->nqueued--;
+		}
+		spin_unlock_bh(&ssk->lock);
+		if (child)
+			break;
+		if (sk->sk_state != TCP_LISTEN) {
+			err = -EINVAL;
+			break;
+		}
+		err = sock_error(sk);
+		if (err)
+			break;
+		if (!timeo) {
+			err = -EAGAIN;
+			break;
+		}
+		if (signal_pending(current)) {
+			err = sock_intr_errno(timeo);
+			break;
+		}
+		sk_wait_event(sk, &timeo, READ_ONCE(ssk->nqueued) ||
+			      READ_ONCE(sk->sk_state) != TCP_LISTEN ||
+			      READ_ONCE(sk->sk_err), &wait);
+	}
+	remove_wait_queue(sk_sleep(sk), &wait);
+out:
+	release_sock(sk);
+	if (!child)
+		return err;
+
+	child->parent = NULL;
+	sock_put(sk);		/* the child's reference to its listener */
+	lock_sock(&child->sk);
+	sock_graft(&child->sk, newsock);
+	newsock->state = SS_CONNECTED;
+	release_sock(&child->sk);
+	return 0;
+}
+
+static int sdp_accept(struct socket *sock, struct socket *newsock,
+		      SDP_ACCEPT_PARAMS)
+{
+	return sdp_accept_common(sock, newsock, SDP_ACCEPT_FLAGS);
+}
+
+/* Wait for the end of SYN_SENT; socket locked.  0 when it ended. */
+static int sdp_wait_connect(struct sdp_sock *ssk, long *timeo)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	struct sock *sk = &ssk->sk;
+	int err = 0;
+
+	add_wait_queue(sk_sleep(sk), &wait);
+	while (READ_ONCE(sk->sk_state) == TCP_SYN_SENT) {
+		long left = (long)(ssk->deadline - jiffies);
+		long t, t0;
+
+		if (left <= 0) {
+			spin_lock_bh(&ssk->lock);
+			if (sk->sk_state == TCP_SYN_SENT) {
+				sdp_stats_inc(sock_net(sk),
+					      SDP_STAT_CONN_FAILED);
+				sdp_conn_fail(ssk, ETIMEDOUT, false);
+			}
+			spin_unlock_bh(&ssk->lock);
+			break;
+		}
+		if (!*timeo) {
+			err = -EINPROGRESS;
+			break;
+		}
+		if (signal_pending(current)) {
+			err = sock_intr_errno(*timeo);
+			break;
+		}
+		t0 = min(*timeo, left);
+		t = t0;
+		sk_wait_event(sk, &t, READ_ONCE(sk->sk_state) != TCP_SYN_SENT,
+			      &wait);
+		if (*timeo != MAX_SCHEDULE_TIMEOUT)
+			*timeo -= min(*timeo, t0 - t);
+	}
+	remove_wait_queue(sk_sleep(sk), &wait);
+	return err;
+}
+
+static int sdp_connect(struct socket *sock, struct sockaddr *uaddr, int alen,
+		       int flags)
+{
+	struct sockaddr_storage dst = {};
+	struct sock *sk = sock->sk;
+	struct sdp_sock *ssk = sdp_sk(sk);
+	struct net *net = sock_net(sk);
+	long timeo;
+	u32 tmo;
+	int err;
+
+	err = sdp_check_addr(uaddr, alen);
+	if (err)
+		return err;
+	memcpy(&dst, uaddr, min_t(int, alen, sizeof(dst)));
+
+	lock_sock(sk);
+	switch (sock->state) {
+	case SS_CONNECTED:
+		err = -EISCONN;
+		goto out;
+	case SS_CONNECTING:
+		if (sk->sk_state == TCP_SYN_SENT && (flags & O_NONBLOCK)) {
+			err = -EALREADY;
+			goto out;
+		}
+		break;
+	case SS_UNCONNECTED:
+		if (sk->sk_state == TCP_LISTEN) {
+			err = -EINVAL;
+			goto out;
+		}
+		if (sk->sk_state != TCP_CLOSE || ssk->connect_tried ||
+		    !ssk->cm_id) {
+			/* One attempt per socket (see docs/protocol.md). */
+			err = -ECONNABORTED;
+			goto out;
+		}
+		tmo = sdp_tun(net, SDP_TUN_CONNECT_TIMEOUT);
+		ssk->connect_tried = true;
+		ssk->deadline = jiffies + msecs_to_jiffies(tmo);
+		memcpy(&ssk->raddr, &dst, sizeof(ssk->raddr));
+		spin_lock_bh(&ssk->lock);
+		sdp_set_state(sk, TCP_SYN_SENT);
+		spin_unlock_bh(&ssk->lock);
+		sdp_stats_inc(net, SDP_STAT_CONN_ACTIVE_OPENS);
+		err = rdma_resolve_addr(ssk->cm_id,
+					ssk->bound ? (struct sockaddr *)&ssk->laddr :
+						     NULL,
+					(struct sockaddr *)&dst, tmo);
+		if (err) {
+			spin_lock_bh(&ssk->lock);
+			sdp_stats_inc(net, SDP_STAT_CONN_FAILED);
+			ssk->conn_done = true;
+			sdp_set_state(sk, TCP_CLOSE);
+			spin_unlock_bh(&ssk->lock);
+			if (err == -ENODEV || err == -EADDRNOTAVAIL)
+				err = -ENETUNREACH;
+			goto out;
+		}
+		sock->state = SS_CONNECTING;
+		break;
+	default:
+		err = -EINVAL;
+		goto out;
+	}
+
+	timeo = sock_sndtimeo(sk, flags & O_NONBLOCK);
+	if (READ_ONCE(sk->sk_state) == TCP_SYN_SENT) {
+		if (!timeo) {
+			err = -EINPROGRESS;
+			goto out;
+		}
+		err = sdp_wait_connect(ssk, &timeo);
+		if (err)
+			goto out;
+	}
+	if (sk->sk_state == TCP_ESTABLISHED) {
+		sock->state = SS_CONNECTED;
+		err = 0;
+	} else {
+		sock->state = SS_UNCONNECTED;
+		err = sock_error(sk) ?: -ECONNABORTED;
+	}
+out:
+	release_sock(sk);
+	return err;
+}
+
+static int sdp_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
+{
+	struct sock *sk = sock->sk;
+	struct sdp_sock *ssk = sdp_sk(sk);
+	struct sockaddr_storage *ss;
+	int len;
+
+	lock_sock(sk);
+	if (peer) {
+		if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_SYN_SENT ||
+		    sk->sk_state == TCP_LISTEN) {
+			release_sock(sk);
+			return -ENOTCONN;
+		}
+		ss = &ssk->raddr;
+	} else {
+		ss = &ssk->laddr;
+	}
+	if (ss->ss_family == AF_INET6)
+		len = sizeof(struct sockaddr_in6);
+	else
+		len = sizeof(struct sockaddr_in);
+	memcpy(uaddr, ss, len);
+	if (!ss->ss_family)
+		uaddr->sa_family = AF_INET;
+	release_sock(sk);
+	return len;
+}
+
+static __poll_t sdp_poll(struct file *file, struct socket *sock,
+			 poll_table *wait)
+{
+	struct sock *sk = sock->sk;
+	struct sdp_sock *ssk = sdp_sk(sk);
+	int state, shutdown;
+	__poll_t mask = 0;
+
+	sock_poll_wait(file, sock, wait);
+	state = READ_ONCE(sk->sk_state);
+	if (state == TCP_LISTEN)
+		return READ_ONCE(ssk->nqueued) ? EPOLLIN | EPOLLRDNORM : 0;
+
+	shutdown = READ_ONCE(sk->sk_shutdown);
+	if (READ_ONCE(sk->sk_err))
+		mask |= EPOLLERR;
+	if (shutdown == SHUTDOWN_MASK || (state == TCP_CLOSE &&
+					  sock->state != SS_CONNECTING))
+		mask |= EPOLLHUP;
+	if (shutdown & RCV_SHUTDOWN)
+		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
+	if (state == TCP_SYN_SENT)
+		return mask;
+	if (!list_empty_careful(&ssk->rx_queue))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (state != TCP_ESTABLISHED || (shutdown & SEND_SHUTDOWN) ||
+	    READ_ONCE(ssk->conn_done) || sdp_tx_data_ok(ssk))
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	return mask;
+}
+
+static int sdp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
+{
+	struct sdp_sock *ssk = sdp_sk(sock->sk);
+	struct sdp_rx_buf *rb;
+	int n = 0;
+
+	switch (cmd) {
+	case SIOCINQ:
+		if (sock->sk->sk_state == TCP_LISTEN)
+			return -EINVAL;
+		spin_lock_bh(&ssk->lock);
+		list_for_each_entry(rb, &ssk->rx_queue, node)
+			n += rb->len - rb->off;
+		spin_unlock_bh(&ssk->lock);
+		return put_user(n, (int __user *)arg);
+	case SIOCOUTQ:
+		spin_lock_bh(&ssk->lock);
+		n = ssk->tx_out;
+		spin_unlock_bh(&ssk->lock);
+		return put_user(n, (int __user *)arg);
+	default:
+		return -ENOIOCTLCMD;
+	}
+}
+
+static int sdp_shutdown(struct socket *sock, int how)
+{
+	struct sock *sk = sock->sk;
+	struct sdp_sock *ssk = sdp_sk(sk);
+	int err = 0;
+
+	how++;		/* SHUT_RD -> RCV_SHUTDOWN, ... */
+	if (how < RCV_SHUTDOWN || how > SHUTDOWN_MASK)
+		return -EINVAL;
+	lock_sock(sk);
+	if (sk->sk_state != TCP_ESTABLISHED && sk->sk_state != TCP_SYN_SENT) {
+		err = -ENOTCONN;
+		goto out;
+	}
+	spin_lock_bh(&ssk->lock);
+	if ((how & SEND_SHUTDOWN) && !(sk->sk_shutdown & SEND_SHUTDOWN)) {
+		ssk->disconn_want = true;
+		sdp_try_disconn(ssk);
+	}
+	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | how);
+	sk->sk_state_change(sk);
+	spin_unlock_bh(&ssk->lock);
+out:
+	release_sock(sk);
+	return err;
+}
+
+/* Listener closing: no new children, reset the queued ones. */
+static void sdp_listener_close(struct sdp_sock *lssk)
+{
+	struct sdp_sock *child, *tmp;
+	LIST_HEAD(q);
+
+	spin_lock_bh(&lssk->lock);
+	sdp_set_state(&lssk->sk, TCP_CLOSE);
+	list_splice_init(&lssk->accept_q, &q);
+	lssk->nqueued = 0;
+	spin_unlock_bh(&lssk->lock);
+
+	list_for_each_entry_safe(child, tmp, &q, accept_node) {
+		list_del_init(&child->accept_node);
+		child->parent = NULL;
+		sock_put(&lssk->sk);
+		sock_set_flag(&child->sk, SOCK_DEAD);
+		spin_lock_bh(&child->lock);
+		child->closing = true;
+		child->deadline = jiffies + SDP_CLOSE_TIMEOUT;
+		sdp_conn_fail(child, ECONNRESET, true);
+		sdp_conn_kick(child, 0);
+		spin_unlock_bh(&child->lock);
+	}
+}
+
+static int sdp_release(struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+	struct sdp_sock *ssk;
+	bool abort;
+
+	if (!sk)
+		return 0;
+	ssk = sdp_sk(sk);
+	lock_sock(sk);
+	if (sk->sk_state == TCP_LISTEN)
+		sdp_listener_close(ssk);
+
+	spin_lock_bh(&ssk->lock);
+	abort = (sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime) ||
+		!list_empty(&ssk->rx_queue);
+	if (sk->sk_state == TCP_SYN_SENT) {
+		/* An attempt in flight: its handler disconnects later. */
+		ssk->conn_done = true;
+		sdp_set_state(sk, TCP_CLOSE);
+	} else if (!ssk->conn_done && sk->sk_state != TCP_CLOSE) {
+		if (abort) {
+			sdp_conn_fail(ssk, 0, true);
+		} else {
+			ssk->disconn_want = true;
+			sdp_try_disconn(ssk);
+		}
+	}
+	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
+	ssk->closing = true;
+	ssk->deadline = jiffies + SDP_CLOSE_TIMEOUT;
+	spin_unlock_bh(&ssk->lock);
+
+	sock_orphan(sk);
+	release_sock(sk);
+	sock->sk = NULL;
+	/* Our reference now belongs to the work item (see the top). */
+	sdp_conn_kick(ssk, 0);
+	return 0;
+}
+
+/* Wait until data may be sent; socket locked. */
+static int sdp_wait_tx(struct sdp_sock *ssk, long *timeo, bool *stalled)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	struct sock *sk = &ssk->sk;
+	int err = 0;
+
+	add_wait_queue(sk_sleep(sk), &wait);
+	for (;;) {
+		if (sk->sk_err) {
+			err = sock_error(sk);
+			break;
+		}
+		if ((READ_ONCE(sk->sk_shutdown) & SEND_SHUTDOWN) ||
+		    READ_ONCE(ssk->conn_done)) {
+			err = -EPIPE;
+			break;
+		}
+		if (sdp_tx_data_ok(ssk))
+			break;
+		if (!*stalled && READ_ONCE(ssk->tx_nfree)) {
+			*stalled = true;
+			sdp_stats_inc(sock_net(sk), SDP_STAT_CREDIT_STALLS);
+		}
+		if (!*timeo) {
+			err = -EAGAIN;
+			break;
+		}
+		if (signal_pending(current)) {
+			err = sock_intr_errno(*timeo);
+			break;
+		}
+		sk_wait_event(sk, timeo, sdp_tx_data_ok(ssk) ||
+			      READ_ONCE(sk->sk_err) ||
+			      (READ_ONCE(sk->sk_shutdown) & SEND_SHUTDOWN) ||
+			      READ_ONCE(ssk->conn_done), &wait);
+	}
+	remove_wait_queue(sk_sleep(sk), &wait);
+	return err;
+}
+
+static int sdp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
+{
+	struct sock *sk = sock->sk;
+	struct sdp_sock *ssk = sdp_sk(sk);
+	bool stalled = false;
+	size_t copied = 0;
+	long timeo;
+	int err = 0;
+
+	if (msg->msg_flags & MSG_OOB)
+		return -EOPNOTSUPP;
+	lock_sock(sk);
+	timeo = sock_sndtimeo(sk, msg->msg_flags & MSG_DONTWAIT);
+	if (sk->sk_state == TCP_SYN_SENT) {
+		err = timeo ? sdp_wait_connect(ssk, &timeo) : -EAGAIN;
+		if (err)
+			goto out;
+	}
+	if (sk->sk_state != TCP_ESTABLISHED || !ssk->tx) {
+		err = sock_error(sk) ?: -ENOTCONN;
+		if (sk->sk_shutdown & SEND_SHUTDOWN)
+			err = -EPIPE;
+		goto out;
+	}
+
+	while (copied < len) {
+		size_t n;
+		int slot;
+
+		err = sdp_wait_tx(ssk, &timeo, &stalled);
+		if (err)
+			break;
+		spin_lock_bh(&ssk->lock);
+		slot = sdp_tx_get_slot(ssk);
+		spin_unlock_bh(&ssk->lock);
+		if (slot < 0)
+			continue;
+		n = min_t(size_t, len - copied, ssk->tx_size - SDP_BSDH_LEN);
+		if (!copy_from_iter_full(ssk->tx[slot].buf + SDP_BSDH_LEN, n,
+					 &msg->msg_iter)) {
+			spin_lock_bh(&ssk->lock);
+			sdp_tx_put_slot(ssk, slot);
+			spin_unlock_bh(&ssk->lock);
+			err = -EFAULT;
+			break;
+		}
+		spin_lock_bh(&ssk->lock);
+		/* Credit updates may have used credits meanwhile. */
+		if (ssk->tx_credits < max(ssk->tx_reserve, 1))
+			err = -EAGAIN;
+		else
+			err = sdp_post_msg(ssk, slot, SDP_MID_DATA, n);
+		if (err == -EAGAIN)
+			sdp_tx_put_slot(ssk, slot);
+		spin_unlock_bh(&ssk->lock);
+		if (err) {
+			iov_iter_revert(&msg->msg_iter, n);
+			if (err == -EAGAIN) {
+				err = 0;
+				continue;
+			}
+			err = -EPIPE;
+			break;
+		}
+		copied += n;
+	}
+	sdp_stats_hist(sock_net(sk), SDP_HIST_SENDMSG_SIZE, copied);
+out:
+	release_sock(sk);
+	if (copied)
+		return copied;
+	if (err == -EPIPE && !(msg->msg_flags & MSG_NOSIGNAL))
+		send_sig(SIGPIPE, current, 0);
+	return err;
+}
+
+/* Give a fully read buffer back to the peer; lock held. */
+static void sdp_rx_consumed(struct sdp_sock *ssk, struct sdp_rx_buf *rb)
+{
+	int err;
+
+	list_del_init(&rb->node);
+	rb->len = 0;
+	rb->off = 0;
+	err = sdp_post_recv(ssk, rb);
+	if (err && err != -ENOTCONN)
+		sdp_conn_fail(ssk, ECONNRESET, false);
+	sdp_try_disconn(ssk);
+	sdp_maybe_credit_update(ssk);
+}
+
+static int sdp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
+		       int flags)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	struct sock *sk = sock->sk;
+	struct sdp_sock *ssk = sdp_sk(sk);
+	struct sdp_rx_buf *rb, *peek = NULL;
+	size_t copied = 0;
+	int target, err = 0;
+	long timeo;
+
+	if (flags & MSG_OOB)
+		return -EOPNOTSUPP;
+	lock_sock(sk);
+	if (sk->sk_state == TCP_LISTEN ||
+	    (sock->state == SS_UNCONNECTED && !ssk->connect_tried)) {
+		err = -ENOTCONN;
+		goto out;
+	}
+	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
+	target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
+	add_wait_queue(sk_sleep(sk), &wait);
+	while (copied < len) {
+		u32 avail, off;
+		size_t n;
+
+		spin_lock_bh(&ssk->lock);
+		if (flags & MSG_PEEK) {
+			if (!peek)
+				rb = list_first_entry_or_null(&ssk->rx_queue,
+							      struct sdp_rx_buf,
+							      node);
+			else if (list_is_last(&peek->node, &ssk->rx_queue))
+				rb = NULL;
+			else
+				rb = list_next_entry(peek, node);
+			off = rb ? rb->off : 0;
+		} else {
+			rb = list_first_entry_or_null(&ssk->rx_queue,
+						      struct sdp_rx_buf, node);
+			off = rb ? rb->off : 0;
+		}
+		spin_unlock_bh(&ssk->lock);
+
+		if (rb) {
+			avail = rb->len - off;
+			n = min_t(size_t, avail, len - copied);
+			/*
+			 * Only recvmsg (under the socket lock) removes
+			 * buffers from the queue, so @rb stays put.
+			 */
+			if (copy_to_iter(rb->buf + SDP_BSDH_LEN + off, n,
+					 &msg->msg_iter) != n) {
+				err = -EFAULT;
+				break;
+			}
+			copied += n;
+			if (flags & MSG_PEEK) {
+				peek = rb;
+				continue;
+			}
+			spin_lock_bh(&ssk->lock);
+			rb->off += n;
+			if (rb->off == rb->len)
+				sdp_rx_consumed(ssk, rb);
+			spin_unlock_bh(&ssk->lock);
+			continue;
+		}
+
+		if (copied >= target)
+			break;
+		if (copied && (sk->sk_err || (sk->sk_shutdown & RCV_SHUTDOWN)))
+			break;
+		if (sk->sk_err) {
+			err = sock_error(sk);
+			break;
+		}
+		if ((READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN) ||
+		    READ_ONCE(ssk->conn_done))
+			break;
+		if (!timeo) {
+			err = -EAGAIN;
+			break;
+		}
+		if (signal_pending(current)) {
+			err = sock_intr_errno(timeo);
+			break;
+		}
+		sk_wait_event(sk, &timeo,
+			      !list_empty_careful(&ssk->rx_queue) ||
+			      READ_ONCE(sk->sk_err) ||
+			      (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN) ||
+			      READ_ONCE(ssk->conn_done), &wait);
+	}
+	remove_wait_queue(sk_sleep(sk), &wait);
+	sdp_stats_hist(sock_net(sk), SDP_HIST_RECVMSG_SIZE, copied);
+out:
+	release_sock(sk);
+	return copied ? copied : err;
+}
+
+static int sdp_setsockopt(struct socket *sock, int level, int optname,
+			  sockptr_t optval, unsigned int optlen)
+{
+	struct sdp_sock *ssk = sdp_sk(sock->sk);
+	int val;
+
+	if (level != SOL_TCP)
+		return -ENOPROTOOPT;
+	if (optlen < sizeof(int))
+		return -EINVAL;
+	if (copy_from_sockptr(&val, optval, sizeof(val)))
+		return -EFAULT;
+	switch (optname) {
+	case TCP_NODELAY:
+		WRITE_ONCE(ssk->nodelay, !!val);
+		return 0;
+	default:
+		return -ENOPROTOOPT;
+	}
+}
+
+static int sdp_getsockopt(struct socket *sock, int level, int optname,
+			  char __user *optval, int __user *optlen)
+{
+	struct sdp_sock *ssk = sdp_sk(sock->sk);
+	int val, len;
+
+	if (level != SOL_TCP)
+		return -ENOPROTOOPT;
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;
+	switch (optname) {
+	case TCP_NODELAY:
+		val = READ_ONCE(ssk->nodelay);
+		break;
+	case TCP_MAXSEG:
+		val = ssk->tx_size ? ssk->tx_size - SDP_BSDH_LEN : 0;
+		break;
+	default:
+		return -ENOPROTOOPT;
+	}
+	len = min_t(int, len, sizeof(val));
+	if (put_user(len, optlen) || copy_to_user(optval, &val, len))
+		return -EFAULT;
+	return 0;
+}
+
+static const struct proto_ops sdp_stream_ops = {
+	.family		= SDP_AF_INET_SDP,
+	.owner		= THIS_MODULE,
+	.release	= sdp_release,
+	.bind		= sdp_bind,
+	.connect	= sdp_connect,
+	.socketpair	= sock_no_socketpair,
+	.accept		= sdp_accept,
+	.getname	= sdp_getname,
+	.poll		= sdp_poll,
+	.ioctl		= sdp_ioctl,
+	.listen		= sdp_listen,
+	.shutdown	= sdp_shutdown,
+	.setsockopt	= sdp_setsockopt,
+	.getsockopt	= sdp_getsockopt,
+	.sendmsg	= sdp_sendmsg,
+	.recvmsg	= sdp_recvmsg,
+	.mmap		= sock_no_mmap,
+};
+
+static const struct net_proto_family sdp_family_ops = {
+	.family	= SDP_AF_INET_SDP,
+	.create	= sdp_create,
+	.owner	= THIS_MODULE,
+};
+
+/**
+ * sdp_sock_init() - register the AF_INET_SDP socket family
+ *
+ * Return: 0 or a negative errno.
+ */
+int sdp_sock_init(void)
+{
+	int err;
+
+	sdp_proto_build_checks();
+	sdp_wq = alloc_workqueue("sdp", 0, 0);
+	if (!sdp_wq)
+		return -ENOMEM;
+	err = proto_register(&sdp_proto, 1);
+	if (err)
+		goto err_wq;
+	err = sock_register(&sdp_family_ops);
+	if (err)
+		goto err_proto;
+	return 0;
+
+err_proto:
+	proto_unregister(&sdp_proto);
+err_wq:
+	destroy_workqueue(sdp_wq);
+	return err;
+}
+
+/**
+ * sdp_sock_exit() - unregister the family
+ *
+ * Runs only when no socket is left (each holds a module reference); the
+ * workqueue is flushed before the slab goes, for a work item still
+ * returning from its last sock_put().
+ */
+void sdp_sock_exit(void)
+{
+	sock_unregister(SDP_AF_INET_SDP);
+	destroy_workqueue(sdp_wq);
+	proto_unregister(&sdp_proto);
+}

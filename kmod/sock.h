@@ -1,0 +1,272 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sdp: AF_INET_SDP stream sockets - the data path.
+ *
+ * sock.c  proto_ops, family registration, socket state machine
+ * cm.c    rdma_cm events, Hello/HelloAck, QP/CQ/buffer setup and teardown
+ * tx.c    posting messages, credits
+ * rx.c    receive completions, message parsing
+ *
+ * Locks, in the order they may nest (outermost first):
+ *
+ * lock_sock(sk)      serialises the socket's system calls (connect,
+ *                    sendmsg, ...).  Never taken by rdma_cm handlers or
+ *                    completion handlers: rdma_connect(), rdma_listen() and
+ *                    rdma_destroy_id() wait for the id's handler, so a
+ *                    handler blocking on the socket lock could deadlock.
+ * sdp_sock.res_mutex serialises setup and teardown of the connection's
+ *                    verbs resources and the clearing of sdp_sock.cm_id;
+ *                    held by rdma_cm handlers (device removal) and by the
+ *                    teardown work, never across rdma_destroy_id().
+ * sdp_sock.lock      spinlock (BH): everything completion handlers touch
+ *                    (rings, credits, sequence numbers, rx queue, flags,
+ *                    sk_state / sk_shutdown / sk_err changes once the
+ *                    socket has a connection, the accept queue of a
+ *                    listener).  Innermost; never held while sleeping.
+ *                    A parent's and a child's lock are never nested.
+ */
+#ifndef _SDP_SOCK_H
+#define _SDP_SOCK_H
+
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+#include <net/sock.h>
+#include <rdma/ib_verbs.h>
+#include <rdma/rdma_cm.h>
+
+#include "proto.h"
+
+/* Called by main.c. */
+int sdp_sock_init(void);
+void sdp_sock_exit(void);
+
+#define SDP_BSDH_LEN		((u32)sizeof(struct sdp_bsdh))
+/* Credits kept back from data for control messages (CA4-82, as OFED). */
+#define SDP_CREDIT_RESERVE	2
+/* Largest message we send, whatever the peer's buffers are. */
+#define SDP_TX_MSG_MAX		(256 * 1024 + SDP_BSDH_LEN)
+/* Orphaned sockets wait at most this long for their sends to finish. */
+#define SDP_CLOSE_TIMEOUT	(10 * HZ)
+
+/**
+ * struct sdp_rx_buf - one receive buffer
+ * @cqe: completion entry of its receive work request
+ * @node: in sdp_sock.rx_queue while it holds unread data
+ * @ssk: owner
+ * @buf: kernel address, SDP_BSDH_LEN header then payload
+ * @dma: DMA address of @buf
+ * @len: payload bytes (queued buffers)
+ * @off: payload bytes already read (queued buffers)
+ * @posted: a receive work request owns it
+ *
+ * A buffer is posted, queued with data, or idle (connection dead).
+ */
+struct sdp_rx_buf {
+	struct ib_cqe cqe;
+	struct list_head node;
+	struct sdp_sock *ssk;
+	void *buf;
+	u64 dma;
+	u32 len;
+	u32 off;
+	bool posted;
+};
+
+/**
+ * struct sdp_tx_buf - one send buffer
+ * @cqe: completion entry of its send work request
+ * @ssk: owner
+ * @buf: kernel address, SDP_BSDH_LEN header then payload
+ * @dma: DMA address of @buf
+ * @next_free: index of the next free slot while free
+ */
+struct sdp_tx_buf {
+	struct ib_cqe cqe;
+	struct sdp_sock *ssk;
+	void *buf;
+	u64 dma;
+	int next_free;
+};
+
+/**
+ * struct sdp_sock - an SDP socket (listener, connection or child)
+ * @sk: the socket; must be first (sk_alloc of sdp_proto)
+ * @lock: see the top of this file
+ * @res_mutex: see the top of this file
+ * @cm_id: rdma_cm id; created with the socket (or by rdma_cm for a child),
+ *	destroyed by sdp_conn_destroy() or by rdma_cm on device removal.
+ *	NULL once either took it.  Holds no socket reference: the socket
+ *	lives until sdp_conn_destroy() ran, which destroys the id first.
+ * @pd: protection domain of the connection (NULL: no resources)
+ * @scq: send CQ, IB_POLL_SOFTIRQ
+ * @rcq: receive CQ, IB_POLL_SOFTIRQ
+ * @qp: RC queue pair, created with rdma_create_qp()
+ * @rx: @rx_num receive buffers of @rx_size bytes
+ * @rx_num: receive buffers (rx-buffers tunable at connect/accept time)
+ * @rx_size: bytes per receive buffer, BSDH included
+ * @rx_queue: buffers holding unread data, in order (under @lock)
+ * @rx_posted: receives posted now; advertised in every BSDH
+ * @rx_seq: mseq of the last message received
+ * @rx_adv: @rx_seq + @rx_posted as of our last message: the highest mseq
+ *	the peer may use (a larger one is a credit overrun);
+ *	@rx_seq + @rx_posted - @rx_adv buffers are unadvertised
+ * @tx: @tx_num send slots of @tx_size bytes
+ * @tx_num: send slots (tx-queue-depth tunable)
+ * @tx_size: bytes per send slot: min(peer's buffer size, SDP_TX_MSG_MAX)
+ * @tx_free: index of the first free slot, -1 if none
+ * @tx_nfree: free slots
+ * @tx_seq: mseq of the next message we send
+ * @tx_acked: highest mseq the peer acknowledged
+ * @tx_credits: receive buffers the peer has free for us
+ * @tx_reserve: credits data leaves for control messages
+ * @tx_out: sends posted and not completed
+ * @qp_dead: the QP is (being) destroyed: post nothing (under @lock)
+ * @conn_done: the connection is over (reset, abort, disconnected)
+ * @disconn_want: a DisConn must go out once credits allow
+ * @disconn_sent: we sent DisConn
+ * @disconn_rcvd: peer sent DisConn
+ * @dis_done: rdma_disconnect() was called (or the peer's came)
+ * @closing: close() ran; sdp_conn_work() owns the last reference
+ * @destroyed: sdp_conn_destroy() ran
+ * @counted: counted in conn-current
+ * @bound: bind() succeeded
+ * @connect_tried: connect() started (an id is good for one attempt)
+ * @pending: child not yet established; touched only by its rdma_cm
+ *	handler, which rdma_cm serialises per id
+ * @peer_gone: DISCONNECTED arrived; decided graceful or reset once the
+ *	receives still in flight are flushed (or at @deadline)
+ * @nodelay: TCP_NODELAY value (sends are never delayed anyway)
+ * @work: deferred rdma_disconnect() and teardown of closed sockets; holds
+ *	a socket reference while pending
+ * @deadline: jiffies by which a closing socket is torn down regardless
+ * @laddr: local address (bind, connect, accept); for getsockname()
+ * @raddr: peer address once connected; for getpeername()
+ * @accept_q: listener: established children not yet accepted
+ * @accept_node: child: in the parent's @accept_q
+ * @parent: child before accept(): the listener (holds a reference)
+ * @npending: listener: children not yet established
+ * @nqueued: listener: children in @accept_q
+ */
+struct sdp_sock {
+	struct sock sk;
+	spinlock_t lock;		/* see above */
+	struct mutex res_mutex;		/* see above */
+	struct rdma_cm_id *cm_id;
+
+	struct ib_pd *pd;
+	struct ib_cq *scq;
+	struct ib_cq *rcq;
+	struct ib_qp *qp;
+
+	struct sdp_rx_buf *rx;
+	u32 rx_num;
+	u32 rx_size;
+	struct list_head rx_queue;
+	u32 rx_posted;
+	u32 rx_seq;
+	u32 rx_adv;
+
+	struct sdp_tx_buf *tx;
+	u32 tx_num;
+	u32 tx_size;
+	int tx_free;
+	u32 tx_nfree;
+	u32 tx_seq;
+	u32 tx_acked;
+	int tx_credits;
+	int tx_reserve;
+	u32 tx_out;
+
+	bool qp_dead;
+	bool conn_done;
+	bool disconn_want;
+	bool disconn_sent;
+	bool disconn_rcvd;
+	bool dis_done;
+	bool closing;
+	bool destroyed;
+	bool counted;
+	bool bound;
+	bool connect_tried;
+	bool pending;
+	bool peer_gone;
+	int nodelay;
+
+	struct delayed_work work;
+	unsigned long deadline;
+
+	struct sockaddr_storage laddr;
+	struct sockaddr_storage raddr;
+
+	struct list_head accept_q;
+	struct list_head accept_node;
+	struct sdp_sock *parent;
+	u32 npending;
+	u32 nqueued;
+};
+
+static inline struct sdp_sock *sdp_sk(const struct sock *sk)
+{
+	return (struct sdp_sock *)sk;
+}
+
+/* sk_state is read locklessly by poll and the wait conditions. */
+static inline void sdp_set_state(struct sock *sk, int state)
+{
+	WRITE_ONCE(sk->sk_state, state);
+}
+
+/* Port of an AF_INET or AF_INET6 address, network order. */
+static inline __be16 sdp_addr_port(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET6)
+		return ((const struct sockaddr_in6 *)ss)->sin6_port;
+	if (ss->ss_family == AF_INET)
+		return ((const struct sockaddr_in *)ss)->sin_port;
+	return 0;
+}
+
+/* sock.c */
+extern struct proto sdp_proto;
+extern struct workqueue_struct *sdp_wq;
+struct sdp_sock *sdp_sock_alloc(struct net *net, struct socket *sock,
+				int kern);
+void sdp_conn_kick(struct sdp_sock *ssk, unsigned long delay);
+void sdp_conn_destroy(struct sdp_sock *ssk);
+void sdp_child_release(struct sdp_sock *child);
+void sdp_peer_gone_check(struct sdp_sock *ssk, bool force);
+
+/* cm.c */
+int sdp_cm_handler(struct rdma_cm_id *id, struct rdma_cm_event *ev);
+void sdp_res_free(struct sdp_sock *ssk, struct rdma_cm_id *id);
+
+/* tx.c */
+int sdp_post_msg(struct sdp_sock *ssk, int slot, u8 mid, u32 paylen);
+int sdp_tx_get_slot(struct sdp_sock *ssk);
+void sdp_tx_put_slot(struct sdp_sock *ssk, int slot);
+bool sdp_try_disconn(struct sdp_sock *ssk);
+void sdp_maybe_credit_update(struct sdp_sock *ssk);
+void sdp_conn_fail(struct sdp_sock *ssk, int err, bool send_abort);
+void sdp_tx_done(struct ib_cq *cq, struct ib_wc *wc);
+
+/* rx.c */
+int sdp_post_recv(struct sdp_sock *ssk, struct sdp_rx_buf *rb);
+void sdp_rx_done(struct ib_cq *cq, struct ib_wc *wc);
+
+/**
+ * sdp_tx_data_ok() - may a data message be started now
+ * @ssk: the socket; @ssk->lock held or a racy read that is re-checked
+ *
+ * Return: a send slot is free and credits exceed the reserve.
+ */
+static inline bool sdp_tx_data_ok(const struct sdp_sock *ssk)
+{
+	return READ_ONCE(ssk->tx_nfree) > 0 &&
+	       READ_ONCE(ssk->tx_credits) > READ_ONCE(ssk->tx_reserve);
+}
+
+#endif /* _SDP_SOCK_H */

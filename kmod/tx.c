@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sdp: sending messages.  Every SDP message is one SEND of one send slot
+ * into one receive buffer the peer posted; the BSDH is filled in at post
+ * time so that mseq, mseq_ack and bufs are current and messages leave in
+ * mseq order.  All functions here run with sdp_sock.lock held (any
+ * context) unless noted.
+ */
+
+#include <linux/dma-mapping.h>
+
+#include "sdp.h"
+#include "sock.h"
+
+/**
+ * sdp_tx_get_slot() - take a free send slot
+ * @ssk: the socket; lock held
+ *
+ * Return: slot index, or -1 if all slots are in flight.
+ */
+int sdp_tx_get_slot(struct sdp_sock *ssk)
+{
+	int i = ssk->tx_free;
+
+	if (i < 0)
+		return -1;
+	ssk->tx_free = ssk->tx[i].next_free;
+	ssk->tx_nfree--;
+	return i;
+}
+
+/**
+ * sdp_tx_put_slot() - give a send slot back
+ * @ssk: the socket; lock held
+ * @slot: index from sdp_tx_get_slot()
+ */
+void sdp_tx_put_slot(struct sdp_sock *ssk, int slot)
+{
+	ssk->tx[slot].next_free = ssk->tx_free;
+	ssk->tx_free = slot;
+	ssk->tx_nfree++;
+}
+
+/**
+ * sdp_post_msg() - send one message
+ * @ssk: the socket; lock held
+ * @slot: send slot holding @paylen payload bytes after the BSDH
+ * @mid: message id
+ * @paylen: payload bytes
+ *
+ * Needs one credit: a message never goes to a buffer the peer has not
+ * posted.  On failure the slot is given back.
+ *
+ * Return: 0, -EAGAIN without a credit, -ENOTCONN if the QP is gone, or
+ * the error of ib_post_send().
+ */
+int sdp_post_msg(struct sdp_sock *ssk, int slot, u8 mid, u32 paylen)
+{
+	struct sdp_tx_buf *tb = &ssk->tx[slot];
+	struct net *net = sock_net(&ssk->sk);
+	u32 len = SDP_BSDH_LEN + paylen;
+	struct sdp_bsdh *h = tb->buf;
+	struct ib_send_wr wr = {};
+	struct ib_sge sge;
+	int err;
+
+	if (ssk->qp_dead || !ssk->qp) {
+		err = -ENOTCONN;
+		goto err;
+	}
+	if (ssk->tx_credits < 1) {
+		err = -EAGAIN;
+		goto err;
+	}
+
+	h->mid = mid;
+	h->flags = 0;
+	h->bufs = cpu_to_be16(ssk->rx_posted);
+	h->len = cpu_to_be32(len);
+	h->mseq = cpu_to_be32(ssk->tx_seq);
+	h->mseq_ack = cpu_to_be32(ssk->rx_seq);
+	ib_dma_sync_single_for_device(ssk->pd->device, tb->dma, len,
+				      DMA_TO_DEVICE);
+
+	sge.addr = tb->dma;
+	sge.length = len;
+	sge.lkey = ssk->pd->local_dma_lkey;
+	tb->cqe.done = sdp_tx_done;
+	wr.wr_cqe = &tb->cqe;
+	wr.sg_list = &sge;
+	wr.num_sge = 1;
+	wr.opcode = IB_WR_SEND;
+	wr.send_flags = IB_SEND_SIGNALED;
+	err = ib_post_send(ssk->qp, &wr, NULL);
+	if (err)
+		goto err;
+
+	ssk->tx_seq++;
+	ssk->tx_credits--;
+	ssk->tx_out++;
+	/* The peer now knows every buffer we have posted. */
+	ssk->rx_adv = ssk->rx_seq + ssk->rx_posted;
+
+	sdp_stats_msg(net, SDP_TX, mid);
+	sdp_stats_hist(net, SDP_HIST_TX_MSG_SIZE, len);
+	if (paylen)
+		sdp_stats_add(net, SDP_STAT_TX_BYTES, paylen);
+	return 0;
+
+err:
+	sdp_tx_put_slot(ssk, slot);
+	return err;
+}
+
+/* Post a message without payload; lock held. */
+static int sdp_post_ctrl(struct sdp_sock *ssk, u8 mid)
+{
+	int slot = sdp_tx_get_slot(ssk);
+
+	if (slot < 0)
+		return -EAGAIN;
+	return sdp_post_msg(ssk, slot, mid, 0);
+}
+
+/**
+ * sdp_try_disconn() - send a wanted DisConn if credits allow
+ * @ssk: the socket; lock held
+ *
+ * DisConn carries no credits, so (CA4-82) it needs two credits, leaving
+ * the last one for a credit update.
+ *
+ * Return: true if DisConn has been sent (now or before).
+ */
+bool sdp_try_disconn(struct sdp_sock *ssk)
+{
+	if (ssk->disconn_sent)
+		return true;
+	if (!ssk->disconn_want || ssk->conn_done || ssk->qp_dead || !ssk->tx)
+		return false;
+	if (ssk->tx_credits < max(ssk->tx_reserve, 1))
+		return false;
+	if (sdp_post_ctrl(ssk, SDP_MID_DISCONN))
+		return false;
+	ssk->disconn_sent = true;
+	return true;
+}
+
+/**
+ * sdp_maybe_credit_update() - send a zero-length Data if the peer should
+ *	learn about buffers we reposted
+ * @ssk: the socket; lock held
+ *
+ * Sent when at least credit-update-threshold (at most half the ring)
+ * reposted buffers are unadvertised, or when the peer may be stalled
+ * (its view of its credits is down to the reserve).  May use the last
+ * credit: a credit update is the one message CA4-82 allows with it.
+ */
+void sdp_maybe_credit_update(struct sdp_sock *ssk)
+{
+	struct net *net = sock_net(&ssk->sk);
+	u32 unadv, peer_view, thr;
+
+	if (ssk->conn_done || ssk->qp_dead || !ssk->tx || ssk->tx_credits < 1)
+		return;
+	unadv = ssk->rx_seq + ssk->rx_posted - ssk->rx_adv;
+	if (!unadv || (s32)unadv < 0)
+		return;
+	peer_view = ssk->rx_adv - ssk->rx_seq;
+	thr = min_t(u64, sdp_tun(net, SDP_TUN_CREDIT_UPDATE_THRESHOLD),
+		    max(ssk->rx_num / 2, 1U));
+	if (unadv < thr && peer_view > SDP_CREDIT_RESERVE)
+		return;
+	if (!sdp_post_ctrl(ssk, SDP_MID_DATA))
+		sdp_stats_inc(net, SDP_STAT_CREDIT_UPDATES);
+}
+
+/**
+ * sdp_conn_fail() - end a connection abnormally
+ * @ssk: the socket; lock held
+ * @err: positive errno for the socket's user, 0 for none
+ * @send_abort: tell the peer with AbortConn (best effort: needs a credit
+ *	and a free slot)
+ *
+ * Further messages are neither sent nor accepted; the work item
+ * disconnects the QP once the AbortConn has gone out (or after a second).
+ */
+void sdp_conn_fail(struct sdp_sock *ssk, int err, bool send_abort)
+{
+	struct sock *sk = &ssk->sk;
+
+	if (ssk->conn_done)
+		return;
+	if (send_abort && !ssk->qp_dead && ssk->tx)
+		sdp_post_ctrl(ssk, SDP_MID_ABORT);
+	ssk->conn_done = true;
+	if (ssk->counted)
+		sdp_stats_inc(sock_net(sk), SDP_STAT_CONN_ABORTED);
+	if (err)
+		WRITE_ONCE(sk->sk_err, err);
+	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
+	if (sk->sk_state != TCP_LISTEN)
+		sdp_set_state(sk, TCP_CLOSE);
+	ssk->deadline = jiffies + HZ;
+	if (err)
+		sk_error_report(sk);
+	sk->sk_state_change(sk);
+	sdp_conn_kick(ssk, 0);
+}
+
+/**
+ * sdp_tx_done() - send completion (softirq)
+ * @cq: the send CQ
+ * @wc: the completion
+ */
+void sdp_tx_done(struct ib_cq *cq, struct ib_wc *wc)
+{
+	struct sdp_tx_buf *tb = container_of(wc->wr_cqe, struct sdp_tx_buf,
+					     cqe);
+	struct sdp_sock *ssk = tb->ssk;
+	struct sock *sk = &ssk->sk;
+
+	spin_lock_bh(&ssk->lock);
+	ssk->tx_out--;
+	sdp_tx_put_slot(ssk, tb - ssk->tx);
+	if (wc->status != IB_WC_SUCCESS) {
+		if (wc->status != IB_WC_WR_FLUSH_ERR && !ssk->conn_done) {
+			net_info_ratelimited("sdp: send failed: %s\n",
+					     ib_wc_status_msg(wc->status));
+			sdp_conn_fail(ssk, ECONNRESET, false);
+		}
+	} else {
+		sdp_try_disconn(ssk);
+		sdp_maybe_credit_update(ssk);
+	}
+	if (ssk->closing && !ssk->tx_out)
+		sdp_conn_kick(ssk, 0);
+	sk->sk_write_space(sk);
+	spin_unlock_bh(&ssk->lock);
+}
