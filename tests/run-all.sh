@@ -79,6 +79,7 @@ for series in 6.1 6.12; do
 	fi
 	step "vm-smoke-$series" tests/vm/vm.sh "$kver" "$TOP/tests/vm/smoke.sh"
 	step "vm-ctl-$series" tests/vm/vm.sh "$kver" "$TOP/tests/vm/test-ctl.sh"
+	step "vm-stream-$series" tests/vm/vm.sh "$kver" "$TOP/tests/vm/test-stream.sh"
 done
 
 [ -z "$FAILED_STEPS" ] || echo "failed steps:$FAILED_STEPS"
