@@ -6,6 +6,7 @@
 #   make deps         install every Debian package the project needs
 #   make demo         boot a Debian kernel, load sdp.ko, show sdpctl at work
 #   make test         install deps, build, run every test (unit, static, VM)
+#   make bench        SDP against TCP, raw verbs and rsockets in one guest
 #   make check-kmod   W=1 + sparse (C=2) build against every installed kernel
 #   make checkpatch   kernel style check of kmod/
 #   make check-uapi   uapi/linux/sdp.h agrees with the YNL spec
@@ -23,7 +24,7 @@ KDIR     ?= /lib/modules/$(KVER)/build
 
 KMOD_SRC := Kbuild $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild uapi/linux/sdp.h
 
-.PHONY: all deps module modules-all lib tool demo test unit check-kmod \
+.PHONY: all deps module modules-all lib tool demo test bench unit check-kmod \
 	checkpatch check-uapi uapi ksrc clean
 
 all: module lib tool
@@ -94,10 +95,15 @@ unit: lib tool
 	$(MAKE) -C tests/unit run
 
 demo: deps modules-all tool
+	$(MAKE) -C tests/tools
 	tests/vm/vm.sh $(KVER) $(TOP)/tests/vm/demo.sh
 
 test: deps
 	tests/run-all.sh
+
+bench: deps modules-all tool
+	$(MAKE) -C tests/tools
+	tests/vm/vm.sh $(KVER) $(TOP)/tests/bench/bench.sh
 
 clean:
 	rm -rf $(BUILD)
