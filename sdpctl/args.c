@@ -472,17 +472,22 @@ int cli_parse_map_add(struct cli_request *req, int argc, char **argv,
 	return rule_args(req, argc, argv, err, true);
 }
 
+/* The one argument of "map del ID" and "map get ID". */
+static int rule_id_arg(struct cli_request *req, const char *arg, FILE *err)
+{
+	if (!parse_rule_id(arg, &req->id))
+		return cli_usage_error(err, req->name,
+			"bad rule id \"%s\" (expected 1-%u)", arg,
+			UINT32_MAX);
+	req->by_id = true;
+	return EXIT_OK;
+}
+
 int cli_parse_map_del(struct cli_request *req, int argc, char **argv,
 		      FILE *err)
 {
-	if (argc == 1 && argv[0][0] >= '0' && argv[0][0] <= '9') {
-		if (!parse_rule_id(argv[0], &req->id))
-			return cli_usage_error(err, req->name,
-				"bad rule id \"%s\" (expected 1-%u)", argv[0],
-				UINT32_MAX);
-		req->by_id = true;
-		return EXIT_OK;
-	}
+	if (argc == 1 && argv[0][0] >= '0' && argv[0][0] <= '9')
+		return rule_id_arg(req, argv[0], err);
 	return rule_args(req, argc, argv, err, false);
 }
 
@@ -492,12 +497,7 @@ int cli_parse_map_get(struct cli_request *req, int argc, char **argv,
 	if (argc != 1)
 		return argc ? unexpected(req, err, argv[1]) :
 			      cli_usage_error(err, req->name, "missing ID");
-	if (!parse_rule_id(argv[0], &req->id))
-		return cli_usage_error(err, req->name,
-			"bad rule id \"%s\" (expected 1-%u)", argv[0],
-			UINT32_MAX);
-	req->by_id = true;
-	return EXIT_OK;
+	return rule_id_arg(req, argv[0], err);
 }
 
 int cli_parse_map_lookup(struct cli_request *req, int argc, char **argv,

@@ -147,16 +147,14 @@ int run_map_save(struct cli_ctx *ctx, const struct cli_request *req)
 {
 	struct rule_list list;
 	size_t i;
-	int err = fetch_rules(ctx, &list);
+	int err;
 
-	(void)req;
+	/* JSON has no rule-file form: save is then the same as list. */
+	if (ctx->json)
+		return run_map_list(ctx, req);
+	err = fetch_rules(ctx, &list);
 	if (err)
 		return err;
-	if (ctx->json) {
-		print_rules_json(ctx->out, &list);
-		free(list.rules);
-		return EXIT_OK;
-	}
 	fprintf(ctx->out,
 		"# sdp port-mapping rules, saved by sdpctl %s.\n"
 		"# One rule per line in table order (first match wins);\n"
