@@ -73,6 +73,7 @@ void sdp_res_free(struct sdp_sock *ssk, struct rdma_cm_id *id)
 	ssk->rx_posted = 0;
 	ssk->tx_nfree = 0;
 	ssk->tx_free = -1;
+	ssk->tx_pend = -1;
 	spin_unlock_bh(&ssk->lock);
 	ib_dealloc_pd(ssk->pd);
 	ssk->pd = NULL;
@@ -262,6 +263,20 @@ static bool sdp_hah_ok(const struct sdp_hah *hah, u32 len)
 	       be32_to_cpu(hah->actrcvsz) > SDP_BSDH_LEN;
 }
 
+/*
+ * Count a connection in conn-current unless that would exceed the
+ * max-connections tunable of @net.
+ */
+static bool sdp_conn_count(struct net *net)
+{
+	atomic64_t *cur = &sdp_net(net)->stats.conn_current;
+
+	if (atomic64_inc_return(cur) <= (s64)sdp_tun(net, SDP_TUN_MAX_CONNECTIONS))
+		return true;
+	atomic64_dec(cur);
+	return false;
+}
+
 /* A connection attempt of @ssk failed with @err (positive errno). */
 static void sdp_connect_failed(struct sdp_sock *ssk, int err)
 {
@@ -335,11 +350,18 @@ static void sdp_cm_active_established(struct sdp_sock *ssk,
 		return;
 	}
 	sdp_stats_msg(net, SDP_RX, SDP_MID_HELLO_ACK);
+	if (!sdp_conn_count(net)) {
+		/* max-connections reached meanwhile (see connect()). */
+		sdp_connect_failed(ssk, ENOBUFS);
+		rdma_disconnect(id);
+		return;
+	}
 	mutex_lock(&ssk->res_mutex);
 	err = ssk->pd ? sdp_tx_alloc(ssk, be32_to_cpu(hah->actrcvsz)) :
 			-ENOTCONN;
 	mutex_unlock(&ssk->res_mutex);
 	if (err) {
+		sdp_stats_conn_close(net);
 		sdp_connect_failed(ssk, -err);
 		rdma_disconnect(id);
 		return;
@@ -352,7 +374,6 @@ static void sdp_cm_active_established(struct sdp_sock *ssk,
 		sdp_set_state(sk, TCP_ESTABLISHED);
 		ssk->counted = true;
 		sdp_stats_inc(net, SDP_STAT_CONN_ESTABLISHED);
-		sdp_stats_conn_open(net);
 		/* Data that came with or before the RTU may need credits. */
 		sdp_maybe_credit_update(ssk);
 		sk->sk_state_change(sk);
@@ -362,8 +383,10 @@ static void sdp_cm_active_established(struct sdp_sock *ssk,
 		err = -ECONNABORTED;
 	}
 	spin_unlock_bh(&ssk->lock);
-	if (err)
+	if (err) {
+		sdp_stats_conn_close(net);
 		rdma_disconnect(id);
+	}
 }
 
 /* CONNECT_REQUEST on listener @lssk; @id is the new connection's id. */
@@ -393,6 +416,13 @@ static int sdp_cm_req(struct sdp_sock *lssk, struct rdma_cm_id *id,
 	if (ok)
 		lssk->npending++;
 	spin_unlock_bh(&lssk->lock);
+	/* max-connections: the child counts from now on (see below). */
+	if (ok && !sdp_conn_count(net)) {
+		spin_lock_bh(&lssk->lock);
+		lssk->npending--;
+		spin_unlock_bh(&lssk->lock);
+		ok = false;
+	}
 	if (!ok) {
 		sdp_stats_inc(net, SDP_STAT_CONN_REFUSED);
 		rdma_reject(id, NULL, 0, IB_CM_REJ_CONSUMER_DEFINED);
@@ -401,6 +431,7 @@ static int sdp_cm_req(struct sdp_sock *lssk, struct rdma_cm_id *id,
 
 	child = sdp_sock_alloc(net, NULL, 0);
 	if (!child) {
+		sdp_stats_conn_close(net);
 		spin_lock_bh(&lssk->lock);
 		lssk->npending--;
 		spin_unlock_bh(&lssk->lock);
@@ -409,6 +440,7 @@ static int sdp_cm_req(struct sdp_sock *lssk, struct rdma_cm_id *id,
 		return 1;
 	}
 	sock_hold(&lssk->sk);
+	child->counted = true;
 	child->parent = lssk;
 	child->nodelay = lssk->nodelay;
 	child->sk.sk_rcvbuf = READ_ONCE(lssk->sk.sk_rcvbuf);
@@ -465,9 +497,7 @@ static void sdp_cm_passive_established(struct sdp_sock *child)
 	spin_lock_bh(&child->lock);
 	if (!child->conn_done) {
 		sdp_set_state(&child->sk, TCP_ESTABLISHED);
-		child->counted = true;
 		sdp_stats_inc(net, SDP_STAT_CONN_ESTABLISHED);
-		sdp_stats_conn_open(net);
 	}
 	spin_unlock_bh(&child->lock);
 

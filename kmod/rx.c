@@ -116,6 +116,7 @@ static int sdp_rx_msg(struct sdp_sock *ssk, struct sdp_rx_buf *rb, u32 bytes)
 		rb->len = paylen;
 		rb->off = 0;
 		list_add_tail(&rb->node, &ssk->rx_queue);
+		ssk->rx_queued += paylen;
 		sdp_stats_add(net, SDP_STAT_RX_BYTES, paylen);
 		sk->sk_data_ready(sk);
 		break;
@@ -136,6 +137,7 @@ static int sdp_rx_msg(struct sdp_sock *ssk, struct sdp_rx_buf *rb, u32 bytes)
 		return sdp_proto_err(ssk, "unsupported message id", h->mid);
 	}
 
+	sdp_tx_push(ssk);
 	sdp_try_disconn(ssk);
 	sdp_maybe_credit_update(ssk);
 	sk->sk_write_space(sk);

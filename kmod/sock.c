@@ -112,6 +112,7 @@ void sdp_conn_destroy(struct sdp_sock *ssk)
 void sdp_child_release(struct sdp_sock *child)
 {
 	struct sdp_sock *lssk = child->parent;
+	bool counted;
 
 	child->parent = NULL;
 	child->pending = false;
@@ -123,7 +124,11 @@ void sdp_child_release(struct sdp_sock *child)
 	spin_lock_bh(&child->lock);
 	child->conn_done = true;
 	child->destroyed = true;
+	counted = child->counted;
+	child->counted = false;
 	spin_unlock_bh(&child->lock);
+	if (counted)
+		sdp_stats_conn_close(sock_net(&child->sk));
 	sock_set_flag(&child->sk, SOCK_DEAD);
 	sock_put(&child->sk);
 }
@@ -207,6 +212,7 @@ struct sdp_sock *sdp_sock_alloc(struct net *net, struct socket *sock,
 	INIT_LIST_HEAD(&ssk->accept_node);
 	INIT_DELAYED_WORK(&ssk->work, sdp_conn_work);
 	ssk->tx_free = -1;
+	ssk->tx_pend = -1;
 	ssk->tx_seq = 1;
 	ssk->nodelay = 1;
 	ssk->laddr.ss_family = AF_INET;
@@ -465,6 +471,13 @@ static int sdp_connect(struct socket *sock, struct sockaddr *uaddr, int alen,
 			err = -ECONNABORTED;
 			goto out;
 		}
+		/* max-connections: the socket may try again later. */
+		if (atomic64_read(&sdp_net(net)->stats.conn_current) >=
+		    sdp_tun(net, SDP_TUN_MAX_CONNECTIONS)) {
+			sdp_stats_inc(net, SDP_STAT_CONN_FAILED);
+			err = -ENOBUFS;
+			goto out;
+		}
 		tmo = sdp_tun(net, SDP_TUN_CONNECT_TIMEOUT);
 		ssk->connect_tried = true;
 		ssk->deadline = jiffies + msecs_to_jiffies(tmo);
@@ -545,6 +558,20 @@ static int sdp_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
 	return len;
 }
 
+/*
+ * Enough unread data for SO_RCVLOWAT, or as much as the peer can send
+ * before we read (it has no credits left for data).
+ */
+static bool sdp_rx_readable(const struct sdp_sock *ssk)
+{
+	u32 queued = READ_ONCE(ssk->rx_queued);
+
+	if (!queued)
+		return false;
+	return queued >= max_t(int, READ_ONCE(ssk->sk.sk_rcvlowat), 1) ||
+	       READ_ONCE(ssk->rx_posted) <= SDP_CREDIT_RESERVE;
+}
+
 static __poll_t sdp_poll(struct file *file, struct socket *sock,
 			 poll_table *wait)
 {
@@ -568,7 +595,7 @@ static __poll_t sdp_poll(struct file *file, struct socket *sock,
 		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
 	if (state == TCP_SYN_SENT)
 		return mask;
-	if (!list_empty_careful(&ssk->rx_queue))
+	if (sdp_rx_readable(ssk))
 		mask |= EPOLLIN | EPOLLRDNORM;
 	if (state != TCP_ESTABLISHED || (shutdown & SEND_SHUTDOWN) ||
 	    READ_ONCE(ssk->conn_done) || sdp_tx_data_ok(ssk))
@@ -579,26 +606,29 @@ static __poll_t sdp_poll(struct file *file, struct socket *sock,
 static int sdp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 {
 	struct sdp_sock *ssk = sdp_sk(sock->sk);
-	struct sdp_rx_buf *rb;
-	int n = 0;
+	int n;
 
 	switch (cmd) {
 	case SIOCINQ:
 		if (sock->sk->sk_state == TCP_LISTEN)
 			return -EINVAL;
-		spin_lock_bh(&ssk->lock);
-		list_for_each_entry(rb, &ssk->rx_queue, node)
-			n += rb->len - rb->off;
-		spin_unlock_bh(&ssk->lock);
-		return put_user(n, (int __user *)arg);
+		n = READ_ONCE(ssk->rx_queued);
+		break;
 	case SIOCOUTQ:
+	case SIOCOUTQNSD:
+		if (sock->sk->sk_state == TCP_LISTEN)
+			return -EINVAL;
+		/* Not yet in the peer's buffers (OUTQ) / not yet posted. */
 		spin_lock_bh(&ssk->lock);
-		n = ssk->tx_out;
+		n = ssk->tx_pend >= 0 ? ssk->tx_pend_len : 0;
+		if (cmd == SIOCOUTQ)
+			n += ssk->tx_out_bytes;
 		spin_unlock_bh(&ssk->lock);
-		return put_user(n, (int __user *)arg);
+		break;
 	default:
 		return -ENOIOCTLCMD;
 	}
+	return put_user(n, (int __user *)arg);
 }
 
 static int sdp_shutdown(struct socket *sock, int how)
@@ -654,6 +684,30 @@ static void sdp_listener_close(struct sdp_sock *lssk)
 	}
 }
 
+/* The graceful close is complete: everything and DisConn delivered. */
+static bool sdp_close_done(const struct sdp_sock *ssk)
+{
+	return READ_ONCE(ssk->conn_done) || !READ_ONCE(ssk->qp) ||
+	       (READ_ONCE(ssk->disconn_sent) && !READ_ONCE(ssk->tx_out));
+}
+
+/*
+ * SO_LINGER with a timeout: wait until the data and the DisConn are in the
+ * peer's receive buffers (their sends completed: the RC transport acked
+ * them), the connection ended, the timeout passed or a signal came.
+ * Socket locked.
+ */
+static void sdp_linger_wait(struct sdp_sock *ssk, long timeo)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	struct sock *sk = &ssk->sk;
+
+	add_wait_queue(sk_sleep(sk), &wait);
+	while (!sdp_close_done(ssk) && timeo && !signal_pending(current))
+		sk_wait_event(sk, &timeo, sdp_close_done(ssk), &wait);
+	remove_wait_queue(sk_sleep(sk), &wait);
+}
+
 static int sdp_release(struct socket *sock)
 {
 	struct sock *sk = sock->sk;
@@ -682,6 +736,13 @@ static int sdp_release(struct socket *sock)
 			sdp_try_disconn(ssk);
 		}
 	}
+	spin_unlock_bh(&ssk->lock);
+
+	if (!abort && sock_flag(sk, SOCK_LINGER) &&
+	    !(current->flags & PF_EXITING))
+		sdp_linger_wait(ssk, sk->sk_lingertime);
+
+	spin_lock_bh(&ssk->lock);
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
 	ssk->closing = true;
 	ssk->deadline = jiffies + SDP_CLOSE_TIMEOUT;
@@ -740,7 +801,7 @@ static int sdp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 {
 	struct sock *sk = sock->sk;
 	struct sdp_sock *ssk = sdp_sk(sk);
-	bool stalled = false;
+	bool stalled = false, hold;
 	size_t copied = 0;
 	long timeo;
 	int err = 0;
@@ -755,13 +816,14 @@ static int sdp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 			goto out;
 	}
 	if (sk->sk_state != TCP_ESTABLISHED || !ssk->tx) {
-		err = sock_error(sk) ?: -ENOTCONN;
-		if (sk->sk_shutdown & SEND_SHUTDOWN)
-			err = -EPIPE;
+		/* As TCP: the pending error first, then EPIPE. */
+		err = sock_error(sk) ?: -EPIPE;
 		goto out;
 	}
 
+	hold = READ_ONCE(ssk->cork) || (msg->msg_flags & MSG_MORE);
 	while (copied < len) {
+		u32 maxpay = sdp_tx_max_payload(ssk), plen = 0;
 		size_t n;
 		int slot;
 
@@ -769,38 +831,44 @@ static int sdp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 		if (err)
 			break;
 		spin_lock_bh(&ssk->lock);
-		slot = sdp_tx_get_slot(ssk);
+		slot = ssk->tx_pend;
+		if (slot >= 0 && ssk->tx_pend_len < maxpay) {
+			/* Append to the slot held back; ours while we copy. */
+			plen = ssk->tx_pend_len;
+			ssk->tx_pend = -1;
+		} else if (slot < 0 && sdp_tx_data_ok(ssk)) {
+			slot = sdp_tx_get_slot(ssk);
+		} else {
+			slot = -1;
+		}
 		spin_unlock_bh(&ssk->lock);
 		if (slot < 0)
 			continue;
-		n = min_t(size_t, len - copied, ssk->tx_size - SDP_BSDH_LEN);
-		if (!copy_from_iter_full(ssk->tx[slot].buf + SDP_BSDH_LEN, n,
-					 &msg->msg_iter)) {
+		n = min_t(size_t, len - copied, maxpay - plen);
+		if (!copy_from_iter_full(ssk->tx[slot].buf + SDP_BSDH_LEN + plen,
+					 n, &msg->msg_iter)) {
 			spin_lock_bh(&ssk->lock);
-			sdp_tx_put_slot(ssk, slot);
+			if (plen)
+				ssk->tx_pend = slot;
+			else
+				sdp_tx_put_slot(ssk, slot);
 			spin_unlock_bh(&ssk->lock);
 			err = -EFAULT;
 			break;
 		}
+		copied += n;
 		spin_lock_bh(&ssk->lock);
-		/* Credit updates may have used credits meanwhile. */
-		if (ssk->tx_credits < max(ssk->tx_reserve, 1))
-			err = -EAGAIN;
-		else
-			err = sdp_post_msg(ssk, slot, SDP_MID_DATA, n);
-		if (err == -EAGAIN)
-			sdp_tx_put_slot(ssk, slot);
+		ssk->tx_pend = slot;
+		ssk->tx_pend_len = plen + n;
+		ssk->tx_pend_hold = hold;
+		/* -EAGAIN: held back, or sent once credits come (rx.c). */
+		err = sdp_tx_push(ssk);
 		spin_unlock_bh(&ssk->lock);
-		if (err) {
-			iov_iter_revert(&msg->msg_iter, n);
-			if (err == -EAGAIN) {
-				err = 0;
-				continue;
-			}
+		if (err && err != -EAGAIN) {
 			err = -EPIPE;
 			break;
 		}
-		copied += n;
+		err = 0;
 	}
 	sdp_stats_hist(sock_net(sk), SDP_HIST_SENDMSG_SIZE, copied);
 out:
@@ -890,6 +958,7 @@ static int sdp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 			}
 			spin_lock_bh(&ssk->lock);
 			rb->off += n;
+			ssk->rx_queued -= n;
 			if (rb->off == rb->len)
 				sdp_rx_consumed(ssk, rb);
 			spin_unlock_bh(&ssk->lock);
@@ -928,25 +997,80 @@ out:
 	return copied ? copied : err;
 }
 
+/* Limits of TCP's keepalive options (include/net/tcp.h). */
+#define SDP_MAX_KEEPIDLE	32767
+#define SDP_MAX_KEEPINTVL	32767
+#define SDP_MAX_KEEPCNT		127
+#define SDP_DEF_KEEPINTVL	75
+#define SDP_DEF_KEEPCNT		9
+
 static int sdp_setsockopt(struct socket *sock, int level, int optname,
 			  sockptr_t optval, unsigned int optlen)
 {
-	struct sdp_sock *ssk = sdp_sk(sock->sk);
-	int val;
+	struct sock *sk = sock->sk;
+	struct sdp_sock *ssk = sdp_sk(sk);
+	int val, err = 0;
 
 	if (level != SOL_TCP)
 		return -ENOPROTOOPT;
+	switch (optname) {
+	case TCP_NODELAY:
+	case TCP_CORK:
+	case TCP_KEEPIDLE:
+	case TCP_KEEPINTVL:
+	case TCP_KEEPCNT:
+		break;
+	default:
+		return -ENOPROTOOPT;
+	}
 	if (optlen < sizeof(int))
 		return -EINVAL;
 	if (copy_from_sockptr(&val, optval, sizeof(val)))
 		return -EFAULT;
+
+	lock_sock(sk);
 	switch (optname) {
 	case TCP_NODELAY:
 		WRITE_ONCE(ssk->nodelay, !!val);
-		return 0;
-	default:
-		return -ENOPROTOOPT;
+		if (!val)
+			break;
+		/* As TCP: pushes what MSG_MORE held back (not a cork). */
+		spin_lock_bh(&ssk->lock);
+		if (!ssk->cork)
+			ssk->tx_pend_hold = false;
+		sdp_tx_push(ssk);
+		spin_unlock_bh(&ssk->lock);
+		break;
+	case TCP_CORK:
+		spin_lock_bh(&ssk->lock);
+		WRITE_ONCE(ssk->cork, !!val);
+		if (!val) {
+			ssk->tx_pend_hold = false;
+			sdp_tx_push(ssk);
+		}
+		spin_unlock_bh(&ssk->lock);
+		break;
+	case TCP_KEEPIDLE:
+		if (val < 1 || val > SDP_MAX_KEEPIDLE)
+			err = -EINVAL;
+		else
+			WRITE_ONCE(ssk->keepidle, val);
+		break;
+	case TCP_KEEPINTVL:
+		if (val < 1 || val > SDP_MAX_KEEPINTVL)
+			err = -EINVAL;
+		else
+			WRITE_ONCE(ssk->keepintvl, val);
+		break;
+	case TCP_KEEPCNT:
+		if (val < 1 || val > SDP_MAX_KEEPCNT)
+			err = -EINVAL;
+		else
+			WRITE_ONCE(ssk->keepcnt, val);
+		break;
 	}
+	release_sock(sk);
+	return err;
 }
 
 static int sdp_getsockopt(struct socket *sock, int level, int optname,
@@ -965,8 +1089,21 @@ static int sdp_getsockopt(struct socket *sock, int level, int optname,
 	case TCP_NODELAY:
 		val = READ_ONCE(ssk->nodelay);
 		break;
+	case TCP_CORK:
+		val = READ_ONCE(ssk->cork);
+		break;
 	case TCP_MAXSEG:
 		val = ssk->tx_size ? ssk->tx_size - SDP_BSDH_LEN : 0;
+		break;
+	case TCP_KEEPIDLE:
+		val = READ_ONCE(ssk->keepidle) ?:
+		      (int)sdp_tun(sock_net(sock->sk), SDP_TUN_KEEPALIVE_TIME);
+		break;
+	case TCP_KEEPINTVL:
+		val = READ_ONCE(ssk->keepintvl) ?: SDP_DEF_KEEPINTVL;
+		break;
+	case TCP_KEEPCNT:
+		val = READ_ONCE(ssk->keepcnt) ?: SDP_DEF_KEEPCNT;
 		break;
 	default:
 		return -ENOPROTOOPT;

@@ -83,6 +83,7 @@ struct sdp_rx_buf {
  * @buf: kernel address, SDP_BSDH_LEN header then payload
  * @dma: DMA address of @buf
  * @next_free: index of the next free slot while free
+ * @len: payload bytes while posted
  */
 struct sdp_tx_buf {
 	struct ib_cqe cqe;
@@ -90,6 +91,7 @@ struct sdp_tx_buf {
 	void *buf;
 	u64 dma;
 	int next_free;
+	u32 len;
 };
 
 /**
@@ -109,6 +111,7 @@ struct sdp_tx_buf {
  * @rx_num: receive buffers (rx-buffers tunable at connect/accept time)
  * @rx_size: bytes per receive buffer, BSDH included
  * @rx_queue: buffers holding unread data, in order (under @lock)
+ * @rx_queued: unread payload bytes in @rx_queue (under @lock)
  * @rx_posted: receives posted now; advertised in every BSDH
  * @rx_seq: mseq of the last message received
  * @rx_adv: @rx_seq + @rx_posted as of our last message: the highest mseq
@@ -124,6 +127,13 @@ struct sdp_tx_buf {
  * @tx_credits: receive buffers the peer has free for us
  * @tx_reserve: credits data leaves for control messages
  * @tx_out: sends posted and not completed
+ * @tx_out_bytes: payload bytes of those sends (SIOCOUTQ, SO_LINGER)
+ * @tx_pend: slot being filled and not posted yet (TCP_CORK, MSG_MORE,
+ *	or no credit when it was due), -1 if none; under @lock.  A sendmsg()
+ *	filling it takes it out (-1) while it copies.
+ * @tx_pend_len: payload bytes in @tx_pend
+ * @tx_pend_hold: @tx_pend is held back by TCP_CORK / MSG_MORE; a full
+ *	slot is posted regardless
  * @qp_dead: the QP is (being) destroyed: post nothing (under @lock)
  * @conn_done: the connection is over (reset, abort, disconnected)
  * @disconn_want: a DisConn must go out once credits allow
@@ -140,6 +150,10 @@ struct sdp_tx_buf {
  * @peer_gone: DISCONNECTED arrived; decided graceful or reset once the
  *	receives still in flight are flushed (or at @deadline)
  * @nodelay: TCP_NODELAY value (sends are never delayed anyway)
+ * @cork: TCP_CORK value
+ * @keepidle: TCP_KEEPIDLE (s), 0: the keepalive-time tunable
+ * @keepintvl: TCP_KEEPINTVL (s), 0: default
+ * @keepcnt: TCP_KEEPCNT, 0: default
  * @work: deferred rdma_disconnect() and teardown of closed sockets; holds
  *	a socket reference while pending
  * @deadline: jiffies by which a closing socket is torn down regardless
@@ -166,6 +180,7 @@ struct sdp_sock {
 	u32 rx_num;
 	u32 rx_size;
 	struct list_head rx_queue;
+	u32 rx_queued;
 	u32 rx_posted;
 	u32 rx_seq;
 	u32 rx_adv;
@@ -180,6 +195,10 @@ struct sdp_sock {
 	int tx_credits;
 	int tx_reserve;
 	u32 tx_out;
+	u32 tx_out_bytes;
+	int tx_pend;
+	u32 tx_pend_len;
+	bool tx_pend_hold;
 
 	bool qp_dead;
 	bool conn_done;
@@ -195,6 +214,10 @@ struct sdp_sock {
 	bool pending;
 	bool peer_gone;
 	int nodelay;
+	int cork;
+	int keepidle;
+	int keepintvl;
+	int keepcnt;
 
 	struct delayed_work work;
 	unsigned long deadline;
@@ -247,6 +270,7 @@ void sdp_res_free(struct sdp_sock *ssk, struct rdma_cm_id *id);
 /* tx.c */
 int sdp_post_msg(struct sdp_sock *ssk, int slot, u8 mid, u32 paylen);
 int sdp_tx_get_slot(struct sdp_sock *ssk);
+int sdp_tx_push(struct sdp_sock *ssk);
 void sdp_tx_put_slot(struct sdp_sock *ssk, int slot);
 bool sdp_try_disconn(struct sdp_sock *ssk);
 void sdp_maybe_credit_update(struct sdp_sock *ssk);
@@ -257,14 +281,23 @@ void sdp_tx_done(struct ib_cq *cq, struct ib_wc *wc);
 int sdp_post_recv(struct sdp_sock *ssk, struct sdp_rx_buf *rb);
 void sdp_rx_done(struct ib_cq *cq, struct ib_wc *wc);
 
+/* Payload bytes one message carries. */
+static inline u32 sdp_tx_max_payload(const struct sdp_sock *ssk)
+{
+	return ssk->tx_size - SDP_BSDH_LEN;
+}
+
 /**
- * sdp_tx_data_ok() - may a data message be started now
+ * sdp_tx_data_ok() - may sendmsg() take more data now
  * @ssk: the socket; @ssk->lock held or a racy read that is re-checked
  *
- * Return: a send slot is free and credits exceed the reserve.
+ * Return: the slot being filled has room, or (none being filled) a send
+ * slot is free and credits exceed the reserve.
  */
 static inline bool sdp_tx_data_ok(const struct sdp_sock *ssk)
 {
+	if (READ_ONCE(ssk->tx_pend) >= 0)
+		return READ_ONCE(ssk->tx_pend_len) < sdp_tx_max_payload(ssk);
 	return READ_ONCE(ssk->tx_nfree) > 0 &&
 	       READ_ONCE(ssk->tx_credits) > READ_ONCE(ssk->tx_reserve);
 }

@@ -98,6 +98,8 @@ int sdp_post_msg(struct sdp_sock *ssk, int slot, u8 mid, u32 paylen)
 	ssk->tx_seq++;
 	ssk->tx_credits--;
 	ssk->tx_out++;
+	tb->len = paylen;
+	ssk->tx_out_bytes += paylen;
 	/* The peer now knows every buffer we have posted. */
 	ssk->rx_adv = ssk->rx_seq + ssk->rx_posted;
 
@@ -109,6 +111,34 @@ int sdp_post_msg(struct sdp_sock *ssk, int slot, u8 mid, u32 paylen)
 
 err:
 	sdp_tx_put_slot(ssk, slot);
+	return err;
+}
+
+/**
+ * sdp_tx_push() - post the slot being filled (sdp_sock.tx_pend)
+ * @ssk: the socket; lock held
+ *
+ * It stays back while TCP_CORK / MSG_MORE hold it and it is not full, or
+ * while data may not use the credits left (as in sendmsg(): the last
+ * credits beyond the reserve are kept for control messages).
+ *
+ * Return: 0 if nothing is left to push, -EAGAIN if it stays back, or
+ * the error of sdp_post_msg() (the data is dropped).
+ */
+int sdp_tx_push(struct sdp_sock *ssk)
+{
+	int slot = ssk->tx_pend, err;
+
+	if (slot < 0)
+		return 0;
+	if (ssk->tx_pend_hold && ssk->tx_pend_len < sdp_tx_max_payload(ssk))
+		return -EAGAIN;
+	if (ssk->tx_credits < max(ssk->tx_reserve, 1))
+		return -EAGAIN;
+	/* Has a credit, so it is sent or (QP gone) dropped. */
+	ssk->tx_pend = -1;
+	err = sdp_post_msg(ssk, slot, SDP_MID_DATA, ssk->tx_pend_len);
+	ssk->tx_pend_len = 0;
 	return err;
 }
 
@@ -136,6 +166,10 @@ bool sdp_try_disconn(struct sdp_sock *ssk)
 	if (ssk->disconn_sent)
 		return true;
 	if (!ssk->disconn_want || ssk->conn_done || ssk->qp_dead || !ssk->tx)
+		return false;
+	/* Data held back goes first. */
+	ssk->tx_pend_hold = false;
+	if (sdp_tx_push(ssk))
 		return false;
 	if (ssk->tx_credits < max(ssk->tx_reserve, 1))
 		return false;
@@ -221,6 +255,8 @@ void sdp_tx_done(struct ib_cq *cq, struct ib_wc *wc)
 
 	spin_lock_bh(&ssk->lock);
 	ssk->tx_out--;
+	ssk->tx_out_bytes -= tb->len;
+	tb->len = 0;
 	sdp_tx_put_slot(ssk, tb - ssk->tx);
 	if (wc->status != IB_WC_SUCCESS) {
 		if (wc->status != IB_WC_WR_FLUSH_ERR && !ssk->conn_done) {
@@ -229,6 +265,7 @@ void sdp_tx_done(struct ib_cq *cq, struct ib_wc *wc)
 			sdp_conn_fail(ssk, ECONNRESET, false);
 		}
 	} else {
+		sdp_tx_push(ssk);
 		sdp_try_disconn(ssk);
 		sdp_maybe_credit_update(ssk);
 	}

@@ -3,11 +3,27 @@
  * sdp-stream-test: exercise AF_INET_SDP (27) stream sockets.
  *
  *   sdp-stream-test ADDR PORT [BYTES]
+ *   sdp-stream-test ADDR PORT devremove
+ *   sdp-stream-test ADDR PORT churn N
+ *   sdp-stream-test ADDR PORT concurrent N [BYTES]
+ *   sdp-stream-test ADDR PORT maxconn M
+ *   sdp-stream-test ADDR PORT tcp
  *
  * Runs a series of checks against ADDR (an address of an RDMA device,
  * 198.18.0.0/15 only) using ports PORT, PORT+1, ...; prints one line per
- * check and exits non-zero if any failed.  The transfer check moves BYTES
- * (default 64 MiB) in each direction at once and compares checksums.
+ * check ("ok: ..." or "FAIL: ...") and exits non-zero if any failed.  The
+ * transfer check moves BYTES (default 64 MiB) in each direction at once
+ * and compares checksums.  The socket semantics checks run on AF_INET_SDP
+ * and then, unchanged, on an AF_INET TCP socket to the same address
+ * ("[tcp]" lines), so that both must agree.
+ *
+ * Modes: churn: N connect/transfer/close cycles on one listener;
+ * concurrent: N connections at once, each moving BYTES (default 1 MiB)
+ * both ways with checksums; maxconn: the max-connections tunable is M
+ * (set by the caller): connections over loopback (two sockets each) are
+ * opened until one fails, which must be with ENOBUFS or ECONNREFUSED
+ * after exactly M / 2 of them; tcp: only the socket semantics checks, on
+ * TCP (any ADDR, no SDP needed).
  *
  * Build: gcc -O2 -Wall -pthread -o sdp-stream-test sdp-stream-test.c
  */
@@ -19,12 +35,15 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/sockios.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,6 +51,8 @@
 
 static const char *g_addr;
 static int g_port;
+static int g_fam = AF_INET_SDP;
+static const char *g_tag = "";
 static int failures;
 
 #define CHECK(cond, ...) do {						\
@@ -53,18 +74,21 @@ static struct sockaddr_in sin_of(int port)
 	return a;
 }
 
+/* A stream socket of the family under test (SDP, or TCP to compare). */
 static int sdp_socket(void)
 {
-	return socket(AF_INET_SDP, SOCK_STREAM, 0);
+	return socket(g_fam, SOCK_STREAM, 0);
 }
 
 static int sdp_listener(int port, int backlog)
 {
 	struct sockaddr_in a = sin_of(port);
-	int s = sdp_socket();
+	int s = sdp_socket(), one = 1;
 
 	if (s < 0)
 		return -1;
+	if (g_fam == AF_INET)
+		setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(s, (struct sockaddr *)&a, sizeof(a)) ||
 	    listen(s, backlog)) {
 		close(s);
@@ -444,6 +468,627 @@ static int t_devremove(void)
 	return 0;
 }
 
+/* A connected pair on @port: *c connected, *a accepted. */
+static int pair(int port, int *c, int *a)
+{
+	int l = sdp_listener(port, 4);
+
+	*c = *a = -1;
+	if (l < 0)
+		return -1;
+	*c = sdp_connect_to(port);
+	if (*c >= 0)
+		*a = accept(l, NULL, NULL);
+	close(l);
+	if (*c < 0 || *a < 0) {
+		if (*c >= 0)
+			close(*c);
+		return -1;
+	}
+	return 0;
+}
+
+/* poll for @ev within @ms; returns revents (0 on timeout). */
+static int wait_ev(int fd, short ev, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = ev };
+
+	return poll(&p, 1, ms) == 1 ? p.revents : 0;
+}
+
+/* Read exactly @n bytes (MSG_WAITALL), with a 10 s receive timeout. */
+static ssize_t read_n(int fd, void *b, size_t n)
+{
+	struct timeval tv = { .tv_sec = 10 };
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	return recv(fd, b, n, MSG_WAITALL);
+}
+
+static int ioctl_int(int fd, unsigned long req)
+{
+	int v = -1;
+
+	return ioctl(fd, req, &v) ? -1 : v;
+}
+
+struct late_send {
+	int fd;
+	int delay_ms;
+	const char *data;
+	size_t len;
+	int how;	/* shutdown after sending, -1: no */
+};
+
+static void *late_sender(void *arg)
+{
+	struct late_send *ls = arg;
+
+	usleep(ls->delay_ms * 1000);
+	if (ls->len)
+		send(ls->fd, ls->data, ls->len, MSG_NOSIGNAL);
+	if (ls->how >= 0)
+		shutdown(ls->fd, ls->how);
+	return NULL;
+}
+
+/* MSG_PEEK, MSG_WAITALL, MSG_DONTWAIT, SO_RCVLOWAT, SO_RCVTIMEO, readv/writev. */
+static int t_recvflags(int port)
+{
+	struct late_send ls;
+	struct timeval tv = { .tv_usec = 300000 };
+	struct iovec wv[3] = { { "one,", 4 }, { "two,", 4 }, { "three", 5 } };
+	char b[64], r1[6], r2[7];
+	struct iovec rv[2] = { { r1, sizeof(r1) }, { r2, sizeof(r2) } };
+	int c, a, lowat = 5;
+	pthread_t t;
+	double t0, dt;
+	ssize_t r;
+
+	CHECK(!pair(port, &c, &a), "%sconnected pair", g_tag);
+	/* MSG_PEEK leaves the data queued. */
+	CHECK(send(a, "abcdef", 6, 0) == 6, "%ssend", g_tag);
+	CHECK(wait_ev(c, POLLIN, 5000) & POLLIN, "%spoll POLLIN", g_tag);
+	CHECK(recv(c, b, 4, MSG_PEEK) == 4 && !memcmp(b, "abcd", 4),
+	      "%sMSG_PEEK 4", g_tag);
+	CHECK(ioctl_int(c, SIOCINQ) == 6, "%sSIOCINQ 6 after peek", g_tag);
+	CHECK(recv(c, b, sizeof(b), MSG_PEEK) == 6 && !memcmp(b, "abcdef", 6),
+	      "%sMSG_PEEK all", g_tag);
+	CHECK(recv(c, b, 2, 0) == 2 && !memcmp(b, "ab", 2), "%srecv 2", g_tag);
+	CHECK(recv(c, b, sizeof(b), MSG_PEEK) == 4 && !memcmp(b, "cdef", 4),
+	      "%sMSG_PEEK rest", g_tag);
+	CHECK(recv(c, b, sizeof(b), 0) == 4 && !memcmp(b, "cdef", 4),
+	      "%srecv rest", g_tag);
+	CHECK(recv(c, b, sizeof(b), MSG_DONTWAIT) < 0 && errno == EAGAIN,
+	      "%sMSG_DONTWAIT EAGAIN", g_tag);
+	printf("ok: %sMSG_PEEK leaves data queued, MSG_DONTWAIT EAGAIN\n", g_tag);
+
+	/* MSG_WAITALL waits for the rest, sent 300 ms later. */
+	CHECK(send(a, "123", 3, 0) == 3, "%ssend", g_tag);
+	ls = (struct late_send){ .fd = a, .delay_ms = 300, .data = "45678",
+				 .len = 5, .how = -1 };
+	pthread_create(&t, NULL, late_sender, &ls);
+	t0 = now();
+	r = recv(c, b, 8, MSG_WAITALL);
+	dt = now() - t0;
+	pthread_join(t, NULL);
+	CHECK(r == 8 && !memcmp(b, "12345678", 8) && dt > 0.2,
+	      "%sMSG_WAITALL got %zd after %.3f s", g_tag, r, dt);
+	printf("ok: %sMSG_WAITALL waits for the full amount (%.3f s)\n", g_tag, dt);
+
+	/* SO_RCVLOWAT: not readable below it, recv waits for it. */
+	CHECK(!setsockopt(c, SOL_SOCKET, SO_RCVLOWAT, &lowat, sizeof(lowat)),
+	      "%sSO_RCVLOWAT", g_tag);
+	CHECK(send(a, "xyz", 3, 0) == 3, "%ssend", g_tag);
+	CHECK(!(wait_ev(c, POLLIN, 300) & POLLIN), "%snot readable below SO_RCVLOWAT",
+	      g_tag);
+	CHECK(ioctl_int(c, SIOCINQ) == 3, "%sSIOCINQ 3", g_tag);
+	CHECK(send(a, "XY", 2, 0) == 2, "%ssend", g_tag);
+	CHECK(wait_ev(c, POLLIN, 5000) & POLLIN, "%sreadable at SO_RCVLOWAT", g_tag);
+	r = recv(c, b, sizeof(b), 0);
+	CHECK(r == 5 && !memcmp(b, "xyzXY", 5), "%srecv at SO_RCVLOWAT got %zd",
+	      g_tag, r);
+	/*
+	 * Below it recv() waits (here until SO_RCVTIMEO).  Not for the rest
+	 * to arrive: TCP does not wake a reader that has copied part of its
+	 * SO_RCVLOWAT when less than SO_RCVLOWAT more arrives.
+	 */
+	CHECK(send(a, "abc", 3, 0) == 3, "%ssend", g_tag);
+	CHECK(!setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)),
+	      "%sSO_RCVTIMEO", g_tag);
+	t0 = now();
+	r = recv(c, b, sizeof(b), 0);
+	dt = now() - t0;
+	CHECK(r == 3 && !memcmp(b, "abc", 3) && dt > 0.25,
+	      "%srecv below SO_RCVLOWAT got %zd after %.3f s", g_tag, r, dt);
+	lowat = 1;
+	setsockopt(c, SOL_SOCKET, SO_RCVLOWAT, &lowat, sizeof(lowat));
+	printf("ok: %sSO_RCVLOWAT (poll and recv wait for 5 bytes)\n", g_tag);
+
+	/* SO_RCVTIMEO: EAGAIN after the timeout. */
+	CHECK(!setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)),
+	      "%sSO_RCVTIMEO", g_tag);
+	t0 = now();
+	r = recv(c, b, sizeof(b), 0);
+	dt = now() - t0;
+	CHECK(r < 0 && errno == EAGAIN && dt > 0.25 && dt < 3,
+	      "%sSO_RCVTIMEO EAGAIN after %.3f s (got %zd)", g_tag, dt, r);
+	printf("ok: %sSO_RCVTIMEO 300 ms -> EAGAIN after %.3f s\n", g_tag, dt);
+
+	/* writev / readv */
+	CHECK(writev(a, wv, 3) == 13, "%swritev", g_tag);
+	CHECK(wait_ev(c, POLLIN, 5000) & POLLIN, "%spoll", g_tag);
+	r = 0;
+	for (int i = 0; i < 50 && ioctl_int(c, SIOCINQ) < 13; i++)
+		usleep(10000);
+	r = readv(c, rv, 2);
+	CHECK(r == 13 && !memcmp(r1, "one,tw", 6) && !memcmp(r2, "o,three", 7),
+	      "%sreadv got %zd", g_tag, r);
+	printf("ok: %swritev / readv\n", g_tag);
+
+	/* MSG_WAITALL returns short at EOF. */
+	ls = (struct late_send){ .fd = a, .delay_ms = 200, .data = "end",
+				 .len = 3, .how = SHUT_WR };
+	pthread_create(&t, NULL, late_sender, &ls);
+	tv.tv_sec = 10;
+	setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	r = recv(c, b, sizeof(b), MSG_WAITALL);
+	pthread_join(t, NULL);
+	CHECK(r == 3 && !memcmp(b, "end", 3), "%sMSG_WAITALL short at EOF (%zd)",
+	      g_tag, r);
+	CHECK(recv(c, b, sizeof(b), MSG_WAITALL) == 0, "%sthen EOF", g_tag);
+	printf("ok: %sMSG_WAITALL returns what there is at EOF, then 0\n", g_tag);
+	close(c);
+	close(a);
+	return 0;
+}
+
+static volatile sig_atomic_t sigpipes;
+
+static void on_sigpipe(int sig)
+{
+	(void)sig;
+	sigpipes++;
+}
+
+/* SO_SNDTIMEO, SIGPIPE / MSG_NOSIGNAL, ECONNRESET then EPIPE after a reset. */
+static int t_sendflags(int port)
+{
+	struct timeval tv = { .tv_usec = 300000 };
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	static char big[65536];
+	int c, a, n = 0, rev;
+	double t0 = 0, dt;
+	ssize_t r;
+
+	signal(SIGPIPE, on_sigpipe);
+	CHECK(!pair(port, &c, &a), "%sconnected pair", g_tag);
+	CHECK(!setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)),
+	      "%sSO_SNDTIMEO", g_tag);
+	/* The peer does not read: sends block, then time out. */
+	for (;;) {
+		t0 = now();
+		r = send(c, big, sizeof(big), 0);
+		if (r < 0 || ++n > 4096)
+			break;
+	}
+	dt = now() - t0;
+	CHECK(r < 0 && errno == EAGAIN && dt > 0.25 && dt < 3,
+	      "%sSO_SNDTIMEO EAGAIN after %.3f s, %d sends", g_tag, dt, n);
+	printf("ok: %sSO_SNDTIMEO 300 ms -> EAGAIN after %.3f s (%d x 64 KiB queued)\n",
+	       g_tag, dt, n);
+	CHECK(send(c, big, 1, MSG_DONTWAIT) < 0 && errno == EAGAIN,
+	      "%sMSG_DONTWAIT send EAGAIN", g_tag);
+	printf("ok: %sMSG_DONTWAIT send EAGAIN when full\n", g_tag);
+
+	/* Peer resets: ECONNRESET once, then EPIPE with SIGPIPE. */
+	CHECK(!setsockopt(a, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)), "%slinger 0",
+	      g_tag);
+	close(a);
+	rev = wait_ev(c, POLLERR | POLLHUP, 5000);
+	CHECK(rev & (POLLERR | POLLHUP), "%sPOLLERR/POLLHUP after reset (%#x)",
+	      g_tag, rev);
+	sigpipes = 0;
+	r = send(c, "x", 1, 0);
+	CHECK(r < 0 && errno == ECONNRESET, "%sfirst send after reset ECONNRESET (%zd)",
+	      g_tag, r);
+	r = send(c, "x", 1, MSG_NOSIGNAL);
+	CHECK(r < 0 && errno == EPIPE && !sigpipes,
+	      "%sMSG_NOSIGNAL: EPIPE, no SIGPIPE (%zd, %d)", g_tag, r, (int)sigpipes);
+	r = send(c, "x", 1, 0);
+	CHECK(r < 0 && errno == EPIPE && sigpipes == 1,
+	      "%sEPIPE with SIGPIPE (%zd, %d)", g_tag, r, (int)sigpipes);
+	close(c);
+
+	/* After our own shutdown(SHUT_WR). */
+	CHECK(!pair(port, &c, &a), "%sconnected pair", g_tag);
+	CHECK(!shutdown(c, SHUT_WR), "%sshutdown", g_tag);
+	sigpipes = 0;
+	CHECK(send(c, "x", 1, MSG_NOSIGNAL) < 0 && errno == EPIPE && !sigpipes,
+	      "%sEPIPE after SHUT_WR, MSG_NOSIGNAL", g_tag);
+	CHECK(write(c, "x", 1) < 0 && errno == EPIPE && sigpipes == 1,
+	      "%swrite after SHUT_WR: EPIPE + SIGPIPE", g_tag);
+	close(c);
+	close(a);
+	signal(SIGPIPE, SIG_IGN);
+	printf("ok: %sreset -> ECONNRESET, then EPIPE; SIGPIPE unless MSG_NOSIGNAL\n",
+	       g_tag);
+	return 0;
+}
+
+static int getint(int fd, int level, int name)
+{
+	socklen_t len = sizeof(int);
+	int v = -12345;
+
+	if (getsockopt(fd, level, name, &v, &len) || len != sizeof(int))
+		return -12345;
+	return v;
+}
+
+static int setint(int fd, int level, int name, int v)
+{
+	return setsockopt(fd, level, name, &v, sizeof(v));
+}
+
+/* Socket options, ioctls, TCP_CORK and MSG_MORE. */
+static int t_options(int port)
+{
+	int c, a, fl, v;
+	char b[64];
+	ssize_t r;
+
+	CHECK(!pair(port, &c, &a), "%sconnected pair", g_tag);
+	CHECK(getint(c, SOL_SOCKET, SO_TYPE) == SOCK_STREAM, "%sSO_TYPE", g_tag);
+	v = getint(c, SOL_SOCKET, SO_DOMAIN);
+	CHECK(v == g_fam, "%sSO_DOMAIN %d", g_tag, v);
+	CHECK(getint(c, SOL_SOCKET, SO_PROTOCOL) == IPPROTO_TCP, "%sSO_PROTOCOL",
+	      g_tag);
+	CHECK(getint(c, SOL_SOCKET, SO_ERROR) == 0, "%sSO_ERROR", g_tag);
+	CHECK(getint(c, SOL_SOCKET, SO_ACCEPTCONN) == 0, "%sSO_ACCEPTCONN", g_tag);
+	CHECK(!setint(c, IPPROTO_TCP, TCP_NODELAY, 1) &&
+	      getint(c, IPPROTO_TCP, TCP_NODELAY) == 1 &&
+	      !setint(c, IPPROTO_TCP, TCP_NODELAY, 0) &&
+	      getint(c, IPPROTO_TCP, TCP_NODELAY) == 0, "%sTCP_NODELAY", g_tag);
+	CHECK(!setint(c, SOL_SOCKET, SO_KEEPALIVE, 1) &&
+	      getint(c, SOL_SOCKET, SO_KEEPALIVE) == 1, "%sSO_KEEPALIVE", g_tag);
+	CHECK(!setint(c, IPPROTO_TCP, TCP_KEEPIDLE, 60) &&
+	      getint(c, IPPROTO_TCP, TCP_KEEPIDLE) == 60 &&
+	      !setint(c, IPPROTO_TCP, TCP_KEEPINTVL, 10) &&
+	      getint(c, IPPROTO_TCP, TCP_KEEPINTVL) == 10 &&
+	      !setint(c, IPPROTO_TCP, TCP_KEEPCNT, 5) &&
+	      getint(c, IPPROTO_TCP, TCP_KEEPCNT) == 5, "%sTCP_KEEPIDLE/INTVL/CNT",
+	      g_tag);
+	CHECK(setint(c, IPPROTO_TCP, TCP_KEEPCNT, 0) && errno == EINVAL &&
+	      setint(c, IPPROTO_TCP, TCP_KEEPIDLE, 40000) && errno == EINVAL,
+	      "%sTCP_KEEPCNT 0 / TCP_KEEPIDLE 40000 EINVAL", g_tag);
+	printf("ok: %sSO_TYPE, SO_DOMAIN %d, SO_PROTOCOL, SO_ERROR, TCP_NODELAY, SO_KEEPALIVE + TCP_KEEP*\n",
+	       g_tag, g_fam);
+
+	v = socket(g_fam, SOCK_STREAM, 0);
+	CHECK(!setint(v, SOL_SOCKET, SO_RCVBUF, 65536) &&
+	      !setint(v, SOL_SOCKET, SO_SNDBUF, 98304), "%sSO_RCVBUF/SO_SNDBUF", g_tag);
+	fl = getint(v, SOL_SOCKET, SO_RCVBUF);
+	CHECK(fl == 2 * 65536, "%sSO_RCVBUF reads back doubled (%d)", g_tag, fl);
+	fl = getint(v, SOL_SOCKET, SO_SNDBUF);
+	CHECK(fl == 2 * 98304, "%sSO_SNDBUF reads back doubled (%d)", g_tag, fl);
+	close(v);
+	printf("ok: %sSO_RCVBUF / SO_SNDBUF read back as set (doubled, as TCP)\n", g_tag);
+
+	if (g_fam == AF_INET_SDP) {
+		CHECK(setint(c, IPPROTO_TCP, TCP_USER_TIMEOUT, 1000) &&
+		      errno == ENOPROTOOPT, "TCP_USER_TIMEOUT ENOPROTOOPT");
+		CHECK(setint(c, IPPROTO_TCP, TCP_QUICKACK, 1) &&
+		      errno == ENOPROTOOPT, "TCP_QUICKACK ENOPROTOOPT");
+		CHECK(setint(c, IPPROTO_IP, IP_TOS, 0x10) && errno == ENOPROTOOPT,
+		      "IP_TOS ENOPROTOOPT");
+		CHECK(getint(c, IPPROTO_TCP, TCP_INFO) == -12345 &&
+		      errno == ENOPROTOOPT, "TCP_INFO ENOPROTOOPT");
+		CHECK(setint(c, SOL_SOCKET, SO_ZEROCOPY, 1) &&
+		      (errno == ENOPROTOOPT || errno == EOPNOTSUPP),
+		      "SO_ZEROCOPY refused");
+		printf("ok: unsupported options refused (ENOPROTOOPT)\n");
+	}
+
+	/* FIONBIO */
+	v = 1;
+	CHECK(!ioctl(c, FIONBIO, &v), "%sFIONBIO on", g_tag);
+	CHECK(recv(c, b, sizeof(b), 0) < 0 && errno == EAGAIN, "%sEAGAIN with FIONBIO",
+	      g_tag);
+	v = 0;
+	CHECK(!ioctl(c, FIONBIO, &v) && !(fcntl(c, F_GETFL) & O_NONBLOCK),
+	      "%sFIONBIO off", g_tag);
+	/* SIOCINQ / SIOCOUTQ */
+	CHECK(send(a, "0123456789", 10, 0) == 10, "%ssend", g_tag);
+	for (int i = 0; i < 100 && ioctl_int(c, SIOCINQ) < 10; i++)
+		usleep(10000);
+	CHECK(ioctl_int(c, SIOCINQ) == 10, "%sSIOCINQ 10", g_tag);
+	for (int i = 0; i < 100 && ioctl_int(a, SIOCOUTQ); i++)
+		usleep(10000);
+	CHECK(ioctl_int(a, SIOCOUTQ) == 0, "%sSIOCOUTQ drains to 0", g_tag);
+	CHECK(read_n(c, b, 10) == 10, "%sread", g_tag);
+	CHECK(ioctl_int(c, SIOCINQ) == 0, "%sSIOCINQ 0", g_tag);
+	printf("ok: %sFIONBIO, SIOCINQ, SIOCOUTQ\n", g_tag);
+
+	/* TCP_CORK: nothing goes out until uncorked. */
+	CHECK(!setint(a, IPPROTO_TCP, TCP_CORK, 1) &&
+	      getint(a, IPPROTO_TCP, TCP_CORK) == 1, "%sTCP_CORK on", g_tag);
+	for (int i = 0; i < 3; i++)
+		CHECK(send(a, "ab", 2, 0) == 2, "%ssend corked", g_tag);
+	CHECK(!(wait_ev(c, POLLIN, 100) & POLLIN), "%scorked data held back", g_tag);
+	CHECK(ioctl_int(a, SIOCOUTQ) == 6, "%sSIOCOUTQ 6 while corked (%d)", g_tag,
+	      ioctl_int(a, SIOCOUTQ));
+	CHECK(!setint(a, IPPROTO_TCP, TCP_CORK, 0) &&
+	      getint(a, IPPROTO_TCP, TCP_CORK) == 0, "%sTCP_CORK off", g_tag);
+	r = read_n(c, b, 6);
+	CHECK(r == 6 && !memcmp(b, "ababab", 6), "%suncorked data (%zd)", g_tag, r);
+	printf("ok: %sTCP_CORK holds data until uncorked\n", g_tag);
+	/* MSG_MORE: held until a send without it. */
+	CHECK(send(a, "xy", 2, MSG_MORE) == 2, "%ssend MSG_MORE", g_tag);
+	CHECK(!(wait_ev(c, POLLIN, 100) & POLLIN), "%sMSG_MORE data held back", g_tag);
+	CHECK(send(a, "z", 1, 0) == 1, "%ssend", g_tag);
+	r = read_n(c, b, 3);
+	CHECK(r == 3 && !memcmp(b, "xyz", 3), "%sMSG_MORE data (%zd)", g_tag, r);
+	/* A corked socket still sends full messages; shutdown flushes. */
+	CHECK(!setint(a, IPPROTO_TCP, TCP_CORK, 1), "%scork", g_tag);
+	CHECK(send(a, "tail", 4, 0) == 4, "%ssend", g_tag);
+	CHECK(!shutdown(a, SHUT_WR), "%sshutdown", g_tag);
+	r = read_n(c, b, sizeof(b));
+	CHECK(r == 4 && !memcmp(b, "tail", 4), "%scorked data flushed by shutdown (%zd)",
+	      g_tag, r);
+	printf("ok: %sMSG_MORE holds data until the next send; shutdown flushes a cork\n",
+	       g_tag);
+	close(c);
+	close(a);
+	return 0;
+}
+
+struct drain {
+	int fd;
+	uint64_t got;
+	int eof;
+	int delay_ms;
+};
+
+static void *drainer(void *arg)
+{
+	struct drain *d = arg;
+	static __thread char buf[65536];
+	struct timeval tv = { .tv_sec = 20 };
+
+	usleep(d->delay_ms * 1000);
+	setsockopt(d->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	for (;;) {
+		ssize_t r = recv(d->fd, buf, sizeof(buf), 0);
+
+		if (r <= 0) {
+			d->eof = !r;
+			break;
+		}
+		d->got += r;
+	}
+	return NULL;
+}
+
+/* SO_LINGER with a timeout. */
+static int t_linger(int port)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 5 };
+	static char big[65536];
+	struct drain d = {};
+	uint64_t sent = 0;
+	pthread_t t;
+	double t0, dt;
+	int c, a;
+	ssize_t r;
+
+	/* The peer reads: close returns once everything is delivered. */
+	CHECK(!pair(port, &c, &a), "%sconnected pair", g_tag);
+	d = (struct drain){ .fd = a };
+	pthread_create(&t, NULL, drainer, &d);
+	CHECK(!setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)), "%slinger",
+	      g_tag);
+	for (int i = 0; i < 16; i++)
+		CHECK(send(c, big, sizeof(big), 0) == sizeof(big), "%ssend", g_tag);
+	t0 = now();
+	CHECK(!close(c), "%sclose", g_tag);
+	dt = now() - t0;
+	pthread_join(t, NULL);
+	close(a);
+	CHECK(dt < 4 && d.got == 16 * sizeof(big) && d.eof,
+	      "%slinger close %.3f s, peer got %llu eof %d", g_tag, dt,
+	      (unsigned long long)d.got, d.eof);
+	printf("ok: %sSO_LINGER 5 s, peer reading: close returned in %.3f s, all data + EOF\n",
+	       g_tag, dt);
+
+	/* The peer does not read: close blocks for the linger time. */
+	CHECK(!pair(port, &c, &a), "%sconnected pair", g_tag);
+	for (;;) {
+		r = send(c, big, sizeof(big), MSG_DONTWAIT);
+		if (r <= 0)
+			break;
+		sent += r;
+	}
+	CHECK(errno == EAGAIN, "%sfilled (%llu bytes)", g_tag, (unsigned long long)sent);
+	lg.l_linger = 1;
+	CHECK(!setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)), "%slinger",
+	      g_tag);
+	t0 = now();
+	CHECK(!close(c), "%sclose", g_tag);
+	dt = now() - t0;
+	/*
+	 * TCP: the FIN waits behind unsent data for the closed window, so
+	 * close() blocks for the linger time.  SDP: send() never queues more
+	 * than the peer has buffers for, and the DisConn goes out on the
+	 * credits kept in reserve, so close() returns once the sends have
+	 * completed (see docs/protocol.md).
+	 */
+	if (g_fam == AF_INET)
+		CHECK(dt > 0.9 && dt < 3, "%slinger 1 s close took %.3f s", g_tag, dt);
+	else
+		CHECK(dt < 0.9, "linger 1 s close took %.3f s", dt);
+	d = (struct drain){ .fd = a };
+	drainer(&d);
+	close(a);
+	CHECK(d.got == sent && d.eof, "%speer read %llu of %llu after close, eof %d",
+	      g_tag, (unsigned long long)d.got, (unsigned long long)sent, d.eof);
+	printf("ok: %sSO_LINGER 1 s, peer not reading: close returned after %.3f s; data (%llu bytes) + EOF delivered after\n",
+	       g_tag, dt, (unsigned long long)sent);
+	return 0;
+}
+
+/* churn N: connect, move 4 KiB each way, close; N times. */
+static int t_churn(int n)
+{
+	static unsigned char out[4096], in[4096];
+	int l = sdp_listener(g_port, 16), i;
+	double t0 = now();
+
+	CHECK(l >= 0, "listen");
+	fill(out, sizeof(out), 0, 7);
+	for (i = 0; i < n; i++) {
+		int c = sdp_connect_to(g_port), a;
+
+		CHECK(c >= 0, "churn %d: connect", i);
+		a = accept(l, NULL, NULL);
+		CHECK(a >= 0, "churn %d: accept", i);
+		CHECK(send(c, out, sizeof(out), 0) == sizeof(out) &&
+		      send(a, out, sizeof(out), 0) == sizeof(out),
+		      "churn %d: send", i);
+		CHECK(read_n(a, in, sizeof(in)) == sizeof(in) &&
+		      !memcmp(in, out, sizeof(in)), "churn %d: c->s data", i);
+		CHECK(read_n(c, in, sizeof(in)) == sizeof(in) &&
+		      !memcmp(in, out, sizeof(in)), "churn %d: s->c data", i);
+		if (i & 1) {
+			close(c);
+			CHECK(read_n(a, in, 1) == 0, "churn %d: EOF", i);
+			close(a);
+		} else {
+			close(a);
+			CHECK(read_n(c, in, 1) == 0, "churn %d: EOF", i);
+			close(c);
+		}
+	}
+	close(l);
+	printf("ok: churn %d connect/transfer/close cycles in %.2f s\n", n, now() - t0);
+	return 0;
+}
+
+/* concurrent N [BYTES]: N connections, all moving data both ways at once. */
+static int t_concurrent(int n, uint64_t bytes)
+{
+	struct side *cs = calloc(n, sizeof(*cs)), *ss = calloc(n, sizeof(*ss));
+	pthread_t *tc = calloc(n, sizeof(*tc)), *ts = calloc(n, sizeof(*ts));
+	int l = sdp_listener(g_port, n), bad = 0;
+	double t0, dt;
+
+	CHECK(l >= 0, "listen");
+	for (int i = 0; i < n; i++) {
+		int c = sdp_connect_to(g_port), a;
+
+		CHECK(c >= 0, "concurrent: connect %d", i);
+		a = accept(l, NULL, NULL);
+		CHECK(a >= 0, "concurrent: accept %d", i);
+		cs[i].fd = c;
+		cs[i].tx = (struct xfer){ .fd = c, .bytes = bytes, .seed = 100 + i,
+					  .chunk = 16384 };
+		cs[i].rx = (struct xfer){ .fd = c, .bytes = bytes, .seed = 1000 + i,
+					  .chunk = 16384 };
+		ss[i].fd = a;
+		ss[i].tx = (struct xfer){ .fd = a, .bytes = bytes, .seed = 1000 + i,
+					  .chunk = 16384 };
+		ss[i].rx = (struct xfer){ .fd = a, .bytes = bytes, .seed = 100 + i,
+					  .chunk = 16384 };
+	}
+	close(l);
+	t0 = now();
+	for (int i = 0; i < n; i++) {
+		pthread_create(&tc[i], NULL, run_side, &cs[i]);
+		pthread_create(&ts[i], NULL, run_side, &ss[i]);
+	}
+	for (int i = 0; i < n; i++) {
+		pthread_join(tc[i], NULL);
+		pthread_join(ts[i], NULL);
+		close(cs[i].fd);
+		close(ss[i].fd);
+		if (cs[i].tx.err || cs[i].rx.err || ss[i].tx.err || ss[i].rx.err ||
+		    ss[i].rx.done != bytes || cs[i].rx.done != bytes ||
+		    cs[i].tx.sum != ss[i].rx.sum || ss[i].tx.sum != cs[i].rx.sum) {
+			printf("FAIL: concurrent connection %d: errors %d/%d/%d/%d, got %llu/%llu\n",
+			       i, cs[i].tx.err, cs[i].rx.err, ss[i].tx.err, ss[i].rx.err,
+			       (unsigned long long)ss[i].rx.done,
+			       (unsigned long long)cs[i].rx.done);
+			failures++;
+			bad++;
+		}
+	}
+	dt = now() - t0;
+	free(cs);
+	free(ss);
+	free(tc);
+	free(ts);
+	if (bad)
+		return -1;
+	printf("ok: concurrent %d connections x %llu bytes each way, checksums match (%.2f s, %.1f MB/s total)\n",
+	       n, (unsigned long long)bytes, dt, 2.0 * n * bytes / dt / 1e6);
+	return 0;
+}
+
+/* maxconn M: the max-connections tunable is M. */
+static int t_maxconn(int m)
+{
+	int l = sdp_listener(g_port, m + 4), *fds = calloc(2 * m + 8, sizeof(int));
+	int n = 0, nfd = 0, err = 0, c = -1;
+
+	CHECK(l >= 0, "listen");
+	for (int i = 0; i < m + 2; i++) {
+		int a;
+
+		c = sdp_connect_to(g_port);
+		if (c < 0) {
+			err = errno;
+			break;
+		}
+		a = accept(l, NULL, NULL);
+		fds[nfd++] = c;
+		if (a >= 0)
+			fds[nfd++] = a;
+		n++;
+	}
+	errno = err;
+	CHECK(err == ENOBUFS || err == ECONNREFUSED,
+	      "connection beyond max-connections %d fails with ENOBUFS/ECONNREFUSED (%d connected)",
+	      m, n);
+	CHECK(n == m / 2, "%d loopback connections (2 sockets each) with max-connections %d",
+	      n, m);
+	printf("ok: max-connections %d: %d loopback connections, the next one failed with %s\n",
+	       m, n, strerror(err));
+	while (nfd)
+		close(fds[--nfd]);
+	free(fds);
+	/* Once they are gone, connections work again. */
+	for (int i = 0; i < 100; i++) {
+		c = sdp_connect_to(g_port);
+		if (c >= 0)
+			break;
+		usleep(100000);
+	}
+	CHECK(c >= 0, "connect after closing");
+	close(c);
+	close(l);
+	printf("ok: max-connections: connect works again once connections closed\n");
+	return 0;
+}
+
+/* The socket semantics checks, on SDP and then on TCP. */
+static void semantics(int port)
+{
+	t_recvflags(port);
+	t_sendflags(port + 1);
+	t_options(port + 2);
+	t_linger(port + 3);
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t bytes = 64ull << 20;
@@ -454,8 +1099,34 @@ int main(int argc, char **argv)
 	}
 	g_addr = argv[1];
 	g_port = atoi(argv[2]);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	signal(SIGPIPE, SIG_IGN);
 	if (argc > 3 && !strcmp(argv[3], "devremove")) {
 		t_devremove();
+		return failures ? 1 : 0;
+	}
+	if (argc > 3 && !strcmp(argv[3], "tcp")) {
+		/* The semantics checks on TCP alone (no SDP needed). */
+		g_fam = AF_INET;
+		g_tag = "[tcp] ";
+		semantics(g_port);
+		printf("sdp-stream-test: %d failed\n", failures);
+		return failures ? 1 : 0;
+	}
+	if (argc > 4 && !strcmp(argv[3], "churn")) {
+		t_churn(atoi(argv[4]));
+		printf("sdp-stream-test: %d failed\n", failures);
+		return failures ? 1 : 0;
+	}
+	if (argc > 4 && !strcmp(argv[3], "concurrent")) {
+		t_concurrent(atoi(argv[4]), argc > 5 ?
+			     strtoull(argv[5], NULL, 0) : 1 << 20);
+		printf("sdp-stream-test: %d failed\n", failures);
+		return failures ? 1 : 0;
+	}
+	if (argc > 4 && !strcmp(argv[3], "maxconn")) {
+		t_maxconn(atoi(argv[4]));
+		printf("sdp-stream-test: %d failed\n", failures);
 		return failures ? 1 : 0;
 	}
 	if (argc > 3)
@@ -472,6 +1143,10 @@ int main(int argc, char **argv)
 	t_shutdown();
 	t_abort();
 	t_backlog();
+	semantics(g_port + 20);
+	g_fam = AF_INET;
+	g_tag = "[tcp] ";
+	semantics(g_port + 20);
 	printf("sdp-stream-test: %d failed\n", failures);
 	return failures ? 1 : 0;
 }
