@@ -80,6 +80,7 @@ for series in 6.1 6.12; do
 	step "vm-smoke-$series" tests/vm/vm.sh "$kver" "$TOP/tests/vm/smoke.sh"
 	step "vm-ctl-$series" tests/vm/vm.sh "$kver" "$TOP/tests/vm/test-ctl.sh"
 	step "vm-stream-$series" tests/vm/vm.sh "$kver" "$TOP/tests/vm/test-stream.sh"
+	step "vm-load-$series" tests/vm/vm.sh "$kver" "$TOP/tests/vm/test-load.sh"
 done
 
 [ -z "$FAILED_STEPS" ] || echo "failed steps:$FAILED_STEPS"
