@@ -184,8 +184,14 @@ void sdp_rx_done(struct ib_cq *cq, struct ib_wc *wc)
 	if (wc->status != IB_WC_SUCCESS) {
 		if (wc->status == IB_WC_WR_FLUSH_ERR || ssk->conn_done)
 			goto out;
-		if (wc->status == IB_WC_LOC_LEN_ERR) {
-			/* A message larger than the buffer we advertised. */
+		/*
+		 * A message larger than the buffer we advertised.  Soft-RoCE
+		 * reports it as a local QP operation error, not a length
+		 * error; either can only come from the incoming message, as
+		 * our receive requests are one well-formed local entry.
+		 */
+		if (wc->status == IB_WC_LOC_LEN_ERR ||
+		    wc->status == IB_WC_LOC_QP_OP_ERR) {
 			sdp_proto_err(ssk, "message larger than receive buffer",
 				      ssk->rx_size);
 			goto out;

@@ -81,6 +81,7 @@ for series in 6.1 6.12; do
 	step "vm-ctl-$series" tests/vm/vm.sh "$kver" "$TOP/tests/vm/test-ctl.sh"
 	step "vm-stream-$series" tests/vm/vm.sh "$kver" "$TOP/tests/vm/test-stream.sh"
 	step "vm-load-$series" tests/vm/vm.sh "$kver" "$TOP/tests/vm/test-load.sh"
+	step "vm-hostile-$series" tests/vm/vm.sh "$kver" "$TOP/tests/vm/test-hostile.sh"
 done
 
 [ -z "$FAILED_STEPS" ] || echo "failed steps:$FAILED_STEPS"

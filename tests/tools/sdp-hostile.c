@@ -1,0 +1,956 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sdp-hostile: a misbehaving SDP peer, to check that sdp.ko aborts just the
+ * connection that breaks the protocol (docs/protocol.md) and nothing else.
+ *
+ * Active attacks (librdmacm RDMA_PS_TCP, RC QP, our own Hello/BSDH):
+ *   sdp-hostile CASE ADDR PORT [ARG]
+ *     good                 Data "hello" + DisConn; the peer's DisConn and a
+ *                          disconnect must follow (proves we speak SDP)
+ *     len-mismatch         BSDH len 100, 21 bytes sent
+ *     len-short            an 8-byte message
+ *     unknown-mid          mid 0x42
+ *     unsupported-mid [M]  mid M (hex, default 0xfe SrcAvail)
+ *     bad-seq              mseq 1 then mseq 3
+ *     credit-overrun       bufs+1 zero-length Data, advertising bufs 0 so the
+ *                          peer can never grant more credits
+ *     data-after-disconn   DisConn then Data
+ *     disconn-twice        DisConn, DisConn
+ *     disconn-payload      DisConn carrying 4 bytes
+ *     oversize             one message of actrcvsz + 1024 bytes
+ *     ack-future           mseq_ack 5 although the peer sent nothing
+ *     ack-backwards        20 Data, wait for the peer's credit update,
+ *                          acknowledge it, then acknowledge one less
+ *     hello-huge-rcvsz     as good, with localrcvsz 0xffffffff in the Hello
+ *                          (legal; the peer must clamp its send size)
+ *     abort                AbortConn (legal: peer sees ECONNRESET, no error)
+ *     credit-lie           Hello advertises 16 buffers, none posted; Data
+ *                          "hello" + DisConn: the peer's DisConn is RNR-NAKed
+ *                          forever, its orphan timeout must end it
+ *     bad-hello-version | bad-hello-short | bad-hello-maxadv0 |
+ *     bad-hello-bufs1 | bad-hello-mid | bad-hello-rcvsz
+ *                          the REQ must be rejected
+ *     flood-connects [N]   N connects (default 32), each on its own event
+ *                          channel; a third never reaped (REP unanswered),
+ *                          a third established and left, a third
+ *                          established, one Data sent, left; then wait
+ *                          $SDP_HOSTILE_HOLD seconds (default 0) and exit
+ *                          without any cleanup (the kernel's ucma does it)
+ *   An attack prints "CASE: ok ..." and exits 0 when the module reacted as
+ *   required (this connection torn down / refused), else "CASE: FAIL ..."
+ *   and exits 1; setup problems exit 2.
+ *
+ * Passive: sdp-hostile passive VARIANT ADDR PORT
+ *   listen with rdma_cm and answer the first SDP connect with a HelloAck
+ *   that is good | bad-version | bad-bufs1 | bad-mid | bad-rcvsz |
+ *   bad-maxadv0, or never answer it (silent).
+ *
+ * Helpers using real AF_INET_SDP sockets:
+ *   sdp-hostile server ADDR PORT [ACCEPT_SECS]
+ *     accept one connection, read until EOF or error; prints
+ *     "server: data 'hello'" then "server: eof" or "server: recv -1 ERRNO"
+ *     ("server: accept timeout" if nobody came); with $SDP_HOSTILE_LINGER_MS
+ *     it waits that long after EOF and prints what one more recv() says
+ *   sdp-hostile server-hold ADDR PORT BACKLOG SECS
+ *     listen, accept nothing for SECS, then accept what is queued and
+ *     close it all
+ *   sdp-hostile client ADDR PORT
+ *     connect, send "hello", shut down, read to EOF; prints
+ *     "client: connect ok" / "client: connect -1 ERRNO"
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <infiniband/verbs.h>
+#include <rdma/rdma_cma.h>
+
+#define AF_INET_SDP 27
+
+#define MID_HELLO	0x00
+#define MID_HELLO_ACK	0x01
+#define MID_DISCONN	0x02
+#define MID_ABORT	0x03
+#define MID_DATA	0xff
+
+#define NRX		16
+#define RX_SIZE		32784
+#define TX_SLOT		4096
+#define NTX		128
+#define BIG_SIZE	(2u << 20)
+
+struct bsdh {
+	uint8_t mid;
+	uint8_t flags;
+	uint16_t bufs;
+	uint32_t len;
+	uint32_t mseq;
+	uint32_t mseq_ack;
+} __attribute__((packed));
+
+struct hh {
+	struct bsdh bsdh;
+	uint8_t majv_minv;
+	uint8_t ipv_cap;
+	uint8_t rsvd1;
+	uint8_t max_adverts;
+	uint32_t desremrcvsz;
+	uint32_t localrcvsz;
+	uint16_t port;
+	uint16_t rsvd2;
+} __attribute__((packed));
+
+struct hah {
+	struct bsdh bsdh;
+	uint8_t majv_minv;
+	uint8_t rsvd1[2];
+	uint8_t max_adverts;
+	uint32_t actrcvsz;
+} __attribute__((packed));
+
+_Static_assert(sizeof(struct bsdh) == 16, "bsdh");
+_Static_assert(sizeof(struct hh) == 32, "hh");
+_Static_assert(sizeof(struct hah) == 24, "hah");
+
+static const char *g_case = "sdp-hostile";
+static int g_nrx = NRX;		/* receives really posted at connect */
+static int g_timeout_ms = 15000;	/* for the teardown to be seen */
+
+static void __attribute__((noreturn, format(printf, 1, 2)))
+die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stdout, "%s: SETUP ", g_case);
+	va_start(ap, fmt);
+	vfprintf(stdout, fmt, ap);
+	va_end(ap);
+	fprintf(stdout, "\n");
+	exit(2);
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
+}
+
+static const char *errname(int e)
+{
+	switch (e) {
+	case ECONNRESET: return "ECONNRESET";
+	case EPROTO: return "EPROTO";
+	case ECONNREFUSED: return "ECONNREFUSED";
+	case ETIMEDOUT: return "ETIMEDOUT";
+	case ECONNABORTED: return "ECONNABORTED";
+	case EPIPE: return "EPIPE";
+	case EHOSTUNREACH: return "EHOSTUNREACH";
+	case ENOTCONN: return "ENOTCONN";
+	case EAGAIN: return "EAGAIN";
+	default: return strerrorname_np(e) ? strerrorname_np(e) : "E?";
+	}
+}
+
+static void make_addr(struct sockaddr_in *sin, const char *addr, const char *port)
+{
+	memset(sin, 0, sizeof(*sin));
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons(atoi(port));
+	if (inet_pton(AF_INET, addr, &sin->sin_addr) != 1)
+		die("bad address %s", addr);
+}
+
+/* ---------------------------------------------------------------- sockets */
+
+static int sdp_socket(void)
+{
+	int fd = socket(AF_INET_SDP, SOCK_STREAM, 0);
+
+	if (fd < 0)
+		die("socket(AF_INET_SDP): %s", strerror(errno));
+	return fd;
+}
+
+static int sdp_listen(const char *addr, const char *port, int backlog)
+{
+	struct sockaddr_in sin;
+	int one = 1, fd = sdp_socket();
+
+	make_addr(&sin, addr, port);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)))
+		die("bind: %s", strerror(errno));
+	if (listen(fd, backlog))
+		die("listen: %s", strerror(errno));
+	return fd;
+}
+
+static int run_server(const char *addr, const char *port, int accept_secs)
+{
+	struct pollfd p;
+	char buf[65536], shown[80];
+	const char *l = getenv("SDP_HOSTILE_LINGER_MS");
+	int linger = l ? atoi(l) : 0;
+	long total = 0;
+	int lfd, fd, n;
+	size_t i;
+
+	g_case = "server";
+	lfd = sdp_listen(addr, port, 4);
+	printf("server: listening\n");
+	fflush(stdout);
+	p.fd = lfd;
+	p.events = POLLIN;
+	if (poll(&p, 1, accept_secs * 1000) <= 0) {
+		printf("server: accept timeout\n");
+		return 0;
+	}
+	fd = accept(lfd, NULL, NULL);
+	if (fd < 0) {
+		printf("server: accept -1 %s\n", errname(errno));
+		return 1;
+	}
+	printf("server: accepted\n");
+	fflush(stdout);
+	for (;;) {
+		p.fd = fd;
+		p.events = POLLIN;
+		if (poll(&p, 1, 30000) <= 0) {
+			printf("server: recv timeout after %ld bytes\n", total);
+			return 1;
+		}
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n < 0) {
+			printf("server: recv -1 %s after %ld bytes\n",
+			       errname(errno), total);
+			break;
+		}
+		if (n == 0) {
+			printf("server: eof after %ld bytes\n", total);
+			if (linger) {
+				/* what the peer does after its DisConn still counts */
+				usleep(linger * 1000);
+				n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+				printf("server: then recv %d %s\n", n,
+				       n < 0 ? errname(errno) : "");
+			}
+			break;
+		}
+		if (!total) {
+			for (i = 0; i < (size_t)n && i < sizeof(shown) - 1; i++)
+				shown[i] = buf[i] >= 32 && buf[i] < 127 ? buf[i] : '.';
+			shown[i] = 0;
+			printf("server: data '%s'\n", shown);
+		}
+		total += n;
+	}
+	close(fd);
+	close(lfd);
+	return 0;
+}
+
+static int run_server_hold(const char *addr, const char *port, int backlog,
+			   int secs)
+{
+	int lfd, fd, n = 0;
+
+	g_case = "server-hold";
+	lfd = sdp_listen(addr, port, backlog);
+	printf("server: listening\n");
+	fflush(stdout);
+	sleep(secs);
+	fcntl(lfd, F_SETFL, O_NONBLOCK);
+	while ((fd = accept(lfd, NULL, NULL)) >= 0) {
+		n++;
+		close(fd);
+	}
+	printf("server: accepted %d queued, then %s\n", n, errname(errno));
+	close(lfd);
+	return 0;
+}
+
+static int run_client(const char *addr, const char *port)
+{
+	struct sockaddr_in sin;
+	char buf[256];
+	long t0 = now_ms();
+	int fd = sdp_socket(), n;
+
+	g_case = "client";
+	make_addr(&sin, addr, port);
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin))) {
+		printf("client: connect -1 %s after %ld ms\n", errname(errno),
+		       now_ms() - t0);
+		return 1;
+	}
+	printf("client: connect ok\n");
+	fflush(stdout);
+	if (send(fd, "hello", 5, MSG_NOSIGNAL) != 5) {
+		printf("client: send -1 %s\n", errname(errno));
+		return 1;
+	}
+	shutdown(fd, SHUT_WR);
+	while ((n = recv(fd, buf, sizeof(buf), 0)) > 0)
+		;
+	printf("client: %s\n", n ? errname(errno) : "eof");
+	close(fd);
+	return n ? 1 : 0;
+}
+
+/* ---------------------------------------------------------------- verbs */
+
+struct conn {
+	struct rdma_event_channel *ch;
+	struct rdma_cm_id *id;
+	struct ibv_pd *pd;
+	struct ibv_cq *cq;
+	struct ibv_mr *mr;
+	char *mem;		/* NRX rx buffers, NTX tx slots, one big area */
+	struct hah hah;		/* what the peer sent */
+	uint32_t mseq;		/* last mseq we sent */
+	int slot;
+	/* what we saw */
+	int disconnected, rejected, reject_status, err_wc, n_rx;
+	int got_abort, got_disconn;
+	uint32_t peer_mseq;	/* last mseq received */
+	enum ibv_wc_status first_err;
+};
+
+static char *rx_buf(struct conn *c, int i) { return c->mem + (size_t)i * RX_SIZE; }
+static char *tx_base(struct conn *c) { return c->mem + (size_t)NRX * RX_SIZE; }
+static char *big_buf(struct conn *c) { return tx_base(c) + (size_t)NTX * TX_SLOT; }
+
+static int get_event(struct rdma_event_channel *ch, int ms,
+		     struct rdma_cm_event **ev)
+{
+	struct pollfd p = { .fd = ch->fd, .events = POLLIN };
+
+	if (poll(&p, 1, ms) <= 0)
+		return -1;
+	return rdma_get_cm_event(ch, ev);
+}
+
+/* Wait for event @want; anything else is returned as failure. */
+static int expect_event(struct rdma_event_channel *ch, enum rdma_cm_event_type want,
+			int ms)
+{
+	struct rdma_cm_event *ev;
+	int t;
+
+	if (get_event(ch, ms, &ev))
+		die("no %s within %d ms", rdma_event_str(want), ms);
+	t = ev->event;
+	rdma_ack_cm_event(ev);
+	if (t != (int)want)
+		die("got %s waiting for %s", rdma_event_str(t), rdma_event_str(want));
+	return 0;
+}
+
+static void post_recv(struct conn *c, int i)
+{
+	struct ibv_sge sge = {
+		.addr = (uintptr_t)rx_buf(c, i), .length = RX_SIZE,
+		.lkey = c->mr->lkey,
+	};
+	struct ibv_recv_wr wr = { .wr_id = i, .sg_list = &sge, .num_sge = 1 }, *bad;
+
+	if (ibv_post_recv(c->id->qp, &wr, &bad))
+		die("ibv_post_recv: %s", strerror(errno));
+}
+
+/* QP, CQ, MR, receives posted on @c->id. */
+static void conn_res(struct conn *c, int nrx)
+{
+	struct ibv_qp_init_attr qa = {};
+	size_t sz = (size_t)NRX * RX_SIZE + (size_t)NTX * TX_SLOT + BIG_SIZE;
+	int i;
+
+	c->pd = ibv_alloc_pd(c->id->verbs);
+	if (!c->pd)
+		die("ibv_alloc_pd");
+	c->cq = ibv_create_cq(c->id->verbs, NRX + NTX + 8, NULL, NULL, 0);
+	if (!c->cq)
+		die("ibv_create_cq");
+	c->mem = aligned_alloc(4096, sz);
+	if (!c->mem)
+		die("alloc");
+	memset(c->mem, 0, sz);
+	c->mr = ibv_reg_mr(c->pd, c->mem, sz, IBV_ACCESS_LOCAL_WRITE);
+	if (!c->mr)
+		die("ibv_reg_mr: %s", strerror(errno));
+	qa.send_cq = c->cq;
+	qa.recv_cq = c->cq;
+	qa.qp_type = IBV_QPT_RC;
+	qa.cap.max_send_wr = NTX;
+	qa.cap.max_recv_wr = NRX;
+	qa.cap.max_send_sge = 1;
+	qa.cap.max_recv_sge = 1;
+	if (rdma_create_qp(c->id, c->pd, &qa))
+		die("rdma_create_qp: %s", strerror(errno));
+	for (i = 0; i < nrx; i++)
+		post_recv(c, i);
+}
+
+static void fill_hello(struct hh *h, int port)
+{
+	memset(h, 0, sizeof(*h));
+	h->bsdh.mid = MID_HELLO;
+	h->bsdh.bufs = htons(NRX);
+	h->bsdh.len = htonl(sizeof(*h));
+	h->majv_minv = 0x22;
+	h->ipv_cap = 0x40;
+	h->max_adverts = 1;
+	h->desremrcvsz = htonl(RX_SIZE);
+	h->localrcvsz = htonl(RX_SIZE);
+	h->port = htons(port);
+}
+
+/* Resolve, set up, send the REQ with @pd/@pdlen; no waiting for the REP. */
+static void conn_start(struct conn *c, const char *addr, const char *port,
+		       const void *pd, int pdlen)
+{
+	struct rdma_conn_param cp = {};
+	struct sockaddr_in dst;
+
+	make_addr(&dst, addr, port);
+	c->ch = rdma_create_event_channel();
+	if (!c->ch)
+		die("rdma_create_event_channel: %s", strerror(errno));
+	if (rdma_create_id(c->ch, &c->id, c, RDMA_PS_TCP))
+		die("rdma_create_id: %s", strerror(errno));
+	if (rdma_resolve_addr(c->id, NULL, (struct sockaddr *)&dst, 2000))
+		die("rdma_resolve_addr: %s", strerror(errno));
+	expect_event(c->ch, RDMA_CM_EVENT_ADDR_RESOLVED, 5000);
+	if (rdma_resolve_route(c->id, 2000))
+		die("rdma_resolve_route: %s", strerror(errno));
+	expect_event(c->ch, RDMA_CM_EVENT_ROUTE_RESOLVED, 5000);
+	conn_res(c, g_nrx);
+	cp.private_data = pd;
+	cp.private_data_len = pdlen;
+	cp.responder_resources = 0;
+	cp.initiator_depth = 0;
+	cp.retry_count = 7;
+	cp.rnr_retry_count = 7;
+	if (rdma_connect(c->id, &cp))
+		die("rdma_connect: %s", strerror(errno));
+}
+
+/* Wait for the REP: 0 established (HelloAck saved), 1 rejected. */
+static int conn_wait_est(struct conn *c, int ms)
+{
+	struct rdma_cm_event *ev;
+	int t;
+
+	if (get_event(c->ch, ms, &ev))
+		return -1;
+	t = ev->event;
+	if (t == RDMA_CM_EVENT_ESTABLISHED) {
+		memset(&c->hah, 0, sizeof(c->hah));
+		memcpy(&c->hah, ev->param.conn.private_data,
+		       ev->param.conn.private_data_len < sizeof(c->hah) ?
+		       ev->param.conn.private_data_len : sizeof(c->hah));
+		rdma_ack_cm_event(ev);
+		return 0;
+	}
+	if (t == RDMA_CM_EVENT_REJECTED) {
+		c->rejected = 1;
+		c->reject_status = ev->status;
+		rdma_ack_cm_event(ev);
+		return 1;
+	}
+	rdma_ack_cm_event(ev);
+	printf("%s: got %s instead of ESTABLISHED\n", g_case, rdma_event_str(t));
+	return 2;
+}
+
+static void check_hah(struct conn *c)
+{
+	struct hah *a = &c->hah;
+
+	if (a->bsdh.mid != MID_HELLO_ACK || ntohl(a->bsdh.len) < 24 ||
+	    ntohs(a->bsdh.bufs) < 2 || a->majv_minv >> 4 != 2 ||
+	    a->max_adverts < 1 || ntohl(a->actrcvsz) <= 16)
+		die("bad HelloAck: mid %#x len %u bufs %u ver %#x maxadv %u rcvsz %u",
+		    a->bsdh.mid, ntohl(a->bsdh.len), ntohs(a->bsdh.bufs),
+		    a->majv_minv, a->max_adverts, ntohl(a->actrcvsz));
+}
+
+/*
+ * Queue one message: BSDH with @mid/@bufs/@lenf/@mseq/@ack, then @pl
+ * (@pln bytes); @total bytes are actually sent (the BSDH is cut off if
+ * @total < 16).  Messages larger than a slot use the big area.
+ */
+static void send_msg(struct conn *c, uint8_t mid, uint16_t bufs, uint32_t lenf,
+		     uint32_t mseq, uint32_t ack, const void *pl, uint32_t pln,
+		     uint32_t total)
+{
+	struct bsdh h = {
+		.mid = mid, .bufs = htons(bufs), .len = htonl(lenf),
+		.mseq = htonl(mseq), .mseq_ack = htonl(ack),
+	};
+	struct ibv_sge sge;
+	struct ibv_send_wr wr = {}, *bad;
+	char *b;
+
+	if (total > TX_SLOT) {
+		if (total > BIG_SIZE)
+			die("message too large");
+		b = big_buf(c);
+	} else {
+		b = tx_base(c) + (size_t)(c->slot++ % NTX) * TX_SLOT;
+	}
+	memset(b, 0, total);
+	memcpy(b, &h, total < 16 ? total : 16);
+	if (pl && total > 16)
+		memcpy(b + 16, pl, pln < total - 16 ? pln : total - 16);
+	sge.addr = (uintptr_t)b;
+	sge.length = total;
+	sge.lkey = c->mr->lkey;
+	wr.wr_id = mseq;
+	wr.sg_list = &sge;
+	wr.num_sge = 1;
+	wr.opcode = IBV_WR_SEND;
+	wr.send_flags = IBV_SEND_SIGNALED;
+	if (ibv_post_send(c->id->qp, &wr, &bad))
+		die("ibv_post_send: %s", strerror(errno));
+	c->mseq = mseq;
+}
+
+/* A well-formed message with the next mseq. */
+static void send_next(struct conn *c, uint8_t mid, uint16_t bufs,
+		      const char *pl, uint32_t ack)
+{
+	uint32_t n = pl ? strlen(pl) : 0;
+
+	send_msg(c, mid, bufs, 16 + n, c->mseq + 1, ack, pl, n, 16 + n);
+}
+
+/*
+ * Poll completions and CM events until disconnected (or, with @until_disconn
+ * 1, the peer's DisConn arrived; 2, any message arrived) or @ms passed.
+ */
+static void conn_watch_until(struct conn *c, int ms, int until_disconn)
+{
+	long end = now_ms() + ms;
+	struct ibv_wc wc[16];
+	int i, n;
+
+	while (now_ms() < end) {
+		struct rdma_cm_event *ev;
+
+		while ((n = ibv_poll_cq(c->cq, 16, wc)) > 0) {
+			for (i = 0; i < n; i++) {
+				if (wc[i].status != IBV_WC_SUCCESS) {
+					if (wc[i].status != IBV_WC_WR_FLUSH_ERR &&
+					    !c->err_wc++)
+						c->first_err = wc[i].status;
+					continue;
+				}
+				if (wc[i].opcode == IBV_WC_RECV) {
+					struct bsdh *h = (void *)rx_buf(c, wc[i].wr_id);
+
+					c->n_rx++;
+					if (h->mid == MID_ABORT)
+						c->got_abort = 1;
+					if (h->mid == MID_DISCONN)
+						c->got_disconn = 1;
+					c->peer_mseq = ntohl(h->mseq);
+				}
+			}
+		}
+		if (c->disconnected || (until_disconn == 1 && c->got_disconn) ||
+		    (until_disconn == 2 && c->n_rx))
+			return;
+		if (!get_event(c->ch, 10, &ev)) {
+			if (ev->event == RDMA_CM_EVENT_DISCONNECTED)
+				c->disconnected = 1;
+			rdma_ack_cm_event(ev);
+			if (c->disconnected) {
+				/* drain what the flush brings */
+				end = now_ms() + 200;
+				ms = 0;
+			}
+		}
+	}
+}
+
+static void conn_watch(struct conn *c, int ms)
+{
+	conn_watch_until(c, ms, 0);
+}
+
+static void conn_report(struct conn *c, int ok, const char *what)
+{
+	printf("%s: %s %s (disconnected %d, peer msgs %d, abortconn %d, disconn %d, error wc %s)\n",
+	       g_case, ok ? "ok" : "FAIL", what, c->disconnected, c->n_rx,
+	       c->got_abort, c->got_disconn,
+	       c->err_wc ? ibv_wc_status_str(c->first_err) : "none");
+}
+
+static void conn_free(struct conn *c)
+{
+	if (c->id && c->id->qp)
+		rdma_destroy_qp(c->id);
+	if (c->mr)
+		ibv_dereg_mr(c->mr);
+	if (c->cq)
+		ibv_destroy_cq(c->cq);
+	if (c->pd)
+		ibv_dealloc_pd(c->pd);
+	if (c->id)
+		rdma_destroy_id(c->id);
+	if (c->ch)
+		rdma_destroy_event_channel(c->ch);
+	free(c->mem);
+}
+
+static int run_bad_hello(const char *cas, const char *addr, const char *port)
+{
+	struct conn c = {};
+	struct hh h;
+	int len = sizeof(h), r, ok;
+	long t0;
+
+	fill_hello(&h, 40000);
+	if (!strcmp(cas, "bad-hello-version"))
+		h.majv_minv = 0x12;
+	else if (!strcmp(cas, "bad-hello-short"))
+		len = 10;
+	else if (!strcmp(cas, "bad-hello-maxadv0"))
+		h.max_adverts = 0;
+	else if (!strcmp(cas, "bad-hello-bufs1"))
+		h.bsdh.bufs = htons(1);
+	else if (!strcmp(cas, "bad-hello-mid"))
+		h.bsdh.mid = MID_HELLO_ACK;
+	else if (!strcmp(cas, "bad-hello-rcvsz"))
+		h.localrcvsz = htonl(16);
+	else
+		die("unknown case");
+	t0 = now_ms();
+	conn_start(&c, addr, port, &h, len);
+	r = conn_wait_est(&c, 10000);
+	if (r == 1) {
+		/* 28: IB_CM_REJ_CONSUMER_DEFINED, i.e. sdp.ko said no */
+		ok = c.reject_status == 28;
+		printf("%s: %s rejected (status %d%s) after %ld ms\n", cas,
+		       ok ? "ok" : "FAIL", c.reject_status,
+		       ok ? "" : ", not by the SDP listener", now_ms() - t0);
+		conn_free(&c);
+		return !ok;
+	}
+	if (r == 0) {
+		/* accepted: see whether it at least goes away */
+		conn_watch(&c, 3000);
+		conn_report(&c, 0, "bad Hello was accepted");
+	} else {
+		printf("%s: FAIL no answer to the REQ\n", cas);
+	}
+	conn_free(&c);
+	return 1;
+}
+
+static int run_flood(const char *addr, const char *port, int n, int hold)
+{
+	struct conn *cs = calloc(n, sizeof(*cs));
+	struct hh h;
+	int i, est = 0, rej = 0, other = 0, unreaped = 0;
+
+	if (!cs)
+		die("calloc");
+	fill_hello(&h, 40001);
+	for (i = 0; i < n; i++)
+		conn_start(&cs[i], addr, port, &h, sizeof(h));
+	for (i = 0; i < n; i++) {
+		int r;
+
+		if (i % 3 == 1) {
+			unreaped++;
+			continue;	/* never reaped: REP unanswered */
+		}
+		r = conn_wait_est(&cs[i], 5000);
+		if (r == 0) {
+			est++;
+			if (i % 3 == 2)
+				send_next(&cs[i], MID_DATA, NRX, "flood", 0);
+		} else if (r == 1) {
+			rej++;
+		} else {
+			other++;
+		}
+	}
+	printf("flood-connects: ok %d connects: %d established, %d rejected, %d no answer, %d left unreaped; exiting without cleanup in %d s\n",
+	       n, est, rej, other, unreaped, hold);
+	fflush(stdout);
+	usleep(200000 + hold * 1000000);
+	fflush(stdout);
+	_exit(0);
+}
+
+static int run_active(const char *cas, const char *addr, const char *port,
+		      const char *arg)
+{
+	struct conn c = {};
+	struct hh h;
+	uint32_t bufs, rcvsz, i;
+	int ok;
+
+	if (!strncmp(cas, "bad-hello-", 10))
+		return run_bad_hello(cas, addr, port);
+	if (!strcmp(cas, "credit-lie"))
+		g_nrx = 0;
+	if (!strcmp(cas, "flood-connects"))
+		return run_flood(addr, port, arg ? atoi(arg) : 32,
+				 getenv("SDP_HOSTILE_HOLD") ?
+				 atoi(getenv("SDP_HOSTILE_HOLD")) : 0);
+
+	fill_hello(&h, 40002);
+	if (!strcmp(cas, "hello-huge-rcvsz"))
+		h.localrcvsz = htonl(0xffffffff);
+	conn_start(&c, addr, port, &h, sizeof(h));
+	switch (conn_wait_est(&c, 10000)) {
+	case 0:
+		break;
+	case 1:
+		die("rejected (status %d)", c.reject_status);
+		break;
+	default:
+		die("not established");
+	}
+	check_hah(&c);
+	bufs = ntohs(c.hah.bsdh.bufs);
+	rcvsz = ntohl(c.hah.actrcvsz);
+
+	if (!strcmp(cas, "good") || !strcmp(cas, "hello-huge-rcvsz")) {
+		send_next(&c, MID_DATA, NRX, "hello", 0);
+		send_next(&c, MID_DISCONN, NRX, NULL, 0);
+		conn_watch(&c, g_timeout_ms);
+		ok = c.disconnected && c.got_disconn && !c.got_abort && !c.err_wc;
+		conn_report(&c, ok, "graceful close both ways");
+		conn_free(&c);
+		return !ok;
+	}
+	if (!strcmp(cas, "credit-lie")) {
+		/*
+		 * We advertised NRX buffers but posted none: whatever the peer
+		 * sends (its DisConn after the server's close) is RNR-NAKed
+		 * forever; its orphan teardown must still end the connection.
+		 */
+		send_next(&c, MID_DATA, NRX, "hello", 0);
+		send_next(&c, MID_DISCONN, NRX, NULL, 0);
+	} else if (!strcmp(cas, "abort")) {
+		send_next(&c, MID_ABORT, NRX, NULL, 0);
+	} else if (!strcmp(cas, "len-mismatch")) {
+		send_msg(&c, MID_DATA, NRX, 100, 1, 0, "hello", 5, 21);
+	} else if (!strcmp(cas, "len-short")) {
+		send_msg(&c, MID_DATA, NRX, 8, 1, 0, NULL, 0, 8);
+	} else if (!strcmp(cas, "unknown-mid")) {
+		send_next(&c, 0x42, NRX, NULL, 0);
+	} else if (!strcmp(cas, "unsupported-mid")) {
+		send_next(&c, arg ? strtoul(arg, NULL, 16) : 0xfe, NRX, NULL, 0);
+	} else if (!strcmp(cas, "bad-seq")) {
+		send_next(&c, MID_DATA, NRX, "a", 0);
+		send_msg(&c, MID_DATA, NRX, 17, 3, 0, "b", 1, 17);
+	} else if (!strcmp(cas, "credit-overrun")) {
+		/* bufs 0: the peer gets no credit to advertise anything more */
+		for (i = 0; i <= bufs; i++)
+			send_next(&c, MID_DATA, 0, NULL, 0);
+	} else if (!strcmp(cas, "data-after-disconn")) {
+		send_next(&c, MID_DISCONN, NRX, NULL, 0);
+		send_next(&c, MID_DATA, NRX, "late", 0);
+	} else if (!strcmp(cas, "ack-backwards")) {
+		/* 20 one-byte Data: the server reads them, a credit update comes */
+		for (i = 0; i < 20; i++)
+			send_next(&c, MID_DATA, NRX, "x", 0);
+		conn_watch_until(&c, g_timeout_ms, 2);
+		if (!c.n_rx || c.disconnected) {
+			conn_report(&c, 0, "no credit update from the peer");
+			return 1;
+		}
+		send_next(&c, MID_DATA, NRX, "y", c.peer_mseq);
+		send_next(&c, MID_DATA, NRX, "z", c.peer_mseq - 1);
+	} else if (!strcmp(cas, "disconn-twice")) {
+		send_next(&c, MID_DISCONN, NRX, NULL, 0);
+		send_next(&c, MID_DISCONN, NRX, NULL, 0);
+	} else if (!strcmp(cas, "disconn-payload")) {
+		send_next(&c, MID_DISCONN, NRX, "junk", 0);
+	} else if (!strcmp(cas, "oversize")) {
+		send_msg(&c, MID_DATA, NRX, rcvsz + 1024, 1, 0, "big", 3,
+			 rcvsz + 1024);
+	} else if (!strcmp(cas, "ack-future")) {
+		send_next(&c, MID_DATA, NRX, "hello", 5);
+	} else {
+		die("unknown case %s", cas);
+	}
+	conn_watch(&c, g_timeout_ms);
+	ok = c.disconnected;
+	conn_report(&c, ok, ok ? "connection torn down" : "connection NOT torn down");
+	conn_free(&c);
+	return !ok;
+}
+
+/* ---------------------------------------------------------------- passive */
+
+static int run_passive(const char *variant, const char *addr, const char *port)
+{
+	struct rdma_event_channel *ch = rdma_create_event_channel();
+	struct rdma_cm_id *lid = NULL;
+	struct rdma_cm_event *ev;
+	struct conn c = {};
+	struct sockaddr_in sin;
+	struct rdma_conn_param cp = {};
+	struct hah a = {};
+	struct hh h;
+	long end;
+	int ok, est = 0;
+
+	g_case = "passive";
+	make_addr(&sin, addr, port);
+	if (!ch || rdma_create_id(ch, &lid, NULL, RDMA_PS_TCP))
+		die("rdma_create_id: %s", strerror(errno));
+	if (rdma_bind_addr(lid, (struct sockaddr *)&sin) || rdma_listen(lid, 4))
+		die("bind/listen: %s", strerror(errno));
+	printf("passive: listening\n");
+	fflush(stdout);
+	if (get_event(ch, 20000, &ev))
+		die("no connect request");
+	if (ev->event != RDMA_CM_EVENT_CONNECT_REQUEST)
+		die("got %s", rdma_event_str(ev->event));
+	memset(&h, 0, sizeof(h));
+	memcpy(&h, ev->param.conn.private_data,
+	       ev->param.conn.private_data_len < sizeof(h) ?
+	       ev->param.conn.private_data_len : sizeof(h));
+	c.id = ev->id;
+	c.ch = ch;
+	rdma_ack_cm_event(ev);
+	printf("passive: Hello mid %#x bufs %u len %u ver %#x ipv %#x maxadv %u rcvsz %u port %u\n",
+	       h.bsdh.mid, ntohs(h.bsdh.bufs), ntohl(h.bsdh.len), h.majv_minv,
+	       h.ipv_cap, h.max_adverts, ntohl(h.localrcvsz), ntohs(h.port));
+	if (!strcmp(variant, "silent")) {
+		/* never answer; the connect() must time out by itself */
+		end = now_ms() + g_timeout_ms;
+		while (now_ms() < end)
+			if (!get_event(ch, 100, &ev)) {
+				printf("passive: event %s\n", rdma_event_str(ev->event));
+				rdma_ack_cm_event(ev);
+			}
+		printf("passive: ok stayed silent\n");
+		return 0;
+	}
+	conn_res(&c, NRX);
+	a.bsdh.mid = MID_HELLO_ACK;
+	a.bsdh.bufs = htons(NRX);
+	a.bsdh.len = htonl(sizeof(a));
+	a.majv_minv = 0x22;
+	a.max_adverts = 1;
+	a.actrcvsz = htonl(RX_SIZE);
+	if (!strcmp(variant, "bad-version"))
+		a.majv_minv = 0x32;
+	else if (!strcmp(variant, "bad-bufs1"))
+		a.bsdh.bufs = htons(1);
+	else if (!strcmp(variant, "bad-mid"))
+		a.bsdh.mid = MID_HELLO;
+	else if (!strcmp(variant, "bad-rcvsz"))
+		a.actrcvsz = htonl(16);
+	else if (!strcmp(variant, "bad-maxadv0"))
+		a.max_adverts = 0;
+	else if (strcmp(variant, "good"))
+		die("unknown variant %s", variant);
+	cp.private_data = &a;
+	cp.private_data_len = sizeof(a);
+	cp.retry_count = 7;
+	cp.rnr_retry_count = 7;
+	if (rdma_accept(c.id, &cp))
+		die("rdma_accept: %s", strerror(errno));
+	end = now_ms() + g_timeout_ms;
+	while (now_ms() < end && !est) {
+		if (get_event(ch, 100, &ev))
+			continue;
+		if (ev->event == RDMA_CM_EVENT_ESTABLISHED)
+			est = 1;
+		else if (ev->event == RDMA_CM_EVENT_DISCONNECTED)
+			c.disconnected = 1;
+		else
+			printf("passive: event %s\n", rdma_event_str(ev->event));
+		rdma_ack_cm_event(ev);
+		if (c.disconnected)
+			break;
+	}
+	if (!strcmp(variant, "good")) {
+		/*
+		 * The client sends "hello", then DisConn; answer with our
+		 * DisConn and disconnect: its read must see EOF.
+		 */
+		conn_watch_until(&c, g_timeout_ms, 1);
+		ok = est && c.got_disconn && c.n_rx >= 2 &&
+		     !memcmp(rx_buf(&c, 0) + 16, "hello", 5);
+		if (c.got_disconn) {
+			send_next(&c, MID_DISCONN, NRX, NULL, c.peer_mseq);
+			usleep(100000);
+			rdma_disconnect(c.id);
+			conn_watch(&c, g_timeout_ms);
+			ok = ok && c.disconnected && !c.err_wc;
+		}
+	} else {
+		conn_watch(&c, g_timeout_ms);
+		ok = c.disconnected;
+	}
+	printf("passive: established %d\n", est);
+	c.ch = NULL;
+	conn_report(&c, ok, ok ? "peer went away" : "peer did NOT go away");
+	rdma_destroy_qp(c.id);
+	rdma_destroy_id(c.id);
+	rdma_destroy_id(lid);
+	rdma_destroy_event_channel(ch);
+	return !ok;
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: sdp-hostile CASE ADDR PORT [ARG]\n"
+		"       sdp-hostile passive VARIANT ADDR PORT\n"
+		"       sdp-hostile server ADDR PORT [ACCEPT_SECS]\n"
+		"       sdp-hostile server-hold ADDR PORT BACKLOG SECS\n"
+		"       sdp-hostile client ADDR PORT\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	const char *t = getenv("SDP_HOSTILE_TIMEOUT_MS");
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (t)
+		g_timeout_ms = atoi(t);
+	if (argc < 4)
+		usage();
+	g_case = argv[1];
+	if (!strcmp(argv[1], "server"))
+		return run_server(argv[2], argv[3], argc > 4 ? atoi(argv[4]) : 20);
+	if (!strcmp(argv[1], "server-hold")) {
+		if (argc < 6)
+			usage();
+		return run_server_hold(argv[2], argv[3], atoi(argv[4]), atoi(argv[5]));
+	}
+	if (!strcmp(argv[1], "client"))
+		return run_client(argv[2], argv[3]);
+	if (!strcmp(argv[1], "passive")) {
+		if (argc < 5)
+			usage();
+		return run_passive(argv[2], argv[3], argv[4]);
+	}
+	return run_active(argv[1], argv[2], argv[3], argc > 4 ? argv[4] : NULL);
+}

@@ -1,0 +1,287 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Hostile-peer test, run inside a guest by tests/vm/vm.sh: a userspace SDP
+# peer (tests/tools/sdp-hostile, librdmacm) breaks the protocol in one way
+# per case against a real AF_INET_SDP server (and, passively, answers a real
+# connect() with a bad HelloAck). For each case sdp.ko must tear down just
+# that connection, fail the socket (EPROTO / ECONNRESET / refusal), count a
+# protocol error where the peer broke the protocol, and leak nothing; the
+# module must stay usable and unload at the end. Every step is bounded.
+set -u
+
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+. "$TOP/tests/vm/testlib.sh"
+. "$TOP/tests/vm/guest-rdma.sh"
+
+[ "${SDP_VM:-}" = 1 ] || { echo "test-hostile.sh: run me inside the VM" >&2; exit 2; }
+
+KO=$TOP/build/$SDP_KVER/kmod/sdp.ko
+SDPCTL=$TOP/sdpctl/sdpctl
+HOSTILE=$TOP/tests/tools/sdp-hostile
+ADDR=198.18.0.1
+PORT=7600
+TMP=$(mktemp -d)
+# How long the tool waits for the teardown it provoked (ms).
+export SDP_HOSTILE_TIMEOUT_MS=15000
+
+stat_of() { "$SDPCTL" -j stats 2>/dev/null | jq -r ".$1"; }
+
+# wait_for FILE PATTERN SECS
+wait_for()
+{
+	local n=$(($3 * 10))
+	while [ "$n" -gt 0 ]; do
+		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}
+
+# wait_conn_zero SECS: conn_current back to 0 (orphans go within 10 s).
+wait_conn_zero()
+{
+	local n=$(($1 * 10))
+	while [ "$n" -gt 0 ]; do
+		[ "$(stat_of conn_current)" = 0 ] && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}
+
+# check_log NAME FILE REGEX: FILE matches REGEX.
+check_log()
+{
+	if grep -Eq -- "$3" "$2"; then
+		sdp_pass "$1"
+	else
+		sdp_fail "$1" "no /$3/ in: $(tr '\n' '|' < "$2")"
+	fi
+}
+
+# attack NAME SERVER_REGEX PROTO_ERR(1|0) CASE [ARG]: start an SDP server,
+# run the case against it, check the tool's verdict, what the server's
+# recv() saw, the proto_errors counter and that nothing stays open.
+attack()
+{
+	local name=$1 srx=$2 perr=$3 cas=$4 arg=${5:-} spid rc before after
+	local slog=$TMP/$name.server clog=$TMP/$name.tool
+	local accept_secs=30
+
+	PORT=$((PORT + 1))
+	echo "=== $name ($cas $arg) on port $PORT"
+	timeout 60 "$HOSTILE" server $ADDR $PORT $accept_secs > "$slog" 2>&1 &
+	spid=$!
+	if ! wait_for "$slog" "listening" 10; then
+		sdp_fail "$name: server listens" "$(cat "$slog")"
+		kill "$spid" 2>/dev/null
+		wait "$spid"
+		return
+	fi
+	before=$(stat_of proto_errors)
+	# shellcheck disable=SC2086 # $arg is empty or one word
+	timeout 40 "$HOSTILE" "$cas" $ADDR $PORT $arg > "$clog" 2>&1
+	rc=$?
+	# A refused connect never reaches accept(): stop waiting for it.
+	[ "$srx" = NOACCEPT ] && { sleep 1; kill "$spid" 2>/dev/null; }
+	wait "$spid"
+	sed 's/^/  /' "$clog" "$slog"
+	SDP_OUT=$(cat "$clog")
+	expect_eq "$name: tool verdict (exit status)" 0 "$rc"
+	SDP_OUT=
+	if [ "$srx" != NOACCEPT ]; then
+		check_log "$name: server side" "$slog" "$srx"
+	elif grep -q accepted "$slog"; then
+		sdp_fail "$name: server accepted nothing" "$(tr '\n' '|' < "$slog")"
+	else
+		sdp_pass "$name: server accepted nothing"
+	fi
+	after=$(stat_of proto_errors)
+	if [ "$perr" = 1 ]; then
+		if [ "$after" -gt "$before" ] 2>/dev/null; then
+			sdp_pass "$name: proto_errors counted ($before -> $after)"
+		else
+			sdp_fail "$name: proto_errors counted" "$before -> $after"
+		fi
+	else
+		expect_eq "$name: no proto_errors" "$before" "$after"
+	fi
+	if wait_conn_zero 15; then
+		sdp_pass "$name: conn_current back to 0"
+	else
+		sdp_fail "$name: conn_current back to 0" "conn_current $(stat_of conn_current)"
+	fi
+}
+
+# passive NAME VARIANT CLIENT_REGEX PROTO_ERR: sdp-hostile listens and
+# answers a real SDP connect() (sdp-hostile client) with VARIANT.
+passive()
+{
+	local name=$1 var=$2 crx=$3 perr=$4 ppid rc before after
+	local plog=$TMP/$name.passive clog=$TMP/$name.client
+
+	PORT=$((PORT + 1))
+	echo "=== $name (passive $var) on port $PORT"
+	timeout 60 "$HOSTILE" passive "$var" $ADDR $PORT > "$plog" 2>&1 &
+	ppid=$!
+	if ! wait_for "$plog" "listening" 10; then
+		sdp_fail "$name: hostile listener up" "$(cat "$plog")"
+		kill "$ppid" 2>/dev/null
+		wait "$ppid"
+		return
+	fi
+	before=$(stat_of proto_errors)
+	timeout 40 "$HOSTILE" client $ADDR $PORT > "$clog" 2>&1
+	rc=$?
+	wait "$ppid"
+	prc=$?
+	sed 's/^/  /' "$clog" "$plog"
+	if [ "$rc" -ne 124 ]; then
+		sdp_pass "$name: connect() did not hang"
+	else
+		sdp_fail "$name: connect() did not hang" "killed by timeout"
+	fi
+	check_log "$name: client side" "$clog" "$crx"
+	SDP_OUT=$(cat "$plog")
+	expect_eq "$name: hostile peer verdict (exit status)" 0 "$prc"
+	SDP_OUT=
+	after=$(stat_of proto_errors)
+	if [ "$perr" = 1 ]; then
+		if [ "$after" -gt "$before" ] 2>/dev/null; then
+			sdp_pass "$name: proto_errors counted ($before -> $after)"
+		else
+			sdp_fail "$name: proto_errors counted" "$before -> $after"
+		fi
+	else
+		expect_eq "$name: no proto_errors" "$before" "$after"
+	fi
+	if wait_conn_zero 15; then
+		sdp_pass "$name: conn_current back to 0"
+	else
+		sdp_fail "$name: conn_current back to 0" "conn_current $(stat_of conn_current)"
+	fi
+}
+
+echo "=== setup"
+sdp_guest_rdma_up || { echo "rdma setup failed"; exit 1; }
+expect_ok "insmod sdp.ko" insmod "$KO"
+[ -x "$HOSTILE" ] || { echo "build $HOSTILE first"; exit 1; }
+
+RESET='server: recv -1 (EPROTO|ECONNRESET)'
+
+# The control: a well-formed exchange must work end to end.
+attack good 'server: data .hello.' 0 good
+check_log "good: server read to EOF" "$TMP/good.server" 'server: eof after 5 bytes'
+attack abort 'server: recv -1 ECONNRESET' 0 abort
+# Legal but extreme: the peer asks for 4 GiB messages; sdp.ko clamps its
+# send slots (256 KiB + 16) and the exchange is the good one.
+attack hello-huge-rcvsz 'server: eof after 5 bytes' 0 hello-huge-rcvsz
+# A peer that advertises buffers it never posted cannot be detected (its
+# sends are RNR-NAKed forever); the orphan teardown (<= 10 s) must end it.
+SDP_HOSTILE_TIMEOUT_MS=30000 attack credit-lie 'server: eof after 5 bytes' 0 credit-lie
+
+attack len-mismatch "$RESET" 1 len-mismatch
+attack len-short "$RESET" 1 len-short
+attack unknown-mid "$RESET" 1 unknown-mid
+attack mid-srcavail "$RESET" 1 unsupported-mid fe
+attack mid-sinkavail "$RESET" 1 unsupported-mid fd
+attack mid-modechange "$RESET" 1 unsupported-mid 07
+attack mid-hello "$RESET" 1 unsupported-mid 00
+attack mid-helloack "$RESET" 1 unsupported-mid 01
+attack bad-seq "$RESET" 1 bad-seq
+attack credit-overrun "$RESET" 1 credit-overrun
+# The server reads EOF at the DisConn; it keeps the socket open a while so
+# the violation that follows meets an open connection (closed, the Data
+# would just be dropped), then its socket must carry the error.
+AFTER_EOF='server: recv -1 (EPROTO|ECONNRESET)|server: then recv -1 (EPROTO|ECONNRESET)'
+SDP_HOSTILE_LINGER_MS=2000 attack data-after-disconn "$AFTER_EOF" 1 data-after-disconn
+SDP_HOSTILE_LINGER_MS=2000 attack disconn-twice "$AFTER_EOF" 1 disconn-twice
+attack disconn-payload "$RESET" 1 disconn-payload
+# On Soft-RoCE the too-long SEND completes the receive with
+# IB_WC_LOC_QP_OP_ERR (rxe's copy_data() says -EINVAL, not -ENOSPC), which
+# sdp.ko counts as a plain receive failure (ECONNRESET, no proto_errors).
+attack oversize "$RESET" 1 oversize
+attack ack-future "$RESET" 1 ack-future
+attack ack-backwards "$RESET" 1 ack-backwards
+
+for c in bad-hello-version bad-hello-short bad-hello-maxadv0 bad-hello-bufs1 \
+	bad-hello-mid bad-hello-rcvsz; do
+	attack "$c" NOACCEPT 1 "$c"
+done
+
+# flood NAME BACKLOG SERVER_HOLD TOOL_HOLD N: a listener that accepts
+# nothing for SERVER_HOLD s (then takes what is queued and closes), N
+# connects of which a third never answer the REP, the tool exits without
+# cleanup after TOOL_HOLD s. Nothing may stay open or pinned.
+flood()
+{
+	local name=$1 backlog=$2 shold=$3 thold=$4 n=$5 spid rc before after
+	local slog=$TMP/$name.server tlog=$TMP/$name.tool
+
+	PORT=$((PORT + 1))
+	echo "=== $name: $n connects, backlog $backlog, listener closes after ${shold}s, tool exits after ${thold}s"
+	timeout 60 "$HOSTILE" server-hold $ADDR $PORT "$backlog" "$shold" > "$slog" 2>&1 &
+	spid=$!
+	wait_for "$slog" listening 10
+	before=$(stat_of conn_refused)
+	SDP_HOSTILE_HOLD=$thold timeout 60 "$HOSTILE" flood-connects $ADDR $PORT "$n" > "$tlog" 2>&1
+	rc=$?
+	sed 's/^/  /' "$tlog"
+	SDP_OUT=$(cat "$tlog")
+	expect_eq "$name: tool finished" 0 "$rc"
+	SDP_OUT=
+	"$SDPCTL" -j stats | jq -cM '{conn_current, conn_refused, conn_failed, conn_aborted, conn_established}'
+	wait "$spid"
+	sed 's/^/  /' "$slog"
+	check_log "$name: listener drained" "$slog" 'server: accepted [0-9]+ queued'
+	after=$(stat_of conn_refused)
+	if [ "$backlog" -ge "$n" ]; then
+		:
+	elif [ "$after" -gt "$before" ] 2>/dev/null; then
+		sdp_pass "$name: backlog refused the excess ($before -> $after)"
+	else
+		sdp_fail "$name: backlog refused the excess" "$before -> $after"
+	fi
+	if wait_conn_zero 30; then
+		sdp_pass "$name: conn_current back to 0"
+	else
+		sdp_fail "$name: conn_current back to 0" "conn_current $(stat_of conn_current)"
+	fi
+	"$SDPCTL" -j stats | jq -cM '{conn_current, conn_refused, conn_failed, conn_aborted, conn_established}'
+}
+
+# Small backlog: most connects refused; the tool goes first.
+flood flood-connects 4 12 0 30
+# Large backlog: the listener closes with children still waiting for the
+# RTU (their REP never answered), the tool dies later.
+flood flood-listener-closes 64 4 10 30
+
+passive passive-good good 'client: eof' 0
+for v in bad-version bad-bufs1 bad-mid bad-rcvsz bad-maxadv0; do
+	passive "bad-helloack-$v" "$v" 'client: connect -1 (EPROTO|ECONNREFUSED|ECONNRESET)' 1
+done
+passive passive-silent silent 'client: connect -1 ETIMEDOUT' 0
+
+echo "=== module still healthy"
+PORT=$((PORT + 1))
+timeout 60 "$HOSTILE" server $ADDR $PORT 20 > "$TMP/final.server" 2>&1 &
+spid=$!
+wait_for "$TMP/final.server" listening 10
+expect_ok "normal SDP connection after all attacks" timeout 30 "$HOSTILE" client $ADDR $PORT
+wait "$spid"
+check_log "normal connection: server read hello to EOF" "$TMP/final.server" 'server: eof after 5 bytes'
+wait_conn_zero 15
+"$SDPCTL" -j stats | jq -cM '{conn_current, proto_errors, conn_refused, conn_failed, conn_aborted, conn_established}'
+expect_jq "no connection left open" '.conn_current == 0' "$SDPCTL" -j stats
+echo "--- kernel log (sdp)"
+dmesg | grep -i sdp | tail -n 40 | sed 's/^/  /'
+unloaded=1
+for _ in $(seq 20); do
+	rmmod sdp 2>/dev/null && { unloaded=0; break; }
+	sleep 0.5
+done
+expect_eq "rmmod sdp succeeds (nothing leaked or pinned)" 0 "$unloaded"
+
+rm -rf "$TMP"
+sdp_test_summary "hostile-$SDP_KVER"
