@@ -1,0 +1,329 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# SDP against TCP, raw verbs and rsockets, in one guest, on one device.
+# Run inside a guest by tests/vm/vm.sh (`make bench`):
+#
+#   tests/vm/vm.sh 6.12 $PWD/tests/bench/bench.sh
+#
+# Everything runs over rxe0 on dummy0 (198.18.0.1, Soft-RoCE loopback);
+# TCP uses the same address. Per message size: SDP (qperf sdp_bw, AF 27),
+# TCP (qperf tcp_bw), verbs (perftest ib_send_bw -R) and rsockets
+# (rstream); then 64-byte latency with each. The tables go to stdout.
+#
+# Units: MB/s is 10^6 bytes/s for every column (perftest's "MB/sec" is
+# MiB/s and is converted; rstream's Gb/sec is converted). Latency is the
+# average one-way time (half a round trip) in microseconds for all four.
+#
+# The benchmark reports; it never fails on speed. It exits 1 if any tool
+# did not produce a number (naming it), 2 if the setup failed.
+#
+# Env: SDP_BENCH_TIME   seconds per qperf test (default 2)
+#      SDP_BENCH_SIZES  message sizes in bytes (default 64 .. 1 MiB)
+#      SDP_BENCH_TUNE   NAME=VALUE... SDP tunables to set first (sdpctl tune)
+# (vm.sh passes no environment into the guest: set these by editing a copy,
+# or from a wrapper script under the repo or build dir.)
+set -u
+
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+. "$TOP/tests/vm/guest-rdma.sh"
+
+[ "${SDP_VM:-}" = 1 ] || { echo "bench.sh: run me inside the VM (tests/vm/vm.sh)" >&2; exit 2; }
+
+KO=$TOP/build/$SDP_KVER/kmod/sdp.ko
+SDPCTL=$TOP/sdpctl/sdpctl
+ADDR=$SDP_DUMMY_ADDR
+DEV=$SDP_RXE
+QT=${SDP_BENCH_TIME:-2}
+SIZES=${SDP_BENCH_SIZES:-"64 1024 4096 16384 65536 262144 1048576"}
+QPERF_PORT=19765
+PORT=20000 # rdma_cm ports for perftest / rstream; one per run
+TMP=$(mktemp -d)
+QPERF_PID=
+
+declare -A R    # R[kind:size] = number (MB/s or us)
+declare -A CPU  # CPU[kind:size] = "send% recv%" from qperf -v
+declare -A ST   # ST[size] = "msgs updates stalls" (SDP counter deltas)
+declare -A P    # P[size] = pipe reference MB/s measured just before
+FAILED=()
+
+# shellcheck disable=SC2317 # called by the EXIT trap
+cleanup() {
+	[ -z "$QPERF_PID" ] || kill "$QPERF_PID" 2>/dev/null
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+say() { printf '%s\n' "$*"; }
+
+# fail_tool NAME LOG...: record a missing number, show what the tool said.
+fail_tool() {
+	local name=$1 f
+	shift
+	FAILED+=("$name")
+	say "bench: NO NUMBER from $name; its output:"
+	for f in "$@"; do
+		[ -s "$f" ] && sed 's/^/  | /' "$f"
+	done
+}
+
+# --- unit conversion ----------------------------------------------------------
+# qperf_num FILE KEY: the value of "KEY = N UNIT" in MB/s (bandwidth) or us
+# (latency); empty if absent.
+qperf_num() {
+	awk -v key="$2" '
+	$1 == key && $2 == "=" {
+		v = $3; u = $4
+		if (u ~ /b\/sec$/) { v /= 8; sub(/b\/sec$/, "B/sec", u) }
+		if (u == "bytes/sec" || u == "B/sec") v /= 1e6
+		else if (u == "KB/sec") v /= 1e3
+		else if (u == "MB/sec") v = v
+		else if (u == "GB/sec") v *= 1e3
+		else if (u == "TB/sec") v *= 1e6
+		else if (u == "ns") v /= 1e3
+		else if (u == "us") v = v
+		else if (u == "ms") v *= 1e3
+		else if (u == "sec" || u == "s") v *= 1e6
+		else next
+		printf "%.2f\n", v; exit
+	}' "$1"
+}
+
+# qperf_cpu FILE: "send% recv%" from qperf -v (empty if absent).
+qperf_cpu() {
+	awk '$1 == "send_cpus_used" { s = $3 } $1 == "recv_cpus_used" { r = $3 }
+	     END { if (s != "" && r != "") print s "/" r }' "$1"
+}
+
+# --- servers and waits -------------------------------------------------------
+wait_tcp_listen() { # PORT
+	local _
+	for _ in $(seq 100); do
+		ss -Hltn "sport = :$1" 2>/dev/null | grep -q . && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+next_port() { PORT=$((PORT + 1)); }
+
+# --- the measurements --------------------------------------------------------
+# qperf_run KIND TEST SIZE KEY: one qperf client run; KIND names the result.
+qperf_run() {
+	local kind=$1 test=$2 size=$3 key=$4 log=$TMP/$1-$3.qperf v
+	timeout $((QT + 30)) qperf "$ADDR" -lp "$QPERF_PORT" -t "$QT" -m "$size" \
+		-v "$test" >"$log" 2>&1
+	v=$(qperf_num "$log" "$key")
+	if [ -z "$v" ] || ! awk -v v="$v" 'BEGIN { exit !(v > 0) }'; then
+		fail_tool "qperf $test -m $size" "$log"
+		return 1
+	fi
+	R[$kind:$size]=$v
+	CPU[$kind:$size]=$(qperf_cpu "$log")
+}
+
+# perftest_run KIND TOOL SIZE ITERS: server in the background, then the
+# client; the number is the client's report row for SIZE.
+perftest_run() {
+	local kind=$1 tool=$2 size=$3 iters=$4 v spid
+	local slog=$TMP/$kind-$size.srv clog=$TMP/$kind-$size.cli
+	next_port
+	timeout 90 "$tool" -R -d "$DEV" -F -s "$size" -n "$iters" -p "$PORT" \
+		>"$slog" 2>&1 &
+	spid=$!
+	if ! sdp_guest_wait_listen "$PORT" 10 2>>"$slog"; then
+		kill "$spid" 2>/dev/null
+		wait "$spid"
+		fail_tool "$tool -s $size (server did not listen)" "$slog"
+		return 1
+	fi
+	timeout 90 "$tool" -R -d "$DEV" -F -s "$size" -n "$iters" -p "$PORT" \
+		"$ADDR" >"$clog" 2>&1
+	wait "$spid"
+	if [ "$kind" = verbs_lat ]; then
+		# The column headed t_avg[usec] of the row for SIZE.
+		v=$(awk -v s="$size" '
+			/t_avg/ { for (i = 1; i <= NF; i++) if ($i ~ /^t_avg/) c = i
+				  # "99% percentile" is two header words
+				  next }
+			c && $1 == s && NF >= c { printf "%.2f\n", $(c); exit }' "$clog")
+	else
+		# #bytes #iterations BW-peak BW-average MsgRate; MiB/s -> MB/s.
+		v=$(awk -v s="$size" '$1 == s && NF >= 5 && $4 ~ /^[0-9.]+$/ {
+			printf "%.2f\n", $4 * 1.048576; exit }' "$clog")
+	fi
+	# A zero is no measurement either (seen once from ib_send_bw -s 1M on a
+	# badly overloaded host).
+	if [ -z "$v" ] || ! awk -v v="$v" 'BEGIN { exit !(v > 0) }'; then
+		fail_tool "$tool -s $size (got '${v:-nothing}')" "$clog" "$slog"
+		return 1
+	fi
+	R[$kind:$size]=$v
+}
+
+# rstream_run KIND SIZE COUNT ITERS: rsockets; the client sends COUNT
+# messages of SIZE and receives COUNT back, ITERS times. Bandwidth runs use
+# ITERS=1 (as rstream's own bandwidth tests), latency runs COUNT=1.
+rstream_run() {
+	local kind=$1 size=$2 count=$3 iters=$4 v spid
+	local slog=$TMP/$kind-$size.srv clog=$TMP/$kind-$size.cli
+	next_port
+	timeout 90 rstream -p "$PORT" -S "$size" -C "$count" -I "$iters" \
+		>"$slog" 2>&1 &
+	spid=$!
+	if ! sdp_guest_wait_listen "$PORT" 10 2>>"$slog"; then
+		kill "$spid" 2>/dev/null
+		wait "$spid"
+		fail_tool "rstream -S $size (server did not listen)" "$slog"
+		return 1
+	fi
+	timeout 90 rstream -s "$ADDR" -p "$PORT" -S "$size" -C "$count" \
+		-I "$iters" >"$clog" 2>&1
+	wait "$spid"
+	# name bytes xfers iters total time Gb/sec usec/xfer. usec/xfer is the
+	# run time over all transfers both ways: one-way latency for -C 1, and
+	# SIZE / usec/xfer = MB/s (the Gb/sec column has too few digits).
+	v=$(awk -v lat="${kind#rs_}" -v s="$size" '
+		NF >= 8 && $(NF-2) ~ /^[0-9.]+s$/ && $NF ~ /^[0-9.]+$/ && $NF > 0 {
+			if (lat == "lat") printf "%.2f\n", $NF
+			else printf "%.2f\n", s / $NF
+			exit }' "$clog")
+	if [ -z "$v" ] || ! awk -v v="$v" 'BEGIN { exit !(v > 0) }'; then
+		fail_tool "rstream -S $size (got '${v:-nothing}')" "$clog" "$slog"
+		return 1
+	fi
+	R[$kind:$size]=$v
+}
+
+# SDP counters before/after one run: data messages sent, credit updates,
+# credit stalls (sender blocked with a free slot but no credit).
+sdp_counters() {
+	"$SDPCTL" -j stats 2>/dev/null |
+		jq -r '"\(.tx_msgs.data // 0) \(.credit_updates // 0) \(.credit_stalls // 0)"' 2>/dev/null
+}
+
+# pipe_ref: MB/s of 64 MiB through a pipe (one copy in, one copy out, like a
+# buffered socket with no protocol at all): the copy ceiling of this guest,
+# and a host-load probe. The guest's vCPUs are host threads: when other VMs
+# run on the host, this drops and so does everything measured near it.
+pipe_ref() {
+	{ timeout 60 dd if=/dev/zero bs=64K count=1024 2>/dev/null |
+		timeout 60 dd of=/dev/null bs=64K iflag=fullblock 2>&1 >/dev/null; } |
+		awk '/copied/ { for (i = 1; i <= NF; i++) if ($i == "s,") t = $(i - 1) }
+		     END { if (t > 0) printf "%.0f\n", 67108864 / t / 1e6 }'
+}
+
+clamp() { # VALUE MIN MAX
+	local v=$1
+	[ "$v" -lt "$2" ] && v=$2
+	[ "$v" -gt "$3" ] && v=$3
+	echo "$v"
+}
+
+# ratio A B: A/B with two decimals, "-" if either is missing or B is 0.
+ratio() {
+	awk -v a="${1:-}" -v b="${2:-}" 'BEGIN {
+		if (a == "" || b == "" || b + 0 == 0) print "-"
+		else printf "%.2f\n", a / b }'
+}
+
+# --- setup -------------------------------------------------------------------
+say "=== bench: setup ($(uname -r), $(nproc) vCPUs, $(date -u '+%Y-%m-%d %H:%M UTC'))"
+sdp_guest_rdma_up || { say "bench: rdma setup failed"; exit 2; }
+insmod "$KO" || { say "bench: insmod $KO failed"; exit 2; }
+for t in qperf ib_send_bw ib_send_lat rstream jq ss; do
+	command -v "$t" >/dev/null || { say "bench: $t not installed"; exit 2; }
+done
+"$SDPCTL" info
+say "module: $KO srcversion $(modinfo -F srcversion "$KO" 2>/dev/null)" \
+	"built $(date -u -r "$KO" '+%Y-%m-%d %H:%M UTC')"
+say "tunables: $("$SDPCTL" -j tune get rx-buffers | jq -r '"rx-buffers=\(.value)"')" \
+	"$("$SDPCTL" -j tune get rx-buffer-size | jq -r '"rx-buffer-size=\(.value)"')" \
+	"$("$SDPCTL" -j tune get tx-queue-depth | jq -r '"tx-queue-depth=\(.value)"')" \
+	"$("$SDPCTL" -j tune get credit-update-threshold | jq -r '"credit-update-threshold=\(.value)"')"
+# SDP_BENCH_TUNE="rx-buffer-size=131088 rx-buffers=32": sdpctl tune set
+# before any connection (for sweeps; the default run uses the defaults).
+for kv in ${SDP_BENCH_TUNE:-}; do
+	"$SDPCTL" tune set "${kv%%=*}" "${kv#*=}" ||
+		{ say "bench: sdpctl tune set ${kv%%=*} ${kv#*=} failed"; exit 2; }
+done
+qperf -lp "$QPERF_PORT" >"$TMP/qperf-server.log" 2>&1 &
+QPERF_PID=$!
+wait_tcp_listen "$QPERF_PORT" || { say "bench: qperf server did not listen"; exit 2; }
+"$SDPCTL" stats --reset >/dev/null
+
+PIPE=$(pipe_ref)
+say "pipe reference: ${PIPE:-?} MB/s (dd 64K blocks through a pipe)"
+
+# --- bandwidth, size by size (all four under the same conditions) ----------
+START=$(date +%s)
+for s in $SIZES; do
+	say "=== bench: ${s} B"
+	P[$s]=$(pipe_ref)
+	before=$(sdp_counters)
+	qperf_run sdp sdp_bw "$s" bw
+	after=$(sdp_counters)
+	# shellcheck disable=SC2086
+	ST[$s]=$(echo $before $after | awk '{ print $4-$1, $5-$2, $6-$3 }')
+	qperf_run tcp tcp_bw "$s" bw
+	# verbs: ~64 MiB per run, 100..20000 messages
+	perftest_run verbs ib_send_bw "$s" "$(clamp $(( (64 << 20) / s )) 100 20000)"
+	# rsockets: ~32 MiB each way, 50..20000 messages
+	rstream_run rs_bw "$s" "$(clamp $(( (32 << 20) / s )) 50 20000)" 1
+done
+
+# --- latency, 64 bytes -------------------------------------------------------
+say "=== bench: latency 64 B"
+qperf_run sdp_lat sdp_lat 64 latency
+qperf_run tcp_lat tcp_lat 64 latency
+perftest_run verbs_lat ib_send_lat 64 5000
+rstream_run rs_lat 64 1 5000
+ELAPSED=$(($(date +%s) - START))
+
+say "=== bench: sdpctl stats (all SDP runs above, bandwidth and latency)"
+"$SDPCTL" stats
+
+# --- report ------------------------------------------------------------------
+say ""
+say "=== bench: results, kernel $(uname -r), $(date -u +%Y-%m-%d), ${ELAPSED}s of measurements"
+say "TCG, $(nproc) vCPUs, Soft-RoCE rxe0 on dummy0 ($ADDR), client and server in one guest."
+say "MB/s = 10^6 B/s. SDP/TCP: qperf -t $QT; verbs: ib_send_bw -R; rsockets: rstream."
+say "Pipe reference (copy ceiling, host load check): ${PIPE:-?} MB/s."
+say ""
+fmt='%-8s | %9s | %9s | %10s | %13s | %9s | %7s | %12s\n'
+# shellcheck disable=SC2059
+printf "$fmt" size "SDP MB/s" "TCP MB/s" "verbs MB/s" "rsockets MB/s" SDP/verbs SDP/TCP SDP/rsockets
+for s in $SIZES; do
+	sdp=${R[sdp:$s]:-} tcp=${R[tcp:$s]:-} vb=${R[verbs:$s]:-} rs=${R[rs_bw:$s]:-}
+	# shellcheck disable=SC2059
+	printf "$fmt" "$s" "${sdp:--}" "${tcp:--}" "${vb:--}" "${rs:--}" \
+		"$(ratio "$sdp" "$vb")" "$(ratio "$sdp" "$tcp")" "$(ratio "$sdp" "$rs")"
+done
+say ""
+lfmt='%-8s | %9s | %9s | %10s | %13s | %9s | %7s | %12s\n'
+# shellcheck disable=SC2059
+printf "$lfmt" latency "SDP us" "TCP us" "verbs us" "rsockets us" SDP/verbs SDP/TCP SDP/rsockets
+sdp=${R[sdp_lat:64]:-} tcp=${R[tcp_lat:64]:-} vb=${R[verbs_lat:64]:-} rs=${R[rs_lat:64]:-}
+# shellcheck disable=SC2059
+printf "$lfmt" "64" "${sdp:--}" "${tcp:--}" "${vb:--}" "${rs:--}" \
+	"$(ratio "$sdp" "$vb")" "$(ratio "$sdp" "$tcp")" "$(ratio "$sdp" "$rs")"
+say ""
+say "SDP per size (counter deltas over the sdp_bw run; qperf -v CPU use, send/recv %):"
+say "pipe MB/s: copy ceiling probed just before the row (low = busy host)."
+cfmt='%-8s | %9s | %14s | %13s | %12s | %12s | %9s\n'
+# shellcheck disable=SC2059
+printf "$cfmt" size "data msgs" "credit updates" "credit stalls" "SDP cpu s/r" "TCP cpu s/r" "pipe MB/s"
+for s in $SIZES; do
+	read -r m u st <<<"${ST[$s]:-- - -}"
+	# shellcheck disable=SC2059
+	printf "$cfmt" "$s" "$m" "$u" "$st" "${CPU[sdp:$s]:--}" "${CPU[tcp:$s]:--}" "${P[$s]:--}"
+done
+say ""
+
+if [ "${#FAILED[@]}" -gt 0 ]; then
+	say "bench: FAILED: ${#FAILED[@]} measurement(s) produced no number:"
+	for f in "${FAILED[@]}"; do say "  - $f"; done
+	exit 1
+fi
+say "bench: every measurement produced a number"
+exit 0
