@@ -386,7 +386,9 @@ static void sdp_cm_active_established(struct sdp_sock *ssk,
 	if (err) {
 		sdp_stats_conn_close(net);
 		rdma_disconnect(id);
+		return;
 	}
+	sdp_diag_conn_up(ssk);
 }
 
 /* CONNECT_REQUEST on listener @lssk; @id is the new connection's id. */
@@ -451,6 +453,7 @@ static int sdp_cm_req(struct sdp_sock *lssk, struct rdma_cm_id *id,
 	child->cm_id = id;
 	id->context = child;
 	sdp_save_addrs(child, id);
+	sdp_diag_link(child);
 
 	mutex_lock(&child->res_mutex);
 	err = sdp_res_alloc(child, id);
@@ -491,15 +494,18 @@ static void sdp_cm_passive_established(struct sdp_sock *child)
 {
 	struct sdp_sock *lssk = child->parent;
 	struct net *net = sock_net(&child->sk);
-	bool queued = false;
+	bool queued = false, up = false;
 
 	child->pending = false;
 	spin_lock_bh(&child->lock);
 	if (!child->conn_done) {
 		sdp_set_state(&child->sk, TCP_ESTABLISHED);
 		sdp_stats_inc(net, SDP_STAT_CONN_ESTABLISHED);
+		up = true;
 	}
 	spin_unlock_bh(&child->lock);
+	if (up)
+		sdp_diag_conn_up(child);
 
 	spin_lock_bh(&lssk->lock);
 	lssk->npending--;
@@ -545,6 +551,7 @@ static void sdp_cm_disconnected(struct sdp_sock *ssk)
 	if (ssk->closing)
 		sdp_conn_kick(ssk, 0);
 	spin_unlock_bh(&ssk->lock);
+	sdp_diag_conn_down(ssk);
 }
 
 /* DEVICE_REMOVAL: give everything of the device back before returning. */

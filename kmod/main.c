@@ -12,6 +12,7 @@
 #include <net/net_namespace.h>
 
 #include "sdp.h"
+#include "diag.h"
 #include "sock.h"
 
 unsigned int sdp_net_id __read_mostly;
@@ -22,6 +23,7 @@ static int __net_init sdp_net_init(struct net *net)
 	int err;
 
 	mutex_init(&sn->lock);
+	sdp_diag_net_init(sn);
 	sdp_tunables_init(sn);
 	err = sdp_stats_init(&sn->stats);
 	if (err)
@@ -42,6 +44,7 @@ static void __net_exit sdp_net_exit(struct net *net)
 {
 	struct sdp_net *sn = sdp_net(net);
 
+	sdp_diag_net_exit(sn);
 	sdp_rules_exit(sn);
 	sdp_stats_exit(&sn->stats);
 	mutex_destroy(&sn->lock);

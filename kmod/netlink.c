@@ -24,6 +24,7 @@
 #include <net/sock.h>
 
 #include "sdp.h"
+#include "diag.h"
 
 enum sdp_nl_mcgrp {
 	SDP_NLGRP_EVENTS,
@@ -180,6 +181,29 @@ static bool sdp_nl_has_listeners(struct net *net)
 	return genl_has_listeners(&sdp_nl_family, net, SDP_NLGRP_EVENTS);
 }
 
+/**
+ * sdp_nl_listening() - does anyone listen to the "events" group of @net
+ * @net: the network namespace
+ *
+ * Return: true if an event would reach someone; any context.
+ */
+bool sdp_nl_listening(struct net *net)
+{
+	return sdp_nl_has_listeners(net);
+}
+
+/**
+ * sdp_nl_event() - send a notification to the "events" group of @net
+ * @net: the network namespace
+ * @skb: the message, consumed
+ * @gfp: GFP_KERNEL in process context, GFP_ATOMIC elsewhere
+ */
+void sdp_nl_event(struct net *net, struct sk_buff *skb, gfp_t gfp)
+{
+	genlmsg_multicast_netns(&sdp_nl_family, net, skb, 0,
+				SDP_NLGRP_EVENTS, gfp);
+}
+
 /*
  * Notifications are built after the change is made and cannot undo it:
  * if the (small, GFP_KERNEL) allocation fails the event is lost, as any
@@ -207,7 +231,8 @@ static int sdp_nl_info_get_doit(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, SDP_A_INFO_FEATURES,
 			SDP_FEATURE_MAP | SDP_FEATURE_STATS |
 			SDP_FEATURE_TUNE | SDP_FEATURE_EVENTS |
-			SDP_FEATURE_IPV6 | SDP_FEATURE_STREAM))
+			SDP_FEATURE_IPV6 | SDP_FEATURE_STREAM |
+			SDP_FEATURE_CONNS))
 		goto nospace;
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
@@ -1172,6 +1197,11 @@ static const struct genl_ops sdp_nl_ops[] = {
 		.policy	= sdp_tune_set_nl_policy,
 		.maxattr = ARRAY_SIZE(sdp_tune_set_nl_policy) - 1,
 		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		/* Dump only; takes no attributes (no policy). */
+		.cmd	= SDP_CMD_CONN_GET,
+		.dumpit	= sdp_nl_conn_get_dumpit,
 	},
 };
 

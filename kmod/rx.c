@@ -118,6 +118,7 @@ static int sdp_rx_msg(struct sdp_sock *ssk, struct sdp_rx_buf *rb, u32 bytes)
 		list_add_tail(&rb->node, &ssk->rx_queue);
 		ssk->rx_queued += paylen;
 		sdp_stats_add(net, SDP_STAT_RX_BYTES, paylen);
+		sdp_diag_rx(&ssk->diag, paylen);
 		sk->sk_data_ready(sk);
 		break;
 	case SDP_MID_DISCONN:

@@ -12,11 +12,13 @@
 #define _SDP_H
 
 #include <linux/atomic.h>
+#include <linux/list.h>
 #include <linux/log2.h>
 #include <linux/mutex.h>
 #include <linux/net.h>
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <asm/local64.h>
 #include <net/genetlink.h>
@@ -256,6 +258,13 @@ struct sdp_rule_table {
  * @tun: tunable values indexed by enum sdp_tun: WRITE_ONCE() under @lock,
  *	READ_ONCE() anywhere
  * @stats: counters (see struct sdp_stats)
+ * @conn_lock: spinlock (BH) guarding @conns and @conn_gen (diag.c).  Taken
+ *	inside sdp_sock.lock when the caller holds that, never the reverse;
+ *	only sk_callback_lock (read) is taken inside it.  Unrelated to @lock.
+ * @conns: the namespace's listed SDP sockets, by sdp_diag_sock.node, in
+ *	the order they were listed (see kmod/diag.c)
+ * @conn_gen: generation of @conns, bumped on every change, never 0; the
+ *	conn-get dump's sequence number
  *
  * Allocated and zeroed by the pernet core (sdp_net_ops.size), set up by
  * sdp_net_init() before the namespace is visible, and torn down by
@@ -268,6 +277,9 @@ struct sdp_net {
 	u32 gen;
 	u64 tun[SDP_TUN_NUM];
 	struct sdp_stats stats;
+	spinlock_t conn_lock;	/* see above */
+	struct list_head conns;
+	u32 conn_gen;
 };
 
 extern unsigned int sdp_net_id;
@@ -279,6 +291,8 @@ static inline struct sdp_net *sdp_net(const struct net *net)
 
 /* netlink.c */
 extern struct genl_family sdp_nl_family;
+bool sdp_nl_listening(struct net *net);
+void sdp_nl_event(struct net *net, struct sk_buff *skb, gfp_t gfp);
 
 /* tunables.c */
 void sdp_tunables_init(struct sdp_net *sn);

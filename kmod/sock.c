@@ -44,6 +44,8 @@ static void sdp_sk_destruct(struct sock *sk)
 	struct sdp_sock *ssk = sdp_sk(sk);
 	u32 i;
 
+	/* Normally gone at teardown; a dump must never see freed memory. */
+	sdp_diag_unlink(ssk);
 	for (i = 0; ssk->rx && i < ssk->rx_num; i++)
 		if (ssk->rx[i].buf)
 			free_pages_exact(ssk->rx[i].buf, ssk->rx_size);
@@ -103,6 +105,9 @@ void sdp_conn_destroy(struct sdp_sock *ssk)
 	spin_unlock_bh(&ssk->lock);
 	if (counted)
 		sdp_stats_conn_close(net);
+	/* After rdma_destroy_id(): no handler can announce conn-up later. */
+	sdp_diag_conn_down(ssk);
+	sdp_diag_unlink(ssk);
 }
 
 /**
@@ -129,6 +134,7 @@ void sdp_child_release(struct sdp_sock *child)
 	spin_unlock_bh(&child->lock);
 	if (counted)
 		sdp_stats_conn_close(sock_net(&child->sk));
+	sdp_diag_unlink(child);
 	sock_set_flag(&child->sk, SOCK_DEAD);
 	sock_put(&child->sk);
 }
@@ -211,6 +217,7 @@ struct sdp_sock *sdp_sock_alloc(struct net *net, struct socket *sock,
 	INIT_LIST_HEAD(&ssk->accept_q);
 	INIT_LIST_HEAD(&ssk->accept_node);
 	INIT_DELAYED_WORK(&ssk->work, sdp_conn_work);
+	sdp_diag_sock_init(ssk);
 	ssk->tx_free = -1;
 	ssk->tx_pend = -1;
 	ssk->tx_seq = 1;
@@ -319,6 +326,7 @@ static int sdp_listen(struct socket *sock, int backlog)
 	ssk->bound = true;
 	memcpy(&ssk->laddr, &ssk->cm_id->route.addr.src_addr,
 	       sizeof(ssk->laddr));
+	sdp_diag_link(ssk);
 out:
 	release_sock(sk);
 	return err;
@@ -485,6 +493,7 @@ static int sdp_connect(struct socket *sock, struct sockaddr *uaddr, int alen,
 		spin_lock_bh(&ssk->lock);
 		sdp_set_state(sk, TCP_SYN_SENT);
 		spin_unlock_bh(&ssk->lock);
+		sdp_diag_link(ssk);
 		sdp_stats_inc(net, SDP_STAT_CONN_ACTIVE_OPENS);
 		err = rdma_resolve_addr(ssk->cm_id,
 					ssk->bound ? (struct sockaddr *)&ssk->laddr :

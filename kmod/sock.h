@@ -22,8 +22,11 @@
  *                    (rings, credits, sequence numbers, rx queue, flags,
  *                    sk_state / sk_shutdown / sk_err changes once the
  *                    socket has a connection, the accept queue of a
- *                    listener).  Innermost; never held while sleeping.
+ *                    listener).  Innermost but for sdp_net.conn_lock;
+ *                    never held while sleeping.
  *                    A parent's and a child's lock are never nested.
+ * sdp_net.conn_lock  spinlock (BH) of the namespace's socket list (diag.h);
+ *                    may be taken inside sdp_sock.lock, never around it.
  */
 #ifndef _SDP_SOCK_H
 #define _SDP_SOCK_H
@@ -39,6 +42,7 @@
 #include <rdma/rdma_cm.h>
 
 #include "proto.h"
+#include "diag.h"
 
 /* Called by main.c. */
 int sdp_sock_init(void);
@@ -164,6 +168,8 @@ struct sdp_tx_buf {
  * @parent: child before accept(): the listener (holds a reference)
  * @npending: listener: children not yet established
  * @nqueued: listener: children in @accept_q
+ * @diag: conn-get listing, payload byte counters and conn-up/conn-down
+ *	state (see diag.h)
  */
 struct sdp_sock {
 	struct sock sk;
@@ -230,6 +236,8 @@ struct sdp_sock {
 	struct sdp_sock *parent;
 	u32 npending;
 	u32 nqueued;
+
+	struct sdp_diag_sock diag;
 };
 
 static inline struct sdp_sock *sdp_sk(const struct sock *sk)

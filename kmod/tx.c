@@ -105,8 +105,10 @@ int sdp_post_msg(struct sdp_sock *ssk, int slot, u8 mid, u32 paylen)
 
 	sdp_stats_msg(net, SDP_TX, mid);
 	sdp_stats_hist(net, SDP_HIST_TX_MSG_SIZE, len);
-	if (paylen)
+	if (paylen) {
 		sdp_stats_add(net, SDP_STAT_TX_BYTES, paylen);
+		sdp_diag_tx(&ssk->diag, paylen);
+	}
 	return 0;
 
 err:

@@ -61,6 +61,8 @@ enum sdp_hist {
  * @SDP_FEATURE_STREAM: AF_INET_SDP stream sockets (the data path).
  * @SDP_FEATURE_IPV6: IPv6 addresses in rules and sockets.
  * @SDP_FEATURE_ZCOPY: Zero-copy transfers (SrcAvail / RDMA read).
+ * @SDP_FEATURE_CONNS: Dump of live sockets (conn-get) and conn-up/conn-down
+ *   events.
  */
 enum sdp_feature {
 	SDP_FEATURE_MAP = 1,
@@ -70,6 +72,7 @@ enum sdp_feature {
 	SDP_FEATURE_STREAM = 16,
 	SDP_FEATURE_IPV6 = 32,
 	SDP_FEATURE_ZCOPY = 64,
+	SDP_FEATURE_CONNS = 128,
 };
 
 enum {
@@ -197,6 +200,28 @@ enum {
 };
 
 enum {
+	SDP_A_CONN_PAD = 1,
+	SDP_A_CONN_FAMILY,
+	SDP_A_CONN_LOCAL_ADDR,
+	SDP_A_CONN_LOCAL_PORT,
+	SDP_A_CONN_REMOTE_ADDR,
+	SDP_A_CONN_REMOTE_PORT,
+	SDP_A_CONN_STATE,
+	SDP_A_CONN_TX_BYTES,
+	SDP_A_CONN_RX_BYTES,
+	SDP_A_CONN_TX_CREDITS,
+	SDP_A_CONN_RX_POSTED,
+	SDP_A_CONN_TX_QUEUED,
+	SDP_A_CONN_RX_QUEUED,
+	SDP_A_CONN_UID,
+	SDP_A_CONN_INODE,
+	SDP_A_CONN_COOKIE,
+
+	__SDP_A_CONN_MAX,
+	SDP_A_CONN_MAX = (__SDP_A_CONN_MAX - 1)
+};
+
+enum {
 	SDP_CMD_INFO_GET = 1,
 	SDP_CMD_STATS_GET,
 	SDP_CMD_STATS_RESET,
@@ -214,6 +239,9 @@ enum {
 	SDP_CMD_MAP_REPLACE_NTF,
 	SDP_CMD_TUNE_SET_NTF,
 	SDP_CMD_STATS_RESET_NTF,
+	SDP_CMD_CONN_GET,
+	SDP_CMD_CONN_UP_NTF,
+	SDP_CMD_CONN_DOWN_NTF,
 
 	__SDP_CMD_MAX,
 	SDP_CMD_MAX = (__SDP_CMD_MAX - 1)
