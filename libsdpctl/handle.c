@@ -504,6 +504,34 @@ int sdpctl_tune_set(struct sdpctl *h, const char *name, uint64_t value)
 	return err ? err : sdpctl_request(h, req, NULL, NULL);
 }
 
+/* ---- live sockets ----------------------------------------------------- */
+
+struct conn_dump {
+	sdpctl_conn_cb cb;
+	void *arg;
+};
+
+static int conn_dump_cb(struct nlmsghdr *nlh, void *arg)
+{
+	struct conn_dump *d = arg;
+	struct sdpctl_conn c;
+	int err = sdpctl_parse_conn(nlh, &c);
+
+	return err ? err : d->cb(&c, d->arg);
+}
+
+int sdpctl_conn_dump(struct sdpctl *h, sdpctl_conn_cb cb, void *arg)
+{
+	struct conn_dump d = { cb, arg };
+	struct nl_msg *req;
+	int err;
+
+	clear_error(h);
+	err = sdpctl_msg_new(h->family_id, SDP_CMD_CONN_GET, NLM_F_DUMP, 0,
+			     &req);
+	return err ? err : sdpctl_request(h, req, conn_dump_cb, &d);
+}
+
 /* ---- events ----------------------------------------------------------- */
 
 int sdpctl_monitor_open(struct sdpctl *h)

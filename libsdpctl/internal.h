@@ -85,6 +85,7 @@ int sdpctl_parse_count(struct nlmsghdr *nlh, uint32_t *count);
 int sdpctl_parse_lookup(struct nlmsghdr *nlh, uint32_t *action,
 			uint32_t *rule_id);
 int sdpctl_parse_tunable(struct nlmsghdr *nlh, struct sdpctl_tunable *t);
+int sdpctl_parse_conn(struct nlmsghdr *nlh, struct sdpctl_conn *c);
 /* 1 and *ev filled for an sdp event, 0 for a message to ignore, -errno. */
 int sdpctl_parse_event(struct nlmsghdr *nlh, int family_id,
 		       struct sdpctl_event *ev);

@@ -340,6 +340,24 @@ static const struct nla_policy tunable_policy[SDP_A_TUNABLE_MAX + 1] = {
 	[SDP_A_TUNABLE_DOC]		= { .type = NLA_STRING },
 };
 
+static const struct nla_policy conn_policy[SDP_A_CONN_MAX + 1] = {
+	[SDP_A_CONN_FAMILY]		= { .type = NLA_U16 },
+	[SDP_A_CONN_LOCAL_ADDR]		= { .type = NLA_UNSPEC },
+	[SDP_A_CONN_LOCAL_PORT]		= { .type = NLA_U16 },
+	[SDP_A_CONN_REMOTE_ADDR]	= { .type = NLA_UNSPEC },
+	[SDP_A_CONN_REMOTE_PORT]	= { .type = NLA_U16 },
+	[SDP_A_CONN_STATE]		= { .type = NLA_U8 },
+	[SDP_A_CONN_TX_BYTES]		= { .type = NLA_U64 },
+	[SDP_A_CONN_RX_BYTES]		= { .type = NLA_U64 },
+	[SDP_A_CONN_TX_CREDITS]		= { .type = NLA_U32 },
+	[SDP_A_CONN_RX_POSTED]		= { .type = NLA_U32 },
+	[SDP_A_CONN_TX_QUEUED]		= { .type = NLA_U32 },
+	[SDP_A_CONN_RX_QUEUED]		= { .type = NLA_U32 },
+	[SDP_A_CONN_UID]		= { .type = NLA_U32 },
+	[SDP_A_CONN_INODE]		= { .type = NLA_U64 },
+	[SDP_A_CONN_COOKIE]		= { .type = NLA_U64 },
+};
+
 static const struct nla_policy msg_counts_policy[SDP_A_MSG_COUNTS_MAX + 1] = {
 	[SDP_A_MSG_COUNTS_HELLO ... SDP_A_MSG_COUNTS_MAX] = { .type = NLA_U64 },
 };
@@ -637,6 +655,61 @@ int sdpctl_parse_tunable(struct nlmsghdr *nlh, struct sdpctl_tunable *t)
 	return 0;
 }
 
+/* An address attribute of a conn: exactly the family's length. */
+static int conn_addr(struct nlattr *a, uint16_t family, uint8_t *out)
+{
+	if (nla_len(a) != addr_len(family))
+		return -EBADMSG;
+	memcpy(out, nla_data(a), (size_t)nla_len(a));
+	return 0;
+}
+
+int sdpctl_parse_conn(struct nlmsghdr *nlh, struct sdpctl_conn *c)
+{
+	struct nlattr *tb[SDP_A_CONN_MAX + 1];
+
+	memset(c, 0, sizeof(*c));
+	if (genl_parse(nlh, tb, SDP_A_CONN_MAX, conn_policy) ||
+	    !tb[SDP_A_CONN_FAMILY] || !tb[SDP_A_CONN_STATE])
+		return -EBADMSG;
+	c->family = nla_get_u16(tb[SDP_A_CONN_FAMILY]);
+	if (addr_len(c->family) < 0)
+		return -EBADMSG;
+	if (tb[SDP_A_CONN_LOCAL_ADDR] &&
+	    conn_addr(tb[SDP_A_CONN_LOCAL_ADDR], c->family, c->local_addr))
+		return -EBADMSG;
+	if (tb[SDP_A_CONN_LOCAL_PORT])
+		c->local_port = nla_get_u16(tb[SDP_A_CONN_LOCAL_PORT]);
+	if (tb[SDP_A_CONN_REMOTE_ADDR]) {
+		if (conn_addr(tb[SDP_A_CONN_REMOTE_ADDR], c->family,
+			      c->remote_addr))
+			return -EBADMSG;
+		c->has_remote = true;
+	}
+	if (tb[SDP_A_CONN_REMOTE_PORT])
+		c->remote_port = nla_get_u16(tb[SDP_A_CONN_REMOTE_PORT]);
+	c->state = nla_get_u8(tb[SDP_A_CONN_STATE]);
+	if (tb[SDP_A_CONN_TX_BYTES])
+		c->tx_bytes = nla_get_u64(tb[SDP_A_CONN_TX_BYTES]);
+	if (tb[SDP_A_CONN_RX_BYTES])
+		c->rx_bytes = nla_get_u64(tb[SDP_A_CONN_RX_BYTES]);
+	if (tb[SDP_A_CONN_TX_CREDITS])
+		c->tx_credits = nla_get_u32(tb[SDP_A_CONN_TX_CREDITS]);
+	if (tb[SDP_A_CONN_RX_POSTED])
+		c->rx_posted = nla_get_u32(tb[SDP_A_CONN_RX_POSTED]);
+	if (tb[SDP_A_CONN_TX_QUEUED])
+		c->tx_queued = nla_get_u32(tb[SDP_A_CONN_TX_QUEUED]);
+	if (tb[SDP_A_CONN_RX_QUEUED])
+		c->rx_queued = nla_get_u32(tb[SDP_A_CONN_RX_QUEUED]);
+	if (tb[SDP_A_CONN_UID])
+		c->uid = nla_get_u32(tb[SDP_A_CONN_UID]);
+	if (tb[SDP_A_CONN_INODE])
+		c->inode = nla_get_u64(tb[SDP_A_CONN_INODE]);
+	if (tb[SDP_A_CONN_COOKIE])
+		c->cookie = nla_get_u64(tb[SDP_A_CONN_COOKIE]);
+	return 0;
+}
+
 int sdpctl_parse_event(struct nlmsghdr *nlh, int family_id,
 		       struct sdpctl_event *ev)
 {
@@ -680,6 +753,14 @@ int sdpctl_parse_event(struct nlmsghdr *nlh, int family_id,
 	case SDP_CMD_STATS_RESET:
 		ev->type = SDPCTL_EVENT_STATS_RESET;
 		err = 0;
+		break;
+	case SDP_CMD_CONN_UP_NTF:
+		ev->type = SDPCTL_EVENT_CONN_UP;
+		err = sdpctl_parse_conn(nlh, &ev->conn);
+		break;
+	case SDP_CMD_CONN_DOWN_NTF:
+		ev->type = SDPCTL_EVENT_CONN_DOWN;
+		err = sdpctl_parse_conn(nlh, &ev->conn);
 		break;
 	default:
 		return 0;	/* an event newer than us */

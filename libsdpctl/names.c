@@ -13,7 +13,15 @@ static const char *const action_names[] = {
 };
 
 static const char *const feature_names[] = {
-	"map", "stats", "tune", "events", "stream", "ipv6", "zcopy",
+	"map", "stats", "tune", "events", "stream", "ipv6", "zcopy", "conns",
+};
+
+/* The TCP state numbers of include/net/tcp_states.h. */
+static const char *const conn_state_names[] = {
+	[1] = "established", [2] = "syn-sent", [3] = "syn-recv",
+	[4] = "fin-wait-1", [5] = "fin-wait-2", [6] = "time-wait",
+	[7] = "close", [8] = "close-wait", [9] = "last-ack",
+	[10] = "listen", [11] = "closing",
 };
 
 static const char *const msg_type_names[] = {
@@ -95,6 +103,12 @@ const char *sdpctl_msg_type_name(unsigned int index)
 {
 	return index < ARRAY_SIZE(msg_type_names) ? msg_type_names[index] :
 						    NULL;
+}
+
+const char *sdpctl_conn_state_name(uint8_t state)
+{
+	return state < ARRAY_SIZE(conn_state_names) ? conn_state_names[state] :
+						      NULL;
 }
 
 const char *sdpctl_hist_name(uint32_t hist_id)

@@ -202,6 +202,43 @@ SDPCTL_EXPORT int sdpctl_tune_dump(struct sdpctl *h, sdpctl_tunable_cb cb,
 SDPCTL_EXPORT int sdpctl_tune_set(struct sdpctl *h, const char *name,
 				  uint64_t value);
 
+/* ---- live sockets ----------------------------------------------------- */
+
+/* One SDP socket of the caller's netns (conn attribute set of the spec). */
+struct sdpctl_conn {
+	uint16_t family;		/* AF_INET or AF_INET6 */
+	uint8_t local_addr[16];		/* network byte order; 4 bytes for inet */
+	uint16_t local_port;		/* 0: not bound */
+	bool has_remote;		/* false: listener, or not connecting */
+	uint8_t remote_addr[16];
+	uint16_t remote_port;
+	uint8_t state;			/* TCP state numbers, see below */
+	uint64_t tx_bytes, rx_bytes;	/* payload bytes sent / received */
+	uint32_t tx_credits;		/* peer buffers free for us */
+	uint32_t rx_posted;		/* our buffers posted for the peer */
+	uint32_t tx_queued;		/* sent, not completed (SIOCOUTQ) */
+	uint32_t rx_queued;		/* received, not read (SIOCINQ) */
+	uint32_t uid;
+	uint64_t inode;			/* 0 once closed / before accept() */
+	uint64_t cookie;		/* unique socket id (SO_COOKIE) */
+};
+
+/*
+ * Call cb for each SDP socket of the caller's network namespace; cb as for
+ * sdpctl_map_dump(). -EINTR means sockets came or went while the dump was
+ * in progress, so some may be missing or shown twice: dump again.
+ */
+typedef int (*sdpctl_conn_cb)(const struct sdpctl_conn *c, void *arg);
+SDPCTL_EXPORT int sdpctl_conn_dump(struct sdpctl *h, sdpctl_conn_cb cb,
+				   void *arg);
+
+/*
+ * Name of a socket state (the TCP state numbers of /proc/net/tcp):
+ * "established", "syn-sent", "syn-recv", ..., "close", "listen"; NULL for
+ * a number it does not know.
+ */
+SDPCTL_EXPORT const char *sdpctl_conn_state_name(uint8_t state);
+
 /* ---- events ----------------------------------------------------------- */
 
 enum sdpctl_event_type {
@@ -211,6 +248,8 @@ enum sdpctl_event_type {
 	SDPCTL_EVENT_MAP_REPLACE,	/* count: rules now in the table */
 	SDPCTL_EVENT_TUNE_SET,		/* tunable (name and value at least) */
 	SDPCTL_EVENT_STATS_RESET,	/* nothing */
+	SDPCTL_EVENT_CONN_UP,		/* conn: a connection was established */
+	SDPCTL_EVENT_CONN_DOWN,		/* conn: it ended (final counters) */
 };
 
 struct sdpctl_event {
@@ -219,6 +258,7 @@ struct sdpctl_event {
 		struct sdpctl_rule rule;
 		uint32_t count;
 		struct sdpctl_tunable tunable;
+		struct sdpctl_conn conn;
 	};
 };
 

@@ -90,6 +90,14 @@ const struct cli_cmd cli_commands[] = {
 	  .default_sub = "list" },
 	{ .name = "tune", .synopsis = "COMMAND", .help = "show and change the tunables",
 	  .subs = tune_commands, .default_sub = "list" },
+	{ .name = "conns", .alias = "connections", .parse = cli_parse_none,
+	  .run = run_conns, .synopsis = "",
+	  .help = "list the SDP sockets of this network namespace",
+	  .details = "One line per listener or connection, in creation order:\n"
+		     "state, local and peer address, bytes queued to send "
+		     "(SEND-Q) and unread\n(RECV-Q), payload bytes sent and "
+		     "received, send credits, receive buffers\nposted, owner, "
+		     "inode and socket cookie.\n" },
 	{ .name = "monitor", .parse = cli_parse_monitor, .run = run_monitor,
 	  .synopsis = "[--count N]",
 	  .help = "print one line per event until interrupted or N events" },

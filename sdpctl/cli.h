@@ -117,6 +117,10 @@ void print_info(FILE *f, const struct sdpctl_info *info, bool json);
 void print_stats_json(FILE *f, const struct sdpctl_stats *st);
 void print_stats_text(FILE *f, const struct sdpctl_stats *st);
 bool print_event(FILE *f, const struct sdpctl_event *ev, bool json);
+void conn_endpoint_text(uint16_t family, const uint8_t *addr, uint16_t port,
+			bool present, char *buf, size_t len);
+void print_conn_json(FILE *f, const struct sdpctl_conn *c);
+void print_conns_text(FILE *f, const struct sdpctl_conn *items, size_t n);
 
 /* Command handlers. */
 int run_info(struct cli_ctx *ctx, const struct cli_request *req);
@@ -133,5 +137,6 @@ int run_tune_list(struct cli_ctx *ctx, const struct cli_request *req);
 int run_tune_get(struct cli_ctx *ctx, const struct cli_request *req);
 int run_tune_set(struct cli_ctx *ctx, const struct cli_request *req);
 int run_monitor(struct cli_ctx *ctx, const struct cli_request *req);
+int run_conns(struct cli_ctx *ctx, const struct cli_request *req);
 
 #endif /* SDPCTL_CLI_H */

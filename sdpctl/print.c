@@ -351,6 +351,131 @@ void print_stats_text(FILE *f, const struct sdpctl_stats *st)
 		hist_text(f, sdpctl_hist_name(i + 1), &st->hist[i]);
 }
 
+/* "198.18.0.1:7300", "[2001:db8::1]:7300", "*:*" (unbound or absent). */
+void conn_endpoint_text(uint16_t family, const uint8_t *addr, uint16_t port,
+			bool present, char *buf, size_t len)
+{
+	static const uint8_t zero[16];
+	char a[INET6_ADDRSTRLEN] = "*", p[8] = "*";
+	size_t alen = family == AF_INET6 ? 16 : 4;
+
+	if (present && memcmp(addr, zero, alen) &&
+	    !inet_ntop(family == AF_INET6 ? AF_INET6 : AF_INET, addr, a,
+		       sizeof(a)))
+		snprintf(a, sizeof(a), "?");
+	if (present && port)
+		snprintf(p, sizeof(p), "%u", port);
+	if (family == AF_INET6 && a[0] != '*')
+		snprintf(buf, len, "[%s]:%s", a, p);
+	else
+		snprintf(buf, len, "%s:%s", a, p);
+}
+
+static void json_addr(FILE *f, uint16_t family, const uint8_t *addr,
+		      bool present)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	if (!present || !inet_ntop(family == AF_INET6 ? AF_INET6 : AF_INET,
+				   addr, a, sizeof(a))) {
+		fputs("null", f);
+		return;
+	}
+	json_string(f, a);
+}
+
+void print_conn_json(FILE *f, const struct sdpctl_conn *c)
+{
+	fputs("{\"family\":", f);
+	json_enum(f, sdpctl_family_name(c->family), c->family);
+	fputs(",\"state\":", f);
+	json_enum(f, sdpctl_conn_state_name(c->state), c->state);
+	fputs(",\"local_addr\":", f);
+	json_addr(f, c->family, c->local_addr, true);
+	fprintf(f, ",\"local_port\":%u,\"remote_addr\":", c->local_port);
+	json_addr(f, c->family, c->remote_addr, c->has_remote);
+	fputs(",\"remote_port\":", f);
+	if (c->has_remote)
+		fprintf(f, "%u", c->remote_port);
+	else
+		fputs("null", f);
+	fprintf(f, ",\"tx_bytes\":%" PRIu64 ",\"rx_bytes\":%" PRIu64
+		",\"tx_queued\":%" PRIu32 ",\"rx_queued\":%" PRIu32
+		",\"tx_credits\":%" PRIu32 ",\"rx_posted\":%" PRIu32
+		",\"uid\":%" PRIu32 ",\"inode\":%" PRIu64
+		",\"cookie\":%" PRIu64 "}",
+		c->tx_bytes, c->rx_bytes, c->tx_queued, c->rx_queued,
+		c->tx_credits, c->rx_posted, c->uid, c->inode, c->cookie);
+}
+
+/* The state column: the name, or the number sdpctl does not know. */
+static const char *conn_state_text(uint8_t state, char *buf, size_t len)
+{
+	const char *name = sdpctl_conn_state_name(state);
+
+	if (name)
+		return name;
+	snprintf(buf, len, "%u", state);
+	return buf;
+}
+
+#define CONN_COLS 11
+
+/* Columns sized to their contents, numbers right-aligned (ss style). */
+void print_conns_text(FILE *f, const struct sdpctl_conn *items, size_t n)
+{
+	static const char *const heads[CONN_COLS] = {
+		"STATE", "LOCAL", "PEER", "SEND-Q", "RECV-Q", "TX-BYTES",
+		"RX-BYTES", "CREDITS", "POSTED", "UID", "INODE"
+	};
+	/* Text columns are left-aligned, numbers right-aligned. */
+	static const bool left[CONN_COLS] = { true, true, true };
+	char cell[CONN_COLS][64];
+	int w[CONN_COLS];
+	size_t i, c, pass;
+
+	for (c = 0; c < CONN_COLS; c++)
+		w[c] = (int)strlen(heads[c]);
+	/* Pass 0 measures, pass 1 prints. */
+	for (pass = 0; pass < 2; pass++) {
+		if (pass) {
+			for (c = 0; c < CONN_COLS; c++)
+				fprintf(f, left[c] ? "%-*s " : "%*s ", w[c],
+					heads[c]);
+			fputs("COOKIE\n", f);
+		}
+		for (i = 0; i < n; i++) {
+			const struct sdpctl_conn *k = &items[i];
+
+			snprintf(cell[0], 64, "%s",
+				 conn_state_text(k->state, cell[1], 64));
+			conn_endpoint_text(k->family, k->local_addr,
+					   k->local_port, true, cell[1], 64);
+			conn_endpoint_text(k->family, k->remote_addr,
+					   k->remote_port, k->has_remote,
+					   cell[2], 64);
+			snprintf(cell[3], 64, "%" PRIu32, k->tx_queued);
+			snprintf(cell[4], 64, "%" PRIu32, k->rx_queued);
+			snprintf(cell[5], 64, "%" PRIu64, k->tx_bytes);
+			snprintf(cell[6], 64, "%" PRIu64, k->rx_bytes);
+			snprintf(cell[7], 64, "%" PRIu32, k->tx_credits);
+			snprintf(cell[8], 64, "%" PRIu32, k->rx_posted);
+			snprintf(cell[9], 64, "%" PRIu32, k->uid);
+			snprintf(cell[10], 64, "%" PRIu64, k->inode);
+			if (!pass) {
+				for (c = 0; c < CONN_COLS; c++)
+					w[c] = max_int(w[c],
+						       (int)strlen(cell[c]));
+				continue;
+			}
+			for (c = 0; c < CONN_COLS; c++)
+				fprintf(f, left[c] ? "%-*s " : "%*s ", w[c],
+					cell[c]);
+			fprintf(f, "%" PRIu64 "\n", k->cookie);
+		}
+	}
+}
+
 static const char *const event_names[] = {
 	[SDPCTL_EVENT_MAP_ADD] = "map-add",
 	[SDPCTL_EVENT_MAP_DEL] = "map-del",
@@ -358,6 +483,8 @@ static const char *const event_names[] = {
 	[SDPCTL_EVENT_MAP_REPLACE] = "map-replace",
 	[SDPCTL_EVENT_TUNE_SET] = "tune-set",
 	[SDPCTL_EVENT_STATS_RESET] = "stats-reset",
+	[SDPCTL_EVENT_CONN_UP] = "conn-up",
+	[SDPCTL_EVENT_CONN_DOWN] = "conn-down",
 };
 
 static void event_json(FILE *f, const struct sdpctl_event *ev)
@@ -381,8 +508,28 @@ static void event_json(FILE *f, const struct sdpctl_event *ev)
 		break;
 	case SDPCTL_EVENT_STATS_RESET:
 		break;
+	case SDPCTL_EVENT_CONN_UP:
+	case SDPCTL_EVENT_CONN_DOWN:
+		fputs(",\"conn\":", f);
+		print_conn_json(f, &ev->conn);
+		break;
 	}
 	fputs("}\n", f);
+}
+
+/* " LOCAL PEER STATE tx-bytes N rx-bytes N cookie N" */
+static void conn_event_text(FILE *f, const struct sdpctl_conn *c)
+{
+	char local[64], peer[64], state[8];
+
+	conn_endpoint_text(c->family, c->local_addr, c->local_port, true,
+			   local, sizeof(local));
+	conn_endpoint_text(c->family, c->remote_addr, c->remote_port,
+			   c->has_remote, peer, sizeof(peer));
+	fprintf(f, " %s %s %s tx-bytes %" PRIu64 " rx-bytes %" PRIu64
+		" cookie %" PRIu64, local, peer,
+		conn_state_text(c->state, state, sizeof(state)), c->tx_bytes,
+		c->rx_bytes, c->cookie);
 }
 
 static void event_text(FILE *f, const struct sdpctl_event *ev)
@@ -406,6 +553,10 @@ static void event_text(FILE *f, const struct sdpctl_event *ev)
 					   value, sizeof(value)));
 		break;
 	case SDPCTL_EVENT_STATS_RESET:
+		break;
+	case SDPCTL_EVENT_CONN_UP:
+	case SDPCTL_EVENT_CONN_DOWN:
+		conn_event_text(f, &ev->conn);
 		break;
 	}
 	fputc('\n', f);

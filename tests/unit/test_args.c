@@ -233,6 +233,15 @@ static void test_command_lookup(void **state)
 	assert_ptr_equal(run_cmd(parse(&r, "monitor", NULL))->run, run_monitor);
 	assert_true(r.req.count == 0);
 	done(&r);
+	assert_ptr_equal(run_cmd(parse(&r, "conns", NULL))->run, run_conns);
+	assert_string_equal(r.req.name, "conns");
+	done(&r);
+	assert_ptr_equal(run_cmd(parse(&r, "-j", "connections", NULL))->run,
+			 run_conns);
+	assert_true(r.req.json);
+	done(&r);
+	assert_usage_error(parse(&r, "conns", "all", NULL),
+			   "unexpected argument \"all\"");
 }
 
 static void test_json_flag_anywhere(void **state)
@@ -861,6 +870,101 @@ static void tunables_text(FILE *f, const void *t)
 	print_tunables_text(f, sample_tunables, 2);
 }
 
+static struct sdpctl_conn sample_conn(void)
+{
+	struct sdpctl_conn c = {
+		.family = AF_INET, .local_port = 40000, .has_remote = true,
+		.remote_port = 7500, .state = 1, .tx_bytes = 1000,
+		.rx_bytes = 300, .tx_credits = 63, .rx_posted = 64,
+		.tx_queued = 12, .rx_queued = 34, .uid = 1000, .inode = 777,
+		.cookie = 5,
+	};
+
+	inet_pton(AF_INET, "198.18.0.1", c.local_addr);
+	inet_pton(AF_INET, "198.18.0.2", c.remote_addr);
+	return c;
+}
+
+static void conn_json(FILE *f, const void *c) { print_conn_json(f, c); }
+
+struct conn_table {
+	const struct sdpctl_conn *items;
+	size_t n;
+};
+
+static void conns_text(FILE *f, const void *arg)
+{
+	const struct conn_table *t = arg;
+
+	print_conns_text(f, t->items, t->n);
+}
+
+static void test_conn_output(void **state)
+{
+	struct sdpctl_conn c[2] = { sample_conn(), sample_conn() };
+	struct conn_table table = { c, 2 };
+	struct sdpctl_event ev = { .type = SDPCTL_EVENT_CONN_UP };
+	char *text;
+
+	(void)state;
+	text = capture_print(conn_json, &c[0]);
+	assert_string_equal(text, "{\"family\":\"inet\",\"state\":"
+			    "\"established\",\"local_addr\":\"198.18.0.1\","
+			    "\"local_port\":40000,\"remote_addr\":"
+			    "\"198.18.0.2\",\"remote_port\":7500,\"tx_bytes\":"
+			    "1000,\"rx_bytes\":300,\"tx_queued\":12,"
+			    "\"rx_queued\":34,\"tx_credits\":63,\"rx_posted\":"
+			    "64,\"uid\":1000,\"inode\":777,\"cookie\":5}");
+	free(text);
+
+	/* A listener on an IPv6 wildcard: no peer, unbound address. */
+	memset(&c[1], 0, sizeof(c[1]));
+	c[1].family = AF_INET6;
+	c[1].local_port = 7500;
+	c[1].state = 10;
+	c[1].cookie = 6;
+	text = capture_print(conn_json, &c[1]);
+	assert_contains(text, "\"family\":\"inet6\",\"state\":\"listen\","
+			"\"local_addr\":\"::\",\"local_port\":7500,"
+			"\"remote_addr\":null,\"remote_port\":null,");
+	free(text);
+
+	text = capture_print(conns_text, &table);
+	assert_string_equal(text,
+		"STATE       LOCAL            PEER            SEND-Q RECV-Q "
+		"TX-BYTES RX-BYTES CREDITS POSTED  UID INODE COOKIE\n"
+		"established 198.18.0.1:40000 198.18.0.2:7500     12     34 "
+		"    1000      300      63     64 1000   777 5\n"
+		"listen      *:7500           *:*                  0      0 "
+		"       0        0       0      0    0     0 6\n");
+	free(text);
+
+	/* An unknown state is shown as its number. */
+	c[0].state = 42;
+	table.n = 1;
+	text = capture_print(conns_text, &table);
+	assert_contains(text, "\n42    ");
+	free(text);
+	c[0].state = 1;
+
+	ev.conn = c[0];
+	text = capture_print(event_text, &ev);
+	assert_string_equal(text, "conn-up 198.18.0.1:40000 198.18.0.2:7500 "
+			    "established tx-bytes 1000 rx-bytes 300 cookie 5\n");
+	free(text);
+	ev.type = SDPCTL_EVENT_CONN_DOWN;
+	ev.conn = c[1];
+	text = capture_print(event_text, &ev);
+	assert_string_equal(text, "conn-down *:7500 *:* listen tx-bytes 0 "
+			    "rx-bytes 0 cookie 6\n");
+	free(text);
+	text = capture_print(event_json, &ev);
+	assert_int_equal(strncmp(text, "{\"event\":\"conn-down\",\"conn\":"
+				 "{\"family\":\"inet6\",", 43), 0);
+	assert_contains(text, "\"cookie\":6}}\n");
+	free(text);
+}
+
 static void test_tunable_output(void **state)
 {
 	char *text, buf[24];
@@ -914,6 +1018,7 @@ int main(void)
 		cmocka_unit_test(test_stats_output),
 		cmocka_unit_test(test_event_output),
 		cmocka_unit_test(test_tunable_output),
+		cmocka_unit_test(test_conn_output),
 	};
 	int failed = 0;
 

@@ -697,6 +697,143 @@ static void test_parse_events(void **state)
 	nlmsg_free(msg);
 }
 
+/* A conn message as the kernel sends it (dump part or event). */
+static struct nl_msg *conn_msg(uint8_t cmd, uint16_t family, bool remote)
+{
+	struct nl_msg *msg = reply(cmd);
+	uint8_t laddr[16], raddr[16];
+	int alen = family == AF_INET ? 4 : 16;
+
+	assert_int_equal(inet_pton(family, family == AF_INET ? "198.18.0.1" :
+				   "2001:db8::1", laddr), 1);
+	assert_int_equal(inet_pton(family, family == AF_INET ? "198.18.0.2" :
+				   "2001:db8::2", raddr), 1);
+	nla_put_u16(msg, SDP_A_CONN_FAMILY, family);
+	nla_put(msg, SDP_A_CONN_LOCAL_ADDR, alen, laddr);
+	nla_put_u16(msg, SDP_A_CONN_LOCAL_PORT, 7500);
+	if (remote) {
+		nla_put(msg, SDP_A_CONN_REMOTE_ADDR, alen, raddr);
+		nla_put_u16(msg, SDP_A_CONN_REMOTE_PORT, 40000);
+	}
+	nla_put_u8(msg, SDP_A_CONN_STATE, remote ? 1 : 10);
+	nla_put_u64(msg, SDP_A_CONN_TX_BYTES, 1ULL << 40);
+	nla_put_u64(msg, SDP_A_CONN_RX_BYTES, 300);
+	nla_put_u32(msg, SDP_A_CONN_TX_CREDITS, 62);
+	nla_put_u32(msg, SDP_A_CONN_RX_POSTED, 64);
+	nla_put_u32(msg, SDP_A_CONN_TX_QUEUED, 5);
+	nla_put_u32(msg, SDP_A_CONN_RX_QUEUED, 6);
+	nla_put_u32(msg, SDP_A_CONN_UID, 1000);
+	nla_put_u64(msg, SDP_A_CONN_INODE, 4242);
+	nla_put_u64(msg, SDP_A_CONN_COOKIE, 0x100000001ULL);
+	/* An attribute a newer kernel appended is ignored. */
+	nla_put_u32(msg, SDP_A_CONN_MAX + 1, 9);
+	return msg;
+}
+
+static void test_parse_conn(void **state)
+{
+	static const uint8_t v4l[4] = { 198, 18, 0, 1 }, v4r[4] = { 198, 18, 0, 2 };
+	struct sdpctl_conn c;
+	struct nl_msg *msg;
+
+	(void)state;
+	msg = conn_msg(SDP_CMD_CONN_GET, AF_INET, true);
+	assert_int_equal(sdpctl_parse_conn(nlmsg_hdr(msg), &c), 0);
+	assert_int_equal(c.family, AF_INET);
+	assert_memory_equal(c.local_addr, v4l, 4);
+	assert_int_equal(c.local_port, 7500);
+	assert_true(c.has_remote);
+	assert_memory_equal(c.remote_addr, v4r, 4);
+	assert_int_equal(c.remote_port, 40000);
+	assert_int_equal(c.state, 1);
+	assert_true(c.tx_bytes == 1ULL << 40);
+	assert_true(c.rx_bytes == 300);
+	assert_int_equal(c.tx_credits, 62);
+	assert_int_equal(c.rx_posted, 64);
+	assert_int_equal(c.tx_queued, 5);
+	assert_int_equal(c.rx_queued, 6);
+	assert_int_equal(c.uid, 1000);
+	assert_true(c.inode == 4242);
+	assert_true(c.cookie == 0x100000001ULL);
+	nlmsg_free(msg);
+
+	/* A listener: no remote end. */
+	msg = conn_msg(SDP_CMD_CONN_GET, AF_INET6, false);
+	assert_int_equal(sdpctl_parse_conn(nlmsg_hdr(msg), &c), 0);
+	assert_int_equal(c.family, AF_INET6);
+	assert_false(c.has_remote);
+	assert_int_equal(c.remote_port, 0);
+	assert_int_equal(c.state, 10);
+	assert_int_equal(c.local_addr[15], 1);
+	nlmsg_free(msg);
+
+	/* Address length must agree with the family. */
+	msg = reply(SDP_CMD_CONN_GET);
+	nla_put_u16(msg, SDP_A_CONN_FAMILY, AF_INET6);
+	nla_put(msg, SDP_A_CONN_LOCAL_ADDR, 4, v4l);
+	nla_put_u8(msg, SDP_A_CONN_STATE, 1);
+	assert_int_equal(sdpctl_parse_conn(nlmsg_hdr(msg), &c), -EBADMSG);
+	nlmsg_free(msg);
+
+	/* family and state are required; an unknown family is refused. */
+	msg = reply(SDP_CMD_CONN_GET);
+	nla_put_u16(msg, SDP_A_CONN_FAMILY, AF_INET);
+	assert_int_equal(sdpctl_parse_conn(nlmsg_hdr(msg), &c), -EBADMSG);
+	nlmsg_free(msg);
+	msg = reply(SDP_CMD_CONN_GET);
+	nla_put_u16(msg, SDP_A_CONN_FAMILY, 27);
+	nla_put_u8(msg, SDP_A_CONN_STATE, 1);
+	assert_int_equal(sdpctl_parse_conn(nlmsg_hdr(msg), &c), -EBADMSG);
+	nlmsg_free(msg);
+}
+
+static void test_parse_conn_events(void **state)
+{
+	struct sdpctl_event ev;
+	struct nl_msg *msg;
+
+	(void)state;
+	msg = conn_msg(SDP_CMD_CONN_UP_NTF, AF_INET, true);
+	assert_int_equal(sdpctl_parse_event(nlmsg_hdr(msg), FAMILY_ID, &ev), 1);
+	assert_int_equal(ev.type, SDPCTL_EVENT_CONN_UP);
+	assert_int_equal(ev.conn.remote_port, 40000);
+	assert_true(ev.conn.cookie == 0x100000001ULL);
+	nlmsg_free(msg);
+
+	msg = conn_msg(SDP_CMD_CONN_DOWN_NTF, AF_INET, true);
+	assert_int_equal(sdpctl_parse_event(nlmsg_hdr(msg), FAMILY_ID, &ev), 1);
+	assert_int_equal(ev.type, SDPCTL_EVENT_CONN_DOWN);
+	assert_true(ev.conn.tx_bytes == 1ULL << 40);
+	nlmsg_free(msg);
+
+	msg = reply(SDP_CMD_CONN_DOWN_NTF);	/* no family, no state */
+	assert_int_equal(sdpctl_parse_event(nlmsg_hdr(msg), FAMILY_ID, &ev),
+			 -EBADMSG);
+	nlmsg_free(msg);
+}
+
+static void test_conn_contract(void **state)
+{
+	(void)state;
+	/* The spec is append-only: existing command numbers never move. */
+	assert_int_equal(SDP_CMD_TUNE_SET, 11);
+	assert_int_equal(SDP_CMD_STATS_RESET_NTF, 17);
+	assert_int_equal(SDP_CMD_CONN_GET, 18);
+	assert_int_equal(SDP_CMD_CONN_UP_NTF, 19);
+	assert_int_equal(SDP_CMD_CONN_DOWN_NTF, 20);
+	assert_int_equal(SDP_A_CONN_COOKIE, 16);
+	assert_int_equal(SDP_FEATURE_CONNS, 1 << 7);
+	assert_string_equal(sdpctl_feature_name(SDP_FEATURE_CONNS), "conns");
+	assert_string_equal(sdpctl_conn_state_name(1), "established");
+	assert_string_equal(sdpctl_conn_state_name(2), "syn-sent");
+	assert_string_equal(sdpctl_conn_state_name(3), "syn-recv");
+	assert_string_equal(sdpctl_conn_state_name(7), "close");
+	assert_string_equal(sdpctl_conn_state_name(10), "listen");
+	assert_null(sdpctl_conn_state_name(0));
+	assert_null(sdpctl_conn_state_name(12));
+	assert_null(sdpctl_conn_state_name(255));
+}
+
 /* ---- errors ----------------------------------------------------------- */
 
 /*
@@ -1029,6 +1166,9 @@ int main(void)
 		cmocka_unit_test(test_parse_count_lookup),
 		cmocka_unit_test(test_parse_tunable),
 		cmocka_unit_test(test_parse_events),
+		cmocka_unit_test(test_parse_conn),
+		cmocka_unit_test(test_parse_conn_events),
+		cmocka_unit_test(test_conn_contract),
 		cmocka_unit_test(test_names),
 	};
 	const struct CMUnitTest errors[] = {
