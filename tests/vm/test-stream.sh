@@ -60,6 +60,123 @@ expect_jq "no connection left open, no protocol error" \
 expect_jq "message size histogram filled" '.hist.tx_msg_size | add > 0' \
 	"$SDPCTL" -j stats
 
+echo "=== conns: live sockets and conn-up / conn-down events"
+# A listener and one connection kept open by a python3 helper: AF_INET_SDP
+# sockets driven as AF_INET ones (python knows no family 27 addresses).
+CPORT_FILE=$TMP/conn-ready
+CLOSE_FILE=$TMP/conn-close
+PORT=7500
+cat > "$TMP/conn.py" <<'PYEOF'
+import os, socket, sys, time
+port, ready, close = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+def sdp():
+    raw = socket.socket(27, socket.SOCK_STREAM)
+    return socket.socket(socket.AF_INET, socket.SOCK_STREAM, 0, raw.detach())
+ls = sdp()
+ls.bind(("198.18.0.1", port))
+ls.listen(4)
+c = sdp()
+c.connect(("198.18.0.1", port))
+a, _ = ls.accept()
+c.sendall(b"x" * 1000)
+got = 0
+while got < 1000:
+    got += len(a.recv(4096))
+a.sendall(b"y" * 300)
+got = 0
+while got < 300:
+    got += len(c.recv(4096))
+with open(ready, "w") as f:
+    f.write("%d\n" % c.getsockname()[1])
+while not os.path.exists(close):
+    time.sleep(0.1)
+c.close()
+a.close()
+ls.close()
+PYEOF
+# wait_pid PID SECS: wait for a background job, at most SECS seconds;
+# its exit status (killed if it overstays).
+wait_pid()
+{
+	local i
+	for i in $(seq $(($2 * 10))); do
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill "$1" 2>/dev/null
+	wait "$1"
+}
+conn_events() { jq -r .event < "$1" | tr '\n' ' ' | sed 's/ $//'; }
+"$SDPCTL" -j monitor --count 2 > "$TMP/mon-up" 2>&1 &
+MON=$!
+sleep 1
+timeout 120 python3 "$TMP/conn.py" "$PORT" "$CPORT_FILE" "$CLOSE_FILE" \
+	> "$TMP/conn-py" 2>&1 &
+PY=$!
+for _ in $(seq 300); do [ -s "$CPORT_FILE" ] && break; sleep 0.1; done
+CPORT=$(cat "$CPORT_FILE" 2>/dev/null)
+expect_ok "python helper connected (client port ${CPORT:-none})" test -n "$CPORT"
+CPORT=${CPORT:-0}
+wait_pid "$MON" 10
+expect_eq "monitor saw two conn-up events" "conn-up conn-up" \
+	"$(conn_events "$TMP/mon-up")"
+UP_COOKIES=$(jq -sc '[.[].conn.cookie] | sort' "$TMP/mon-up" 2>/dev/null)
+expect_ok "conn-up events carry both ends' ports" \
+	jq -se "(map(.conn | [.local_port, .remote_port]) | sort) ==
+		([[$PORT, $CPORT], [$CPORT, $PORT]] | sort)" "$TMP/mon-up"
+expect_jq "conns lists the listener" \
+	"map(select(.state == \"listen\" and .local_port == $PORT and
+		    .remote_addr == null)) | length == 1" "$SDPCTL" -j conns
+expect_jq "conns lists the client end, established, with its bytes" \
+	"map(select(.state == \"established\" and .local_port == $CPORT and
+		    .remote_port == $PORT and .remote_addr == \"198.18.0.1\" and
+		    .tx_bytes == 1000 and .rx_bytes == 300 and .rx_queued == 0
+		    and .inode > 0 and .cookie > 0)) | length == 1" \
+	"$SDPCTL" -j conns
+expect_jq "conns lists the server end, established, with its bytes" \
+	"map(select(.state == \"established\" and .local_port == $PORT and
+		    .remote_port == $CPORT and .tx_bytes == 300 and
+		    .rx_bytes == 1000 and .tx_credits > 0 and .rx_posted > 0))
+	 | length == 1" "$SDPCTL" -j conns
+expect_jq "conns cookies are those of the conn-up events" \
+	"([.[] | select(.state == \"established\") | .cookie] | sort) ==
+	 ${UP_COOKIES:-null}" "$SDPCTL" -j conns
+sdp_run "$SDPCTL" conns
+echo "$SDP_OUT"
+expect_eq "conns human table: header and three sockets" 4 \
+	"$(printf '%s\n' "$SDP_OUT" | grep -c .)"
+expect_ok "conns human table shows the listener" \
+	grep -Eq "^listen +198\.18\.0\.1:$PORT +\*:\*" <<< "$SDP_OUT"
+ip netns add sdpconns
+expect_jq "conns in another netns is empty" 'length == 0' \
+	ip netns exec sdpconns "$SDPCTL" -j conns
+ip netns del sdpconns
+"$SDPCTL" monitor --count 2 > "$TMP/mon-down-text" 2>&1 &
+MONT=$!
+"$SDPCTL" -j monitor --count 2 > "$TMP/mon-down" 2>&1 &
+MON=$!
+sleep 1
+touch "$CLOSE_FILE"
+wait_pid "$PY" 30
+expect_eq "python helper exit status" 0 "$?"
+cat "$TMP/conn-py"
+wait_pid "$MON" 20
+wait_pid "$MONT" 5
+cat "$TMP/mon-down-text"
+expect_eq "monitor saw two conn-down events" "conn-down conn-down" \
+	"$(conn_events "$TMP/mon-down")"
+expect_ok "conn-down events match the conn-up ones, with final bytes" \
+	jq -se "(map(.conn.cookie) | sort) == ${UP_COOKIES:-null} and
+		(map(.conn.tx_bytes) | sort) == [300, 1000]" "$TMP/mon-down"
+expect_eq "human monitor: two conn-down lines" 2 \
+	"$(grep -c "^conn-down .*:$PORT .*cookie [0-9]" "$TMP/mon-down-text")"
+left=1
+for _ in $(seq 50); do
+	[ "$("$SDPCTL" -j conns | jq length)" = 0 ] && { left=0; break; }
+	sleep 0.2
+done
+expect_eq "conns is empty once the sockets are torn down" 0 "$left"
+
 echo "=== live sockets pin the module; device removal resets them"
 timeout 120 "$STREAM" 198.18.0.1 7400 devremove > "$TMP/devremove" 2>&1 &
 PID=$!
