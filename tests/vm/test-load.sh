@@ -23,17 +23,12 @@ TMP=$(mktemp -d)
 # and its exit status are checks.
 mode()
 {
-	local name=$1 rc line
+	local name=$1 rc
 	shift
 	timeout 600 "$STREAM" 198.18.0.1 "$@" > "$TMP/out" 2>&1
 	rc=$?
-	while IFS= read -r line; do
-		case $line in
-		ok:*) sdp_pass "${line#ok: }" ;;
-		FAIL:*) sdp_fail "${line#FAIL: }" "see above" ;;
-		esac
-	done < "$TMP/out"
 	cat "$TMP/out"
+	sdp_count_checks "$TMP/out"
 	expect_eq "$name: exit status" 0 "$rc"
 }
 

@@ -19,18 +19,6 @@ STREAM=$TOP/tests/tools/sdp-stream-test
 BYTES=$((64 << 20))
 TMP=$(mktemp -d)
 
-# count_checks LOG: one pass per "ok:" line, one failure per "FAIL:" line.
-count_checks()
-{
-	local line
-	while IFS= read -r line; do
-		case $line in
-		ok:*) sdp_pass "${line#ok: }" ;;
-		FAIL:*) sdp_fail "${line#FAIL: }" "see above" ;;
-		esac
-	done < "$1"
-}
-
 echo "=== setup"
 sdp_guest_rdma_up || { echo "rdma setup failed"; exit 1; }
 expect_ok "insmod sdp.ko" insmod "$KO"
@@ -41,7 +29,7 @@ echo "=== socket semantics and transfers"
 timeout 600 "$STREAM" 198.18.0.1 7300 "$BYTES" > "$TMP/stream" 2>&1
 rc=$?
 cat "$TMP/stream"
-count_checks "$TMP/stream"
+sdp_count_checks "$TMP/stream"
 expect_eq "sdp-stream-test exit status" 0 "$rc"
 
 echo "=== counters moved by the traffic"
@@ -186,7 +174,7 @@ expect_ok "delete the Soft-RoCE device under connected sockets" rdma link delete
 wait "$PID"
 rc=$?
 cat "$TMP/devremove"
-count_checks "$TMP/devremove"
+sdp_count_checks "$TMP/devremove"
 expect_eq "sockets saw the device go" 0 "$rc"
 unloaded=1
 for _ in $(seq 20); do

@@ -85,6 +85,19 @@ expect_jq()
 	fi
 }
 
+# sdp_count_checks LOG: a test program's output as checks: one pass per
+# "ok: ..." line, one failure per "FAIL: ..." line.
+sdp_count_checks()
+{
+	local line
+	while IFS= read -r line; do
+		case $line in
+		ok:*) sdp_pass "${line#ok: }" ;;
+		FAIL:*) sdp_fail "${line#FAIL: }" "see above" ;;
+		esac
+	done < "$1"
+}
+
 sdp_test_summary()
 {
 	echo "$1: $SDP_PASSED passed, $SDP_FAILED failed"
