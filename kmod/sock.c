@@ -1013,6 +1013,15 @@ out:
 #define SDP_DEF_KEEPINTVL	75
 #define SDP_DEF_KEEPCNT		9
 
+/* TCP_KEEPIDLE/KEEPINTVL/KEEPCNT: TCP's ranges, 1..@max. */
+static int sdp_set_keepalive_opt(int *opt, int val, int max)
+{
+	if (val < 1 || val > max)
+		return -EINVAL;
+	WRITE_ONCE(*opt, val);
+	return 0;
+}
+
 static int sdp_setsockopt(struct socket *sock, int level, int optname,
 			  sockptr_t optval, unsigned int optlen)
 {
@@ -1060,22 +1069,16 @@ static int sdp_setsockopt(struct socket *sock, int level, int optname,
 		spin_unlock_bh(&ssk->lock);
 		break;
 	case TCP_KEEPIDLE:
-		if (val < 1 || val > SDP_MAX_KEEPIDLE)
-			err = -EINVAL;
-		else
-			WRITE_ONCE(ssk->keepidle, val);
+		err = sdp_set_keepalive_opt(&ssk->keepidle, val,
+					    SDP_MAX_KEEPIDLE);
 		break;
 	case TCP_KEEPINTVL:
-		if (val < 1 || val > SDP_MAX_KEEPINTVL)
-			err = -EINVAL;
-		else
-			WRITE_ONCE(ssk->keepintvl, val);
+		err = sdp_set_keepalive_opt(&ssk->keepintvl, val,
+					    SDP_MAX_KEEPINTVL);
 		break;
 	case TCP_KEEPCNT:
-		if (val < 1 || val > SDP_MAX_KEEPCNT)
-			err = -EINVAL;
-		else
-			WRITE_ONCE(ssk->keepcnt, val);
+		err = sdp_set_keepalive_opt(&ssk->keepcnt, val,
+					    SDP_MAX_KEEPCNT);
 		break;
 	}
 	release_sock(sk);
