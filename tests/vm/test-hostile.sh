@@ -60,12 +60,34 @@ check_log()
 	fi
 }
 
+# check_aftermath NAME PROTO_ERR BEFORE: proto_errors grew past BEFORE
+# (PROTO_ERR 1) or stayed at it (0), and no connection is left open.
+check_aftermath()
+{
+	local name=$1 perr=$2 before=$3 after
+	after=$(stat_of proto_errors)
+	if [ "$perr" = 1 ]; then
+		if [ "$after" -gt "$before" ] 2>/dev/null; then
+			sdp_pass "$name: proto_errors counted ($before -> $after)"
+		else
+			sdp_fail "$name: proto_errors counted" "$before -> $after"
+		fi
+	else
+		expect_eq "$name: no proto_errors" "$before" "$after"
+	fi
+	if wait_conn_zero 15; then
+		sdp_pass "$name: conn_current back to 0"
+	else
+		sdp_fail "$name: conn_current back to 0" "conn_current $(stat_of conn_current)"
+	fi
+}
+
 # attack NAME SERVER_REGEX PROTO_ERR(1|0) CASE [ARG]: start an SDP server,
 # run the case against it, check the tool's verdict, what the server's
 # recv() saw, the proto_errors counter and that nothing stays open.
 attack()
 {
-	local name=$1 srx=$2 perr=$3 cas=$4 arg=${5:-} spid rc before after
+	local name=$1 srx=$2 perr=$3 cas=$4 arg=${5:-} spid rc before
 	local slog=$TMP/$name.server clog=$TMP/$name.tool
 	local accept_secs=30
 
@@ -97,28 +119,14 @@ attack()
 	else
 		sdp_pass "$name: server accepted nothing"
 	fi
-	after=$(stat_of proto_errors)
-	if [ "$perr" = 1 ]; then
-		if [ "$after" -gt "$before" ] 2>/dev/null; then
-			sdp_pass "$name: proto_errors counted ($before -> $after)"
-		else
-			sdp_fail "$name: proto_errors counted" "$before -> $after"
-		fi
-	else
-		expect_eq "$name: no proto_errors" "$before" "$after"
-	fi
-	if wait_conn_zero 15; then
-		sdp_pass "$name: conn_current back to 0"
-	else
-		sdp_fail "$name: conn_current back to 0" "conn_current $(stat_of conn_current)"
-	fi
+	check_aftermath "$name" "$perr" "$before"
 }
 
 # passive NAME VARIANT CLIENT_REGEX PROTO_ERR: sdp-hostile listens and
 # answers a real SDP connect() (sdp-hostile client) with VARIANT.
 passive()
 {
-	local name=$1 var=$2 crx=$3 perr=$4 ppid rc before after
+	local name=$1 var=$2 crx=$3 perr=$4 ppid rc before
 	local plog=$TMP/$name.passive clog=$TMP/$name.client
 
 	PORT=$((PORT + 1))
@@ -146,21 +154,7 @@ passive()
 	SDP_OUT=$(cat "$plog")
 	expect_eq "$name: hostile peer verdict (exit status)" 0 "$prc"
 	SDP_OUT=
-	after=$(stat_of proto_errors)
-	if [ "$perr" = 1 ]; then
-		if [ "$after" -gt "$before" ] 2>/dev/null; then
-			sdp_pass "$name: proto_errors counted ($before -> $after)"
-		else
-			sdp_fail "$name: proto_errors counted" "$before -> $after"
-		fi
-	else
-		expect_eq "$name: no proto_errors" "$before" "$after"
-	fi
-	if wait_conn_zero 15; then
-		sdp_pass "$name: conn_current back to 0"
-	else
-		sdp_fail "$name: conn_current back to 0" "conn_current $(stat_of conn_current)"
-	fi
+	check_aftermath "$name" "$perr" "$before"
 }
 
 echo "=== setup"
