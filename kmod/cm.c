@@ -74,6 +74,7 @@ void sdp_res_free(struct sdp_sock *ssk, struct rdma_cm_id *id)
 	ssk->tx_nfree = 0;
 	ssk->tx_free = -1;
 	ssk->tx_pend = -1;
+	ssk->tx_pend_oob = false;
 	spin_unlock_bh(&ssk->lock);
 	ib_dealloc_pd(ssk->pd);
 	ssk->pd = NULL;
@@ -154,6 +155,7 @@ static int sdp_res_alloc(struct sdp_sock *ssk, struct rdma_cm_id *id)
 	qpa.qp_context = ssk;
 	qpa.send_cq = ssk->scq;
 	qpa.recv_cq = ssk->rcq;
+	/* One more than the send slots: the keepalive probe. */
 	qpa.cap.max_send_wr = ntx + 1;
 	qpa.cap.max_recv_wr = nrx + 1;
 	qpa.cap.max_send_sge = 1;
@@ -372,6 +374,7 @@ static void sdp_cm_active_established(struct sdp_sock *ssk,
 	spin_lock_bh(&ssk->lock);
 	if (sk->sk_state == TCP_SYN_SENT && !ssk->conn_done) {
 		sdp_set_state(sk, TCP_ESTABLISHED);
+		sdp_ka_arm(ssk);
 		ssk->counted = true;
 		sdp_stats_inc(net, SDP_STAT_CONN_ESTABLISHED);
 		/* Data that came with or before the RTU may need credits. */
@@ -445,6 +448,12 @@ static int sdp_cm_req(struct sdp_sock *lssk, struct rdma_cm_id *id,
 	child->counted = true;
 	child->parent = lssk;
 	child->nodelay = lssk->nodelay;
+	/* As TCP's children: the listener's keepalive settings. */
+	sock_valbool_flag(&child->sk, SOCK_KEEPOPEN,
+			  sock_flag(&lssk->sk, SOCK_KEEPOPEN));
+	child->keepidle = READ_ONCE(lssk->keepidle);
+	child->keepintvl = READ_ONCE(lssk->keepintvl);
+	child->keepcnt = READ_ONCE(lssk->keepcnt);
 	child->sk.sk_rcvbuf = READ_ONCE(lssk->sk.sk_rcvbuf);
 	child->sk.sk_sndbuf = READ_ONCE(lssk->sk.sk_sndbuf);
 	child->sk.sk_userlocks = lssk->sk.sk_userlocks;
@@ -500,6 +509,7 @@ static void sdp_cm_passive_established(struct sdp_sock *child)
 	spin_lock_bh(&child->lock);
 	if (!child->conn_done) {
 		sdp_set_state(&child->sk, TCP_ESTABLISHED);
+		sdp_ka_arm(child);
 		sdp_stats_inc(net, SDP_STAT_CONN_ESTABLISHED);
 		up = true;
 	}

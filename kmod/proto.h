@@ -21,6 +21,15 @@
 #define SDP_MID_CH_RCV_BUF	0x0b
 #define SDP_MID_CH_RCV_BUF_ACK	0x0c
 
+/*
+ * BSDH flags.  OOB_PRES: the last payload byte of this Data message is
+ * urgent (MSG_OOB).  OOB_PEND: urgent data is on its way; the receiver
+ * signals SIGURG.  We set both on the message carrying the urgent byte,
+ * as OFED does.
+ */
+#define SDP_BSDH_OOB_PRES	0x01
+#define SDP_BSDH_OOB_PEND	0x02
+
 /* Hello / HelloAck version byte: major 2, minor 2 (as OFED). */
 #define SDP_HELLO_VERSION	0x22
 #define SDP_HELLO_MAJOR(v)	((v) >> 4)
@@ -33,7 +42,7 @@
  * struct sdp_bsdh - Base Sockets Direct Header, first 16 bytes of every
  *	message
  * @mid: message id
- * @flags: OOB_PRES (bit 0), OOB_PEND (bit 1); always 0 from us
+ * @flags: SDP_BSDH_OOB_PRES, SDP_BSDH_OOB_PEND; other bits ignored
  * @bufs: receive buffers the sender has posted right now
  * @len: message length, this header and payload included
  * @mseq: sequence number of this message (first one after Hello: 1)

@@ -65,6 +65,27 @@ static void sdp_rx_recycle(struct sdp_sock *ssk, struct sdp_rx_buf *rb)
 		sdp_conn_fail(ssk, ECONNRESET, false);
 }
 
+/*
+ * The Data message just queued ends with an urgent byte: it becomes the
+ * mark, replacing an older one as TCP's newer urgent pointer does.  An
+ * older urgent byte still ahead of the reader stays in the stream unless
+ * it is out of line and the reader is right at it: then it is skipped, as
+ * the reader would have done.  Lock held.
+ */
+static void sdp_rx_urgent(struct sdp_sock *ssk, struct sdp_rx_buf *rb)
+{
+	struct sock *sk = &ssk->sk;
+	u8 byte = *((u8 *)rb->buf + SDP_BSDH_LEN + rb->len - 1);
+
+	if (ssk->rx_urg && ssk->rx_urg_seq == ssk->rx_copied &&
+	    !sock_flag(sk, SOCK_URGINLINE)) {
+		ssk->rx_hole = true;
+		ssk->rx_hole_seq = ssk->rx_urg_seq;
+	}
+	ssk->rx_urg_seq = ssk->rx_copied + ssk->rx_queued - 1;
+	WRITE_ONCE(ssk->rx_urg, SDP_URG_VALID | byte);
+}
+
 /* One message received into @rb, @bytes long; lock held. */
 static int sdp_rx_msg(struct sdp_sock *ssk, struct sdp_rx_buf *rb, u32 bytes)
 {
@@ -102,12 +123,17 @@ static int sdp_rx_msg(struct sdp_sock *ssk, struct sdp_rx_buf *rb, u32 bytes)
 
 	switch (h->mid) {
 	case SDP_MID_DATA:
+		if (!paylen && (h->flags & SDP_BSDH_OOB_PRES))
+			return sdp_proto_err(ssk, "urgent flag on empty Data",
+					     h->flags);
 		if (!paylen) {
 			sdp_rx_recycle(ssk, rb);
 			break;
 		}
 		if (ssk->disconn_rcvd)
 			return sdp_proto_err(ssk, "data after DisConn", paylen);
+		if (h->flags & SDP_BSDH_OOB_PEND)
+			sk_send_sigurg(sk);
 		if (sock_flag(sk, SOCK_DEAD)) {
 			/* Data for a closed socket: as TCP answers with RST. */
 			sdp_conn_fail(ssk, ECONNRESET, true);
@@ -117,6 +143,8 @@ static int sdp_rx_msg(struct sdp_sock *ssk, struct sdp_rx_buf *rb, u32 bytes)
 		rb->off = 0;
 		list_add_tail(&rb->node, &ssk->rx_queue);
 		ssk->rx_queued += paylen;
+		if (h->flags & SDP_BSDH_OOB_PRES)
+			sdp_rx_urgent(ssk, rb);
 		sdp_stats_add(net, SDP_STAT_RX_BYTES, paylen);
 		sdp_diag_rx(&ssk->diag, paylen);
 		sk->sk_data_ready(sk);
@@ -204,6 +232,8 @@ void sdp_rx_done(struct ib_cq *cq, struct ib_wc *wc)
 	}
 	if (ssk->conn_done || ssk->qp_dead)
 		goto out;
+	ssk->rx_last = jiffies;
+	ssk->ka_probes = 0;
 	sdp_rx_msg(ssk, rb, wc->byte_len);
 out:
 	sdp_peer_gone_check(ssk, false);

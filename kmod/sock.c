@@ -35,6 +35,7 @@ struct proto sdp_proto = {
 	.name		= "SDP",
 	.owner		= THIS_MODULE,
 	.obj_size	= sizeof(struct sdp_sock),
+	.keepalive	= sdp_ka_set,
 };
 
 static const struct proto_ops sdp_stream_ops;
@@ -103,6 +104,7 @@ void sdp_conn_destroy(struct sdp_sock *ssk)
 	ssk->counted = false;
 	ssk->conn_done = true;
 	spin_unlock_bh(&ssk->lock);
+	sdp_ka_stop(ssk);
 	if (counted)
 		sdp_stats_conn_close(net);
 	/* After rdma_destroy_id(): no handler can announce conn-up later. */
@@ -217,6 +219,7 @@ struct sdp_sock *sdp_sock_alloc(struct net *net, struct socket *sock,
 	INIT_LIST_HEAD(&ssk->accept_q);
 	INIT_LIST_HEAD(&ssk->accept_node);
 	INIT_DELAYED_WORK(&ssk->work, sdp_conn_work);
+	sdp_ka_init(ssk);
 	sdp_diag_sock_init(ssk);
 	ssk->tx_free = -1;
 	ssk->tx_pend = -1;
@@ -567,14 +570,28 @@ static int sdp_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
 	return len;
 }
 
+/* The next byte to read is an urgent byte that reads skip (TCP: a hole). */
+static bool sdp_rx_at_hole(const struct sdp_sock *ssk)
+{
+	u32 copied = READ_ONCE(ssk->rx_copied);
+
+	if (READ_ONCE(ssk->rx_urg) && READ_ONCE(ssk->rx_urg_seq) == copied &&
+	    !sock_flag(&ssk->sk, SOCK_URGINLINE))
+		return true;
+	return READ_ONCE(ssk->rx_hole) && READ_ONCE(ssk->rx_hole_seq) == copied;
+}
+
 /*
  * Enough unread data for SO_RCVLOWAT, or as much as the peer can send
- * before we read (it has no credits left for data).
+ * before we read (it has no credits left for data).  An out-of-line
+ * urgent byte next in line does not count, as in tcp_poll().
  */
 static bool sdp_rx_readable(const struct sdp_sock *ssk)
 {
 	u32 queued = READ_ONCE(ssk->rx_queued);
 
+	if (queued && sdp_rx_at_hole(ssk))
+		queued--;
 	if (!queued)
 		return false;
 	return queued >= max_t(int, READ_ONCE(ssk->sk.sk_rcvlowat), 1) ||
@@ -606,6 +623,8 @@ static __poll_t sdp_poll(struct file *file, struct socket *sock,
 		return mask;
 	if (sdp_rx_readable(ssk))
 		mask |= EPOLLIN | EPOLLRDNORM;
+	if (READ_ONCE(ssk->rx_urg) & SDP_URG_VALID)
+		mask |= EPOLLPRI;
 	if (state != TCP_ESTABLISHED || (shutdown & SEND_SHUTDOWN) ||
 	    READ_ONCE(ssk->conn_done) || sdp_tx_data_ok(ssk))
 		mask |= EPOLLOUT | EPOLLWRNORM;
@@ -621,7 +640,18 @@ static int sdp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 	case SIOCINQ:
 		if (sock->sk->sk_state == TCP_LISTEN)
 			return -EINVAL;
-		n = READ_ONCE(ssk->rx_queued);
+		/* As tcp_inq(): an out-of-line urgent byte ends the count. */
+		spin_lock_bh(&ssk->lock);
+		n = ssk->rx_queued;
+		if (ssk->rx_urg && !sock_flag(sock->sk, SOCK_URGINLINE) &&
+		    ssk->rx_urg_seq - ssk->rx_copied < n)
+			n = ssk->rx_urg_seq - ssk->rx_copied;
+		spin_unlock_bh(&ssk->lock);
+		break;
+	case SIOCATMARK:
+		spin_lock_bh(&ssk->lock);
+		n = ssk->rx_urg && ssk->rx_urg_seq == ssk->rx_copied;
+		spin_unlock_bh(&ssk->lock);
 		break;
 	case SIOCOUTQ:
 	case SIOCOUTQNSD:
@@ -721,13 +751,14 @@ static int sdp_release(struct socket *sock)
 {
 	struct sock *sk = sock->sk;
 	struct sdp_sock *ssk;
-	bool abort;
+	bool abort, listener;
 
 	if (!sk)
 		return 0;
 	ssk = sdp_sk(sk);
 	lock_sock(sk);
-	if (sk->sk_state == TCP_LISTEN)
+	listener = sk->sk_state == TCP_LISTEN;
+	if (listener)
 		sdp_listener_close(ssk);
 
 	spin_lock_bh(&ssk->lock);
@@ -756,10 +787,17 @@ static int sdp_release(struct socket *sock)
 	ssk->closing = true;
 	ssk->deadline = jiffies + SDP_CLOSE_TIMEOUT;
 	spin_unlock_bh(&ssk->lock);
+	sdp_ka_stop(ssk);
 
 	sock_orphan(sk);
 	release_sock(sk);
 	sock->sk = NULL;
+	/*
+	 * As TCP, a closed listener's port is free for the next bind() at
+	 * once: its rdma_cm id goes now, not in the work item.
+	 */
+	if (listener)
+		sdp_conn_destroy(ssk);
 	/* Our reference now belongs to the work item (see the top). */
 	sdp_conn_kick(ssk, 0);
 	return 0;
@@ -806,17 +844,31 @@ static int sdp_wait_tx(struct sdp_sock *ssk, long *timeo, bool *stalled)
 	return err;
 }
 
+/*
+ * A MSG_OOB send ended early: its last byte copied is the urgent one, as
+ * in TCP.  It is still in the slot being filled unless that slot was
+ * full and went out; then the mark is lost (docs/protocol.md).  Socket
+ * locked.
+ */
+static void sdp_tx_mark_urgent(struct sdp_sock *ssk)
+{
+	spin_lock_bh(&ssk->lock);
+	if (ssk->tx_pend >= 0) {
+		ssk->tx_pend_oob = true;
+		sdp_tx_push(ssk);
+	}
+	spin_unlock_bh(&ssk->lock);
+}
+
 static int sdp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 {
 	struct sock *sk = sock->sk;
 	struct sdp_sock *ssk = sdp_sk(sk);
-	bool stalled = false, hold;
+	bool oob = msg->msg_flags & MSG_OOB, stalled = false, hold;
 	size_t copied = 0;
 	long timeo;
 	int err = 0;
 
-	if (msg->msg_flags & MSG_OOB)
-		return -EOPNOTSUPP;
 	lock_sock(sk);
 	timeo = sock_sndtimeo(sk, msg->msg_flags & MSG_DONTWAIT);
 	if (sk->sk_state == TCP_SYN_SENT) {
@@ -841,7 +893,8 @@ static int sdp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 			break;
 		spin_lock_bh(&ssk->lock);
 		slot = ssk->tx_pend;
-		if (slot >= 0 && ssk->tx_pend_len < maxpay) {
+		if (slot >= 0 && !ssk->tx_pend_oob &&
+		    ssk->tx_pend_len < maxpay) {
 			/* Append to the slot held back; ours while we copy. */
 			plen = ssk->tx_pend_len;
 			ssk->tx_pend = -1;
@@ -870,6 +923,8 @@ static int sdp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 		ssk->tx_pend = slot;
 		ssk->tx_pend_len = plen + n;
 		ssk->tx_pend_hold = hold;
+		/* MSG_OOB: the last byte of the call is urgent, as in TCP. */
+		ssk->tx_pend_oob = oob && copied == len;
 		/* -EAGAIN: held back, or sent once credits come (rx.c). */
 		err = sdp_tx_push(ssk);
 		spin_unlock_bh(&ssk->lock);
@@ -879,6 +934,8 @@ static int sdp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 		}
 		err = 0;
 	}
+	if (oob && copied && copied < len)
+		sdp_tx_mark_urgent(ssk);
 	sdp_stats_hist(sock_net(sk), SDP_HIST_SENDMSG_SIZE, copied);
 out:
 	release_sock(sk);
@@ -904,6 +961,74 @@ static void sdp_rx_consumed(struct sdp_sock *ssk, struct sdp_rx_buf *rb)
 	sdp_maybe_credit_update(ssk);
 }
 
+/* recv(MSG_OOB), as tcp_recv_urg(): never blocks.  Socket locked. */
+static int sdp_recv_urg(struct sdp_sock *ssk, struct msghdr *msg, size_t len,
+			int flags)
+{
+	struct sock *sk = &ssk->sk;
+	u16 urg;
+	u8 byte;
+
+	if (sock_flag(sk, SOCK_URGINLINE))
+		return -EINVAL;
+	spin_lock_bh(&ssk->lock);
+	urg = ssk->rx_urg;
+	if (!(flags & MSG_PEEK) && (urg & SDP_URG_VALID))
+		WRITE_ONCE(ssk->rx_urg, SDP_URG_READ);
+	spin_unlock_bh(&ssk->lock);
+	if (!(urg & SDP_URG_VALID))
+		return -EINVAL;
+	byte = urg & 0xff;
+	msg->msg_flags |= MSG_OOB;
+	if (!len) {
+		msg->msg_flags |= MSG_TRUNC;
+		return 0;
+	}
+	if (!(flags & MSG_TRUNC) && memcpy_to_msg(msg, &byte, 1))
+		return -EFAULT;
+	return 1;
+}
+
+/*
+ * Where a read that is at stream offset @seq, @avail bytes before the end
+ * of its buffer, may copy from: *@skip bytes to step over (an out-of-line
+ * urgent byte) and then at most the returned count, which stops before
+ * the urgent mark (TCP reads stop there).  Lock held.
+ */
+static u32 sdp_rx_span(const struct sdp_sock *ssk, u32 seq, u32 avail,
+		       u32 *skip)
+{
+	u32 to_mark;
+
+	*skip = 0;
+	if ((ssk->rx_hole && seq == ssk->rx_hole_seq) ||
+	    (ssk->rx_urg && seq == ssk->rx_urg_seq &&
+	     !sock_flag(&ssk->sk, SOCK_URGINLINE))) {
+		*skip = 1;
+		seq++;
+		avail--;
+	}
+	to_mark = ssk->rx_urg_seq - seq;
+	if (ssk->rx_urg && to_mark && to_mark < avail)
+		avail = to_mark;
+	return avail;
+}
+
+/* Account @n bytes read (and @skip skipped) from the head buffer; lock held. */
+static void sdp_rx_advance(struct sdp_sock *ssk, struct sdp_rx_buf *rb,
+			   u32 n)
+{
+	rb->off += n;
+	ssk->rx_queued -= n;
+	ssk->rx_copied += n;
+	if (ssk->rx_hole && (s32)(ssk->rx_copied - ssk->rx_hole_seq) > 0)
+		ssk->rx_hole = false;
+	if (ssk->rx_urg && (s32)(ssk->rx_copied - ssk->rx_urg_seq) > 0)
+		WRITE_ONCE(ssk->rx_urg, 0);
+	if (rb->off == rb->len)
+		sdp_rx_consumed(ssk, rb);
+}
+
 static int sdp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 		       int flags)
 {
@@ -911,13 +1036,16 @@ static int sdp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 	struct sock *sk = sock->sk;
 	struct sdp_sock *ssk = sdp_sk(sk);
 	struct sdp_rx_buf *rb, *peek = NULL;
+	u32 peek_seq = 0;
 	size_t copied = 0;
 	int target, err = 0;
 	long timeo;
 
-	if (flags & MSG_OOB)
-		return -EOPNOTSUPP;
 	lock_sock(sk);
+	if (flags & MSG_OOB) {
+		err = sdp_recv_urg(ssk, msg, len, flags);
+		goto out;
+	}
 	if (sk->sk_state == TCP_LISTEN ||
 	    (sock->state == SS_UNCONNECTED && !ssk->connect_tried)) {
 		err = -ENOTCONN;
@@ -927,49 +1055,51 @@ static int sdp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 	target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
 	add_wait_queue(sk_sleep(sk), &wait);
 	while (copied < len) {
-		u32 avail, off;
-		size_t n;
+		u32 off, seq, n, skip;
+		bool at_mark;
 
 		spin_lock_bh(&ssk->lock);
-		if (flags & MSG_PEEK) {
-			if (!peek)
-				rb = list_first_entry_or_null(&ssk->rx_queue,
-							      struct sdp_rx_buf,
-							      node);
-			else if (list_is_last(&peek->node, &ssk->rx_queue))
-				rb = NULL;
-			else
-				rb = list_next_entry(peek, node);
-			off = rb ? rb->off : 0;
-		} else {
+		if (!(flags & MSG_PEEK) || !peek) {
 			rb = list_first_entry_or_null(&ssk->rx_queue,
 						      struct sdp_rx_buf, node);
-			off = rb ? rb->off : 0;
+			seq = ssk->rx_copied;
+		} else if (list_is_last(&peek->node, &ssk->rx_queue)) {
+			rb = NULL;
+			seq = peek_seq;
+		} else {
+			rb = list_next_entry(peek, node);
+			seq = peek_seq;
 		}
+		/* A read stops at the urgent mark once it has data (TCP). */
+		at_mark = ssk->rx_urg && seq == ssk->rx_urg_seq;
+		off = rb ? rb->off : 0;
+		n = rb ? sdp_rx_span(ssk, seq, rb->len - off, &skip) : 0;
 		spin_unlock_bh(&ssk->lock);
+		if (at_mark && copied)
+			break;
 
 		if (rb) {
-			avail = rb->len - off;
-			n = min_t(size_t, avail, len - copied);
+			n = min_t(size_t, n, len - copied);
 			/*
 			 * Only recvmsg (under the socket lock) removes
-			 * buffers from the queue, so @rb stays put.
+			 * buffers from the queue or moves their offsets, so
+			 * @rb stays put.
 			 */
-			if (copy_to_iter(rb->buf + SDP_BSDH_LEN + off, n,
-					 &msg->msg_iter) != n) {
+			if (copy_to_iter(rb->buf + SDP_BSDH_LEN + off + skip,
+					 n, &msg->msg_iter) != n) {
 				err = -EFAULT;
 				break;
 			}
 			copied += n;
 			if (flags & MSG_PEEK) {
-				peek = rb;
+				/* Next buffer unless the mark is in this one. */
+				peek_seq = seq + skip + n;
+				if (off + skip + n == rb->len)
+					peek = rb;
 				continue;
 			}
 			spin_lock_bh(&ssk->lock);
-			rb->off += n;
-			ssk->rx_queued -= n;
-			if (rb->off == rb->len)
-				sdp_rx_consumed(ssk, rb);
+			sdp_rx_advance(ssk, rb, skip + n);
 			spin_unlock_bh(&ssk->lock);
 			continue;
 		}
@@ -1010,8 +1140,6 @@ out:
 #define SDP_MAX_KEEPIDLE	32767
 #define SDP_MAX_KEEPINTVL	32767
 #define SDP_MAX_KEEPCNT		127
-#define SDP_DEF_KEEPINTVL	75
-#define SDP_DEF_KEEPCNT		9
 
 /* TCP_KEEPIDLE/KEEPINTVL/KEEPCNT: TCP's ranges, 1..@max. */
 static int sdp_set_keepalive_opt(int *opt, int val, int max)
@@ -1071,6 +1199,11 @@ static int sdp_setsockopt(struct socket *sock, int level, int optname,
 	case TCP_KEEPIDLE:
 		err = sdp_set_keepalive_opt(&ssk->keepidle, val,
 					    SDP_MAX_KEEPIDLE);
+		/* As TCP: the new idle time applies to the running timer. */
+		spin_lock_bh(&ssk->lock);
+		if (!err)
+			sdp_ka_arm(ssk);
+		spin_unlock_bh(&ssk->lock);
 		break;
 	case TCP_KEEPINTVL:
 		err = sdp_set_keepalive_opt(&ssk->keepintvl, val,
@@ -1108,14 +1241,13 @@ static int sdp_getsockopt(struct socket *sock, int level, int optname,
 		val = ssk->tx_size ? ssk->tx_size - SDP_BSDH_LEN : 0;
 		break;
 	case TCP_KEEPIDLE:
-		val = READ_ONCE(ssk->keepidle) ?:
-		      (int)sdp_tun(sock_net(sock->sk), SDP_TUN_KEEPALIVE_TIME);
+		val = sdp_keepidle(ssk);
 		break;
 	case TCP_KEEPINTVL:
-		val = READ_ONCE(ssk->keepintvl) ?: SDP_DEF_KEEPINTVL;
+		val = sdp_keepintvl(ssk);
 		break;
 	case TCP_KEEPCNT:
-		val = READ_ONCE(ssk->keepcnt) ?: SDP_DEF_KEEPCNT;
+		val = sdp_keepcnt(ssk);
 		break;
 	default:
 		return -ENOPROTOOPT;

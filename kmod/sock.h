@@ -6,6 +6,7 @@
  * cm.c    rdma_cm events, Hello/HelloAck, QP/CQ/buffer setup and teardown
  * tx.c    posting messages, credits
  * rx.c    receive completions, message parsing
+ * keepalive.c  keepalive probes (sk->sk_timer)
  *
  * Locks, in the order they may nest (outermost first):
  *
@@ -25,6 +26,7 @@
  *                    listener).  Innermost but for sdp_net.conn_lock;
  *                    never held while sleeping.
  *                    A parent's and a child's lock are never nested.
+ *                    The keepalive timer's handler takes it too.
  * sdp_net.conn_lock  spinlock (BH) of the namespace's socket list (diag.h);
  *                    may be taken inside sdp_sock.lock, never around it.
  */
@@ -43,6 +45,10 @@
 
 #include "proto.h"
 #include "diag.h"
+
+/* sdp_sock.rx_urg, as TCP's urg_data: the low byte is the urgent byte. */
+#define SDP_URG_VALID		0x0100
+#define SDP_URG_READ		0x0200
 
 /* Called by main.c. */
 int sdp_sock_init(void);
@@ -121,6 +127,16 @@ struct sdp_tx_buf {
  * @rx_adv: @rx_seq + @rx_posted as of our last message: the highest mseq
  *	the peer may use (a larger one is a credit overrun);
  *	@rx_seq + @rx_posted - @rx_adv buffers are unadvertised
+ * @rx_copied: stream offset of the next byte recvmsg() returns; with
+ *	@rx_queued, @rx_copied + @rx_queued is the offset of the next byte
+ *	to arrive (under @lock)
+ * @rx_urg: urgent data state, as TCP's urg_data: 0, SDP_URG_VALID | the
+ *	urgent byte, or SDP_URG_READ once recv(MSG_OOB) took it; cleared when
+ *	reading passes @rx_urg_seq (under @lock)
+ * @rx_urg_seq: stream offset of the urgent byte (the mark)
+ * @rx_hole: a byte at @rx_hole_seq is skipped by reads: an earlier urgent
+ *	byte, out of line, whose mark a newer one replaced (under @lock)
+ * @rx_hole_seq: its stream offset
  * @tx: @tx_num send slots of @tx_size bytes
  * @tx_num: send slots (tx-queue-depth tunable)
  * @tx_size: bytes per send slot: min(peer's buffer size, SDP_TX_MSG_MAX)
@@ -138,6 +154,8 @@ struct sdp_tx_buf {
  * @tx_pend_len: payload bytes in @tx_pend
  * @tx_pend_hold: @tx_pend is held back by TCP_CORK / MSG_MORE; a full
  *	slot is posted regardless
+ * @tx_pend_oob: the last byte of @tx_pend is urgent (MSG_OOB): nothing is
+ *	appended to it and it goes out as soon as credits allow
  * @qp_dead: the QP is (being) destroyed: post nothing (under @lock)
  * @conn_done: the connection is over (reset, abort, disconnected)
  * @disconn_want: a DisConn must go out once credits allow
@@ -158,6 +176,11 @@ struct sdp_tx_buf {
  * @keepidle: TCP_KEEPIDLE (s), 0: the keepalive-time tunable
  * @keepintvl: TCP_KEEPINTVL (s), 0: default
  * @keepcnt: TCP_KEEPCNT, 0: default
+ * @rx_last: jiffies when the peer was last heard from (a message or an
+ *	answered keepalive probe); under @lock
+ * @ka_cqe: completion entry of the keepalive probe
+ * @ka_probes: keepalive probes unanswered so far (under @lock)
+ * @ka_inflight: the probe is posted and not completed (under @lock)
  * @work: deferred rdma_disconnect() and teardown of closed sockets; holds
  *	a socket reference while pending
  * @deadline: jiffies by which a closing socket is torn down regardless
@@ -190,6 +213,11 @@ struct sdp_sock {
 	u32 rx_posted;
 	u32 rx_seq;
 	u32 rx_adv;
+	u32 rx_copied;
+	u16 rx_urg;
+	bool rx_hole;
+	u32 rx_urg_seq;
+	u32 rx_hole_seq;
 
 	struct sdp_tx_buf *tx;
 	u32 tx_num;
@@ -205,6 +233,7 @@ struct sdp_sock {
 	int tx_pend;
 	u32 tx_pend_len;
 	bool tx_pend_hold;
+	bool tx_pend_oob;
 
 	bool qp_dead;
 	bool conn_done;
@@ -224,6 +253,10 @@ struct sdp_sock {
 	int keepidle;
 	int keepintvl;
 	int keepcnt;
+	unsigned long rx_last;
+	struct ib_cqe ka_cqe;
+	int ka_probes;
+	bool ka_inflight;
 
 	struct delayed_work work;
 	unsigned long deadline;
@@ -276,7 +309,8 @@ int sdp_cm_handler(struct rdma_cm_id *id, struct rdma_cm_event *ev);
 void sdp_res_free(struct sdp_sock *ssk, struct rdma_cm_id *id);
 
 /* tx.c */
-int sdp_post_msg(struct sdp_sock *ssk, int slot, u8 mid, u32 paylen);
+int sdp_post_msg(struct sdp_sock *ssk, int slot, u8 mid, u8 flags,
+		 u32 paylen);
 int sdp_tx_get_slot(struct sdp_sock *ssk);
 int sdp_tx_push(struct sdp_sock *ssk);
 void sdp_tx_put_slot(struct sdp_sock *ssk, int slot);
@@ -284,6 +318,15 @@ bool sdp_try_disconn(struct sdp_sock *ssk);
 void sdp_maybe_credit_update(struct sdp_sock *ssk);
 void sdp_conn_fail(struct sdp_sock *ssk, int err, bool send_abort);
 void sdp_tx_done(struct ib_cq *cq, struct ib_wc *wc);
+
+/* keepalive.c */
+int sdp_keepidle(const struct sdp_sock *ssk);
+int sdp_keepintvl(const struct sdp_sock *ssk);
+int sdp_keepcnt(const struct sdp_sock *ssk);
+void sdp_ka_init(struct sdp_sock *ssk);
+void sdp_ka_arm(struct sdp_sock *ssk);
+void sdp_ka_stop(struct sdp_sock *ssk);
+void sdp_ka_set(struct sock *sk, int on);
 
 /* rx.c */
 int sdp_post_recv(struct sdp_sock *ssk, struct sdp_rx_buf *rb);
@@ -299,13 +342,14 @@ static inline u32 sdp_tx_max_payload(const struct sdp_sock *ssk)
  * sdp_tx_data_ok() - may sendmsg() take more data now
  * @ssk: the socket; @ssk->lock held or a racy read that is re-checked
  *
- * Return: the slot being filled has room, or (none being filled) a send
- * slot is free and credits exceed the reserve.
+ * Return: the slot being filled has room and no urgent byte, or (none
+ * being filled) a send slot is free and credits exceed the reserve.
  */
 static inline bool sdp_tx_data_ok(const struct sdp_sock *ssk)
 {
 	if (READ_ONCE(ssk->tx_pend) >= 0)
-		return READ_ONCE(ssk->tx_pend_len) < sdp_tx_max_payload(ssk);
+		return !READ_ONCE(ssk->tx_pend_oob) &&
+		       READ_ONCE(ssk->tx_pend_len) < sdp_tx_max_payload(ssk);
 	return READ_ONCE(ssk->tx_nfree) > 0 &&
 	       READ_ONCE(ssk->tx_credits) > READ_ONCE(ssk->tx_reserve);
 }

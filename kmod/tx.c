@@ -46,6 +46,7 @@ void sdp_tx_put_slot(struct sdp_sock *ssk, int slot)
  * @ssk: the socket; lock held
  * @slot: send slot holding @paylen payload bytes after the BSDH
  * @mid: message id
+ * @flags: BSDH flags (SDP_BSDH_OOB_*)
  * @paylen: payload bytes
  *
  * Needs one credit: a message never goes to a buffer the peer has not
@@ -54,7 +55,8 @@ void sdp_tx_put_slot(struct sdp_sock *ssk, int slot)
  * Return: 0, -EAGAIN without a credit, -ENOTCONN if the QP is gone, or
  * the error of ib_post_send().
  */
-int sdp_post_msg(struct sdp_sock *ssk, int slot, u8 mid, u32 paylen)
+int sdp_post_msg(struct sdp_sock *ssk, int slot, u8 mid, u8 flags,
+		 u32 paylen)
 {
 	struct sdp_tx_buf *tb = &ssk->tx[slot];
 	struct net *net = sock_net(&ssk->sk);
@@ -74,7 +76,7 @@ int sdp_post_msg(struct sdp_sock *ssk, int slot, u8 mid, u32 paylen)
 	}
 
 	h->mid = mid;
-	h->flags = 0;
+	h->flags = flags;
 	h->bufs = cpu_to_be16(ssk->rx_posted);
 	h->len = cpu_to_be32(len);
 	h->mseq = cpu_to_be32(ssk->tx_seq);
@@ -120,9 +122,10 @@ err:
  * sdp_tx_push() - post the slot being filled (sdp_sock.tx_pend)
  * @ssk: the socket; lock held
  *
- * It stays back while TCP_CORK / MSG_MORE hold it and it is not full, or
- * while data may not use the credits left (as in sendmsg(): the last
- * credits beyond the reserve are kept for control messages).
+ * It stays back while TCP_CORK / MSG_MORE hold it and it is neither full
+ * nor urgent, or while data may not use the credits left (as in
+ * sendmsg(): the last credits beyond the reserve are kept for control
+ * messages).
  *
  * Return: 0 if nothing is left to push, -EAGAIN if it stays back, or
  * the error of sdp_post_msg() (the data is dropped).
@@ -130,16 +133,21 @@ err:
 int sdp_tx_push(struct sdp_sock *ssk)
 {
 	int slot = ssk->tx_pend, err;
+	u8 flags = 0;
 
 	if (slot < 0)
 		return 0;
-	if (ssk->tx_pend_hold && ssk->tx_pend_len < sdp_tx_max_payload(ssk))
+	if (ssk->tx_pend_hold && !ssk->tx_pend_oob &&
+	    ssk->tx_pend_len < sdp_tx_max_payload(ssk))
 		return -EAGAIN;
 	if (ssk->tx_credits < max(ssk->tx_reserve, 1))
 		return -EAGAIN;
+	if (ssk->tx_pend_oob)
+		flags = SDP_BSDH_OOB_PRES | SDP_BSDH_OOB_PEND;
 	/* Has a credit, so it is sent or (QP gone) dropped. */
 	ssk->tx_pend = -1;
-	err = sdp_post_msg(ssk, slot, SDP_MID_DATA, ssk->tx_pend_len);
+	ssk->tx_pend_oob = false;
+	err = sdp_post_msg(ssk, slot, SDP_MID_DATA, flags, ssk->tx_pend_len);
 	ssk->tx_pend_len = 0;
 	return err;
 }
@@ -151,7 +159,7 @@ static int sdp_post_ctrl(struct sdp_sock *ssk, u8 mid)
 
 	if (slot < 0)
 		return -EAGAIN;
-	return sdp_post_msg(ssk, slot, mid, 0);
+	return sdp_post_msg(ssk, slot, mid, 0, 0);
 }
 
 /**
@@ -264,7 +272,9 @@ void sdp_tx_done(struct ib_cq *cq, struct ib_wc *wc)
 		if (wc->status != IB_WC_WR_FLUSH_ERR && !ssk->conn_done) {
 			net_info_ratelimited("sdp: send failed: %s\n",
 					     ib_wc_status_msg(wc->status));
-			sdp_conn_fail(ssk, ECONNRESET, false);
+			/* The peer's device never answered: as TCP's RTO. */
+			sdp_conn_fail(ssk, wc->status == IB_WC_RETRY_EXC_ERR ?
+				      ETIMEDOUT : ECONNRESET, false);
 		}
 	} else {
 		sdp_tx_push(ssk);
