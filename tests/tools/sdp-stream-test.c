@@ -7,23 +7,35 @@
  *   sdp-stream-test ADDR PORT churn N
  *   sdp-stream-test ADDR PORT concurrent N [BYTES]
  *   sdp-stream-test ADDR PORT maxconn M
+ *   sdp-stream-test ADDR PORT mixed BYTES [SEED]
  *   sdp-stream-test ADDR PORT tcp
  *
- * Runs a series of checks against ADDR (an address of an RDMA device,
- * 198.18.0.0/15 only) using ports PORT, PORT+1, ...; prints one line per
- * check ("ok: ..." or "FAIL: ...") and exits non-zero if any failed.  The
+ * Runs a series of checks against ADDR (an IPv4 or IPv6 address of an
+ * RDMA device) using ports PORT, PORT+1, ...; prints one line per check
+ * ("ok: ..." or "FAIL: ...") and exits non-zero if any failed.  The
  * transfer check moves BYTES (default 64 MiB) in each direction at once
- * and compares checksums.  The socket semantics checks run on AF_INET_SDP
- * and then, unchanged, on an AF_INET TCP socket to the same address
- * ("[tcp]" lines), so that both must agree.
+ * and compares checksums.  The socket semantics checks (receive and send
+ * flags, options, SO_LINGER, urgent data, poll/epoll, sendfile/splice)
+ * run on AF_INET_SDP and then, unchanged, on a TCP socket of ADDR's
+ * family (AF_INET or AF_INET6) to the same address ("[tcp]" lines), so
+ * that both must agree.  AF_INET_SDP sockets take sockaddr_in or
+ * sockaddr_in6 as ADDR is IPv4 or IPv6.
  *
  * Modes: churn: N connect/transfer/close cycles on one listener;
  * concurrent: N connections at once, each moving BYTES (default 1 MiB)
  * both ways with checksums; maxconn: the max-connections tunable is M
  * (set by the caller): connections over loopback (two sockets each) are
  * opened until one fails, which must be with ENOBUFS or ECONNREFUSED
- * after exactly M / 2 of them; tcp: only the socket semantics checks, on
- * TCP (any ADDR, no SDP needed).
+ * after exactly M / 2 of them; mixed: one connection moving BYTES both
+ * ways at once in send() and recv() calls of random sizes from 1 byte to
+ * 16 MiB (log-uniform), content checked byte for byte, the sizes
+ * following SEED (default: from the clock; printed); tcp: only the
+ * socket semantics checks, on TCP (any ADDR, no SDP needed).
+ *
+ * SDP_STREAM_FAMILY=tcp in the environment runs any mode over TCP
+ * instead of SDP (to try the tool on a host without SDP); the default
+ * run then leaves out its SDP-only checks (socket creation, backlog),
+ * and devremove and maxconn test nothing meaningful.
  *
  * Build: gcc -O2 -Wall -pthread -o sdp-stream-test sdp-stream-test.c
  */
@@ -41,7 +53,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/sockios.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <time.h>
@@ -50,6 +64,8 @@
 #define AF_INET_SDP 27
 
 static const char *g_addr;
+static struct sockaddr_storage g_sa;	/* ADDR, port 0 */
+static socklen_t g_salen;
 static int g_port;
 static int g_fam = AF_INET_SDP;
 static const char *g_tag = "";
@@ -65,13 +81,64 @@ static int failures;
 	}								\
 } while (0)
 
-static struct sockaddr_in sin_of(int port)
+/* ADDR (IPv4 or IPv6 literal) into g_sa; 0 if valid. */
+static int parse_addr(const char *addr)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET,
-				 .sin_port = htons(port) };
+	struct sockaddr_in *a4 = (struct sockaddr_in *)&g_sa;
+	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&g_sa;
 
-	inet_pton(AF_INET, g_addr, &a.sin_addr);
-	return a;
+	g_addr = addr;
+	if (inet_pton(AF_INET, addr, &a4->sin_addr) == 1) {
+		a4->sin_family = AF_INET;
+		g_salen = sizeof(*a4);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, addr, &a6->sin6_addr) == 1) {
+		a6->sin6_family = AF_INET6;
+		g_salen = sizeof(*a6);
+		return 0;
+	}
+	return -1;
+}
+
+static in_port_t *port_ptr(struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET6)
+		return &((struct sockaddr_in6 *)ss)->sin6_port;
+	return &((struct sockaddr_in *)ss)->sin_port;
+}
+
+static int port_of(struct sockaddr_storage *ss)
+{
+	return ntohs(*port_ptr(ss));
+}
+
+/* ADDR:@port into *ss; returns the address length. */
+static socklen_t addr_of(int port, struct sockaddr_storage *ss)
+{
+	*ss = g_sa;
+	*port_ptr(ss) = htons(port);
+	return g_salen;
+}
+
+/* @ss (of length @len) has ADDR's family, length and host address. */
+static int is_addr(struct sockaddr_storage *ss, socklen_t len)
+{
+	if (len != g_salen || ss->ss_family != g_sa.ss_family)
+		return 0;
+	if (ss->ss_family == AF_INET6)
+		return !memcmp(&((struct sockaddr_in6 *)ss)->sin6_addr,
+			       &((struct sockaddr_in6 *)&g_sa)->sin6_addr,
+			       sizeof(struct in6_addr));
+	return ((struct sockaddr_in *)ss)->sin_addr.s_addr ==
+	       ((struct sockaddr_in *)&g_sa)->sin_addr.s_addr;
+}
+
+/* From here on, test TCP of ADDR's family instead of SDP. */
+static void use_tcp(void)
+{
+	g_fam = g_sa.ss_family;
+	g_tag = "[tcp] ";
 }
 
 /* A stream socket of the family under test (SDP, or TCP to compare). */
@@ -82,14 +149,15 @@ static int sdp_socket(void)
 
 static int sdp_listener(int port, int backlog)
 {
-	struct sockaddr_in a = sin_of(port);
+	struct sockaddr_storage a;
+	socklen_t alen = addr_of(port, &a);
 	int s = sdp_socket(), one = 1;
 
 	if (s < 0)
 		return -1;
-	if (g_fam == AF_INET)
+	if (g_fam != AF_INET_SDP)
 		setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(s, (struct sockaddr *)&a, sizeof(a)) ||
+	if (bind(s, (struct sockaddr *)&a, alen) ||
 	    listen(s, backlog)) {
 		close(s);
 		return -1;
@@ -99,12 +167,13 @@ static int sdp_listener(int port, int backlog)
 
 static int sdp_connect_to(int port)
 {
-	struct sockaddr_in a = sin_of(port);
+	struct sockaddr_storage a;
+	socklen_t alen = addr_of(port, &a);
 	int s = sdp_socket();
 
 	if (s < 0)
 		return -1;
-	if (connect(s, (struct sockaddr *)&a, sizeof(a))) {
+	if (connect(s, (struct sockaddr *)&a, alen)) {
 		int e = errno;
 
 		close(s);
@@ -140,15 +209,46 @@ static uint64_t fnv(uint64_t h, const unsigned char *b, size_t n)
 	return h;
 }
 
+/* splitmix64: the next pseudo-random number of state *s. */
+static uint64_t rnd(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	return z ^ (z >> 31);
+}
+
+#define MIXED_MAX (16 << 20)
+
+/* 1 .. 16 MiB, log-uniform-ish: uniform in 1 .. 2^e, e uniform in 0 .. 24. */
+static size_t rnd_size(uint64_t *s)
+{
+	unsigned int e = rnd(s) % 25;
+
+	return 1 + rnd(s) % ((size_t)1 << e);
+}
+
 struct xfer {
 	int fd;
 	uint64_t bytes;
 	uint32_t seed;
-	size_t chunk;
+	size_t chunk;		/* buffer size, and call size if not random */
+	int random_sizes;	/* calls of rnd_size(&rng) bytes (up to chunk) */
+	uint64_t rng;
+	uint64_t calls;
 	uint64_t sum;
 	uint64_t done;
 	int err;
 };
+
+/* The length of the next send() or recv() buffer. */
+static size_t next_len(struct xfer *x)
+{
+	size_t n = x->random_sizes ? rnd_size(&x->rng) : x->chunk;
+
+	return n < x->chunk ? n : x->chunk;
+}
 
 static void *sender(void *arg)
 {
@@ -157,13 +257,14 @@ static void *sender(void *arg)
 	uint64_t h = 0xcbf29ce484222325ull;
 
 	while (x->done < x->bytes) {
-		size_t n = x->chunk;
+		size_t n = next_len(x);
 		ssize_t w;
 
 		if (n > x->bytes - x->done)
 			n = x->bytes - x->done;
 		fill(buf, n, x->done, x->seed);
 		w = send(x->fd, buf, n, MSG_NOSIGNAL);
+		x->calls++;
 		if (w <= 0) {
 			x->err = w ? errno : EIO;
 			break;
@@ -187,18 +288,20 @@ static void *receiver(void *arg)
 	uint64_t h = 0xcbf29ce484222325ull;
 
 	for (;;) {
-		ssize_t r = recv(x->fd, buf, x->chunk, 0);
+		ssize_t r = recv(x->fd, buf, next_len(x), 0);
 
+		x->calls++;
 		if (r < 0) {
 			x->err = errno;
 			break;
 		}
 		if (!r)
 			break;
-		fill(want, r, x->done, x->seed);
-		if (memcmp(buf, want, r)) {
-			x->err = EBADMSG;
-			break;
+		/* A mismatch: go on reading to EOF, so that the sender ends. */
+		if (!x->err) {
+			fill(want, r, x->done, x->seed);
+			if (memcmp(buf, want, r))
+				x->err = EBADMSG;
 		}
 		h = fnv(h, buf, r);
 		x->done += r;
@@ -225,52 +328,103 @@ static void *run_side(void *arg)
 	return NULL;
 }
 
-/* Both directions at once, BYTES each way, then EOF both ways. */
-static int t_transfer(uint64_t bytes, size_t chunk)
+/*
+ * A connected pair on g_port as two sides, client stream seed 1, server
+ * stream seed 2, @bytes each way in @chunk byte buffers.
+ */
+static int transfer_pair(struct side *cs, struct side *ss, uint64_t bytes,
+			 size_t chunk)
 {
-	int port = g_port, l, c, a;
-	struct side cs = {}, ss = {};
-	pthread_t tc, ts;
-	double t0, dt;
+	int l, c, a;
 
-	l = sdp_listener(port, 4);
-	CHECK(l >= 0, "listen on %s:%d", g_addr, port);
-	c = sdp_connect_to(port);
+	l = sdp_listener(g_port, 4);
+	CHECK(l >= 0, "listen on %s:%d", g_addr, g_port);
+	c = sdp_connect_to(g_port);
 	CHECK(c >= 0, "connect");
 	a = accept(l, NULL, NULL);
 	CHECK(a >= 0, "accept");
 	close(l);
+	cs->fd = c;
+	cs->tx = (struct xfer){ .fd = c, .bytes = bytes, .seed = 1, .chunk = chunk };
+	cs->rx = (struct xfer){ .fd = c, .bytes = bytes, .seed = 2, .chunk = chunk };
+	ss->fd = a;
+	ss->tx = (struct xfer){ .fd = a, .bytes = bytes, .seed = 2, .chunk = chunk };
+	ss->rx = (struct xfer){ .fd = a, .bytes = bytes, .seed = 1, .chunk = chunk };
+	return 0;
+}
 
-	cs.fd = c;
-	cs.tx = (struct xfer){ .fd = c, .bytes = bytes, .seed = 1, .chunk = chunk };
-	cs.rx = (struct xfer){ .fd = c, .bytes = bytes, .seed = 2, .chunk = chunk };
-	ss.fd = a;
-	ss.tx = (struct xfer){ .fd = a, .bytes = bytes, .seed = 2, .chunk = chunk };
-	ss.rx = (struct xfer){ .fd = a, .bytes = bytes, .seed = 1, .chunk = chunk };
+/* Run both sides at once, then print @what's summary and check it. */
+static int run_transfer(const char *what, struct side *cs, struct side *ss,
+			uint64_t bytes)
+{
+	pthread_t tc, ts;
+	double t0, dt;
+
 	t0 = now();
-	pthread_create(&tc, NULL, run_side, &cs);
-	pthread_create(&ts, NULL, run_side, &ss);
+	pthread_create(&tc, NULL, run_side, cs);
+	pthread_create(&ts, NULL, run_side, ss);
 	pthread_join(tc, NULL);
 	pthread_join(ts, NULL);
 	dt = now() - t0;
-	close(c);
-	close(a);
+	close(cs->fd);
+	close(ss->fd);
 
-	printf("transfer chunk %zu: c->s %llu bytes sum %016llx/%016llx, s->c %llu bytes sum %016llx/%016llx, %.2f s, %.1f MB/s each way, %.1f MB/s total\n",
-	       chunk,
-	       (unsigned long long)ss.rx.done,
-	       (unsigned long long)cs.tx.sum, (unsigned long long)ss.rx.sum,
-	       (unsigned long long)cs.rx.done,
-	       (unsigned long long)ss.tx.sum, (unsigned long long)cs.rx.sum,
+	printf("%s: c->s %llu bytes (%llu sends, %llu recvs) sum %016llx/%016llx, s->c %llu bytes (%llu sends, %llu recvs) sum %016llx/%016llx, %.2f s, %.1f MB/s each way, %.1f MB/s total\n",
+	       what, (unsigned long long)ss->rx.done,
+	       (unsigned long long)cs->tx.calls, (unsigned long long)ss->rx.calls,
+	       (unsigned long long)cs->tx.sum, (unsigned long long)ss->rx.sum,
+	       (unsigned long long)cs->rx.done,
+	       (unsigned long long)ss->tx.calls, (unsigned long long)cs->rx.calls,
+	       (unsigned long long)ss->tx.sum, (unsigned long long)cs->rx.sum,
 	       dt, bytes / dt / 1e6, 2 * bytes / dt / 1e6);
-	errno = cs.tx.err ?: cs.rx.err ?: ss.tx.err ?: ss.rx.err;
-	CHECK(!cs.tx.err && !cs.rx.err && !ss.tx.err && !ss.rx.err,
-	      "transfer errors c.tx %d c.rx %d s.tx %d s.rx %d",
-	      cs.tx.err, cs.rx.err, ss.tx.err, ss.rx.err);
-	CHECK(ss.rx.done == bytes && cs.rx.done == bytes, "byte counts");
-	CHECK(cs.tx.sum == ss.rx.sum && ss.tx.sum == cs.rx.sum, "checksums");
+	errno = cs->tx.err ?: cs->rx.err ?: ss->tx.err ?: ss->rx.err;
+	CHECK(!cs->tx.err && !cs->rx.err && !ss->tx.err && !ss->rx.err,
+	      "%s errors c.tx %d c.rx %d s.tx %d s.rx %d", what,
+	      cs->tx.err, cs->rx.err, ss->tx.err, ss->rx.err);
+	CHECK(ss->rx.done == bytes && cs->rx.done == bytes, "%s byte counts", what);
+	CHECK(cs->tx.sum == ss->rx.sum && ss->tx.sum == cs->rx.sum,
+	      "%s checksums", what);
+	return 0;
+}
+
+/* Both directions at once, BYTES each way, then EOF both ways. */
+static int t_transfer(uint64_t bytes, size_t chunk)
+{
+	struct side cs, ss;
+	char what[64];
+
+	if (transfer_pair(&cs, &ss, bytes, chunk))
+		return -1;
+	snprintf(what, sizeof(what), "transfer chunk %zu", chunk);
+	if (run_transfer(what, &cs, &ss, bytes))
+		return -1;
 	printf("ok: transfer %llu bytes each way, checksums match\n",
 	       (unsigned long long)bytes);
+	return 0;
+}
+
+/*
+ * mixed BYTES [SEED]: both directions at once, every send() and recv()
+ * of a random size from 1 byte to 16 MiB, the sizes following @seed.
+ */
+static int t_mixed(uint64_t bytes, uint64_t seed)
+{
+	struct side cs, ss;
+	struct xfer *x[] = { &cs.tx, &cs.rx, &ss.tx, &ss.rx };
+	char what[64];
+
+	printf("mixed: seed %llu\n", (unsigned long long)seed);
+	if (transfer_pair(&cs, &ss, bytes, MIXED_MAX))
+		return -1;
+	for (int i = 0; i < 4; i++) {
+		x[i]->random_sizes = 1;
+		x[i]->rng = seed * 4 + i;
+	}
+	snprintf(what, sizeof(what), "mixed seed %llu", (unsigned long long)seed);
+	if (run_transfer(what, &cs, &ss, bytes))
+		return -1;
+	printf("ok: mixed sizes (1 B .. 16 MiB, seed %llu): %llu bytes each way, content and checksums match\n",
+	       (unsigned long long)seed, (unsigned long long)bytes);
 	return 0;
 }
 
@@ -294,20 +448,20 @@ static int t_create(void)
 
 static int t_bind(void)
 {
-	struct sockaddr_in a = sin_of(g_port + 1), got;
-	socklen_t len = sizeof(got);
+	struct sockaddr_storage a, got;
+	socklen_t alen = addr_of(g_port + 1, &a), len = sizeof(got);
 	int s1 = sdp_socket(), s2 = sdp_socket(), s3 = sdp_socket();
 
-	CHECK(!bind(s1, (struct sockaddr *)&a, sizeof(a)), "bind");
-	CHECK(bind(s2, (struct sockaddr *)&a, sizeof(a)) && errno == EADDRINUSE,
+	CHECK(!bind(s1, (struct sockaddr *)&a, alen), "bind");
+	CHECK(bind(s2, (struct sockaddr *)&a, alen) && errno == EADDRINUSE,
 	      "second bind EADDRINUSE");
-	a.sin_port = 0;
-	CHECK(!bind(s3, (struct sockaddr *)&a, sizeof(a)), "bind port 0");
+	alen = addr_of(0, &a);
+	CHECK(!bind(s3, (struct sockaddr *)&a, alen), "bind port 0");
 	CHECK(!getsockname(s3, (struct sockaddr *)&got, &len), "getsockname");
-	CHECK(got.sin_family == AF_INET && got.sin_port != 0 &&
-	      got.sin_addr.s_addr == a.sin_addr.s_addr, "ephemeral port %d",
-	      ntohs(got.sin_port));
-	printf("ok: bind (ephemeral port %d, EADDRINUSE)\n", ntohs(got.sin_port));
+	CHECK(is_addr(&got, len) && port_of(&got) != 0,
+	      "getsockname: family %d, length %u, ephemeral port %d",
+	      got.ss_family, len, port_of(&got));
+	printf("ok: bind (ephemeral port %d, EADDRINUSE)\n", port_of(&got));
 	close(s1);
 	close(s2);
 	close(s3);
@@ -326,8 +480,9 @@ static int t_refused(void)
 
 static int t_nonblock(void)
 {
-	struct sockaddr_in a = sin_of(g_port + 3), peer;
-	socklen_t len = sizeof(int), plen = sizeof(peer);
+	struct sockaddr_storage a, peer;
+	socklen_t alen = addr_of(g_port + 3, &a), len = sizeof(int);
+	socklen_t plen = sizeof(peer);
 	int l = sdp_listener(g_port + 3, 1), c = sdp_socket(), acc, err = -1;
 	struct pollfd p;
 	char b[16];
@@ -335,7 +490,7 @@ static int t_nonblock(void)
 
 	CHECK(l >= 0, "listen");
 	fcntl(c, F_SETFL, O_NONBLOCK);
-	CHECK(connect(c, (struct sockaddr *)&a, sizeof(a)) < 0 &&
+	CHECK(connect(c, (struct sockaddr *)&a, alen) < 0 &&
 	      errno == EINPROGRESS, "non-blocking connect EINPROGRESS");
 	p = (struct pollfd){ .fd = c, .events = POLLOUT };
 	CHECK(poll(&p, 1, 10000) == 1 && (p.revents & POLLOUT), "poll POLLOUT");
@@ -348,7 +503,8 @@ static int t_nonblock(void)
 	CHECK(recv(acc, b, sizeof(b), MSG_DONTWAIT) < 0 && errno == EAGAIN,
 	      "recv EAGAIN (accepted)");
 	CHECK(!getpeername(c, (struct sockaddr *)&peer, &plen) &&
-	      peer.sin_port == a.sin_port, "getpeername");
+	      is_addr(&peer, plen) && port_of(&peer) == g_port + 3,
+	      "getpeername");
 	CHECK(!setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)),
 	      "TCP_NODELAY");
 	len = sizeof(v);
@@ -492,8 +648,49 @@ static int pair(int port, int *c, int *a)
 static int wait_ev(int fd, short ev, int ms)
 {
 	struct pollfd p = { .fd = fd, .events = ev };
+	int n;
 
-	return poll(&p, 1, ms) == 1 ? p.revents : 0;
+	do
+		n = poll(&p, 1, ms);
+	while (n < 0 && errno == EINTR);
+	return n == 1 ? p.revents : 0;
+}
+
+/* A new epoll instance watching @fd for @ev (-1 on error). */
+static int epoll_new(int fd, uint32_t ev)
+{
+	struct epoll_event e = { .events = ev };
+	int ep = epoll_create1(0);
+
+	if (ep >= 0 && epoll_ctl(ep, EPOLL_CTL_ADD, fd, &e)) {
+		close(ep);
+		return -1;
+	}
+	return ep;
+}
+
+/* One epoll_wait() of @ms on @ep: the events reported (0 if none). */
+static int epoll_get(int ep, int ms)
+{
+	struct epoll_event e;
+	int n;
+
+	do
+		n = epoll_wait(ep, &e, 1, ms);
+	while (n < 0 && errno == EINTR);
+	return n == 1 ? (int)e.events : 0;
+}
+
+/* epoll_get() on a fresh epoll instance watching @fd for @ev. */
+static int epoll_once(int fd, uint32_t ev, int ms)
+{
+	int ep = epoll_new(fd, ev), r;
+
+	if (ep < 0)
+		return -1;
+	r = epoll_get(ep, ms);
+	close(ep);
+	return r;
 }
 
 /* Read exactly @n bytes (MSG_WAITALL), with a 10 s receive timeout. */
@@ -503,6 +700,14 @@ static ssize_t read_n(int fd, void *b, size_t n)
 
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	return recv(fd, b, n, MSG_WAITALL);
+}
+
+/* Blocking sends on @fd give up after 10 s: a failed check cannot hang. */
+static void send_timeout(int fd)
+{
+	struct timeval tv = { .tv_sec = 10 };
+
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 }
 
 static int ioctl_int(int fd, unsigned long req)
@@ -923,7 +1128,7 @@ static int t_linger(int port)
 	 * credits kept in reserve, so close() returns once the sends have
 	 * completed (see docs/protocol.md).
 	 */
-	if (g_fam == AF_INET)
+	if (g_fam != AF_INET_SDP)
 		CHECK(dt > 0.9 && dt < 3, "%slinger 1 s close took %.3f s", g_tag, dt);
 	else
 		CHECK(dt < 0.9, "linger 1 s close took %.3f s", dt);
@@ -934,6 +1139,581 @@ static int t_linger(int port)
 	      g_tag, (unsigned long long)d.got, (unsigned long long)sent, d.eof);
 	printf("ok: %sSO_LINGER 1 s, peer not reading: close returned after %.3f s; data (%llu bytes) + EOF delivered after\n",
 	       g_tag, dt, (unsigned long long)sent);
+	return 0;
+}
+
+/* recv() of what is queued: 1 if exactly @want; prints what came if not. */
+static int got(int fd, const char *want)
+{
+	char b[64];
+	ssize_t r = recv(fd, b, sizeof(b), MSG_DONTWAIT);
+
+	if (r == (ssize_t)strlen(want) && !memcmp(b, want, r))
+		return 1;
+	printf("  read %zd: \"%.*s\", want \"%s\"\n", r, r > 0 ? (int)r : 0, b,
+	       want);
+	return 0;
+}
+
+/* recvmsg() of one byte with @flags: the byte (or -1), *mflags msg_flags. */
+static int recv_byte(int fd, int flags, int *mflags)
+{
+	unsigned char ch;
+	struct iovec iov = { &ch, 1 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+	ssize_t r = recvmsg(fd, &m, flags);
+
+	*mflags = m.msg_flags;
+	return r == 1 ? ch : -1;
+}
+
+/*
+ * @pre, then @urg with MSG_OOB (its last byte is the urgent byte) from @s;
+ * 0 once @r sees it (POLLPRI: all of it has arrived).
+ */
+static int send_urgent(int s, int r, const char *pre, const char *urg)
+{
+	ssize_t n = strlen(pre), u = strlen(urg);
+
+	if (send(s, pre, n, 0) != n || send(s, urg, u, MSG_OOB) != u)
+		return -1;
+	return wait_ev(r, POLLPRI, 5000) & POLLPRI ? 0 : -1;
+}
+
+/* Urgent data read with MSG_OOB before the stream reaches the mark. */
+static int t_urgent(int port)
+{
+	int c, a, fl, ch;
+
+	CHECK(!pair(port, &c, &a), "%sconnected pair", g_tag);
+	CHECK(recv_byte(c, MSG_OOB, &fl) < 0 && errno == EINVAL,
+	      "%sMSG_OOB without urgent data: EINVAL", g_tag);
+	CHECK(ioctl_int(c, SIOCATMARK) == 0, "%sSIOCATMARK 0 without urgent data",
+	      g_tag);
+	CHECK(!send_urgent(a, c, "xy", "abc"), "%surgent data: POLLPRI", g_tag);
+	CHECK(ioctl_int(c, SIOCATMARK) == 0, "%sSIOCATMARK 0 before the mark",
+	      g_tag);
+	CHECK(ioctl_int(c, SIOCINQ) == 4, "%sSIOCINQ counts up to the mark (%d)",
+	      g_tag, ioctl_int(c, SIOCINQ));
+	fl = epoll_once(c, EPOLLIN | EPOLLPRI, 0);
+	CHECK(fl == (EPOLLIN | EPOLLPRI), "%sepoll: EPOLLIN | EPOLLPRI (%#x)",
+	      g_tag, fl);
+	ch = recv_byte(c, MSG_OOB | MSG_PEEK, &fl);
+	CHECK(ch == 'c' && fl == MSG_OOB,
+	      "%sMSG_OOB | MSG_PEEK: %d, msg_flags %#x", g_tag, ch, fl);
+	ch = recv_byte(c, MSG_OOB, &fl);
+	CHECK(ch == 'c' && fl == MSG_OOB, "%sMSG_OOB: %d, msg_flags %#x", g_tag,
+	      ch, fl);
+	CHECK(recv_byte(c, MSG_OOB, &fl) < 0 && errno == EINVAL,
+	      "%ssecond MSG_OOB: EINVAL", g_tag);
+	fl = wait_ev(c, POLLIN | POLLPRI, 0);
+	CHECK(fl == POLLIN, "%sno POLLPRI once read (%#x)", g_tag, fl);
+	printf("ok: %surgent byte: POLLPRI / EPOLLPRI, MSG_OOB (and MSG_OOB | MSG_PEEK) return it with msg_flags MSG_OOB, then EINVAL\n",
+	       g_tag);
+
+	CHECK(got(c, "xyab"), "%sread stops at the mark", g_tag);
+	CHECK(ioctl_int(c, SIOCATMARK) == 1, "%sSIOCATMARK 1 at the mark", g_tag);
+	fl = wait_ev(c, POLLIN | POLLPRI, 0);
+	CHECK(!fl, "%sonly the urgent byte left: not readable (%#x)", g_tag, fl);
+	CHECK(send(a, "de", 2, 0) == 2, "%ssend", g_tag);
+	CHECK(wait_ev(c, POLLIN, 5000) & POLLIN, "%sPOLLIN", g_tag);
+	CHECK(got(c, "de"), "%sread skips the urgent byte", g_tag);
+	CHECK(ioctl_int(c, SIOCATMARK) == 0, "%sSIOCATMARK 0 past the mark", g_tag);
+	close(c);
+	close(a);
+	printf("ok: %sreads stop at the mark (SIOCINQ counts to it, SIOCATMARK 0 before, 1 at it), then skip the urgent byte\n",
+	       g_tag);
+	return 0;
+}
+
+/* The stream read up to the mark first; reading past it drops the byte. */
+static int t_urgent_mark(int port)
+{
+	int c, a, fl, ch;
+
+	CHECK(!pair(port, &c, &a), "%sconnected pair", g_tag);
+	CHECK(!send_urgent(a, c, "fg", "hij"), "%surgent data: POLLPRI", g_tag);
+	CHECK(got(c, "fghi"), "%sread stops at the mark", g_tag);
+	CHECK(ioctl_int(c, SIOCATMARK) == 1, "%sSIOCATMARK 1 at the mark", g_tag);
+	fl = wait_ev(c, POLLIN | POLLPRI, 0);
+	CHECK(fl == POLLPRI, "%sat the mark: POLLPRI, not POLLIN (%#x)", g_tag, fl);
+	ch = recv_byte(c, MSG_OOB, &fl);
+	CHECK(ch == 'j', "%sMSG_OOB at the mark: %d", g_tag, ch);
+	CHECK(send(a, "kl", 2, 0) == 2, "%ssend", g_tag);
+	CHECK(wait_ev(c, POLLIN, 5000) & POLLIN, "%sPOLLIN", g_tag);
+	CHECK(got(c, "kl"), "%sread skips the urgent byte", g_tag);
+
+	CHECK(!send_urgent(a, c, "m", "no"), "%surgent data: POLLPRI", g_tag);
+	CHECK(got(c, "mn"), "%sread stops at the mark", g_tag);
+	CHECK(send(a, "pq", 2, 0) == 2, "%ssend", g_tag);
+	CHECK(wait_ev(c, POLLIN, 5000) & POLLIN, "%sPOLLIN", g_tag);
+	CHECK(got(c, "pq"), "%sread past the mark skips the unread urgent byte",
+	      g_tag);
+	CHECK(recv_byte(c, MSG_OOB, &fl) < 0 && errno == EINVAL,
+	      "%sMSG_OOB after reading past the mark: EINVAL", g_tag);
+	fl = wait_ev(c, POLLIN | POLLPRI, 0);
+	CHECK(!fl && ioctl_int(c, SIOCATMARK) == 0,
+	      "%spast the mark: no POLLPRI (%#x), SIOCATMARK 0", g_tag, fl);
+	close(c);
+	close(a);
+	printf("ok: %sat the mark with only the urgent byte left: POLLPRI without POLLIN; reading past the mark drops an unread urgent byte\n",
+	       g_tag);
+	return 0;
+}
+
+/* SO_OOBINLINE: the urgent byte stays in the stream. */
+static int t_oobinline(int port)
+{
+	int c, a, fl;
+
+	CHECK(!pair(port, &c, &a), "%sconnected pair", g_tag);
+	CHECK(getint(c, SOL_SOCKET, SO_OOBINLINE) == 0,
+	      "%sSO_OOBINLINE off by default", g_tag);
+	CHECK(!setint(c, SOL_SOCKET, SO_OOBINLINE, 1) &&
+	      getint(c, SOL_SOCKET, SO_OOBINLINE) == 1, "%sSO_OOBINLINE on", g_tag);
+	CHECK(!send_urgent(a, c, "xy", "abc"), "%surgent data: POLLPRI", g_tag);
+	CHECK(send(a, "de", 2, 0) == 2, "%ssend", g_tag);
+	for (int i = 0; i < 100 && ioctl_int(c, SIOCINQ) < 7; i++)
+		usleep(10000);
+	CHECK(ioctl_int(c, SIOCINQ) == 7, "%sSIOCINQ counts the urgent byte (%d)",
+	      g_tag, ioctl_int(c, SIOCINQ));
+	CHECK(recv_byte(c, MSG_OOB, &fl) < 0 && errno == EINVAL,
+	      "%sMSG_OOB with SO_OOBINLINE: EINVAL", g_tag);
+	CHECK(ioctl_int(c, SIOCATMARK) == 0, "%sSIOCATMARK 0 before the mark",
+	      g_tag);
+	CHECK(got(c, "xyab"), "%sread stops at the mark", g_tag);
+	CHECK(ioctl_int(c, SIOCATMARK) == 1, "%sSIOCATMARK 1 at the mark", g_tag);
+	fl = wait_ev(c, POLLIN | POLLPRI, 0);
+	CHECK(fl == (POLLIN | POLLPRI), "%sat the mark: POLLIN | POLLPRI (%#x)",
+	      g_tag, fl);
+	CHECK(got(c, "cde"), "%sthe urgent byte is read in order", g_tag);
+	fl = wait_ev(c, POLLIN | POLLPRI, 0);
+	CHECK(!fl && ioctl_int(c, SIOCATMARK) == 0,
+	      "%spast the mark: no POLLPRI (%#x), SIOCATMARK 0", g_tag, fl);
+	close(c);
+	close(a);
+	printf("ok: %sSO_OOBINLINE: the urgent byte read in order after a stop at the mark, MSG_OOB EINVAL, POLLPRI until read\n",
+	       g_tag);
+	return 0;
+}
+
+static volatile sig_atomic_t sigurgs;
+
+static void on_sigurg(int sig)
+{
+	(void)sig;
+	sigurgs++;
+}
+
+/* SIGURG goes to the owner set with F_SETOWN when urgent data arrives. */
+static int t_sigurg(int port)
+{
+	struct sigaction sa = { .sa_handler = on_sigurg, .sa_flags = SA_RESTART };
+	int c, a;
+
+	sigaction(SIGURG, &sa, NULL);
+	CHECK(!pair(port, &c, &a), "%sconnected pair", g_tag);
+	CHECK(!fcntl(c, F_SETOWN, getpid()) && fcntl(c, F_GETOWN) == getpid(),
+	      "%sF_SETOWN", g_tag);
+	sigurgs = 0;
+	CHECK(send(a, "n", 1, 0) == 1 && (wait_ev(c, POLLIN, 5000) & POLLIN),
+	      "%snormal data", g_tag);
+	CHECK(!sigurgs, "%sno SIGURG for normal data", g_tag);
+	CHECK(send(a, "u", 1, MSG_OOB) == 1 && (wait_ev(c, POLLPRI, 5000) & POLLPRI),
+	      "%surgent data: POLLPRI", g_tag);
+	CHECK(sigurgs == 1, "%sone SIGURG (%d)", g_tag, (int)sigurgs);
+	signal(SIGURG, SIG_DFL);
+	close(c);
+	close(a);
+	printf("ok: %sSIGURG to the F_SETOWN owner when urgent data arrives, not for normal data\n",
+	       g_tag);
+	return 0;
+}
+
+/* Level-triggered epoll: EPOLLOUT when connected, EPOLLIN while data. */
+static int t_epoll(int port)
+{
+	char b[8];
+	int c, a, ep, ev;
+
+	CHECK(!pair(port, &c, &a), "%sconnected pair", g_tag);
+	ev = epoll_once(c, EPOLLIN | EPOLLOUT, 2000);
+	CHECK(ev == EPOLLOUT, "%sconnected: EPOLLOUT only (%#x)", g_tag, ev);
+	ep = epoll_new(c, EPOLLIN | EPOLLPRI | EPOLLRDHUP);
+	CHECK(ep >= 0, "%sepoll", g_tag);
+	CHECK(!epoll_get(ep, 100), "%sno event without data", g_tag);
+	CHECK(send(a, "12345", 5, 0) == 5, "%ssend", g_tag);
+	ev = epoll_get(ep, 2000);
+	CHECK(ev == EPOLLIN, "%sEPOLLIN (%#x)", g_tag, ev);
+	CHECK(epoll_get(ep, 0) == EPOLLIN, "%sEPOLLIN again while unread", g_tag);
+	CHECK(recv(c, b, 2, 0) == 2, "%srecv", g_tag);
+	CHECK(epoll_get(ep, 0) == EPOLLIN, "%sEPOLLIN while data is left", g_tag);
+	CHECK(recv(c, b, sizeof(b), 0) == 3, "%srecv", g_tag);
+	CHECK(!epoll_get(ep, 100), "%sno event once drained", g_tag);
+	close(ep);
+	close(c);
+	close(a);
+	printf("ok: %sepoll level-triggered: EPOLLOUT when connected, EPOLLIN while data is unread\n",
+	       g_tag);
+	return 0;
+}
+
+/* Edge-triggered epoll: one event per arrival, none lost. */
+static int t_epollet(int port)
+{
+	char b[8];
+	int c, a, ep, ev;
+
+	CHECK(!pair(port, &c, &a), "%sconnected pair", g_tag);
+	ep = epoll_new(c, EPOLLIN | EPOLLET);
+	CHECK(ep >= 0, "%sepoll", g_tag);
+	CHECK(send(a, "a", 1, 0) == 1, "%ssend", g_tag);
+	ev = epoll_get(ep, 2000);
+	CHECK(ev == EPOLLIN, "%sEPOLLET: EPOLLIN on arrival (%#x)", g_tag, ev);
+	CHECK(!epoll_get(ep, 100), "%sEPOLLET: no repeat", g_tag);
+	CHECK(send(a, "b", 1, 0) == 1, "%ssend", g_tag);
+	CHECK(epoll_get(ep, 2000) == EPOLLIN,
+	      "%sEPOLLET: a new arrival, unread data: new event", g_tag);
+	CHECK(!epoll_get(ep, 100), "%sEPOLLET: no repeat", g_tag);
+	CHECK(recv(c, b, 1, 0) == 1 && b[0] == 'a', "%srecv", g_tag);
+	CHECK(send(a, "c", 1, 0) == 1, "%ssend", g_tag);
+	CHECK(epoll_get(ep, 2000) == EPOLLIN,
+	      "%sEPOLLET: arrival between reads: new event", g_tag);
+	CHECK(recv(c, b, sizeof(b), MSG_DONTWAIT) == 2 && !memcmp(b, "bc", 2) &&
+	      recv(c, b, sizeof(b), MSG_DONTWAIT) < 0 && errno == EAGAIN,
+	      "%sread to EAGAIN", g_tag);
+	CHECK(!epoll_get(ep, 100), "%sEPOLLET: no event once drained", g_tag);
+	CHECK(send(a, "d", 1, 0) == 1, "%ssend", g_tag);
+	CHECK(epoll_get(ep, 2000) == EPOLLIN,
+	      "%sEPOLLET: arrival after EAGAIN: new event", g_tag);
+	close(ep);
+	close(c);
+	close(a);
+	printf("ok: %sepoll edge-triggered: one event per arrival, no repeat, none lost between reads or after EAGAIN\n",
+	       g_tag);
+	return 0;
+}
+
+#define EV_ALL (EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLPRI)
+
+/* The peer's shutdown(SHUT_WR): EPOLLRDHUP with EPOLLIN, then EOF. */
+static int t_rdhup(int port)
+{
+	char b[8];
+	int c, a, ev;
+
+	CHECK(!pair(port, &c, &a), "%sconnected pair", g_tag);
+	CHECK(!shutdown(a, SHUT_WR), "%sshutdown", g_tag);
+	ev = epoll_once(c, EPOLLIN | EPOLLRDHUP, 2000);
+	CHECK(ev == (EPOLLIN | EPOLLRDHUP), "%sEPOLLIN | EPOLLRDHUP (%#x)", g_tag,
+	      ev);
+	ev = epoll_once(c, EV_ALL, 0);
+	CHECK(ev == (EPOLLIN | EPOLLOUT | EPOLLRDHUP), "%sall events (%#x)", g_tag,
+	      ev);
+	ev = wait_ev(c, POLLIN | POLLRDHUP | POLLOUT, 0);
+	CHECK(ev == (POLLIN | POLLRDHUP | POLLOUT),
+	      "%spoll: POLLIN | POLLRDHUP | POLLOUT (%#x)", g_tag, ev);
+	CHECK(recv(c, b, sizeof(b), 0) == 0, "%sEOF", g_tag);
+	close(c);
+	close(a);
+	printf("ok: %speer's SHUT_WR: EPOLLIN | EPOLLOUT | EPOLLRDHUP (POLLRDHUP), no EPOLLHUP, read 0\n",
+	       g_tag);
+	return 0;
+}
+
+/* EPOLLHUP once both directions are shut. */
+static int t_hup(int port)
+{
+	const int hup = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLHUP;
+	char b[4];
+	int c, a, ev;
+
+	CHECK(!pair(port, &c, &a), "%sconnected pair", g_tag);
+	CHECK(!shutdown(c, SHUT_WR), "%sshutdown", g_tag);
+	ev = epoll_once(c, EV_ALL, 0);
+	CHECK(ev == EPOLLOUT, "%sown SHUT_WR: EPOLLOUT only (%#x)", g_tag, ev);
+	CHECK(epoll_once(a, EPOLLRDHUP, 2000) & EPOLLRDHUP, "%speer RDHUP", g_tag);
+	CHECK(!shutdown(a, SHUT_WR), "%sshutdown", g_tag);
+	CHECK(epoll_once(c, EPOLLRDHUP, 2000) & EPOLLRDHUP, "%sRDHUP", g_tag);
+	ev = epoll_once(c, EV_ALL, 0);
+	CHECK(ev == hup, "%sown and peer's SHUT_WR: %#x, want %#x", g_tag, ev, hup);
+	ev = epoll_once(a, EV_ALL, 0);
+	CHECK(ev == hup, "%speer: %#x, want %#x", g_tag, ev, hup);
+	ev = wait_ev(c, POLLIN | POLLOUT | POLLRDHUP, 0);
+	CHECK(ev == (POLLIN | POLLOUT | POLLRDHUP | POLLHUP), "%spoll: %#x", g_tag,
+	      ev);
+	close(c);
+	close(a);
+
+	CHECK(!pair(port, &c, &a), "%sconnected pair", g_tag);
+	CHECK(!shutdown(c, SHUT_RDWR), "%sshutdown", g_tag);
+	ev = epoll_once(c, EV_ALL, 0);
+	CHECK(ev == hup, "%sSHUT_RDWR: %#x, want %#x", g_tag, ev, hup);
+	CHECK(recv(c, b, sizeof(b), 0) == 0, "%sread 0 after SHUT_RDWR", g_tag);
+	ev = epoll_once(a, EPOLLIN | EPOLLRDHUP, 2000);
+	CHECK(ev == (EPOLLIN | EPOLLRDHUP), "%speer of SHUT_RDWR: %#x", g_tag, ev);
+	close(c);
+	close(a);
+	printf("ok: %sEPOLLHUP (with EPOLLIN | EPOLLOUT | EPOLLRDHUP) after own + peer's SHUT_WR or own SHUT_RDWR; own SHUT_WR alone: EPOLLOUT\n",
+	       g_tag);
+	return 0;
+}
+
+/* The peer aborts: EPOLLERR until SO_ERROR (ECONNRESET) is read. */
+static int t_reset_events(int port)
+{
+	const int hup = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLHUP;
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	int c, a, ev;
+
+	CHECK(!pair(port, &c, &a), "%sconnected pair", g_tag);
+	CHECK(!setsockopt(a, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)), "%slinger 0",
+	      g_tag);
+	close(a);
+	CHECK(epoll_once(c, 0, 2000) & EPOLLERR, "%sEPOLLERR", g_tag);
+	ev = epoll_once(c, EV_ALL, 0);
+	CHECK(ev == (hup | EPOLLERR), "%sreset: %#x, want %#x", g_tag, ev,
+	      hup | EPOLLERR);
+	ev = getint(c, SOL_SOCKET, SO_ERROR);
+	CHECK(ev == ECONNRESET, "%sSO_ERROR ECONNRESET (%d)", g_tag, ev);
+	CHECK(getint(c, SOL_SOCKET, SO_ERROR) == 0, "%sSO_ERROR read clears it",
+	      g_tag);
+	ev = epoll_once(c, EV_ALL, 0);
+	CHECK(ev == hup, "%sonce SO_ERROR read: %#x, want %#x", g_tag, ev, hup);
+	close(c);
+	printf("ok: %speer abort: EPOLLERR | EPOLLHUP | EPOLLIN | EPOLLOUT | EPOLLRDHUP, SO_ERROR ECONNRESET (then 0, no EPOLLERR)\n",
+	       g_tag);
+	return 0;
+}
+
+struct waiter {
+	int fd;
+	int use_epoll;
+	int ev;
+	double t;	/* when woken */
+};
+
+static void *waiter(void *arg)
+{
+	struct waiter *w = arg;
+
+	if (w->use_epoll)
+		w->ev = epoll_once(w->fd, EPOLLIN, 2000);
+	else
+		w->ev = wait_ev(w->fd, POLLIN, 2000);
+	w->t = now();
+	return NULL;
+}
+
+/* A thread blocked in epoll_wait() (then poll()) is woken by an arrival. */
+static int t_wakeup(int port)
+{
+	struct waiter w;
+	pthread_t t;
+	double t0;
+	char b[4];
+	int c, a;
+
+	CHECK(!pair(port, &c, &a), "%sconnected pair", g_tag);
+	for (int use_epoll = 1; use_epoll >= 0; use_epoll--) {
+		w = (struct waiter){ .fd = c, .use_epoll = use_epoll };
+		pthread_create(&t, NULL, waiter, &w);
+		usleep(100000);
+		t0 = now();
+		CHECK(send(a, "w", 1, 0) == 1, "%ssend", g_tag);
+		pthread_join(t, NULL);
+		CHECK(w.ev == EPOLLIN && w.t - t0 < 2,
+		      "%sblocked %s woken: %#x after %.3f s", g_tag,
+		      use_epoll ? "epoll_wait" : "poll", w.ev, w.t - t0);
+		CHECK(recv(c, b, sizeof(b), 0) == 1, "%srecv", g_tag);
+		printf("ok: %sa thread blocked in %s is woken by the arrival (%.3f s)\n",
+		       g_tag, use_epoll ? "epoll_wait" : "poll", w.t - t0);
+	}
+	close(c);
+	close(a);
+	return 0;
+}
+
+struct file_send {
+	int sock, file;
+	off_t size;
+	off_t off;	/* advanced by sendfile() */
+	int err;
+};
+
+/* sendfile() all of the file into the socket, then shutdown(SHUT_WR). */
+static void *file_sender(void *arg)
+{
+	struct file_send *f = arg;
+
+	while (f->off < f->size) {
+		ssize_t w = sendfile(f->sock, f->file, &f->off, f->size - f->off);
+
+		if (w <= 0) {
+			f->err = w ? errno : EIO;
+			return NULL;
+		}
+	}
+	if (shutdown(f->sock, SHUT_WR))
+		f->err = errno;
+	return NULL;
+}
+
+/* A temporary file (already unlinked) of @size bytes of stream @seed. */
+static int patterned_file(off_t size, uint32_t seed)
+{
+	char name[] = "/tmp/sdp-stream-test.XXXXXX";
+	static unsigned char buf[65536];
+	int fd = mkstemp(name);
+
+	if (fd < 0)
+		return -1;
+	unlink(name);
+	for (off_t off = 0; off < size; off += sizeof(buf)) {
+		size_t n = size - off < (off_t)sizeof(buf) ?
+			   (size_t)(size - off) : sizeof(buf);
+
+		fill(buf, n, off, seed);
+		if (write(fd, buf, n) != (ssize_t)n) {
+			close(fd);
+			return -1;
+		}
+	}
+	return fd;
+}
+
+/* sendfile() from a regular file into the socket. */
+static int t_sendfile(int port)
+{
+	const off_t size = (4 << 20) + 12345;
+	struct file_send f = { .size = size };
+	struct xfer rx = { .seed = 5, .chunk = 65536 };
+	pthread_t t;
+	int c, a;
+
+	CHECK(!pair(port, &c, &a), "%sconnected pair", g_tag);
+	f.sock = c;
+	send_timeout(c);
+	f.file = patterned_file(size, 5);
+	CHECK(f.file >= 0, "%stemporary file", g_tag);
+	rx.fd = a;
+	pthread_create(&t, NULL, file_sender, &f);
+	receiver(&rx);
+	pthread_join(t, NULL);
+	close(f.file);
+	close(c);
+	close(a);
+	errno = f.err ?: rx.err;
+	CHECK(!f.err && f.off == size, "%ssendfile: %lld of %lld bytes", g_tag,
+	      (long long)f.off, (long long)size);
+	CHECK(!rx.err && rx.done == (uint64_t)size,
+	      "%sreceived %llu of %lld bytes, content %s", g_tag,
+	      (unsigned long long)rx.done, (long long)size,
+	      rx.err == EBADMSG ? "differs" : "as sent");
+	printf("ok: %ssendfile() of a %lld byte file: bytes and content as in the file\n",
+	       g_tag, (long long)size);
+	return 0;
+}
+
+/* Read exactly @n bytes from a pipe. */
+static int pipe_read(int fd, unsigned char *b, size_t n)
+{
+	while (n) {
+		ssize_t r = read(fd, b, n);
+
+		if (r <= 0)
+			return -1;
+		b += r;
+		n -= r;
+	}
+	return 0;
+}
+
+/*
+ * splice() socket -> pipe until EOF, the bytes checked against stream
+ * @seed; 0 or an errno (EBADMSG: content differs).
+ */
+static int splice_in(int sock, int p[2], uint32_t seed, uint64_t *done)
+{
+	static unsigned char buf[65536], want[65536];
+	int bad = 0;
+	ssize_t r;
+
+	while ((r = splice(sock, NULL, p[1], NULL, sizeof(buf), 0)) > 0) {
+		if (pipe_read(p[0], buf, r))
+			return errno;
+		fill(want, r, *done, seed);
+		bad |= !!memcmp(buf, want, r);
+		*done += r;
+	}
+	return r ? errno : bad ? EBADMSG : 0;
+}
+
+/*
+ * splice() pipe -> socket: @bytes of stream @seed, written into the pipe
+ * in @chunk pieces; 0 or an errno.
+ */
+static int splice_out(int sock, int p[2], uint32_t seed, uint64_t bytes,
+		      size_t chunk)
+{
+	static unsigned char buf[65536];
+
+	for (uint64_t off = 0; off < bytes; off += chunk) {
+		size_t n = bytes - off < chunk ? bytes - off : chunk;
+
+		fill(buf, n, off, seed);
+		if (write(p[1], buf, n) != (ssize_t)n)
+			return errno;
+		while (n) {
+			ssize_t w = splice(p[0], NULL, sock, NULL, n, 0);
+
+			if (w <= 0)
+				return w ? errno : EIO;
+			n -= w;
+		}
+	}
+	return 0;
+}
+
+/* splice() from the socket into a pipe and from a pipe into the socket. */
+static int t_splice(int port)
+{
+	const uint64_t bytes = (1 << 20) + 777;
+	struct xfer x = { .bytes = bytes, .seed = 6, .chunk = 40000 };
+	uint64_t done = 0;
+	pthread_t t;
+	int c, a, p[2], err;
+
+	CHECK(!pair(port, &c, &a), "%sconnected pair", g_tag);
+	CHECK(!pipe(p), "%spipe", g_tag);
+	x.fd = a;
+	send_timeout(a);
+	pthread_create(&t, NULL, sender, &x);
+	err = splice_in(c, p, 6, &done);
+	pthread_join(t, NULL);
+	errno = err ?: x.err;
+	CHECK(!err && !x.err && done == bytes,
+	      "%ssplice socket -> pipe: %llu of %llu bytes", g_tag,
+	      (unsigned long long)done, (unsigned long long)bytes);
+	printf("ok: %ssplice() socket -> pipe: %llu bytes to EOF, content as sent\n",
+	       g_tag, (unsigned long long)bytes);
+
+	x = (struct xfer){ .fd = a, .seed = 7, .chunk = 65536 };
+	pthread_create(&t, NULL, receiver, &x);
+	err = splice_out(c, p, 7, bytes, 40000);
+	shutdown(c, SHUT_WR);
+	pthread_join(t, NULL);
+	errno = err;
+	CHECK(!err, "%ssplice pipe -> socket", g_tag);
+	errno = x.err;
+	CHECK(!x.err && x.done == bytes, "%ssplice pipe -> socket: received %llu of %llu",
+	      g_tag, (unsigned long long)x.done, (unsigned long long)bytes);
+	close(p[0]);
+	close(p[1]);
+	close(c);
+	close(a);
+	printf("ok: %ssplice() pipe -> socket: %llu bytes, content as sent\n", g_tag,
+	       (unsigned long long)bytes);
 	return 0;
 }
 
@@ -1087,52 +1867,25 @@ static void semantics(int port)
 	t_sendflags(port + 1);
 	t_options(port + 2);
 	t_linger(port + 3);
+	t_urgent(port + 4);
+	t_urgent_mark(port + 5);
+	t_oobinline(port + 6);
+	t_sigurg(port + 7);
+	t_epoll(port + 8);
+	t_epollet(port + 9);
+	t_rdhup(port + 10);
+	t_hup(port + 11);
+	t_reset_events(port + 12);
+	t_wakeup(port + 13);
+	t_sendfile(port + 14);
+	t_splice(port + 15);
 }
 
-int main(int argc, char **argv)
+/* The default run: everything but the modes, SDP and then TCP semantics. */
+static void run_default(uint64_t bytes)
 {
-	uint64_t bytes = 64ull << 20;
-
-	if (argc < 3) {
-		fprintf(stderr, "usage: %s ADDR PORT [BYTES]\n", argv[0]);
-		return 2;
-	}
-	g_addr = argv[1];
-	g_port = atoi(argv[2]);
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGPIPE, SIG_IGN);
-	if (argc > 3 && !strcmp(argv[3], "devremove")) {
-		t_devremove();
-		return failures ? 1 : 0;
-	}
-	if (argc > 3 && !strcmp(argv[3], "tcp")) {
-		/* The semantics checks on TCP alone (no SDP needed). */
-		g_fam = AF_INET;
-		g_tag = "[tcp] ";
-		semantics(g_port);
-		printf("sdp-stream-test: %d failed\n", failures);
-		return failures ? 1 : 0;
-	}
-	if (argc > 4 && !strcmp(argv[3], "churn")) {
-		t_churn(atoi(argv[4]));
-		printf("sdp-stream-test: %d failed\n", failures);
-		return failures ? 1 : 0;
-	}
-	if (argc > 4 && !strcmp(argv[3], "concurrent")) {
-		t_concurrent(atoi(argv[4]), argc > 5 ?
-			     strtoull(argv[5], NULL, 0) : 1 << 20);
-		printf("sdp-stream-test: %d failed\n", failures);
-		return failures ? 1 : 0;
-	}
-	if (argc > 4 && !strcmp(argv[3], "maxconn")) {
-		t_maxconn(atoi(argv[4]));
-		printf("sdp-stream-test: %d failed\n", failures);
-		return failures ? 1 : 0;
-	}
-	if (argc > 3)
-		bytes = strtoull(argv[3], NULL, 0);
-
-	t_create();
+	if (g_fam == AF_INET_SDP)
+		t_create();
 	t_bind();
 	t_refused();
 	t_transfer(bytes, 65536);
@@ -1142,11 +1895,67 @@ int main(int argc, char **argv)
 	t_nonblock();
 	t_shutdown();
 	t_abort();
-	t_backlog();
+	if (g_fam == AF_INET_SDP) {
+		t_backlog();
+		semantics(g_port + 20);
+	}
+	use_tcp();
 	semantics(g_port + 20);
-	g_fam = AF_INET;
-	g_tag = "[tcp] ";
-	semantics(g_port + 20);
+}
+
+/* SDP_STREAM_FAMILY: "sdp" (default) or "tcp"; 0 if valid. */
+static int pick_family(void)
+{
+	const char *f = getenv("SDP_STREAM_FAMILY");
+
+	if (f && !strcmp(f, "tcp"))
+		use_tcp();
+	else if (f && *f && strcmp(f, "sdp"))
+		return -1;
+	return 0;
+}
+
+static int bad_args(const char *prog)
+{
+	fprintf(stderr, "usage: %s ADDR PORT [BYTES | devremove | churn N | concurrent N [BYTES] |\n"
+		"       maxconn M | mixed BYTES [SEED] | tcp]\n"
+		"       (SDP_STREAM_FAMILY=tcp: over TCP instead of SDP)\n", prog);
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode = argc > 3 ? argv[3] : "";
+	const char *arg = argc > 4 ? argv[4] : NULL;
+
+	if (argc < 3 || parse_addr(argv[1]) || pick_family())
+		return bad_args(argv[0]);
+	g_port = atoi(argv[2]);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	signal(SIGPIPE, SIG_IGN);
+	if (!strcmp(mode, "devremove")) {
+		t_devremove();
+		return failures ? 1 : 0;
+	}
+	if (!strcmp(mode, "tcp")) {
+		/* The semantics checks on TCP alone (no SDP needed). */
+		use_tcp();
+		semantics(g_port);
+	} else if (!strcmp(mode, "churn") && arg) {
+		t_churn(atoi(arg));
+	} else if (!strcmp(mode, "concurrent") && arg) {
+		t_concurrent(atoi(arg), argc > 5 ?
+			     strtoull(argv[5], NULL, 0) : 1 << 20);
+	} else if (!strcmp(mode, "maxconn") && arg) {
+		t_maxconn(atoi(arg));
+	} else if (!strcmp(mode, "mixed") && arg) {
+		t_mixed(strtoull(arg, NULL, 0), argc > 5 ?
+			strtoull(argv[5], NULL, 0) : (uint64_t)time(NULL) ^ getpid());
+	} else if (!*mode || (*mode >= '0' && *mode <= '9')) {
+		run_default(*mode ? strtoull(mode, NULL, 0) : 64ull << 20);
+	} else {
+		return bad_args(argv[0]);
+	}
 	printf("sdp-stream-test: %d failed\n", failures);
 	return failures ? 1 : 0;
 }
