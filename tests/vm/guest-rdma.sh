@@ -105,6 +105,18 @@ sdp_guest_veth_pair() {
 		_sdp_err "cannot set up policy routing over the veth pair"
 		return 1
 	fi
+	# Static neighbours: with both addresses local, the first ARP
+	# resolution by rdma_cm completes only at its deadline (measured on
+	# 6.1: the first SDP connect took the whole 10 s connect-timeout,
+	# later ones 0.1 s), which would turn every first connect into a
+	# timeout.
+	if ! { ip neigh replace "$SDP_VETH2_ADDR" dev "$SDP_VETH1" nud permanent \
+		lladdr "$(cat "/sys/class/net/$SDP_VETH2/address")" &&
+		ip neigh replace "$SDP_VETH1_ADDR" dev "$SDP_VETH2" nud permanent \
+		lladdr "$(cat "/sys/class/net/$SDP_VETH1/address")"; }; then
+		_sdp_err "cannot set the veth pair's neighbours"
+		return 1
+	fi
 	for _p in "$SDP_RXE1:$SDP_VETH1" "$SDP_RXE2:$SDP_VETH2"; do
 		rdma link add "${_p%%:*}" type rxe netdev "${_p#*:}" ||
 			{ _sdp_err "rdma link add ${_p%%:*} on ${_p#*:} failed"; return 1; }

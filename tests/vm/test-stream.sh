@@ -165,6 +165,28 @@ for _ in $(seq 50); do
 done
 expect_eq "conns is empty once the sockets are torn down" 0 "$left"
 
+echo "=== keepalive finds a silent peer (veth pair, packets dropped)"
+expect_ok "veth pair with rxe1/rxe2" sdp_guest_veth_pair
+BLACKHOLE="tc qdisc add dev $SDP_VETH1 root netem loss 100% &&
+	tc qdisc add dev $SDP_VETH2 root netem loss 100%"
+RESTORE="tc qdisc del dev $SDP_VETH1 root; tc qdisc del dev $SDP_VETH2 root"
+ABORTED=$("$SDPCTL" -j stats | jq .conn_aborted)
+timeout 180 python3 "$TOP/tests/vm/keepalive.py" "$SDP_VETH2_ADDR" 7450 \
+	"$BLACKHOLE" "$RESTORE" > "$TMP/keepalive" 2>&1
+rc=$?
+cat "$TMP/keepalive"
+sdp_count_checks "$TMP/keepalive"
+expect_eq "keepalive.py exit status" 0 "$rc"
+expect_jq "the timed-out connection was counted as aborted" \
+	".conn_aborted == ${ABORTED:-0} + 1 and .proto_errors == 0" \
+	"$SDPCTL" -j stats
+left=1
+for _ in $(seq 60); do
+	[ "$("$SDPCTL" -j stats | jq .conn_current)" = 0 ] && { left=0; break; }
+	sleep 1
+done
+expect_eq "the silent peer's connections are torn down" 0 "$left"
+
 echo "=== live sockets pin the module; device removal resets them"
 timeout 120 "$STREAM" 198.18.0.1 7400 devremove > "$TMP/devremove" 2>&1 &
 PID=$!

@@ -1,0 +1,108 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Keepalive on AF_INET_SDP sockets, run by tests/vm/test-stream.sh.
+
+usage: keepalive.py ADDR PORT BLACKHOLE_CMD RESTORE_CMD
+
+Opens connections to ADDR (a listener there, in this process); one with
+SO_KEEPALIVE (idle 2 s, interval 1 s, 3 probes), one without. A healthy
+idle peer must survive several probe rounds. Then BLACKHOLE_CMD makes the
+peer silent (drops every packet, no disconnect): the keepalive socket's
+blocked recv() must fail with ETIMEDOUT within the probe budget, the
+other one must still be waiting. RESTORE_CMD undoes the black hole.
+Prints "ok: ..." / "FAIL: ..." lines; exit status 1 if any failed.
+"""
+import errno
+import socket
+import subprocess
+import sys
+import time
+
+AF_INET_SDP = 27
+fails = 0
+
+
+def check(name, cond):
+    global fails
+    print(("ok: " if cond else "FAIL: ") + name, flush=True)
+    fails += not cond
+
+
+def sdp_socket():
+    # Python knows no family 27 addresses: drive it as an AF_INET socket.
+    raw = socket.socket(AF_INET_SDP, socket.SOCK_STREAM)
+    return socket.socket(socket.AF_INET, socket.SOCK_STREAM, 0, raw.detach())
+
+
+def pair(listener, addr, port, keepalive):
+    c = sdp_socket()
+    if keepalive:
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+        c.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 2)
+        c.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, 1)
+        c.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT, 3)
+    c.connect((addr, port))
+    a, _ = listener.accept()
+    c.sendall(b"x")
+    a.recv(1)
+    a.sendall(b"y")
+    c.recv(1)
+    return c, a
+
+
+def main():
+    addr, port, blackhole, restore = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+    ls = sdp_socket()
+    ls.bind((addr, port))
+    ls.listen(4)
+
+    c, a = pair(ls, addr, port, True)
+    check("keepalive options read back",
+          c.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE) == 1 and
+          c.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE) == 2 and
+          c.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT) == 3)
+    c.settimeout(8)
+    try:
+        c.recv(1)
+        check("healthy idle peer: nothing to read", False)
+    except OSError as e:
+        # Python's own timeout has no errno; ETIMEDOUT would be the kernel's.
+        check("healthy idle peer survives 8 s of probes (%r)" % e, e.errno is None)
+    a.sendall(b"z")
+    check("the probed connection still carries data", c.recv(1) == b"z")
+    c.close()
+    a.close()
+
+    c, a = pair(ls, addr, port, True)
+    c2, a2 = pair(ls, addr, port, False)
+    subprocess.check_call(blackhole, shell=True)
+    t0 = time.time()
+    c.settimeout(60)
+    c2.settimeout(10)
+    try:
+        c.recv(1)
+        check("silent peer: recv returned data", False)
+    except OSError as e:
+        dt = time.time() - t0
+        # idle 2 s + 3 probes 1 s apart; generous for a slow guest.
+        check("silent peer detected: %r after %.1f s" % (e, dt),
+              e.errno == errno.ETIMEDOUT and dt < 30)
+    try:
+        c2.recv(1)
+        check("no keepalive: recv returned data", False)
+    except OSError as e:
+        check("without keepalive the silent peer goes unnoticed (%r)" % e,
+              e.errno is None)
+    try:
+        c.send(b"x")
+        check("send after the timeout: succeeded", False)
+    except OSError as e:
+        check("send after the timeout: %r" % e, e.errno == errno.EPIPE)
+    subprocess.check_call(restore, shell=True)
+    for s in (c, a, c2, a2, ls):
+        s.close()
+    print("keepalive: %d failed" % fails)
+    return 1 if fails else 0
+
+
+sys.exit(main())
