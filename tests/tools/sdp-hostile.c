@@ -19,6 +19,8 @@
  *     disconn-payload      DisConn carrying 4 bytes
  *     oversize             one message of actrcvsz + 1024 bytes
  *     ack-future           mseq_ack 5 although the peer sent nothing
+ *     urgent-empty         zero-length Data flagged OOB_PRES (no byte to
+ *                          be urgent)
  *     ack-backwards        20 Data, wait for the peer's credit update,
  *                          acknowledge it, then acknowledge one less
  *     hello-huge-rcvsz     as good, with localrcvsz 0xffffffff in the Hello
@@ -89,6 +91,8 @@
 #define TX_SLOT		4096
 #define NTX		128
 #define BIG_SIZE	(2u << 20)
+
+#define BSDH_OOB_PRES	0x01
 
 struct bsdh {
 	uint8_t mid;
@@ -321,6 +325,7 @@ struct conn {
 	char *mem;		/* NRX rx buffers, NTX tx slots, one big area */
 	struct hah hah;		/* what the peer sent */
 	uint32_t mseq;		/* last mseq we sent */
+	uint8_t flags;		/* BSDH flags of what we send */
 	int slot;
 	/* what we saw */
 	int disconnected, rejected, reject_status, err_wc, n_rx;
@@ -498,7 +503,8 @@ static void send_msg(struct conn *c, uint8_t mid, uint16_t bufs, uint32_t lenf,
 		     uint32_t total)
 {
 	struct bsdh h = {
-		.mid = mid, .bufs = htons(bufs), .len = htonl(lenf),
+		.mid = mid, .flags = c->flags, .bufs = htons(bufs),
+		.len = htonl(lenf),
 		.mseq = htonl(mseq), .mseq_ack = htonl(ack),
 	};
 	struct ibv_sge sge;
@@ -791,6 +797,9 @@ static int run_active(const char *cas, const char *addr, const char *port,
 			 rcvsz + 1024);
 	} else if (!strcmp(cas, "ack-future")) {
 		send_next(&c, MID_DATA, NRX, "hello", 5);
+	} else if (!strcmp(cas, "urgent-empty")) {
+		c.flags = BSDH_OOB_PRES;
+		send_next(&c, MID_DATA, NRX, NULL, 0);
 	} else {
 		die("unknown case %s", cas);
 	}

@@ -178,6 +178,7 @@ SDP_HOSTILE_TIMEOUT_MS=30000 attack credit-lie 'server: eof after 5 bytes' 0 cre
 attack len-mismatch "$RESET" 1 len-mismatch
 attack len-short "$RESET" 1 len-short
 attack unknown-mid "$RESET" 1 unknown-mid
+attack urgent-empty "$RESET" 1 urgent-empty
 attack mid-srcavail "$RESET" 1 unsupported-mid fe
 attack mid-sinkavail "$RESET" 1 unsupported-mid fd
 attack mid-modechange "$RESET" 1 unsupported-mid 07

@@ -32,6 +32,16 @@ cat "$TMP/stream"
 sdp_count_checks "$TMP/stream"
 expect_eq "sdp-stream-test exit status" 0 "$rc"
 
+echo "=== IPv6: the same checks over sockaddr_in6"
+# 2001:2::/48 is IPv6's benchmarking range (RFC 5180), as 198.18.0.0/15.
+expect_ok "IPv6 address on $SDP_DUMMY_IF" \
+	ip -6 addr add 2001:2::1/64 dev "$SDP_DUMMY_IF" nodad
+timeout 600 "$STREAM" 2001:2::1 7700 $((BYTES / 4)) > "$TMP/stream6" 2>&1
+rc=$?
+cat "$TMP/stream6"
+sdp_count_checks "$TMP/stream6"
+expect_eq "sdp-stream-test on IPv6 exit status" 0 "$rc"
+
 echo "=== counters moved by the traffic"
 expect_jq "connections were counted" \
 	'.conn_active_opens > 0 and .conn_passive_opens > 0 and
