@@ -162,10 +162,17 @@ static int sdp_res_alloc(struct sdp_sock *ssk, struct rdma_cm_id *id)
 	qpa.cap.max_recv_sge = 1;
 	qpa.sq_sig_type = IB_SIGNAL_REQ_WR;
 	qpa.qp_type = IB_QPT_RC;
+	qpa.cap.max_inline_data = sdp_tun(net, SDP_TUN_INLINE_THRESHOLD);
 	err = rdma_create_qp(id, ssk->pd, &qpa);
+	if (err == -EINVAL && qpa.cap.max_inline_data) {
+		/* More inline data than the device takes: go without. */
+		qpa.cap.max_inline_data = 0;
+		err = rdma_create_qp(id, ssk->pd, &qpa);
+	}
 	if (err)
 		return err;
 	ssk->tx_num = ntx;
+	ssk->tx_inline = qpa.cap.max_inline_data;
 
 	spin_lock_bh(&ssk->lock);
 	ssk->qp = id->qp;

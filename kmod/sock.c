@@ -17,6 +17,7 @@
 #include <linux/module.h>
 #include <linux/net.h>
 #include <linux/poll.h>
+#include <linux/sched/clock.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/sockios.h>
@@ -961,6 +962,35 @@ static void sdp_rx_consumed(struct sdp_sock *ssk, struct sdp_rx_buf *rb)
 	sdp_maybe_credit_update(ssk);
 }
 
+/* Nothing to read yet, and nothing that would end a wait for it. */
+static bool sdp_rx_none(struct sdp_sock *ssk)
+{
+	struct sock *sk = &ssk->sk;
+
+	return list_empty_careful(&ssk->rx_queue) && !READ_ONCE(sk->sk_err) &&
+	       !(READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN) &&
+	       !READ_ONCE(ssk->conn_done);
+}
+
+/*
+ * recv-poll: a blocking read spins up to that many microseconds for data
+ * before it takes the socket lock and maybe sleeps; the receive
+ * completion (softirq, another CPU) queues it meanwhile.  Saves the
+ * sleep and wake-up on request/response traffic.
+ */
+static void sdp_rx_busy_wait(struct sdp_sock *ssk, int flags)
+{
+	u64 usec = sdp_tun(sock_net(&ssk->sk), SDP_TUN_RECV_POLL), end;
+
+	if (!usec || !sock_rcvtimeo(&ssk->sk, flags & MSG_DONTWAIT) ||
+	    READ_ONCE(ssk->sk.sk_state) != TCP_ESTABLISHED)
+		return;
+	end = local_clock() + usec * NSEC_PER_USEC;
+	while (sdp_rx_none(ssk) && !need_resched() &&
+	       !signal_pending(current) && local_clock() < end)
+		cpu_relax();
+}
+
 /* recv(MSG_OOB), as tcp_recv_urg(): never blocks.  Socket locked. */
 static int sdp_recv_urg(struct sdp_sock *ssk, struct msghdr *msg, size_t len,
 			int flags)
@@ -1041,6 +1071,8 @@ static int sdp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 	int target, err = 0;
 	long timeo;
 
+	if (!(flags & MSG_OOB))
+		sdp_rx_busy_wait(ssk, flags);
 	lock_sock(sk);
 	if (flags & MSG_OOB) {
 		err = sdp_recv_urg(ssk, msg, len, flags);
@@ -1123,11 +1155,7 @@ static int sdp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 			err = sock_intr_errno(timeo);
 			break;
 		}
-		sk_wait_event(sk, &timeo,
-			      !list_empty_careful(&ssk->rx_queue) ||
-			      READ_ONCE(sk->sk_err) ||
-			      (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN) ||
-			      READ_ONCE(ssk->conn_done), &wait);
+		sk_wait_event(sk, &timeo, !sdp_rx_none(ssk), &wait);
 	}
 	remove_wait_queue(sk_sleep(sk), &wait);
 	sdp_stats_hist(sock_net(sk), SDP_HIST_RECVMSG_SIZE, copied);

@@ -140,6 +140,8 @@ struct sdp_tx_buf {
  * @tx: @tx_num send slots of @tx_size bytes
  * @tx_num: send slots (tx-queue-depth tunable)
  * @tx_size: bytes per send slot: min(peer's buffer size, SDP_TX_MSG_MAX)
+ * @tx_inline: messages up to this many bytes (BSDH included) are posted
+ *	inline (inline-threshold tunable, 0 if the device refused it)
  * @tx_free: index of the first free slot, -1 if none
  * @tx_nfree: free slots
  * @tx_seq: mseq of the next message we send
@@ -222,6 +224,7 @@ struct sdp_sock {
 	struct sdp_tx_buf *tx;
 	u32 tx_num;
 	u32 tx_size;
+	u32 tx_inline;
 	int tx_free;
 	u32 tx_nfree;
 	u32 tx_seq;

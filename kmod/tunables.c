@@ -30,12 +30,12 @@ const struct sdp_tunable_desc sdp_tunables[SDP_TUN_NUM] = {
 	[SDP_TUN_INLINE_THRESHOLD] = {
 		.name = "inline-threshold", .def = 256, .min = 0, .max = 1024,
 		.unit = "bytes",
-		.doc = "sends up to this size are posted inline (0 off)",
+		.doc = "messages up to this size (BSDH included) are posted inline (0 off)",
 	},
 	[SDP_TUN_ZCOPY_THRESHOLD] = {
 		.name = "zcopy-threshold", .def = 65536, .min = 0,
 		.max = 16777216, .unit = "bytes",
-		.doc = "sends at least this large use SrcAvail/RDMA read (0 off)",
+		.doc = "reserved for zero copy (SrcAvail/RDMA read): no effect yet",
 	},
 	[SDP_TUN_KEEPALIVE_TIME] = {
 		.name = "keepalive-time", .def = 7200, .min = 1, .max = 32767,
@@ -45,7 +45,7 @@ const struct sdp_tunable_desc sdp_tunables[SDP_TUN_NUM] = {
 	[SDP_TUN_RECV_POLL] = {
 		.name = "recv-poll", .def = 0, .min = 0, .max = 100000,
 		.unit = "usec",
-		.doc = "busy-poll the receive CQ before sleeping",
+		.doc = "a blocking read spins this long for data before it sleeps",
 	},
 	[SDP_TUN_CREDIT_UPDATE_THRESHOLD] = {
 		.name = "credit-update-threshold", .def = 16, .min = 1,

@@ -93,6 +93,9 @@ int sdp_post_msg(struct sdp_sock *ssk, int slot, u8 mid, u8 flags,
 	wr.num_sge = 1;
 	wr.opcode = IB_WR_SEND;
 	wr.send_flags = IB_SEND_SIGNALED;
+	/* Copied into the work request now: no DMA read of the slot later. */
+	if (len <= ssk->tx_inline)
+		wr.send_flags |= IB_SEND_INLINE;
 	err = ib_post_send(ssk->qp, &wr, NULL);
 	if (err)
 		goto err;
