@@ -32,6 +32,17 @@ cat "$TMP/stream"
 sdp_count_checks "$TMP/stream"
 expect_eq "sdp-stream-test exit status" 0 "$rc"
 
+echo "=== random sizes, 1 B to 16 MiB, 256 MiB each way, with recv-poll"
+# recv-poll makes blocking reads spin before they sleep: the same bytes
+# must arrive, in order, whatever the read path.
+expect_ok "recv-poll 100 us" "$SDPCTL" tune set recv-poll 100
+timeout 600 "$STREAM" 198.18.0.1 7350 mixed $((256 << 20)) > "$TMP/mixed" 2>&1
+rc=$?
+cat "$TMP/mixed"
+sdp_count_checks "$TMP/mixed"
+expect_eq "mixed-size run exit status" 0 "$rc"
+expect_ok "recv-poll back to 0" "$SDPCTL" tune set recv-poll 0
+
 echo "=== IPv6: the same checks over sockaddr_in6"
 # 2001:2::/48 is IPv6's benchmarking range (RFC 5180), as 198.18.0.0/15.
 expect_ok "IPv6 address on $SDP_DUMMY_IF" \
