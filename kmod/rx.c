@@ -109,8 +109,9 @@ static int sdp_rx_msg(struct sdp_sock *ssk, struct sdp_rx_buf *rb, u32 bytes)
 	if ((s32)(mseq - ssk->rx_adv) > 0)
 		return sdp_proto_err(ssk, "credit overrun, mseq", mseq);
 	ack = be32_to_cpu(h->mseq_ack);
-	if ((s32)(ack - ssk->tx_acked) < 0 ||
-	    (s32)(ack - (ssk->tx_seq - 1)) > 0)
+	if ((s32)(ack - ssk->tx_acked) < 0)
+		return sdp_proto_err(ssk, "mseq_ack went backwards", ack);
+	if ((s32)(ack - (ssk->tx_seq - 1)) > 0)
 		return sdp_proto_err(ssk, "mseq_ack of a message not sent", ack);
 
 	ssk->rx_seq = mseq;

@@ -21,6 +21,7 @@
 # Env: SDP_BENCH_TIME   seconds per qperf test (default 2)
 #      SDP_BENCH_SIZES  message sizes in bytes (default 64 .. 1 MiB)
 #      SDP_BENCH_TUNE   NAME=VALUE... SDP tunables to set first (sdpctl tune)
+#      SDP_BENCH_RECV_POLL  recv-poll (us) of the second SDP latency run (50)
 # (vm.sh passes no environment into the guest: set these by editing a copy,
 # or from a wrapper script under the repo or build dir.)
 set -u
@@ -35,6 +36,7 @@ SDPCTL=$TOP/sdpctl/sdpctl
 ADDR=$SDP_DUMMY_ADDR
 DEV=$SDP_RXE
 QT=${SDP_BENCH_TIME:-2}
+RECV_POLL=${SDP_BENCH_RECV_POLL:-50}
 SIZES=${SDP_BENCH_SIZES:-"64 1024 4096 16384 65536 262144 1048576"}
 QPERF_PORT=19765
 PORT=20000 # rdma_cm ports for perftest / rstream; one per run
@@ -108,6 +110,21 @@ wait_tcp_listen() { # PORT
 next_port() { PORT=$((PORT + 1)); }
 
 # --- the measurements --------------------------------------------------------
+# serve WHAT LOG CMD...: start an rdma_cm server in the background (pid in
+# SPID) and wait for its listener on $PORT; on failure name WHAT.
+serve() {
+	local what=$1 slog=$2
+	shift 2
+	"$@" >"$slog" 2>&1 &
+	SPID=$!
+	if ! sdp_guest_wait_listen "$PORT" 10 2>>"$slog"; then
+		kill "$SPID" 2>/dev/null
+		wait "$SPID"
+		fail_tool "$what (server did not listen)" "$slog"
+		return 1
+	fi
+}
+
 # qperf_run KIND TEST SIZE KEY: one qperf client run; KIND names the result.
 qperf_run() {
 	local kind=$1 test=$2 size=$3 key=$4 log=$TMP/$1-$3.qperf v
@@ -125,21 +142,14 @@ qperf_run() {
 # perftest_run KIND TOOL SIZE ITERS: server in the background, then the
 # client; the number is the client's report row for SIZE.
 perftest_run() {
-	local kind=$1 tool=$2 size=$3 iters=$4 v spid
+	local kind=$1 tool=$2 size=$3 iters=$4 v
 	local slog=$TMP/$kind-$size.srv clog=$TMP/$kind-$size.cli
 	next_port
-	timeout 90 "$tool" -R -d "$DEV" -F -s "$size" -n "$iters" -p "$PORT" \
-		>"$slog" 2>&1 &
-	spid=$!
-	if ! sdp_guest_wait_listen "$PORT" 10 2>>"$slog"; then
-		kill "$spid" 2>/dev/null
-		wait "$spid"
-		fail_tool "$tool -s $size (server did not listen)" "$slog"
-		return 1
-	fi
+	serve "$tool -s $size" "$slog" timeout 90 "$tool" -R -d "$DEV" -F \
+		-s "$size" -n "$iters" -p "$PORT" || return 1
 	timeout 90 "$tool" -R -d "$DEV" -F -s "$size" -n "$iters" -p "$PORT" \
 		"$ADDR" >"$clog" 2>&1
-	wait "$spid"
+	wait "$SPID"
 	if [ "$kind" = verbs_lat ]; then
 		# The column headed t_avg[usec] of the row for SIZE.
 		v=$(awk -v s="$size" '
@@ -165,21 +175,14 @@ perftest_run() {
 # messages of SIZE and receives COUNT back, ITERS times. Bandwidth runs use
 # ITERS=1 (as rstream's own bandwidth tests), latency runs COUNT=1.
 rstream_run() {
-	local kind=$1 size=$2 count=$3 iters=$4 v spid
+	local kind=$1 size=$2 count=$3 iters=$4 v
 	local slog=$TMP/$kind-$size.srv clog=$TMP/$kind-$size.cli
 	next_port
-	timeout 90 rstream -p "$PORT" -S "$size" -C "$count" -I "$iters" \
-		>"$slog" 2>&1 &
-	spid=$!
-	if ! sdp_guest_wait_listen "$PORT" 10 2>>"$slog"; then
-		kill "$spid" 2>/dev/null
-		wait "$spid"
-		fail_tool "rstream -S $size (server did not listen)" "$slog"
-		return 1
-	fi
+	serve "rstream -S $size" "$slog" timeout 90 rstream -p "$PORT" \
+		-S "$size" -C "$count" -I "$iters" || return 1
 	timeout 90 rstream -s "$ADDR" -p "$PORT" -S "$size" -C "$count" \
 		-I "$iters" >"$clog" 2>&1
-	wait "$spid"
+	wait "$SPID"
 	# name bytes xfers iters total time Gb/sec usec/xfer. usec/xfer is the
 	# run time over all transfers both ways: one-way latency for -C 1, and
 	# SIZE / usec/xfer = MB/s (the Gb/sec column has too few digits).
@@ -275,6 +278,11 @@ done
 # --- latency, 64 bytes -------------------------------------------------------
 say "=== bench: latency 64 B"
 qperf_run sdp_lat sdp_lat 64 latency
+# Again with blocking reads spinning for data before they sleep.
+RECV_POLL_BEFORE=$("$SDPCTL" -j tune get recv-poll | jq .value)
+"$SDPCTL" tune set recv-poll "$RECV_POLL"
+qperf_run sdp_lat_poll sdp_lat 64 latency
+"$SDPCTL" tune set recv-poll "${RECV_POLL_BEFORE:-0}"
 qperf_run tcp_lat tcp_lat 64 latency
 perftest_run verbs_lat ib_send_lat 64 5000
 rstream_run rs_lat 64 1 5000
@@ -307,6 +315,11 @@ sdp=${R[sdp_lat:64]:-} tcp=${R[tcp_lat:64]:-} vb=${R[verbs_lat:64]:-} rs=${R[rs_
 # shellcheck disable=SC2059
 printf "$lfmt" "64" "${sdp:--}" "${tcp:--}" "${vb:--}" "${rs:--}" \
 	"$(ratio "$sdp" "$vb")" "$(ratio "$sdp" "$tcp")" "$(ratio "$sdp" "$rs")"
+sdp=${R[sdp_lat_poll:64]:-}
+# shellcheck disable=SC2059
+printf "$lfmt" "64 rp$RECV_POLL" "${sdp:--}" "${tcp:--}" "${vb:--}" "${rs:--}" \
+	"$(ratio "$sdp" "$vb")" "$(ratio "$sdp" "$tcp")" "$(ratio "$sdp" "$rs")"
+say "(rp$RECV_POLL: SDP with the recv-poll tunable at $RECV_POLL us.)"
 say ""
 say "SDP per size (counter deltas over the sdp_bw run; qperf -v CPU use, send/recv %):"
 say "pipe MB/s: copy ceiling probed just before the row (low = busy host)."

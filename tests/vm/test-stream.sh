@@ -107,8 +107,8 @@ PYEOF
 # its exit status (killed if it overstays).
 wait_pid()
 {
-	local i
-	for i in $(seq $(($2 * 10))); do
+	local _
+	for _ in $(seq $(($2 * 10))); do
 		kill -0 "$1" 2>/dev/null || break
 		sleep 0.1
 	done
