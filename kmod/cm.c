@@ -654,9 +654,10 @@ int sdp_cm_handler(struct rdma_cm_id *id, struct rdma_cm_event *ev)
 		return 0;
 	case RDMA_CM_EVENT_ROUTE_RESOLVED:
 		err = sdp_cm_route_resolved(ssk, id);
-		if (err)
-			sdp_connect_failed(ssk, err == -ECONNABORTED ?
-					   ECONNABORTED : EHOSTUNREACH);
+		if (err == -ENOMEM || err == -ECONNABORTED)
+			sdp_connect_failed(ssk, -err);
+		else if (err)
+			sdp_connect_failed(ssk, EHOSTUNREACH);
 		return 0;
 	case RDMA_CM_EVENT_ESTABLISHED:
 		if (ssk->pending)

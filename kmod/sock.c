@@ -783,6 +783,12 @@ static int sdp_release(struct socket *sock)
 	    !(current->flags & PF_EXITING))
 		sdp_linger_wait(ssk, sk->sk_lingertime);
 
+	/*
+	 * Once @closing is set, a work run already queued may tear the
+	 * socket down and drop the reference close() leaves it: hold
+	 * another until our own kick below.
+	 */
+	sock_hold(sk);
 	spin_lock_bh(&ssk->lock);
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
 	ssk->closing = true;
@@ -799,8 +805,9 @@ static int sdp_release(struct socket *sock)
 	 */
 	if (listener)
 		sdp_conn_destroy(ssk);
-	/* Our reference now belongs to the work item (see the top). */
+	/* The socket's reference now belongs to the work item (see the top). */
 	sdp_conn_kick(ssk, 0);
+	sock_put(sk);
 	return 0;
 }
 
