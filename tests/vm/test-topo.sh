@@ -1,0 +1,237 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Two-device topology suite, run inside a guest by tests/vm/vm.sh: SDP
+# between two Soft-RoCE devices joined by a real wire, a veth pair: the
+# client on rxe1 (sdpveth1, 198.18.1.1), the server on rxe2 (sdpveth2,
+# 198.18.1.2). Checksummed transfers and the socket semantics across the
+# wire, proof that the bytes crossed it (veth and rxe counters) and that
+# each end of a live connection sits on its own device, and nothing left
+# behind.
+#
+# One network namespace, not two: on 6.1 and 6.12 rdma_rxe only works in
+# the initial namespace (its UDP socket and route lookups are init_net's),
+# so both "hosts" are ends of the veth in init_net, and policy routing
+# sends traffic between their addresses over the wire instead of lo (see
+# sdp_guest_veth_pair in guest-rdma.sh).
+set -u
+
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+. "$TOP/tests/vm/testlib.sh"
+. "$TOP/tests/vm/guest-rdma.sh"
+
+[ "${SDP_VM:-}" = 1 ] || { echo "test-topo.sh: run me inside the VM" >&2; exit 2; }
+
+KO=$TOP/build/$SDP_KVER/kmod/sdp.ko
+SDPCTL=$TOP/sdpctl/sdpctl
+STREAM=$TOP/tests/tools/sdp-stream-test
+CLI=$SDP_VETH1_ADDR
+SRV=$SDP_VETH2_ADDR
+BYTES=$((32 << 20))
+# sdp-stream-test moves BYTES, then BYTES / 16 in 100-byte writes, each
+# way at once: the least that must cross the wire in each direction.
+MOVED=$((BYTES + BYTES / 16))
+TMP=$(mktemp -d)
+
+netstat_of() { cat "/sys/class/net/$1/statistics/$2"; }
+rxe_stat() { rdma -j statistic show link "$1/1" | jq -r ".[0].$2"; }
+stat_of() { "$SDPCTL" -j stats 2>/dev/null | jq -r ".$1"; }
+
+# The RDMA objects on both devices, by kind.
+rdma_counts()
+{
+	local k d
+	for d in "$SDP_RXE1" "$SDP_RXE2"; do
+		for k in cm_id qp cq pd mr; do
+			printf '%s:%s=%s ' "$d" "$k" \
+				"$(rdma resource show "$k" | grep -c "${d}[/ ]")"
+		done
+	done
+}
+
+# wait_pid PID SECS: wait for a background job, at most SECS seconds;
+# its exit status (killed if it overstays).
+wait_pid()
+{
+	local _
+	for _ in $(seq $(($2 * 10))); do
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill "$1" 2>/dev/null
+	wait "$1"
+}
+
+# expect_grew NAME BEFORE AFTER MIN: AFTER - BEFORE >= MIN.
+expect_grew()
+{
+	echo "$1: $2 -> $3 (+$(($3 - $2)), want >= $4)"
+	if [ $(($3 - $2)) -ge "$4" ]; then
+		sdp_pass "$1"
+	else
+		sdp_fail "$1" "grew by $(($3 - $2)), wanted at least $4"
+	fi
+}
+
+echo "=== setup: $SDP_RXE1 on $SDP_VETH1 ($CLI) <-> $SDP_RXE2 on $SDP_VETH2 ($SRV)"
+sdp_guest_veth_pair || { echo "veth pair setup failed"; exit 1; }
+expect_eq "only $SDP_RXE1 and $SDP_RXE2 exist (no loopback device to take)" \
+	"$SDP_RXE1 $SDP_RXE2" \
+	"$(rdma -j link show | jq -r '[.[].ifname] | sort | join(" ")')"
+expect_ok "insmod sdp.ko" insmod "$KO"
+RDMA_BEFORE=$(rdma_counts)
+echo "rdma resources at the start: $RDMA_BEFORE"
+
+echo "=== sdp-stream-test $SRV: transfers and semantics across the wire"
+V1TX=$(netstat_of "$SDP_VETH1" tx_bytes)
+V1RX=$(netstat_of "$SDP_VETH1" rx_bytes)
+V2TX=$(netstat_of "$SDP_VETH2" tx_bytes)
+V2RX=$(netstat_of "$SDP_VETH2" rx_bytes)
+R1TX=$(rxe_stat "$SDP_RXE1" sent_pkts)
+R2RX=$(rxe_stat "$SDP_RXE2" rcvd_pkts)
+R2TX=$(rxe_stat "$SDP_RXE2" sent_pkts)
+R1RX=$(rxe_stat "$SDP_RXE1" rcvd_pkts)
+start=$(date +%s)
+timeout 600 "$STREAM" "$SRV" 7700 "$BYTES" > "$TMP/stream" 2>&1
+rc=$?
+cat "$TMP/stream"
+echo "sdp-stream-test: $(($(date +%s) - start)) s"
+sdp_count_checks "$TMP/stream"
+expect_eq "sdp-stream-test exit status" 0 "$rc"
+
+echo "=== the bytes crossed the wire ($MOVED bytes each way at least)"
+expect_grew "client -> server: $SDP_VETH1 tx_bytes" \
+	"$V1TX" "$(netstat_of "$SDP_VETH1" tx_bytes)" "$MOVED"
+expect_grew "client -> server: $SDP_VETH2 rx_bytes" \
+	"$V2RX" "$(netstat_of "$SDP_VETH2" rx_bytes)" "$MOVED"
+expect_grew "server -> client: $SDP_VETH2 tx_bytes" \
+	"$V2TX" "$(netstat_of "$SDP_VETH2" tx_bytes)" "$MOVED"
+expect_grew "server -> client: $SDP_VETH1 rx_bytes" \
+	"$V1RX" "$(netstat_of "$SDP_VETH1" rx_bytes)" "$MOVED"
+# RoCE packets carry at most 4096 bytes of payload (the path MTU here is
+# 1024): so many packets at least, sent by one device, received by the other.
+expect_grew "client -> server: $SDP_RXE1 sent_pkts" \
+	"$R1TX" "$(rxe_stat "$SDP_RXE1" sent_pkts)" $((MOVED / 4096))
+expect_grew "client -> server: $SDP_RXE2 rcvd_pkts" \
+	"$R2RX" "$(rxe_stat "$SDP_RXE2" rcvd_pkts)" $((MOVED / 4096))
+expect_grew "server -> client: $SDP_RXE2 sent_pkts" \
+	"$R2TX" "$(rxe_stat "$SDP_RXE2" sent_pkts)" $((MOVED / 4096))
+expect_grew "server -> client: $SDP_RXE1 rcvd_pkts" \
+	"$R1RX" "$(rxe_stat "$SDP_RXE1" rcvd_pkts)" $((MOVED / 4096))
+expect_jq "sdp counted the bytes both ways, no protocol error" \
+	".tx_bytes >= 2 * $MOVED and .rx_bytes >= 2 * $MOVED and
+	 .proto_errors == 0" "$SDPCTL" -j stats
+
+echo "=== a live connection: client end on $SDP_RXE1, server end on $SDP_RXE2"
+# A listener on the server address and one connection to it from an
+# unbound socket (the source comes from the routing: the client's veth),
+# kept open by a python3 helper: AF_INET_SDP sockets driven as AF_INET
+# ones (python knows no family 27 addresses).
+PORT=7800
+cat > "$TMP/conn.py" <<'PYEOF'
+import os, socket, sys, time
+srv, port, ready, close = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+def sdp():
+    raw = socket.socket(27, socket.SOCK_STREAM)
+    return socket.socket(socket.AF_INET, socket.SOCK_STREAM, 0, raw.detach())
+ls = sdp()
+ls.bind((srv, port))
+ls.listen(4)
+c = sdp()
+c.connect((srv, port))
+a, _ = ls.accept()
+c.sendall(b"x" * 1000)
+got = 0
+while got < 1000:
+    got += len(a.recv(4096))
+a.sendall(b"y" * 300)
+got = 0
+while got < 300:
+    got += len(c.recv(4096))
+print("client %s:%d -> server %s:%d" % (c.getsockname() + a.getsockname()))
+with open(ready, "w") as f:
+    f.write("%s %d\n" % c.getsockname())
+while not os.path.exists(close):
+    time.sleep(0.1)
+c.close()
+a.close()
+ls.close()
+PYEOF
+timeout 120 python3 "$TMP/conn.py" "$SRV" "$PORT" "$TMP/ready" "$TMP/close" \
+	> "$TMP/conn-py" 2>&1 &
+PY=$!
+for _ in $(seq 300); do [ -s "$TMP/ready" ] && break; sleep 0.1; done
+CADDR='' CPORT=''
+[ -s "$TMP/ready" ] && read -r CADDR CPORT < "$TMP/ready"
+expect_eq "the unbound client got the client address $CLI" "$CLI" "${CADDR:-none}"
+CPORT=${CPORT:-0}
+sdp_run "$SDPCTL" conns
+echo "$SDP_OUT"
+expect_jq "conns: client end $CLI:$CPORT -> $SRV:$PORT, established" \
+	"map(select(.state == \"established\" and
+		    .local_addr == \"$CLI\" and .local_port == $CPORT and
+		    .remote_addr == \"$SRV\" and .remote_port == $PORT and
+		    .tx_bytes == 1000 and .rx_bytes == 300)) | length == 1" \
+	"$SDPCTL" -j conns
+expect_jq "conns: server end $SRV:$PORT -> $CLI:$CPORT, established" \
+	"map(select(.state == \"established\" and
+		    .local_addr == \"$SRV\" and .local_port == $PORT and
+		    .remote_addr == \"$CLI\" and .remote_port == $CPORT and
+		    .tx_bytes == 300 and .rx_bytes == 1000)) | length == 1" \
+	"$SDPCTL" -j conns
+rdma resource show cm_id
+rdma resource show qp
+rdma -j resource show cm_id > "$TMP/cm_id"
+rdma -j resource show qp > "$TMP/qp"
+# cm_id src-addr / dst-addr are "ADDR:PORT".
+expect_ok "cm_id: the client end is on $SDP_RXE1 ($CLI:$CPORT -> $SRV:$PORT)" \
+	jq -e "map(select(.comm == \"sdp\" and .state == \"CONNECT\" and
+			  .\"src-addr\" == \"$CLI:$CPORT\" and
+			  .\"dst-addr\" == \"$SRV:$PORT\")) |
+	       length == 1 and .[0].ifname == \"$SDP_RXE1\"" "$TMP/cm_id"
+expect_ok "cm_id: the server end is on $SDP_RXE2 ($SRV:$PORT -> $CLI:$CPORT)" \
+	jq -e "map(select(.comm == \"sdp\" and .state == \"CONNECT\" and
+			  .\"src-addr\" == \"$SRV:$PORT\" and
+			  .\"dst-addr\" == \"$CLI:$CPORT\")) |
+	       length == 1 and .[0].ifname == \"$SDP_RXE2\"" "$TMP/cm_id"
+expect_ok "cm_id: the listener is on $SDP_RXE2 ($SRV:$PORT)" \
+	jq -e "map(select(.comm == \"sdp\" and .state == \"LISTEN\" and
+			  .\"src-addr\" == \"$SRV:$PORT\")) |
+	       length == 1 and .[0].ifname == \"$SDP_RXE2\"" "$TMP/cm_id"
+# The QPs of the two cm_ids are each other's remote QP.
+Q1=$(jq -r "map(select(.comm == \"sdp\" and .state == \"CONNECT\" and
+		       .ifname == \"$SDP_RXE1\")) | .[0].lqpn" "$TMP/cm_id")
+Q2=$(jq -r "map(select(.comm == \"sdp\" and .state == \"CONNECT\" and
+		       .ifname == \"$SDP_RXE2\")) | .[0].lqpn" "$TMP/cm_id")
+expect_ok "qp: $SDP_RXE1 QP $Q1 is connected (RTS) to $SDP_RXE2 QP $Q2" \
+	jq -e "map(select(.ifname == \"$SDP_RXE1\" and .lqpn == $Q1 and
+			  .type == \"RC\" and .state == \"RTS\" and
+			  .rqpn == $Q2)) | length == 1" "$TMP/qp"
+expect_ok "qp: $SDP_RXE2 QP $Q2 is connected (RTS) to $SDP_RXE1 QP $Q1" \
+	jq -e "map(select(.ifname == \"$SDP_RXE2\" and .lqpn == $Q2 and
+			  .type == \"RC\" and .state == \"RTS\" and
+			  .rqpn == $Q1)) | length == 1" "$TMP/qp"
+touch "$TMP/close"
+wait_pid "$PY" 30
+expect_eq "python helper exit status" 0 "$?"
+cat "$TMP/conn-py"
+
+echo "=== nothing left behind"
+left=1
+for _ in $(seq 100); do
+	[ "$(stat_of conn_current)" = 0 ] && [ "$("$SDPCTL" -j conns | jq length)" = 0 ] &&
+		{ left=0; break; }
+	sleep 0.1
+done
+expect_eq "no socket left in conns, conn_current back to 0" 0 "$left"
+expect_jq "conn_current is 0, no protocol error" \
+	'.conn_current == 0 and .proto_errors == 0' "$SDPCTL" -j stats
+for _ in $(seq 150); do
+	RDMA_NOW=$(rdma_counts)
+	[ "$RDMA_NOW" = "$RDMA_BEFORE" ] && break
+	sleep 0.1
+done
+expect_eq "rdma resources back to the start" "$RDMA_BEFORE" "$RDMA_NOW"
+expect_ok "module unloads: no socket left" rmmod sdp
+
+rm -rf "$TMP"
+sdp_test_summary "topo-$SDP_KVER"
