@@ -16,13 +16,19 @@
  * their own id except by returning non-zero.
  */
 
-#include <linux/dma-mapping.h>
 #include <linux/gfp.h>
 #include <linux/slab.h>
 #include <rdma/ib_cm.h>
 
 #include "sdp.h"
 #include "sock.h"
+
+/* SGEs a send may gather: enough for the largest message we send. */
+static u32 sdp_tx_max_sge(struct ib_device *dev)
+{
+	return min_t(u32, dev->attrs.max_send_sge,
+		     sdp_buf_pages(SDP_TX_MSG_MAX));
+}
 
 /* Unmap and destroy all verbs objects; buffer memory stays (sk_destruct). */
 void sdp_res_free(struct sdp_sock *ssk, struct rdma_cm_id *id)
@@ -51,24 +57,11 @@ void sdp_res_free(struct sdp_sock *ssk, struct rdma_cm_id *id)
 	if (!dev)
 		return;
 	for (i = 0; ssk->rx && i < ssk->rx_num; i++) {
-		struct sdp_rx_buf *rb = &ssk->rx[i];
-
-		if (rb->dma) {
-			ib_dma_unmap_single(dev, rb->dma, ssk->rx_size,
-					    DMA_FROM_DEVICE);
-			rb->dma = 0;
-		}
-		rb->posted = false;
+		sdp_buf_unmap(dev, &ssk->rx[i].mem, DMA_FROM_DEVICE);
+		ssk->rx[i].posted = false;
 	}
-	for (i = 0; ssk->tx && i < ssk->tx_num; i++) {
-		struct sdp_tx_buf *tb = &ssk->tx[i];
-
-		if (tb->dma) {
-			ib_dma_unmap_single(dev, tb->dma, ssk->tx_size,
-					    DMA_TO_DEVICE);
-			tb->dma = 0;
-		}
-	}
+	for (i = 0; ssk->tx && i < ssk->tx_num; i++)
+		sdp_buf_unmap(dev, &ssk->tx[i].mem, DMA_TO_DEVICE);
 	spin_lock_bh(&ssk->lock);
 	ssk->rx_posted = 0;
 	ssk->tx_nfree = 0;
@@ -106,6 +99,8 @@ static int sdp_res_alloc(struct sdp_sock *ssk, struct rdma_cm_id *id)
 	/* SO_RCVBUF set by the user bounds the credits we grant. */
 	if (ssk->sk.sk_userlocks & SOCK_RCVBUF_LOCK)
 		nrx = clamp_t(u32, READ_ONCE(ssk->sk.sk_rcvbuf) / size, 2, nrx);
+	/* One SGE per page of a buffer (buf.c). */
+	size = min_t(u32, size, dev->attrs.max_recv_sge * PAGE_SIZE);
 	nrx = min_t(u32, nrx, min(dev->attrs.max_qp_wr, dev->attrs.max_cqe) - 1);
 	ntx = min_t(u32, ntx, min(dev->attrs.max_qp_wr, dev->attrs.max_cqe) - 1);
 	if (nrx < 2 || ntx < 4)
@@ -125,17 +120,13 @@ static int sdp_res_alloc(struct sdp_sock *ssk, struct rdma_cm_id *id)
 	ssk->rx_size = size;
 	for (i = 0; i < nrx; i++) {
 		struct sdp_rx_buf *rb = &ssk->rx[i];
-		u64 dma;
 
 		rb->ssk = ssk;
 		INIT_LIST_HEAD(&rb->node);
-		rb->buf = alloc_pages_exact(size, GFP_KERNEL);
-		if (!rb->buf)
-			return -ENOMEM;
-		dma = ib_dma_map_single(dev, rb->buf, size, DMA_FROM_DEVICE);
-		if (ib_dma_mapping_error(dev, dma))
-			return -ENOMEM;
-		rb->dma = dma;
+		err = sdp_buf_alloc(dev, &rb->mem, size,
+				    ssk->pd->local_dma_lkey, DMA_FROM_DEVICE);
+		if (err)
+			return err;
 	}
 
 	ssk->rcq = ib_alloc_cq(dev, ssk, nrx + 1, 0, IB_POLL_SOFTIRQ);
@@ -158,8 +149,8 @@ static int sdp_res_alloc(struct sdp_sock *ssk, struct rdma_cm_id *id)
 	/* One more than the send slots: the keepalive probe. */
 	qpa.cap.max_send_wr = ntx + 1;
 	qpa.cap.max_recv_wr = nrx + 1;
-	qpa.cap.max_send_sge = 1;
-	qpa.cap.max_recv_sge = 1;
+	qpa.cap.max_send_sge = sdp_tx_max_sge(dev);
+	qpa.cap.max_recv_sge = sdp_buf_pages(size);
 	qpa.sq_sig_type = IB_SIGNAL_REQ_WR;
 	qpa.qp_type = IB_QPT_RC;
 	qpa.cap.max_inline_data = sdp_tun(net, SDP_TUN_INLINE_THRESHOLD);
@@ -188,11 +179,15 @@ static int sdp_res_alloc(struct sdp_sock *ssk, struct rdma_cm_id *id)
 	return err;
 }
 
-/* Send slots sized to the peer's receive buffers.  res_mutex held. */
+/*
+ * Send slots sized to the peer's receive buffers, within what one send
+ * work request can gather (one SGE per page).  res_mutex held.
+ */
 static int sdp_tx_alloc(struct sdp_sock *ssk, u32 peer_size)
 {
 	struct ib_device *dev = ssk->pd->device;
-	u32 size = min_t(u32, peer_size, SDP_TX_MSG_MAX);
+	u32 size = min3(peer_size, SDP_TX_MSG_MAX,
+			(u32)(sdp_tx_max_sge(dev) * PAGE_SIZE));
 	u32 ntx = ssk->tx_num, i;
 
 	lockdep_assert_held(&ssk->res_mutex);
@@ -205,16 +200,13 @@ static int sdp_tx_alloc(struct sdp_sock *ssk, u32 peer_size)
 	ssk->tx_size = size;
 	for (i = 0; i < ntx; i++) {
 		struct sdp_tx_buf *tb = &ssk->tx[i];
-		u64 dma;
+		int err;
 
 		tb->ssk = ssk;
-		tb->buf = alloc_pages_exact(size, GFP_KERNEL);
-		if (!tb->buf)
-			return -ENOMEM;
-		dma = ib_dma_map_single(dev, tb->buf, size, DMA_TO_DEVICE);
-		if (ib_dma_mapping_error(dev, dma))
-			return -ENOMEM;
-		tb->dma = dma;
+		err = sdp_buf_alloc(dev, &tb->mem, size,
+				    ssk->pd->local_dma_lkey, DMA_TO_DEVICE);
+		if (err)
+			return err;
 	}
 	spin_lock_bh(&ssk->lock);
 	for (i = 0; i < ntx; i++)

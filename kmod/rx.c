@@ -7,7 +7,6 @@
  * connection only.
  */
 
-#include <linux/dma-mapping.h>
 
 #include "sdp.h"
 #include "sock.h"
@@ -22,20 +21,16 @@
 int sdp_post_recv(struct sdp_sock *ssk, struct sdp_rx_buf *rb)
 {
 	struct ib_recv_wr wr = {};
-	struct ib_sge sge;
 	int err;
 
 	if (ssk->qp_dead || !ssk->qp)
 		return -ENOTCONN;
-	ib_dma_sync_single_for_device(ssk->pd->device, rb->dma, ssk->rx_size,
-				      DMA_FROM_DEVICE);
-	sge.addr = rb->dma;
-	sge.length = ssk->rx_size;
-	sge.lkey = ssk->pd->local_dma_lkey;
+	sdp_buf_sync(ssk->pd->device, &rb->mem, ssk->rx_size, DMA_FROM_DEVICE,
+		     false);
 	rb->cqe.done = sdp_rx_done;
 	wr.wr_cqe = &rb->cqe;
-	wr.sg_list = &sge;
-	wr.num_sge = 1;
+	wr.sg_list = rb->mem.sge;
+	wr.num_sge = rb->mem.nsge;
 	err = ib_post_recv(ssk->qp, &wr, NULL);
 	if (err)
 		return err;
@@ -75,7 +70,7 @@ static void sdp_rx_recycle(struct sdp_sock *ssk, struct sdp_rx_buf *rb)
 static void sdp_rx_urgent(struct sdp_sock *ssk, struct sdp_rx_buf *rb)
 {
 	struct sock *sk = &ssk->sk;
-	u8 byte = *((u8 *)rb->buf + SDP_BSDH_LEN + rb->len - 1);
+	u8 byte = *((u8 *)rb->mem.addr + SDP_BSDH_LEN + rb->len - 1);
 
 	if (ssk->rx_urg && ssk->rx_urg_seq == ssk->rx_copied &&
 	    !sock_flag(sk, SOCK_URGINLINE)) {
@@ -91,12 +86,11 @@ static int sdp_rx_msg(struct sdp_sock *ssk, struct sdp_rx_buf *rb, u32 bytes)
 {
 	struct sock *sk = &ssk->sk;
 	struct net *net = sock_net(sk);
-	struct sdp_bsdh *h = rb->buf;
+	struct sdp_bsdh *h = rb->mem.addr;
 	u32 len, mseq, ack, paylen;
 	int credits;
 
-	ib_dma_sync_single_for_cpu(ssk->pd->device, rb->dma, ssk->rx_size,
-				   DMA_FROM_DEVICE);
+	sdp_buf_sync(ssk->pd->device, &rb->mem, bytes, DMA_FROM_DEVICE, true);
 	if (bytes < SDP_BSDH_LEN)
 		return sdp_proto_err(ssk, "message shorter than BSDH", bytes);
 	len = be32_to_cpu(h->len);

@@ -49,12 +49,10 @@ static void sdp_sk_destruct(struct sock *sk)
 	/* Normally gone at teardown; a dump must never see freed memory. */
 	sdp_diag_unlink(ssk);
 	for (i = 0; ssk->rx && i < ssk->rx_num; i++)
-		if (ssk->rx[i].buf)
-			free_pages_exact(ssk->rx[i].buf, ssk->rx_size);
+		sdp_buf_free(&ssk->rx[i].mem);
 	kfree(ssk->rx);
 	for (i = 0; ssk->tx && i < ssk->tx_num; i++)
-		if (ssk->tx[i].buf)
-			free_pages_exact(ssk->tx[i].buf, ssk->tx_size);
+		sdp_buf_free(&ssk->tx[i].mem);
 	kfree(ssk->tx);
 	mutex_destroy(&ssk->res_mutex);
 }
@@ -915,7 +913,7 @@ static int sdp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 		if (slot < 0)
 			continue;
 		n = min_t(size_t, len - copied, maxpay - plen);
-		if (!copy_from_iter_full(ssk->tx[slot].buf + SDP_BSDH_LEN + plen,
+		if (!copy_from_iter_full(ssk->tx[slot].mem.addr + SDP_BSDH_LEN + plen,
 					 n, &msg->msg_iter)) {
 			spin_lock_bh(&ssk->lock);
 			if (plen)
@@ -1124,7 +1122,7 @@ static int sdp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 			 * buffers from the queue or moves their offsets, so
 			 * @rb stays put.
 			 */
-			if (copy_to_iter(rb->buf + SDP_BSDH_LEN + off + skip,
+			if (copy_to_iter(rb->mem.addr + SDP_BSDH_LEN + off + skip,
 					 n, &msg->msg_iter) != n) {
 				err = -EFAULT;
 				break;

@@ -7,6 +7,7 @@
  * tx.c    posting messages, credits
  * rx.c    receive completions, message parsing
  * keepalive.c  keepalive probes (sk->sk_timer)
+ * buf.c   message buffer memory and DMA mappings
  *
  * Locks, in the order they may nest (outermost first):
  *
@@ -33,6 +34,7 @@
 #ifndef _SDP_SOCK_H
 #define _SDP_SOCK_H
 
+#include <linux/dma-direction.h>
 #include <linux/in.h>
 #include <linux/in6.h>
 #include <linux/list.h>
@@ -63,12 +65,28 @@ void sdp_sock_exit(void);
 #define SDP_CLOSE_TIMEOUT	(10 * HZ)
 
 /**
+ * struct sdp_buf - memory of one message buffer (buf.c)
+ * @addr: kernel address (vmalloc, page aligned): BSDH then payload
+ * @sge: one entry per page, DMA address and length, the PD's lkey
+ * @nsge: entries mapped (0: none, or unmapped at teardown)
+ */
+struct sdp_buf {
+	void *addr;
+	struct ib_sge *sge;
+	u32 nsge;
+};
+
+static inline u32 sdp_buf_pages(u32 size)
+{
+	return DIV_ROUND_UP(size, PAGE_SIZE);
+}
+
+/**
  * struct sdp_rx_buf - one receive buffer
  * @cqe: completion entry of its receive work request
  * @node: in sdp_sock.rx_queue while it holds unread data
  * @ssk: owner
- * @buf: kernel address, SDP_BSDH_LEN header then payload
- * @dma: DMA address of @buf
+ * @mem: its memory, SDP_BSDH_LEN header then payload
  * @len: payload bytes (queued buffers)
  * @off: payload bytes already read (queued buffers)
  * @posted: a receive work request owns it
@@ -79,8 +97,7 @@ struct sdp_rx_buf {
 	struct ib_cqe cqe;
 	struct list_head node;
 	struct sdp_sock *ssk;
-	void *buf;
-	u64 dma;
+	struct sdp_buf mem;
 	u32 len;
 	u32 off;
 	bool posted;
@@ -90,16 +107,14 @@ struct sdp_rx_buf {
  * struct sdp_tx_buf - one send buffer
  * @cqe: completion entry of its send work request
  * @ssk: owner
- * @buf: kernel address, SDP_BSDH_LEN header then payload
- * @dma: DMA address of @buf
+ * @mem: its memory, SDP_BSDH_LEN header then payload
  * @next_free: index of the next free slot while free
  * @len: payload bytes while posted
  */
 struct sdp_tx_buf {
 	struct ib_cqe cqe;
 	struct sdp_sock *ssk;
-	void *buf;
-	u64 dma;
+	struct sdp_buf mem;
 	int next_free;
 	u32 len;
 };
@@ -330,6 +345,15 @@ void sdp_ka_init(struct sdp_sock *ssk);
 void sdp_ka_arm(struct sdp_sock *ssk);
 void sdp_ka_stop(struct sdp_sock *ssk);
 void sdp_ka_set(struct sock *sk, int on);
+
+/* buf.c */
+int sdp_buf_alloc(struct ib_device *dev, struct sdp_buf *b, u32 size,
+		  u32 lkey, enum dma_data_direction dir);
+void sdp_buf_unmap(struct ib_device *dev, struct sdp_buf *b,
+		   enum dma_data_direction dir);
+void sdp_buf_free(struct sdp_buf *b);
+void sdp_buf_sync(struct ib_device *dev, struct sdp_buf *b, u32 len,
+		  enum dma_data_direction dir, bool for_cpu);
 
 /* rx.c */
 int sdp_post_recv(struct sdp_sock *ssk, struct sdp_rx_buf *rb);

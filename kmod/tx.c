@@ -7,7 +7,6 @@
  * context) unless noted.
  */
 
-#include <linux/dma-mapping.h>
 
 #include "sdp.h"
 #include "sock.h"
@@ -61,9 +60,10 @@ int sdp_post_msg(struct sdp_sock *ssk, int slot, u8 mid, u8 flags,
 	struct sdp_tx_buf *tb = &ssk->tx[slot];
 	struct net *net = sock_net(&ssk->sk);
 	u32 len = SDP_BSDH_LEN + paylen;
-	struct sdp_bsdh *h = tb->buf;
+	struct sdp_bsdh *h = tb->mem.addr;
 	struct ib_send_wr wr = {};
-	struct ib_sge sge;
+	struct ib_sge *last, inl;
+	u32 nsge, last_len;
 	int err;
 
 	if (ssk->qp_dead || !ssk->qp) {
@@ -81,22 +81,38 @@ int sdp_post_msg(struct sdp_sock *ssk, int slot, u8 mid, u8 flags,
 	h->len = cpu_to_be32(len);
 	h->mseq = cpu_to_be32(ssk->tx_seq);
 	h->mseq_ack = cpu_to_be32(ssk->rx_seq);
-	ib_dma_sync_single_for_device(ssk->pd->device, tb->dma, len,
-				      DMA_TO_DEVICE);
-
-	sge.addr = tb->dma;
-	sge.length = len;
-	sge.lkey = ssk->pd->local_dma_lkey;
 	tb->cqe.done = sdp_tx_done;
 	wr.wr_cqe = &tb->cqe;
-	wr.sg_list = &sge;
-	wr.num_sge = 1;
 	wr.opcode = IB_WR_SEND;
 	wr.send_flags = IB_SEND_SIGNALED;
-	/* Copied into the work request now: no DMA read of the slot later. */
-	if (len <= ssk->tx_inline)
+	if (len <= ssk->tx_inline) {
+		/*
+		 * Copied into the work request now, from the CPU's address
+		 * (inline data is never DMA-read).
+		 */
+		inl.addr = (uintptr_t)tb->mem.addr;
+		inl.length = len;
+		inl.lkey = ssk->pd->local_dma_lkey;
+		wr.sg_list = &inl;
+		wr.num_sge = 1;
 		wr.send_flags |= IB_SEND_INLINE;
-	err = ib_post_send(ssk->qp, &wr, NULL);
+		err = ib_post_send(ssk->qp, &wr, NULL);
+	} else {
+		/*
+		 * The pages holding @len bytes; the verbs copy the list at
+		 * post time, so the last entry is trimmed just for the call.
+		 */
+		sdp_buf_sync(ssk->pd->device, &tb->mem, len, DMA_TO_DEVICE,
+			     false);
+		nsge = sdp_buf_pages(len);
+		last = &tb->mem.sge[nsge - 1];
+		last_len = last->length;
+		last->length = len - (nsge - 1) * PAGE_SIZE;
+		wr.sg_list = tb->mem.sge;
+		wr.num_sge = nsge;
+		err = ib_post_send(ssk->qp, &wr, NULL);
+		last->length = last_len;
+	}
 	if (err)
 		goto err;
 

@@ -6,11 +6,9 @@
 # resources, memory, sockets) after each phase.
 #
 # Memory: every connection pins rx-buffers + tx-queue-depth buffers per end
-# (2 x 64 x 32784 bytes by default, each one its own order-4 allocation), so
-# 256 connections over loopback (512 ends) need about 2.4 GiB in use and
-# 4 GiB of order-4 blocks: tests/run-all.sh boots this suite with
-# SDP_VM_MEM=6144 (in the default 2048 MiB the module's buffer allocations
-# fail after about 115 connections).
+# (2 x 64 x 32784 bytes by default, page by page), so 256 connections over
+# loopback (512 ends) need about 2.4 GiB: tests/run-all.sh boots this suite
+# with SDP_VM_MEM=6144.
 #
 # Time: setting up and tearing down those 2 x 128 buffers is most of a
 # cycle's cost in a TCG guest (about 40 ms a cycle, 8 ms with 8 + 8

@@ -198,8 +198,10 @@ rc=$?
 cat "$TMP/keepalive"
 sdp_count_checks "$TMP/keepalive"
 expect_eq "keepalive.py exit status" 0 "$rc"
+# At least the timed-out end; the other end of that connection may be
+# counted too, once its close finds the QP gone.
 expect_jq "the timed-out connection was counted as aborted" \
-	".conn_aborted == ${ABORTED:-0} + 1 and .proto_errors == 0" \
+	".conn_aborted >= ${ABORTED:-0} + 1 and .proto_errors == 0" \
 	"$SDPCTL" -j stats
 left=1
 for _ in $(seq 60); do

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sdp: message buffers.  A receive buffer or send slot is virtually
+ * contiguous (vmalloc) and DMA-mapped page by page, one SGE per page, so
+ * that no buffer needs a high-order allocation: 32 KiB + BSDH buffers
+ * taken as order-4 pages failed under fragmentation with hundreds of MiB
+ * still free (256 connections in a 2 GiB guest).
+ *
+ * Lifetime: the mappings go with the connection's verbs resources
+ * (sdp_res_free()), the memory with the socket (sk_destruct), since
+ * recvmsg() may still read queued data after the connection is gone.
+ */
+
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "sdp.h"
+#include "sock.h"
+
+/**
+ * sdp_buf_alloc() - allocate and map a buffer
+ * @dev: the device that will access it
+ * @b: zeroed; on failure partly set up, for sdp_buf_unmap()/sdp_buf_free()
+ * @size: bytes
+ * @lkey: local key for its SGEs
+ * @dir: DMA_FROM_DEVICE (receive) or DMA_TO_DEVICE (send)
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int sdp_buf_alloc(struct ib_device *dev, struct sdp_buf *b, u32 size,
+		  u32 lkey, enum dma_data_direction dir)
+{
+	u32 i, n = sdp_buf_pages(size);
+
+	b->addr = vmalloc(size);
+	if (!b->addr)
+		return -ENOMEM;
+	b->sge = kcalloc(n, sizeof(*b->sge), GFP_KERNEL);
+	if (!b->sge)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		u32 len = min_t(u32, PAGE_SIZE, size - i * PAGE_SIZE);
+		struct page *pg = vmalloc_to_page(b->addr + i * PAGE_SIZE);
+		u64 dma = ib_dma_map_page(dev, pg, 0, len, dir);
+
+		if (ib_dma_mapping_error(dev, dma))
+			return -ENOMEM;
+		b->sge[i].addr = dma;
+		b->sge[i].length = len;
+		b->sge[i].lkey = lkey;
+		b->nsge = i + 1;
+	}
+	return 0;
+}
+
+/* Undo the mappings of sdp_buf_alloc(); the memory stays. */
+void sdp_buf_unmap(struct ib_device *dev, struct sdp_buf *b,
+		   enum dma_data_direction dir)
+{
+	u32 i;
+
+	for (i = 0; i < b->nsge; i++)
+		ib_dma_unmap_page(dev, b->sge[i].addr, b->sge[i].length, dir);
+	b->nsge = 0;
+}
+
+/* Free the memory (any context but NMI: vfree() defers from softirq). */
+void sdp_buf_free(struct sdp_buf *b)
+{
+	kfree(b->sge);
+	b->sge = NULL;
+	vfree(b->addr);
+	b->addr = NULL;
+}
+
+/**
+ * sdp_buf_sync() - hand the first @len bytes to the CPU or the device
+ * @dev: the device
+ * @b: a mapped buffer
+ * @len: bytes from the start
+ * @dir: the buffer's direction
+ * @for_cpu: true before the CPU reads what the device wrote, false before
+ *	the device accesses what the CPU wrote (or may overwrite it)
+ */
+void sdp_buf_sync(struct ib_device *dev, struct sdp_buf *b, u32 len,
+		  enum dma_data_direction dir, bool for_cpu)
+{
+	u32 i, n;
+
+	for (i = 0; i < b->nsge && len; i++, len -= n) {
+		n = min(len, b->sge[i].length);
+		if (for_cpu)
+			ib_dma_sync_single_for_cpu(dev, b->sge[i].addr, n, dir);
+		else
+			ib_dma_sync_single_for_device(dev, b->sge[i].addr, n,
+						      dir);
+	}
+}
