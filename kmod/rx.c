@@ -7,7 +7,6 @@
  * connection only.
  */
 
-
 #include "sdp.h"
 #include "sock.h"
 

@@ -7,7 +7,6 @@
  * context) unless noted.
  */
 
-
 #include "sdp.h"
 #include "sock.h"
 
