@@ -82,6 +82,15 @@ static int sdp_ka_post(struct sdp_sock *ssk)
 	return err;
 }
 
+/* Jiffies until the peer has been silent for TCP_KEEPIDLE; lock held. */
+static unsigned long sdp_ka_idle_left(const struct sdp_sock *ssk)
+{
+	unsigned long idle = (unsigned long)sdp_keepidle(ssk) * HZ;
+	unsigned long quiet = jiffies - ssk->rx_last;
+
+	return quiet < idle ? idle - quiet : 0;
+}
+
 /*
  * One keepalive step; lock held.
  * Return: jiffies until the next one, 0 for none.
@@ -89,7 +98,7 @@ static int sdp_ka_post(struct sdp_sock *ssk)
 static unsigned long sdp_ka_step(struct sdp_sock *ssk)
 {
 	struct sock *sk = &ssk->sk;
-	unsigned long idle, quiet;
+	unsigned long left;
 
 	if (!sock_flag(sk, SOCK_KEEPOPEN) || ssk->closing ||
 	    sk->sk_state != TCP_ESTABLISHED || ssk->conn_done ||
@@ -97,10 +106,9 @@ static unsigned long sdp_ka_step(struct sdp_sock *ssk)
 		return 0;
 	if (ssk->tx_out)
 		return sdp_keepintvl(ssk) * HZ;
-	idle = (unsigned long)sdp_keepidle(ssk) * HZ;
-	quiet = jiffies - ssk->rx_last;
-	if (quiet < idle && !ssk->ka_probes)
-		return idle - quiet;
+	left = sdp_ka_idle_left(ssk);
+	if (left && !ssk->ka_probes)
+		return left;
 	if (ssk->ka_probes >= sdp_keepcnt(ssk)) {
 		net_info_ratelimited("sdp: peer silent after %d keepalive probes, connection timed out\n",
 				     ssk->ka_probes);
@@ -148,16 +156,11 @@ void sdp_ka_init(struct sdp_sock *ssk)
 void sdp_ka_arm(struct sdp_sock *ssk)
 {
 	struct sock *sk = &ssk->sk;
-	unsigned long idle, quiet, next = 0;
 
 	if (!sock_flag(sk, SOCK_KEEPOPEN) || sk->sk_state != TCP_ESTABLISHED ||
 	    ssk->conn_done || ssk->closing)
 		return;
-	idle = (unsigned long)sdp_keepidle(ssk) * HZ;
-	quiet = jiffies - ssk->rx_last;
-	if (quiet < idle)
-		next = idle - quiet;
-	sk_reset_timer(sk, &sk->sk_timer, jiffies + next);
+	sk_reset_timer(sk, &sk->sk_timer, jiffies + sdp_ka_idle_left(ssk));
 }
 
 /**

@@ -569,15 +569,16 @@ static int sdp_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
 	return len;
 }
 
-/* The next byte to read is an urgent byte that reads skip (TCP: a hole). */
-static bool sdp_rx_at_hole(const struct sdp_sock *ssk)
+/*
+ * The byte at stream offset @seq is an urgent byte that reads step over
+ * (TCP: a hole): out of line and at the mark, or replaced by a newer mark.
+ */
+static bool sdp_rx_skips(const struct sdp_sock *ssk, u32 seq)
 {
-	u32 copied = READ_ONCE(ssk->rx_copied);
-
-	if (READ_ONCE(ssk->rx_urg) && READ_ONCE(ssk->rx_urg_seq) == copied &&
+	if (READ_ONCE(ssk->rx_urg) && READ_ONCE(ssk->rx_urg_seq) == seq &&
 	    !sock_flag(&ssk->sk, SOCK_URGINLINE))
 		return true;
-	return READ_ONCE(ssk->rx_hole) && READ_ONCE(ssk->rx_hole_seq) == copied;
+	return READ_ONCE(ssk->rx_hole) && READ_ONCE(ssk->rx_hole_seq) == seq;
 }
 
 /*
@@ -589,7 +590,7 @@ static bool sdp_rx_readable(const struct sdp_sock *ssk)
 {
 	u32 queued = READ_ONCE(ssk->rx_queued);
 
-	if (queued && sdp_rx_at_hole(ssk))
+	if (queued && sdp_rx_skips(ssk, READ_ONCE(ssk->rx_copied)))
 		queued--;
 	if (!queued)
 		return false;
@@ -1036,9 +1037,7 @@ static u32 sdp_rx_span(const struct sdp_sock *ssk, u32 seq, u32 avail,
 	u32 to_mark;
 
 	*skip = 0;
-	if ((ssk->rx_hole && seq == ssk->rx_hole_seq) ||
-	    (ssk->rx_urg && seq == ssk->rx_urg_seq &&
-	     !sock_flag(&ssk->sk, SOCK_URGINLINE))) {
+	if (sdp_rx_skips(ssk, seq)) {
 		*skip = 1;
 		seq++;
 		avail--;
