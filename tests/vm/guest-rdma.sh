@@ -6,6 +6,7 @@
 #   sdp_guest_rdma_up     rxe0 on dummy0 = 198.18.0.1/24 (loopback RDMA)
 #   sdp_guest_veth_pair   rxe1/rxe2 on the two ends of a veth pair
 #   sdp_guest_wait_rxe    wait for an rxe port to be ACTIVE
+#   sdp_guest_rdma_counts RDMA objects per device, for before/after checks
 #
 # Functions print what fails on stderr and return non-zero; they are safe to
 # call under `set -e`.
@@ -122,6 +123,17 @@ sdp_guest_veth_pair() {
 			{ _sdp_err "rdma link add ${_p%%:*} on ${_p#*:} failed"; return 1; }
 	done
 	sdp_guest_wait_rxe "$SDP_RXE1" && sdp_guest_wait_rxe "$SDP_RXE2"
+}
+
+# sdp_guest_rdma_counts DEV...: the RDMA objects (cm_id qp cq pd mr) on
+# each device, as one comparable line ("rxe0:cm_id=0 rxe0:qp=1 ...").
+sdp_guest_rdma_counts() {
+	for _d in "$@"; do
+		for _k in cm_id qp cq pd mr; do
+			printf '%s:%s=%s ' "$_d" "$_k" \
+				"$(rdma resource show "$_k" | grep -c "${_d}[/ ]")"
+		done
+	done
 }
 
 # sdp_guest_wait_listen PORT [SECS]: wait until an rdma_cm listener on PORT

@@ -24,7 +24,6 @@ TMP=$(mktemp -d)
 # How long the tool waits for the teardown it provoked (ms).
 export SDP_HOSTILE_TIMEOUT_MS=15000
 
-stat_of() { "$SDPCTL" -j stats 2>/dev/null | jq -r ".$1"; }
 
 # wait_for FILE PATTERN SECS
 wait_for()
@@ -32,18 +31,6 @@ wait_for()
 	local n=$(($3 * 10))
 	while [ "$n" -gt 0 ]; do
 		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	return 1
-}
-
-# wait_conn_zero SECS: conn_current back to 0 (orphans go within 10 s).
-wait_conn_zero()
-{
-	local n=$(($1 * 10))
-	while [ "$n" -gt 0 ]; do
-		[ "$(stat_of conn_current)" = 0 ] && return 0
 		sleep 0.1
 		n=$((n - 1))
 	done
@@ -65,7 +52,7 @@ check_log()
 check_aftermath()
 {
 	local name=$1 perr=$2 before=$3 after
-	after=$(stat_of proto_errors)
+	after=$(sdp_stat proto_errors)
 	if [ "$perr" = 1 ]; then
 		if [ "$after" -gt "$before" ] 2>/dev/null; then
 			sdp_pass "$name: proto_errors counted ($before -> $after)"
@@ -75,10 +62,10 @@ check_aftermath()
 	else
 		expect_eq "$name: no proto_errors" "$before" "$after"
 	fi
-	if wait_conn_zero 15; then
+	if sdp_wait_conn_zero 15; then
 		sdp_pass "$name: conn_current back to 0"
 	else
-		sdp_fail "$name: conn_current back to 0" "conn_current $(stat_of conn_current)"
+		sdp_fail "$name: conn_current back to 0" "conn_current $(sdp_stat conn_current)"
 	fi
 }
 
@@ -101,7 +88,7 @@ attack()
 		wait "$spid"
 		return
 	fi
-	before=$(stat_of proto_errors)
+	before=$(sdp_stat proto_errors)
 	# shellcheck disable=SC2086 # $arg is empty or one word
 	timeout 40 "$HOSTILE" "$cas" $ADDR $PORT $arg > "$clog" 2>&1
 	rc=$?
@@ -139,7 +126,7 @@ passive()
 		wait "$ppid"
 		return
 	fi
-	before=$(stat_of proto_errors)
+	before=$(sdp_stat proto_errors)
 	timeout 40 "$HOSTILE" client $ADDR $PORT > "$clog" 2>&1
 	rc=$?
 	wait "$ppid"
@@ -219,7 +206,7 @@ flood()
 	timeout 60 "$HOSTILE" server-hold $ADDR $PORT "$backlog" "$shold" > "$slog" 2>&1 &
 	spid=$!
 	wait_for "$slog" listening 10
-	before=$(stat_of conn_refused)
+	before=$(sdp_stat conn_refused)
 	SDP_HOSTILE_HOLD=$thold timeout 60 "$HOSTILE" flood-connects $ADDR $PORT "$n" > "$tlog" 2>&1
 	rc=$?
 	sed 's/^/  /' "$tlog"
@@ -230,7 +217,7 @@ flood()
 	wait "$spid"
 	sed 's/^/  /' "$slog"
 	check_log "$name: listener drained" "$slog" 'server: accepted [0-9]+ queued'
-	after=$(stat_of conn_refused)
+	after=$(sdp_stat conn_refused)
 	if [ "$backlog" -ge "$n" ]; then
 		:
 	elif [ "$after" -gt "$before" ] 2>/dev/null; then
@@ -238,10 +225,10 @@ flood()
 	else
 		sdp_fail "$name: backlog refused the excess" "$before -> $after"
 	fi
-	if wait_conn_zero 30; then
+	if sdp_wait_conn_zero 30; then
 		sdp_pass "$name: conn_current back to 0"
 	else
-		sdp_fail "$name: conn_current back to 0" "conn_current $(stat_of conn_current)"
+		sdp_fail "$name: conn_current back to 0" "conn_current $(sdp_stat conn_current)"
 	fi
 	"$SDPCTL" -j stats | jq -cM '{conn_current, conn_refused, conn_failed, conn_aborted, conn_established}'
 }
@@ -266,7 +253,7 @@ wait_for "$TMP/final.server" listening 10
 expect_ok "normal SDP connection after all attacks" timeout 30 "$HOSTILE" client $ADDR $PORT
 wait "$spid"
 check_log "normal connection: server read hello to EOF" "$TMP/final.server" 'server: eof after 5 bytes'
-wait_conn_zero 15
+sdp_wait_conn_zero 15
 "$SDPCTL" -j stats | jq -cM '{conn_current, proto_errors, conn_refused, conn_failed, conn_aborted, conn_established}'
 expect_jq "no connection left open" '.conn_current == 0' "$SDPCTL" -j stats
 echo "--- kernel log (sdp)"

@@ -73,17 +73,9 @@ churn()
 tune_default() { "$SDPCTL" -j tune get "$1" | jq -r .default; }
 mem_avail() { awk '$1 == "MemAvailable:" { print $2 }' /proc/meminfo; }
 sunreclaim() { awk '$1 == "SUnreclaim:" { print $2 }' /proc/meminfo; }
-stat_of() { "$SDPCTL" -j stats 2>/dev/null | jq -r ".$1"; }
-
-# The RDMA objects on rxe0, by kind; a connection owns a cm_id, a QP, two
-# CQs and a PD per end.
-rdma_counts()
-{
-	local k
-	for k in cm_id qp cq pd mr; do
-		printf '%s=%s ' "$k" "$(rdma resource show "$k" | grep -c 'rxe0')"
-	done
-}
+# The RDMA objects on rxe0; a connection owns a cm_id, a QP, two CQs and a
+# PD per end.
+rdma_counts() { sdp_guest_rdma_counts rxe0; }
 
 # expect_rdma_back NAME: the rdma resource counts are those of the start
 # again. Teardown of closed sockets is asynchronous (the socket's work
@@ -139,9 +131,9 @@ if [ -n "$CHURN_BUFFERS" ]; then
 	expect_ok "tx-queue-depth $CHURN_BUFFERS" \
 		"$SDPCTL" tune set tx-queue-depth "$CHURN_BUFFERS"
 fi
-ACTIVE0=$(stat_of conn_active_opens)
-PASSIVE0=$(stat_of conn_passive_opens)
-FAILED0=$(stat_of conn_failed)
+ACTIVE0=$(sdp_stat conn_active_opens)
+PASSIVE0=$(sdp_stat conn_passive_opens)
+FAILED0=$(sdp_stat conn_failed)
 SUNRECL_CHURN0=$(sunreclaim)
 start=$(date +%s)
 churn "$CHURN" "$CHURN_JOBS" 7610

@@ -103,18 +103,6 @@ c.close()
 a.close()
 ls.close()
 PYEOF
-# wait_pid PID SECS: wait for a background job, at most SECS seconds;
-# its exit status (killed if it overstays).
-wait_pid()
-{
-	local _
-	for _ in $(seq $(($2 * 10))); do
-		kill -0 "$1" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill "$1" 2>/dev/null
-	wait "$1"
-}
 conn_events() { jq -r .event < "$1" | tr '\n' ' ' | sed 's/ $//'; }
 "$SDPCTL" -j monitor --count 2 > "$TMP/mon-up" 2>&1 &
 MON=$!
@@ -126,7 +114,7 @@ for _ in $(seq 300); do [ -s "$CPORT_FILE" ] && break; sleep 0.1; done
 CPORT=$(cat "$CPORT_FILE" 2>/dev/null)
 expect_ok "python helper connected (client port ${CPORT:-none})" test -n "$CPORT"
 CPORT=${CPORT:-0}
-wait_pid "$MON" 10
+sdp_wait_pid "$MON" 10
 expect_eq "monitor saw two conn-up events" "conn-up conn-up" \
 	"$(conn_events "$TMP/mon-up")"
 UP_COOKIES=$(jq -sc '[.[].conn.cookie] | sort' "$TMP/mon-up" 2>/dev/null)
@@ -166,11 +154,11 @@ MONT=$!
 MON=$!
 sleep 1
 touch "$CLOSE_FILE"
-wait_pid "$PY" 30
+sdp_wait_pid "$PY" 30
 expect_eq "python helper exit status" 0 "$?"
 cat "$TMP/conn-py"
-wait_pid "$MON" 20
-wait_pid "$MONT" 5
+sdp_wait_pid "$MON" 20
+sdp_wait_pid "$MONT" 5
 cat "$TMP/mon-down-text"
 expect_eq "monitor saw two conn-down events" "conn-down conn-down" \
 	"$(conn_events "$TMP/mon-down")"
@@ -203,12 +191,8 @@ expect_eq "keepalive.py exit status" 0 "$rc"
 expect_jq "the timed-out connection was counted as aborted" \
 	".conn_aborted >= ${ABORTED:-0} + 1 and .proto_errors == 0" \
 	"$SDPCTL" -j stats
-left=1
-for _ in $(seq 60); do
-	[ "$("$SDPCTL" -j stats | jq .conn_current)" = 0 ] && { left=0; break; }
-	sleep 1
-done
-expect_eq "the silent peer's connections are torn down" 0 "$left"
+sdp_wait_conn_zero 60
+expect_eq "the silent peer's connections are torn down" 0 "$?"
 
 echo "=== live sockets pin the module; device removal resets them"
 timeout 120 "$STREAM" 198.18.0.1 7400 devremove > "$TMP/devremove" 2>&1 &

@@ -34,32 +34,6 @@ TMP=$(mktemp -d)
 
 netstat_of() { cat "/sys/class/net/$1/statistics/$2"; }
 rxe_stat() { rdma -j statistic show link "$1/1" | jq -r ".[0].$2"; }
-stat_of() { "$SDPCTL" -j stats 2>/dev/null | jq -r ".$1"; }
-
-# The RDMA objects on both devices, by kind.
-rdma_counts()
-{
-	local k d
-	for d in "$SDP_RXE1" "$SDP_RXE2"; do
-		for k in cm_id qp cq pd mr; do
-			printf '%s:%s=%s ' "$d" "$k" \
-				"$(rdma resource show "$k" | grep -c "${d}[/ ]")"
-		done
-	done
-}
-
-# wait_pid PID SECS: wait for a background job, at most SECS seconds;
-# its exit status (killed if it overstays).
-wait_pid()
-{
-	local _
-	for _ in $(seq $(($2 * 10))); do
-		kill -0 "$1" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill "$1" 2>/dev/null
-	wait "$1"
-}
 
 # expect_grew NAME BEFORE AFTER MIN: AFTER - BEFORE >= MIN.
 expect_grew()
@@ -78,14 +52,14 @@ expect_eq "only $SDP_RXE1 and $SDP_RXE2 exist (no loopback device to take)" \
 	"$SDP_RXE1 $SDP_RXE2" \
 	"$(rdma -j link show | jq -r '[.[].ifname] | sort | join(" ")')"
 expect_ok "insmod sdp.ko" insmod "$KO"
-RDMA_BEFORE=$(rdma_counts)
+RDMA_BEFORE=$(sdp_guest_rdma_counts "$SDP_RXE1" "$SDP_RXE2")
 echo "rdma resources at the start: $RDMA_BEFORE"
 
 echo "=== sdp-stream-test $SRV: transfers and semantics across the wire"
-V1TX=$(netstat_of "$SDP_VETH1" tx_bytes)
-V1RX=$(netstat_of "$SDP_VETH1" rx_bytes)
-V2TX=$(netstat_of "$SDP_VETH2" tx_bytes)
-V2RX=$(netstat_of "$SDP_VETH2" rx_bytes)
+V1TX=$(netsdp_stat "$SDP_VETH1" tx_bytes)
+V1RX=$(netsdp_stat "$SDP_VETH1" rx_bytes)
+V2TX=$(netsdp_stat "$SDP_VETH2" tx_bytes)
+V2RX=$(netsdp_stat "$SDP_VETH2" rx_bytes)
 R1TX=$(rxe_stat "$SDP_RXE1" sent_pkts)
 R2RX=$(rxe_stat "$SDP_RXE2" rcvd_pkts)
 R2TX=$(rxe_stat "$SDP_RXE2" sent_pkts)
@@ -100,13 +74,13 @@ expect_eq "sdp-stream-test exit status" 0 "$rc"
 
 echo "=== the bytes crossed the wire ($MOVED bytes each way at least)"
 expect_grew "client -> server: $SDP_VETH1 tx_bytes" \
-	"$V1TX" "$(netstat_of "$SDP_VETH1" tx_bytes)" "$MOVED"
+	"$V1TX" "$(netsdp_stat "$SDP_VETH1" tx_bytes)" "$MOVED"
 expect_grew "client -> server: $SDP_VETH2 rx_bytes" \
-	"$V2RX" "$(netstat_of "$SDP_VETH2" rx_bytes)" "$MOVED"
+	"$V2RX" "$(netsdp_stat "$SDP_VETH2" rx_bytes)" "$MOVED"
 expect_grew "server -> client: $SDP_VETH2 tx_bytes" \
-	"$V2TX" "$(netstat_of "$SDP_VETH2" tx_bytes)" "$MOVED"
+	"$V2TX" "$(netsdp_stat "$SDP_VETH2" tx_bytes)" "$MOVED"
 expect_grew "server -> client: $SDP_VETH1 rx_bytes" \
-	"$V1RX" "$(netstat_of "$SDP_VETH1" rx_bytes)" "$MOVED"
+	"$V1RX" "$(netsdp_stat "$SDP_VETH1" rx_bytes)" "$MOVED"
 # RoCE packets carry at most 4096 bytes of payload (the path MTU here is
 # 1024): so many packets at least, sent by one device, received by the other.
 expect_grew "client -> server: $SDP_RXE1 sent_pkts" \
@@ -211,14 +185,14 @@ expect_ok "qp: $SDP_RXE2 QP $Q2 is connected (RTS) to $SDP_RXE1 QP $Q1" \
 			  .type == \"RC\" and .state == \"RTS\" and
 			  .rqpn == $Q1)) | length == 1" "$TMP/qp"
 touch "$TMP/close"
-wait_pid "$PY" 30
+sdp_wait_pid "$PY" 30
 expect_eq "python helper exit status" 0 "$?"
 cat "$TMP/conn-py"
 
 echo "=== nothing left behind"
 left=1
 for _ in $(seq 100); do
-	[ "$(stat_of conn_current)" = 0 ] && [ "$("$SDPCTL" -j conns | jq length)" = 0 ] &&
+	[ "$(sdp_stat conn_current)" = 0 ] && [ "$("$SDPCTL" -j conns | jq length)" = 0 ] &&
 		{ left=0; break; }
 	sleep 0.1
 done
@@ -226,7 +200,7 @@ expect_eq "no socket left in conns, conn_current back to 0" 0 "$left"
 expect_jq "conn_current is 0, no protocol error" \
 	'.conn_current == 0 and .proto_errors == 0' "$SDPCTL" -j stats
 for _ in $(seq 150); do
-	RDMA_NOW=$(rdma_counts)
+	RDMA_NOW=$(sdp_guest_rdma_counts "$SDP_RXE1" "$SDP_RXE2")
 	[ "$RDMA_NOW" = "$RDMA_BEFORE" ] && break
 	sleep 0.1
 done

@@ -98,6 +98,35 @@ sdp_count_checks()
 	done < "$1"
 }
 
+# sdp_stat NAME: one field of `$SDPCTL -j stats` (conn_current, ...).
+sdp_stat() { "$SDPCTL" -j stats 2>/dev/null | jq -r ".$1"; }
+
+# sdp_wait_conn_zero SECS: conn_current back to 0 within SECS seconds
+# (closed sockets are torn down by their work item, asynchronously).
+sdp_wait_conn_zero()
+{
+	local n=$(($1 * 10))
+	while [ "$n" -gt 0 ]; do
+		[ "$(sdp_stat conn_current)" = 0 ] && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}
+
+# sdp_wait_pid PID SECS: wait for a background job, at most SECS seconds;
+# its exit status (killed if it overstays).
+sdp_wait_pid()
+{
+	local _
+	for _ in $(seq $(($2 * 10))); do
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill "$1" 2>/dev/null
+	wait "$1"
+}
+
 sdp_test_summary()
 {
 	echo "$1: $SDP_PASSED passed, $SDP_FAILED failed"
