@@ -38,6 +38,14 @@ rxe_stat() { rdma -j statistic show link "$1/1" | jq -r ".[0].$2"; }
 # expect_grew NAME BEFORE AFTER MIN: AFTER - BEFORE >= MIN.
 expect_grew()
 {
+	local v
+	for v in "$2" "$3" "$4"; do
+		case $v in
+		'' | *[!0-9]*)
+			sdp_fail "$1" "not numbers: before '$2', after '$3', want '$4'"
+			return ;;
+		esac
+	done
 	echo "$1: $2 -> $3 (+$(($3 - $2)), want >= $4)"
 	if [ $(($3 - $2)) -ge "$4" ]; then
 		sdp_pass "$1"
@@ -56,10 +64,10 @@ RDMA_BEFORE=$(sdp_guest_rdma_counts "$SDP_RXE1" "$SDP_RXE2")
 echo "rdma resources at the start: $RDMA_BEFORE"
 
 echo "=== sdp-stream-test $SRV: transfers and semantics across the wire"
-V1TX=$(netsdp_stat "$SDP_VETH1" tx_bytes)
-V1RX=$(netsdp_stat "$SDP_VETH1" rx_bytes)
-V2TX=$(netsdp_stat "$SDP_VETH2" tx_bytes)
-V2RX=$(netsdp_stat "$SDP_VETH2" rx_bytes)
+V1TX=$(netstat_of "$SDP_VETH1" tx_bytes)
+V1RX=$(netstat_of "$SDP_VETH1" rx_bytes)
+V2TX=$(netstat_of "$SDP_VETH2" tx_bytes)
+V2RX=$(netstat_of "$SDP_VETH2" rx_bytes)
 R1TX=$(rxe_stat "$SDP_RXE1" sent_pkts)
 R2RX=$(rxe_stat "$SDP_RXE2" rcvd_pkts)
 R2TX=$(rxe_stat "$SDP_RXE2" sent_pkts)
@@ -74,13 +82,13 @@ expect_eq "sdp-stream-test exit status" 0 "$rc"
 
 echo "=== the bytes crossed the wire ($MOVED bytes each way at least)"
 expect_grew "client -> server: $SDP_VETH1 tx_bytes" \
-	"$V1TX" "$(netsdp_stat "$SDP_VETH1" tx_bytes)" "$MOVED"
+	"$V1TX" "$(netstat_of "$SDP_VETH1" tx_bytes)" "$MOVED"
 expect_grew "client -> server: $SDP_VETH2 rx_bytes" \
-	"$V2RX" "$(netsdp_stat "$SDP_VETH2" rx_bytes)" "$MOVED"
+	"$V2RX" "$(netstat_of "$SDP_VETH2" rx_bytes)" "$MOVED"
 expect_grew "server -> client: $SDP_VETH2 tx_bytes" \
-	"$V2TX" "$(netsdp_stat "$SDP_VETH2" tx_bytes)" "$MOVED"
+	"$V2TX" "$(netstat_of "$SDP_VETH2" tx_bytes)" "$MOVED"
 expect_grew "server -> client: $SDP_VETH1 rx_bytes" \
-	"$V1RX" "$(netsdp_stat "$SDP_VETH1" rx_bytes)" "$MOVED"
+	"$V1RX" "$(netstat_of "$SDP_VETH1" rx_bytes)" "$MOVED"
 # RoCE packets carry at most 4096 bytes of payload (the path MTU here is
 # 1024): so many packets at least, sent by one device, received by the other.
 expect_grew "client -> server: $SDP_RXE1 sent_pkts" \
