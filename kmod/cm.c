@@ -16,6 +16,8 @@
  * their own id except by returning non-zero.
  */
 
+#include <linux/atomic.h>
+#include <linux/cpumask.h>
 #include <linux/gfp.h>
 #include <linux/slab.h>
 #include <rdma/ib_cm.h>
@@ -73,14 +75,47 @@ void sdp_res_free(struct sdp_sock *ssk, struct rdma_cm_id *id)
 	ssk->pd = NULL;
 }
 
+/*
+ * QP async events, in whatever context the device raises them (may be
+ * atomic): a failed QP is left to the work item, which takes the lock.
+ * The socket outlives its QP, so it is valid here.
+ */
 static void sdp_qp_event(struct ib_event *ev, void *ctx)
 {
 	struct sdp_sock *ssk = ctx;
 	struct rdma_cm_id *id = READ_ONCE(ssk->cm_id);
 
-	/* Data before the RTU: let the CM consider the connection up. */
-	if (ev->event == IB_EVENT_COMM_EST && id)
-		rdma_notify(id, IB_EVENT_COMM_EST);
+	switch (ev->event) {
+	case IB_EVENT_COMM_EST:
+		/* Data before the RTU: let the CM consider the connection up. */
+		if (id)
+			rdma_notify(id, IB_EVENT_COMM_EST);
+		break;
+	case IB_EVENT_QP_FATAL:
+	case IB_EVENT_QP_REQ_ERR:
+	case IB_EVENT_QP_ACCESS_ERR:
+		net_info_ratelimited("sdp: %s; connection reset\n",
+				     ib_event_msg(ev->event));
+		WRITE_ONCE(ssk->qp_broken, true);
+		sdp_conn_kick(ssk, 0);
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * The completion vector of a new connection's two CQs: connections take
+ * the device's vectors in turn, so that on a real HCA their completions
+ * spread over the CPUs (each vector's interrupt has its own); one
+ * connection's completions stay on one vector.
+ */
+static int sdp_comp_vector(struct ib_device *dev)
+{
+	static atomic_t next = ATOMIC_INIT(0);
+	int n = min_t(int, dev->num_comp_vectors, num_online_cpus());
+
+	return n > 1 ? (u32)atomic_inc_return(&next) % n : 0;
 }
 
 /* PD, receive buffers, CQs and QP; receives posted.  res_mutex held. */
@@ -89,8 +124,8 @@ static int sdp_res_alloc(struct sdp_sock *ssk, struct rdma_cm_id *id)
 	struct net *net = sock_net(&ssk->sk);
 	struct ib_device *dev = id->device;
 	struct ib_qp_init_attr qpa = {};
-	u32 nrx, ntx, size, i;
-	int err;
+	u32 nrx, ntx, size, inl, i;
+	int vector, err;
 
 	lockdep_assert_held(&ssk->res_mutex);
 	size = sdp_tun(net, SDP_TUN_RX_BUFFER_SIZE);
@@ -103,7 +138,7 @@ static int sdp_res_alloc(struct sdp_sock *ssk, struct rdma_cm_id *id)
 	size = min_t(u32, size, dev->attrs.max_recv_sge * PAGE_SIZE);
 	nrx = min_t(u32, nrx, min(dev->attrs.max_qp_wr, dev->attrs.max_cqe) - 1);
 	ntx = min_t(u32, ntx, min(dev->attrs.max_qp_wr, dev->attrs.max_cqe) - 1);
-	if (nrx < 2 || ntx < 4)
+	if (nrx < 2 || ntx < SDP_TX_MIN)
 		return -EINVAL;
 
 	ssk->pd = ib_alloc_pd(dev, 0);
@@ -129,13 +164,14 @@ static int sdp_res_alloc(struct sdp_sock *ssk, struct rdma_cm_id *id)
 			return err;
 	}
 
-	ssk->rcq = ib_alloc_cq(dev, ssk, nrx + 1, 0, IB_POLL_SOFTIRQ);
+	vector = sdp_comp_vector(dev);
+	ssk->rcq = ib_alloc_cq(dev, ssk, nrx + 1, vector, IB_POLL_SOFTIRQ);
 	if (IS_ERR(ssk->rcq)) {
 		err = PTR_ERR(ssk->rcq);
 		ssk->rcq = NULL;
 		return err;
 	}
-	ssk->scq = ib_alloc_cq(dev, ssk, ntx + 1, 0, IB_POLL_SOFTIRQ);
+	ssk->scq = ib_alloc_cq(dev, ssk, ntx + 1, vector, IB_POLL_SOFTIRQ);
 	if (IS_ERR(ssk->scq)) {
 		err = PTR_ERR(ssk->scq);
 		ssk->scq = NULL;
@@ -153,17 +189,33 @@ static int sdp_res_alloc(struct sdp_sock *ssk, struct rdma_cm_id *id)
 	qpa.cap.max_recv_sge = sdp_buf_pages(size);
 	qpa.sq_sig_type = IB_SIGNAL_REQ_WR;
 	qpa.qp_type = IB_QPT_RC;
-	qpa.cap.max_inline_data = sdp_tun(net, SDP_TUN_INLINE_THRESHOLD);
-	err = rdma_create_qp(id, ssk->pd, &qpa);
-	if (err == -EINVAL && qpa.cap.max_inline_data) {
-		/* More inline data than the device takes: go without. */
-		qpa.cap.max_inline_data = 0;
+	inl = sdp_tun(net, SDP_TUN_INLINE_THRESHOLD);
+	qpa.cap.max_inline_data = inl;
+	/*
+	 * Devices refuse what they cannot do in more than one way (mlx5:
+	 * -ENOMEM for a deep queue of many-SGE requests): go without inline
+	 * data, then with a shallower send queue.
+	 */
+	for (;;) {
 		err = rdma_create_qp(id, ssk->pd, &qpa);
+		if ((err != -EINVAL && err != -ENOMEM) ||
+		    (!qpa.cap.max_inline_data && ntx <= SDP_TX_MIN))
+			break;
+		if (qpa.cap.max_inline_data) {
+			qpa.cap.max_inline_data = 0;
+		} else {
+			ntx = max_t(u32, ntx / 2, SDP_TX_MIN);
+			qpa.cap.max_send_wr = ntx + 1;
+		}
 	}
 	if (err)
 		return err;
 	ssk->tx_num = ntx;
-	ssk->tx_inline = qpa.cap.max_inline_data;
+	/*
+	 * The tunable is a cap: devices write back the room their WQEs have
+	 * (mlx5: ~500 bytes), which may be more than was asked for.
+	 */
+	ssk->tx_inline = min(qpa.cap.max_inline_data, inl);
 
 	spin_lock_bh(&ssk->lock);
 	ssk->qp = id->qp;
@@ -186,13 +238,19 @@ static int sdp_res_alloc(struct sdp_sock *ssk, struct rdma_cm_id *id)
 static int sdp_tx_alloc(struct sdp_sock *ssk, u32 peer_size)
 {
 	struct ib_device *dev = ssk->pd->device;
-	u32 size = min3(peer_size, SDP_TX_MSG_MAX,
+	u32 own = sdp_tun(sock_net(&ssk->sk), SDP_TUN_RX_BUFFER_SIZE);
+	/*
+	 * Our memory, our size: the rx-buffer-size tunable sizes messages
+	 * both ways; the peer's buffer size only caps them.
+	 */
+	u32 size = min3(min(peer_size, own), SDP_TX_MSG_MAX,
 			(u32)(sdp_tx_max_sge(dev) * PAGE_SIZE));
 	u32 ntx = ssk->tx_num, i;
 
 	lockdep_assert_held(&ssk->res_mutex);
 	if (ssk->sk.sk_userlocks & SOCK_SNDBUF_LOCK)
-		ntx = clamp_t(u32, READ_ONCE(ssk->sk.sk_sndbuf) / size, 4, ntx);
+		ntx = clamp_t(u32, READ_ONCE(ssk->sk.sk_sndbuf) / size,
+			      SDP_TX_MIN, ntx);
 	ssk->tx = kcalloc(ntx, sizeof(*ssk->tx), GFP_KERNEL);
 	if (!ssk->tx)
 		return -ENOMEM;
@@ -307,6 +365,15 @@ static int sdp_cm_route_resolved(struct sdp_sock *ssk, struct rdma_cm_id *id)
 	if (READ_ONCE(ssk->sk.sk_state) != TCP_SYN_SENT || ssk->conn_done)
 		return -ECONNABORTED;
 	mutex_lock(&ssk->res_mutex);
+	/*
+	 * close() may have torn the socket down meanwhile: teardown takes
+	 * the id from the socket under res_mutex, then rdma_destroy_id()
+	 * waits for this handler and does not destroy a QP we would create.
+	 */
+	if (ssk->cm_id != id || READ_ONCE(ssk->conn_done)) {
+		err = -ECONNABORTED;
+		goto out;
+	}
 	err = sdp_res_alloc(ssk, id);
 	if (err)
 		goto out;
@@ -446,16 +513,7 @@ static int sdp_cm_req(struct sdp_sock *lssk, struct rdma_cm_id *id,
 	sock_hold(&lssk->sk);
 	child->counted = true;
 	child->parent = lssk;
-	child->nodelay = lssk->nodelay;
-	/* As TCP's children: the listener's keepalive settings. */
-	sock_valbool_flag(&child->sk, SOCK_KEEPOPEN,
-			  sock_flag(&lssk->sk, SOCK_KEEPOPEN));
-	child->keepidle = READ_ONCE(lssk->keepidle);
-	child->keepintvl = READ_ONCE(lssk->keepintvl);
-	child->keepcnt = READ_ONCE(lssk->keepcnt);
-	child->sk.sk_rcvbuf = READ_ONCE(lssk->sk.sk_rcvbuf);
-	child->sk.sk_sndbuf = READ_ONCE(lssk->sk.sk_sndbuf);
-	child->sk.sk_userlocks = lssk->sk.sk_userlocks;
+	sdp_child_inherit(child, lssk);
 	sdp_set_state(&child->sk, TCP_SYN_RECV);
 	child->pending = true;
 	child->cm_id = id;
@@ -546,10 +604,15 @@ static void sdp_cm_passive_established(struct sdp_sock *child)
  * the CQ are processed: rdma_disconnect() has moved the QP to the error
  * state, so all of them complete (flushed) behind the real messages.
  */
-static void sdp_cm_disconnected(struct sdp_sock *ssk)
+static void sdp_cm_disconnected(struct sdp_sock *ssk, struct rdma_cm_id *id)
 {
+	/* Before our QP goes to the error state: its flushes are expected. */
 	spin_lock_bh(&ssk->lock);
 	ssk->dis_done = true;
+	spin_unlock_bh(&ssk->lock);
+	rdma_disconnect(id);
+
+	spin_lock_bh(&ssk->lock);
 	if (!ssk->peer_gone) {
 		ssk->peer_gone = true;
 		ssk->deadline = jiffies + HZ;
@@ -669,10 +732,11 @@ int sdp_cm_handler(struct rdma_cm_id *id, struct rdma_cm_event *ev)
 		sdp_connect_failed(ssk, -sdp_cm_errno(ev));
 		return 0;
 	case RDMA_CM_EVENT_DISCONNECTED:
-		rdma_disconnect(id);
-		if (ssk->pending)
+		if (ssk->pending) {
+			rdma_disconnect(id);
 			return sdp_cm_child_failed(ssk, id);
-		sdp_cm_disconnected(ssk);
+		}
+		sdp_cm_disconnected(ssk, id);
 		return 0;
 	case RDMA_CM_EVENT_DEVICE_REMOVAL:
 		if (id != READ_ONCE(ssk->cm_id))

@@ -56,7 +56,7 @@ static void sdp_ka_done(struct ib_cq *cq, struct ib_wc *wc)
 		/* The peer's device answered: it is alive. */
 		ssk->rx_last = jiffies;
 		ssk->ka_probes = 0;
-	} else if (wc->status != IB_WC_WR_FLUSH_ERR && !ssk->conn_done) {
+	} else if (!sdp_qp_err_expected(ssk)) {
 		net_info_ratelimited("sdp: keepalive probe failed: %s\n",
 				     ib_wc_status_msg(wc->status));
 		sdp_conn_fail(ssk, wc->status == IB_WC_RETRY_EXC_ERR ?

@@ -80,6 +80,21 @@ static void sdp_rx_urgent(struct sdp_sock *ssk, struct sdp_rx_buf *rb)
 	WRITE_ONCE(ssk->rx_urg, SDP_URG_VALID | byte);
 }
 
+/*
+ * SIGURG to the socket's owner.  close() may be orphaning the socket right
+ * now, and the file's owner data goes right after ->release returns (6.12
+ * frees file->f_owner in __fput): sock_orphan() marks the socket dead and
+ * clears sk_socket under the write side of sk_callback_lock, so with the
+ * read side held a live socket's file stays valid.  Lock held.
+ */
+static void sdp_rx_sigurg(struct sock *sk)
+{
+	read_lock(&sk->sk_callback_lock);
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk_send_sigurg(sk);
+	read_unlock(&sk->sk_callback_lock);
+}
+
 /* One message received into @rb, @bytes long; lock held. */
 static int sdp_rx_msg(struct sdp_sock *ssk, struct sdp_rx_buf *rb, u32 bytes)
 {
@@ -126,13 +141,13 @@ static int sdp_rx_msg(struct sdp_sock *ssk, struct sdp_rx_buf *rb, u32 bytes)
 		}
 		if (ssk->disconn_rcvd)
 			return sdp_proto_err(ssk, "data after DisConn", paylen);
-		if (h->flags & SDP_BSDH_OOB_PEND)
-			sk_send_sigurg(sk);
 		if (sock_flag(sk, SOCK_DEAD)) {
 			/* Data for a closed socket: as TCP answers with RST. */
 			sdp_conn_fail(ssk, ECONNRESET, true);
 			return 0;
 		}
+		if (h->flags & SDP_BSDH_OOB_PEND)
+			sdp_rx_sigurg(sk);
 		rb->len = paylen;
 		rb->off = 0;
 		list_add_tail(&rb->node, &ssk->rx_queue);
@@ -205,7 +220,7 @@ void sdp_rx_done(struct ib_cq *cq, struct ib_wc *wc)
 	rb->posted = false;
 	ssk->rx_posted--;
 	if (wc->status != IB_WC_SUCCESS) {
-		if (wc->status == IB_WC_WR_FLUSH_ERR || ssk->conn_done)
+		if (sdp_qp_err_expected(ssk))
 			goto out;
 		/*
 		 * A message larger than the buffer we advertised.  Soft-RoCE

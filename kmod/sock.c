@@ -85,6 +85,10 @@ void sdp_conn_destroy(struct sdp_sock *ssk)
 	struct rdma_cm_id *id;
 	bool counted;
 
+	/* The flushes rdma_disconnect() causes are ours (sdp_qp_err_expected()). */
+	spin_lock_bh(&ssk->lock);
+	ssk->dis_done = true;
+	spin_unlock_bh(&ssk->lock);
 	mutex_lock(&ssk->res_mutex);
 	id = ssk->cm_id;
 	WRITE_ONCE(ssk->cm_id, NULL);
@@ -146,8 +150,25 @@ static void sdp_conn_work(struct work_struct *work)
 					    struct sdp_sock, work);
 	bool destroy = false, disconnect = false, again = false;
 	struct sock *sk = &ssk->sk;
+	unsigned long delay = HZ / 20;
 
 	spin_lock_bh(&ssk->lock);
+	if (READ_ONCE(ssk->qp_broken) && !ssk->conn_done)
+		sdp_conn_fail(ssk, ECONNRESET, false);
+	/*
+	 * connect-timeout, for blocking and non-blocking connects alike: the
+	 * rdma_cm and IB CM timeouts would take minutes (hours if the peer
+	 * keeps sending MRAs).
+	 */
+	if (sk->sk_state == TCP_SYN_SENT && !ssk->conn_done) {
+		if (time_after_eq(jiffies, ssk->deadline)) {
+			sdp_stats_inc(sock_net(sk), SDP_STAT_CONN_FAILED);
+			sdp_conn_fail(ssk, ETIMEDOUT, false);
+		} else {
+			again = true;
+			delay = ssk->deadline - jiffies;
+		}
+	}
 	if (ssk->peer_gone && !ssk->conn_done) {
 		sdp_peer_gone_check(ssk, time_after_eq(jiffies, ssk->deadline));
 		again = !ssk->conn_done;
@@ -185,7 +206,7 @@ static void sdp_conn_work(struct work_struct *work)
 		sdp_conn_destroy(ssk);
 		sock_put(sk);		/* the reference close() left */
 	} else if (again) {
-		sdp_conn_kick(ssk, HZ / 20);
+		sdp_conn_kick(ssk, delay);
 	}
 	sock_put(sk);			/* the work's own */
 }
@@ -226,6 +247,43 @@ struct sdp_sock *sdp_sock_alloc(struct net *net, struct socket *sock,
 	ssk->nodelay = 1;
 	ssk->laddr.ss_family = AF_INET;
 	return ssk;
+}
+
+/**
+ * sdp_child_inherit() - give a new child what TCP's children get from
+ *	their listener (sk_clone_lock() copies the whole socket)
+ * @child: the child, not visible to anyone yet
+ * @lssk: its listener
+ *
+ * Socket options are read without the listener's lock, as a concurrent
+ * setsockopt() may change them either side of the copy in TCP too.
+ */
+void sdp_child_inherit(struct sdp_sock *child, const struct sdp_sock *lssk)
+{
+	static const enum sock_flags flags[] = {
+		SOCK_DBG, SOCK_KEEPOPEN, SOCK_URGINLINE, SOCK_LINGER,
+	};
+	const struct sock *lsk = &lssk->sk;
+	struct sock *sk = &child->sk;
+	unsigned int i;
+
+	sk->sk_type = lsk->sk_type;
+	for (i = 0; i < ARRAY_SIZE(flags); i++)
+		sock_valbool_flag(sk, flags[i], sock_flag(lsk, flags[i]));
+	sk->sk_lingertime = READ_ONCE(lsk->sk_lingertime);
+	sk->sk_rcvtimeo = READ_ONCE(lsk->sk_rcvtimeo);
+	sk->sk_sndtimeo = READ_ONCE(lsk->sk_sndtimeo);
+	sk->sk_rcvlowat = READ_ONCE(lsk->sk_rcvlowat);
+	sk->sk_rcvbuf = READ_ONCE(lsk->sk_rcvbuf);
+	sk->sk_sndbuf = READ_ONCE(lsk->sk_sndbuf);
+	sk->sk_userlocks = lsk->sk_userlocks;
+	sk->sk_priority = READ_ONCE(lsk->sk_priority);
+	sk->sk_mark = READ_ONCE(lsk->sk_mark);
+	child->nodelay = READ_ONCE(lssk->nodelay);
+	child->cork = READ_ONCE(lssk->cork);
+	child->keepidle = READ_ONCE(lssk->keepidle);
+	child->keepintvl = READ_ONCE(lssk->keepintvl);
+	child->keepcnt = READ_ONCE(lssk->keepcnt);
 }
 
 static int sdp_create(struct net *net, struct socket *sock, int protocol,
@@ -318,6 +376,9 @@ static int sdp_listen(struct socket *sock, int backlog)
 	spin_lock_bh(&ssk->lock);
 	sdp_set_state(sk, TCP_LISTEN);
 	spin_unlock_bh(&ssk->lock);
+	/* Listening again after shutdown(): the id still listens. */
+	if (ssk->listened)
+		goto out;
 	err = rdma_listen(ssk->cm_id, max(backlog, 1));
 	if (err) {
 		spin_lock_bh(&ssk->lock);
@@ -326,12 +387,22 @@ static int sdp_listen(struct socket *sock, int backlog)
 		goto out;
 	}
 	ssk->bound = true;
+	ssk->listened = true;
 	memcpy(&ssk->laddr, &ssk->cm_id->route.addr.src_addr,
 	       sizeof(ssk->laddr));
 	sdp_diag_link(ssk);
 out:
 	release_sock(sk);
 	return err;
+}
+
+/*
+ * A listener whose RDMA device went away: rdma_cm destroyed its id, no
+ * connection can come any more (accept() and poll() say so each time).
+ */
+static bool sdp_listener_dead(const struct sdp_sock *ssk)
+{
+	return !READ_ONCE(ssk->cm_id);
 }
 
 static int sdp_accept_common(struct socket *sock, struct socket *newsock,
@@ -369,6 +440,10 @@ static int sdp_accept_common(struct socket *sock, struct socket *newsock,
 		err = sock_error(sk);
 		if (err)
 			break;
+		if (sdp_listener_dead(ssk)) {
+			err = -ENODEV;
+			break;
+		}
 		if (!timeo) {
 			err = -EAGAIN;
 			break;
@@ -379,7 +454,8 @@ static int sdp_accept_common(struct socket *sock, struct socket *newsock,
 		}
 		sk_wait_event(sk, &timeo, READ_ONCE(ssk->nqueued) ||
 			      READ_ONCE(sk->sk_state) != TCP_LISTEN ||
-			      READ_ONCE(sk->sk_err), &wait);
+			      READ_ONCE(sk->sk_err) || sdp_listener_dead(ssk),
+			      &wait);
 	}
 	remove_wait_queue(sk_sleep(sk), &wait);
 out:
@@ -402,7 +478,10 @@ static int sdp_accept(struct socket *sock, struct socket *newsock,
 	return sdp_accept_common(sock, newsock, SDP_ACCEPT_FLAGS);
 }
 
-/* Wait for the end of SYN_SENT; socket locked.  0 when it ended. */
+/*
+ * Wait for the end of SYN_SENT; socket locked.  0 when it ended.  The
+ * work item ends it at the connect-timeout deadline.
+ */
 static int sdp_wait_connect(struct sdp_sock *ssk, long *timeo)
 {
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
@@ -411,19 +490,6 @@ static int sdp_wait_connect(struct sdp_sock *ssk, long *timeo)
 
 	add_wait_queue(sk_sleep(sk), &wait);
 	while (READ_ONCE(sk->sk_state) == TCP_SYN_SENT) {
-		long left = (long)(ssk->deadline - jiffies);
-		long t, t0;
-
-		if (left <= 0) {
-			spin_lock_bh(&ssk->lock);
-			if (sk->sk_state == TCP_SYN_SENT) {
-				sdp_stats_inc(sock_net(sk),
-					      SDP_STAT_CONN_FAILED);
-				sdp_conn_fail(ssk, ETIMEDOUT, false);
-			}
-			spin_unlock_bh(&ssk->lock);
-			break;
-		}
 		if (!*timeo) {
 			err = -EINPROGRESS;
 			break;
@@ -432,12 +498,8 @@ static int sdp_wait_connect(struct sdp_sock *ssk, long *timeo)
 			err = sock_intr_errno(*timeo);
 			break;
 		}
-		t0 = min(*timeo, left);
-		t = t0;
-		sk_wait_event(sk, &t, READ_ONCE(sk->sk_state) != TCP_SYN_SENT,
+		sk_wait_event(sk, timeo, READ_ONCE(sk->sk_state) != TCP_SYN_SENT,
 			      &wait);
-		if (*timeo != MAX_SCHEDULE_TIMEOUT)
-			*timeo -= min(*timeo, t0 - t);
 	}
 	remove_wait_queue(sk_sleep(sk), &wait);
 	return err;
@@ -512,6 +574,7 @@ static int sdp_connect(struct socket *sock, struct sockaddr *uaddr, int alen,
 			goto out;
 		}
 		sock->state = SS_CONNECTING;
+		sdp_conn_kick(ssk, msecs_to_jiffies(tmo));
 		break;
 	default:
 		err = -EINVAL;
@@ -608,8 +671,13 @@ static __poll_t sdp_poll(struct file *file, struct socket *sock,
 
 	sock_poll_wait(file, sock, wait);
 	state = READ_ONCE(sk->sk_state);
-	if (state == TCP_LISTEN)
-		return READ_ONCE(ssk->nqueued) ? EPOLLIN | EPOLLRDNORM : 0;
+	if (state == TCP_LISTEN) {
+		if (READ_ONCE(ssk->nqueued))
+			mask |= EPOLLIN | EPOLLRDNORM;
+		if (READ_ONCE(sk->sk_err) || sdp_listener_dead(ssk))
+			mask |= EPOLLERR;
+		return mask;
+	}
 
 	shutdown = READ_ONCE(sk->sk_shutdown);
 	if (READ_ONCE(sk->sk_err))
@@ -670,33 +738,6 @@ static int sdp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 	return put_user(n, (int __user *)arg);
 }
 
-static int sdp_shutdown(struct socket *sock, int how)
-{
-	struct sock *sk = sock->sk;
-	struct sdp_sock *ssk = sdp_sk(sk);
-	int err = 0;
-
-	how++;		/* SHUT_RD -> RCV_SHUTDOWN, ... */
-	if (how < RCV_SHUTDOWN || how > SHUTDOWN_MASK)
-		return -EINVAL;
-	lock_sock(sk);
-	if (sk->sk_state != TCP_ESTABLISHED && sk->sk_state != TCP_SYN_SENT) {
-		err = -ENOTCONN;
-		goto out;
-	}
-	spin_lock_bh(&ssk->lock);
-	if ((how & SEND_SHUTDOWN) && !(sk->sk_shutdown & SEND_SHUTDOWN)) {
-		ssk->disconn_want = true;
-		sdp_try_disconn(ssk);
-	}
-	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | how);
-	sk->sk_state_change(sk);
-	spin_unlock_bh(&ssk->lock);
-out:
-	release_sock(sk);
-	return err;
-}
-
 /* Listener closing: no new children, reset the queued ones. */
 static void sdp_listener_close(struct sdp_sock *lssk)
 {
@@ -721,6 +762,43 @@ static void sdp_listener_close(struct sdp_sock *lssk)
 		sdp_conn_kick(child, 0);
 		spin_unlock_bh(&child->lock);
 	}
+}
+
+static int sdp_shutdown(struct socket *sock, int how)
+{
+	struct sock *sk = sock->sk;
+	struct sdp_sock *ssk = sdp_sk(sk);
+	int err = 0;
+
+	how++;		/* SHUT_RD -> RCV_SHUTDOWN, ... */
+	if (how < RCV_SHUTDOWN || how > SHUTDOWN_MASK)
+		return -EINVAL;
+	lock_sock(sk);
+	if (sk->sk_state == TCP_LISTEN) {
+		/*
+		 * As TCP: SHUT_RD stops listening, which wakes a blocked
+		 * accept() (EINVAL); listen() may start again.
+		 */
+		if (how & RCV_SHUTDOWN)
+			sdp_listener_close(ssk);
+		sk->sk_state_change(sk);
+		goto out;
+	}
+	if (sk->sk_state != TCP_ESTABLISHED && sk->sk_state != TCP_SYN_SENT) {
+		err = -ENOTCONN;
+		goto out;
+	}
+	spin_lock_bh(&ssk->lock);
+	if ((how & SEND_SHUTDOWN) && !(sk->sk_shutdown & SEND_SHUTDOWN)) {
+		ssk->disconn_want = true;
+		sdp_try_disconn(ssk);
+	}
+	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | how);
+	sk->sk_state_change(sk);
+	spin_unlock_bh(&ssk->lock);
+out:
+	release_sock(sk);
+	return err;
 }
 
 /* The graceful close is complete: everything and DisConn delivered. */
@@ -757,7 +835,8 @@ static int sdp_release(struct socket *sock)
 		return 0;
 	ssk = sdp_sk(sk);
 	lock_sock(sk);
-	listener = sk->sk_state == TCP_LISTEN;
+	/* Shut down or not, a listener's id holds its port. */
+	listener = ssk->listened;
 	if (listener)
 		sdp_listener_close(ssk);
 
@@ -968,12 +1047,18 @@ static void sdp_rx_consumed(struct sdp_sock *ssk, struct sdp_rx_buf *rb)
 	sdp_maybe_credit_update(ssk);
 }
 
-/* Nothing to read yet, and nothing that would end a wait for it. */
-static bool sdp_rx_none(struct sdp_sock *ssk)
+/*
+ * Nothing to read at stream offset @seq yet, and nothing that would end a
+ * wait for it.  @seq is where the reader is: sdp_sock.rx_copied, or
+ * further on for MSG_PEEK, which must sleep once it has seen everything
+ * queued.
+ */
+static bool sdp_rx_none(struct sdp_sock *ssk, u32 seq)
 {
 	struct sock *sk = &ssk->sk;
 
-	return list_empty_careful(&ssk->rx_queue) && !READ_ONCE(sk->sk_err) &&
+	return READ_ONCE(ssk->rx_copied) + READ_ONCE(ssk->rx_queued) == seq &&
+	       !READ_ONCE(sk->sk_err) &&
 	       !(READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN) &&
 	       !READ_ONCE(ssk->conn_done);
 }
@@ -992,7 +1077,7 @@ static void sdp_rx_busy_wait(struct sdp_sock *ssk, int flags)
 	    READ_ONCE(ssk->sk.sk_state) != TCP_ESTABLISHED)
 		return;
 	end = local_clock() + usec * NSEC_PER_USEC;
-	while (sdp_rx_none(ssk) && !need_resched() &&
+	while (sdp_rx_none(ssk, READ_ONCE(ssk->rx_copied)) && !need_resched() &&
 	       !signal_pending(current) && local_clock() < end)
 		cpu_relax();
 }
@@ -1026,10 +1111,11 @@ static int sdp_recv_urg(struct sdp_sock *ssk, struct msghdr *msg, size_t len,
 }
 
 /*
- * Where a read that is at stream offset @seq, @avail bytes before the end
- * of its buffer, may copy from: *@skip bytes to step over (an out-of-line
- * urgent byte) and then at most the returned count, which stops before
- * the urgent mark (TCP reads stop there).  Lock held.
+ * Where a read that is at stream offset @seq, @avail (> 0) bytes before
+ * the end of its buffer, may copy from: *@skip bytes to step over (an
+ * out-of-line urgent byte) and then at most the returned count, which
+ * stops before the urgent mark (TCP reads stop there) and may be 0 if
+ * the skipped byte ends the buffer.  Lock held.
  */
 static u32 sdp_rx_span(const struct sdp_sock *ssk, u32 seq, u32 avail,
 		       u32 *skip)
@@ -1046,6 +1132,27 @@ static u32 sdp_rx_span(const struct sdp_sock *ssk, u32 seq, u32 avail,
 	if (ssk->rx_urg && to_mark && to_mark < avail)
 		avail = to_mark;
 	return avail;
+}
+
+/*
+ * The queued buffer holding the byte at stream offset @seq (not before
+ * sdp_sock.rx_copied), and in *@off that byte's place in its payload; NULL
+ * if @seq has not arrived.  Lock held.
+ */
+static struct sdp_rx_buf *sdp_rx_find(struct sdp_sock *ssk, u32 seq, u32 *off)
+{
+	u32 ahead = seq - ssk->rx_copied;
+	struct sdp_rx_buf *rb;
+
+	list_for_each_entry(rb, &ssk->rx_queue, node) {
+		/* Only the head buffer has been read from (rb->off). */
+		if (ahead < rb->len - rb->off) {
+			*off = rb->off + ahead;
+			return rb;
+		}
+		ahead -= rb->len - rb->off;
+	}
+	return NULL;
 }
 
 /* Account @n bytes read (and @skip skipped) from the head buffer; lock held. */
@@ -1067,13 +1174,14 @@ static int sdp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 		       int flags)
 {
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	bool peek = flags & MSG_PEEK;
 	struct sock *sk = sock->sk;
 	struct sdp_sock *ssk = sdp_sk(sk);
-	struct sdp_rx_buf *rb, *peek = NULL;
-	u32 peek_seq = 0;
+	struct sdp_rx_buf *rb;
 	size_t copied = 0;
 	int target, err = 0;
 	long timeo;
+	u32 seq;
 
 	if (!(flags & MSG_OOB))
 		sdp_rx_busy_wait(ssk, flags);
@@ -1089,27 +1197,31 @@ static int sdp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 	}
 	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
 	target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
+	/*
+	 * @seq is the stream offset of the next byte to copy.  A peek keeps
+	 * only that offset across sleeps, which drop the socket lock: another
+	 * reader may consume and repost any buffer meanwhile, so the buffer
+	 * is looked up again each time.  Readers hold the socket lock, so
+	 * rx_copied is stable here.
+	 */
+	seq = READ_ONCE(ssk->rx_copied);
 	add_wait_queue(sk_sleep(sk), &wait);
 	while (copied < len) {
-		u32 off, seq, n, skip;
+		u32 off = 0, n = 0, skip = 0;
 		bool at_mark;
 
 		spin_lock_bh(&ssk->lock);
-		if (!(flags & MSG_PEEK) || !peek) {
-			rb = list_first_entry_or_null(&ssk->rx_queue,
-						      struct sdp_rx_buf, node);
+		/*
+		 * Another reader took bytes this peek had not reached; go on
+		 * from its position, as TCP does ("race in MSG_PEEK").
+		 */
+		if (!peek || (s32)(ssk->rx_copied - seq) > 0)
 			seq = ssk->rx_copied;
-		} else if (list_is_last(&peek->node, &ssk->rx_queue)) {
-			rb = NULL;
-			seq = peek_seq;
-		} else {
-			rb = list_next_entry(peek, node);
-			seq = peek_seq;
-		}
 		/* A read stops at the urgent mark once it has data (TCP). */
 		at_mark = ssk->rx_urg && seq == ssk->rx_urg_seq;
-		off = rb ? rb->off : 0;
-		n = rb ? sdp_rx_span(ssk, seq, rb->len - off, &skip) : 0;
+		rb = sdp_rx_find(ssk, seq, &off);
+		if (rb)
+			n = sdp_rx_span(ssk, seq, rb->len - off, &skip);
 		spin_unlock_bh(&ssk->lock);
 		if (at_mark && copied)
 			break;
@@ -1117,9 +1229,9 @@ static int sdp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 		if (rb) {
 			n = min_t(size_t, n, len - copied);
 			/*
-			 * Only recvmsg (under the socket lock) removes
-			 * buffers from the queue or moves their offsets, so
-			 * @rb stays put.
+			 * Only recvmsg (under the socket lock, held since the
+			 * lookup) removes buffers from the queue or moves
+			 * their offsets, so @rb stays put.
 			 */
 			if (copy_to_iter(rb->mem.addr + SDP_BSDH_LEN + off + skip,
 					 n, &msg->msg_iter) != n) {
@@ -1127,13 +1239,9 @@ static int sdp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 				break;
 			}
 			copied += n;
-			if (flags & MSG_PEEK) {
-				/* Next buffer unless the mark is in this one. */
-				peek_seq = seq + skip + n;
-				if (off + skip + n == rb->len)
-					peek = rb;
+			seq += skip + n;
+			if (peek)
 				continue;
-			}
 			spin_lock_bh(&ssk->lock);
 			sdp_rx_advance(ssk, rb, skip + n);
 			spin_unlock_bh(&ssk->lock);
@@ -1159,7 +1267,7 @@ static int sdp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 			err = sock_intr_errno(timeo);
 			break;
 		}
-		sk_wait_event(sk, &timeo, !sdp_rx_none(ssk), &wait);
+		sk_wait_event(sk, &timeo, !sdp_rx_none(ssk, seq), &wait);
 	}
 	remove_wait_queue(sk_sleep(sk), &wait);
 	sdp_stats_hist(sock_net(sk), SDP_HIST_RECVMSG_SIZE, copied);

@@ -30,6 +30,9 @@
  *                    The keepalive timer's handler takes it too.
  * sdp_net.conn_lock  spinlock (BH) of the namespace's socket list (diag.h);
  *                    may be taken inside sdp_sock.lock, never around it.
+ * sk_callback_lock   read side taken inside sdp_sock.lock to signal SIGURG
+ *                    (rx.c): sock_orphan() in close() takes its write side
+ *                    without sdp_sock.lock.
  */
 #ifndef _SDP_SOCK_H
 #define _SDP_SOCK_H
@@ -61,6 +64,8 @@ void sdp_sock_exit(void);
 #define SDP_CREDIT_RESERVE	2
 /* Largest message we send, whatever the peer's buffers are. */
 #define SDP_TX_MSG_MAX		(256 * 1024 + SDP_BSDH_LEN)
+/* Fewest send slots a connection works with. */
+#define SDP_TX_MIN		4
 /* Orphaned sockets wait at most this long for their sends to finish. */
 #define SDP_CLOSE_TIMEOUT	(10 * HZ)
 
@@ -183,9 +188,13 @@ struct sdp_tx_buf {
  * @destroyed: sdp_conn_destroy() ran
  * @counted: counted in conn-current
  * @bound: bind() succeeded
+ * @listened: rdma_listen() succeeded; the id listens until destroyed,
+ *	even while shutdown() has stopped the socket listening
  * @connect_tried: connect() started (an id is good for one attempt)
  * @pending: child not yet established; touched only by its rdma_cm
  *	handler, which rdma_cm serialises per id
+ * @qp_broken: an async event said the QP failed (any context); the work
+ *	item resets the connection
  * @peer_gone: DISCONNECTED arrived; decided graceful or reset once the
  *	receives still in flight are flushed (or at @deadline)
  * @nodelay: TCP_NODELAY value (sends are never delayed anyway)
@@ -263,9 +272,11 @@ struct sdp_sock {
 	bool destroyed;
 	bool counted;
 	bool bound;
+	bool listened;
 	bool connect_tried;
 	bool pending;
 	bool peer_gone;
+	bool qp_broken;
 	int nodelay;
 	int cork;
 	int keepidle;
@@ -319,6 +330,7 @@ struct sdp_sock *sdp_sock_alloc(struct net *net, struct socket *sock,
 				int kern);
 void sdp_conn_kick(struct sdp_sock *ssk, unsigned long delay);
 void sdp_conn_destroy(struct sdp_sock *ssk);
+void sdp_child_inherit(struct sdp_sock *child, const struct sdp_sock *lssk);
 void sdp_child_release(struct sdp_sock *child);
 void sdp_peer_gone_check(struct sdp_sock *ssk, bool force);
 
@@ -358,6 +370,23 @@ void sdp_buf_sync(struct ib_device *dev, struct sdp_buf *b, u32 len,
 /* rx.c */
 int sdp_post_recv(struct sdp_sock *ssk, struct sdp_rx_buf *rb);
 void sdp_rx_done(struct ib_cq *cq, struct ib_wc *wc);
+
+/**
+ * sdp_qp_err_expected() - the QP may be in the error state by our doing
+ * @ssk: the socket; lock held
+ *
+ * The connection is over, disconnecting (rdma_disconnect() moves the QP to
+ * the error state and flushes every posted request) or its QP is being
+ * destroyed.  Any other failed or flushed completion means the QP broke
+ * under a live connection: a reset (a bad RDMA access from the peer on
+ * Soft-RoCE shows only as flushed receives).
+ *
+ * Return: true if failed completions need no action.
+ */
+static inline bool sdp_qp_err_expected(const struct sdp_sock *ssk)
+{
+	return ssk->conn_done || ssk->dis_done || ssk->qp_dead;
+}
 
 /* Payload bytes one message carries. */
 static inline u32 sdp_tx_max_payload(const struct sdp_sock *ssk)

@@ -287,7 +287,7 @@ void sdp_tx_done(struct ib_cq *cq, struct ib_wc *wc)
 	tb->len = 0;
 	sdp_tx_put_slot(ssk, tb - ssk->tx);
 	if (wc->status != IB_WC_SUCCESS) {
-		if (wc->status != IB_WC_WR_FLUSH_ERR && !ssk->conn_done) {
+		if (!sdp_qp_err_expected(ssk)) {
 			net_info_ratelimited("sdp: send failed: %s\n",
 					     ib_wc_status_msg(wc->status));
 			/* The peer's device never answered: as TCP's RTO. */

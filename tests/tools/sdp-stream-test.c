@@ -596,6 +596,8 @@ static int t_backlog(void)
 	return 0;
 }
 
+static int wait_ev(int fd, short ev, int ms);
+
 /*
  * Connected pair, then block in recv on both until the RDMA device goes
  * away (the guest script deletes it): both must see ECONNRESET.
@@ -619,8 +621,17 @@ static int t_devremove(void)
 	CHECK(r2 < 0 && errno == ECONNRESET, "server ECONNRESET (got %zd)", r2);
 	close(c);
 	close(a);
-	close(l);
 	printf("ok: device removal -> ECONNRESET on both ends\n");
+
+	/* The listener lost its device: it says so every time, never blocks. */
+	fcntl(l, F_SETFL, O_NONBLOCK);
+	CHECK(accept(l, NULL, NULL) < 0 && errno == ENODEV,
+	      "listener: accept() ENODEV");
+	CHECK(accept(l, NULL, NULL) < 0 && errno == ENODEV,
+	      "listener: accept() ENODEV again");
+	CHECK(wait_ev(l, POLLIN, 1000) & POLLERR, "listener: poll() POLLERR");
+	close(l);
+	printf("ok: device removal -> the listener's accept() fails with ENODEV each time, poll() POLLERR\n");
 	return 0;
 }
 
@@ -1717,6 +1728,282 @@ static int t_splice(int port)
 	return 0;
 }
 
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/* CPU time this thread has used, in seconds. */
+static double thread_cpu(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * A recv() on @fd that must wait for its timeout (SO_RCVTIMEO 1 s) and
+ * return @want bytes: it sleeps (little CPU), and returns at the timeout.
+ * A watchdog signal after 4 s ends a recv() that never would.
+ */
+static int peek_times_out(int fd, int flags, size_t len, const char *want,
+			  const char *what)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	struct timeval tv = { .tv_sec = 1 };
+	char b[128];
+	double t0, c0, dt, cpu;
+	ssize_t r;
+
+	sigaction(SIGALRM, &sa, NULL);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	alarm(4);
+	t0 = now();
+	c0 = thread_cpu();
+	r = recv(fd, b, len, flags);
+	cpu = thread_cpu() - c0;
+	dt = now() - t0;
+	alarm(0);
+	signal(SIGALRM, SIG_DFL);
+	CHECK(r == (ssize_t)strlen(want) && !memcmp(b, want, r) &&
+	      dt > 0.9 && dt < 3.5 && cpu < 0.5,
+	      "%s%s: %zd bytes after %.2f s using %.2f s of CPU", g_tag, what,
+	      r, dt, cpu);
+	printf("ok: %s%s sleeps until SO_RCVTIMEO (%.2f s, %.2f s CPU), returns what it saw\n",
+	       g_tag, what, dt, cpu);
+	return 0;
+}
+
+/* A peek that has seen everything queued sleeps, as any read would. */
+static int t_peek_wait(int port)
+{
+	int c, a, lowat = 50;
+	char b[16];
+
+	CHECK(!pair(port, &c, &a), "%sconnected pair", g_tag);
+	CHECK(send(a, "0123456789", 10, 0) == 10, "%ssend", g_tag);
+	CHECK(wait_ev(c, POLLIN, 5000) & POLLIN, "%spoll POLLIN", g_tag);
+	if (peek_times_out(c, MSG_PEEK | MSG_WAITALL, 100, "0123456789",
+			   "MSG_PEEK | MSG_WAITALL of 100 with 10 queued"))
+		return -1;
+	CHECK(!setsockopt(c, SOL_SOCKET, SO_RCVLOWAT, &lowat, sizeof(lowat)),
+	      "%sSO_RCVLOWAT", g_tag);
+	if (peek_times_out(c, MSG_PEEK, 100, "0123456789",
+			   "MSG_PEEK below SO_RCVLOWAT 50"))
+		return -1;
+	lowat = 1;
+	setsockopt(c, SOL_SOCKET, SO_RCVLOWAT, &lowat, sizeof(lowat));
+	CHECK(recv(c, b, sizeof(b), 0) == 10 && !memcmp(b, "0123456789", 10),
+	      "%sthe peeked bytes are still there", g_tag);
+	close(c);
+	close(a);
+	return 0;
+}
+
+/* A peek stops at the urgent mark, in line or not, and repeats nothing. */
+static int t_peek_mark(int port)
+{
+	char b[40];
+	int inl;
+
+	for (inl = 0; inl <= 1; inl++) {
+		int c, a;
+		ssize_t r;
+
+		CHECK(!pair(port + inl, &c, &a), "%sconnected pair", g_tag);
+		CHECK(!setint(c, SOL_SOCKET, SO_OOBINLINE, inl), "%sSO_OOBINLINE",
+		      g_tag);
+		CHECK(!send_urgent(a, c, "", "abcdef"), "%surgent data: POLLPRI",
+		      g_tag);
+		r = recv(c, b, sizeof(b), MSG_PEEK);
+		CHECK(r == 5 && !memcmp(b, "abcde", 5),
+		      "%sMSG_PEEK (SO_OOBINLINE %d) got %zd: \"%.*s\"", g_tag, inl,
+		      r, r > 0 ? (int)r : 0, b);
+		CHECK(got(c, "abcde"), "%sthen the read stops at the mark too",
+		      g_tag);
+		close(c);
+		close(a);
+	}
+	printf("ok: %sMSG_PEEK stops before the urgent mark, with and without SO_OOBINLINE\n",
+	       g_tag);
+	return 0;
+}
+
+struct peeker {
+	int fd;
+	char buf[128];
+	ssize_t r;
+};
+
+static void *peeker(void *arg)
+{
+	struct peeker *p = arg;
+
+	p->r = recv(p->fd, p->buf, 100, MSG_PEEK | MSG_WAITALL);
+	return NULL;
+}
+
+/*
+ * Two readers: one peeks and waits for more, the other consumes what it
+ * peeked.  The peek goes on from the consumer's position (TCP's "race in
+ * MSG_PEEK") and ends at its timeout; the kernel must not lose its place.
+ */
+static int t_peek_race(int port)
+{
+	struct timeval tv = { .tv_sec = 2 };
+	struct peeker p = { .r = -2 };
+	struct timespec until;
+	pthread_t t;
+	char b[16];
+	int c, a;
+
+	CHECK(!pair(port, &c, &a), "%sconnected pair", g_tag);
+	CHECK(!setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)),
+	      "%sSO_RCVTIMEO", g_tag);
+	CHECK(send(a, "0123456789", 10, 0) == 10, "%ssend", g_tag);
+	CHECK(wait_ev(c, POLLIN, 5000) & POLLIN, "%spoll POLLIN", g_tag);
+	p.fd = c;
+	pthread_create(&t, NULL, peeker, &p);
+	usleep(300000);
+	CHECK(recv(c, b, 10, MSG_DONTWAIT) == 10 && !memcmp(b, "0123456789", 10),
+	      "%sthe second reader consumes the peeked bytes", g_tag);
+	usleep(100000);
+	CHECK(send(a, "ABCDE", 5, 0) == 5, "%ssend", g_tag);
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 15;
+	/* A kernel that lost its place spins unkillably: report, do not wait. */
+	CHECK(!pthread_timedjoin_np(t, NULL, &until),
+	      "%sthe peeking reader returned", g_tag);
+	/* TCP may repeat the new bytes after such a race: only their start counts. */
+	CHECK(p.r >= 15 && !memcmp(p.buf, "0123456789ABCDE", 15),
+	      "%sthe peek saw its bytes, then the new ones (%zd: \"%.*s\")",
+	      g_tag, p.r, p.r > 0 ? (int)p.r : 0, p.buf);
+	close(c);
+	close(a);
+	printf("ok: %sa peek waiting while another reader consumes goes on from the new position\n",
+	       g_tag);
+	return 0;
+}
+
+/* Options TCP's accepted sockets take from their listener. */
+static int t_accept_inherit(int port)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 7 }, lg2;
+	struct timeval rt = { .tv_sec = 3, .tv_usec = 500000 };
+	struct timeval st = { .tv_sec = 2, .tv_usec = 500000 }, t2;
+	int l = sdp_listener(port, 4), c, a;
+	socklen_t len;
+
+	CHECK(l >= 0, "%slisten", g_tag);
+	CHECK(!setsockopt(l, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)) &&
+	      !setsockopt(l, SOL_SOCKET, SO_RCVTIMEO, &rt, sizeof(rt)) &&
+	      !setsockopt(l, SOL_SOCKET, SO_SNDTIMEO, &st, sizeof(st)) &&
+	      !setint(l, SOL_SOCKET, SO_OOBINLINE, 1) &&
+	      !setint(l, SOL_SOCKET, SO_RCVLOWAT, 7) &&
+	      !setint(l, SOL_SOCKET, SO_KEEPALIVE, 1) &&
+	      !setint(l, IPPROTO_TCP, TCP_KEEPIDLE, 77) &&
+	      !setint(l, IPPROTO_TCP, TCP_NODELAY, 1) &&
+	      !setint(l, IPPROTO_TCP, TCP_CORK, 1), "%slistener options", g_tag);
+	c = sdp_connect_to(port);
+	CHECK(c >= 0, "%sconnect", g_tag);
+	a = accept(l, NULL, NULL);
+	CHECK(a >= 0, "%saccept", g_tag);
+	close(l);
+	CHECK(getint(a, SOL_SOCKET, SO_TYPE) == SOCK_STREAM,
+	      "%saccepted SO_TYPE %d", g_tag, getint(a, SOL_SOCKET, SO_TYPE));
+	CHECK(getint(a, SOL_SOCKET, SO_PROTOCOL) == IPPROTO_TCP,
+	      "%saccepted SO_PROTOCOL", g_tag);
+	len = sizeof(lg2);
+	CHECK(!getsockopt(a, SOL_SOCKET, SO_LINGER, &lg2, &len) &&
+	      lg2.l_onoff && lg2.l_linger == 7, "%saccepted SO_LINGER", g_tag);
+	len = sizeof(t2);
+	CHECK(!getsockopt(a, SOL_SOCKET, SO_RCVTIMEO, &t2, &len) &&
+	      t2.tv_sec == 3 && t2.tv_usec / 1000 == 500,
+	      "%saccepted SO_RCVTIMEO", g_tag);
+	len = sizeof(t2);
+	CHECK(!getsockopt(a, SOL_SOCKET, SO_SNDTIMEO, &t2, &len) &&
+	      t2.tv_sec == 2 && t2.tv_usec / 1000 == 500,
+	      "%saccepted SO_SNDTIMEO %ld.%06ld", g_tag, (long)t2.tv_sec,
+	      (long)t2.tv_usec);
+	CHECK(getint(a, SOL_SOCKET, SO_OOBINLINE) == 1, "%saccepted SO_OOBINLINE",
+	      g_tag);
+	CHECK(getint(a, SOL_SOCKET, SO_RCVLOWAT) == 7, "%saccepted SO_RCVLOWAT",
+	      g_tag);
+	CHECK(getint(a, SOL_SOCKET, SO_KEEPALIVE) == 1 &&
+	      getint(a, IPPROTO_TCP, TCP_KEEPIDLE) == 77,
+	      "%saccepted SO_KEEPALIVE, TCP_KEEPIDLE", g_tag);
+	CHECK(getint(a, IPPROTO_TCP, TCP_NODELAY) == 1, "%saccepted TCP_NODELAY",
+	      g_tag);
+	CHECK(getint(a, IPPROTO_TCP, TCP_CORK) == 1, "%saccepted TCP_CORK", g_tag);
+	CHECK(getint(c, SOL_SOCKET, SO_LINGER) != 1 &&
+	      getint(c, IPPROTO_TCP, TCP_CORK) == 0,
+	      "%sthe connecting end keeps its own defaults", g_tag);
+	close(c);
+	close(a);
+	printf("ok: %saccepted sockets are SOCK_STREAM and inherit SO_LINGER, SO_RCVTIMEO, SO_SNDTIMEO, SO_OOBINLINE, SO_RCVLOWAT, keepalive, TCP_NODELAY, TCP_CORK\n",
+	       g_tag);
+	return 0;
+}
+
+static void *acceptor(void *arg)
+{
+	int *fd = arg;
+
+	*fd = accept(*fd, NULL, NULL);
+	if (*fd < 0)
+		*fd = -errno;
+	return NULL;
+}
+
+/*
+ * shutdown() on a listener: SHUT_WR does nothing, SHUT_RD stops listening
+ * and wakes a blocked accept() (EINVAL); listen() starts it again.
+ */
+static int t_listen_shutdown(int port)
+{
+	int l = sdp_listener(port, 4), res, c, a;
+	struct timespec until;
+	pthread_t t;
+
+	CHECK(l >= 0, "%slisten", g_tag);
+	CHECK(!shutdown(l, SHUT_WR), "%sSHUT_WR on a listener: 0", g_tag);
+	c = sdp_connect_to(port);
+	CHECK(c >= 0, "%sconnect after SHUT_WR", g_tag);
+	a = accept(l, NULL, NULL);
+	CHECK(a >= 0, "%saccept after SHUT_WR", g_tag);
+	close(c);
+	close(a);
+
+	res = l;
+	pthread_create(&t, NULL, acceptor, &res);
+	usleep(300000);
+	CHECK(!shutdown(l, SHUT_RD), "%sSHUT_RD on a listener: 0", g_tag);
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 10;
+	if (pthread_timedjoin_np(t, NULL, &until)) {
+		/* Still blocked: a connection ends it, so the test can go on. */
+		close(sdp_connect_to(port));
+		pthread_join(t, NULL);
+		CHECK(0, "%sSHUT_RD wakes the blocked accept()", g_tag);
+	}
+	CHECK(res == -EINVAL, "%sthe woken accept() fails with EINVAL (%d)",
+	      g_tag, res);
+	CHECK(getint(l, SOL_SOCKET, SO_ACCEPTCONN) == 0,
+	      "%sno longer listening", g_tag);
+	CHECK(!listen(l, 4), "%slisten() again", g_tag);
+	c = sdp_connect_to(port);
+	CHECK(c >= 0, "%sconnect to the listener again", g_tag);
+	a = accept(l, NULL, NULL);
+	CHECK(a >= 0, "%saccept again", g_tag);
+	close(c);
+	close(a);
+	close(l);
+	printf("ok: %sshutdown() of a listener: SHUT_WR no-op, SHUT_RD wakes accept() with EINVAL, listen() again works\n",
+	       g_tag);
+	return 0;
+}
+
 /* churn N: connect, move 4 KiB each way, close; N times. */
 static int t_churn(int n)
 {
@@ -1879,6 +2166,12 @@ static void semantics(int port)
 	t_wakeup(port + 13);
 	t_sendfile(port + 14);
 	t_splice(port + 15);
+	t_peek_wait(port + 16);
+	t_peek_mark(port + 17);
+	t_accept_inherit(port + 19);
+	t_listen_shutdown(port + 20);
+	/* Last: on a kernel that hangs here, everything else has run. */
+	t_peek_race(port + 21);
 }
 
 /* The default run: everything but the modes, SDP and then TCP semantics. */

@@ -174,18 +174,20 @@ for _ in $(seq 50); do
 done
 expect_eq "conns is empty once the sockets are torn down" 0 "$left"
 
-echo "=== keepalive finds a silent peer (veth pair, packets dropped)"
+echo "=== a silent peer (veth pair, packets dropped): keepalive, connect-timeout"
 expect_ok "veth pair with rxe1/rxe2" sdp_guest_veth_pair
 BLACKHOLE="tc qdisc add dev $SDP_VETH1 root netem loss 100% &&
 	tc qdisc add dev $SDP_VETH2 root netem loss 100%"
 RESTORE="tc qdisc del dev $SDP_VETH1 root; tc qdisc del dev $SDP_VETH2 root"
 ABORTED=$("$SDPCTL" -j stats | jq .conn_aborted)
-timeout 180 python3 "$TOP/tests/vm/keepalive.py" "$SDP_VETH2_ADDR" 7450 \
-	"$BLACKHOLE" "$RESTORE" > "$TMP/keepalive" 2>&1
+expect_ok "connect-timeout 2000 ms" "$SDPCTL" tune set connect-timeout 2000
+timeout 240 python3 "$TOP/tests/vm/silent-peer.py" "$SDP_VETH2_ADDR" 7450 \
+	"$BLACKHOLE" "$RESTORE" 2000 > "$TMP/silent-peer" 2>&1
 rc=$?
-cat "$TMP/keepalive"
-sdp_count_checks "$TMP/keepalive"
-expect_eq "keepalive.py exit status" 0 "$rc"
+cat "$TMP/silent-peer"
+sdp_count_checks "$TMP/silent-peer"
+expect_eq "silent-peer.py exit status" 0 "$rc"
+expect_ok "connect-timeout back to its default" "$SDPCTL" tune set connect-timeout 10000
 # At least the timed-out end; the other end of that connection may be
 # counted too, once its close finds the QP gone.
 expect_jq "the timed-out connection was counted as aborted" \

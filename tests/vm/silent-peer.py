@@ -1,18 +1,24 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
-"""Keepalive on AF_INET_SDP sockets, run by tests/vm/test-stream.sh.
+"""A silent peer on AF_INET_SDP sockets, run by tests/vm/test-stream.sh:
+keepalive finds it, connect-timeout bounds connecting to it.
 
-usage: keepalive.py ADDR PORT BLACKHOLE_CMD RESTORE_CMD
+usage: silent-peer.py ADDR PORT BLACKHOLE_CMD RESTORE_CMD CONNECT_TIMEOUT_MS
 
 Opens connections to ADDR (a listener there, in this process); one with
 SO_KEEPALIVE (idle 2 s, interval 1 s, 3 probes), one without. A healthy
 idle peer must survive several probe rounds. Then BLACKHOLE_CMD makes the
 peer silent (drops every packet, no disconnect): the keepalive socket's
 blocked recv() must fail with ETIMEDOUT within the probe budget, the
-other one must still be waiting. RESTORE_CMD undoes the black hole.
+other one must still be waiting. While the peer is silent, connects to it
+must fail with ETIMEDOUT once the connect-timeout tunable (set by the
+caller to CONNECT_TIMEOUT_MS) has passed, non-blocking ones (poll() then
+SO_ERROR) as well as blocking ones, not after the much longer rdma_cm and
+IB CM timeouts. RESTORE_CMD undoes the black hole.
 Prints "ok: ..." / "FAIL: ..." lines; exit status 1 if any failed.
 """
 import errno
+import select
 import socket
 import subprocess
 import sys
@@ -50,8 +56,38 @@ def pair(listener, addr, port, keepalive):
     return c, a
 
 
+def connect_silent(addr, port, tmo):
+    # Generous for a slow guest, far below rdma_cm's own ~60 s.
+    limit = tmo + 8
+    s = sdp_socket()
+    s.setblocking(False)
+    t0 = time.time()
+    rc = s.connect_ex((addr, port))
+    check("non-blocking connect to a silent peer: EINPROGRESS (%d)" % rc,
+          rc == errno.EINPROGRESS)
+    p = select.poll()
+    p.register(s, select.POLLOUT)
+    ev = p.poll(60000)
+    dt = time.time() - t0
+    err = s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+    check("non-blocking connect to a silent peer: poll() %r, SO_ERROR %d after %.1f s"
+          % (ev, err, dt), ev and err == errno.ETIMEDOUT and dt < limit)
+    s.close()
+    s = sdp_socket()
+    t0 = time.time()
+    try:
+        s.connect((addr, port))
+        check("blocking connect to a silent peer: succeeded", False)
+    except OSError as e:
+        dt = time.time() - t0
+        check("blocking connect to a silent peer: %r after %.1f s" % (e, dt),
+              e.errno == errno.ETIMEDOUT and dt < limit)
+    s.close()
+
+
 def main():
     addr, port, blackhole, restore = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+    tmo = int(sys.argv[5]) / 1000
     ls = sdp_socket()
     ls.bind((addr, port))
     ls.listen(4)
@@ -98,6 +134,7 @@ def main():
         check("send after the timeout: succeeded", False)
     except OSError as e:
         check("send after the timeout: %r" % e, e.errno == errno.EPIPE)
+    connect_silent(addr, port, tmo)
     subprocess.check_call(restore, shell=True)
     for s in (c, a, c2, a2, ls):
         s.close()
