@@ -52,7 +52,11 @@
  *     accept one connection, read until EOF or error; prints
  *     "server: data 'hello'" then "server: eof" or "server: recv -1 ERRNO"
  *     ("server: accept timeout" if nobody came); with $SDP_HOSTILE_LINGER_MS
- *     it waits that long after EOF and prints what one more recv() says
+ *     it waits that long after EOF and prints what one more recv() says;
+ *     each recv() waits at most $SDP_HOSTILE_RECV_MS (default 30000), then
+ *     "server: recv timeout after N bytes"; with $SDP_HOSTILE_SEND_AFTER
+ *     set, once reading ends (any way) it sends 4 bytes without blocking
+ *     and prints "server: then send 4" or "server: then send -1 ERRNO"
  *   sdp-hostile server-hold ADDR PORT BACKLOG SECS
  *     listen, accept nothing for SECS, then accept what is queued and
  *     close it all
@@ -207,9 +211,12 @@ static int run_server(const char *addr, const char *port, int accept_secs)
 	struct pollfd p;
 	char buf[65536], shown[80];
 	const char *l = getenv("SDP_HOSTILE_LINGER_MS");
+	const char *r = getenv("SDP_HOSTILE_RECV_MS");
 	int linger = l ? atoi(l) : 0;
+	int recv_ms = r ? atoi(r) : 30000;
+	int send_after = getenv("SDP_HOSTILE_SEND_AFTER") != NULL;
 	long total = 0;
-	int lfd, fd, n;
+	int lfd, fd, n, ret = 0;
 	size_t i;
 
 	g_case = "server";
@@ -232,9 +239,10 @@ static int run_server(const char *addr, const char *port, int accept_secs)
 	for (;;) {
 		p.fd = fd;
 		p.events = POLLIN;
-		if (poll(&p, 1, 30000) <= 0) {
+		if (poll(&p, 1, recv_ms) <= 0) {
 			printf("server: recv timeout after %ld bytes\n", total);
-			return 1;
+			ret = 1;
+			break;
 		}
 		n = recv(fd, buf, sizeof(buf), 0);
 		if (n < 0) {
@@ -261,9 +269,14 @@ static int run_server(const char *addr, const char *port, int accept_secs)
 		}
 		total += n;
 	}
+	if (send_after) {
+		/* a connection that failed must fail sends too, not eat them */
+		n = send(fd, "late", 4, MSG_NOSIGNAL | MSG_DONTWAIT);
+		printf("server: then send %d %s\n", n, n < 0 ? errname(errno) : "");
+	}
 	close(fd);
 	close(lfd);
-	return 0;
+	return ret;
 }
 
 static int run_server_hold(const char *addr, const char *port, int backlog,
