@@ -23,6 +23,13 @@
  *                          be urgent)
  *     ack-backwards        20 Data, wait for the peer's credit update,
  *                          acknowledge it, then acknowledge one less
+ *     bad-rkey             20 Data, wait for the peer's credit update (its
+ *                          reader is up), then one signalled RDMA Write of
+ *                          5 bytes to address 0x10000 with rkey 0x1badcafe:
+ *                          our Write must fail with a remote access error
+ *                          (that moves the peer's QP to the error state,
+ *                          only flushes tell it) and the peer must still
+ *                          tear the connection down
  *     hello-huge-rcvsz     as good, with localrcvsz 0xffffffff in the Hello
  *                          (legal; the peer must clamp its send size)
  *     abort                AbortConn (legal: peer sees ECONNRESET, no error)
@@ -97,6 +104,11 @@
 #define BIG_SIZE	(2u << 20)
 
 #define BSDH_OOB_PRES	0x01
+
+/* bad-rkey: nothing of the peer's is registered with these */
+#define BOGUS_RKEY	0x1badcafe
+#define BOGUS_ADDR	0x10000
+#define WRID_WRITE	0xbad00000000ull
 
 struct bsdh {
 	uint8_t mid;
@@ -345,6 +357,8 @@ struct conn {
 	int got_abort, got_disconn;
 	uint32_t peer_mseq;	/* last mseq received */
 	enum ibv_wc_status first_err;
+	int write_done;		/* our RDMA Write completed, with: */
+	enum ibv_wc_status write_status;
 };
 
 static char *rx_buf(struct conn *c, int i) { return c->mem + (size_t)i * RX_SIZE; }
@@ -557,6 +571,24 @@ static void send_next(struct conn *c, uint8_t mid, uint16_t bufs,
 	send_msg(c, mid, bufs, 16 + n, c->mseq + 1, ack, pl, n, 16 + n);
 }
 
+/* One signalled RDMA Write of 5 bytes with a key the peer never gave out. */
+static void post_bad_write(struct conn *c)
+{
+	char *b = tx_base(c) + (size_t)(c->slot++ % NTX) * TX_SLOT;
+	struct ibv_sge sge = {
+		.addr = (uintptr_t)b, .length = 5, .lkey = c->mr->lkey,
+	};
+	struct ibv_send_wr wr = {
+		.wr_id = WRID_WRITE, .sg_list = &sge, .num_sge = 1,
+		.opcode = IBV_WR_RDMA_WRITE, .send_flags = IBV_SEND_SIGNALED,
+		.wr.rdma = { .remote_addr = BOGUS_ADDR, .rkey = BOGUS_RKEY },
+	}, *bad;
+
+	memcpy(b, "rkey!", 5);
+	if (ibv_post_send(c->id->qp, &wr, &bad))
+		die("ibv_post_send(RDMA Write): %s", strerror(errno));
+}
+
 /*
  * Poll completions and CM events until disconnected (or, with @until_disconn
  * 1, the peer's DisConn arrived; 2, any message arrived) or @ms passed.
@@ -572,6 +604,8 @@ static void conn_watch_until(struct conn *c, int ms, int until_disconn)
 
 		while ((n = ibv_poll_cq(c->cq, 16, wc)) > 0) {
 			for (i = 0; i < n; i++) {
+				if (wc[i].wr_id == WRID_WRITE && !c->write_done++)
+					c->write_status = wc[i].status;
 				if (wc[i].status != IBV_WC_SUCCESS) {
 					if (wc[i].status != IBV_WC_WR_FLUSH_ERR &&
 					    !c->err_wc++)
@@ -617,6 +651,23 @@ static void conn_report(struct conn *c, int ok, const char *what)
 	       g_case, ok ? "ok" : "FAIL", what, c->disconnected, c->n_rx,
 	       c->got_abort, c->got_disconn,
 	       c->err_wc ? ibv_wc_status_str(c->first_err) : "none");
+}
+
+/*
+ * 20 one-byte Data: the peer's reader consumes them and a credit update
+ * comes back.  Return: 0 once it came, else 1 (reported).
+ */
+static int warm_up(struct conn *c)
+{
+	int i;
+
+	for (i = 0; i < 20; i++)
+		send_next(c, MID_DATA, NRX, "x", 0);
+	conn_watch_until(c, g_timeout_ms, 2);
+	if (c->n_rx && !c->disconnected)
+		return 0;
+	conn_report(c, 0, "no credit update from the peer");
+	return 1;
 }
 
 static void conn_free(struct conn *c)
@@ -679,6 +730,31 @@ static int run_bad_hello(const char *cas, const char *addr, const char *port)
 	}
 	conn_free(&c);
 	return 1;
+}
+
+/*
+ * Our RDMA Write with a made-up rkey moves the peer's QP to the error
+ * state; on Soft-RoCE it gets no completion or async event for it, only
+ * its posted receives flushing.  It must still end the connection.
+ */
+static int run_bad_rkey(struct conn *c)
+{
+	char what[160];
+	int ok;
+
+	if (warm_up(c))
+		return 1;
+	post_bad_write(c);
+	conn_watch(c, g_timeout_ms);
+	ok = c->write_done && c->write_status == IBV_WC_REM_ACCESS_ERR &&
+	     c->disconnected;
+	snprintf(what, sizeof(what), "RDMA Write (rkey %#x) %s; connection %s",
+		 BOGUS_RKEY, !c->write_done ? "never completed" :
+		 ibv_wc_status_str(c->write_status),
+		 c->disconnected ? "torn down" : "NOT torn down");
+	conn_report(c, ok, what);
+	conn_free(c);
+	return !ok;
 }
 
 static int run_flood(const char *addr, const char *port, int n, int hold)
@@ -761,6 +837,8 @@ static int run_active(const char *cas, const char *addr, const char *port,
 		conn_free(&c);
 		return !ok;
 	}
+	if (!strcmp(cas, "bad-rkey"))
+		return run_bad_rkey(&c);
 	if (!strcmp(cas, "credit-lie")) {
 		/*
 		 * We advertised NRX buffers but posted none: whatever the peer
@@ -791,13 +869,8 @@ static int run_active(const char *cas, const char *addr, const char *port,
 		send_next(&c, MID_DATA, NRX, "late", 0);
 	} else if (!strcmp(cas, "ack-backwards")) {
 		/* 20 one-byte Data: the server reads them, a credit update comes */
-		for (i = 0; i < 20; i++)
-			send_next(&c, MID_DATA, NRX, "x", 0);
-		conn_watch_until(&c, g_timeout_ms, 2);
-		if (!c.n_rx || c.disconnected) {
-			conn_report(&c, 0, "no credit update from the peer");
+		if (warm_up(&c))
 			return 1;
-		}
 		send_next(&c, MID_DATA, NRX, "y", c.peer_mseq);
 		send_next(&c, MID_DATA, NRX, "z", c.peer_mseq - 1);
 	} else if (!strcmp(cas, "disconn-twice")) {
