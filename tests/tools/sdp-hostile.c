@@ -29,7 +29,10 @@
  *                          our Write must fail with a remote access error
  *                          (that moves the peer's QP to the error state,
  *                          only flushes tell it) and the peer must still
- *                          tear the connection down
+ *                          tear the connection down; if it does not, we
+ *                          hold the connection $SDP_HOSTILE_HOLD seconds
+ *                          (default 0) more before leaving, so that the
+ *                          server's verdict is not made by our exit
  *     hello-huge-rcvsz     as good, with localrcvsz 0xffffffff in the Hello
  *                          (legal; the peer must clamp its send size)
  *     abort                AbortConn (legal: peer sees ECONNRESET, no error)
@@ -737,7 +740,7 @@ static int run_bad_hello(const char *cas, const char *addr, const char *port)
  * state; on Soft-RoCE it gets no completion or async event for it, only
  * its posted receives flushing.  It must still end the connection.
  */
-static int run_bad_rkey(struct conn *c)
+static int run_bad_rkey(struct conn *c, int hold)
 {
 	char what[160];
 	int ok;
@@ -753,6 +756,11 @@ static int run_bad_rkey(struct conn *c)
 		 ibv_wc_status_str(c->write_status),
 		 c->disconnected ? "torn down" : "NOT torn down");
 	conn_report(c, ok, what);
+	if (!c->disconnected && hold > 0) {
+		conn_watch(c, hold * 1000);
+		printf("%s: leaving after holding %d s more (disconnected %d)\n",
+		       g_case, hold, c->disconnected);
+	}
 	conn_free(c);
 	return !ok;
 }
@@ -800,16 +808,15 @@ static int run_active(const char *cas, const char *addr, const char *port,
 	struct conn c = {};
 	struct hh h;
 	uint32_t bufs, rcvsz, i;
-	int ok;
+	const char *hs = getenv("SDP_HOSTILE_HOLD");
+	int ok, hold = hs ? atoi(hs) : 0;
 
 	if (!strncmp(cas, "bad-hello-", 10))
 		return run_bad_hello(cas, addr, port);
 	if (!strcmp(cas, "credit-lie"))
 		g_nrx = 0;
 	if (!strcmp(cas, "flood-connects"))
-		return run_flood(addr, port, arg ? atoi(arg) : 32,
-				 getenv("SDP_HOSTILE_HOLD") ?
-				 atoi(getenv("SDP_HOSTILE_HOLD")) : 0);
+		return run_flood(addr, port, arg ? atoi(arg) : 32, hold);
 
 	fill_hello(&h, 40002);
 	if (!strcmp(cas, "hello-huge-rcvsz"))
@@ -838,7 +845,7 @@ static int run_active(const char *cas, const char *addr, const char *port,
 		return !ok;
 	}
 	if (!strcmp(cas, "bad-rkey"))
-		return run_bad_rkey(&c);
+		return run_bad_rkey(&c, hold);
 	if (!strcmp(cas, "credit-lie")) {
 		/*
 		 * We advertised NRX buffers but posted none: whatever the peer
