@@ -186,6 +186,19 @@ attack disconn-payload "$RESET" 1 disconn-payload
 attack oversize "$RESET" 1 oversize
 attack ack-future "$RESET" 1 ack-future
 attack ack-backwards "$RESET" 1 ack-backwards
+# An RDMA Write with a made-up rkey moves the server's QP to the error
+# state; Soft-RoCE gives the server no completion with an error and no
+# async event for it, only its receives flushing. The tool wants the
+# teardown within 8 s; the server's blocked recv() must fail within 12 s of
+# the last data; a tool that saw no teardown holds the connection 12 s more.
+# So neither verdict can be made by the other side giving up: the server's
+# close cannot pass for the teardown, nor the tool's exit for the reset.
+# A send after the reset must fail, not vanish. Not a protocol error: the
+# server cannot tell a bogus rkey from a local fault.
+SDP_HOSTILE_TIMEOUT_MS=8000 SDP_HOSTILE_RECV_MS=12000 SDP_HOSTILE_HOLD=12 \
+	SDP_HOSTILE_SEND_AFTER=1 attack bad-rkey 'server: recv -1 ECONNRESET' 0 bad-rkey
+check_log "bad-rkey: send after the reset fails" "$TMP/bad-rkey.server" \
+	'server: then send -1 (EPIPE|ECONNRESET)'
 
 for c in bad-hello-version bad-hello-short bad-hello-maxadv0 bad-hello-bufs1 \
 	bad-hello-mid bad-hello-rcvsz; do
