@@ -9,14 +9,38 @@
  * Lifetime: the mappings go with the connection's verbs resources
  * (sdp_res_free()), the memory with the socket (sk_destruct), since
  * recvmsg() may still read queued data after the connection is gone.
+ *
+ * Memory: buffers are charged to the memory cgroup of the socket's
+ * creator (the caller sets it active: allocations here run in rdma_cm's
+ * workers) and count against one host-wide budget, the mem-max-pages
+ * tunable of the initial namespace; past it a buffer is refused
+ * (-ENOBUFS) and so is the connection that wanted it.
  */
 
+#include <linux/atomic.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
+#include <net/net_namespace.h>
 
 #include "sdp.h"
 #include "sock.h"
+
+/* Pages of all SDP buffers of all namespaces (sdp_buf.pages summed). */
+static atomic_long_t sdp_mem_pages = ATOMIC_LONG_INIT(0);
+
+/* Take @pages from the budget, or fail if that would exceed it. */
+static bool sdp_mem_charge(u32 pages)
+{
+	long max = sdp_tun(&init_net, SDP_TUN_MEM_MAX_PAGES);
+
+	if (atomic_long_add_return(pages, &sdp_mem_pages) <= max)
+		return true;
+	atomic_long_sub(pages, &sdp_mem_pages);
+	net_warn_ratelimited("sdp: buffer memory budget (mem-max-pages %ld) exhausted; connection refused\n",
+			     max);
+	return false;
+}
 
 /**
  * sdp_buf_alloc() - allocate and map a buffer
@@ -26,17 +50,20 @@
  * @lkey: local key for its SGEs
  * @dir: DMA_FROM_DEVICE (receive) or DMA_TO_DEVICE (send)
  *
- * Return: 0 or -ENOMEM.
+ * Return: 0, -ENOBUFS past the memory budget, or -ENOMEM.
  */
 int sdp_buf_alloc(struct ib_device *dev, struct sdp_buf *b, u32 size,
 		  u32 lkey, enum dma_data_direction dir)
 {
 	u32 i, n = sdp_buf_pages(size);
 
-	b->addr = vmalloc(size);
+	if (!sdp_mem_charge(n))
+		return -ENOBUFS;
+	b->pages = n;
+	b->addr = __vmalloc(size, GFP_KERNEL_ACCOUNT);
 	if (!b->addr)
 		return -ENOMEM;
-	b->sge = kcalloc(n, sizeof(*b->sge), GFP_KERNEL);
+	b->sge = kcalloc(n, sizeof(*b->sge), GFP_KERNEL_ACCOUNT);
 	if (!b->sge)
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
@@ -72,6 +99,8 @@ void sdp_buf_free(struct sdp_buf *b)
 	b->sge = NULL;
 	vfree(b->addr);
 	b->addr = NULL;
+	atomic_long_sub(b->pages, &sdp_mem_pages);
+	b->pages = 0;
 }
 
 /**

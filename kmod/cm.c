@@ -19,6 +19,8 @@
 #include <linux/atomic.h>
 #include <linux/cpumask.h>
 #include <linux/gfp.h>
+#include <linux/memcontrol.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <rdma/ib_cm.h>
 
@@ -119,7 +121,7 @@ static int sdp_comp_vector(struct ib_device *dev)
 }
 
 /* PD, receive buffers, CQs and QP; receives posted.  res_mutex held. */
-static int sdp_res_alloc(struct sdp_sock *ssk, struct rdma_cm_id *id)
+static int sdp_res_setup(struct sdp_sock *ssk, struct rdma_cm_id *id)
 {
 	struct net *net = sock_net(&ssk->sk);
 	struct ib_device *dev = id->device;
@@ -148,7 +150,7 @@ static int sdp_res_alloc(struct sdp_sock *ssk, struct rdma_cm_id *id)
 		return err;
 	}
 
-	ssk->rx = kcalloc(nrx, sizeof(*ssk->rx), GFP_KERNEL);
+	ssk->rx = kcalloc(nrx, sizeof(*ssk->rx), GFP_KERNEL_ACCOUNT);
 	if (!ssk->rx)
 		return -ENOMEM;
 	ssk->rx_num = nrx;
@@ -235,7 +237,7 @@ static int sdp_res_alloc(struct sdp_sock *ssk, struct rdma_cm_id *id)
  * Send slots sized to the peer's receive buffers, within what one send
  * work request can gather (one SGE per page).  res_mutex held.
  */
-static int sdp_tx_alloc(struct sdp_sock *ssk, u32 peer_size)
+static int sdp_tx_setup(struct sdp_sock *ssk, u32 peer_size)
 {
 	struct ib_device *dev = ssk->pd->device;
 	u32 own = sdp_tun(sock_net(&ssk->sk), SDP_TUN_RX_BUFFER_SIZE);
@@ -251,7 +253,7 @@ static int sdp_tx_alloc(struct sdp_sock *ssk, u32 peer_size)
 	if (ssk->sk.sk_userlocks & SOCK_SNDBUF_LOCK)
 		ntx = clamp_t(u32, READ_ONCE(ssk->sk.sk_sndbuf) / size,
 			      SDP_TX_MIN, ntx);
-	ssk->tx = kcalloc(ntx, sizeof(*ssk->tx), GFP_KERNEL);
+	ssk->tx = kcalloc(ntx, sizeof(*ssk->tx), GFP_KERNEL_ACCOUNT);
 	if (!ssk->tx)
 		return -ENOMEM;
 	ssk->tx_num = ntx;
@@ -271,6 +273,28 @@ static int sdp_tx_alloc(struct sdp_sock *ssk, u32 peer_size)
 		sdp_tx_put_slot(ssk, i);
 	spin_unlock_bh(&ssk->lock);
 	return 0;
+}
+
+/*
+ * The two setups above run in rdma_cm's workers: what they allocate is
+ * charged to the socket's memory cgroup, not the worker's.
+ */
+static int sdp_res_alloc(struct sdp_sock *ssk, struct rdma_cm_id *id)
+{
+	struct mem_cgroup *old = set_active_memcg(ssk->memcg);
+	int err = sdp_res_setup(ssk, id);
+
+	set_active_memcg(old);
+	return err;
+}
+
+static int sdp_tx_alloc(struct sdp_sock *ssk, u32 peer_size)
+{
+	struct mem_cgroup *old = set_active_memcg(ssk->memcg);
+	int err = sdp_tx_setup(ssk, peer_size);
+
+	set_active_memcg(old);
+	return err;
 }
 
 /* Credits from the peer's Hello / HelloAck, unless a message came first. */
@@ -709,7 +733,7 @@ int sdp_cm_handler(struct rdma_cm_id *id, struct rdma_cm_event *ev)
 		return 0;
 	case RDMA_CM_EVENT_ROUTE_RESOLVED:
 		err = sdp_cm_route_resolved(ssk, id);
-		if (err == -ENOMEM || err == -ECONNABORTED)
+		if (err == -ENOMEM || err == -ENOBUFS || err == -ECONNABORTED)
 			sdp_connect_failed(ssk, -err);
 		else if (err)
 			sdp_connect_failed(ssk, EHOSTUNREACH);

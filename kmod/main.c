@@ -61,6 +61,7 @@ static int __init sdp_init(void)
 {
 	int err;
 
+	sdp_tunables_setup();
 	/* Namespaces have their state before anyone can ask for it. */
 	err = register_pernet_subsys(&sdp_net_ops);
 	if (err)

@@ -1002,7 +1002,7 @@ static int sdp_nl_tunable_fill(struct sk_buff *skb, u32 portid, u32 seq,
 	if (!hdr)
 		return -EMSGSIZE;
 	if (nla_put_string(skb, SDP_A_TUNABLE_NAME, d->name) ||
-	    nla_put_u64_64bit(skb, SDP_A_TUNABLE_VALUE, READ_ONCE(sn->tun[id]),
+	    nla_put_u64_64bit(skb, SDP_A_TUNABLE_VALUE, sdp_tunable_get(sn, id),
 			      SDP_A_TUNABLE_PAD) ||
 	    nla_put_u64_64bit(skb, SDP_A_TUNABLE_DEFAULT, d->def,
 			      SDP_A_TUNABLE_PAD) ||

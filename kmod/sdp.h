@@ -52,6 +52,7 @@ enum sdp_tun {
 	SDP_TUN_MAX_RULES,
 	SDP_TUN_DEFAULT_ACTION,
 	SDP_TUN_DEBUG_LEVEL,
+	SDP_TUN_MEM_MAX_PAGES,
 	SDP_TUN_NUM
 };
 
@@ -73,7 +74,7 @@ struct sdp_tunable_desc {
 	const char *doc;
 };
 
-extern const struct sdp_tunable_desc sdp_tunables[SDP_TUN_NUM];
+extern struct sdp_tunable_desc sdp_tunables[SDP_TUN_NUM];
 
 /* ---- statistics (stats.c) ----------------------------------------------- */
 
@@ -295,7 +296,9 @@ bool sdp_nl_listening(struct net *net);
 void sdp_nl_event(struct net *net, struct sk_buff *skb, gfp_t gfp);
 
 /* tunables.c */
+void sdp_tunables_setup(void);
 void sdp_tunables_init(struct sdp_net *sn);
+u64 sdp_tunable_get(const struct sdp_net *sn, enum sdp_tun id);
 int sdp_tunable_find(const char *name);
 int sdp_tunable_set(struct sdp_net *sn, enum sdp_tun id, u64 value,
 		    const struct nlattr *attr, struct netlink_ext_ack *extack);
@@ -311,7 +314,7 @@ int sdp_tunable_set(struct sdp_net *sn, enum sdp_tun id, u64 value,
  */
 static inline u64 sdp_tun(const struct net *net, enum sdp_tun id)
 {
-	return READ_ONCE(sdp_net(net)->tun[id]);
+	return sdp_tunable_get(sdp_net(net), id);
 }
 
 /*

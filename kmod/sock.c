@@ -14,6 +14,7 @@
 
 #include <linux/errno.h>
 #include <linux/gfp.h>
+#include <linux/memcontrol.h>
 #include <linux/module.h>
 #include <linux/net.h>
 #include <linux/poll.h>
@@ -54,6 +55,7 @@ static void sdp_sk_destruct(struct sock *sk)
 	for (i = 0; ssk->tx && i < ssk->tx_num; i++)
 		sdp_buf_free(&ssk->tx[i].mem);
 	kfree(ssk->tx);
+	mem_cgroup_put(ssk->memcg);
 	mutex_destroy(&ssk->res_mutex);
 }
 
@@ -281,6 +283,10 @@ void sdp_child_inherit(struct sdp_sock *child, const struct sdp_sock *lssk)
 	sk->sk_mark = READ_ONCE(lsk->sk_mark);
 	child->nodelay = READ_ONCE(lssk->nodelay);
 	child->cork = READ_ONCE(lssk->cork);
+	/* As TCP charges an accepted socket to its listener's side. */
+	child->memcg = lssk->memcg;
+	if (child->memcg)
+		css_get(&child->memcg->css);
 	child->keepidle = READ_ONCE(lssk->keepidle);
 	child->keepintvl = READ_ONCE(lssk->keepintvl);
 	child->keepcnt = READ_ONCE(lssk->keepcnt);
@@ -310,6 +316,8 @@ static int sdp_create(struct net *net, struct socket *sock, int protocol,
 		return PTR_ERR(id);
 	}
 	ssk->cm_id = id;
+	/* Buffers are allocated in rdma_cm's workers: remember who pays. */
+	ssk->memcg = get_mem_cgroup_from_mm(current->mm);
 	return 0;
 }
 

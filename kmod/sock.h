@@ -74,11 +74,13 @@ void sdp_sock_exit(void);
  * @addr: kernel address (vmalloc, page aligned): BSDH then payload
  * @sge: one entry per page, DMA address and length, the PD's lkey
  * @nsge: entries mapped (0: none, or unmapped at teardown)
+ * @pages: pages counted against the memory budget (buf.c)
  */
 struct sdp_buf {
 	void *addr;
 	struct ib_sge *sge;
 	u32 nsge;
+	u32 pages;
 };
 
 static inline u32 sdp_buf_pages(u32 size)
@@ -217,6 +219,8 @@ struct sdp_tx_buf {
  * @parent: child before accept(): the listener (holds a reference)
  * @npending: listener: children not yet established
  * @nqueued: listener: children in @accept_q
+ * @memcg: memory cgroup buffers are charged to: the creator's, a child's
+ *	listener's (a reference, dropped by sk_destruct)
  * @diag: conn-get listing, payload byte counters and conn-up/conn-down
  *	state (see diag.h)
  */
@@ -299,6 +303,7 @@ struct sdp_sock {
 	u32 npending;
 	u32 nqueued;
 
+	struct mem_cgroup *memcg;
 	struct sdp_diag_sock diag;
 };
 

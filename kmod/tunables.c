@@ -1,17 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sdp: tunables.  A static table describes each one; every network
- * namespace has its own values, starting at the defaults.  The data path
- * reads them with sdp_tun() (READ_ONCE), netlink writes them under
- * sdp_net.lock (WRITE_ONCE), so a reader sees either the old or the new
- * value and never a torn one.
+ * sdp: tunables.  A table describes each one; every network namespace has
+ * its own values, starting at the defaults.  The data path reads them with
+ * sdp_tun() (READ_ONCE), netlink writes them under sdp_net.lock
+ * (WRITE_ONCE), so a reader sees either the old or the new value and never
+ * a torn one.
+ *
+ * Memory is the host's, not a namespace's: mem-max-pages is one budget for
+ * all namespaces, set in the initial one only, and the tunables that size
+ * a connection's buffers are capped by the initial namespace's values, so
+ * that a container's root cannot give its connections more memory than
+ * the host's administrator allows (docs/design.md, "Memory").
  */
 
+#include <linux/mm.h>
 #include <linux/string.h>
+#include <net/net_namespace.h>
 
 #include "sdp.h"
 
-const struct sdp_tunable_desc sdp_tunables[SDP_TUN_NUM] = {
+/* Written once by sdp_tunables_setup() (mem-max-pages depends on RAM). */
+struct sdp_tunable_desc sdp_tunables[SDP_TUN_NUM] __ro_after_init = {
 	[SDP_TUN_RX_BUFFERS] = {
 		.name = "rx-buffers", .def = 64, .min = 2, .max = 1024,
 		.unit = "buffers",
@@ -78,7 +87,63 @@ const struct sdp_tunable_desc sdp_tunables[SDP_TUN_NUM] = {
 		.unit = "level",
 		.doc = "verbosity of the module's rate-limited log",
 	},
+	[SDP_TUN_MEM_MAX_PAGES] = {
+		.name = "mem-max-pages", .min = 64, .unit = "pages",
+		.doc = "buffer memory of all SDP sockets, host-wide (default: RAM / 4)",
+	},
 };
+
+/* Host-wide: one value, the initial namespace's, for every namespace. */
+static bool sdp_tunable_global(enum sdp_tun id)
+{
+	return id == SDP_TUN_MEM_MAX_PAGES;
+}
+
+/* Sizes a connection's memory: capped by the initial namespace's value. */
+static bool sdp_tunable_capped(enum sdp_tun id)
+{
+	return id == SDP_TUN_RX_BUFFERS || id == SDP_TUN_RX_BUFFER_SIZE ||
+	       id == SDP_TUN_TX_QUEUE_DEPTH;
+}
+
+static bool sdp_net_is_init(const struct sdp_net *sn)
+{
+	return sn == sdp_net(&init_net);
+}
+
+/**
+ * sdp_tunables_setup() - complete the table at module load
+ *
+ * The memory budget defaults to a quarter of RAM (tcp_mem too scales with
+ * memory) and can be raised to all of it.
+ */
+void sdp_tunables_setup(void)
+{
+	struct sdp_tunable_desc *d = &sdp_tunables[SDP_TUN_MEM_MAX_PAGES];
+
+	d->max = max_t(u64, totalram_pages(), d->min);
+	d->def = max_t(u64, totalram_pages() / 4, d->min);
+}
+
+/**
+ * sdp_tunable_get() - the value of a tunable in effect in a namespace
+ * @sn: the namespace state
+ * @id: which tunable
+ *
+ * Return: the namespace's value; the initial namespace's for a host-wide
+ * tunable, or if smaller, for a tunable that sizes buffers.
+ */
+u64 sdp_tunable_get(const struct sdp_net *sn, enum sdp_tun id)
+{
+	const struct sdp_net *init = sdp_net(&init_net);
+	u64 val = READ_ONCE(sn->tun[id]);
+
+	if (sdp_tunable_global(id))
+		return READ_ONCE(init->tun[id]);
+	if (sdp_tunable_capped(id))
+		return min(val, READ_ONCE(init->tun[id]));
+	return val;
+}
 
 /**
  * sdp_tunables_init() - give a new namespace the default values
@@ -116,8 +181,10 @@ int sdp_tunable_find(const char *name)
  * @attr: the value attribute, for error reports
  * @extack: error report
  *
- * Return: 0, -EINVAL if @value is outside [min, max], or -EBUSY if
- * max-rules would drop below the number of rules in the table.
+ * Return: 0, -EINVAL if @value is outside [min, max] or a buffer size
+ * above the initial namespace's, -EPERM for a host-wide tunable outside
+ * the initial namespace, or -EBUSY if max-rules would drop below the
+ * number of rules in the table.
  */
 int sdp_tunable_set(struct sdp_net *sn, enum sdp_tun id, u64 value,
 		    const struct nlattr *attr, struct netlink_ext_ack *extack)
@@ -130,6 +197,20 @@ int sdp_tunable_set(struct sdp_net *sn, enum sdp_tun id, u64 value,
 		NL_SET_ERR_MSG_ATTR_FMT(extack, attr,
 					"value %llu out of range [%llu, %llu] for %s",
 					value, d->min, d->max, d->name);
+		return -EINVAL;
+	}
+	if (!sdp_net_is_init(sn) && sdp_tunable_global(id)) {
+		NL_SET_ERR_MSG_ATTR_FMT(extack, attr,
+					"%s is host-wide: set it in the initial network namespace",
+					d->name);
+		return -EPERM;
+	}
+	if (!sdp_net_is_init(sn) && sdp_tunable_capped(id) &&
+	    value > sdp_tunable_get(sdp_net(&init_net), id)) {
+		NL_SET_ERR_MSG_ATTR_FMT(extack, attr,
+					"%s %llu is above the initial network namespace's %llu",
+					d->name, value,
+					sdp_tunable_get(sdp_net(&init_net), id));
 		return -EINVAL;
 	}
 	if (id == SDP_TUN_MAX_RULES) {

@@ -160,11 +160,16 @@ expect_ok "churn: unreclaimable slab grew by less than 8 MiB" \
 	test $((SUNRECL_CHURN1 - SUNRECL_CHURN0)) -lt 8192
 
 echo "=== $CONCURRENT concurrent connections with checksums"
+# They need more than the default budget (a quarter of RAM).
+expect_ok "mem-max-pages: all of RAM" \
+	"$SDPCTL" tune set mem-max-pages "$("$SDPCTL" -j tune get mem-max-pages | jq .max)"
 if [ "$MEM_TOTAL_MIB" -ge "$MEM_NEEDED_MIB" ]; then
 	mode "concurrent" 7620 concurrent "$CONCURRENT"
 else
 	sdp_fail "concurrent $CONCURRENT" "not run: guest too small (boot with SDP_VM_MEM=6144)"
 fi
+expect_ok "mem-max-pages back to default" \
+	"$SDPCTL" tune set mem-max-pages "$(tune_default mem-max-pages)"
 expect_rdma_back "concurrent: rdma resources back to the start"
 expect_jq "concurrent: no connection left open, no protocol error" \
 	'.conn_current == 0 and .proto_errors == 0' "$SDPCTL" -j stats
@@ -175,6 +180,85 @@ expect_ok "max-connections 6" "$SDPCTL" tune set max-connections 6
 mode "maxconn" 7630 maxconn 6
 expect_ok "max-connections back to default" \
 	"$SDPCTL" tune set max-connections "$(tune_default max-connections)"
+
+echo "=== memory: one host-wide budget, charged to the user's memory cgroup"
+# Buffer pages of one loopback connection (two ends, each with rx-buffers
+# receive buffers and tx-queue-depth send slots of rx-buffer-size bytes).
+bufpages=$((($("$SDPCTL" -j tune get rx-buffer-size | jq .value) + 4095) / 4096))
+PER_CONN=$((2 * bufpages * ($("$SDPCTL" -j tune get rx-buffers | jq .value) +
+	$("$SDPCTL" -j tune get tx-queue-depth | jq .value))))
+echo "one connection: $PER_CONN buffer pages"
+# hold NAME PORT N [CGROUP]: mem-hold.py as nobody (in CGROUP if given),
+# its "established K" and "error E" in $HELD / $HELD_ERR; it keeps the
+# connections open until release.
+hold()
+{
+	local name=$1 port=$2 n=$3 cg=${4:-} i
+	rm -f "$TMP/done" "$TMP/$name"
+	sh -c '[ -z "$1" ] || echo $$ > "$1/cgroup.procs" || exit 1; shift
+		exec setpriv --reuid=65534 --regid=65534 --clear-groups "$@"' \
+		hold "$cg" python3 "$TOP/tests/vm/mem-hold.py" 198.18.0.1 "$port" \
+		"$n" "$TMP/done" > "$TMP/$name" 2>&1 &
+	HOLD_PID=$!
+	for i in $(seq 600); do grep -q '^error' "$TMP/$name" && break; sleep 0.1; done
+	cat "$TMP/$name"
+	HELD=$(awk '$1 == "established" { print $2 }' "$TMP/$name")
+	HELD_ERR=$(awk '$1 == "error" { print $2 }' "$TMP/$name")
+}
+release()
+{
+	touch "$TMP/done"
+	sdp_wait_pid "$HOLD_PID" 30
+	sdp_wait_conn_zero 30
+}
+FAILED0=$(sdp_stat conn_failed)
+expect_ok "mem-max-pages for three connections" \
+	"$SDPCTL" tune set mem-max-pages $((3 * PER_CONN + PER_CONN / 8))
+hold budget 7640 8
+expect_eq "an unprivileged user gets three connections, no more" 3 "$HELD"
+expect_eq "the fourth connect fails with ENOBUFS" ENOBUFS "$HELD_ERR"
+expect_jq "the refusal is counted as a failed connection" \
+	".conn_failed > ${FAILED0:-0}" "$SDPCTL" -j stats
+release
+expect_ok "mem-max-pages back to default" \
+	"$SDPCTL" tune set mem-max-pages "$(tune_default mem-max-pages)"
+hold budget-again 7641 3
+expect_eq "once released, the budget serves again" 3 "$HELD"
+release
+
+CG=/sys/fs/cgroup
+[ -f "$CG/cgroup.controllers" ] || mount -t cgroup2 none "$CG"
+echo +memory > "$CG/cgroup.subtree_control" 2>/dev/null
+mkdir -p "$CG/sdpmem"
+hold memcg 7642 2 "$CG/sdpmem"
+VMALLOC=$(awk '$1 == "vmalloc" { print $2 }' "$CG/sdpmem/memory.stat")
+echo "memory cgroup sdpmem: vmalloc ${VMALLOC:-none} bytes," \
+	"memory.current $(cat "$CG/sdpmem/memory.current") bytes"
+expect_eq "two connections in the memory cgroup" 2 "$HELD"
+expect_ok "their buffers are charged to the user's memory cgroup" \
+	test "${VMALLOC:-0}" -ge $((2 * PER_CONN * 4096 * 95 / 100))
+release
+rmdir "$CG/sdpmem"
+
+echo "=== memory tunables: a container cannot raise them"
+ip netns add sdpmemns
+inns() { ip netns exec sdpmemns "$@"; }
+expect_fail "mem-max-pages is set in the initial namespace only" 4 \
+	"host-wide.*initial network namespace" inns "$SDPCTL" tune set mem-max-pages 100000
+expect_fail "rx-buffers above the initial namespace's value is refused" 1 \
+	"rx-buffers 128 is above the initial network namespace's 64" \
+	inns "$SDPCTL" tune set rx-buffers 128
+expect_ok "rx-buffers below it is taken" inns "$SDPCTL" tune set rx-buffers 32
+expect_ok "the initial namespace lowers rx-buffers to 16" \
+	"$SDPCTL" tune set rx-buffers 16
+expect_jq "the container's rx-buffers in effect is capped at 16" '.value == 16' \
+	inns "$SDPCTL" -j tune get rx-buffers
+expect_jq "the container sees the host-wide budget" \
+	".value == $("$SDPCTL" -j tune get mem-max-pages | jq .value)" \
+	inns "$SDPCTL" -j tune get mem-max-pages
+expect_ok "rx-buffers back to default" \
+	"$SDPCTL" tune set rx-buffers "$(tune_default rx-buffers)"
+ip netns del sdpmemns
 
 echo "=== nothing left behind"
 expect_rdma_back "rdma resources back to the start"

@@ -1,0 +1,20 @@
+# SPDX-License-Identifier: GPL-2.0
+"""What the python helpers of the VM suites share: AF_INET_SDP sockets
+driven as AF_INET ones, and "ok: ..." / "FAIL: ..." check lines (counted
+by sdp_count_checks in testlib.sh)."""
+import socket
+
+AF_INET_SDP = 27
+fails = 0
+
+
+def check(name, cond):
+    global fails
+    print(("ok: " if cond else "FAIL: ") + name, flush=True)
+    fails += not cond
+
+
+def sdp_socket():
+    # Python knows no family 27 addresses: drive it as an AF_INET socket.
+    raw = socket.socket(AF_INET_SDP, socket.SOCK_STREAM)
+    return socket.socket(socket.AF_INET, socket.SOCK_STREAM, 0, raw.detach())
