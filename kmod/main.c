@@ -98,4 +98,7 @@ MODULE_LICENSE("GPL");
 MODULE_AUTHOR("sdp developers");
 MODULE_DESCRIPTION("Sockets Direct Protocol (SDP) over RDMA");
 MODULE_VERSION(SDP_VERSION);
-MODULE_ALIAS_GENL_FAMILY(SDP_FAMILY_NAME);
+/*
+ * No MODULE_ALIAS_GENL_FAMILY: any user's family lookup would load the
+ * module.  An administrator loads it (docs/design.md, "Exposure").
+ */

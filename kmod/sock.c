@@ -12,10 +12,13 @@
  * socket exists: sdp_proto and the proto_ops are owned by THIS_MODULE.
  */
 
+#include <linux/bitmap.h>
+#include <linux/capability.h>
 #include <linux/errno.h>
 #include <linux/gfp.h>
 #include <linux/memcontrol.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/net.h>
 #include <linux/poll.h>
 #include <linux/sched/clock.h>
@@ -321,6 +324,82 @@ static int sdp_create(struct net *net, struct socket *sock, int protocol,
 	return 0;
 }
 
+/*
+ * SDP binds in rdma_cm's PS_TCP port space, which other RDMA services
+ * share: iSER (3260), NVMe-oF (4420), RDS (18634), NFS/RDMA (20049).
+ * rdma_cm guards only ports below 1024, so any user could take theirs.
+ * Binding one of these ports needs CAP_NET_BIND_SERVICE, as binding a
+ * port below 1024 does.  Host-wide, like ip_local_reserved_ports: the
+ * reserved_ports module parameter, a list such as "3260,4420,18634-18640".
+ * Writers are serialised by the module parameter lock; bind() reads the
+ * bitmap under RCU.
+ */
+#define SDP_RESERVED_PORTS_DEFAULT	"3260,4420,18634,20049"
+static unsigned long __rcu *sdp_reserved_ports;
+
+static int sdp_reserved_ports_set(const char *val,
+				  const struct kernel_param *kp)
+{
+	unsigned long *new, *old;
+	int err;
+
+	new = bitmap_zalloc(U16_MAX + 1, GFP_KERNEL);
+	if (!new)
+		return -ENOMEM;
+	err = bitmap_parselist(val, new, U16_MAX + 1);
+	if (err) {
+		bitmap_free(new);
+		return err;
+	}
+	old = rcu_replace_pointer(sdp_reserved_ports, new, true);
+	if (old) {
+		synchronize_rcu();
+		bitmap_free(old);
+	}
+	return 0;
+}
+
+static int sdp_reserved_ports_get(char *buf, const struct kernel_param *kp)
+{
+	unsigned long *ports;
+	int n = 0;
+
+	rcu_read_lock();
+	ports = rcu_dereference(sdp_reserved_ports);
+	if (ports)
+		n = scnprintf(buf, PAGE_SIZE, "%*pbl\n", U16_MAX + 1, ports);
+	rcu_read_unlock();
+	return n;
+}
+
+/* Module unload (or a failed load): no bind() can run any more. */
+static void sdp_reserved_ports_free(void *arg)
+{
+	bitmap_free(rcu_replace_pointer(sdp_reserved_ports, NULL, true));
+}
+
+static const struct kernel_param_ops sdp_reserved_ports_ops = {
+	.set = sdp_reserved_ports_set,
+	.get = sdp_reserved_ports_get,
+	.free = sdp_reserved_ports_free,
+};
+module_param_cb(reserved_ports, &sdp_reserved_ports_ops, NULL, 0644);
+MODULE_PARM_DESC(reserved_ports,
+		 "ports only CAP_NET_BIND_SERVICE may bind (default "
+		 SDP_RESERVED_PORTS_DEFAULT ")");
+
+static bool sdp_port_reserved(__be16 port)
+{
+	unsigned long *ports;
+	bool ret;
+
+	rcu_read_lock();
+	ports = rcu_dereference(sdp_reserved_ports);
+	ret = ports && test_bit(ntohs(port), ports);
+	rcu_read_unlock();
+	return ret;
+}
+
 static int sdp_check_addr(const struct sockaddr *uaddr, int alen)
 {
 	if (alen < (int)sizeof(sa_family_t))
@@ -343,6 +422,9 @@ static int sdp_bind(struct socket *sock, struct sockaddr *uaddr, int alen)
 	if (err)
 		return err;
 	memcpy(&addr, uaddr, min_t(int, alen, sizeof(addr)));
+	if (sdp_port_reserved(sdp_addr_port(&addr)) &&
+	    !ns_capable(sock_net(sk)->user_ns, CAP_NET_BIND_SERVICE))
+		return -EACCES;
 
 	lock_sock(sk);
 	if (sock->state != SS_UNCONNECTED || sk->sk_state != TCP_CLOSE ||
@@ -1442,6 +1524,12 @@ int sdp_sock_init(void)
 	int err;
 
 	sdp_proto_build_checks();
+	/* Unless reserved_ports was given at load time. */
+	if (!rcu_access_pointer(sdp_reserved_ports)) {
+		err = sdp_reserved_ports_set(SDP_RESERVED_PORTS_DEFAULT, NULL);
+		if (err)
+			return err;
+	}
 	sdp_wq = alloc_workqueue("sdp", 0, 0);
 	if (!sdp_wq)
 		return -ENOMEM;

@@ -196,6 +196,40 @@ expect_jq "the timed-out connection was counted as aborted" \
 sdp_wait_conn_zero 60
 expect_eq "the silent peer's connections are torn down" 0 "$?"
 
+echo "=== exposure: other RDMA services' ports, no autoload"
+# bind_as USER PORT: what bind() of an SDP socket to 198.18.0.1:PORT says
+# ("bound" or the errno name), as root or as nobody.
+bind_as()
+{
+	local who=()
+	[ "$1" = root ] || who=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+	"${who[@]}" python3 -c '
+import errno, sys
+sys.path.insert(0, sys.argv[1])
+from sdpsock import sdp_socket
+try:
+    sdp_socket().bind(("198.18.0.1", int(sys.argv[2])))
+    print("bound")
+except OSError as e:
+    print(errno.errorcode.get(e.errno, e.errno))' "$TOP/tests/vm" "$2"
+}
+RESV=/sys/module/sdp/parameters/reserved_ports
+expect_eq "reserved_ports: the RDMA services' ports by default" \
+	"3260,4420,18634,20049" "$(cat "$RESV")"
+expect_eq "nobody cannot bind NVMe-oF's port 4420" EACCES "$(bind_as nobody 4420)"
+expect_eq "nobody cannot bind NFS/RDMA's port 20049" EACCES "$(bind_as nobody 20049)"
+expect_eq "nobody binds port 4421" bound "$(bind_as nobody 4421)"
+expect_eq "root binds port 4420" bound "$(bind_as root 4420)"
+expect_ok "reserved_ports set to 4421-4422" sh -c "echo 4421-4422 > $RESV"
+expect_eq "nobody cannot bind port 4422 now" EACCES "$(bind_as nobody 4422)"
+expect_eq "nobody binds port 4420 now" bound "$(bind_as nobody 4420)"
+expect_fail "a malformed list is refused" 1 "Invalid argument|out of range" \
+	sh -c "echo 70000 > $RESV"
+expect_ok "reserved_ports back to the default" \
+	sh -c "echo 3260,4420,18634,20049 > $RESV"
+expect_eq "no module alias: a netlink family lookup cannot load sdp.ko" "" \
+	"$(modinfo -F alias "$KO")"
+
 echo "=== live sockets pin the module; device removal resets them"
 timeout 120 "$STREAM" 198.18.0.1 7400 devremove > "$TMP/devremove" 2>&1 &
 PID=$!
