@@ -545,6 +545,8 @@ static int sdp_cm_req(struct sdp_sock *lssk, struct rdma_cm_id *id,
 	sdp_save_addrs(child, id);
 	sdp_diag_link(child);
 
+	child->half_open = true;
+
 	mutex_lock(&child->res_mutex);
 	err = sdp_res_alloc(child, id);
 	if (!err)
@@ -576,6 +578,14 @@ static int sdp_cm_req(struct sdp_sock *lssk, struct rdma_cm_id *id,
 	}
 	sdp_stats_msg(net, SDP_TX, SDP_MID_HELLO_ACK);
 	sdp_stats_inc(net, SDP_STAT_CONN_PASSIVE_OPENS);
+	/*
+	 * The IB CM waits for the RTU as long as the peer's REQ asked (up to
+	 * hours): our own deadline bounds how long a half-open connection
+	 * holds a backlog slot and its buffers.
+	 */
+	child->deadline = jiffies +
+		msecs_to_jiffies(sdp_tun(net, SDP_TUN_CONNECT_TIMEOUT));
+	sdp_conn_kick(child, child->deadline - jiffies);
 	return 0;
 }
 
@@ -588,6 +598,12 @@ static void sdp_cm_passive_established(struct sdp_sock *child)
 
 	child->pending = false;
 	spin_lock_bh(&child->lock);
+	if (!child->half_open) {
+		/* Its deadline passed: sdp_child_expire() gives it up. */
+		spin_unlock_bh(&child->lock);
+		return;
+	}
+	child->half_open = false;
 	if (!child->conn_done) {
 		sdp_set_state(&child->sk, TCP_ESTABLISHED);
 		sdp_ka_arm(child);

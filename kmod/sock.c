@@ -137,6 +137,7 @@ void sdp_child_release(struct sdp_sock *child)
 	sock_put(&lssk->sk);
 
 	spin_lock_bh(&child->lock);
+	child->half_open = false;
 	child->conn_done = true;
 	child->destroyed = true;
 	counted = child->counted;
@@ -149,6 +150,48 @@ void sdp_child_release(struct sdp_sock *child)
 	sock_put(&child->sk);
 }
 
+/**
+ * sdp_child_expire() - give up a half-open child at its deadline
+ * @child: a child of a listener, from its work item
+ *
+ * Destroying the id makes the IB CM reject the connection; the handler
+ * that may run meanwhile either established the child first or finds it
+ * claimed here (sdp_sock.half_open) and leaves it alone.
+ */
+void sdp_child_expire(struct sdp_sock *child)
+{
+	struct rdma_cm_id *id = NULL;
+	bool claimed;
+
+	mutex_lock(&child->res_mutex);
+	spin_lock_bh(&child->lock);
+	claimed = child->half_open && child->cm_id &&
+		  time_after_eq(jiffies, child->deadline);
+	if (claimed) {
+		child->half_open = false;
+		child->conn_done = true;
+		sdp_set_state(&child->sk, TCP_CLOSE);
+	}
+	spin_unlock_bh(&child->lock);
+	if (claimed) {
+		id = child->cm_id;
+		WRITE_ONCE(child->cm_id, NULL);
+		sdp_res_free(child, id);
+	}
+	mutex_unlock(&child->res_mutex);
+	if (!claimed) {
+		/* Not yet due: an earlier kick ran the work item. */
+		if (READ_ONCE(child->half_open))
+			sdp_conn_kick(child, child->deadline - jiffies);
+		return;
+	}
+	/* Waits for a running handler; none is called afterwards. */
+	rdma_destroy_id(id);
+	net_info_ratelimited("sdp: half-open connection given up after connect-timeout\n");
+	sdp_stats_inc(sock_net(&child->sk), SDP_STAT_CONN_FAILED);
+	sdp_child_release(child);
+}
+
 static void sdp_conn_work(struct work_struct *work)
 {
 	struct sdp_sock *ssk = container_of(to_delayed_work(work),
@@ -157,6 +200,11 @@ static void sdp_conn_work(struct work_struct *work)
 	struct sock *sk = &ssk->sk;
 	unsigned long delay = HZ / 20;
 
+	if (READ_ONCE(ssk->half_open)) {
+		sdp_child_expire(ssk);
+		sock_put(sk);		/* the work's own */
+		return;
+	}
 	spin_lock_bh(&ssk->lock);
 	if (READ_ONCE(ssk->qp_broken) && !ssk->conn_done)
 		sdp_conn_fail(ssk, ECONNRESET, false);

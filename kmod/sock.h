@@ -195,6 +195,9 @@ struct sdp_tx_buf {
  * @connect_tried: connect() started (an id is good for one attempt)
  * @pending: child not yet established; touched only by its rdma_cm
  *	handler, which rdma_cm serialises per id
+ * @half_open: child whose REP is out and whose RTU has not come: given
+ *	up after connect-timeout by its work item (under @lock; the work
+ *	item and the ESTABLISHED handler each claim it by clearing it)
  * @qp_broken: an async event said the QP failed (any context); the work
  *	item resets the connection
  * @peer_gone: DISCONNECTED arrived; decided graceful or reset once the
@@ -279,6 +282,7 @@ struct sdp_sock {
 	bool listened;
 	bool connect_tried;
 	bool pending;
+	bool half_open;
 	bool peer_gone;
 	bool qp_broken;
 	int nodelay;
@@ -337,6 +341,7 @@ void sdp_conn_kick(struct sdp_sock *ssk, unsigned long delay);
 void sdp_conn_destroy(struct sdp_sock *ssk);
 void sdp_child_inherit(struct sdp_sock *child, const struct sdp_sock *lssk);
 void sdp_child_release(struct sdp_sock *child);
+void sdp_child_expire(struct sdp_sock *child);
 void sdp_peer_gone_check(struct sdp_sock *ssk, bool force);
 
 /* cm.c */

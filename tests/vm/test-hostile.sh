@@ -252,6 +252,42 @@ flood flood-connects 4 12 0 30
 # RTU (their REP never answered), the tool dies later.
 flood flood-listener-closes 64 4 10 30
 
+# Half-open connections (REP out, RTU never sent) are given up at the
+# connect-timeout deadline, not after the REP timeout the peer's REQ chose:
+# while the tool still holds everything, only the established children
+# still count.
+PORT=$((PORT + 1))
+echo "=== half-open: 30 connects, a third never answer the REP; connect-timeout 2 s"
+expect_ok "connect-timeout 2000 ms" "$SDPCTL" tune set connect-timeout 2000
+timeout 60 "$HOSTILE" server-hold $ADDR $PORT 64 14 > "$TMP/half-open.server" 2>&1 &
+spid=$!
+wait_for "$TMP/half-open.server" listening 10
+failed0=$(sdp_stat conn_failed)
+SDP_HOSTILE_HOLD=12 timeout 60 "$HOSTILE" flood-connects $ADDR $PORT 30 \
+	> "$TMP/half-open.tool" 2>&1 &
+tpid=$!
+wait_for "$TMP/half-open.tool" 'flood-connects: ok' 20
+sed 's/^/  /' "$TMP/half-open.tool"
+nest=$(sed -n 's/.* \([0-9]*\) established, .*/\1/p' "$TMP/half-open.tool")
+nfree=$(sed -n 's/.* \([0-9]*\) left unreaped.*/\1/p' "$TMP/half-open.tool")
+sleep 6
+"$SDPCTL" -j stats | jq -cM '{conn_current, conn_failed}'
+expect_eq "half-open: only the $nest established children still count" \
+	"${nest:-none}" "$(sdp_stat conn_current)"
+expect_jq "half-open: the $nfree half-open ones were given up (conn_failed)" \
+	".conn_failed - ${failed0:-0} >= ${nfree:-1}" "$SDPCTL" -j stats
+sdp_wait_pid "$tpid" 30
+wait "$spid"
+sed 's/^/  /' "$TMP/half-open.server"
+check_log "half-open: the listener got the established ones" \
+	"$TMP/half-open.server" 'server: accepted [0-9]+ queued'
+expect_ok "connect-timeout back to its default" "$SDPCTL" tune set connect-timeout 10000
+if sdp_wait_conn_zero 30; then
+	sdp_pass "half-open: conn_current back to 0"
+else
+	sdp_fail "half-open: conn_current back to 0" "conn_current $(sdp_stat conn_current)"
+fi
+
 passive passive-good good 'client: eof' 0
 for v in bad-version bad-bufs1 bad-mid bad-rcvsz bad-maxadv0; do
 	passive "bad-helloack-$v" "$v" 'client: connect -1 (EPROTO|ECONNREFUSED|ECONNRESET)' 1
