@@ -59,7 +59,8 @@
  *
  * Helpers using real AF_INET_SDP sockets:
  *   sdp-hostile server ADDR PORT [ACCEPT_SECS]
- *     accept one connection, read until EOF or error; prints
+ *     accept one connection ("server: maxseg N": TCP_MAXSEG, our payload
+ *     bytes per message), read until EOF or error; prints
  *     "server: data 'hello'" then "server: eof" or "server: recv -1 ERRNO"
  *     ("server: accept timeout" if nobody came); with $SDP_HOSTILE_LINGER_MS
  *     it waits that long after EOF and prints what one more recv() says;
@@ -79,6 +80,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -231,7 +233,8 @@ static int run_server(const char *addr, const char *port, int accept_secs)
 	int recv_ms = r ? atoi(r) : 30000;
 	int send_after = getenv("SDP_HOSTILE_SEND_AFTER") != NULL;
 	long total = 0;
-	int lfd, fd, n, ret = 0;
+	int lfd, fd, n, maxseg, ret = 0;
+	socklen_t len;
 	size_t i;
 
 	g_case = "server";
@@ -250,6 +253,10 @@ static int run_server(const char *addr, const char *port, int accept_secs)
 		return 1;
 	}
 	printf("server: accepted\n");
+	/* Payload bytes per message: our send size, whatever the Hello said. */
+	len = sizeof(maxseg);
+	if (!getsockopt(fd, IPPROTO_TCP, TCP_MAXSEG, &maxseg, &len))
+		printf("server: maxseg %d\n", maxseg);
 	fflush(stdout);
 	for (;;) {
 		p.fd = fd;

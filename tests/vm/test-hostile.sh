@@ -158,6 +158,10 @@ attack abort 'server: recv -1 ECONNRESET' 0 abort
 # Legal but extreme: the peer asks for 4 GiB messages; sdp.ko clamps its
 # send slots (256 KiB + 16) and the exchange is the good one.
 attack hello-huge-rcvsz 'server: eof after 5 bytes' 0 hello-huge-rcvsz
+# Our send slots are our own size (rx-buffer-size 32784 by default, 16 of
+# them the BSDH), not the 4 GiB the peer claims its buffers are.
+check_log "hello-huge-rcvsz: the peer does not size our sends" \
+	"$TMP/hello-huge-rcvsz.server" 'server: maxseg 32768$'
 # A peer that advertises buffers it never posted cannot be detected (its
 # sends are RNR-NAKed forever); the orphan teardown (<= 10 s) must end it.
 SDP_HOSTILE_TIMEOUT_MS=30000 attack credit-lie 'server: eof after 5 bytes' 0 credit-lie
