@@ -5,6 +5,7 @@
  *   sdp-stream-test ADDR PORT [BYTES]
  *   sdp-stream-test ADDR PORT devremove
  *   sdp-stream-test ADDR PORT churn N
+ *   sdp-stream-test ADDR PORT urgclose N
  *   sdp-stream-test ADDR PORT concurrent N [BYTES]
  *   sdp-stream-test ADDR PORT maxconn M
  *   sdp-stream-test ADDR PORT mixed BYTES [SEED]
@@ -22,6 +23,8 @@
  * sockaddr_in6 as ADDR is IPv4 or IPv6.
  *
  * Modes: churn: N connect/transfer/close cycles on one listener;
+ * urgclose: N closes of a socket whose owner gets SIGURG while its peer
+ * floods urgent data;
  * concurrent: N connections at once, each moving BYTES (default 1 MiB)
  * both ways with checksums; maxconn: the max-connections tunable is M
  * (set by the caller): connections over loopback (two sockets each) are
@@ -2041,6 +2044,63 @@ static int t_churn(int n)
 	return 0;
 }
 
+struct urg_flood {
+	int fd;
+	volatile int stop;
+	long sent;
+};
+
+static void *urg_flooder(void *arg)
+{
+	struct urg_flood *f = arg;
+
+	while (!f->stop && send(f->fd, "u", 1, MSG_OOB | MSG_NOSIGNAL) == 1)
+		f->sent++;
+	return NULL;
+}
+
+/*
+ * urgclose N: the peer floods urgent data at a socket whose owner
+ * (F_SETOWN) gets SIGURG for each, while that socket is closed; N times.
+ * SIGURG is sent from the receive completion: it must never reach a file
+ * that close() is freeing.  Passes if every cycle completes and signals
+ * came; the kernel's verdict is the console (and KASAN where built in).
+ */
+static int t_urgclose(int n)
+{
+	struct sigaction sa = { .sa_handler = on_sigurg, .sa_flags = SA_RESTART };
+	long sent = 0;
+	int i;
+
+	sigaction(SIGURG, &sa, NULL);
+	sigurgs = 0;
+	for (i = 0; i < n; i++) {
+		struct urg_flood f = { .stop = 0 };
+		pthread_t t;
+		int c, a;
+
+		CHECK(!pair(g_port, &c, &a), "urgclose %d: connected pair", i);
+		CHECK(!fcntl(c, F_SETOWN, getpid()), "urgclose %d: F_SETOWN", i);
+		send_timeout(a);
+		f.fd = a;
+		pthread_create(&t, NULL, urg_flooder, &f);
+		usleep(i % 7 * 300);
+		close(c);
+		usleep(1000);
+		f.stop = 1;
+		shutdown(a, SHUT_RDWR);
+		pthread_join(t, NULL);
+		close(a);
+		sent += f.sent;
+	}
+	signal(SIGURG, SIG_DFL);
+	CHECK(sigurgs > 0, "urgclose: SIGURG arrived (%ld urgent bytes sent)",
+	      sent);
+	printf("ok: urgclose: %d closes under an urgent-data flood (%ld sent, %d SIGURG)\n",
+	       n, sent, (int)sigurgs);
+	return 0;
+}
+
 /* concurrent N [BYTES]: N connections, all moving data both ways at once. */
 static int t_concurrent(int n, uint64_t bytes)
 {
@@ -2210,7 +2270,8 @@ static int pick_family(void)
 
 static int bad_args(const char *prog)
 {
-	fprintf(stderr, "usage: %s ADDR PORT [BYTES | devremove | churn N | concurrent N [BYTES] |\n"
+	fprintf(stderr, "usage: %s ADDR PORT [BYTES | devremove | churn N | urgclose N |\n"
+		"       concurrent N [BYTES] |\n"
 		"       maxconn M | mixed BYTES [SEED] | tcp]\n"
 		"       (SDP_STREAM_FAMILY=tcp: over TCP instead of SDP)\n", prog);
 	return 2;
@@ -2236,6 +2297,8 @@ int main(int argc, char **argv)
 		semantics(g_port);
 	} else if (!strcmp(mode, "churn") && arg) {
 		t_churn(atoi(arg));
+	} else if (!strcmp(mode, "urgclose") && arg) {
+		t_urgclose(atoi(arg));
 	} else if (!strcmp(mode, "concurrent") && arg) {
 		t_concurrent(atoi(arg), argc > 5 ?
 			     strtoull(argv[5], NULL, 0) : 1 << 20);
