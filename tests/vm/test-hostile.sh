@@ -258,11 +258,11 @@ flood flood-listener-closes 64 4 10 30
 
 # Half-open connections (REP out, RTU never sent) are given up at the
 # connect-timeout deadline, not after the REP timeout the peer's REQ chose:
-# while the tool still holds everything, only the established children
-# still count.
+# while the tool still holds everything, only established children still
+# count (without the deadline all 30 would).
 PORT=$((PORT + 1))
-echo "=== half-open: 30 connects, a third never answer the REP; connect-timeout 2 s"
-expect_ok "connect-timeout 2000 ms" "$SDPCTL" tune set connect-timeout 2000
+echo "=== half-open: 30 connects, a third never answer the REP; connect-timeout 3 s"
+expect_ok "connect-timeout 3000 ms" "$SDPCTL" tune set connect-timeout 3000
 timeout 60 "$HOSTILE" server-hold $ADDR $PORT 64 14 > "$TMP/half-open.server" 2>&1 &
 spid=$!
 wait_for "$TMP/half-open.server" listening 10
@@ -274,10 +274,12 @@ wait_for "$TMP/half-open.tool" 'flood-connects: ok' 20
 sed 's/^/  /' "$TMP/half-open.tool"
 nest=$(sed -n 's/.* \([0-9]*\) established, .*/\1/p' "$TMP/half-open.tool")
 nfree=$(sed -n 's/.* \([0-9]*\) left unreaped.*/\1/p' "$TMP/half-open.tool")
-sleep 6
+sleep 7
 "$SDPCTL" -j stats | jq -cM '{conn_current, conn_failed}'
-expect_eq "half-open: only the $nest established children still count" \
-	"${nest:-none}" "$(sdp_stat conn_current)"
+# At most: on a slow guest a connect whose RTU came just after its
+# deadline is given up too (the tool then sees a CONNECT_ERROR).
+expect_jq "half-open: no more than the $nest established children still count" \
+	".conn_current <= ${nest:-0}" "$SDPCTL" -j stats
 expect_jq "half-open: the $nfree half-open ones were given up (conn_failed)" \
 	".conn_failed - ${failed0:-0} >= ${nfree:-1}" "$SDPCTL" -j stats
 sdp_wait_pid "$tpid" 30
