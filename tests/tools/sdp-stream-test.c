@@ -6,6 +6,7 @@
  *   sdp-stream-test ADDR PORT devremove
  *   sdp-stream-test ADDR PORT churn N
  *   sdp-stream-test ADDR PORT urgclose N
+ *   sdp-stream-test ADDR PORT connclose N
  *   sdp-stream-test ADDR PORT concurrent N [BYTES]
  *   sdp-stream-test ADDR PORT maxconn M
  *   sdp-stream-test ADDR PORT mixed BYTES [SEED]
@@ -24,7 +25,8 @@
  *
  * Modes: churn: N connect/transfer/close cycles on one listener;
  * urgclose: N closes of a socket whose owner gets SIGURG while its peer
- * floods urgent data;
+ * floods urgent data; connclose: N non-blocking connects closed while in
+ * progress;
  * concurrent: N connections at once, each moving BYTES (default 1 MiB)
  * both ways with checksums; maxconn: the max-connections tunable is M
  * (set by the caller): connections over loopback (two sockets each) are
@@ -2101,6 +2103,40 @@ static int t_urgclose(int n)
 	return 0;
 }
 
+/*
+ * connclose N: a non-blocking connect closed at once, or a little later,
+ * N times: the close lands anywhere in address and route resolution and
+ * the REQ, and must leave no verbs resources behind (the caller counts
+ * them).  Accepted children are closed too.
+ */
+static int t_connclose(int n)
+{
+	struct sockaddr_storage sa;
+	socklen_t alen = addr_of(g_port, &sa);
+	int l = sdp_listener(g_port, 64), i, accepted = 0;
+
+	CHECK(l >= 0, "listen");
+	fcntl(l, F_SETFL, O_NONBLOCK);
+	for (i = 0; i < n; i++) {
+		int c = sdp_socket(), a;
+
+		CHECK(c >= 0, "connclose %d: socket", i);
+		fcntl(c, F_SETFL, O_NONBLOCK);
+		CHECK(!connect(c, (struct sockaddr *)&sa, alen) ||
+		      errno == EINPROGRESS, "connclose %d: connect", i);
+		usleep(i % 20 * 250);
+		close(c);
+		while ((a = accept(l, NULL, NULL)) >= 0) {
+			accepted++;
+			close(a);
+		}
+	}
+	close(l);
+	printf("ok: connclose: %d connects closed while in progress (%d reached accept)\n",
+	       n, accepted);
+	return 0;
+}
+
 /* concurrent N [BYTES]: N connections, all moving data both ways at once. */
 static int t_concurrent(int n, uint64_t bytes)
 {
@@ -2271,7 +2307,7 @@ static int pick_family(void)
 static int bad_args(const char *prog)
 {
 	fprintf(stderr, "usage: %s ADDR PORT [BYTES | devremove | churn N | urgclose N |\n"
-		"       concurrent N [BYTES] |\n"
+		"       connclose N | concurrent N [BYTES] |\n"
 		"       maxconn M | mixed BYTES [SEED] | tcp]\n"
 		"       (SDP_STREAM_FAMILY=tcp: over TCP instead of SDP)\n", prog);
 	return 2;
@@ -2299,6 +2335,8 @@ int main(int argc, char **argv)
 		t_churn(atoi(arg));
 	} else if (!strcmp(mode, "urgclose") && arg) {
 		t_urgclose(atoi(arg));
+	} else if (!strcmp(mode, "connclose") && arg) {
+		t_connclose(atoi(arg));
 	} else if (!strcmp(mode, "concurrent") && arg) {
 		t_concurrent(atoi(arg), argc > 5 ?
 			     strtoull(argv[5], NULL, 0) : 1 << 20);
