@@ -1961,24 +1961,35 @@ static void *acceptor(void *arg)
 	return NULL;
 }
 
+/* A connection to listener @l on @port, accepted, then both ends closed. */
+static int connect_accept(int l, int port)
+{
+	int c = sdp_connect_to(port), a;
+
+	if (c < 0)
+		return -1;
+	a = accept(l, NULL, NULL);
+	close(c);
+	if (a < 0)
+		return -1;
+	close(a);
+	return 0;
+}
+
 /*
  * shutdown() on a listener: SHUT_WR does nothing, SHUT_RD stops listening
  * and wakes a blocked accept() (EINVAL); listen() starts it again.
  */
 static int t_listen_shutdown(int port)
 {
-	int l = sdp_listener(port, 4), res, c, a;
+	int l = sdp_listener(port, 4), res;
 	struct timespec until;
 	pthread_t t;
 
 	CHECK(l >= 0, "%slisten", g_tag);
 	CHECK(!shutdown(l, SHUT_WR), "%sSHUT_WR on a listener: 0", g_tag);
-	c = sdp_connect_to(port);
-	CHECK(c >= 0, "%sconnect after SHUT_WR", g_tag);
-	a = accept(l, NULL, NULL);
-	CHECK(a >= 0, "%saccept after SHUT_WR", g_tag);
-	close(c);
-	close(a);
+	CHECK(!connect_accept(l, port), "%sconnect and accept after SHUT_WR",
+	      g_tag);
 
 	res = l;
 	pthread_create(&t, NULL, acceptor, &res);
@@ -1997,12 +2008,7 @@ static int t_listen_shutdown(int port)
 	CHECK(getint(l, SOL_SOCKET, SO_ACCEPTCONN) == 0,
 	      "%sno longer listening", g_tag);
 	CHECK(!listen(l, 4), "%slisten() again", g_tag);
-	c = sdp_connect_to(port);
-	CHECK(c >= 0, "%sconnect to the listener again", g_tag);
-	a = accept(l, NULL, NULL);
-	CHECK(a >= 0, "%saccept again", g_tag);
-	close(c);
-	close(a);
+	CHECK(!connect_accept(l, port), "%sconnect and accept again", g_tag);
 	close(l);
 	printf("ok: %sshutdown() of a listener: SHUT_WR no-op, SHUT_RD wakes accept() with EINVAL, listen() again works\n",
 	       g_tag);
