@@ -222,6 +222,8 @@ release()
 	sdp_wait_pid "$HOLD_PID" 30
 	sdp_wait_conn_zero 30
 }
+# nobody must see $TMP/done to let go.
+chmod 755 "$TMP"
 FAILED0=$(sdp_stat conn_failed)
 expect_ok "mem-max-pages for three connections" \
 	"$SDPCTL" tune set mem-max-pages $((3 * PER_CONN + PER_CONN / 8))
