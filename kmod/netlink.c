@@ -959,11 +959,12 @@ static int sdp_nl_map_lookup_doit(struct sk_buff *skb, struct genl_info *info)
 	if (!reply)
 		return -ENOMEM;
 
-	action = sdp_map_lookup(genl_info_net(info), family,
-				nla_data(tb[SDP_A_LOOKUP_ADDR]),
-				nla_get_u16(tb[SDP_A_LOOKUP_PORT]), role,
-				tb[SDP_A_LOOKUP_PROGRAM] ? comm : NULL,
-				&rule_id);
+	/* A query: open to anyone, so it must not move any rule's hits. */
+	action = sdp_map_query(genl_info_net(info), family,
+			       nla_data(tb[SDP_A_LOOKUP_ADDR]),
+			       nla_get_u16(tb[SDP_A_LOOKUP_PORT]), role,
+			       tb[SDP_A_LOOKUP_PROGRAM] ? comm : NULL,
+			       &rule_id);
 	if (WARN_ON_ONCE(action < 0)) {	/* arguments checked above */
 		nlmsg_free(reply);
 		return action;

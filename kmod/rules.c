@@ -5,8 +5,10 @@
  * The table is an ordered array of rule pointers published with RCU and
  * replaced as a whole on every change (see struct sdp_rule_table).  The
  * data path asks sdp_map_lookup(), which walks the current array under
- * rcu_read_lock() and never blocks; netlink handlers change the table
- * under sdp_net.lock with the *_locked style helpers below.
+ * rcu_read_lock() and never blocks, and counts a hit on the deciding
+ * rule; the map-lookup request asks sdp_map_query(), which counts none.
+ * Netlink handlers change the table under sdp_net.lock with the *_locked
+ * style helpers below.
  */
 
 #include <linux/err.h>
@@ -645,29 +647,13 @@ static bool sdp_rule_matches(const struct sdp_rule *r, u16 family,
 	return true;
 }
 
-/**
- * sdp_map_lookup() - decide whether an endpoint uses SDP or TCP
- * @net: network namespace of the socket
- * @family: AF_INET or AF_INET6
- * @addr: address in network order, 4 or 16 bytes as @family says: the
- *	local address for %SDP_ROLE_LISTEN, the remote one for
- *	%SDP_ROLE_CONNECT
- * @port: port in host order
- * @role: exactly one of %SDP_ROLE_LISTEN and %SDP_ROLE_CONNECT
- * @comm: name of the task (its comm), or NULL to match only rules that
- *	name no program
- * @rule_id: if not NULL, set to the id of the deciding rule, or 0 when no
- *	rule matched and the default-action tunable decided
- *
- * The first matching rule in table order wins and has its hits counter
- * incremented; the namespace's map-lookups counter counts every call.
- * Lockless (RCU); callable from any context, including atomic ones.
- *
- * Return: the action (%SDP_ACTION_SDP, %SDP_ACTION_TCP or
- * %SDP_ACTION_BOTH), or -EINVAL for a bad @family or @role.
+/*
+ * The lookup behind sdp_map_lookup() and sdp_map_query(): the first
+ * matching rule decides; a hit is counted on it only if @decide.
  */
-int sdp_map_lookup(struct net *net, u16 family, const void *addr, u16 port,
-		   u32 role, const char *comm, u32 *rule_id)
+static int sdp_map_resolve(struct net *net, u16 family, const void *addr,
+			   u16 port, u32 role, const char *comm, u32 *rule_id,
+			   bool decide)
 {
 	const struct sdp_rule_table *t;
 	struct sdp_net *sn = sdp_net(net);
@@ -688,7 +674,8 @@ int sdp_map_lookup(struct net *net, u16 family, const void *addr, u16 port,
 		struct sdp_rule *r = t->rules[i];
 
 		if (sdp_rule_matches(r, family, addr, port, role, comm)) {
-			atomic64_inc(&r->hits);
+			if (decide)
+				atomic64_inc(&r->hits);
 			id = r->id;
 			action = r->action;
 			break;
@@ -700,4 +687,58 @@ int sdp_map_lookup(struct net *net, u16 family, const void *addr, u16 port,
 		*rule_id = id;
 	return action;
 }
+
+/**
+ * sdp_map_lookup() - decide whether an endpoint uses SDP or TCP
+ * @net: network namespace of the socket
+ * @family: AF_INET or AF_INET6
+ * @addr: address in network order, 4 or 16 bytes as @family says: the
+ *	local address for %SDP_ROLE_LISTEN, the remote one for
+ *	%SDP_ROLE_CONNECT
+ * @port: port in host order
+ * @role: exactly one of %SDP_ROLE_LISTEN and %SDP_ROLE_CONNECT
+ * @comm: name of the task (its comm), or NULL to match only rules that
+ *	name no program
+ * @rule_id: if not NULL, set to the id of the deciding rule, or 0 when no
+ *	rule matched and the default-action tunable decided
+ *
+ * For the data path, which acts on the answer: the first matching rule in
+ * table order wins and has its hits counter incremented; the namespace's
+ * map-lookups counter counts every call.  Queries that decide nothing use
+ * sdp_map_query().  Lockless (RCU); callable from any context, including
+ * atomic ones.
+ *
+ * Return: the action (%SDP_ACTION_SDP, %SDP_ACTION_TCP or
+ * %SDP_ACTION_BOTH), or -EINVAL for a bad @family or @role.
+ */
+int sdp_map_lookup(struct net *net, u16 family, const void *addr, u16 port,
+		   u32 role, const char *comm, u32 *rule_id)
+{
+	return sdp_map_resolve(net, family, addr, port, role, comm, rule_id,
+			       true);
+}
 EXPORT_SYMBOL_GPL(sdp_map_lookup);
+
+/**
+ * sdp_map_query() - what sdp_map_lookup() would decide, without deciding
+ * @net: as for sdp_map_lookup()
+ * @family: as for sdp_map_lookup()
+ * @addr: as for sdp_map_lookup()
+ * @port: as for sdp_map_lookup()
+ * @role: as for sdp_map_lookup()
+ * @comm: as for sdp_map_lookup()
+ * @rule_id: as for sdp_map_lookup()
+ *
+ * For the map-lookup request, which anyone may send: the answer is the
+ * same, but no rule's hits counter moves, so hits count only what the
+ * data path decided.  The map-lookups counter counts the call like any
+ * lookup (it measures table walks, not decisions).
+ *
+ * Return: as for sdp_map_lookup().
+ */
+int sdp_map_query(struct net *net, u16 family, const void *addr, u16 port,
+		  u32 role, const char *comm, u32 *rule_id)
+{
+	return sdp_map_resolve(net, family, addr, port, role, comm, rule_id,
+			       false);
+}

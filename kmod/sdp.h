@@ -203,7 +203,8 @@ struct sdp_rule_match {
 /**
  * struct sdp_rule - one entry of a namespace's mapping table
  * @rcu: frees the rule a grace period after it left the table
- * @hits: lookups this rule decided; the only field written after publish
+ * @hits: data-path lookups this rule decided (sdp_map_lookup(), not
+ *	sdp_map_query()); the only field written after publish
  * @id: identifier, unique within the namespace, never 0
  * @action: enum sdp_action
  * @match: what the rule selects
@@ -346,6 +347,8 @@ struct sdp_rule *sdp_rules_remove(struct sdp_net *sn, u32 pos);
 u32 sdp_rules_replace(struct sdp_net *sn, struct sdp_rule_table *t);
 int sdp_map_lookup(struct net *net, u16 family, const void *addr, u16 port,
 		   u32 role, const char *comm, u32 *rule_id);
+int sdp_map_query(struct net *net, u16 family, const void *addr, u16 port,
+		  u32 role, const char *comm, u32 *rule_id);
 
 /* stats.c */
 int sdp_stats_init(struct sdp_stats *st);

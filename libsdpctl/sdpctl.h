@@ -134,7 +134,7 @@ struct sdpctl_rule {
 	uint32_t role;			/* SDP_ROLE_* bits; 0 = any */
 	char program[SDPCTL_PROGRAM_LEN]; /* wildcard pattern; "" = any */
 	uint32_t action;		/* enum sdp_action */
-	uint64_t hits;			/* lookups this rule decided (replies) */
+	uint64_t hits;			/* data-path lookups it decided (replies) */
 	bool has_position;		/* add: insert at position, not append */
 	unsigned int line;		/* sdpctl_rules_parse(): source line */
 };
