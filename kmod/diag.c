@@ -2,20 +2,32 @@
 /*
  * sdp: observability of live sockets, like ss(8) for SDP.
  *
- * Each namespace keeps a list of its SDP sockets (sdp_net.conns): a socket
+ * Each namespace keeps its SDP sockets in a tree (sdp_net.conns): a socket
  * is listed from the moment it listens, starts connecting or (child) is
  * created for a connection request, until its connection is torn down.
- * The conn-get dump walks that list; conn-up and conn-down notifications
+ * The conn-get dump walks that tree; conn-up and conn-down notifications
  * go to the "events" group when a connection is established and when it
  * ends.
+ *
+ * The tree is an rbtree keyed by a per-socket sequence number
+ * (sdp_diag_sock.seq), handed out from sdp_net.conn_seq when the socket
+ * is first listed and kept for its life.  A dump part resumes at the
+ * first key above the last one it sent, found in O(log n), so each part
+ * holds the lock (bottom halves off) for that search plus one skb's worth
+ * of sockets, whatever the number of sockets; a walk from the head each
+ * part would be quadratic over a dump, and any user may start one.
+ * A socket keeps its key, so a dump lists every socket that stays for all
+ * of it exactly once and none twice; a socket first listed during a dump
+ * gets a key above all others, so the dump's later parts list it.
  *
  * Dump safety: a socket unlinks itself under sdp_net.conn_lock before its
  * memory can go (teardown, or at the latest its sk_destruct), and the dump
  * fills each message into the skb it was given while holding that lock,
  * so every socket it looks at stays valid; nothing in the fill sleeps or
- * allocates.  Parts of a dump resume by position; the list generation is
- * the dump's sequence number, so a reader learns (NLM_F_DUMP_INTR) that
- * sockets came or went between parts.
+ * allocates.  Between parts the dump keeps only a key, never a pointer,
+ * so a socket unlinked meanwhile is simply not found.  The tree's
+ * generation is the dump's sequence number, so a reader learns
+ * (NLM_F_DUMP_INTR) that sockets came or went between parts.
  *
  * Socket fields are read without sdp_sock.lock (READ_ONCE), as
  * /proc/net/tcp reads TCP sockets: a busy connection's values are a
@@ -26,6 +38,7 @@
 #include <linux/cred.h>
 #include <linux/in.h>
 #include <linux/in6.h>
+#include <linux/rbtree.h>
 #include <linux/sock_diag.h>
 #include <linux/string.h>
 #include <linux/uidgid.h>
@@ -37,13 +50,14 @@
 #include "diag.h"
 
 /**
- * sdp_diag_net_init() - set up a namespace's socket list
+ * sdp_diag_net_init() - set up a namespace's socket tree
  * @sn: the namespace's state
  */
 void sdp_diag_net_init(struct sdp_net *sn)
 {
 	spin_lock_init(&sn->conn_lock);
-	INIT_LIST_HEAD(&sn->conns);
+	sn->conns = RB_ROOT;
+	sn->conn_seq = 0;
 	sn->conn_gen = 1;
 }
 
@@ -55,7 +69,7 @@ void sdp_diag_net_init(struct sdp_net *sn)
  */
 void sdp_diag_net_exit(struct sdp_net *sn)
 {
-	WARN_ON_ONCE(!list_empty(&sn->conns));
+	WARN_ON_ONCE(!RB_EMPTY_ROOT(&sn->conns));
 }
 
 /**
@@ -64,17 +78,24 @@ void sdp_diag_net_exit(struct sdp_net *sn)
  */
 void sdp_diag_sock_init(struct sdp_sock *ssk)
 {
-	INIT_LIST_HEAD(&ssk->diag.node);
+	RB_CLEAR_NODE(&ssk->diag.node);
+	ssk->diag.seq = 0;
 	ssk->diag.tx_bytes = 0;
 	ssk->diag.rx_bytes = 0;
 	ssk->diag.flags = 0;
 }
 
-/* A change of the list; the generation is never 0 (0: no dump check). */
+/* A change of the tree; the generation is never 0 (0: no dump check). */
 static void sdp_diag_gen_bump(struct sdp_net *sn)
 {
 	if (!++sn->conn_gen)
 		sn->conn_gen = 1;
+}
+
+static bool sdp_diag_less(struct rb_node *a, const struct rb_node *b)
+{
+	return rb_entry(a, struct sdp_diag_sock, node)->seq <
+	       rb_entry(b, struct sdp_diag_sock, node)->seq;
 }
 
 /**
@@ -86,17 +107,21 @@ static void sdp_diag_gen_bump(struct sdp_net *sn)
 void sdp_diag_link(struct sdp_sock *ssk)
 {
 	struct sdp_net *sn = sdp_net(sock_net(&ssk->sk));
+	struct sdp_diag_sock *d = &ssk->diag;
 
 	spin_lock_bh(&sn->conn_lock);
-	if (list_empty(&ssk->diag.node)) {
-		list_add_tail(&ssk->diag.node, &sn->conns);
+	if (RB_EMPTY_NODE(&d->node)) {
+		/* Listed again: same key, so a dump still lists it once. */
+		if (!d->seq)
+			d->seq = ++sn->conn_seq;
+		rb_add(&d->node, &sn->conns, sdp_diag_less);
 		sdp_diag_gen_bump(sn);
 	}
 	spin_unlock_bh(&sn->conn_lock);
 }
 
 /**
- * sdp_diag_unlink() - take a socket off its namespace's list (if listed)
+ * sdp_diag_unlink() - take a socket out of its namespace's tree (if listed)
  * @ssk: the socket
  *
  * Any context but hard interrupt; sdp_sock.lock may be held.  Must run
@@ -107,8 +132,9 @@ void sdp_diag_unlink(struct sdp_sock *ssk)
 	struct sdp_net *sn = sdp_net(sock_net(&ssk->sk));
 
 	spin_lock_bh(&sn->conn_lock);
-	if (!list_empty(&ssk->diag.node)) {
-		list_del_init(&ssk->diag.node);
+	if (!RB_EMPTY_NODE(&ssk->diag.node)) {
+		rb_erase(&ssk->diag.node, &sn->conns);
+		RB_CLEAR_NODE(&ssk->diag.node);
 		sdp_diag_gen_bump(sn);
 	}
 	spin_unlock_bh(&sn->conn_lock);
@@ -213,37 +239,60 @@ static int sdp_diag_fill(struct sk_buff *skb, struct sdp_sock *ssk, u32 portid,
 	return 0;
 }
 
+/* What a conn-get dump keeps between parts, in netlink_callback.ctx. */
+struct sdp_diag_dump {
+	u64 last;	/* key of the last socket sent; 0 before the first */
+};
+
+/* The listed socket with the smallest key above @seq, or NULL. */
+static struct rb_node *sdp_diag_first_after(struct sdp_net *sn, u64 seq)
+{
+	struct rb_node *n = sn->conns.rb_node, *found = NULL;
+
+	lockdep_assert_held(&sn->conn_lock);
+	while (n) {
+		if (rb_entry(n, struct sdp_diag_sock, node)->seq > seq) {
+			found = n;
+			n = n->rb_left;
+		} else {
+			n = n->rb_right;
+		}
+	}
+	return found;
+}
+
 /**
  * sdp_nl_conn_get_dumpit() - the conn-get dump
  * @skb: the part being filled
- * @cb: the dump; cb->args[0] is the list position to resume at
+ * @cb: the dump; its ctx is a &struct sdp_diag_dump (zeroed by netlink
+ *	when the dump starts)
+ *
+ * Each part resumes after the last key sent (see the top of the file).
  *
  * Return: as for any dumpit.
  */
 int sdp_nl_conn_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	struct sdp_diag_dump *dump = (struct sdp_diag_dump *)cb->ctx;
 	struct sdp_net *sn = sdp_net(sock_net(skb->sk));
-	unsigned long pos = 0, start = cb->args[0];
 	struct sdp_diag_sock *d;
+	struct rb_node *n;
 	int err = 0;
 
+	BUILD_BUG_ON(sizeof(*dump) > sizeof(cb->ctx));
 	spin_lock_bh(&sn->conn_lock);
 	cb->seq = sn->conn_gen;
-	list_for_each_entry(d, &sn->conns, node) {
-		if (pos < start) {
-			pos++;
-			continue;
-		}
+	for (n = sdp_diag_first_after(sn, dump->last); n; n = rb_next(n)) {
+		d = rb_entry(n, struct sdp_diag_sock, node);
 		err = sdp_diag_fill(skb, container_of(d, struct sdp_sock, diag),
 				    NETLINK_CB(cb->skb).portid,
 				    cb->nlh->nlmsg_seq, NLM_F_MULTI,
 				    SDP_CMD_CONN_GET, cb);
 		if (err)
 			break;
-		pos++;
+		dump->last = d->seq;
 	}
 	spin_unlock_bh(&sn->conn_lock);
-	cb->args[0] = pos;
 
 	if (err == -EMSGSIZE && skb->len)
 		return skb->len;

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * sdp: observability of live sockets (diag.c): the per-netns socket list
+ * sdp: observability of live sockets (diag.c): the per-netns socket tree
  * behind the conn-get dump, per-socket byte counters, and the conn-up /
  * conn-down notifications on the "events" group.
  *
- * Locks: sdp_net.conn_lock (spinlock, BH) guards sdp_net.conns and
- * sdp_net.conn_gen.  It is taken inside sdp_sock.lock if the caller holds
+ * Locks: sdp_net.conn_lock (spinlock, BH) guards sdp_net.conns,
+ * sdp_net.conn_seq, sdp_net.conn_gen and each socket's sdp_diag_sock.node
+ * and .seq.  It is taken inside sdp_sock.lock if the caller holds
  * that (never the reverse: nothing but sk_callback_lock, read side, is
  * taken inside it), so sdp_diag_link() and sdp_diag_unlink() may be called
  * with or without sdp_sock.lock, from process or softirq context.
@@ -14,7 +15,7 @@
 #define _SDP_DIAG_H
 
 #include <linux/bitops.h>
-#include <linux/list.h>
+#include <linux/rbtree.h>
 #include <linux/types.h>
 
 struct netlink_callback;
@@ -24,8 +25,11 @@ struct sk_buff;
 
 /**
  * struct sdp_diag_sock - what diag.c keeps in each socket
- * @node: in sdp_net.conns while listed (under sdp_net.conn_lock); empty
- *	(list_empty()) otherwise
+ * @node: in sdp_net.conns, keyed by @seq, while listed (under
+ *	sdp_net.conn_lock); RB_EMPTY_NODE() otherwise
+ * @seq: the socket's key in sdp_net.conns: 0 until first listed, then
+ *	taken from sdp_net.conn_seq and kept for the socket's life, so a
+ *	dump resuming after the last key it sent lists a socket at most once
  * @tx_bytes: payload bytes posted (written under sdp_sock.lock)
  * @rx_bytes: payload bytes received (written under sdp_sock.lock)
  * @flags: SDP_DIAG_* bits (atomic bit operations)
@@ -33,7 +37,8 @@ struct sk_buff;
  * The counters are read locklessly by the dump (READ_ONCE).
  */
 struct sdp_diag_sock {
-	struct list_head node;
+	struct rb_node node;
+	u64 seq;
 	u64 tx_bytes;
 	u64 rx_bytes;
 	unsigned long flags;

@@ -12,11 +12,11 @@
 #define _SDP_H
 
 #include <linux/atomic.h>
-#include <linux/list.h>
 #include <linux/log2.h>
 #include <linux/mutex.h>
 #include <linux/net.h>
 #include <linux/percpu.h>
+#include <linux/rbtree.h>
 #include <linux/rcupdate.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -260,11 +260,13 @@ struct sdp_rule_table {
  * @tun: tunable values indexed by enum sdp_tun: WRITE_ONCE() under @lock,
  *	READ_ONCE() anywhere
  * @stats: counters (see struct sdp_stats)
- * @conn_lock: spinlock (BH) guarding @conns and @conn_gen (diag.c).  Taken
- *	inside sdp_sock.lock when the caller holds that, never the reverse;
- *	only sk_callback_lock (read) is taken inside it.  Unrelated to @lock.
- * @conns: the namespace's listed SDP sockets, by sdp_diag_sock.node, in
- *	the order they were listed (see kmod/diag.c)
+ * @conn_lock: spinlock (BH) guarding @conns, @conn_seq and @conn_gen
+ *	(diag.c).  Taken inside sdp_sock.lock when the caller holds that,
+ *	never the reverse; only sk_callback_lock (read) is taken inside it.
+ *	Unrelated to @lock.
+ * @conns: the namespace's listed SDP sockets, by sdp_diag_sock.node,
+ *	ordered by sdp_diag_sock.seq (see kmod/diag.c)
+ * @conn_seq: last sdp_diag_sock.seq handed out; 64 bits never wrap
  * @conn_gen: generation of @conns, bumped on every change, never 0; the
  *	conn-get dump's sequence number
  *
@@ -280,7 +282,8 @@ struct sdp_net {
 	u64 tun[SDP_TUN_NUM];
 	struct sdp_stats stats;
 	spinlock_t conn_lock;	/* see above */
-	struct list_head conns;
+	struct rb_root conns;
+	u64 conn_seq;
 	u32 conn_gen;
 };
 
