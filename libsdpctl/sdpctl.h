@@ -226,7 +226,8 @@ struct sdpctl_conn {
 /*
  * Call cb for each SDP socket of the caller's network namespace; cb as for
  * sdpctl_map_dump(). -EINTR means sockets came or went while the dump was
- * in progress, so some may be missing or shown twice: dump again.
+ * in progress, so some of those may be missing (dump again for a snapshot);
+ * every socket that stayed throughout was passed to cb exactly once.
  */
 typedef int (*sdpctl_conn_cb)(const struct sdpctl_conn *c, void *arg);
 SDPCTL_EXPORT int sdpctl_conn_dump(struct sdpctl *h, sdpctl_conn_cb cb,

@@ -5,7 +5,11 @@
 
 #include "cli.h"
 
-/* A dump that sockets keep interrupting is retried this often. */
+/*
+ * A dump that sockets keep interrupting is retried this often; then the
+ * last one is shown: the module lists every socket that stayed throughout
+ * exactly once, so only sockets that came or went may be missing.
+ */
 #define CONN_DUMP_TRIES 5
 
 struct conn_list {
@@ -45,6 +49,8 @@ int run_conns(struct cli_ctx *ctx, const struct cli_request *req)
 		list.n = 0;
 		err = sdpctl_conn_dump(ctx->h, collect_conn, &list);
 	} while (err == -EINTR && ++tries < CONN_DUMP_TRIES);
+	if (err == -EINTR)
+		err = 0;
 	if (err) {
 		free(list.items);
 		return cli_fail(ctx, err, err == -EOPNOTSUPP ?
