@@ -16,6 +16,7 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 KO=$TOP/build/$SDP_KVER/kmod/sdp.ko
 SDPCTL=$TOP/sdpctl/sdpctl
 NLRAW=$TOP/tests/tools/sdp-nlraw
+CONNS_PY=$TOP/tests/vm/conns.py
 TMP=$(mktemp -d)
 
 # Command and attribute numbers of uapi/linux/sdp.h for raw requests.
@@ -306,6 +307,83 @@ sleep 1
 sdpctl stats --reset
 wait "$MON"
 expect_eq "human monitor line for stats-reset" "stats-reset" "$(cat "$TMP/events-human")"
+
+echo "=== conns: thousands of sockets, one dump in many parts"
+# Listeners only: no QP or buffers, so thousands are cheap even under TCG.
+# One conn message is over 100 bytes and a dump part at most 32 KiB, so
+# STEADY sockets need well over STEADY / 300 parts (checked, not assumed).
+STEADY=1500 CHURN=1500 SPORT=20000 CPORT=30000 MIN_DUMPS=3 MAX_DUMPS=100
+# conns_ready FILE: conns.py wrote FILE (all its listeners are open).
+conns_ready()
+{
+	local _
+	for _ in $(seq 1800); do [ -s "$1" ] && return 0; sleep 0.1; done
+	return 1
+}
+# conns_gone SECS: the listing is empty (teardown is asynchronous).
+conns_gone()
+{
+	local _
+	for _ in $(seq $(($1 * 10))); do
+		[ "$(sdpctl -j conns | jq length)" = 0 ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+STEADY_PORTS="[range($SPORT; $SPORT + $STEADY)]"
+rm -f "$TMP/ready" "$TMP/stop"
+python3 "$CONNS_PY" listen 198.18.0.1 "$TMP/ready" "$TMP/stop" $SPORT $STEADY \
+	> "$TMP/listen.out" 2>&1 &
+LPID=$!
+expect_ok "$STEADY listeners open" conns_ready "$TMP/ready"
+expect_jq "conns lists each of them exactly once, listening" \
+	"length == $STEADY and ([.[].local_port] | sort) == $STEADY_PORTS
+	 and all(.[]; .state == \"listen\")" sdpctl -j conns
+expect_jq "so it does for an unprivileged user" \
+	"([.[].local_port] | sort) == $STEADY_PORTS" nobody "$SDPCTL" -j conns
+sdp_run python3 "$CONNS_PY" parts
+read -r _ NMSG _ NPARTS <<< "${SDP_OUT:-x 0 x 0}"
+expect_ok "a raw dump got every socket, in several parts ($SDP_OUT)" \
+	test "$NMSG" -eq $STEADY -a "$NPARTS" -ge $((STEADY / 300))
+touch "$TMP/stop"
+sdp_wait_pid "$LPID" 120
+expect_ok "closed listeners leave the listing" conns_gone 60
+
+# Half the sockets come and go while the dumps run, interleaved with the
+# steady half in the module's list: a dump must still list each steady
+# socket exactly once and no socket twice (sdpctl reads again when the
+# module flags a dump as interrupted; its last reading counts).  Dumps
+# run until conns.py has closed every interleaved listener ("cycled"):
+# later closes only move sockets past the steady ones.
+rm -f "$TMP/ready" "$TMP/stop"
+python3 "$CONNS_PY" listen 198.18.0.1 "$TMP/ready" "$TMP/stop" $SPORT $STEADY \
+	$CPORT $CHURN > "$TMP/listen.out" 2>&1 &
+LPID=$!
+expect_ok "$STEADY steady and $CHURN churning listeners open" \
+	conns_ready "$TMP/ready"
+FAILED=0 TWICE=0 MISSED=0 DUMPS=0
+while [ $DUMPS -lt $MAX_DUMPS ] && ! grep -q cycled "$TMP/ready"; do
+	DUMPS=$((DUMPS + 1))
+	if ! sdpctl -j conns > "$TMP/conns.json" 2>&1; then
+		FAILED=$((FAILED + 1))
+		continue
+	fi
+	jq -e '[.[].local_port] | length == (unique | length)' \
+		"$TMP/conns.json" >/dev/null || TWICE=$((TWICE + 1))
+	jq -e "[.[].local_port | select(. < $CPORT)] | sort == $STEADY_PORTS" \
+		"$TMP/conns.json" >/dev/null || MISSED=$((MISSED + 1))
+done
+touch "$TMP/stop"
+sdp_wait_pid "$LPID" 120
+expect_ok "$DUMPS dumps ran while interleaved listeners were closed" \
+	test $DUMPS -ge $MIN_DUMPS
+expect_eq "every dump during churn succeeds" 0 "$FAILED"
+expect_eq "no dump lists a port twice" 0 "$TWICE"
+expect_eq "every dump lists each steady listener exactly once" 0 "$MISSED"
+CHURNED=$(sed -n 's/^churned //p' "$TMP/listen.out")
+expect_ok "listeners came and went during the dumps (${CHURNED:-none})" \
+	test "${CHURNED:-0}" -ge $CHURN
+expect_ok "every listener leaves the listing" conns_gone 60
 
 echo "=== unload and reload with rules present"
 sdpctl map add action sdp port 4200 >/dev/null
