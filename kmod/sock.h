@@ -28,7 +28,7 @@
  *                    never held while sleeping.
  *                    A parent's and a child's lock are never nested.
  *                    The keepalive timer's handler takes it too.
- * sdp_net.conn_lock  spinlock (BH) of the namespace's socket list (diag.h);
+ * sdp_net.conn_lock  spinlock (BH) of the namespace's socket tree (diag.h);
  *                    may be taken inside sdp_sock.lock, never around it.
  * sk_callback_lock   read side taken inside sdp_sock.lock to signal SIGURG
  *                    (rx.c): sock_orphan() in close() takes its write side

@@ -27,15 +27,15 @@ import struct
 import sys
 import time
 
-AF_INET_SDP = 27
+from sdpsock import sdp_socket
+
 TIME_LIMIT = 300
 # Slow enough that closing the interleaved listeners spans several dumps.
 PACE = 0.01
 
 
 def sdp_listener(addr, port):
-    raw = socket.socket(AF_INET_SDP, socket.SOCK_STREAM)
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 0, raw.detach())
+    s = sdp_socket()
     try:
         s.bind((addr, port))
         s.listen(1)
