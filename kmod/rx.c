@@ -1,11 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sdp: receiving messages.  Receive completions arrive in softirq
+ * sdp: receiving.  recvmsg() reads the queued Data in place and reposts
+ * each buffer it empties (sdp_recvmsg(), as smc_rx_recvmsg()), urgent data
+ * included.  Receive completions arrive in softirq
  * (IB_POLL_SOFTIRQ) in mseq order; each one is checked against the BSDH
  * rules, Data with payload is queued for recvmsg() and every other
  * buffer is reposted at once.  Anything the peer gets wrong aborts this
  * connection only.
  */
+
+#include <linux/sched/clock.h>
+#include <linux/sched/signal.h>
+#include <linux/uio.h>
+#include <net/sock.h>
+#include <net/tcp_states.h>
 
 #include "sdp.h"
 #include "sock.h"
@@ -183,29 +191,6 @@ static int sdp_rx_msg(struct sdp_sock *ssk, struct sdp_rx_buf *rb, u32 bytes)
 }
 
 /**
- * sdp_peer_gone_check() - settle a connection whose peer disconnected
- * @ssk: the socket; lock held
- * @force: do not wait for the flush of the posted receives any longer
- */
-void sdp_peer_gone_check(struct sdp_sock *ssk, bool force)
-{
-	struct sock *sk = &ssk->sk;
-
-	if (!ssk->peer_gone || ssk->conn_done || (ssk->rx_posted && !force))
-		return;
-	if (!ssk->disconn_rcvd) {
-		sdp_conn_fail(ssk, ECONNRESET, false);
-		return;
-	}
-	/* Graceful: the peer's DisConn came first; we cannot send any more. */
-	ssk->conn_done = true;
-	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
-	sk->sk_state_change(sk);
-	if (ssk->closing)
-		sdp_conn_kick(ssk, 0);
-}
-
-/**
  * sdp_rx_done() - receive completion (softirq)
  * @cq: the receive CQ
  * @wc: the completion
@@ -247,4 +232,285 @@ void sdp_rx_done(struct ib_cq *cq, struct ib_wc *wc)
 out:
 	sdp_peer_gone_check(ssk, false);
 	spin_unlock_bh(&ssk->lock);
+}
+
+/*
+ * The byte at stream offset @seq is an urgent byte that reads step over
+ * (TCP: a hole): out of line and at the mark, or replaced by a newer mark.
+ */
+static bool sdp_rx_skips(const struct sdp_sock *ssk, u32 seq)
+{
+	if (READ_ONCE(ssk->rx_urg) && READ_ONCE(ssk->rx_urg_seq) == seq &&
+	    !sock_flag(&ssk->sk, SOCK_URGINLINE))
+		return true;
+	return READ_ONCE(ssk->rx_hole) && READ_ONCE(ssk->rx_hole_seq) == seq;
+}
+
+/**
+ * sdp_rx_readable() - poll()'s EPOLLIN for a connection
+ * @ssk: the socket; racy reads
+ *
+ * Return: enough unread data for SO_RCVLOWAT, or as much as the peer can
+ * send before we read (it has no credits left for data).  An out-of-line
+ * urgent byte next in line does not count, as in tcp_poll().
+ */
+bool sdp_rx_readable(const struct sdp_sock *ssk)
+{
+	u32 queued = READ_ONCE(ssk->rx_queued);
+
+	if (queued && sdp_rx_skips(ssk, READ_ONCE(ssk->rx_copied)))
+		queued--;
+	if (!queued)
+		return false;
+	return queued >= max_t(int, READ_ONCE(ssk->sk.sk_rcvlowat), 1) ||
+	       READ_ONCE(ssk->rx_posted) <= SDP_CREDIT_RESERVE;
+}
+
+/* Give a fully read buffer back to the peer; lock held. */
+static void sdp_rx_consumed(struct sdp_sock *ssk, struct sdp_rx_buf *rb)
+{
+	int err;
+
+	list_del_init(&rb->node);
+	rb->len = 0;
+	rb->off = 0;
+	err = sdp_post_recv(ssk, rb);
+	if (err && err != -ENOTCONN)
+		sdp_conn_fail(ssk, ECONNRESET, false);
+	sdp_try_disconn(ssk);
+	sdp_maybe_credit_update(ssk);
+}
+
+/*
+ * Nothing to read at stream offset @seq yet, and nothing that would end a
+ * wait for it.  @seq is where the reader is: sdp_sock.rx_copied, or
+ * further on for MSG_PEEK, which must sleep once it has seen everything
+ * queued.
+ */
+static bool sdp_rx_none(const struct sdp_sock *ssk, u32 seq)
+{
+	const struct sock *sk = &ssk->sk;
+
+	return READ_ONCE(ssk->rx_copied) + READ_ONCE(ssk->rx_queued) == seq &&
+	       !READ_ONCE(sk->sk_err) &&
+	       !(READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN) &&
+	       !READ_ONCE(ssk->conn_done);
+}
+
+/* recvmsg() at stream offset *@arg has something to look at. */
+static bool sdp_rx_ready(const struct sdp_sock *ssk, const void *arg)
+{
+	return !sdp_rx_none(ssk, *(const u32 *)arg);
+}
+
+/*
+ * recv-poll: a blocking read spins up to that many microseconds for data
+ * before it takes the socket lock and maybe sleeps; the receive
+ * completion (softirq, another CPU) queues it meanwhile.  Saves the
+ * sleep and wake-up on request/response traffic.
+ */
+static void sdp_rx_busy_wait(struct sdp_sock *ssk, int flags)
+{
+	u64 usec = sdp_tun(sock_net(&ssk->sk), SDP_TUN_RECV_POLL), end;
+
+	if (!usec || !sock_rcvtimeo(&ssk->sk, flags & MSG_DONTWAIT) ||
+	    READ_ONCE(ssk->sk.sk_state) != TCP_ESTABLISHED)
+		return;
+	end = local_clock() + usec * NSEC_PER_USEC;
+	while (sdp_rx_none(ssk, READ_ONCE(ssk->rx_copied)) && !need_resched() &&
+	       !signal_pending(current) && local_clock() < end)
+		cpu_relax();
+}
+
+/* recv(MSG_OOB), as tcp_recv_urg(): never blocks.  Socket locked. */
+static int sdp_recv_urg(struct sdp_sock *ssk, struct msghdr *msg, size_t len,
+			int flags)
+{
+	struct sock *sk = &ssk->sk;
+	u16 urg;
+	u8 byte;
+
+	if (sock_flag(sk, SOCK_URGINLINE))
+		return -EINVAL;
+	spin_lock_bh(&ssk->lock);
+	urg = ssk->rx_urg;
+	if (!(flags & MSG_PEEK) && (urg & SDP_URG_VALID))
+		WRITE_ONCE(ssk->rx_urg, SDP_URG_READ);
+	spin_unlock_bh(&ssk->lock);
+	if (!(urg & SDP_URG_VALID))
+		return -EINVAL;
+	byte = urg & 0xff;
+	msg->msg_flags |= MSG_OOB;
+	if (!len) {
+		msg->msg_flags |= MSG_TRUNC;
+		return 0;
+	}
+	if (!(flags & MSG_TRUNC) && memcpy_to_msg(msg, &byte, 1))
+		return -EFAULT;
+	return 1;
+}
+
+/*
+ * Where a read that is at stream offset @seq, @avail (> 0) bytes before
+ * the end of its buffer, may copy from: *@skip bytes to step over (an
+ * out-of-line urgent byte) and then at most the returned count, which
+ * stops before the urgent mark (TCP reads stop there) and may be 0 if
+ * the skipped byte ends the buffer.  Lock held.
+ */
+static u32 sdp_rx_span(const struct sdp_sock *ssk, u32 seq, u32 avail,
+		       u32 *skip)
+{
+	u32 to_mark;
+
+	*skip = 0;
+	if (sdp_rx_skips(ssk, seq)) {
+		*skip = 1;
+		seq++;
+		avail--;
+	}
+	to_mark = ssk->rx_urg_seq - seq;
+	if (ssk->rx_urg && to_mark && to_mark < avail)
+		avail = to_mark;
+	return avail;
+}
+
+/*
+ * The queued buffer holding the byte at stream offset @seq (not before
+ * sdp_sock.rx_copied), and in *@off that byte's place in its payload; NULL
+ * if @seq has not arrived.  Lock held.
+ */
+static struct sdp_rx_buf *sdp_rx_find(struct sdp_sock *ssk, u32 seq, u32 *off)
+{
+	u32 ahead = seq - ssk->rx_copied;
+	struct sdp_rx_buf *rb;
+
+	list_for_each_entry(rb, &ssk->rx_queue, node) {
+		/* Only the head buffer has been read from (rb->off). */
+		if (ahead < rb->len - rb->off) {
+			*off = rb->off + ahead;
+			return rb;
+		}
+		ahead -= rb->len - rb->off;
+	}
+	return NULL;
+}
+
+/* Account @n bytes read (and @skip skipped) from the head buffer; lock held. */
+static void sdp_rx_advance(struct sdp_sock *ssk, struct sdp_rx_buf *rb,
+			   u32 n)
+{
+	rb->off += n;
+	ssk->rx_queued -= n;
+	ssk->rx_copied += n;
+	if (ssk->rx_hole && (s32)(ssk->rx_copied - ssk->rx_hole_seq) > 0)
+		ssk->rx_hole = false;
+	if (ssk->rx_urg && (s32)(ssk->rx_copied - ssk->rx_urg_seq) > 0)
+		WRITE_ONCE(ssk->rx_urg, 0);
+	if (rb->off == rb->len)
+		sdp_rx_consumed(ssk, rb);
+}
+
+/**
+ * sdp_recvmsg() - proto_ops.recvmsg of AF_INET_SDP
+ * @sock: the socket
+ * @msg: where to copy
+ * @len: how much at most
+ * @flags: MSG_*
+ *
+ * Return: bytes copied, or a negative errno.
+ */
+int sdp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len, int flags)
+{
+	bool peek = flags & MSG_PEEK;
+	struct sock *sk = sock->sk;
+	struct sdp_sock *ssk = sdp_sk(sk);
+	struct sdp_rx_buf *rb;
+	size_t copied = 0;
+	int target, err = 0;
+	long timeo;
+	u32 seq;
+
+	if (!(flags & MSG_OOB))
+		sdp_rx_busy_wait(ssk, flags);
+	lock_sock(sk);
+	if (flags & MSG_OOB) {
+		err = sdp_recv_urg(ssk, msg, len, flags);
+		goto out;
+	}
+	if (sk->sk_state == TCP_LISTEN ||
+	    (sock->state == SS_UNCONNECTED && !ssk->connect_tried)) {
+		err = -ENOTCONN;
+		goto out;
+	}
+	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
+	target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
+	/*
+	 * @seq is the stream offset of the next byte to copy.  A peek keeps
+	 * only that offset across sleeps, which drop the socket lock: another
+	 * reader may consume and repost any buffer meanwhile, so the buffer
+	 * is looked up again each time.  Readers hold the socket lock, so
+	 * rx_copied is stable here.
+	 */
+	seq = READ_ONCE(ssk->rx_copied);
+	while (copied < len) {
+		u32 off = 0, n = 0, skip = 0;
+		bool at_mark;
+
+		spin_lock_bh(&ssk->lock);
+		/*
+		 * Another reader took bytes this peek had not reached; go on
+		 * from its position, as TCP does ("race in MSG_PEEK").
+		 */
+		if (!peek || (s32)(ssk->rx_copied - seq) > 0)
+			seq = ssk->rx_copied;
+		/* A read stops at the urgent mark once it has data (TCP). */
+		at_mark = ssk->rx_urg && seq == ssk->rx_urg_seq;
+		rb = sdp_rx_find(ssk, seq, &off);
+		if (rb)
+			n = sdp_rx_span(ssk, seq, rb->len - off, &skip);
+		spin_unlock_bh(&ssk->lock);
+		if (at_mark && copied)
+			break;
+
+		if (rb) {
+			n = min_t(size_t, n, len - copied);
+			/*
+			 * Only recvmsg (under the socket lock, held since the
+			 * lookup) removes buffers from the queue or moves
+			 * their offsets, so @rb stays put.
+			 */
+			if (copy_to_iter(rb->mem.addr + SDP_BSDH_LEN + off + skip,
+					 n, &msg->msg_iter) != n) {
+				err = -EFAULT;
+				break;
+			}
+			copied += n;
+			seq += skip + n;
+			if (peek)
+				continue;
+			spin_lock_bh(&ssk->lock);
+			sdp_rx_advance(ssk, rb, skip + n);
+			spin_unlock_bh(&ssk->lock);
+			continue;
+		}
+
+		if (copied >= target)
+			break;
+		if (copied && (sk->sk_err || (sk->sk_shutdown & RCV_SHUTDOWN)))
+			break;
+		if (sk->sk_err) {
+			err = sock_error(sk);
+			break;
+		}
+		if ((READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN) ||
+		    READ_ONCE(ssk->conn_done))
+			break;
+		err = sdp_wait(ssk, &timeo, sdp_rx_ready, &seq);
+		if (err)
+			break;
+	}
+	sdp_stats_hist(sock_net(sk), SDP_HIST_RECVMSG_SIZE, copied);
+out:
+	release_sock(sk);
+	return copied ? copied : err;
 }

@@ -78,6 +78,62 @@ void sdp_conn_kick(struct sdp_sock *ssk, unsigned long delay)
 }
 
 /**
+ * sdp_conn_fail() - end a connection abnormally
+ * @ssk: the socket; lock held
+ * @err: positive errno for the socket's user, 0 for none
+ * @send_abort: tell the peer with AbortConn (best effort: needs a credit
+ *	and a free slot)
+ *
+ * Further messages are neither sent nor accepted; the work item
+ * disconnects the QP once the AbortConn has gone out (or after a second).
+ */
+void sdp_conn_fail(struct sdp_sock *ssk, int err, bool send_abort)
+{
+	struct sock *sk = &ssk->sk;
+
+	if (ssk->conn_done)
+		return;
+	if (send_abort && !ssk->qp_dead && ssk->tx)
+		sdp_post_ctrl(ssk, SDP_MID_ABORT);
+	ssk->conn_done = true;
+	if (ssk->counted)
+		sdp_stats_inc(sock_net(sk), SDP_STAT_CONN_ABORTED);
+	if (err)
+		WRITE_ONCE(sk->sk_err, err);
+	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
+	if (sk->sk_state != TCP_LISTEN)
+		sdp_set_state(sk, TCP_CLOSE);
+	ssk->deadline = jiffies + HZ;
+	if (err)
+		sk_error_report(sk);
+	sk->sk_state_change(sk);
+	sdp_conn_kick(ssk, 0);
+}
+
+/**
+ * sdp_peer_gone_check() - settle a connection whose peer disconnected
+ * @ssk: the socket; lock held
+ * @force: do not wait for the flush of the posted receives any longer
+ */
+void sdp_peer_gone_check(struct sdp_sock *ssk, bool force)
+{
+	struct sock *sk = &ssk->sk;
+
+	if (!ssk->peer_gone || ssk->conn_done || (ssk->rx_posted && !force))
+		return;
+	if (!ssk->disconn_rcvd) {
+		sdp_conn_fail(ssk, ECONNRESET, false);
+		return;
+	}
+	/* Graceful: the peer's DisConn came first; we cannot send any more. */
+	ssk->conn_done = true;
+	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
+	sk->sk_state_change(sk);
+	if (ssk->closing)
+		sdp_conn_kick(ssk, 0);
+}
+
+/**
  * sdp_conn_destroy() - tear a connection down for good
  * @ssk: the socket
  *
@@ -262,6 +318,38 @@ static void sdp_conn_work(struct work_struct *work)
 		sdp_conn_kick(ssk, delay);
 	}
 	sock_put(sk);			/* the work's own */
+}
+
+/**
+ * sdp_wait() - sleep in a system call until something may have changed
+ * @ssk: the socket; socket locked (released while sleeping)
+ * @timeo: time left (MAX_SCHEDULE_TIMEOUT: no limit); updated
+ * @ready: what ends the sleep, read locklessly and again under the
+ *	socket lock: true if the caller has something to look at
+ * @arg: passed to @ready
+ *
+ * The one wait of accept, connect, send, receive and linger: they check
+ * their state, and call this to sleep until a wake-up, the timeout or a
+ * signal.  A wake-up may be spurious: the caller checks again.
+ *
+ * Return: 0 after a sleep (or if @ready already holds), -EAGAIN if no time
+ * is left, or the errno of a pending signal.
+ */
+int sdp_wait(struct sdp_sock *ssk, long *timeo,
+	     bool (*ready)(const struct sdp_sock *ssk, const void *arg),
+	     const void *arg)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	struct sock *sk = &ssk->sk;
+
+	if (!*timeo)
+		return -EAGAIN;
+	if (signal_pending(current))
+		return sock_intr_errno(*timeo);
+	add_wait_queue(sk_sleep(sk), &wait);
+	sk_wait_event(sk, timeo, ready(ssk, arg), &wait);
+	remove_wait_queue(sk_sleep(sk), &wait);
+	return 0;
 }
 
 /**
@@ -543,10 +631,18 @@ static bool sdp_listener_dead(const struct sdp_sock *ssk)
 	return !READ_ONCE(ssk->cm_id);
 }
 
+/* accept() has something to look at. */
+static bool sdp_accept_ready(const struct sdp_sock *ssk, const void *arg)
+{
+	const struct sock *sk = &ssk->sk;
+
+	return READ_ONCE(ssk->nqueued) || READ_ONCE(sk->sk_state) != TCP_LISTEN ||
+	       READ_ONCE(sk->sk_err) || sdp_listener_dead(ssk);
+}
+
 static int sdp_accept_common(struct socket *sock, struct socket *newsock,
 			     int flags)
 {
-	DEFINE_WAIT_FUNC(wait, woken_wake_function);
 	struct sock *sk = sock->sk;
 	struct sdp_sock *ssk = sdp_sk(sk);
 	struct sdp_sock *child = NULL;
@@ -559,7 +655,6 @@ static int sdp_accept_common(struct socket *sock, struct socket *newsock,
 		goto out;
 	}
 	timeo = sock_rcvtimeo(sk, flags & O_NONBLOCK);
-	add_wait_queue(sk_sleep(sk), &wait);
 	for (;;) {
 		spin_lock_bh(&ssk->lock);
 		child = list_first_entry_or_null(&ssk->accept_q,
@@ -582,20 +677,10 @@ static int sdp_accept_common(struct socket *sock, struct socket *newsock,
 			err = -ENODEV;
 			break;
 		}
-		if (!timeo) {
-			err = -EAGAIN;
+		err = sdp_wait(ssk, &timeo, sdp_accept_ready, NULL);
+		if (err)
 			break;
-		}
-		if (signal_pending(current)) {
-			err = sock_intr_errno(timeo);
-			break;
-		}
-		sk_wait_event(sk, &timeo, READ_ONCE(ssk->nqueued) ||
-			      READ_ONCE(sk->sk_state) != TCP_LISTEN ||
-			      READ_ONCE(sk->sk_err) || sdp_listener_dead(ssk),
-			      &wait);
 	}
-	remove_wait_queue(sk_sleep(sk), &wait);
 out:
 	release_sock(sk);
 	if (!child)
@@ -616,30 +701,32 @@ static int sdp_accept(struct socket *sock, struct socket *newsock,
 	return sdp_accept_common(sock, newsock, SDP_ACCEPT_FLAGS);
 }
 
-/*
- * Wait for the end of SYN_SENT; socket locked.  0 when it ended.  The
- * work item ends it at the connect-timeout deadline.
- */
-static int sdp_wait_connect(struct sdp_sock *ssk, long *timeo)
+static bool sdp_connect_over(const struct sdp_sock *ssk, const void *arg)
 {
-	DEFINE_WAIT_FUNC(wait, woken_wake_function);
-	struct sock *sk = &ssk->sk;
+	return READ_ONCE(ssk->sk.sk_state) != TCP_SYN_SENT;
+}
+
+/**
+ * sdp_wait_connect() - wait for the end of SYN_SENT
+ * @ssk: the socket; socket locked
+ * @timeo: time left, updated
+ *
+ * The work item ends SYN_SENT at the connect-timeout deadline.
+ *
+ * Return: 0 when it ended, -EINPROGRESS when @timeo ran out, or the
+ * signal's errno.
+ */
+int sdp_wait_connect(struct sdp_sock *ssk, long *timeo)
+{
 	int err = 0;
 
-	add_wait_queue(sk_sleep(sk), &wait);
-	while (READ_ONCE(sk->sk_state) == TCP_SYN_SENT) {
-		if (!*timeo) {
+	while (READ_ONCE(ssk->sk.sk_state) == TCP_SYN_SENT) {
+		err = sdp_wait(ssk, timeo, sdp_connect_over, NULL);
+		if (err == -EAGAIN)
 			err = -EINPROGRESS;
+		if (err)
 			break;
-		}
-		if (signal_pending(current)) {
-			err = sock_intr_errno(*timeo);
-			break;
-		}
-		sk_wait_event(sk, timeo, READ_ONCE(sk->sk_state) != TCP_SYN_SENT,
-			      &wait);
 	}
-	remove_wait_queue(sk_sleep(sk), &wait);
 	return err;
 }
 
@@ -768,35 +855,6 @@ static int sdp_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
 		uaddr->sa_family = AF_INET;
 	release_sock(sk);
 	return len;
-}
-
-/*
- * The byte at stream offset @seq is an urgent byte that reads step over
- * (TCP: a hole): out of line and at the mark, or replaced by a newer mark.
- */
-static bool sdp_rx_skips(const struct sdp_sock *ssk, u32 seq)
-{
-	if (READ_ONCE(ssk->rx_urg) && READ_ONCE(ssk->rx_urg_seq) == seq &&
-	    !sock_flag(&ssk->sk, SOCK_URGINLINE))
-		return true;
-	return READ_ONCE(ssk->rx_hole) && READ_ONCE(ssk->rx_hole_seq) == seq;
-}
-
-/*
- * Enough unread data for SO_RCVLOWAT, or as much as the peer can send
- * before we read (it has no credits left for data).  An out-of-line
- * urgent byte next in line does not count, as in tcp_poll().
- */
-static bool sdp_rx_readable(const struct sdp_sock *ssk)
-{
-	u32 queued = READ_ONCE(ssk->rx_queued);
-
-	if (queued && sdp_rx_skips(ssk, READ_ONCE(ssk->rx_copied)))
-		queued--;
-	if (!queued)
-		return false;
-	return queued >= max_t(int, READ_ONCE(ssk->sk.sk_rcvlowat), 1) ||
-	       READ_ONCE(ssk->rx_posted) <= SDP_CREDIT_RESERVE;
 }
 
 static __poll_t sdp_poll(struct file *file, struct socket *sock,
@@ -940,7 +998,7 @@ out:
 }
 
 /* The graceful close is complete: everything and DisConn delivered. */
-static bool sdp_close_done(const struct sdp_sock *ssk)
+static bool sdp_close_done(const struct sdp_sock *ssk, const void *arg)
 {
 	return READ_ONCE(ssk->conn_done) || !READ_ONCE(ssk->qp) ||
 	       (READ_ONCE(ssk->disconn_sent) && !READ_ONCE(ssk->tx_out));
@@ -954,13 +1012,10 @@ static bool sdp_close_done(const struct sdp_sock *ssk)
  */
 static void sdp_linger_wait(struct sdp_sock *ssk, long timeo)
 {
-	DEFINE_WAIT_FUNC(wait, woken_wake_function);
-	struct sock *sk = &ssk->sk;
+	int err = 0;
 
-	add_wait_queue(sk_sleep(sk), &wait);
-	while (!sdp_close_done(ssk) && timeo && !signal_pending(current))
-		sk_wait_event(sk, &timeo, sdp_close_done(ssk), &wait);
-	remove_wait_queue(sk_sleep(sk), &wait);
+	while (!err && !sdp_close_done(ssk, NULL))
+		err = sdp_wait(ssk, &timeo, sdp_close_done, NULL);
 }
 
 static int sdp_release(struct socket *sock)
@@ -1025,393 +1080,6 @@ static int sdp_release(struct socket *sock)
 	sdp_conn_kick(ssk, 0);
 	sock_put(sk);
 	return 0;
-}
-
-/* Wait until data may be sent; socket locked. */
-static int sdp_wait_tx(struct sdp_sock *ssk, long *timeo, bool *stalled)
-{
-	DEFINE_WAIT_FUNC(wait, woken_wake_function);
-	struct sock *sk = &ssk->sk;
-	int err = 0;
-
-	add_wait_queue(sk_sleep(sk), &wait);
-	for (;;) {
-		if (sk->sk_err) {
-			err = sock_error(sk);
-			break;
-		}
-		if ((READ_ONCE(sk->sk_shutdown) & SEND_SHUTDOWN) ||
-		    READ_ONCE(ssk->conn_done)) {
-			err = -EPIPE;
-			break;
-		}
-		if (sdp_tx_data_ok(ssk))
-			break;
-		if (!*stalled && READ_ONCE(ssk->tx_nfree)) {
-			*stalled = true;
-			sdp_stats_inc(sock_net(sk), SDP_STAT_CREDIT_STALLS);
-		}
-		if (!*timeo) {
-			err = -EAGAIN;
-			break;
-		}
-		if (signal_pending(current)) {
-			err = sock_intr_errno(*timeo);
-			break;
-		}
-		sk_wait_event(sk, timeo, sdp_tx_data_ok(ssk) ||
-			      READ_ONCE(sk->sk_err) ||
-			      (READ_ONCE(sk->sk_shutdown) & SEND_SHUTDOWN) ||
-			      READ_ONCE(ssk->conn_done), &wait);
-	}
-	remove_wait_queue(sk_sleep(sk), &wait);
-	return err;
-}
-
-/*
- * A MSG_OOB send ended early: its last byte copied is the urgent one, as
- * in TCP.  It is still in the slot being filled unless that slot was
- * full and went out; then the mark is lost (docs/protocol.md).  Socket
- * locked.
- */
-static void sdp_tx_mark_urgent(struct sdp_sock *ssk)
-{
-	spin_lock_bh(&ssk->lock);
-	if (ssk->tx_pend >= 0) {
-		ssk->tx_pend_oob = true;
-		sdp_tx_push(ssk);
-	}
-	spin_unlock_bh(&ssk->lock);
-}
-
-static int sdp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
-{
-	struct sock *sk = sock->sk;
-	struct sdp_sock *ssk = sdp_sk(sk);
-	bool oob = msg->msg_flags & MSG_OOB, stalled = false, hold;
-	size_t copied = 0;
-	long timeo;
-	int err = 0;
-
-	lock_sock(sk);
-	timeo = sock_sndtimeo(sk, msg->msg_flags & MSG_DONTWAIT);
-	if (sk->sk_state == TCP_SYN_SENT) {
-		err = timeo ? sdp_wait_connect(ssk, &timeo) : -EAGAIN;
-		if (err)
-			goto out;
-	}
-	if (sk->sk_state != TCP_ESTABLISHED || !ssk->tx) {
-		/* As TCP: the pending error first, then EPIPE. */
-		err = sock_error(sk) ?: -EPIPE;
-		goto out;
-	}
-
-	hold = READ_ONCE(ssk->cork) || (msg->msg_flags & MSG_MORE);
-	while (copied < len) {
-		u32 maxpay = sdp_tx_max_payload(ssk), plen = 0;
-		size_t n;
-		int slot;
-
-		err = sdp_wait_tx(ssk, &timeo, &stalled);
-		if (err)
-			break;
-		spin_lock_bh(&ssk->lock);
-		slot = ssk->tx_pend;
-		if (slot >= 0 && !ssk->tx_pend_oob &&
-		    ssk->tx_pend_len < maxpay) {
-			/* Append to the slot held back; ours while we copy. */
-			plen = ssk->tx_pend_len;
-			ssk->tx_pend = -1;
-		} else if (slot < 0 && sdp_tx_data_ok(ssk)) {
-			slot = sdp_tx_get_slot(ssk);
-		} else {
-			slot = -1;
-		}
-		spin_unlock_bh(&ssk->lock);
-		if (slot < 0)
-			continue;
-		n = min_t(size_t, len - copied, maxpay - plen);
-		if (!copy_from_iter_full(ssk->tx[slot].mem.addr + SDP_BSDH_LEN + plen,
-					 n, &msg->msg_iter)) {
-			spin_lock_bh(&ssk->lock);
-			if (plen)
-				ssk->tx_pend = slot;
-			else
-				sdp_tx_put_slot(ssk, slot);
-			spin_unlock_bh(&ssk->lock);
-			err = -EFAULT;
-			break;
-		}
-		copied += n;
-		spin_lock_bh(&ssk->lock);
-		ssk->tx_pend = slot;
-		ssk->tx_pend_len = plen + n;
-		ssk->tx_pend_hold = hold;
-		/* MSG_OOB: the last byte of the call is urgent, as in TCP. */
-		ssk->tx_pend_oob = oob && copied == len;
-		/* -EAGAIN: held back, or sent once credits come (rx.c). */
-		err = sdp_tx_push(ssk);
-		spin_unlock_bh(&ssk->lock);
-		if (err && err != -EAGAIN) {
-			err = -EPIPE;
-			break;
-		}
-		err = 0;
-	}
-	if (oob && copied && copied < len)
-		sdp_tx_mark_urgent(ssk);
-	sdp_stats_hist(sock_net(sk), SDP_HIST_SENDMSG_SIZE, copied);
-out:
-	release_sock(sk);
-	if (copied)
-		return copied;
-	if (err == -EPIPE && !(msg->msg_flags & MSG_NOSIGNAL))
-		send_sig(SIGPIPE, current, 0);
-	return err;
-}
-
-/* Give a fully read buffer back to the peer; lock held. */
-static void sdp_rx_consumed(struct sdp_sock *ssk, struct sdp_rx_buf *rb)
-{
-	int err;
-
-	list_del_init(&rb->node);
-	rb->len = 0;
-	rb->off = 0;
-	err = sdp_post_recv(ssk, rb);
-	if (err && err != -ENOTCONN)
-		sdp_conn_fail(ssk, ECONNRESET, false);
-	sdp_try_disconn(ssk);
-	sdp_maybe_credit_update(ssk);
-}
-
-/*
- * Nothing to read at stream offset @seq yet, and nothing that would end a
- * wait for it.  @seq is where the reader is: sdp_sock.rx_copied, or
- * further on for MSG_PEEK, which must sleep once it has seen everything
- * queued.
- */
-static bool sdp_rx_none(struct sdp_sock *ssk, u32 seq)
-{
-	struct sock *sk = &ssk->sk;
-
-	return READ_ONCE(ssk->rx_copied) + READ_ONCE(ssk->rx_queued) == seq &&
-	       !READ_ONCE(sk->sk_err) &&
-	       !(READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN) &&
-	       !READ_ONCE(ssk->conn_done);
-}
-
-/*
- * recv-poll: a blocking read spins up to that many microseconds for data
- * before it takes the socket lock and maybe sleeps; the receive
- * completion (softirq, another CPU) queues it meanwhile.  Saves the
- * sleep and wake-up on request/response traffic.
- */
-static void sdp_rx_busy_wait(struct sdp_sock *ssk, int flags)
-{
-	u64 usec = sdp_tun(sock_net(&ssk->sk), SDP_TUN_RECV_POLL), end;
-
-	if (!usec || !sock_rcvtimeo(&ssk->sk, flags & MSG_DONTWAIT) ||
-	    READ_ONCE(ssk->sk.sk_state) != TCP_ESTABLISHED)
-		return;
-	end = local_clock() + usec * NSEC_PER_USEC;
-	while (sdp_rx_none(ssk, READ_ONCE(ssk->rx_copied)) && !need_resched() &&
-	       !signal_pending(current) && local_clock() < end)
-		cpu_relax();
-}
-
-/* recv(MSG_OOB), as tcp_recv_urg(): never blocks.  Socket locked. */
-static int sdp_recv_urg(struct sdp_sock *ssk, struct msghdr *msg, size_t len,
-			int flags)
-{
-	struct sock *sk = &ssk->sk;
-	u16 urg;
-	u8 byte;
-
-	if (sock_flag(sk, SOCK_URGINLINE))
-		return -EINVAL;
-	spin_lock_bh(&ssk->lock);
-	urg = ssk->rx_urg;
-	if (!(flags & MSG_PEEK) && (urg & SDP_URG_VALID))
-		WRITE_ONCE(ssk->rx_urg, SDP_URG_READ);
-	spin_unlock_bh(&ssk->lock);
-	if (!(urg & SDP_URG_VALID))
-		return -EINVAL;
-	byte = urg & 0xff;
-	msg->msg_flags |= MSG_OOB;
-	if (!len) {
-		msg->msg_flags |= MSG_TRUNC;
-		return 0;
-	}
-	if (!(flags & MSG_TRUNC) && memcpy_to_msg(msg, &byte, 1))
-		return -EFAULT;
-	return 1;
-}
-
-/*
- * Where a read that is at stream offset @seq, @avail (> 0) bytes before
- * the end of its buffer, may copy from: *@skip bytes to step over (an
- * out-of-line urgent byte) and then at most the returned count, which
- * stops before the urgent mark (TCP reads stop there) and may be 0 if
- * the skipped byte ends the buffer.  Lock held.
- */
-static u32 sdp_rx_span(const struct sdp_sock *ssk, u32 seq, u32 avail,
-		       u32 *skip)
-{
-	u32 to_mark;
-
-	*skip = 0;
-	if (sdp_rx_skips(ssk, seq)) {
-		*skip = 1;
-		seq++;
-		avail--;
-	}
-	to_mark = ssk->rx_urg_seq - seq;
-	if (ssk->rx_urg && to_mark && to_mark < avail)
-		avail = to_mark;
-	return avail;
-}
-
-/*
- * The queued buffer holding the byte at stream offset @seq (not before
- * sdp_sock.rx_copied), and in *@off that byte's place in its payload; NULL
- * if @seq has not arrived.  Lock held.
- */
-static struct sdp_rx_buf *sdp_rx_find(struct sdp_sock *ssk, u32 seq, u32 *off)
-{
-	u32 ahead = seq - ssk->rx_copied;
-	struct sdp_rx_buf *rb;
-
-	list_for_each_entry(rb, &ssk->rx_queue, node) {
-		/* Only the head buffer has been read from (rb->off). */
-		if (ahead < rb->len - rb->off) {
-			*off = rb->off + ahead;
-			return rb;
-		}
-		ahead -= rb->len - rb->off;
-	}
-	return NULL;
-}
-
-/* Account @n bytes read (and @skip skipped) from the head buffer; lock held. */
-static void sdp_rx_advance(struct sdp_sock *ssk, struct sdp_rx_buf *rb,
-			   u32 n)
-{
-	rb->off += n;
-	ssk->rx_queued -= n;
-	ssk->rx_copied += n;
-	if (ssk->rx_hole && (s32)(ssk->rx_copied - ssk->rx_hole_seq) > 0)
-		ssk->rx_hole = false;
-	if (ssk->rx_urg && (s32)(ssk->rx_copied - ssk->rx_urg_seq) > 0)
-		WRITE_ONCE(ssk->rx_urg, 0);
-	if (rb->off == rb->len)
-		sdp_rx_consumed(ssk, rb);
-}
-
-static int sdp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
-		       int flags)
-{
-	DEFINE_WAIT_FUNC(wait, woken_wake_function);
-	bool peek = flags & MSG_PEEK;
-	struct sock *sk = sock->sk;
-	struct sdp_sock *ssk = sdp_sk(sk);
-	struct sdp_rx_buf *rb;
-	size_t copied = 0;
-	int target, err = 0;
-	long timeo;
-	u32 seq;
-
-	if (!(flags & MSG_OOB))
-		sdp_rx_busy_wait(ssk, flags);
-	lock_sock(sk);
-	if (flags & MSG_OOB) {
-		err = sdp_recv_urg(ssk, msg, len, flags);
-		goto out;
-	}
-	if (sk->sk_state == TCP_LISTEN ||
-	    (sock->state == SS_UNCONNECTED && !ssk->connect_tried)) {
-		err = -ENOTCONN;
-		goto out;
-	}
-	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
-	target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
-	/*
-	 * @seq is the stream offset of the next byte to copy.  A peek keeps
-	 * only that offset across sleeps, which drop the socket lock: another
-	 * reader may consume and repost any buffer meanwhile, so the buffer
-	 * is looked up again each time.  Readers hold the socket lock, so
-	 * rx_copied is stable here.
-	 */
-	seq = READ_ONCE(ssk->rx_copied);
-	add_wait_queue(sk_sleep(sk), &wait);
-	while (copied < len) {
-		u32 off = 0, n = 0, skip = 0;
-		bool at_mark;
-
-		spin_lock_bh(&ssk->lock);
-		/*
-		 * Another reader took bytes this peek had not reached; go on
-		 * from its position, as TCP does ("race in MSG_PEEK").
-		 */
-		if (!peek || (s32)(ssk->rx_copied - seq) > 0)
-			seq = ssk->rx_copied;
-		/* A read stops at the urgent mark once it has data (TCP). */
-		at_mark = ssk->rx_urg && seq == ssk->rx_urg_seq;
-		rb = sdp_rx_find(ssk, seq, &off);
-		if (rb)
-			n = sdp_rx_span(ssk, seq, rb->len - off, &skip);
-		spin_unlock_bh(&ssk->lock);
-		if (at_mark && copied)
-			break;
-
-		if (rb) {
-			n = min_t(size_t, n, len - copied);
-			/*
-			 * Only recvmsg (under the socket lock, held since the
-			 * lookup) removes buffers from the queue or moves
-			 * their offsets, so @rb stays put.
-			 */
-			if (copy_to_iter(rb->mem.addr + SDP_BSDH_LEN + off + skip,
-					 n, &msg->msg_iter) != n) {
-				err = -EFAULT;
-				break;
-			}
-			copied += n;
-			seq += skip + n;
-			if (peek)
-				continue;
-			spin_lock_bh(&ssk->lock);
-			sdp_rx_advance(ssk, rb, skip + n);
-			spin_unlock_bh(&ssk->lock);
-			continue;
-		}
-
-		if (copied >= target)
-			break;
-		if (copied && (sk->sk_err || (sk->sk_shutdown & RCV_SHUTDOWN)))
-			break;
-		if (sk->sk_err) {
-			err = sock_error(sk);
-			break;
-		}
-		if ((READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN) ||
-		    READ_ONCE(ssk->conn_done))
-			break;
-		if (!timeo) {
-			err = -EAGAIN;
-			break;
-		}
-		if (signal_pending(current)) {
-			err = sock_intr_errno(timeo);
-			break;
-		}
-		sk_wait_event(sk, &timeo, !sdp_rx_none(ssk, seq), &wait);
-	}
-	remove_wait_queue(sk_sleep(sk), &wait);
-	sdp_stats_hist(sock_net(sk), SDP_HIST_RECVMSG_SIZE, copied);
-out:
-	release_sock(sk);
-	return copied ? copied : err;
 }
 
 /* Limits of TCP's keepalive options (include/net/tcp.h). */

@@ -4,8 +4,8 @@
  *
  * sock.c  proto_ops, family registration, socket state machine
  * cm.c    rdma_cm events, Hello/HelloAck, QP/CQ/buffer setup and teardown
- * tx.c    posting messages, credits
- * rx.c    receive completions, message parsing
+ * tx.c    sendmsg(), posting messages, credits
+ * rx.c    recvmsg(), urgent data, receive completions, message parsing
  * keepalive.c  keepalive probes (sk->sk_timer)
  * buf.c   message buffer memory and DMA mappings
  *
@@ -343,6 +343,11 @@ void sdp_child_inherit(struct sdp_sock *child, const struct sdp_sock *lssk);
 void sdp_child_release(struct sdp_sock *child);
 void sdp_child_expire(struct sdp_sock *child);
 void sdp_peer_gone_check(struct sdp_sock *ssk, bool force);
+void sdp_conn_fail(struct sdp_sock *ssk, int err, bool send_abort);
+int sdp_wait_connect(struct sdp_sock *ssk, long *timeo);
+int sdp_wait(struct sdp_sock *ssk, long *timeo,
+	     bool (*ready)(const struct sdp_sock *ssk, const void *arg),
+	     const void *arg);
 
 /* cm.c */
 int sdp_cm_handler(struct rdma_cm_id *id, struct rdma_cm_event *ev);
@@ -351,13 +356,14 @@ void sdp_res_free(struct sdp_sock *ssk, struct rdma_cm_id *id);
 /* tx.c */
 int sdp_post_msg(struct sdp_sock *ssk, int slot, u8 mid, u8 flags,
 		 u32 paylen);
+int sdp_post_ctrl(struct sdp_sock *ssk, u8 mid);
 int sdp_tx_get_slot(struct sdp_sock *ssk);
 int sdp_tx_push(struct sdp_sock *ssk);
 void sdp_tx_put_slot(struct sdp_sock *ssk, int slot);
 bool sdp_try_disconn(struct sdp_sock *ssk);
 void sdp_maybe_credit_update(struct sdp_sock *ssk);
-void sdp_conn_fail(struct sdp_sock *ssk, int err, bool send_abort);
 void sdp_tx_done(struct ib_cq *cq, struct ib_wc *wc);
+int sdp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len);
 
 /* keepalive.c */
 int sdp_keepidle(const struct sdp_sock *ssk);
@@ -380,6 +386,8 @@ void sdp_buf_sync(struct ib_device *dev, struct sdp_buf *b, u32 len,
 /* rx.c */
 int sdp_post_recv(struct sdp_sock *ssk, struct sdp_rx_buf *rb);
 void sdp_rx_done(struct ib_cq *cq, struct ib_wc *wc);
+bool sdp_rx_readable(const struct sdp_sock *ssk);
+int sdp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len, int flags);
 
 /**
  * sdp_qp_err_expected() - the QP may be in the error state by our doing

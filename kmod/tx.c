@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sdp: sending messages.  Every SDP message is one SEND of one send slot
+ * sdp: sending.  sendmsg() copies into send slots (sdp_sendmsg(), as
+ * smc_tx_sendmsg()).  Every SDP message is one SEND of one send slot
  * into one receive buffer the peer posted; the BSDH is filled in at post
  * time so that mseq, mseq_ack and bufs are current and messages leave in
- * mseq order.  All functions here run with sdp_sock.lock held (any
- * context) unless noted.
+ * mseq order.  The message functions run with sdp_sock.lock held (any
+ * context) unless noted; sendmsg() and its helpers hold the socket lock.
  */
+
+#include <linux/sched/signal.h>
+#include <linux/uio.h>
+#include <net/sock.h>
+#include <net/tcp_states.h>
 
 #include "sdp.h"
 #include "sock.h"
@@ -170,8 +176,14 @@ int sdp_tx_push(struct sdp_sock *ssk)
 	return err;
 }
 
-/* Post a message without payload; lock held. */
-static int sdp_post_ctrl(struct sdp_sock *ssk, u8 mid)
+/**
+ * sdp_post_ctrl() - post a message without payload
+ * @ssk: the socket; lock held
+ * @mid: DisConn, AbortConn, or Data (a credit update)
+ *
+ * Return: 0, -EAGAIN without a free slot or credit, or as sdp_post_msg().
+ */
+int sdp_post_ctrl(struct sdp_sock *ssk, u8 mid)
 {
 	int slot = sdp_tx_get_slot(ssk);
 
@@ -237,39 +249,6 @@ void sdp_maybe_credit_update(struct sdp_sock *ssk)
 }
 
 /**
- * sdp_conn_fail() - end a connection abnormally
- * @ssk: the socket; lock held
- * @err: positive errno for the socket's user, 0 for none
- * @send_abort: tell the peer with AbortConn (best effort: needs a credit
- *	and a free slot)
- *
- * Further messages are neither sent nor accepted; the work item
- * disconnects the QP once the AbortConn has gone out (or after a second).
- */
-void sdp_conn_fail(struct sdp_sock *ssk, int err, bool send_abort)
-{
-	struct sock *sk = &ssk->sk;
-
-	if (ssk->conn_done)
-		return;
-	if (send_abort && !ssk->qp_dead && ssk->tx)
-		sdp_post_ctrl(ssk, SDP_MID_ABORT);
-	ssk->conn_done = true;
-	if (ssk->counted)
-		sdp_stats_inc(sock_net(sk), SDP_STAT_CONN_ABORTED);
-	if (err)
-		WRITE_ONCE(sk->sk_err, err);
-	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
-	if (sk->sk_state != TCP_LISTEN)
-		sdp_set_state(sk, TCP_CLOSE);
-	ssk->deadline = jiffies + HZ;
-	if (err)
-		sk_error_report(sk);
-	sk->sk_state_change(sk);
-	sdp_conn_kick(ssk, 0);
-}
-
-/**
  * sdp_tx_done() - send completion (softirq)
  * @cq: the send CQ
  * @wc: the completion
@@ -303,4 +282,153 @@ void sdp_tx_done(struct ib_cq *cq, struct ib_wc *wc)
 		sdp_conn_kick(ssk, 0);
 	sk->sk_write_space(sk);
 	spin_unlock_bh(&ssk->lock);
+}
+
+/* sendmsg() has something to look at. */
+static bool sdp_tx_ready(const struct sdp_sock *ssk, const void *arg)
+{
+	const struct sock *sk = &ssk->sk;
+
+	return sdp_tx_data_ok(ssk) || READ_ONCE(sk->sk_err) ||
+	       (READ_ONCE(sk->sk_shutdown) & SEND_SHUTDOWN) ||
+	       READ_ONCE(ssk->conn_done);
+}
+
+/* Wait until data may be sent; socket locked. */
+static int sdp_wait_tx(struct sdp_sock *ssk, long *timeo, bool *stalled)
+{
+	struct sock *sk = &ssk->sk;
+	int err = 0;
+
+	for (;;) {
+		if (sk->sk_err) {
+			err = sock_error(sk);
+			break;
+		}
+		if ((READ_ONCE(sk->sk_shutdown) & SEND_SHUTDOWN) ||
+		    READ_ONCE(ssk->conn_done)) {
+			err = -EPIPE;
+			break;
+		}
+		if (sdp_tx_data_ok(ssk))
+			break;
+		if (!*stalled && READ_ONCE(ssk->tx_nfree)) {
+			*stalled = true;
+			sdp_stats_inc(sock_net(sk), SDP_STAT_CREDIT_STALLS);
+		}
+		err = sdp_wait(ssk, timeo, sdp_tx_ready, NULL);
+		if (err)
+			break;
+	}
+	return err;
+}
+
+/*
+ * A MSG_OOB send ended early: its last byte copied is the urgent one, as
+ * in TCP.  It is still in the slot being filled unless that slot was
+ * full and went out; then the mark is lost (docs/protocol.md).  Socket
+ * locked.
+ */
+static void sdp_tx_mark_urgent(struct sdp_sock *ssk)
+{
+	spin_lock_bh(&ssk->lock);
+	if (ssk->tx_pend >= 0) {
+		ssk->tx_pend_oob = true;
+		sdp_tx_push(ssk);
+	}
+	spin_unlock_bh(&ssk->lock);
+}
+
+/**
+ * sdp_sendmsg() - proto_ops.sendmsg of AF_INET_SDP
+ * @sock: the socket
+ * @msg: what to send
+ * @len: its length
+ *
+ * Return: bytes taken, or a negative errno.
+ */
+int sdp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
+{
+	struct sock *sk = sock->sk;
+	struct sdp_sock *ssk = sdp_sk(sk);
+	bool oob = msg->msg_flags & MSG_OOB, stalled = false, hold;
+	size_t copied = 0;
+	long timeo;
+	int err = 0;
+
+	lock_sock(sk);
+	timeo = sock_sndtimeo(sk, msg->msg_flags & MSG_DONTWAIT);
+	if (sk->sk_state == TCP_SYN_SENT) {
+		err = timeo ? sdp_wait_connect(ssk, &timeo) : -EAGAIN;
+		if (err)
+			goto out;
+	}
+	if (sk->sk_state != TCP_ESTABLISHED || !ssk->tx) {
+		/* As TCP: the pending error first, then EPIPE. */
+		err = sock_error(sk) ?: -EPIPE;
+		goto out;
+	}
+
+	hold = READ_ONCE(ssk->cork) || (msg->msg_flags & MSG_MORE);
+	while (copied < len) {
+		u32 maxpay = sdp_tx_max_payload(ssk), plen = 0;
+		size_t n;
+		int slot;
+
+		err = sdp_wait_tx(ssk, &timeo, &stalled);
+		if (err)
+			break;
+		spin_lock_bh(&ssk->lock);
+		slot = ssk->tx_pend;
+		if (slot >= 0 && !ssk->tx_pend_oob &&
+		    ssk->tx_pend_len < maxpay) {
+			/* Append to the slot held back; ours while we copy. */
+			plen = ssk->tx_pend_len;
+			ssk->tx_pend = -1;
+		} else if (slot < 0 && sdp_tx_data_ok(ssk)) {
+			slot = sdp_tx_get_slot(ssk);
+		} else {
+			slot = -1;
+		}
+		spin_unlock_bh(&ssk->lock);
+		if (slot < 0)
+			continue;
+		n = min_t(size_t, len - copied, maxpay - plen);
+		if (!copy_from_iter_full(ssk->tx[slot].mem.addr + SDP_BSDH_LEN + plen,
+					 n, &msg->msg_iter)) {
+			spin_lock_bh(&ssk->lock);
+			if (plen)
+				ssk->tx_pend = slot;
+			else
+				sdp_tx_put_slot(ssk, slot);
+			spin_unlock_bh(&ssk->lock);
+			err = -EFAULT;
+			break;
+		}
+		copied += n;
+		spin_lock_bh(&ssk->lock);
+		ssk->tx_pend = slot;
+		ssk->tx_pend_len = plen + n;
+		ssk->tx_pend_hold = hold;
+		/* MSG_OOB: the last byte of the call is urgent, as in TCP. */
+		ssk->tx_pend_oob = oob && copied == len;
+		/* -EAGAIN: held back, or sent once credits come (rx.c). */
+		err = sdp_tx_push(ssk);
+		spin_unlock_bh(&ssk->lock);
+		if (err && err != -EAGAIN) {
+			err = -EPIPE;
+			break;
+		}
+		err = 0;
+	}
+	if (oob && copied && copied < len)
+		sdp_tx_mark_urgent(ssk);
+	sdp_stats_hist(sock_net(sk), SDP_HIST_SENDMSG_SIZE, copied);
+out:
+	release_sock(sk);
+	if (copied)
+		return copied;
+	if (err == -EPIPE && !(msg->msg_flags & MSG_NOSIGNAL))
+		send_sig(SIGPIPE, current, 0);
+	return err;
 }
