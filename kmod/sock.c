@@ -477,15 +477,14 @@ static int sdp_reserved_ports_set(const char *val,
 				  const struct kernel_param *kp)
 {
 	unsigned long *new, *old;
-	int err;
 
 	new = bitmap_zalloc(U16_MAX + 1, GFP_KERNEL);
 	if (!new)
 		return -ENOMEM;
-	err = bitmap_parselist(val, new, U16_MAX + 1);
-	if (err) {
+	/* One errno for a bad list, whatever the parser's version says. */
+	if (bitmap_parselist(val, new, U16_MAX + 1)) {
 		bitmap_free(new);
-		return err;
+		return -EINVAL;
 	}
 	old = rcu_replace_pointer(sdp_reserved_ports, new, true);
 	if (old) {

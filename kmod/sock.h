@@ -45,6 +45,7 @@
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <net/sock.h>
+#include <net/tcp_states.h>
 #include <rdma/ib_verbs.h>
 #include <rdma/rdma_cm.h>
 
@@ -394,16 +395,19 @@ int sdp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len, int flags);
  * @ssk: the socket; lock held
  *
  * The connection is over, disconnecting (rdma_disconnect() moves the QP to
- * the error state and flushes every posted request) or its QP is being
- * destroyed.  Any other failed or flushed completion means the QP broke
- * under a live connection: a reset (a bad RDMA access from the peer on
- * Soft-RoCE shows only as flushed receives).
+ * the error state and flushes every posted request), its QP is being
+ * destroyed, or it is not established: before ESTABLISHED the CM moves
+ * the QP to the error state itself on a REJ or a timeout, and its event
+ * says what happened.  Any other failed or flushed completion means the
+ * QP broke under a live connection: a reset (a bad RDMA access from the
+ * peer on Soft-RoCE shows only as flushed receives).
  *
  * Return: true if failed completions need no action.
  */
 static inline bool sdp_qp_err_expected(const struct sdp_sock *ssk)
 {
-	return ssk->conn_done || ssk->dis_done || ssk->qp_dead;
+	return ssk->conn_done || ssk->dis_done || ssk->qp_dead ||
+	       ssk->sk.sk_state != TCP_ESTABLISHED;
 }
 
 /* Payload bytes one message carries. */

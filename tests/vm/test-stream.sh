@@ -223,7 +223,7 @@ expect_eq "root binds port 4420" bound "$(bind_as root 4420)"
 expect_ok "reserved_ports set to 4421-4422" sh -c "echo 4421-4422 > $RESV"
 expect_eq "nobody cannot bind port 4422 now" EACCES "$(bind_as nobody 4422)"
 expect_eq "nobody binds port 4420 now" bound "$(bind_as nobody 4420)"
-expect_fail "a malformed list is refused" 1 "Invalid argument|out of range" \
+expect_fail "a malformed list is refused" 1 "Invalid argument" \
 	sh -c "echo 70000 > $RESV"
 expect_ok "reserved_ports back to the default" \
 	sh -c "echo 3260,4420,18634,20049 > $RESV"
