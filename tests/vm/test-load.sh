@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Load and resource suite, run inside a guest by tests/vm/vm.sh: 10,000
 # connect/transfer/close cycles, 256 concurrent checksummed connections,
-# closes racing SIGURG, the max-connections bound, the memory budget and its charging, and nothing left behind
-# (counters, rdma resources, memory, sockets) after each phase.
+# closes racing SIGURG, the max-connections bound, the memory budget and
+# its charging, and nothing left behind (counters, rdma resources, memory,
+# sockets) after each phase.
 #
 # Memory: every connection pins rx-buffers + tx-queue-depth buffers per end
 # (2 x 64 x 32784 bytes by default, page by page), so 256 connections over
