@@ -493,6 +493,7 @@ static int sdp_cm_req(struct sdp_sock *lssk, struct rdma_cm_id *id,
 	struct rdma_conn_param param = {};
 	struct sdp_hah hah = {};
 	struct sdp_sock *child;
+	unsigned long tmo;
 	bool ok;
 	int err;
 
@@ -583,9 +584,9 @@ static int sdp_cm_req(struct sdp_sock *lssk, struct rdma_cm_id *id,
 	 * hours): our own deadline bounds how long a half-open connection
 	 * holds a backlog slot and its buffers.
 	 */
-	child->deadline = jiffies +
-		msecs_to_jiffies(sdp_tun(net, SDP_TUN_CONNECT_TIMEOUT));
-	sdp_conn_kick(child, child->deadline - jiffies);
+	tmo = msecs_to_jiffies(sdp_tun(net, SDP_TUN_CONNECT_TIMEOUT));
+	child->deadline = jiffies + tmo;
+	sdp_conn_kick(child, tmo);
 	return 0;
 }
 

@@ -216,13 +216,13 @@ void sdp_child_release(struct sdp_sock *child)
  */
 void sdp_child_expire(struct sdp_sock *child)
 {
+	unsigned long left = sdp_jiffies_left(child->deadline);
 	struct rdma_cm_id *id = NULL;
 	bool claimed;
 
 	mutex_lock(&child->res_mutex);
 	spin_lock_bh(&child->lock);
-	claimed = child->half_open && child->cm_id &&
-		  time_after_eq(jiffies, child->deadline);
+	claimed = child->half_open && child->cm_id && !left;
 	if (claimed) {
 		child->half_open = false;
 		child->conn_done = true;
@@ -238,7 +238,7 @@ void sdp_child_expire(struct sdp_sock *child)
 	if (!claimed) {
 		/* Not yet due: an earlier kick ran the work item. */
 		if (READ_ONCE(child->half_open))
-			sdp_conn_kick(child, child->deadline - jiffies);
+			sdp_conn_kick(child, left);
 		return;
 	}
 	/* Waits for a running handler; none is called afterwards. */
@@ -270,12 +270,13 @@ static void sdp_conn_work(struct work_struct *work)
 	 * keeps sending MRAs).
 	 */
 	if (sk->sk_state == TCP_SYN_SENT && !ssk->conn_done) {
-		if (time_after_eq(jiffies, ssk->deadline)) {
+		delay = sdp_jiffies_left(ssk->deadline);
+		if (!delay) {
 			sdp_stats_inc(sock_net(sk), SDP_STAT_CONN_FAILED);
 			sdp_conn_fail(ssk, ETIMEDOUT, false);
+			delay = HZ / 20;
 		} else {
 			again = true;
-			delay = ssk->deadline - jiffies;
 		}
 	}
 	if (ssk->peer_gone && !ssk->conn_done) {

@@ -317,6 +317,14 @@ static inline struct sdp_sock *sdp_sk(const struct sock *sk)
 	return (struct sdp_sock *)sk;
 }
 
+/* Jiffies until @deadline, 0 once it has passed (jiffies read once). */
+static inline unsigned long sdp_jiffies_left(unsigned long deadline)
+{
+	long left = (long)(deadline - jiffies);
+
+	return left > 0 ? left : 0;
+}
+
 /* sk_state is read locklessly by poll and the wait conditions. */
 static inline void sdp_set_state(struct sock *sk, int state)
 {

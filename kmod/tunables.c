@@ -135,14 +135,14 @@ void sdp_tunables_setup(void)
  */
 u64 sdp_tunable_get(const struct sdp_net *sn, enum sdp_tun id)
 {
-	const struct sdp_net *init = sdp_net(&init_net);
 	u64 val = READ_ONCE(sn->tun[id]);
 
+	/* Most reads (the data path's) need no look at init_net. */
+	if (!sdp_tunable_global(id) && !sdp_tunable_capped(id))
+		return val;
 	if (sdp_tunable_global(id))
-		return READ_ONCE(init->tun[id]);
-	if (sdp_tunable_capped(id))
-		return min(val, READ_ONCE(init->tun[id]));
-	return val;
+		return READ_ONCE(sdp_net(&init_net)->tun[id]);
+	return min(val, READ_ONCE(sdp_net(&init_net)->tun[id]));
 }
 
 /**
