@@ -743,6 +743,26 @@ static int run_bad_hello(const char *cas, const char *addr, const char *port)
 }
 
 /*
+ * Our Write's own completion may come after the peer's teardown, which
+ * ends conn_watch(): wait for it, at most @ms.  Other completions are
+ * only drained here.
+ */
+static void conn_wait_write(struct conn *c, int ms)
+{
+	long end = now_ms() + ms;
+	struct ibv_wc wc;
+
+	while (!c->write_done && now_ms() < end) {
+		if (ibv_poll_cq(c->cq, 1, &wc) <= 0) {
+			usleep(1000);
+			continue;
+		}
+		if (wc.wr_id == WRID_WRITE && !c->write_done++)
+			c->write_status = wc.status;
+	}
+}
+
+/*
  * Our RDMA Write with a made-up rkey moves the peer's QP to the error
  * state; on Soft-RoCE it gets no completion or async event for it, only
  * its posted receives flushing.  It must still end the connection.
@@ -756,6 +776,7 @@ static int run_bad_rkey(struct conn *c, int hold)
 		return 1;
 	post_bad_write(c);
 	conn_watch(c, g_timeout_ms);
+	conn_wait_write(c, 5000);
 	ok = c->write_done && c->write_status == IBV_WC_REM_ACCESS_ERR &&
 	     c->disconnected;
 	snprintf(what, sizeof(what), "RDMA Write (rkey %#x) %s; connection %s",
