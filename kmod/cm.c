@@ -126,7 +126,7 @@ static int sdp_res_setup(struct sdp_sock *ssk, struct rdma_cm_id *id)
 	struct net *net = sock_net(&ssk->sk);
 	struct ib_device *dev = id->device;
 	struct ib_qp_init_attr qpa = {};
-	u32 nrx, ntx, size, inl, i;
+	u32 nrx, ntx, size, inl, try_inl, i;
 	int vector, err;
 
 	lockdep_assert_held(&ssk->res_mutex);
@@ -184,31 +184,33 @@ static int sdp_res_setup(struct sdp_sock *ssk, struct rdma_cm_id *id)
 	qpa.qp_context = ssk;
 	qpa.send_cq = ssk->scq;
 	qpa.recv_cq = ssk->rcq;
-	/* One more than the send slots: the keepalive probe. */
-	qpa.cap.max_send_wr = ntx + 1;
-	qpa.cap.max_recv_wr = nrx + 1;
-	qpa.cap.max_send_sge = sdp_tx_max_sge(dev);
-	qpa.cap.max_recv_sge = sdp_buf_pages(size);
 	qpa.sq_sig_type = IB_SIGNAL_REQ_WR;
 	qpa.qp_type = IB_QPT_RC;
 	inl = sdp_tun(net, SDP_TUN_INLINE_THRESHOLD);
-	qpa.cap.max_inline_data = inl;
 	/*
 	 * Devices refuse what they cannot do in more than one way (mlx5:
 	 * -ENOMEM for a deep queue of many-SGE requests): go without inline
-	 * data, then with a shallower send queue.
+	 * data, then with a shallower send queue.  Each attempt starts from
+	 * our own numbers: a device may write its capabilities back into
+	 * qpa.cap before it fails (rxe does, then fails its queue vmalloc
+	 * under memory pressure), and retrying with those would never end.
 	 */
-	for (;;) {
+	for (try_inl = inl;;) {
+		/* One more than the send slots: the keepalive probe. */
+		qpa.cap.max_send_wr = ntx + 1;
+		qpa.cap.max_recv_wr = nrx + 1;
+		qpa.cap.max_send_sge = sdp_tx_max_sge(dev);
+		qpa.cap.max_recv_sge = sdp_buf_pages(size);
+		qpa.cap.max_inline_data = try_inl;
 		err = rdma_create_qp(id, ssk->pd, &qpa);
-		if ((err != -EINVAL && err != -ENOMEM) ||
-		    (!qpa.cap.max_inline_data && ntx <= SDP_TX_MIN))
+		if (err != -EINVAL && err != -ENOMEM)
 			break;
-		if (qpa.cap.max_inline_data) {
-			qpa.cap.max_inline_data = 0;
-		} else {
+		if (try_inl)
+			try_inl = 0;
+		else if (ntx > SDP_TX_MIN)
 			ntx = max_t(u32, ntx / 2, SDP_TX_MIN);
-			qpa.cap.max_send_wr = ntx + 1;
-		}
+		else
+			break;
 	}
 	if (err)
 		return err;
