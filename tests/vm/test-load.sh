@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Load and resource suite, run inside a guest by tests/vm/vm.sh: 10,000
 # connect/transfer/close cycles, 256 concurrent checksummed connections,
-# closes racing SIGURG, the max-connections bound, the memory budget and
-# its charging, and nothing left behind (counters, rdma resources, memory,
-# sockets) after each phase.
+# connects and closes racing, closes racing SIGURG, the max-connections
+# bound, the memory budget and its charging, and nothing left behind
+# (counters, rdma resources, memory, sockets) after each phase.
 #
 # Memory: every connection pins rx-buffers + tx-queue-depth buffers per end
 # (2 x 64 x 32784 bytes by default, page by page), so 256 connections over
@@ -175,6 +175,12 @@ expect_rdma_back "concurrent: rdma resources back to the start"
 expect_jq "concurrent: no connection left open, no protocol error" \
 	'.conn_current == 0 and .proto_errors == 0' "$SDPCTL" -j stats
 expect_mem_back "concurrent: memory available within 64 MiB of the start"
+
+echo "=== connects closed while in progress leave nothing behind"
+mode "connclose" 7636 connclose 1000
+expect_rdma_back "connclose: rdma resources back to the start"
+expect_jq "connclose: no connection left open" '.conn_current == 0' \
+	"$SDPCTL" -j stats
 
 echo "=== SIGURG while closing: closes under an urgent-data flood"
 mode "urgclose" 7635 urgclose 300
