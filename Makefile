@@ -9,8 +9,8 @@
 #   make bench        SDP against TCP, raw verbs and rsockets in one guest
 #   make check-kmod   W=1 + sparse (C=2) build against every installed kernel
 #   make checkpatch   kernel style check of kmod/
-#   make check-uapi   uapi/linux/sdp.h agrees with the YNL spec
-#   make uapi         regenerate uapi/linux/sdp.h from the spec
+#   make check-uapi   the generated files agree with the YNL spec
+#   make uapi         regenerate uapi/linux/sdp.h and libsdpctl/spec-names.h
 
 TOP      := $(CURDIR)
 BUILD    := $(TOP)/build
@@ -85,11 +85,15 @@ checkpatch: ksrc
 
 uapi: ksrc
 	scripts/ynl-gen.sh $(KSRC) uapi/linux/sdp.h
+	scripts/gen-lib-names.py docs/netlink/specs/sdp.yaml libsdpctl/spec-names.h
 
 check-uapi: ksrc
 	@scripts/ynl-gen.sh $(KSRC) $(BUILD)/sdp.h.gen
 	@diff -u uapi/linux/sdp.h $(BUILD)/sdp.h.gen && \
 		echo "check-uapi: uapi/linux/sdp.h matches docs/netlink/specs/sdp.yaml"
+	@scripts/gen-lib-names.py docs/netlink/specs/sdp.yaml $(BUILD)/spec-names.h.gen
+	@diff -u libsdpctl/spec-names.h $(BUILD)/spec-names.h.gen && \
+		echo "check-uapi: libsdpctl/spec-names.h matches docs/netlink/specs/sdp.yaml"
 
 unit: lib tool
 	$(MAKE) -C tests/unit run

@@ -324,14 +324,21 @@ int sdpctl_info(struct sdpctl *h, struct sdpctl_info *info)
 	return err ? err : run_one(h, req, parse_info, info);
 }
 
-int sdpctl_stats_get(struct sdpctl *h, struct sdpctl_stats *st)
+int sdpctl_stats_get(struct sdpctl *h, struct sdpctl_stats **st)
 {
 	struct nl_msg *req;
 	int err;
 
+	*st = NULL;
 	clear_error(h);
 	err = sdpctl_msg_new(h->family_id, SDP_CMD_STATS_GET, 0, 0, &req);
-	return err ? err : run_one(h, req, parse_stats, st);
+	if (!err)
+		err = run_one(h, req, parse_stats, st);
+	if (err) {
+		sdpctl_stats_free(*st);
+		*st = NULL;
+	}
+	return err;
 }
 
 int sdpctl_stats_reset(struct sdpctl *h)

@@ -14,6 +14,12 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* A scalar counter of the stats attribute set (spec-names.h). */
+struct sdpctl_counter_name {
+	uint16_t attr;
+	const char *name;
+};
+
 /* Room for the kernel's extended ack text plus the attribute we name. */
 #define SDPCTL_ERRMSG_LEN 384
 
@@ -78,7 +84,8 @@ int sdpctl_msg_tune_set(int family_id, const char *name, uint64_t value,
 int sdpctl_parse_family(struct nlmsghdr *nlh, int *family_id,
 			int *events_group);
 int sdpctl_parse_info(struct nlmsghdr *nlh, struct sdpctl_info *info);
-int sdpctl_parse_stats(struct nlmsghdr *nlh, struct sdpctl_stats *st);
+/* *st: a new stats object (see stats.c); any earlier one is freed. */
+int sdpctl_parse_stats(struct nlmsghdr *nlh, struct sdpctl_stats **st);
 int sdpctl_parse_rule_attr(struct nlattr *nest, struct sdpctl_rule *r);
 int sdpctl_parse_rule_msg(struct nlmsghdr *nlh, struct sdpctl_rule *r);
 int sdpctl_parse_count(struct nlmsghdr *nlh, uint32_t *count);

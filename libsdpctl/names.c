@@ -1,20 +1,11 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* Names of the spec's enums and flags, as the spec spells them. */
+/* Names of the spec's enums and flags, as the spec spells them (spec-names.h). */
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "internal.h"
-
-static const char *const action_names[] = {
-	[SDP_ACTION_SDP] = "sdp",
-	[SDP_ACTION_TCP] = "tcp",
-	[SDP_ACTION_BOTH] = "both",
-};
-
-static const char *const feature_names[] = {
-	"map", "stats", "tune", "events", "stream", "ipv6", "zcopy", "conns",
-};
+#include "spec-names.h"
 
 /* The TCP state numbers of include/net/tcp_states.h. */
 static const char *const conn_state_names[] = {
@@ -24,37 +15,18 @@ static const char *const conn_state_names[] = {
 	[10] = "listen", [11] = "closing",
 };
 
-static const char *const msg_type_names[] = {
-	"hello", "hello-ack", "disconnect", "abort", "send-sm",
-	"rdma-wr-comp", "rdma-rd-comp", "mode-change", "src-cancel",
-	"snk-cancel", "snk-cancel-ack", "ch-rcv-buf", "ch-rcv-buf-ack",
-	"suspend", "suspend-ack", "sink-avail", "src-avail", "data",
-};
-
-_Static_assert(ARRAY_SIZE(msg_type_names) == SDPCTL_MSG_TYPES,
-	       "msg-counts in the spec and msg_type_names disagree");
-
-static const char *const hist_names[] = {
-	[SDP_HIST_TX_MSG_SIZE] = "tx-msg-size",
-	[SDP_HIST_RX_MSG_SIZE] = "rx-msg-size",
-	[SDP_HIST_SENDMSG_SIZE] = "sendmsg-size",
-	[SDP_HIST_RECVMSG_SIZE] = "recvmsg-size",
-};
-
-_Static_assert(ARRAY_SIZE(hist_names) == SDPCTL_HISTS + 1,
-	       "enum sdp_hist in the spec and hist_names disagree");
-
 const char *sdpctl_action_name(uint32_t action)
 {
-	return action < ARRAY_SIZE(action_names) ? action_names[action] : NULL;
+	return action < ARRAY_SIZE(spec_action_names) ?
+	       spec_action_names[action] : NULL;
 }
 
 int sdpctl_action_parse(const char *s, uint32_t *action)
 {
 	uint32_t i;
 
-	for (i = 1; i < ARRAY_SIZE(action_names); i++) {
-		if (!strcmp(s, action_names[i])) {
+	for (i = 1; i < ARRAY_SIZE(spec_action_names); i++) {
+		if (!strcmp(s, spec_action_names[i])) {
 			*action = i;
 			return 0;
 		}
@@ -93,15 +65,15 @@ const char *sdpctl_feature_name(uint32_t feature_bit)
 {
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(feature_names); i++)
+	for (i = 0; i < ARRAY_SIZE(spec_feature_names); i++)
 		if (feature_bit == 1u << i)
-			return feature_names[i];
+			return spec_feature_names[i];
 	return NULL;
 }
 
 const char *sdpctl_msg_type_name(unsigned int index)
 {
-	return index < ARRAY_SIZE(msg_type_names) ? msg_type_names[index] :
+	return index < ARRAY_SIZE(spec_msg_type_names) ? spec_msg_type_names[index] :
 						    NULL;
 }
 
@@ -113,7 +85,7 @@ const char *sdpctl_conn_state_name(uint8_t state)
 
 const char *sdpctl_hist_name(uint32_t hist_id)
 {
-	return hist_id < ARRAY_SIZE(hist_names) ? hist_names[hist_id] : NULL;
+	return hist_id < ARRAY_SIZE(spec_hist_names) ? spec_hist_names[hist_id] : NULL;
 }
 
 void sdpctl_rule_init(struct sdpctl_rule *r)

@@ -22,7 +22,7 @@ extern "C" {
 
 #define SDPCTL_EXPORT __attribute__((visibility("default")))
 
-#define SDPCTL_LIB_VERSION "0.1.0"
+#define SDPCTL_LIB_VERSION "0.2.0"
 
 /* Lengths of the fixed string buffers below, terminating NUL included. */
 #define SDPCTL_PROGRAM_LEN	(SDP_PROGRAM_MAX_LEN + 1)
@@ -32,14 +32,6 @@ extern "C" {
 #define SDPCTL_VERSION_LEN	32
 /* Enough for any rule sdpctl_rule_format() writes. */
 #define SDPCTL_RULE_TEXT_LEN	192
-
-/* Message types counted per direction, in msg-counts attribute order. */
-#define SDPCTL_MSG_TYPES \
-	(SDP_A_MSG_COUNTS_MAX - SDP_A_MSG_COUNTS_HELLO + 1)
-/* Histograms, indexed by enum sdp_hist - 1. */
-#define SDPCTL_HISTS		SDP_HIST_RECVMSG_SIZE
-/* Bucket 0 counts value 0, bucket n counts [2^(n-1), 2^n): 65 cover u64. */
-#define SDPCTL_HIST_BUCKETS	65
 
 #define SDPCTL_ROLE_ANY		(SDP_ROLE_LISTEN | SDP_ROLE_CONNECT)
 
@@ -81,46 +73,55 @@ SDPCTL_EXPORT int sdpctl_info(struct sdpctl *h, struct sdpctl_info *info);
 
 /* ---- statistics ------------------------------------------------------- */
 
-struct sdpctl_hist {
-	uint32_t n_buckets;		/* trailing empty buckets are omitted */
-	uint64_t buckets[SDPCTL_HIST_BUCKETS];
+/*
+ * One reading of the counters of the caller's netns. Opaque, so that the
+ * counters the kernel gains later need no new ABI: read it with the calls
+ * below, which name counters as the spec does.
+ */
+struct sdpctl_stats;
+
+enum sdpctl_dir {
+	SDPCTL_TX,
+	SDPCTL_RX,
 };
 
-struct sdpctl_stats {
-	uint64_t conn_active_opens;
-	uint64_t conn_passive_opens;
-	uint64_t conn_established;
-	uint64_t conn_refused;
-	uint64_t conn_failed;
-	uint64_t conn_aborted;
-	uint64_t conn_current;
-	uint64_t tx_bytes;
-	uint64_t rx_bytes;
-	uint64_t credit_stalls;
-	uint64_t credit_updates;
-	uint64_t zcopy_tx;
-	uint64_t zcopy_rx;
-	uint64_t fallback_tcp;
-	uint64_t proto_errors;
-	uint64_t map_lookups;
-	uint64_t reset_time;		/* seconds since the last reset */
-	uint64_t tx_msgs[SDPCTL_MSG_TYPES];	/* see sdpctl_msg_type_name() */
-	uint64_t rx_msgs[SDPCTL_MSG_TYPES];
-	struct sdpctl_hist hist[SDPCTL_HISTS];	/* [SDP_HIST_x - 1] */
-	/* Bit (1 << SDP_A_STATS_x) set for each attribute the kernel sent. */
-	uint64_t present;
-};
-
-SDPCTL_EXPORT int sdpctl_stats_get(struct sdpctl *h, struct sdpctl_stats *st);
+/* *st (free it with sdpctl_stats_free()) holds the kernel's reply. */
+SDPCTL_EXPORT int sdpctl_stats_get(struct sdpctl *h, struct sdpctl_stats **st);
+SDPCTL_EXPORT void sdpctl_stats_free(struct sdpctl_stats *st);
 SDPCTL_EXPORT int sdpctl_stats_reset(struct sdpctl *h);
 
 /*
- * Walk the scalar counters in spec order (reset_time excluded): returns the
- * spec's name of counter i ("conn-active-opens", ...) and stores its value,
- * or returns NULL when i is past the last counter.
+ * Walk the scalar counters the kernel sent, in spec order (reset-time
+ * excluded): returns the spec's name of the i-th ("conn-active-opens",
+ * ...) and stores its value, or returns NULL when i is past the last.
  */
 SDPCTL_EXPORT const char *sdpctl_stats_counter(const struct sdpctl_stats *st,
 					       unsigned int i, uint64_t *value);
+
+/* A counter by its spec name: 0, or -ENOENT if the kernel sent no such one. */
+SDPCTL_EXPORT int sdpctl_stats_value(const struct sdpctl_stats *st,
+				     const char *name, uint64_t *value);
+
+/* Seconds since the counters were last reset: 0, or -ENOENT. */
+SDPCTL_EXPORT int sdpctl_stats_reset_time(const struct sdpctl_stats *st,
+					  uint64_t *secs);
+
+/*
+ * Messages of one type sent or received; @type indexes the names of
+ * sdpctl_msg_type_name(). 0 for a type the kernel did not report.
+ */
+SDPCTL_EXPORT uint64_t sdpctl_stats_msgs(const struct sdpctl_stats *st,
+					 enum sdpctl_dir dir, unsigned int type);
+
+/*
+ * Histogram @hist_id (SDP_HIST_*, named by sdpctl_hist_name()): its log2
+ * buckets (bucket 0 counts 0, bucket n counts [2^(n-1), 2^n)) and in
+ * *n_buckets how many, trailing empty ones omitted. NULL for an id the
+ * library does not know.
+ */
+SDPCTL_EXPORT const uint64_t *sdpctl_stats_hist(const struct sdpctl_stats *st,
+						uint32_t hist_id,
+						unsigned int *n_buckets);
 
 /* ---- port-mapping rules ----------------------------------------------- */
 
@@ -349,6 +350,7 @@ SDPCTL_EXPORT const char *sdpctl_action_name(uint32_t action);
 SDPCTL_EXPORT const char *sdpctl_role_name(uint32_t role); /* listen|connect|any */
 SDPCTL_EXPORT const char *sdpctl_family_name(uint16_t family); /* inet|inet6 */
 SDPCTL_EXPORT const char *sdpctl_feature_name(uint32_t feature_bit);
+/* Message types in msg-counts order, from index 0 until NULL. */
 SDPCTL_EXPORT const char *sdpctl_msg_type_name(unsigned int index);
 SDPCTL_EXPORT const char *sdpctl_hist_name(uint32_t hist_id);
 

@@ -19,7 +19,7 @@ int run_info(struct cli_ctx *ctx, const struct cli_request *req)
 
 int run_stats(struct cli_ctx *ctx, const struct cli_request *req)
 {
-	struct sdpctl_stats st;
+	struct sdpctl_stats *st;
 	int err = cli_open(ctx);
 
 	if (err)
@@ -36,8 +36,9 @@ int run_stats(struct cli_ctx *ctx, const struct cli_request *req)
 	if (err)
 		return cli_fail(ctx, err, NULL);
 	if (ctx->json)
-		print_stats_json(ctx->out, &st);
+		print_stats_json(ctx->out, st);
 	else
-		print_stats_text(ctx->out, &st);
+		print_stats_text(ctx->out, st);
+	sdpctl_stats_free(st);
 	return EXIT_OK;
 }

@@ -224,38 +224,42 @@ void print_info(FILE *f, const struct sdpctl_info *info, bool json)
 
 void print_stats_json(FILE *f, const struct sdpctl_stats *st)
 {
+	const uint64_t *buckets;
+	unsigned int i, n, b;
 	const char *name;
 	uint64_t value;
-	unsigned int i, h, b;
+	uint32_t h;
 
 	fputc('{', f);
 	for (i = 0; (name = sdpctl_stats_counter(st, i, &value)); i++) {
 		json_key(f, name);
 		fprintf(f, "%" PRIu64 ",", value);
 	}
-	for (i = 0; i < 2; i++) {
-		const uint64_t *counts = i ? st->rx_msgs : st->tx_msgs;
+	for (i = SDPCTL_TX; i <= SDPCTL_RX; i++) {
 		unsigned int t;
 
-		fputs(i ? "\"rx_msgs\":{" : "\"tx_msgs\":{", f);
-		for (t = 0; t < SDPCTL_MSG_TYPES; t++) {
-			json_key(f, sdpctl_msg_type_name(t));
-			fprintf(f, "%" PRIu64 "%s", counts[t],
-				t + 1 < SDPCTL_MSG_TYPES ? "," : "},");
+		fputs(i == SDPCTL_RX ? "\"rx_msgs\":{" : "\"tx_msgs\":{", f);
+		for (t = 0; (name = sdpctl_msg_type_name(t)); t++) {
+			fputs(t ? "," : "", f);
+			json_key(f, name);
+			fprintf(f, "%" PRIu64, sdpctl_stats_msgs(st, i, t));
 		}
+		fputs("},", f);
 	}
 	fputs("\"hist\":{", f);
-	for (h = 0; h < SDPCTL_HISTS; h++) {
-		const struct sdpctl_hist *hist = &st->hist[h];
-
-		json_key(f, sdpctl_hist_name(h + 1));
+	for (h = 1; (name = sdpctl_hist_name(h)); h++) {
+		buckets = sdpctl_stats_hist(st, h, &n);
+		fputs(h > 1 ? "," : "", f);
+		json_key(f, name);
 		fputc('[', f);
-		for (b = 0; b < hist->n_buckets; b++)
-			fprintf(f, "%s%" PRIu64, b ? "," : "",
-				hist->buckets[b]);
-		fputs(h + 1 < SDPCTL_HISTS ? "]," : "]},", f);
+		for (b = 0; buckets && b < n; b++)
+			fprintf(f, "%s%" PRIu64, b ? "," : "", buckets[b]);
+		fputc(']', f);
 	}
-	fprintf(f, "\"reset_time\":%" PRIu64 "}\n", st->reset_time);
+	fputc('}', f);
+	if (!sdpctl_stats_reset_time(st, &value))
+		fprintf(f, ",\"reset_time\":%" PRIu64, value);
+	fputs("}\n", f);
 }
 
 /* 2^exp as people write sizes: 512, 1K, 64M, 16E. */
@@ -284,7 +288,8 @@ static void bucket_label(unsigned int b, char *buf, size_t len)
 	snprintf(buf, len, "[%s, %s)", lo, hi);
 }
 
-static void hist_text(FILE *f, const char *name, const struct sdpctl_hist *h)
+static void hist_text(FILE *f, const char *name, const uint64_t *buckets,
+		      unsigned int n)
 {
 	char label[24];
 	uint64_t max = 0;
@@ -292,63 +297,67 @@ static void hist_text(FILE *f, const char *name, const struct sdpctl_hist *h)
 	unsigned int b;
 
 	fprintf(f, "\n%s\n", name);
-	if (!h->n_buckets) {
+	if (!n) {
 		fputs("  (no samples)\n", f);
 		return;
 	}
-	for (b = 0; b < h->n_buckets; b++) {
+	for (b = 0; b < n; b++) {
 		bucket_label(b, label, sizeof(label));
 		if ((int)strlen(label) > width)
 			width = (int)strlen(label);
-		if (h->buckets[b] > max)
-			max = h->buckets[b];
+		if (buckets[b] > max)
+			max = buckets[b];
 	}
-	for (b = 0; b < h->n_buckets; b++) {
+	for (b = 0; b < n; b++) {
 		/* A 40-column bar; any sample at all shows as one mark. */
-		int bar = max ? (int)((double)h->buckets[b] * 40 / (double)max) : 0;
+		int bar = max ? (int)((double)buckets[b] * 40 / (double)max) : 0;
 
-		if (h->buckets[b] && !bar)
+		if (buckets[b] && !bar)
 			bar = 1;
 		bucket_label(b, label, sizeof(label));
 		fprintf(f, "  %-*s %12" PRIu64 "%s%.*s\n", width, label,
-			h->buckets[b], bar ? " " : "", bar,
+			buckets[b], bar ? " " : "", bar,
 			"########################################");
 	}
 }
 
 void print_stats_text(FILE *f, const struct sdpctl_stats *st)
 {
+	int width = (int)strlen("reset-time"), tw = (int)strlen("msg-type");
+	const uint64_t *buckets;
 	const char *name;
 	uint64_t value;
-	int width = (int)strlen("reset-time"), tw = (int)strlen("msg-type");
+	unsigned int i, n;
 	int vw = 2;
-	unsigned int i;
 
 	for (i = 0; (name = sdpctl_stats_counter(st, i, &value)); i++)
 		if ((int)strlen(name) > width)
 			width = (int)strlen(name);
 	for (i = 0; (name = sdpctl_stats_counter(st, i, &value)); i++)
 		fprintf(f, "%-*s %" PRIu64 "\n", width, name, value);
-	fprintf(f, "%-*s %" PRIu64 "\n", width, "reset-time", st->reset_time);
+	if (!sdpctl_stats_reset_time(st, &value))
+		fprintf(f, "%-*s %" PRIu64 "\n", width, "reset-time", value);
 
-	for (i = 0; i < SDPCTL_MSG_TYPES; i++) {
+	for (i = 0; (name = sdpctl_msg_type_name(i)); i++) {
+		uint64_t tx = sdpctl_stats_msgs(st, SDPCTL_TX, i);
+		uint64_t rx = sdpctl_stats_msgs(st, SDPCTL_RX, i);
 		char num[24];
 
-		if ((int)strlen(sdpctl_msg_type_name(i)) > tw)
-			tw = (int)strlen(sdpctl_msg_type_name(i));
-		if (snprintf(num, sizeof(num), "%" PRIu64,
-			     st->tx_msgs[i] > st->rx_msgs[i] ? st->tx_msgs[i] :
-							       st->rx_msgs[i]) > vw)
+		if ((int)strlen(name) > tw)
+			tw = (int)strlen(name);
+		if (snprintf(num, sizeof(num), "%" PRIu64, tx > rx ? tx : rx) > vw)
 			vw = (int)strlen(num);
 	}
 	fprintf(f, "\n%-*s %*s %*s\n", tw, "msg-type", vw, "tx", vw, "rx");
-	for (i = 0; i < SDPCTL_MSG_TYPES; i++)
-		fprintf(f, "%-*s %*" PRIu64 " %*" PRIu64 "\n", tw,
-			sdpctl_msg_type_name(i), vw, st->tx_msgs[i], vw,
-			st->rx_msgs[i]);
+	for (i = 0; (name = sdpctl_msg_type_name(i)); i++)
+		fprintf(f, "%-*s %*" PRIu64 " %*" PRIu64 "\n", tw, name, vw,
+			sdpctl_stats_msgs(st, SDPCTL_TX, i), vw,
+			sdpctl_stats_msgs(st, SDPCTL_RX, i));
 
-	for (i = 0; i < SDPCTL_HISTS; i++)
-		hist_text(f, sdpctl_hist_name(i + 1), &st->hist[i]);
+	for (i = 1; (name = sdpctl_hist_name(i)); i++) {
+		buckets = sdpctl_stats_hist(st, i, &n);
+		hist_text(f, name, buckets, buckets ? n : 0);
+	}
 }
 
 /* "198.18.0.1:7300", "[2001:db8::1]:7300", "*:*" (unbound or absent). */

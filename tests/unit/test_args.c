@@ -18,7 +18,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <netlink/genl/genl.h>
+
 #include "cli.h"
+#include "internal.h"
 
 #define MAX_ARGS 32
 
@@ -743,23 +746,55 @@ static void test_info_output(void **state)
 static void stats_text(FILE *f, const void *s) { print_stats_text(f, s); }
 static void stats_json(FILE *f, const void *s) { print_stats_json(f, s); }
 
+/* A stats reply as the kernel sends it: every counter, two set. */
+static struct sdpctl_stats *stats_reply(void)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	struct sdpctl_stats *st = NULL;
+	struct nlattr *nest;
+	int a;
+
+	assert_non_null(msg);
+	assert_non_null(genlmsg_put(msg, 0, 1, 0x20, 0, 0, SDP_CMD_STATS_GET, 1));
+	for (a = SDP_A_STATS_CONN_ACTIVE_OPENS; a <= SDP_A_STATS_MAX; a++) {
+		uint64_t v = a == SDP_A_STATS_CONN_ACTIVE_OPENS ? 5 :
+			     a == SDP_A_STATS_MAP_LOOKUPS ? 9 :
+			     a == SDP_A_STATS_RESET_TIME ? 12 : 0;
+
+		if (a == SDP_A_STATS_TX_MSGS || a == SDP_A_STATS_RX_MSGS ||
+		    a == SDP_A_STATS_HIST)
+			continue;
+		nla_put_u64(msg, a, v);
+	}
+	nest = nla_nest_start(msg, SDP_A_STATS_TX_MSGS);
+	nla_put_u64(msg, SDP_A_MSG_COUNTS_DATA, 77);
+	nla_nest_end(msg, nest);
+	nest = nla_nest_start(msg, SDP_A_STATS_RX_MSGS);
+	nla_put_u64(msg, SDP_A_MSG_COUNTS_HELLO_ACK, 1);
+	nla_nest_end(msg, nest);
+	nest = nla_nest_start(msg, SDP_A_STATS_HIST);
+	nla_put_u32(msg, SDP_A_HISTOGRAM_ID, SDP_HIST_TX_MSG_SIZE);
+	nla_put_u64(msg, SDP_A_HISTOGRAM_BUCKET, 0);
+	nla_put_u64(msg, SDP_A_HISTOGRAM_BUCKET, 0);
+	nla_put_u64(msg, SDP_A_HISTOGRAM_BUCKET, 4);
+	nla_nest_end(msg, nest);
+	assert_int_equal(sdpctl_parse_stats(nlmsg_hdr(msg), &st), 0);
+	nlmsg_free(msg);
+	return st;
+}
+
 static void test_stats_output(void **state)
 {
-	struct sdpctl_stats st = { 0 };
+	struct sdpctl_stats *st = stats_reply();
 	char *text;
 
 	(void)state;
-	st.conn_active_opens = 5;
-	st.map_lookups = 9;
-	st.reset_time = 12;
-	st.tx_msgs[SDPCTL_MSG_TYPES - 1] = 77;		/* data */
-	st.rx_msgs[1] = 1;				/* hello-ack */
-	st.hist[0].n_buckets = 3;
-	st.hist[0].buckets[2] = 4;
-	text = capture_print(stats_json, &st);
+	text = capture_print(stats_json, st);
 	assert_int_equal(strncmp(text, "{\"conn_active_opens\":5,"
 				 "\"conn_passive_opens\":0,", 46), 0);
-	assert_contains(text, "\"map_lookups\":9,\"tx_msgs\":{\"hello\":0,");
+	assert_contains(text, "\"map_lookups\":9,\"mem_refused\":0,"
+			"\"half_open_expired\":0,\"local_qp_errors\":0,"
+			"\"tx_msgs\":{\"hello\":0,");
 	assert_contains(text, "\"data\":77},\"rx_msgs\":{\"hello\":0,"
 			"\"hello_ack\":1,");
 	assert_contains(text, "\"hist\":{\"tx_msg_size\":[0,0,4],"
@@ -767,9 +802,10 @@ static void test_stats_output(void **state)
 			"\"recvmsg_size\":[]},\"reset_time\":12}\n");
 	free(text);
 
-	text = capture_print(stats_text, &st);
+	text = capture_print(stats_text, st);
 	assert_int_equal(strncmp(text, "conn-active-opens  5\n", 21), 0);
 	assert_contains(text, "\nmap-lookups        9\n");
+	assert_contains(text, "\nlocal-qp-errors    0\n");
 	assert_contains(text, "\nreset-time         12\n");
 	assert_contains(text, "\nmsg-type       tx rx\n");
 	assert_contains(text, "\ndata           77  0\n");
@@ -777,6 +813,7 @@ static void test_stats_output(void **state)
 	assert_contains(text, "\n  [2, 4)            4 ####");
 	assert_contains(text, "\nrecvmsg-size\n  (no samples)\n");
 	free(text);
+	sdpctl_stats_free(st);
 }
 
 static void event_text(FILE *f, const void *e) { print_event(f, e, false); }

@@ -387,8 +387,10 @@ static void put_hist(struct nl_msg *msg, uint32_t id, int n, bool id_last)
 static void test_parse_stats(void **state)
 {
 	struct nl_msg *msg = reply(SDP_CMD_STATS_GET);
-	struct sdpctl_stats st;
+	struct sdpctl_stats *st = NULL;
+	const uint64_t *buckets;
 	struct nlattr *nest;
+	unsigned int n;
 	const char *name;
 	uint64_t value;
 	int i;
@@ -410,39 +412,66 @@ static void test_parse_stats(void **state)
 	put_hist(msg, SDP_HIST_RECVMSG_SIZE, 70, true);	/* > 65: clipped */
 	put_hist(msg, 9, 2, false);			/* unknown id */
 	nla_put_u64(msg, SDP_A_STATS_RESET_TIME, 12);
+	nla_put_u64(msg, SDP_A_STATS_LOCAL_QP_ERRORS, 4);
 	nla_put_u64(msg, SDP_A_STATS_MAX + 1, 999);	/* appended later */
 	nla_put_string(msg, SDP_A_STATS_MAX + 2, "future");
 
 	assert_int_equal(sdpctl_parse_stats(nlmsg_hdr(msg), &st), 0);
-	assert_true(st.conn_active_opens == 1000 + SDP_A_STATS_CONN_ACTIVE_OPENS);
-	assert_true(st.rx_bytes == 1000 + SDP_A_STATS_RX_BYTES);
-	assert_true(st.credit_stalls == 1000 + SDP_A_STATS_CREDIT_STALLS);
-	assert_true(st.map_lookups == 1000 + SDP_A_STATS_MAP_LOOKUPS);
-	assert_true(st.reset_time == 12);
-	assert_true(st.tx_msgs[0] == 1);
-	assert_true(st.tx_msgs[SDPCTL_MSG_TYPES - 1] == 77);
-	assert_true(st.rx_msgs[SDP_A_MSG_COUNTS_ABORT - SDP_A_MSG_COUNTS_HELLO] == 3);
-	assert_true(st.rx_msgs[0] == 0);
-	assert_int_equal(st.hist[SDP_HIST_TX_MSG_SIZE - 1].n_buckets, 3);
-	assert_true(st.hist[SDP_HIST_TX_MSG_SIZE - 1].buckets[2] == 102);
-	assert_int_equal(st.hist[SDP_HIST_RX_MSG_SIZE - 1].n_buckets, 0);
-	assert_int_equal(st.hist[SDP_HIST_RECVMSG_SIZE - 1].n_buckets,
-			 SDPCTL_HIST_BUCKETS);
-	assert_true(st.hist[SDP_HIST_RECVMSG_SIZE - 1].buckets[64] == 164);
-	assert_true(st.present & (1ull << SDP_A_STATS_HIST));
-	assert_true(st.present & (1ull << SDP_A_STATS_TX_MSGS));
-	assert_false(st.present & (1ull << SDP_A_STATS_PAD));
+	assert_non_null(st);
+	assert_int_equal(sdpctl_stats_value(st, "conn-active-opens", &value), 0);
+	assert_true(value == 1000 + SDP_A_STATS_CONN_ACTIVE_OPENS);
+	assert_int_equal(sdpctl_stats_value(st, "rx-bytes", &value), 0);
+	assert_true(value == 1000 + SDP_A_STATS_RX_BYTES);
+	assert_int_equal(sdpctl_stats_value(st, "credit-stalls", &value), 0);
+	assert_true(value == 1000 + SDP_A_STATS_CREDIT_STALLS);
+	assert_int_equal(sdpctl_stats_value(st, "map-lookups", &value), 0);
+	assert_true(value == 1000 + SDP_A_STATS_MAP_LOOKUPS);
+	assert_int_equal(sdpctl_stats_value(st, "local-qp-errors", &value), 0);
+	assert_true(value == 4);
+	/* Known to the spec but not sent (an older kernel), or unknown. */
+	assert_int_equal(sdpctl_stats_value(st, "mem-refused", &value), -ENOENT);
+	assert_int_equal(sdpctl_stats_value(st, "no-such", &value), -ENOENT);
+	assert_int_equal(sdpctl_stats_value(st, "reset-time", &value), -ENOENT);
+	assert_int_equal(sdpctl_stats_reset_time(st, &value), 0);
+	assert_true(value == 12);
+	assert_true(sdpctl_stats_msgs(st, SDPCTL_TX, 0) == 1);
+	assert_string_equal(sdpctl_msg_type_name(SDP_A_MSG_COUNTS_DATA -
+						 SDP_A_MSG_COUNTS_HELLO), "data");
+	assert_true(sdpctl_stats_msgs(st, SDPCTL_TX, SDP_A_MSG_COUNTS_DATA -
+				      SDP_A_MSG_COUNTS_HELLO) == 77);
+	assert_true(sdpctl_stats_msgs(st, SDPCTL_RX, SDP_A_MSG_COUNTS_ABORT -
+				      SDP_A_MSG_COUNTS_HELLO) == 3);
+	assert_true(sdpctl_stats_msgs(st, SDPCTL_RX, 0) == 0);
+	/* Past the types the library knows: nothing, not a stray read. */
+	assert_null(sdpctl_msg_type_name(SDP_A_MSG_COUNTS_MAX));
+	assert_true(sdpctl_stats_msgs(st, SDPCTL_TX, SDP_A_MSG_COUNTS_MAX) == 0);
+	assert_true(sdpctl_stats_msgs(st, (enum sdpctl_dir)7, 0) == 0);
+	buckets = sdpctl_stats_hist(st, SDP_HIST_TX_MSG_SIZE, &n);
+	assert_non_null(buckets);
+	assert_int_equal(n, 3);
+	assert_true(buckets[2] == 102);
+	assert_non_null(sdpctl_stats_hist(st, SDP_HIST_RX_MSG_SIZE, &n));
+	assert_int_equal(n, 0);
+	buckets = sdpctl_stats_hist(st, SDP_HIST_RECVMSG_SIZE, &n);
+	assert_int_equal(n, 65);
+	assert_true(buckets[64] == 164);
+	assert_null(sdpctl_stats_hist(st, 0, &n));
+	assert_null(sdpctl_stats_hist(st, 9, &n));
 
-	/* The counter walk covers every scalar, in spec order. */
-	name = sdpctl_stats_counter(&st, 0, &value);
+	/* The counter walk covers the scalars sent, in spec order. */
+	name = sdpctl_stats_counter(st, 0, &value);
 	assert_string_equal(name, "conn-active-opens");
-	assert_true(value == st.conn_active_opens);
-	for (i = 0; sdpctl_stats_counter(&st, (unsigned int)i, &value); i++)
+	assert_true(value == 1000 + SDP_A_STATS_CONN_ACTIVE_OPENS);
+	for (i = 0; sdpctl_stats_counter(st, (unsigned int)i, &value); i++)
 		;
-	assert_int_equal(i, 16);
-	assert_string_equal(sdpctl_stats_counter(&st, 15, &value),
+	assert_int_equal(i, 17);
+	assert_string_equal(sdpctl_stats_counter(st, 15, &value),
 			    "map-lookups");
-	assert_true(value == st.map_lookups);
+	assert_true(value == 1000 + SDP_A_STATS_MAP_LOOKUPS);
+	assert_string_equal(sdpctl_stats_counter(st, 16, &value),
+			    "local-qp-errors");
+
+	sdpctl_stats_free(st);
 	nlmsg_free(msg);
 }
 
@@ -450,8 +479,11 @@ static void test_parse_stats(void **state)
 static void test_parse_stats_pads(void **state)
 {
 	struct nl_msg *msg = reply(SDP_CMD_STATS_GET);
-	struct sdpctl_stats st;
+	struct sdpctl_stats *st = NULL;
+	const uint64_t *buckets;
 	struct nlattr *nest;
+	unsigned int n;
+	uint64_t value;
 
 	(void)state;
 	nla_put(msg, SDP_A_STATS_PAD, 0, NULL);
@@ -466,24 +498,30 @@ static void test_parse_stats_pads(void **state)
 	nla_put_u64(msg, SDP_A_HISTOGRAM_BUCKET, 6);
 	nla_nest_end(msg, nest);
 	assert_int_equal(sdpctl_parse_stats(nlmsg_hdr(msg), &st), 0);
-	assert_true(st.tx_bytes == 8);
-	assert_true(st.tx_msgs[SDPCTL_MSG_TYPES - 1] == 3);
-	assert_int_equal(st.hist[SDP_HIST_SENDMSG_SIZE - 1].n_buckets, 1);
-	assert_true(st.hist[SDP_HIST_SENDMSG_SIZE - 1].buckets[0] == 6);
-	assert_true(st.present == ((1ull << SDP_A_STATS_TX_BYTES) |
-				   (1ull << SDP_A_STATS_TX_MSGS) |
-				   (1ull << SDP_A_STATS_HIST)));
+	assert_int_equal(sdpctl_stats_value(st, "tx-bytes", &value), 0);
+	assert_true(value == 8);
+	assert_true(sdpctl_stats_msgs(st, SDPCTL_TX, SDP_A_MSG_COUNTS_DATA -
+				      SDP_A_MSG_COUNTS_HELLO) == 3);
+	buckets = sdpctl_stats_hist(st, SDP_HIST_SENDMSG_SIZE, &n);
+	assert_int_equal(n, 1);
+	assert_true(buckets[0] == 6);
+	/* Only what was sent: the one counter, no reset time. */
+	assert_non_null(sdpctl_stats_counter(st, 0, &value));
+	assert_null(sdpctl_stats_counter(st, 1, &value));
+	assert_int_equal(sdpctl_stats_reset_time(st, &value), -ENOENT);
+	sdpctl_stats_free(st);
 	nlmsg_free(msg);
 }
 
 static void test_parse_stats_bad(void **state)
 {
 	struct nl_msg *msg = reply(SDP_CMD_STATS_GET);
-	struct sdpctl_stats st;
+	struct sdpctl_stats *st = NULL;
 
 	(void)state;
 	nla_put_u32(msg, SDP_A_STATS_TX_BYTES, 5);	/* u64 cut short */
 	assert_int_equal(sdpctl_parse_stats(nlmsg_hdr(msg), &st), -EBADMSG);
+	assert_null(st);
 	nlmsg_free(msg);
 }
 
@@ -1129,8 +1167,9 @@ static void test_names(void **state)
 	assert_string_equal(sdpctl_feature_name(SDP_FEATURE_ZCOPY), "zcopy");
 	assert_null(sdpctl_feature_name(1u << 20));
 	assert_string_equal(sdpctl_msg_type_name(0), "hello");
-	assert_string_equal(sdpctl_msg_type_name(SDPCTL_MSG_TYPES - 1), "data");
-	assert_null(sdpctl_msg_type_name(SDPCTL_MSG_TYPES));
+	assert_string_equal(sdpctl_msg_type_name(SDP_A_MSG_COUNTS_DATA -
+						 SDP_A_MSG_COUNTS_HELLO), "data");
+	assert_null(sdpctl_msg_type_name(SDP_A_MSG_COUNTS_MAX));
 	assert_string_equal(sdpctl_hist_name(SDP_HIST_RECVMSG_SIZE),
 			    "recvmsg-size");
 	assert_null(sdpctl_hist_name(0));
