@@ -279,7 +279,8 @@ static int sdp_tx_setup(struct sdp_sock *ssk, u32 peer_size)
 
 /*
  * The two setups above run in rdma_cm's workers: what they allocate is
- * charged to the socket's memory cgroup, not the worker's.
+ * charged to the socket's memory cgroup, not the worker's.  A connection
+ * the memory budget refused is counted once, here.
  */
 static int sdp_res_alloc(struct sdp_sock *ssk, struct rdma_cm_id *id)
 {
@@ -287,6 +288,8 @@ static int sdp_res_alloc(struct sdp_sock *ssk, struct rdma_cm_id *id)
 	int err = sdp_res_setup(ssk, id);
 
 	set_active_memcg(old);
+	if (err == -ENOBUFS)
+		sdp_stats_inc(sock_net(&ssk->sk), SDP_STAT_MEM_REFUSED);
 	return err;
 }
 
@@ -296,6 +299,8 @@ static int sdp_tx_alloc(struct sdp_sock *ssk, u32 peer_size)
 	int err = sdp_tx_setup(ssk, peer_size);
 
 	set_active_memcg(old);
+	if (err == -ENOBUFS)
+		sdp_stats_inc(sock_net(&ssk->sk), SDP_STAT_MEM_REFUSED);
 	return err;
 }
 

@@ -207,18 +207,20 @@ void sdp_rx_done(struct ib_cq *cq, struct ib_wc *wc)
 	if (wc->status != IB_WC_SUCCESS) {
 		if (sdp_qp_err_expected(ssk))
 			goto out;
-		/*
-		 * A message larger than the buffer we advertised.  Soft-RoCE
-		 * reports it as a local QP operation error, not a length
-		 * error; either can only come from the incoming message, as
-		 * our receive requests are one well-formed local entry.
-		 */
-		if (wc->status == IB_WC_LOC_LEN_ERR ||
-		    wc->status == IB_WC_LOC_QP_OP_ERR) {
+		/* A message larger than the buffer we advertised. */
+		if (wc->status == IB_WC_LOC_LEN_ERR) {
 			sdp_proto_err(ssk, "message larger than receive buffer",
 				      ssk->rx_size);
 			goto out;
 		}
+		/*
+		 * On an HCA usually a local fault (a work request it could
+		 * not execute), not the peer's: counted apart.  Soft-RoCE
+		 * also reports a too-long incoming message so.
+		 */
+		if (wc->status == IB_WC_LOC_QP_OP_ERR)
+			sdp_stats_inc(sock_net(&ssk->sk),
+				      SDP_STAT_LOCAL_QP_ERRORS);
 		net_info_ratelimited("sdp: receive failed: %s\n",
 				     ib_wc_status_msg(wc->status));
 		sdp_conn_fail(ssk, ECONNRESET, false);

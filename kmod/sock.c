@@ -245,6 +245,7 @@ void sdp_child_expire(struct sdp_sock *child)
 	rdma_destroy_id(id);
 	net_info_ratelimited("sdp: half-open connection given up after connect-timeout\n");
 	sdp_stats_inc(sock_net(&child->sk), SDP_STAT_CONN_FAILED);
+	sdp_stats_inc(sock_net(&child->sk), SDP_STAT_HALF_OPEN_EXPIRED);
 	sdp_child_release(child);
 }
 

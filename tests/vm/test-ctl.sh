@@ -238,7 +238,8 @@ expect_jq "stats: every counter present" \
 	'has("conn_active_opens") and has("conn_current") and has("tx_bytes")
 	 and (.tx_msgs | has("data") and has("hello")) and (.rx_msgs | has("abort"))
 	 and has("credit_stalls") and has("proto_errors") and has("fallback_tcp")
-	 and has("reset_time")' sdpctl -j stats
+	 and has("mem_refused") and has("half_open_expired")
+	 and has("local_qp_errors") and has("reset_time")' sdpctl -j stats
 expect_ok "stats human" sdpctl stats
 expect_ok "stats --reset" sdpctl stats --reset
 expect_jq "reset zeroes the counters" '.map_lookups == 0 and .reset_time < 5' sdpctl -j stats

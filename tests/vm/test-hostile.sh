@@ -186,8 +186,12 @@ SDP_HOSTILE_LINGER_MS=2000 attack disconn-twice "$AFTER_EOF" 1 disconn-twice
 attack disconn-payload "$RESET" 1 disconn-payload
 # On Soft-RoCE the too-long SEND completes the receive with
 # IB_WC_LOC_QP_OP_ERR (rxe's copy_data() says -EINVAL, not -ENOSPC), which
-# sdp.ko counts as a plain receive failure (ECONNRESET, no proto_errors).
-attack oversize "$RESET" 1 oversize
+# on an HCA means a local fault: sdp.ko resets the connection and counts it
+# in local_qp_errors, not in proto_errors.
+lqp0=$(sdp_stat local_qp_errors)
+attack oversize "$RESET" 0 oversize
+expect_jq "oversize: counted as a local QP error" \
+	".local_qp_errors > ${lqp0:-0}" "$SDPCTL" -j stats
 attack ack-future "$RESET" 1 ack-future
 attack ack-backwards "$RESET" 1 ack-backwards
 # An RDMA Write with a made-up rkey moves the server's QP to the error
@@ -267,6 +271,7 @@ timeout 60 "$HOSTILE" server-hold $ADDR $PORT 64 14 > "$TMP/half-open.server" 2>
 spid=$!
 wait_for "$TMP/half-open.server" listening 10
 failed0=$(sdp_stat conn_failed)
+expired0=$(sdp_stat half_open_expired)
 SDP_HOSTILE_HOLD=12 timeout 60 "$HOSTILE" flood-connects $ADDR $PORT 30 \
 	> "$TMP/half-open.tool" 2>&1 &
 tpid=$!
@@ -275,13 +280,15 @@ sed 's/^/  /' "$TMP/half-open.tool"
 nest=$(sed -n 's/.* \([0-9]*\) established, .*/\1/p' "$TMP/half-open.tool")
 nfree=$(sed -n 's/.* \([0-9]*\) left unreaped.*/\1/p' "$TMP/half-open.tool")
 sleep 7
-"$SDPCTL" -j stats | jq -cM '{conn_current, conn_failed}'
+"$SDPCTL" -j stats | jq -cM '{conn_current, conn_failed, half_open_expired}'
 # At most: on a slow guest a connect whose RTU came just after its
 # deadline is given up too (the tool then sees a CONNECT_ERROR).
 expect_jq "half-open: no more than the $nest established children still count" \
 	".conn_current <= ${nest:-0}" "$SDPCTL" -j stats
 expect_jq "half-open: the $nfree half-open ones were given up (conn_failed)" \
 	".conn_failed - ${failed0:-0} >= ${nfree:-1}" "$SDPCTL" -j stats
+expect_jq "half-open: and counted in half_open_expired" \
+	".half_open_expired - ${expired0:-0} >= ${nfree:-1}" "$SDPCTL" -j stats
 sdp_wait_pid "$tpid" 30
 wait "$spid"
 sed 's/^/  /' "$TMP/half-open.server"
