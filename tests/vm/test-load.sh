@@ -225,6 +225,7 @@ release()
 # nobody must see $TMP/done to let go.
 chmod 755 "$TMP"
 FAILED0=$(sdp_stat conn_failed)
+MEMREF0=$(sdp_stat mem_refused)
 expect_ok "mem-max-pages for three connections" \
 	"$SDPCTL" tune set mem-max-pages $((3 * PER_CONN + PER_CONN / 8))
 hold budget 7640 8
@@ -232,6 +233,7 @@ expect_eq "an unprivileged user gets three connections, no more" 3 "$HELD"
 expect_eq "the fourth connect fails with ENOBUFS" ENOBUFS "$HELD_ERR"
 expect_jq "the refusal is counted as a failed connection" \
 	".conn_failed > ${FAILED0:-0}" "$SDPCTL" -j stats
+expect_jq "and in mem_refused" ".mem_refused > ${MEMREF0:-0}" "$SDPCTL" -j stats
 release
 expect_ok "mem-max-pages back to default" \
 	"$SDPCTL" tune set mem-max-pages "$(tune_default mem-max-pages)"
