@@ -314,14 +314,21 @@ static int parse_lookup(struct nlmsghdr *nlh, void *out)
 	return sdpctl_parse_lookup(nlh, &res->action, &res->rule_id);
 }
 
-int sdpctl_info(struct sdpctl *h, struct sdpctl_info *info)
+int sdpctl_info_sz(struct sdpctl *h, struct sdpctl_info *info, size_t size)
 {
+	struct sdpctl_info own;
 	struct nl_msg *req;
 	int err;
 
 	clear_error(h);
-	err = sdpctl_msg_new(h->family_id, SDP_CMD_INFO_GET, 0, 0, &req);
-	return err ? err : run_one(h, req, parse_info, info);
+	err = sdpctl_obj_size_ok(size, SDPCTL_INFO_SIZE_2);
+	if (!err)
+		err = sdpctl_msg_new(h->family_id, SDP_CMD_INFO_GET, 0, 0, &req);
+	if (!err)
+		err = run_one(h, req, parse_info, &own);
+	if (!err)
+		sdpctl_obj_out(info, size, &own, SDPCTL_INFO_KNOWN);
+	return err;
 }
 
 int sdpctl_stats_get(struct sdpctl *h, struct sdpctl_stats **st)
@@ -351,17 +358,22 @@ int sdpctl_stats_reset(struct sdpctl *h)
 	return err ? err : sdpctl_request(h, req, NULL, NULL);
 }
 
-int sdpctl_map_add(struct sdpctl *h, const struct sdpctl_rule *in,
-		   struct sdpctl_rule *out_stored)
+int sdpctl_map_add_sz(struct sdpctl *h, const struct sdpctl_rule *in,
+		      struct sdpctl_rule *out_stored, size_t size)
 {
-	struct sdpctl_rule scratch;
+	struct sdpctl_rule rule, stored;
 	struct nl_msg *req;
 	int err;
 
 	clear_error(h);
-	err = sdpctl_msg_map_add(h->family_id, in, &req);
-	return err ? err : run_one(h, req, parse_rule,
-				   out_stored ? out_stored : &scratch);
+	err = sdpctl_obj_in(&rule, sizeof(rule), in, size, SDPCTL_RULE_SIZE_2);
+	if (!err)
+		err = sdpctl_msg_map_add(h->family_id, &rule, &req);
+	if (!err)
+		err = run_one(h, req, parse_rule, &stored);
+	if (!err && out_stored)
+		sdpctl_obj_out(out_stored, size, &stored, SDPCTL_RULE_KNOWN);
+	return err;
 }
 
 int sdpctl_map_del_id(struct sdpctl *h, uint32_t id)
@@ -374,24 +386,36 @@ int sdpctl_map_del_id(struct sdpctl *h, uint32_t id)
 	return err ? err : sdpctl_request(h, req, NULL, NULL);
 }
 
-int sdpctl_map_del_match(struct sdpctl *h, const struct sdpctl_rule *r)
+int sdpctl_map_del_match_sz(struct sdpctl *h, const struct sdpctl_rule *r,
+			    size_t size)
 {
+	struct sdpctl_rule rule;
 	struct nl_msg *req;
 	int err;
 
 	clear_error(h);
-	err = sdpctl_msg_map_del_match(h->family_id, r, &req);
+	err = sdpctl_obj_in(&rule, sizeof(rule), r, size, SDPCTL_RULE_SIZE_2);
+	if (!err)
+		err = sdpctl_msg_map_del_match(h->family_id, &rule, &req);
 	return err ? err : sdpctl_request(h, req, NULL, NULL);
 }
 
-int sdpctl_map_get(struct sdpctl *h, uint32_t id, struct sdpctl_rule *out)
+int sdpctl_map_get_sz(struct sdpctl *h, uint32_t id, struct sdpctl_rule *out,
+		      size_t size)
 {
+	struct sdpctl_rule rule;
 	struct nl_msg *req;
 	int err;
 
 	clear_error(h);
-	err = sdpctl_msg_map_get(h->family_id, id, &req);
-	return err ? err : run_one(h, req, parse_rule, out);
+	err = sdpctl_obj_size_ok(size, SDPCTL_RULE_SIZE_2);
+	if (!err)
+		err = sdpctl_msg_map_get(h->family_id, id, &req);
+	if (!err)
+		err = run_one(h, req, parse_rule, &rule);
+	if (!err)
+		sdpctl_obj_out(out, size, &rule, SDPCTL_RULE_KNOWN);
+	return err;
 }
 
 struct rule_dump {
@@ -432,28 +456,43 @@ int sdpctl_map_flush(struct sdpctl *h, uint32_t *count)
 				   count ? count : &scratch);
 }
 
-int sdpctl_map_replace(struct sdpctl *h, const struct sdpctl_rule *rules,
-		       size_t n, uint32_t *count)
+int sdpctl_map_replace_sz(struct sdpctl *h, const struct sdpctl_rule *rules,
+			  size_t n, uint32_t *count, size_t size)
 {
-	uint32_t scratch;
+	struct sdpctl_rule *own = calloc(n ? n : 1, sizeof(*own));
 	struct nl_msg *req;
-	int err;
+	uint32_t scratch;
+	int err = 0;
+	size_t i;
 
 	clear_error(h);
-	err = sdpctl_msg_map_replace(h->family_id, rules, n, &req);
+	if (!own)
+		return -ENOMEM;
+	/* The caller's array steps by the caller's size. */
+	for (i = 0; i < n && !err; i++)
+		err = sdpctl_obj_in(&own[i], sizeof(own[i]),
+				    (const char *)rules + i * size, size,
+				    SDPCTL_RULE_SIZE_2);
+	if (!err)
+		err = sdpctl_msg_map_replace(h->family_id, own, n, &req);
+	free(own);
 	return err ? err : run_one(h, req, parse_count,
 				   count ? count : &scratch);
 }
 
-int sdpctl_map_lookup(struct sdpctl *h, const struct sdpctl_lookup *q,
-		      uint32_t *action, uint32_t *rule_id)
+int sdpctl_map_lookup_sz(struct sdpctl *h, const struct sdpctl_lookup *q,
+			 uint32_t *action, uint32_t *rule_id, size_t size)
 {
+	struct sdpctl_lookup query;
 	struct lookup_result res;
 	struct nl_msg *req;
 	int err;
 
 	clear_error(h);
-	err = sdpctl_msg_map_lookup(h->family_id, q, &req);
+	err = sdpctl_obj_in(&query, sizeof(query), q, size,
+			    SDPCTL_LOOKUP_SIZE_2);
+	if (!err)
+		err = sdpctl_msg_map_lookup(h->family_id, &query, &req);
 	if (!err)
 		err = run_one(h, req, parse_lookup, &res);
 	if (err)
@@ -464,15 +503,22 @@ int sdpctl_map_lookup(struct sdpctl *h, const struct sdpctl_lookup *q,
 	return 0;
 }
 
-int sdpctl_tune_get(struct sdpctl *h, const char *name,
-		    struct sdpctl_tunable *out)
+int sdpctl_tune_get_sz(struct sdpctl *h, const char *name,
+		       struct sdpctl_tunable *out, size_t size)
 {
+	struct sdpctl_tunable t;
 	struct nl_msg *req;
 	int err;
 
 	clear_error(h);
-	err = sdpctl_msg_tune_get(h->family_id, name, &req);
-	return err ? err : run_one(h, req, parse_tunable, out);
+	err = sdpctl_obj_size_ok(size, SDPCTL_TUNABLE_SIZE_2);
+	if (!err)
+		err = sdpctl_msg_tune_get(h->family_id, name, &req);
+	if (!err)
+		err = run_one(h, req, parse_tunable, &t);
+	if (!err)
+		sdpctl_obj_out(out, size, &t, SDPCTL_TUNABLE_KNOWN);
+	return err;
 }
 
 struct tunable_dump {

@@ -14,6 +14,45 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+#define SDPCTL_OFFSETOFEND(type, member) \
+	(offsetof(type, member) + sizeof(((type *)0)->member))
+
+/*
+ * The bytes of each public object this library knows: up to the end of
+ * its last field (tail padding excluded, as a later field may go there).
+ */
+#define SDPCTL_INFO_KNOWN	SDPCTL_OFFSETOFEND(struct sdpctl_info, features)
+#define SDPCTL_RULE_KNOWN	SDPCTL_OFFSETOFEND(struct sdpctl_rule, line)
+#define SDPCTL_LOOKUP_KNOWN	SDPCTL_OFFSETOFEND(struct sdpctl_lookup, program)
+#define SDPCTL_TUNABLE_KNOWN	SDPCTL_OFFSETOFEND(struct sdpctl_tunable, doc)
+#define SDPCTL_CONN_KNOWN	SDPCTL_OFFSETOFEND(struct sdpctl_conn, cookie)
+#define SDPCTL_PERR_KNOWN	SDPCTL_OFFSETOFEND(struct sdpctl_parse_error, msg)
+
+/*
+ * The public objects as ABI 2 first published them: the smallest a caller
+ * may pass.  These stay when fields are appended; the KNOWN sizes grow.
+ */
+#define SDPCTL_INFO_SIZE_2	SDPCTL_INFO_KNOWN
+#define SDPCTL_RULE_SIZE_2	SDPCTL_RULE_KNOWN
+#define SDPCTL_LOOKUP_SIZE_2	SDPCTL_LOOKUP_KNOWN
+#define SDPCTL_TUNABLE_SIZE_2	SDPCTL_TUNABLE_KNOWN
+#define SDPCTL_PERR_SIZE_2	SDPCTL_PERR_KNOWN
+
+/* A caller's object of @user_size bytes holds ABI 2's: 0 or -EINVAL. */
+int sdpctl_obj_size_ok(size_t user_size, size_t min_size);
+/*
+ * The caller's object as the library's (zero-extended): 0, -EINVAL if
+ * smaller than ABI 2's, -E2BIG if bytes past the library's are set.
+ */
+int sdpctl_obj_in(void *own, size_t own_size, const void *user,
+		  size_t user_size, size_t min_size);
+/*
+ * The @known bytes of the library's object into the caller's, the rest of
+ * it zeroed; its size says how much was filled in.
+ */
+void sdpctl_obj_out(void *user, size_t user_size, const void *own,
+		    size_t known);
+
 /* A scalar counter of the stats attribute set (spec-names.h). */
 struct sdpctl_counter_name {
 	uint16_t attr;

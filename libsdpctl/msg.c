@@ -397,6 +397,7 @@ int sdpctl_parse_info(struct nlmsghdr *nlh, struct sdpctl_info *info)
 	struct nlattr *tb[SDP_A_INFO_MAX + 1];
 
 	memset(info, 0, sizeof(*info));
+	info->size = SDPCTL_INFO_KNOWN;
 	if (genl_parse(nlh, tb, SDP_A_INFO_MAX, info_policy))
 		return -EBADMSG;
 	if (tb[SDP_A_INFO_VERSION])
@@ -492,6 +493,7 @@ int sdpctl_parse_tunable(struct nlmsghdr *nlh, struct sdpctl_tunable *t)
 	struct nlattr *tb[SDP_A_TUNABLE_MAX + 1];
 
 	memset(t, 0, sizeof(*t));
+	t->size = SDPCTL_TUNABLE_KNOWN;
 	if (genl_parse(nlh, tb, SDP_A_TUNABLE_MAX, tunable_policy) ||
 	    !tb[SDP_A_TUNABLE_NAME])
 		return -EBADMSG;
@@ -525,6 +527,7 @@ int sdpctl_parse_conn(struct nlmsghdr *nlh, struct sdpctl_conn *c)
 	struct nlattr *tb[SDP_A_CONN_MAX + 1];
 
 	memset(c, 0, sizeof(*c));
+	c->size = SDPCTL_CONN_KNOWN;
 	if (genl_parse(nlh, tb, SDP_A_CONN_MAX, conn_policy) ||
 	    !tb[SDP_A_CONN_FAMILY] || !tb[SDP_A_CONN_STATE])
 		return -EBADMSG;
@@ -573,6 +576,7 @@ int sdpctl_parse_event(struct nlmsghdr *nlh, int family_id,
 	int err;
 
 	memset(ev, 0, sizeof(*ev));
+	ev->size = sizeof(*ev);
 	if (nlh->nlmsg_type != family_id)
 		return 0;
 	if (!genlmsg_valid_hdr(nlh, 0))

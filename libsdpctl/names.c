@@ -88,10 +88,16 @@ const char *sdpctl_hist_name(uint32_t hist_id)
 	return hist_id < ARRAY_SIZE(spec_hist_names) ? spec_hist_names[hist_id] : NULL;
 }
 
-void sdpctl_rule_init(struct sdpctl_rule *r)
+int sdpctl_rule_init_sz(struct sdpctl_rule *r, size_t size)
 {
-	memset(r, 0, sizeof(*r));
-	r->family = AF_INET;
-	r->port_max = UINT16_MAX;
-	r->role = SDPCTL_ROLE_ANY;
+	struct sdpctl_rule own = {
+		.family = AF_INET,
+		.port_max = UINT16_MAX,
+		.role = SDPCTL_ROLE_ANY,
+	};
+	int err = sdpctl_obj_size_ok(size, SDPCTL_RULE_SIZE_2);
+
+	if (!err)
+		sdpctl_obj_out(r, size, &own, SDPCTL_RULE_KNOWN);
+	return err;
 }

@@ -512,38 +512,60 @@ static int parse_line(char *line, struct sdpctl_rule *r,
 static void clear_error(struct sdpctl_parse_error *err, unsigned int line)
 {
 	memset(err, 0, sizeof(*err));
+	err->size = SDPCTL_PERR_KNOWN;
 	err->line = line;
 }
 
-int sdpctl_rule_parse(const char *line, struct sdpctl_rule *r,
-		      struct sdpctl_parse_error *err)
+/*
+ * The entry points below parse into the library's own objects and hand
+ * the caller's their sizes' worth (objsize.c); @err may be NULL.
+ */
+static int sizes_ok(size_t size, const struct sdpctl_parse_error *err,
+		    size_t err_size)
 {
-	struct sdpctl_parse_error dummy;
-	char *copy;
-	int ret;
+	int ret = sdpctl_obj_size_ok(size, SDPCTL_RULE_SIZE_2);
 
-	if (!err)
-		err = &dummy;
-	clear_error(err, 0);
-	copy = strdup(line);
-	if (!copy)
-		return -ENOMEM;
-	ret = parse_line(copy, r, err);
-	free(copy);
+	return ret || !err ? ret : sdpctl_obj_size_ok(err_size,
+						      SDPCTL_PERR_SIZE_2);
+}
+
+static int parsed(int ret, struct sdpctl_rule *r, size_t size,
+		  const struct sdpctl_rule *own, struct sdpctl_parse_error *err,
+		  size_t err_size, const struct sdpctl_parse_error *own_err)
+{
+	if (!ret)
+		sdpctl_obj_out(r, size, own, SDPCTL_RULE_KNOWN);
+	if (err)
+		sdpctl_obj_out(err, err_size, own_err, SDPCTL_PERR_KNOWN);
 	return ret;
 }
 
-int sdpctl_rule_parse_args(int argc, const char *const *argv,
+int sdpctl_rule_parse_sz(const char *line, struct sdpctl_rule *r, size_t size,
+			 struct sdpctl_parse_error *err, size_t err_size)
+{
+	struct sdpctl_parse_error own_err;
+	struct sdpctl_rule own;
+	char *copy;
+	int ret = sizes_ok(size, err, err_size);
+
+	if (ret)
+		return ret;
+	clear_error(&own_err, 0);
+	copy = strdup(line);
+	if (!copy)
+		return -ENOMEM;
+	ret = parse_line(copy, &own, &own_err);
+	free(copy);
+	return parsed(ret, r, size, &own, err, err_size, &own_err);
+}
+
+static int rule_parse_args(int argc, const char *const *argv,
 			   struct sdpctl_rule *r,
 			   struct sdpctl_parse_error *err)
 {
-	struct sdpctl_parse_error dummy;
 	struct word w[MAX_WORDS];
 	int i;
 
-	if (!err)
-		err = &dummy;
-	clear_error(err, 0);
 	if (argc > MAX_WORDS) {
 		struct word extra = { argv[MAX_WORDS], MAX_WORDS + 1 };
 
@@ -556,18 +578,30 @@ int sdpctl_rule_parse_args(int argc, const char *const *argv,
 	return parse_words(w, argc < 0 ? 0 : argc, r, err);
 }
 
-int sdpctl_rules_parse(const char *text, struct sdpctl_rule **rules,
+int sdpctl_rule_parse_args_sz(int argc, const char *const *argv,
+			      struct sdpctl_rule *r, size_t size,
+			      struct sdpctl_parse_error *err, size_t err_size)
+{
+	struct sdpctl_parse_error own_err;
+	struct sdpctl_rule own;
+	int ret = sizes_ok(size, err, err_size);
+
+	if (ret)
+		return ret;
+	clear_error(&own_err, 0);
+	ret = rule_parse_args(argc, argv, &own, &own_err);
+	return parsed(ret, r, size, &own, err, err_size, &own_err);
+}
+
+static int rules_parse(const char *text, struct sdpctl_rule **rules,
 		       size_t *n, struct sdpctl_parse_error *err)
 {
-	struct sdpctl_parse_error dummy;
 	struct sdpctl_rule *out = NULL, r;
 	size_t count = 0, cap = 0, buf_len = 0;
 	unsigned int line_no = 0;
 	char *buf = NULL;
 	int ret = 0;
 
-	if (!err)
-		err = &dummy;
 	*rules = NULL;
 	*n = 0;
 	while (*text) {
@@ -623,6 +657,40 @@ int sdpctl_rules_parse(const char *text, struct sdpctl_rule **rules,
 	return 0;
 }
 
+int sdpctl_rules_parse_sz(const char *text, struct sdpctl_rule **rules,
+			  size_t *n, size_t size,
+			  struct sdpctl_parse_error *err, size_t err_size)
+{
+	struct sdpctl_parse_error own_err;
+	struct sdpctl_rule *own;
+	char *out = NULL;
+	size_t count, i;
+	int ret = sizes_ok(size, err, err_size);
+
+	*rules = NULL;
+	*n = 0;
+	if (ret)
+		return ret;
+	ret = rules_parse(text, &own, &count, &own_err);
+	/* An array the caller indexes with its own size. */
+	if (!ret && count) {
+		out = calloc(count, size);
+		if (!out)
+			ret = -ENOMEM;
+		for (i = 0; out && i < count; i++)
+			sdpctl_obj_out(out + i * size, size, &own[i],
+				       SDPCTL_RULE_KNOWN);
+	}
+	if (!ret) {
+		*rules = (struct sdpctl_rule *)out;
+		*n = count;
+	}
+	free(own);
+	if (err)
+		sdpctl_obj_out(err, err_size, &own_err, SDPCTL_PERR_KNOWN);
+	return ret;
+}
+
 /* ---- formatting ------------------------------------------------------- */
 
 struct out {
@@ -656,7 +724,7 @@ static bool needs_quotes(const char *s)
 	return false;
 }
 
-int sdpctl_rule_format(const struct sdpctl_rule *r, char *buf, size_t len)
+static int rule_format(const struct sdpctl_rule *r, char *buf, size_t len)
 {
 	struct out o = { buf, len, 0 };
 	const char *action = sdpctl_action_name(r->action);
@@ -697,4 +765,18 @@ int sdpctl_rule_format(const struct sdpctl_rule *r, char *buf, size_t len)
 		emit(&o, "\"");
 	}
 	return o.used < len ? 0 : -ENOSPC;
+}
+
+int sdpctl_rule_format_sz(const struct sdpctl_rule *r, size_t size, char *buf,
+			  size_t len)
+{
+	struct sdpctl_rule own;
+	int ret = sdpctl_obj_in(&own, sizeof(own), r, size, SDPCTL_RULE_SIZE_2);
+
+	if (ret) {
+		if (len)
+			buf[0] = '\0';
+		return ret;
+	}
+	return rule_format(&own, buf, len);
 }

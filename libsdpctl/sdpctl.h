@@ -6,6 +6,15 @@
  * Conventions: every call that can fail returns 0 or a negative errno.
  * A handle is not thread-safe; use one per thread. The library prints
  * nothing and keeps no global state of its own.
+ *
+ * Objects grow: later versions append fields to the structs below, never
+ * move one. Each starts with `size`, the bytes of it the library filled
+ * in (SDPCTL_HAS() tests a field). Calls that read or fill an object of
+ * yours are macros passing the size your header gives it (the *_sz
+ * functions), so a program keeps working with a later library, and a
+ * later program with this one as far as the fields it checks. (For the
+ * library's maintainers: a new field goes past the struct's end, never
+ * into its tail padding, which this version neither reads nor fills.)
  */
 #ifndef LIBSDPCTL_SDPCTL_H
 #define LIBSDPCTL_SDPCTL_H
@@ -35,6 +44,11 @@ extern "C" {
 
 #define SDPCTL_ROLE_ANY		(SDP_ROLE_LISTEN | SDP_ROLE_CONNECT)
 
+/* The library filled in @field of @obj (a pointer to a public object). */
+#define SDPCTL_HAS(obj, field) \
+	((obj)->size >= offsetof(__typeof__(*(obj)), field) + \
+			sizeof((obj)->field))
+
 struct sdpctl;
 
 /* ---- handle ----------------------------------------------------------- */
@@ -63,13 +77,17 @@ SDPCTL_EXPORT int sdpctl_err_rule_index(const struct sdpctl *h);
 /* ---- info ------------------------------------------------------------- */
 
 struct sdpctl_info {
+	uint32_t size;			/* bytes filled in: see the top */
 	char version[SDPCTL_VERSION_LEN];
 	uint32_t af_inet_sdp;
 	uint32_t proto_version;		/* major in high nibble, minor low */
 	uint32_t features;		/* SDP_FEATURE_* bits */
 };
 
-SDPCTL_EXPORT int sdpctl_info(struct sdpctl *h, struct sdpctl_info *info);
+SDPCTL_EXPORT int sdpctl_info_sz(struct sdpctl *h, struct sdpctl_info *info,
+				 size_t size);
+#define sdpctl_info(h, info) \
+	sdpctl_info_sz(h, info, sizeof(struct sdpctl_info))
 
 /* ---- statistics ------------------------------------------------------- */
 
@@ -126,6 +144,7 @@ SDPCTL_EXPORT const uint64_t *sdpctl_stats_hist(const struct sdpctl_stats *st,
 /* ---- port-mapping rules ----------------------------------------------- */
 
 struct sdpctl_rule {
+	uint32_t size;			/* bytes filled in: see the top */
 	uint32_t id;			/* kernel-assigned; 0 = none yet */
 	uint32_t position;		/* valid when has_position */
 	uint16_t family;		/* AF_INET or AF_INET6 */
@@ -140,18 +159,29 @@ struct sdpctl_rule {
 	unsigned int line;		/* sdpctl_rules_parse(): source line */
 };
 
+#define SDPCTL_RULE_SZ sizeof(struct sdpctl_rule)
+
 /* A rule matching everything: any family-inet address, port, role. */
-SDPCTL_EXPORT void sdpctl_rule_init(struct sdpctl_rule *r);
+SDPCTL_EXPORT int sdpctl_rule_init_sz(struct sdpctl_rule *r, size_t size);
+#define sdpctl_rule_init(r) sdpctl_rule_init_sz(r, SDPCTL_RULE_SZ)
 
 /* Insert (or append) a rule; out_stored (may be NULL) gets it as stored. */
-SDPCTL_EXPORT int sdpctl_map_add(struct sdpctl *h, const struct sdpctl_rule *in,
-				 struct sdpctl_rule *out_stored);
+SDPCTL_EXPORT int sdpctl_map_add_sz(struct sdpctl *h,
+				    const struct sdpctl_rule *in,
+				    struct sdpctl_rule *out_stored,
+				    size_t size);
+#define sdpctl_map_add(h, in, out_stored) \
+	sdpctl_map_add_sz(h, in, out_stored, SDPCTL_RULE_SZ)
 SDPCTL_EXPORT int sdpctl_map_del_id(struct sdpctl *h, uint32_t id);
 /* Delete the rule with the same match attributes and action. */
-SDPCTL_EXPORT int sdpctl_map_del_match(struct sdpctl *h,
-				       const struct sdpctl_rule *r);
-SDPCTL_EXPORT int sdpctl_map_get(struct sdpctl *h, uint32_t id,
-				 struct sdpctl_rule *out);
+SDPCTL_EXPORT int sdpctl_map_del_match_sz(struct sdpctl *h,
+					  const struct sdpctl_rule *r,
+					  size_t size);
+#define sdpctl_map_del_match(h, r) \
+	sdpctl_map_del_match_sz(h, r, SDPCTL_RULE_SZ)
+SDPCTL_EXPORT int sdpctl_map_get_sz(struct sdpctl *h, uint32_t id,
+				    struct sdpctl_rule *out, size_t size);
+#define sdpctl_map_get(h, id, out) sdpctl_map_get_sz(h, id, out, SDPCTL_RULE_SZ)
 
 /*
  * Call cb for each rule in table order. cb returns 0 to go on, a positive
@@ -168,11 +198,15 @@ SDPCTL_EXPORT int sdpctl_map_flush(struct sdpctl *h, uint32_t *count);
  * Replace the table with rules[0..n) atomically. On a kernel rejection
  * nothing changed; sdpctl_err_rule_index() tells which rule it refused.
  */
-SDPCTL_EXPORT int sdpctl_map_replace(struct sdpctl *h,
-				     const struct sdpctl_rule *rules, size_t n,
-				     uint32_t *count);
+SDPCTL_EXPORT int sdpctl_map_replace_sz(struct sdpctl *h,
+					const struct sdpctl_rule *rules,
+					size_t n, uint32_t *count,
+					size_t size);
+#define sdpctl_map_replace(h, rules, n, count) \
+	sdpctl_map_replace_sz(h, rules, n, count, SDPCTL_RULE_SZ)
 
 struct sdpctl_lookup {
+	uint32_t size;			/* bytes filled in: see the top */
 	uint16_t family;		/* AF_INET or AF_INET6 */
 	uint8_t addr[16];		/* local for listen, remote for connect */
 	uint16_t port;
@@ -181,13 +215,18 @@ struct sdpctl_lookup {
 };
 
 /* rule_id (may be NULL) gets the deciding rule, 0 for the default action. */
-SDPCTL_EXPORT int sdpctl_map_lookup(struct sdpctl *h,
-				    const struct sdpctl_lookup *q,
-				    uint32_t *action, uint32_t *rule_id);
+SDPCTL_EXPORT int sdpctl_map_lookup_sz(struct sdpctl *h,
+				       const struct sdpctl_lookup *q,
+				       uint32_t *action, uint32_t *rule_id,
+				       size_t size);
+#define sdpctl_map_lookup(h, q, action, rule_id) \
+	sdpctl_map_lookup_sz(h, q, action, rule_id, \
+			     sizeof(struct sdpctl_lookup))
 
 /* ---- tunables --------------------------------------------------------- */
 
 struct sdpctl_tunable {
+	uint32_t size;			/* bytes filled in: see the top */
 	char name[SDPCTL_TUNABLE_NAME_LEN];
 	uint64_t value, def, min, max;
 	char unit[SDPCTL_TUNABLE_UNIT_LEN];	/* "action": enum sdp_action */
@@ -195,8 +234,10 @@ struct sdpctl_tunable {
 };
 
 typedef int (*sdpctl_tunable_cb)(const struct sdpctl_tunable *t, void *arg);
-SDPCTL_EXPORT int sdpctl_tune_get(struct sdpctl *h, const char *name,
-				  struct sdpctl_tunable *out);
+SDPCTL_EXPORT int sdpctl_tune_get_sz(struct sdpctl *h, const char *name,
+				     struct sdpctl_tunable *out, size_t size);
+#define sdpctl_tune_get(h, name, out) \
+	sdpctl_tune_get_sz(h, name, out, sizeof(struct sdpctl_tunable))
 /* cb as for sdpctl_map_dump(). */
 SDPCTL_EXPORT int sdpctl_tune_dump(struct sdpctl *h, sdpctl_tunable_cb cb,
 				   void *arg);
@@ -207,6 +248,7 @@ SDPCTL_EXPORT int sdpctl_tune_set(struct sdpctl *h, const char *name,
 
 /* One SDP socket of the caller's netns (conn attribute set of the spec). */
 struct sdpctl_conn {
+	uint32_t size;			/* bytes filled in: see the top */
 	uint16_t family;		/* AF_INET or AF_INET6 */
 	uint8_t local_addr[16];		/* network byte order; 4 bytes for inet */
 	uint16_t local_port;		/* 0: not bound */
@@ -255,6 +297,7 @@ enum sdpctl_event_type {
 };
 
 struct sdpctl_event {
+	uint32_t size;			/* bytes filled in: see the top */
 	enum sdpctl_event_type type;
 	union {
 		struct sdpctl_rule rule;
@@ -306,6 +349,7 @@ enum sdpctl_parse_error_kind {
 };
 
 struct sdpctl_parse_error {
+	uint32_t size;			/* bytes filled in: see the top */
 	enum sdpctl_parse_error_kind kind;
 	unsigned int line;		/* 1-based; 0 when not parsing a text */
 	unsigned int column;		/* 1-based; the word index for argv */
@@ -318,30 +362,46 @@ struct sdpctl_parse_error {
  * 0, -ENODATA when the line holds no rule (blank, comment, libsdp "log"
  * directive), or -EINVAL with err (may be NULL) filled in.
  */
-SDPCTL_EXPORT int sdpctl_rule_parse(const char *line, struct sdpctl_rule *r,
-				    struct sdpctl_parse_error *err);
+SDPCTL_EXPORT int sdpctl_rule_parse_sz(const char *line, struct sdpctl_rule *r,
+				       size_t size,
+				       struct sdpctl_parse_error *err,
+				       size_t err_size);
+#define SDPCTL_PERR_SZ sizeof(struct sdpctl_parse_error)
+#define sdpctl_rule_parse(line, r, err) \
+	sdpctl_rule_parse_sz(line, r, SDPCTL_RULE_SZ, err, SDPCTL_PERR_SZ)
 
 /* The same for a rule given as separate words (argv); columns are words. */
-SDPCTL_EXPORT int sdpctl_rule_parse_args(int argc, const char *const *argv,
-					 struct sdpctl_rule *r,
-					 struct sdpctl_parse_error *err);
+SDPCTL_EXPORT int sdpctl_rule_parse_args_sz(int argc, const char *const *argv,
+					    struct sdpctl_rule *r, size_t size,
+					    struct sdpctl_parse_error *err,
+					    size_t err_size);
+#define sdpctl_rule_parse_args(argc, argv, r, err) \
+	sdpctl_rule_parse_args_sz(argc, argv, r, SDPCTL_RULE_SZ, err, \
+				  SDPCTL_PERR_SZ)
 
 /*
  * Parse a whole rule file. On success *rules (free() it) holds *n rules in
  * file order, each with its line. On -EINVAL err names the first bad line
  * and nothing is returned; -ENOMEM as usual.
  */
-SDPCTL_EXPORT int sdpctl_rules_parse(const char *text,
-				     struct sdpctl_rule **rules, size_t *n,
-				     struct sdpctl_parse_error *err);
+SDPCTL_EXPORT int sdpctl_rules_parse_sz(const char *text,
+					struct sdpctl_rule **rules, size_t *n,
+					size_t size,
+					struct sdpctl_parse_error *err,
+					size_t err_size);
+#define sdpctl_rules_parse(text, rules, n, err) \
+	sdpctl_rules_parse_sz(text, rules, n, SDPCTL_RULE_SZ, err, \
+			      SDPCTL_PERR_SZ)
 
 /*
  * Write a rule in keyword form, which sdpctl_rule_parse() reads back to the
  * same rule ("position N" only when has_position). Returns 0, -ENOSPC when
  * buf was too small (it then holds a truncated string), or -EINVAL.
  */
-SDPCTL_EXPORT int sdpctl_rule_format(const struct sdpctl_rule *r, char *buf,
-				     size_t len);
+SDPCTL_EXPORT int sdpctl_rule_format_sz(const struct sdpctl_rule *r,
+					size_t size, char *buf, size_t len);
+#define sdpctl_rule_format(r, buf, len) \
+	sdpctl_rule_format_sz(r, SDPCTL_RULE_SZ, buf, len)
 
 /* ---- names ------------------------------------------------------------ */
 

@@ -91,7 +91,9 @@ static void test_current_abi_versioned(void **state)
 		"sdpctl_open", "sdpctl_close", "sdpctl_stats_get",
 		"sdpctl_stats_free", "sdpctl_stats_counter",
 		"sdpctl_stats_value", "sdpctl_stats_reset_time",
-		"sdpctl_stats_msgs", "sdpctl_stats_hist",
+		"sdpctl_stats_msgs", "sdpctl_stats_hist", "sdpctl_info_sz",
+		"sdpctl_rule_init_sz", "sdpctl_map_add_sz",
+		"sdpctl_map_replace_sz", "sdpctl_rules_parse_sz",
 	};
 	size_t i;
 

@@ -893,10 +893,10 @@ static void test_event_output(void **state)
 }
 
 static const struct sdpctl_tunable sample_tunables[] = {
-	{ "max-rules", 1024, 1024, 1, 65536, "count",
-	  "rules allowed in the mapping table" },
-	{ "default-action", 2, 2, 1, 3, "action", "decision when no rule "
-	  "matches" },
+	{ sizeof(struct sdpctl_tunable), "max-rules", 1024, 1024, 1, 65536,
+	  "count", "rules allowed in the mapping table" },
+	{ sizeof(struct sdpctl_tunable), "default-action", 2, 2, 1, 3,
+	  "action", "decision when no rule matches" },
 };
 
 static void tunable_json(FILE *f, const void *t) { print_tunable_json(f, t); }

@@ -450,6 +450,97 @@ static void test_format_errors(void **state)
 	assert_int_equal(sdpctl_rule_format(&r, small, sizeof(small)), -EINVAL);
 }
 
+/* ---- objects of other sizes ------------------------------------------- */
+
+/* A rule as a later header may define it: a field appended. */
+struct rule_next {
+	struct sdpctl_rule r;
+	uint64_t added;
+};
+
+#define ADDED_END (offsetof(struct rule_next, added) + sizeof(uint64_t))
+
+/* A later program's object: filled as far as we know it, the rest zeroed. */
+static void test_obj_larger_filled(void **state)
+{
+	struct rule_next big;
+
+	(void)state;
+	memset(&big, 0xa5, sizeof(big));
+	assert_int_equal(sdpctl_rule_init_sz(&big.r, sizeof(big)), 0);
+	assert_true(SDPCTL_HAS(&big.r, line));
+	assert_true(big.r.size < ADDED_END);	/* "added" not ours */
+	assert_true(big.added == 0);
+	assert_int_equal(big.r.family, AF_INET);
+	assert_int_equal(big.r.port_max, 65535);
+
+	memset(&big, 0xa5, sizeof(big));
+	assert_int_equal(sdpctl_rule_parse_sz("action sdp port 7000", &big.r,
+					      sizeof(big), NULL, 0), 0);
+	assert_int_equal(big.r.port_min, 7000);
+	assert_true(big.added == 0);
+}
+
+/* Read from a later program: its unknown part must be zero. */
+static void test_obj_larger_read(void **state)
+{
+	struct rule_next big = { 0 };
+	char text[SDPCTL_RULE_TEXT_LEN], plain[SDPCTL_RULE_TEXT_LEN];
+
+	(void)state;
+	assert_int_equal(sdpctl_rule_init_sz(&big.r, sizeof(big)), 0);
+	big.r.action = SDP_ACTION_TCP;
+	assert_int_equal(sdpctl_rule_format_sz(&big.r, sizeof(big), text,
+					       sizeof(text)), 0);
+	assert_int_equal(sdpctl_rule_format(&big.r, plain, sizeof(plain)), 0);
+	assert_string_equal(text, plain);
+	big.added = 1;		/* something this library cannot honour */
+	assert_int_equal(sdpctl_rule_format_sz(&big.r, sizeof(big), text,
+					       sizeof(text)), -E2BIG);
+}
+
+/* Smaller than ABI 2 published: refused, and nothing written. */
+static void test_obj_smaller_refused(void **state)
+{
+	unsigned char buf[sizeof(struct sdpctl_rule)], canary[sizeof(buf)];
+	struct sdpctl_parse_error err;
+	size_t small = offsetof(struct sdpctl_rule, line);
+
+	(void)state;
+	memset(buf, 0x5a, sizeof(buf));
+	memcpy(canary, buf, sizeof(buf));
+	assert_int_equal(sdpctl_rule_init_sz((struct sdpctl_rule *)buf, small),
+			 -EINVAL);
+	assert_int_equal(sdpctl_rule_parse_sz("action sdp",
+					      (struct sdpctl_rule *)buf, small,
+					      &err, sizeof(err)), -EINVAL);
+	assert_memory_equal(buf, canary, sizeof(buf));
+	assert_int_equal(sdpctl_rule_format_sz((struct sdpctl_rule *)buf,
+					       small, (char *)canary, 8),
+			 -EINVAL);
+}
+
+/* An array comes back laid out with the caller's size. */
+static void test_obj_array_stride(void **state)
+{
+	struct sdpctl_rule *rules;
+	struct rule_next *next;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(sdpctl_rules_parse_sz("action sdp port 1\n"
+					       "action tcp port 2\n", &rules,
+					       &n, sizeof(*next), NULL, 0), 0);
+	assert_int_equal(n, 2);
+	next = (struct rule_next *)rules;
+	assert_int_equal(next[0].r.port_min, 1);
+	assert_int_equal(next[1].r.port_min, 2);
+	assert_int_equal(next[1].r.action, SDP_ACTION_TCP);
+	assert_int_equal(next[1].r.line, 2);
+	assert_true(next[0].added == 0 && next[1].added == 0);
+	free(rules);
+}
+
 int main(void)
 {
 	const struct CMUnitTest valid[] = {
@@ -473,6 +564,12 @@ int main(void)
 		cmocka_unit_test(test_format_round_trip),
 		cmocka_unit_test(test_format_errors),
 	};
+	const struct CMUnitTest sizes[] = {
+		cmocka_unit_test(test_obj_larger_filled),
+		cmocka_unit_test(test_obj_larger_read),
+		cmocka_unit_test(test_obj_smaller_refused),
+		cmocka_unit_test(test_obj_array_stride),
+	};
 	int failed = 0;
 
 	for (i = 0; i < N_BAD; i++)
@@ -489,5 +586,6 @@ int main(void)
 					      NULL);
 	failed += cmocka_run_group_tests_name("rules-format", format, NULL,
 					      NULL);
+	failed += cmocka_run_group_tests_name("rules-sizes", sizes, NULL, NULL);
 	return failed ? 1 : 0;
 }
