@@ -60,18 +60,18 @@ void sdp_res_free(struct sdp_sock *ssk, struct rdma_cm_id *id)
 	}
 	if (!dev)
 		return;
-	for (i = 0; ssk->rx && i < ssk->rx_num; i++) {
-		sdp_buf_unmap(dev, &ssk->rx[i].mem, DMA_FROM_DEVICE);
-		ssk->rx[i].posted = false;
+	for (i = 0; ssk->rx.bufs && i < ssk->rx.num; i++) {
+		sdp_buf_unmap(dev, &ssk->rx.bufs[i].mem, DMA_FROM_DEVICE);
+		ssk->rx.bufs[i].posted = false;
 	}
-	for (i = 0; ssk->tx && i < ssk->tx_num; i++)
-		sdp_buf_unmap(dev, &ssk->tx[i].mem, DMA_TO_DEVICE);
+	for (i = 0; ssk->tx.bufs && i < ssk->tx.num; i++)
+		sdp_buf_unmap(dev, &ssk->tx.bufs[i].mem, DMA_TO_DEVICE);
 	spin_lock_bh(&ssk->lock);
-	ssk->rx_posted = 0;
-	ssk->tx_nfree = 0;
-	ssk->tx_free = -1;
-	ssk->tx_pend = -1;
-	ssk->tx_pend_oob = false;
+	ssk->rx.posted = 0;
+	ssk->tx.nfree = 0;
+	ssk->tx.free = -1;
+	ssk->tx.pend = -1;
+	ssk->tx.pend_oob = false;
 	spin_unlock_bh(&ssk->lock);
 	ib_dealloc_pd(ssk->pd);
 	ssk->pd = NULL;
@@ -150,13 +150,13 @@ static int sdp_res_setup(struct sdp_sock *ssk, struct rdma_cm_id *id)
 		return err;
 	}
 
-	ssk->rx = kcalloc(nrx, sizeof(*ssk->rx), GFP_KERNEL_ACCOUNT);
-	if (!ssk->rx)
+	ssk->rx.bufs = kcalloc(nrx, sizeof(*ssk->rx.bufs), GFP_KERNEL_ACCOUNT);
+	if (!ssk->rx.bufs)
 		return -ENOMEM;
-	ssk->rx_num = nrx;
-	ssk->rx_size = size;
+	ssk->rx.num = nrx;
+	ssk->rx.size = size;
 	for (i = 0; i < nrx; i++) {
-		struct sdp_rx_buf *rb = &ssk->rx[i];
+		struct sdp_rx_buf *rb = &ssk->rx.bufs[i];
 
 		rb->ssk = ssk;
 		INIT_LIST_HEAD(&rb->node);
@@ -214,23 +214,23 @@ static int sdp_res_setup(struct sdp_sock *ssk, struct rdma_cm_id *id)
 	}
 	if (err)
 		return err;
-	ssk->tx_num = ntx;
+	ssk->tx.num = ntx;
 	/*
 	 * The tunable is a cap: devices write back the room their WQEs have
 	 * (mlx5: ~500 bytes), which may be more than was asked for.
 	 */
-	ssk->tx_inline = min(qpa.cap.max_inline_data, inl);
+	ssk->tx.inline_max = min(qpa.cap.max_inline_data, inl);
 
 	spin_lock_bh(&ssk->lock);
 	ssk->qp = id->qp;
 	ssk->qp_dead = false;
-	ssk->rx_seq = 0;
-	ssk->tx_seq = 1;
-	ssk->tx_acked = 0;
+	ssk->rx.seq = 0;
+	ssk->tx.seq = 1;
+	ssk->tx.acked = 0;
 	for (i = 0; i < nrx && !err; i++)
-		err = sdp_post_recv(ssk, &ssk->rx[i]);
+		err = sdp_post_recv(ssk, &ssk->rx.bufs[i]);
 	/* The Hello / HelloAck advertises them all. */
-	ssk->rx_adv = ssk->rx_posted;
+	ssk->rx.adv = ssk->rx.posted;
 	spin_unlock_bh(&ssk->lock);
 	return err;
 }
@@ -249,19 +249,19 @@ static int sdp_tx_setup(struct sdp_sock *ssk, u32 peer_size)
 	 */
 	u32 size = min3(min(peer_size, own), SDP_TX_MSG_MAX,
 			(u32)(sdp_tx_max_sge(dev) * PAGE_SIZE));
-	u32 ntx = ssk->tx_num, i;
+	u32 ntx = ssk->tx.num, i;
 
 	lockdep_assert_held(&ssk->res_mutex);
 	if (ssk->sk.sk_userlocks & SOCK_SNDBUF_LOCK)
 		ntx = clamp_t(u32, READ_ONCE(ssk->sk.sk_sndbuf) / size,
 			      SDP_TX_MIN, ntx);
-	ssk->tx = kcalloc(ntx, sizeof(*ssk->tx), GFP_KERNEL_ACCOUNT);
-	if (!ssk->tx)
+	ssk->tx.bufs = kcalloc(ntx, sizeof(*ssk->tx.bufs), GFP_KERNEL_ACCOUNT);
+	if (!ssk->tx.bufs)
 		return -ENOMEM;
-	ssk->tx_num = ntx;
-	ssk->tx_size = size;
+	ssk->tx.num = ntx;
+	ssk->tx.size = size;
 	for (i = 0; i < ntx; i++) {
-		struct sdp_tx_buf *tb = &ssk->tx[i];
+		struct sdp_tx_buf *tb = &ssk->tx.bufs[i];
 		int err;
 
 		tb->ssk = ssk;
@@ -308,9 +308,9 @@ static int sdp_tx_alloc(struct sdp_sock *ssk, u32 peer_size)
 static void sdp_init_credits(struct sdp_sock *ssk, u16 bufs)
 {
 	spin_lock_bh(&ssk->lock);
-	if (!ssk->rx_seq)
-		ssk->tx_credits = bufs;
-	ssk->tx_reserve = min_t(int, SDP_CREDIT_RESERVE, bufs - 1);
+	if (!ssk->rx.seq)
+		ssk->tx.credits = bufs;
+	ssk->tx.reserve = min_t(int, SDP_CREDIT_RESERVE, bufs - 1);
 	spin_unlock_bh(&ssk->lock);
 }
 
@@ -409,14 +409,14 @@ static int sdp_cm_route_resolved(struct sdp_sock *ssk, struct rdma_cm_id *id)
 	if (err)
 		goto out;
 	spin_lock_bh(&ssk->lock);
-	sdp_fill_bsdh(&hh.bsdh, SDP_MID_HELLO, ssk->rx_posted, sizeof(hh));
+	sdp_fill_bsdh(&hh.bsdh, SDP_MID_HELLO, ssk->rx.posted, sizeof(hh));
 	spin_unlock_bh(&ssk->lock);
 	hh.majv_minv = SDP_HELLO_VERSION;
 	hh.ipv_cap = id->route.addr.src_addr.ss_family == AF_INET6 ?
 		     SDP_HELLO_IPV6 : SDP_HELLO_IPV4;
 	hh.max_adverts = SDP_HELLO_MAX_ADV;
-	hh.desremrcvsz = cpu_to_be32(ssk->rx_size);
-	hh.localrcvsz = cpu_to_be32(ssk->rx_size);
+	hh.desremrcvsz = cpu_to_be32(ssk->rx.size);
+	hh.localrcvsz = cpu_to_be32(ssk->rx.size);
 	hh.port = sdp_addr_port(&id->route.addr.src_addr);
 
 	param.private_data = &hh;
@@ -514,15 +514,15 @@ static int sdp_cm_req(struct sdp_sock *lssk, struct rdma_cm_id *id,
 
 	spin_lock_bh(&lssk->lock);
 	ok = lssk->sk.sk_state == TCP_LISTEN &&
-	     lssk->npending + lssk->nqueued <
+	     lssk->lsn.npending + lssk->lsn.nqueued <
 	     max_t(u32, READ_ONCE(lssk->sk.sk_max_ack_backlog), 1);
 	if (ok)
-		lssk->npending++;
+		lssk->lsn.npending++;
 	spin_unlock_bh(&lssk->lock);
 	/* max-connections: the child counts from now on (see below). */
 	if (ok && !sdp_conn_count(net)) {
 		spin_lock_bh(&lssk->lock);
-		lssk->npending--;
+		lssk->lsn.npending--;
 		spin_unlock_bh(&lssk->lock);
 		ok = false;
 	}
@@ -536,7 +536,7 @@ static int sdp_cm_req(struct sdp_sock *lssk, struct rdma_cm_id *id,
 	if (!child) {
 		sdp_stats_conn_close(net);
 		spin_lock_bh(&lssk->lock);
-		lssk->npending--;
+		lssk->lsn.npending--;
 		spin_unlock_bh(&lssk->lock);
 		sdp_stats_inc(net, SDP_STAT_CONN_FAILED);
 		rdma_reject(id, NULL, 0, IB_CM_REJ_CONSUMER_DEFINED);
@@ -562,12 +562,12 @@ static int sdp_cm_req(struct sdp_sock *lssk, struct rdma_cm_id *id,
 	if (!err) {
 		sdp_init_credits(child, be16_to_cpu(hh->bsdh.bufs));
 		spin_lock_bh(&child->lock);
-		sdp_fill_bsdh(&hah.bsdh, SDP_MID_HELLO_ACK, child->rx_posted,
+		sdp_fill_bsdh(&hah.bsdh, SDP_MID_HELLO_ACK, child->rx.posted,
 			      sizeof(hah));
 		spin_unlock_bh(&child->lock);
 		hah.majv_minv = SDP_HELLO_VERSION;
 		hah.max_adverts = SDP_HELLO_MAX_ADV;
-		hah.actrcvsz = cpu_to_be32(child->rx_size);
+		hah.actrcvsz = cpu_to_be32(child->rx.size);
 		param.private_data = &hah;
 		param.private_data_len = sizeof(hah);
 		param.retry_count = 7;
@@ -623,10 +623,10 @@ static void sdp_cm_passive_established(struct sdp_sock *child)
 		sdp_diag_conn_up(child);
 
 	spin_lock_bh(&lssk->lock);
-	lssk->npending--;
+	lssk->lsn.npending--;
 	if (lssk->sk.sk_state == TCP_LISTEN) {
-		list_add_tail(&child->accept_node, &lssk->accept_q);
-		lssk->nqueued++;
+		list_add_tail(&child->accept_node, &lssk->lsn.accept_q);
+		lssk->lsn.nqueued++;
 		queued = true;
 		lssk->sk.sk_data_ready(&lssk->sk);
 	}

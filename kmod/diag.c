@@ -186,10 +186,10 @@ static int sdp_diag_put(struct sk_buff *skb, struct sdp_sock *ssk)
 	alen = sdp_diag_addr(&laddr, family, lbytes);
 	sdp_diag_addr(&raddr, family, rbytes);
 
-	txq = READ_ONCE(ssk->tx_out_bytes);
-	if (READ_ONCE(ssk->tx_pend) >= 0)
-		txq += READ_ONCE(ssk->tx_pend_len);
-	credits = READ_ONCE(ssk->tx_credits);
+	txq = READ_ONCE(ssk->tx.out_bytes);
+	if (READ_ONCE(ssk->tx.pend) >= 0)
+		txq += READ_ONCE(ssk->tx.pend_len);
+	credits = READ_ONCE(ssk->tx.credits);
 	sock_diag_save_cookie(sk, cookie);
 
 	if (nla_put_u16(skb, SDP_A_CONN_FAMILY, family) ||
@@ -206,9 +206,9 @@ static int sdp_diag_put(struct sk_buff *skb, struct sdp_sock *ssk)
 	    nla_put_u64_64bit(skb, SDP_A_CONN_RX_BYTES,
 			      READ_ONCE(ssk->diag.rx_bytes), SDP_A_CONN_PAD) ||
 	    nla_put_u32(skb, SDP_A_CONN_TX_CREDITS, max(credits, 0)) ||
-	    nla_put_u32(skb, SDP_A_CONN_RX_POSTED, READ_ONCE(ssk->rx_posted)) ||
+	    nla_put_u32(skb, SDP_A_CONN_RX_POSTED, READ_ONCE(ssk->rx.posted)) ||
 	    nla_put_u32(skb, SDP_A_CONN_TX_QUEUED, txq) ||
-	    nla_put_u32(skb, SDP_A_CONN_RX_QUEUED, READ_ONCE(ssk->rx_queued)) ||
+	    nla_put_u32(skb, SDP_A_CONN_RX_QUEUED, READ_ONCE(ssk->rx.queued)) ||
 	    nla_put_u32(skb, SDP_A_CONN_UID,
 			from_kuid_munged(sock_net(sk)->user_ns,
 					 sock_i_uid(sk))) ||

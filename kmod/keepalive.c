@@ -30,32 +30,32 @@
 
 int sdp_keepidle(const struct sdp_sock *ssk)
 {
-	return READ_ONCE(ssk->keepidle) ?:
+	return READ_ONCE(ssk->ka.idle) ?:
 	       (int)sdp_tun(sock_net(&ssk->sk), SDP_TUN_KEEPALIVE_TIME);
 }
 
 int sdp_keepintvl(const struct sdp_sock *ssk)
 {
-	return READ_ONCE(ssk->keepintvl) ?: SDP_DEF_KEEPINTVL;
+	return READ_ONCE(ssk->ka.intvl) ?: SDP_DEF_KEEPINTVL;
 }
 
 int sdp_keepcnt(const struct sdp_sock *ssk)
 {
-	return READ_ONCE(ssk->keepcnt) ?: SDP_DEF_KEEPCNT;
+	return READ_ONCE(ssk->ka.cnt) ?: SDP_DEF_KEEPCNT;
 }
 
 /* Probe completion (softirq). */
 static void sdp_ka_done(struct ib_cq *cq, struct ib_wc *wc)
 {
 	struct sdp_sock *ssk = container_of(wc->wr_cqe, struct sdp_sock,
-					    ka_cqe);
+					    ka.cqe);
 
 	spin_lock_bh(&ssk->lock);
-	ssk->ka_inflight = false;
+	ssk->ka.inflight = false;
 	if (wc->status == IB_WC_SUCCESS) {
 		/* The peer's device answered: it is alive. */
-		ssk->rx_last = jiffies;
-		ssk->ka_probes = 0;
+		ssk->rx.last = jiffies;
+		ssk->ka.probes = 0;
 	} else if (!sdp_qp_err_expected(ssk)) {
 		net_info_ratelimited("sdp: keepalive probe failed: %s\n",
 				     ib_wc_status_msg(wc->status));
@@ -71,14 +71,14 @@ static int sdp_ka_post(struct sdp_sock *ssk)
 	struct ib_rdma_wr wr = {};
 	int err;
 
-	ssk->ka_cqe.done = sdp_ka_done;
-	wr.wr.wr_cqe = &ssk->ka_cqe;
+	ssk->ka.cqe.done = sdp_ka_done;
+	wr.wr.wr_cqe = &ssk->ka.cqe;
 	wr.wr.opcode = IB_WR_RDMA_WRITE;
 	wr.wr.send_flags = IB_SEND_SIGNALED;
 	/* No sge, no length: C9-88 needs neither address nor rkey. */
 	err = ib_post_send(ssk->qp, &wr.wr, NULL);
 	if (!err)
-		ssk->ka_inflight = true;
+		ssk->ka.inflight = true;
 	return err;
 }
 
@@ -86,7 +86,7 @@ static int sdp_ka_post(struct sdp_sock *ssk)
 static unsigned long sdp_ka_idle_left(const struct sdp_sock *ssk)
 {
 	unsigned long idle = (unsigned long)sdp_keepidle(ssk) * HZ;
-	unsigned long quiet = jiffies - ssk->rx_last;
+	unsigned long quiet = jiffies - ssk->rx.last;
 
 	return quiet < idle ? idle - quiet : 0;
 }
@@ -104,20 +104,20 @@ static unsigned long sdp_ka_step(struct sdp_sock *ssk)
 	    sk->sk_state != TCP_ESTABLISHED || ssk->conn_done ||
 	    ssk->qp_dead || !ssk->qp)
 		return 0;
-	if (ssk->tx_out)
+	if (ssk->tx.out)
 		return sdp_keepintvl(ssk) * HZ;
 	left = sdp_ka_idle_left(ssk);
-	if (left && !ssk->ka_probes)
+	if (left && !ssk->ka.probes)
 		return left;
-	if (ssk->ka_probes >= sdp_keepcnt(ssk)) {
+	if (ssk->ka.probes >= sdp_keepcnt(ssk)) {
 		net_info_ratelimited("sdp: peer silent after %d keepalive probes, connection timed out\n",
-				     ssk->ka_probes);
+				     ssk->ka.probes);
 		sdp_conn_fail(ssk, ETIMEDOUT, false);
 		return 0;
 	}
 	/* A probe still in flight counts as one more unanswered. */
-	if (ssk->ka_inflight || !sdp_ka_post(ssk))
-		ssk->ka_probes++;
+	if (ssk->ka.inflight || !sdp_ka_post(ssk))
+		ssk->ka.probes++;
 	return sdp_keepintvl(ssk) * HZ;
 }
 
@@ -142,7 +142,7 @@ static void sdp_ka_timer(struct timer_list *t)
 void sdp_ka_init(struct sdp_sock *ssk)
 {
 	timer_setup(&ssk->sk.sk_timer, sdp_ka_timer, 0);
-	ssk->rx_last = jiffies;
+	ssk->rx.last = jiffies;
 }
 
 /**

@@ -32,7 +32,7 @@ int sdp_post_recv(struct sdp_sock *ssk, struct sdp_rx_buf *rb)
 
 	if (ssk->qp_dead || !ssk->qp)
 		return -ENOTCONN;
-	sdp_buf_sync(ssk->pd->device, &rb->mem, ssk->rx_size, DMA_FROM_DEVICE,
+	sdp_buf_sync(ssk->pd->device, &rb->mem, ssk->rx.size, DMA_FROM_DEVICE,
 		     false);
 	rb->cqe.done = sdp_rx_done;
 	wr.wr_cqe = &rb->cqe;
@@ -42,7 +42,7 @@ int sdp_post_recv(struct sdp_sock *ssk, struct sdp_rx_buf *rb)
 	if (err)
 		return err;
 	rb->posted = true;
-	ssk->rx_posted++;
+	ssk->rx.posted++;
 	return 0;
 }
 
@@ -79,13 +79,13 @@ static void sdp_rx_urgent(struct sdp_sock *ssk, struct sdp_rx_buf *rb)
 	struct sock *sk = &ssk->sk;
 	u8 byte = *((u8 *)rb->mem.addr + SDP_BSDH_LEN + rb->len - 1);
 
-	if (ssk->rx_urg && ssk->rx_urg_seq == ssk->rx_copied &&
+	if (ssk->rx.urg && ssk->rx.urg_seq == ssk->rx.copied &&
 	    !sock_flag(sk, SOCK_URGINLINE)) {
-		ssk->rx_hole = true;
-		ssk->rx_hole_seq = ssk->rx_urg_seq;
+		ssk->rx.hole = true;
+		ssk->rx.hole_seq = ssk->rx.urg_seq;
 	}
-	ssk->rx_urg_seq = ssk->rx_copied + ssk->rx_queued - 1;
-	WRITE_ONCE(ssk->rx_urg, SDP_URG_VALID | byte);
+	ssk->rx.urg_seq = ssk->rx.copied + ssk->rx.queued - 1;
+	WRITE_ONCE(ssk->rx.urg, SDP_URG_VALID | byte);
 }
 
 /*
@@ -120,20 +120,20 @@ static int sdp_rx_msg(struct sdp_sock *ssk, struct sdp_rx_buf *rb, u32 bytes)
 		return sdp_proto_err(ssk, "BSDH len disagrees with bytes received",
 				     len);
 	mseq = be32_to_cpu(h->mseq);
-	if (mseq != ssk->rx_seq + 1)
+	if (mseq != ssk->rx.seq + 1)
 		return sdp_proto_err(ssk, "mseq out of sequence", mseq);
-	if ((s32)(mseq - ssk->rx_adv) > 0)
+	if ((s32)(mseq - ssk->rx.adv) > 0)
 		return sdp_proto_err(ssk, "credit overrun, mseq", mseq);
 	ack = be32_to_cpu(h->mseq_ack);
-	if ((s32)(ack - ssk->tx_acked) < 0)
+	if ((s32)(ack - ssk->tx.acked) < 0)
 		return sdp_proto_err(ssk, "mseq_ack went backwards", ack);
-	if ((s32)(ack - (ssk->tx_seq - 1)) > 0)
+	if ((s32)(ack - (ssk->tx.seq - 1)) > 0)
 		return sdp_proto_err(ssk, "mseq_ack of a message not sent", ack);
 
-	ssk->rx_seq = mseq;
-	ssk->tx_acked = ack;
-	credits = (int)(ack - ssk->tx_seq + 1 + be16_to_cpu(h->bufs));
-	ssk->tx_credits = credits;
+	ssk->rx.seq = mseq;
+	ssk->tx.acked = ack;
+	credits = (int)(ack - ssk->tx.seq + 1 + be16_to_cpu(h->bufs));
+	ssk->tx.credits = credits;
 	sdp_stats_msg(net, SDP_RX, h->mid);
 	sdp_stats_hist(net, SDP_HIST_RX_MSG_SIZE, len);
 	paylen = len - SDP_BSDH_LEN;
@@ -158,8 +158,8 @@ static int sdp_rx_msg(struct sdp_sock *ssk, struct sdp_rx_buf *rb, u32 bytes)
 			sdp_rx_sigurg(sk);
 		rb->len = paylen;
 		rb->off = 0;
-		list_add_tail(&rb->node, &ssk->rx_queue);
-		ssk->rx_queued += paylen;
+		list_add_tail(&rb->node, &ssk->rx.queue);
+		ssk->rx.queued += paylen;
 		if (h->flags & SDP_BSDH_OOB_PRES)
 			sdp_rx_urgent(ssk, rb);
 		sdp_stats_add(net, SDP_STAT_RX_BYTES, paylen);
@@ -203,14 +203,14 @@ void sdp_rx_done(struct ib_cq *cq, struct ib_wc *wc)
 
 	spin_lock_bh(&ssk->lock);
 	rb->posted = false;
-	ssk->rx_posted--;
+	ssk->rx.posted--;
 	if (wc->status != IB_WC_SUCCESS) {
 		if (sdp_qp_err_expected(ssk))
 			goto out;
 		/* A message larger than the buffer we advertised. */
 		if (wc->status == IB_WC_LOC_LEN_ERR) {
 			sdp_proto_err(ssk, "message larger than receive buffer",
-				      ssk->rx_size);
+				      ssk->rx.size);
 			goto out;
 		}
 		/*
@@ -228,8 +228,8 @@ void sdp_rx_done(struct ib_cq *cq, struct ib_wc *wc)
 	}
 	if (ssk->conn_done || ssk->qp_dead)
 		goto out;
-	ssk->rx_last = jiffies;
-	ssk->ka_probes = 0;
+	ssk->rx.last = jiffies;
+	ssk->ka.probes = 0;
 	sdp_rx_msg(ssk, rb, wc->byte_len);
 out:
 	sdp_peer_gone_check(ssk, false);
@@ -242,10 +242,10 @@ out:
  */
 static bool sdp_rx_skips(const struct sdp_sock *ssk, u32 seq)
 {
-	if (READ_ONCE(ssk->rx_urg) && READ_ONCE(ssk->rx_urg_seq) == seq &&
+	if (READ_ONCE(ssk->rx.urg) && READ_ONCE(ssk->rx.urg_seq) == seq &&
 	    !sock_flag(&ssk->sk, SOCK_URGINLINE))
 		return true;
-	return READ_ONCE(ssk->rx_hole) && READ_ONCE(ssk->rx_hole_seq) == seq;
+	return READ_ONCE(ssk->rx.hole) && READ_ONCE(ssk->rx.hole_seq) == seq;
 }
 
 /**
@@ -258,14 +258,14 @@ static bool sdp_rx_skips(const struct sdp_sock *ssk, u32 seq)
  */
 bool sdp_rx_readable(const struct sdp_sock *ssk)
 {
-	u32 queued = READ_ONCE(ssk->rx_queued);
+	u32 queued = READ_ONCE(ssk->rx.queued);
 
-	if (queued && sdp_rx_skips(ssk, READ_ONCE(ssk->rx_copied)))
+	if (queued && sdp_rx_skips(ssk, READ_ONCE(ssk->rx.copied)))
 		queued--;
 	if (!queued)
 		return false;
 	return queued >= max_t(int, READ_ONCE(ssk->sk.sk_rcvlowat), 1) ||
-	       READ_ONCE(ssk->rx_posted) <= SDP_CREDIT_RESERVE;
+	       READ_ONCE(ssk->rx.posted) <= SDP_CREDIT_RESERVE;
 }
 
 /* Give a fully read buffer back to the peer; lock held. */
@@ -285,7 +285,7 @@ static void sdp_rx_consumed(struct sdp_sock *ssk, struct sdp_rx_buf *rb)
 
 /*
  * Nothing to read at stream offset @seq yet, and nothing that would end a
- * wait for it.  @seq is where the reader is: sdp_sock.rx_copied, or
+ * wait for it.  @seq is where the reader is: sdp_sock.rx.copied, or
  * further on for MSG_PEEK, which must sleep once it has seen everything
  * queued.
  */
@@ -293,7 +293,7 @@ static bool sdp_rx_none(const struct sdp_sock *ssk, u32 seq)
 {
 	const struct sock *sk = &ssk->sk;
 
-	return READ_ONCE(ssk->rx_copied) + READ_ONCE(ssk->rx_queued) == seq &&
+	return READ_ONCE(ssk->rx.copied) + READ_ONCE(ssk->rx.queued) == seq &&
 	       !READ_ONCE(sk->sk_err) &&
 	       !(READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN) &&
 	       !READ_ONCE(ssk->conn_done);
@@ -319,7 +319,7 @@ static void sdp_rx_busy_wait(struct sdp_sock *ssk, int flags)
 	    READ_ONCE(ssk->sk.sk_state) != TCP_ESTABLISHED)
 		return;
 	end = local_clock() + usec * NSEC_PER_USEC;
-	while (sdp_rx_none(ssk, READ_ONCE(ssk->rx_copied)) && !need_resched() &&
+	while (sdp_rx_none(ssk, READ_ONCE(ssk->rx.copied)) && !need_resched() &&
 	       !signal_pending(current) && local_clock() < end)
 		cpu_relax();
 }
@@ -335,9 +335,9 @@ static int sdp_recv_urg(struct sdp_sock *ssk, struct msghdr *msg, size_t len,
 	if (sock_flag(sk, SOCK_URGINLINE))
 		return -EINVAL;
 	spin_lock_bh(&ssk->lock);
-	urg = ssk->rx_urg;
+	urg = ssk->rx.urg;
 	if (!(flags & MSG_PEEK) && (urg & SDP_URG_VALID))
-		WRITE_ONCE(ssk->rx_urg, SDP_URG_READ);
+		WRITE_ONCE(ssk->rx.urg, SDP_URG_READ);
 	spin_unlock_bh(&ssk->lock);
 	if (!(urg & SDP_URG_VALID))
 		return -EINVAL;
@@ -370,23 +370,23 @@ static u32 sdp_rx_span(const struct sdp_sock *ssk, u32 seq, u32 avail,
 		seq++;
 		avail--;
 	}
-	to_mark = ssk->rx_urg_seq - seq;
-	if (ssk->rx_urg && to_mark && to_mark < avail)
+	to_mark = ssk->rx.urg_seq - seq;
+	if (ssk->rx.urg && to_mark && to_mark < avail)
 		avail = to_mark;
 	return avail;
 }
 
 /*
  * The queued buffer holding the byte at stream offset @seq (not before
- * sdp_sock.rx_copied), and in *@off that byte's place in its payload; NULL
+ * sdp_sock.rx.copied), and in *@off that byte's place in its payload; NULL
  * if @seq has not arrived.  Lock held.
  */
 static struct sdp_rx_buf *sdp_rx_find(struct sdp_sock *ssk, u32 seq, u32 *off)
 {
-	u32 ahead = seq - ssk->rx_copied;
+	u32 ahead = seq - ssk->rx.copied;
 	struct sdp_rx_buf *rb;
 
-	list_for_each_entry(rb, &ssk->rx_queue, node) {
+	list_for_each_entry(rb, &ssk->rx.queue, node) {
 		/* Only the head buffer has been read from (rb->off). */
 		if (ahead < rb->len - rb->off) {
 			*off = rb->off + ahead;
@@ -402,12 +402,12 @@ static void sdp_rx_advance(struct sdp_sock *ssk, struct sdp_rx_buf *rb,
 			   u32 n)
 {
 	rb->off += n;
-	ssk->rx_queued -= n;
-	ssk->rx_copied += n;
-	if (ssk->rx_hole && (s32)(ssk->rx_copied - ssk->rx_hole_seq) > 0)
-		ssk->rx_hole = false;
-	if (ssk->rx_urg && (s32)(ssk->rx_copied - ssk->rx_urg_seq) > 0)
-		WRITE_ONCE(ssk->rx_urg, 0);
+	ssk->rx.queued -= n;
+	ssk->rx.copied += n;
+	if (ssk->rx.hole && (s32)(ssk->rx.copied - ssk->rx.hole_seq) > 0)
+		ssk->rx.hole = false;
+	if (ssk->rx.urg && (s32)(ssk->rx.copied - ssk->rx.urg_seq) > 0)
+		WRITE_ONCE(ssk->rx.urg, 0);
 	if (rb->off == rb->len)
 		sdp_rx_consumed(ssk, rb);
 }
@@ -451,9 +451,9 @@ int sdp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len, int flags)
 	 * only that offset across sleeps, which drop the socket lock: another
 	 * reader may consume and repost any buffer meanwhile, so the buffer
 	 * is looked up again each time.  Readers hold the socket lock, so
-	 * rx_copied is stable here.
+	 * rx.copied is stable here.
 	 */
-	seq = READ_ONCE(ssk->rx_copied);
+	seq = READ_ONCE(ssk->rx.copied);
 	while (copied < len) {
 		u32 off = 0, n = 0, skip = 0;
 		bool at_mark;
@@ -463,10 +463,10 @@ int sdp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len, int flags)
 		 * Another reader took bytes this peek had not reached; go on
 		 * from its position, as TCP does ("race in MSG_PEEK").
 		 */
-		if (!peek || (s32)(ssk->rx_copied - seq) > 0)
-			seq = ssk->rx_copied;
+		if (!peek || (s32)(ssk->rx.copied - seq) > 0)
+			seq = ssk->rx.copied;
 		/* A read stops at the urgent mark once it has data (TCP). */
-		at_mark = ssk->rx_urg && seq == ssk->rx_urg_seq;
+		at_mark = ssk->rx.urg && seq == ssk->rx.urg_seq;
 		rb = sdp_rx_find(ssk, seq, &off);
 		if (rb)
 			n = sdp_rx_span(ssk, seq, rb->len - off, &skip);

@@ -52,12 +52,12 @@ static void sdp_sk_destruct(struct sock *sk)
 
 	/* Normally gone at teardown; a dump must never see freed memory. */
 	sdp_diag_unlink(ssk);
-	for (i = 0; ssk->rx && i < ssk->rx_num; i++)
-		sdp_buf_free(&ssk->rx[i].mem);
-	kfree(ssk->rx);
-	for (i = 0; ssk->tx && i < ssk->tx_num; i++)
-		sdp_buf_free(&ssk->tx[i].mem);
-	kfree(ssk->tx);
+	for (i = 0; ssk->rx.bufs && i < ssk->rx.num; i++)
+		sdp_buf_free(&ssk->rx.bufs[i].mem);
+	kfree(ssk->rx.bufs);
+	for (i = 0; ssk->tx.bufs && i < ssk->tx.num; i++)
+		sdp_buf_free(&ssk->tx.bufs[i].mem);
+	kfree(ssk->tx.bufs);
 	mem_cgroup_put(ssk->memcg);
 	mutex_destroy(&ssk->res_mutex);
 }
@@ -93,7 +93,7 @@ void sdp_conn_fail(struct sdp_sock *ssk, int err, bool send_abort)
 
 	if (ssk->conn_done)
 		return;
-	if (send_abort && !ssk->qp_dead && ssk->tx)
+	if (send_abort && !ssk->qp_dead && ssk->tx.bufs)
 		sdp_post_ctrl(ssk, SDP_MID_ABORT);
 	ssk->conn_done = true;
 	if (ssk->counted)
@@ -119,7 +119,7 @@ void sdp_peer_gone_check(struct sdp_sock *ssk, bool force)
 {
 	struct sock *sk = &ssk->sk;
 
-	if (!ssk->peer_gone || ssk->conn_done || (ssk->rx_posted && !force))
+	if (!ssk->peer_gone || ssk->conn_done || (ssk->rx.posted && !force))
 		return;
 	if (!ssk->disconn_rcvd) {
 		sdp_conn_fail(ssk, ECONNRESET, false);
@@ -188,7 +188,7 @@ void sdp_child_release(struct sdp_sock *child)
 	child->parent = NULL;
 	child->pending = false;
 	spin_lock_bh(&lssk->lock);
-	lssk->npending--;
+	lssk->lsn.npending--;
 	spin_unlock_bh(&lssk->lock);
 	sock_put(&lssk->sk);
 
@@ -289,7 +289,7 @@ static void sdp_conn_work(struct work_struct *work)
 			sdp_try_disconn(ssk);
 			if (!ssk->qp || ssk->qp_dead ||
 			    time_after_eq(jiffies, ssk->deadline) ||
-			    (!ssk->tx_out &&
+			    (!ssk->tx.out &&
 			     (ssk->disconn_sent || ssk->conn_done))) {
 				destroy = true;
 				ssk->destroyed = true;
@@ -298,7 +298,7 @@ static void sdp_conn_work(struct work_struct *work)
 			}
 		}
 	} else if (ssk->conn_done && !ssk->dis_done && ssk->qp) {
-		if (!ssk->tx_out || time_after_eq(jiffies, ssk->deadline)) {
+		if (!ssk->tx.out || time_after_eq(jiffies, ssk->deadline)) {
 			disconnect = true;
 			ssk->dis_done = true;
 		} else {
@@ -378,15 +378,15 @@ struct sdp_sock *sdp_sock_alloc(struct net *net, struct socket *sock,
 	ssk = sdp_sk(sk);
 	spin_lock_init(&ssk->lock);
 	mutex_init(&ssk->res_mutex);
-	INIT_LIST_HEAD(&ssk->rx_queue);
-	INIT_LIST_HEAD(&ssk->accept_q);
+	INIT_LIST_HEAD(&ssk->rx.queue);
+	INIT_LIST_HEAD(&ssk->lsn.accept_q);
 	INIT_LIST_HEAD(&ssk->accept_node);
 	INIT_DELAYED_WORK(&ssk->work, sdp_conn_work);
 	sdp_ka_init(ssk);
 	sdp_diag_sock_init(ssk);
-	ssk->tx_free = -1;
-	ssk->tx_pend = -1;
-	ssk->tx_seq = 1;
+	ssk->tx.free = -1;
+	ssk->tx.pend = -1;
+	ssk->tx.seq = 1;
 	ssk->nodelay = 1;
 	ssk->laddr.ss_family = AF_INET;
 	return ssk;
@@ -428,9 +428,9 @@ void sdp_child_inherit(struct sdp_sock *child, const struct sdp_sock *lssk)
 	child->memcg = lssk->memcg;
 	if (child->memcg)
 		css_get(&child->memcg->css);
-	child->keepidle = READ_ONCE(lssk->keepidle);
-	child->keepintvl = READ_ONCE(lssk->keepintvl);
-	child->keepcnt = READ_ONCE(lssk->keepcnt);
+	child->ka.idle = READ_ONCE(lssk->ka.idle);
+	child->ka.intvl = READ_ONCE(lssk->ka.intvl);
+	child->ka.cnt = READ_ONCE(lssk->ka.cnt);
 }
 
 static int sdp_create(struct net *net, struct socket *sock, int protocol,
@@ -637,7 +637,7 @@ static bool sdp_accept_ready(const struct sdp_sock *ssk, const void *arg)
 {
 	const struct sock *sk = &ssk->sk;
 
-	return READ_ONCE(ssk->nqueued) || READ_ONCE(sk->sk_state) != TCP_LISTEN ||
+	return READ_ONCE(ssk->lsn.nqueued) || READ_ONCE(sk->sk_state) != TCP_LISTEN ||
 	       READ_ONCE(sk->sk_err) || sdp_listener_dead(ssk);
 }
 
@@ -658,11 +658,11 @@ static int sdp_accept_common(struct socket *sock, struct socket *newsock,
 	timeo = sock_rcvtimeo(sk, flags & O_NONBLOCK);
 	for (;;) {
 		spin_lock_bh(&ssk->lock);
-		child = list_first_entry_or_null(&ssk->accept_q,
+		child = list_first_entry_or_null(&ssk->lsn.accept_q,
 						 struct sdp_sock, accept_node);
 		if (child) {
 			list_del_init(&child->accept_node);
-			ssk->nqueued--;
+			ssk->lsn.nqueued--;
 		}
 		spin_unlock_bh(&ssk->lock);
 		if (child)
@@ -869,7 +869,7 @@ static __poll_t sdp_poll(struct file *file, struct socket *sock,
 	sock_poll_wait(file, sock, wait);
 	state = READ_ONCE(sk->sk_state);
 	if (state == TCP_LISTEN) {
-		if (READ_ONCE(ssk->nqueued))
+		if (READ_ONCE(ssk->lsn.nqueued))
 			mask |= EPOLLIN | EPOLLRDNORM;
 		if (READ_ONCE(sk->sk_err) || sdp_listener_dead(ssk))
 			mask |= EPOLLERR;
@@ -888,7 +888,7 @@ static __poll_t sdp_poll(struct file *file, struct socket *sock,
 		return mask;
 	if (sdp_rx_readable(ssk))
 		mask |= EPOLLIN | EPOLLRDNORM;
-	if (READ_ONCE(ssk->rx_urg) & SDP_URG_VALID)
+	if (READ_ONCE(ssk->rx.urg) & SDP_URG_VALID)
 		mask |= EPOLLPRI;
 	if (state != TCP_ESTABLISHED || (shutdown & SEND_SHUTDOWN) ||
 	    READ_ONCE(ssk->conn_done) || sdp_tx_data_ok(ssk))
@@ -907,15 +907,15 @@ static int sdp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 			return -EINVAL;
 		/* As tcp_inq(): an out-of-line urgent byte ends the count. */
 		spin_lock_bh(&ssk->lock);
-		n = ssk->rx_queued;
-		if (ssk->rx_urg && !sock_flag(sock->sk, SOCK_URGINLINE) &&
-		    ssk->rx_urg_seq - ssk->rx_copied < n)
-			n = ssk->rx_urg_seq - ssk->rx_copied;
+		n = ssk->rx.queued;
+		if (ssk->rx.urg && !sock_flag(sock->sk, SOCK_URGINLINE) &&
+		    ssk->rx.urg_seq - ssk->rx.copied < n)
+			n = ssk->rx.urg_seq - ssk->rx.copied;
 		spin_unlock_bh(&ssk->lock);
 		break;
 	case SIOCATMARK:
 		spin_lock_bh(&ssk->lock);
-		n = ssk->rx_urg && ssk->rx_urg_seq == ssk->rx_copied;
+		n = ssk->rx.urg && ssk->rx.urg_seq == ssk->rx.copied;
 		spin_unlock_bh(&ssk->lock);
 		break;
 	case SIOCOUTQ:
@@ -924,9 +924,9 @@ static int sdp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 			return -EINVAL;
 		/* Not yet in the peer's buffers (OUTQ) / not yet posted. */
 		spin_lock_bh(&ssk->lock);
-		n = ssk->tx_pend >= 0 ? ssk->tx_pend_len : 0;
+		n = ssk->tx.pend >= 0 ? ssk->tx.pend_len : 0;
 		if (cmd == SIOCOUTQ)
-			n += ssk->tx_out_bytes;
+			n += ssk->tx.out_bytes;
 		spin_unlock_bh(&ssk->lock);
 		break;
 	default:
@@ -943,8 +943,8 @@ static void sdp_listener_close(struct sdp_sock *lssk)
 
 	spin_lock_bh(&lssk->lock);
 	sdp_set_state(&lssk->sk, TCP_CLOSE);
-	list_splice_init(&lssk->accept_q, &q);
-	lssk->nqueued = 0;
+	list_splice_init(&lssk->lsn.accept_q, &q);
+	lssk->lsn.nqueued = 0;
 	spin_unlock_bh(&lssk->lock);
 
 	list_for_each_entry_safe(child, tmp, &q, accept_node) {
@@ -1002,7 +1002,7 @@ out:
 static bool sdp_close_done(const struct sdp_sock *ssk, const void *arg)
 {
 	return READ_ONCE(ssk->conn_done) || !READ_ONCE(ssk->qp) ||
-	       (READ_ONCE(ssk->disconn_sent) && !READ_ONCE(ssk->tx_out));
+	       (READ_ONCE(ssk->disconn_sent) && !READ_ONCE(ssk->tx.out));
 }
 
 /*
@@ -1036,7 +1036,7 @@ static int sdp_release(struct socket *sock)
 
 	spin_lock_bh(&ssk->lock);
 	abort = (sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime) ||
-		!list_empty(&ssk->rx_queue);
+		!list_empty(&ssk->rx.queue);
 	if (sk->sk_state == TCP_SYN_SENT) {
 		/* An attempt in flight: its handler disconnects later. */
 		ssk->conn_done = true;
@@ -1130,7 +1130,7 @@ static int sdp_setsockopt(struct socket *sock, int level, int optname,
 		/* As TCP: pushes what MSG_MORE held back (not a cork). */
 		spin_lock_bh(&ssk->lock);
 		if (!ssk->cork)
-			ssk->tx_pend_hold = false;
+			ssk->tx.pend_hold = false;
 		sdp_tx_push(ssk);
 		spin_unlock_bh(&ssk->lock);
 		break;
@@ -1138,13 +1138,13 @@ static int sdp_setsockopt(struct socket *sock, int level, int optname,
 		spin_lock_bh(&ssk->lock);
 		WRITE_ONCE(ssk->cork, !!val);
 		if (!val) {
-			ssk->tx_pend_hold = false;
+			ssk->tx.pend_hold = false;
 			sdp_tx_push(ssk);
 		}
 		spin_unlock_bh(&ssk->lock);
 		break;
 	case TCP_KEEPIDLE:
-		err = sdp_set_keepalive_opt(&ssk->keepidle, val,
+		err = sdp_set_keepalive_opt(&ssk->ka.idle, val,
 					    SDP_MAX_KEEPIDLE);
 		/* As TCP: the new idle time applies to the running timer. */
 		spin_lock_bh(&ssk->lock);
@@ -1153,11 +1153,11 @@ static int sdp_setsockopt(struct socket *sock, int level, int optname,
 		spin_unlock_bh(&ssk->lock);
 		break;
 	case TCP_KEEPINTVL:
-		err = sdp_set_keepalive_opt(&ssk->keepintvl, val,
+		err = sdp_set_keepalive_opt(&ssk->ka.intvl, val,
 					    SDP_MAX_KEEPINTVL);
 		break;
 	case TCP_KEEPCNT:
-		err = sdp_set_keepalive_opt(&ssk->keepcnt, val,
+		err = sdp_set_keepalive_opt(&ssk->ka.cnt, val,
 					    SDP_MAX_KEEPCNT);
 		break;
 	}
@@ -1185,7 +1185,7 @@ static int sdp_getsockopt(struct socket *sock, int level, int optname,
 		val = READ_ONCE(ssk->cork);
 		break;
 	case TCP_MAXSEG:
-		val = ssk->tx_size ? ssk->tx_size - SDP_BSDH_LEN : 0;
+		val = ssk->tx.size ? ssk->tx.size - SDP_BSDH_LEN : 0;
 		break;
 	case TCP_KEEPIDLE:
 		val = sdp_keepidle(ssk);

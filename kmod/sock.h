@@ -52,7 +52,7 @@
 #include "proto.h"
 #include "diag.h"
 
-/* sdp_sock.rx_urg, as TCP's urg_data: the low byte is the urgent byte. */
+/* sdp_sock.rx.urg, as TCP's urg_data: the low byte is the urgent byte. */
 #define SDP_URG_VALID		0x0100
 #define SDP_URG_READ		0x0200
 
@@ -92,7 +92,7 @@ static inline u32 sdp_buf_pages(u32 size)
 /**
  * struct sdp_rx_buf - one receive buffer
  * @cqe: completion entry of its receive work request
- * @node: in sdp_sock.rx_queue while it holds unread data
+ * @node: in sdp_sock.rx.queue while it holds unread data
  * @ssk: owner
  * @mem: its memory, SDP_BSDH_LEN header then payload
  * @len: payload bytes (queued buffers)
@@ -128,6 +128,134 @@ struct sdp_tx_buf {
 };
 
 /**
+ * struct sdp_rx - the receive side of a connection
+ * @bufs: @num receive buffers of @size bytes
+ * @num: receive buffers (rx-buffers tunable at connect/accept time)
+ * @size: bytes per receive buffer, BSDH included
+ * @queue: buffers holding unread data, in order (under sdp_sock.lock)
+ * @queued: unread payload bytes in @queue (under sdp_sock.lock)
+ * @posted: receives posted now; advertised in every BSDH
+ * @seq: mseq of the last message received
+ * @adv: @seq + @posted as of our last message: the highest mseq the peer
+ *	may use (a larger one is a credit overrun); @seq + @posted - @adv
+ *	buffers are unadvertised
+ * @copied: stream offset of the next byte recvmsg() returns; with
+ *	@queued, @copied + @queued is the offset of the next byte to arrive
+ *	(under sdp_sock.lock)
+ * @urg: urgent data state, as TCP's urg_data: 0, SDP_URG_VALID | the
+ *	urgent byte, or SDP_URG_READ once recv(MSG_OOB) took it; cleared when
+ *	reading passes @urg_seq (under sdp_sock.lock)
+ * @urg_seq: stream offset of the urgent byte (the mark)
+ * @hole: a byte at @hole_seq is skipped by reads: an earlier urgent byte,
+ *	out of line, whose mark a newer one replaced (under sdp_sock.lock)
+ * @hole_seq: its stream offset
+ * @last: jiffies when the peer was last heard from (a message or an
+ *	answered keepalive probe); under sdp_sock.lock
+ *
+ * Set up by cm.c with the connection's resources; the buffers' memory
+ * goes with the socket (sk_destruct), everything else is under
+ * sdp_sock.lock once the QP exists.
+ */
+struct sdp_rx {
+	struct sdp_rx_buf *bufs;
+	u32 num;
+	u32 size;
+	struct list_head queue;
+	u32 queued;
+	u32 posted;
+	u32 seq;
+	u32 adv;
+	u32 copied;
+	u16 urg;
+	bool hole;
+	u32 urg_seq;
+	u32 hole_seq;
+	unsigned long last;
+};
+
+/**
+ * struct sdp_tx - the send side of a connection
+ * @bufs: @num send slots of @size bytes
+ * @num: send slots (tx-queue-depth tunable)
+ * @size: bytes per send slot: our rx-buffer-size, capped by the peer's
+ *	buffer size and SDP_TX_MSG_MAX
+ * @inline_max: messages up to this many bytes (BSDH included) are posted
+ *	inline (inline-threshold tunable, 0 if the device refused it)
+ * @free: index of the first free slot, -1 if none
+ * @nfree: free slots
+ * @seq: mseq of the next message we send
+ * @acked: highest mseq the peer acknowledged
+ * @credits: receive buffers the peer has free for us
+ * @reserve: credits data leaves for control messages
+ * @out: sends posted and not completed
+ * @out_bytes: payload bytes of those sends (SIOCOUTQ, SO_LINGER)
+ * @pend: slot being filled and not posted yet (TCP_CORK, MSG_MORE, or no
+ *	credit when it was due), -1 if none.  A sendmsg() filling it takes
+ *	it out (-1) while it copies.
+ * @pend_len: payload bytes in @pend
+ * @pend_hold: @pend is held back by TCP_CORK / MSG_MORE; a full slot is
+ *	posted regardless
+ * @pend_oob: the last byte of @pend is urgent (MSG_OOB): nothing is
+ *	appended to it and it goes out as soon as credits allow
+ *
+ * All under sdp_sock.lock once the QP exists (set up by cm.c).
+ */
+struct sdp_tx {
+	struct sdp_tx_buf *bufs;
+	u32 num;
+	u32 size;
+	u32 inline_max;
+	int free;
+	u32 nfree;
+	u32 seq;
+	u32 acked;
+	int credits;
+	int reserve;
+	u32 out;
+	u32 out_bytes;
+	int pend;
+	u32 pend_len;
+	bool pend_hold;
+	bool pend_oob;
+};
+
+/**
+ * struct sdp_ka - keepalive (keepalive.c)
+ * @cqe: completion entry of the probe
+ * @probes: probes unanswered so far (under sdp_sock.lock)
+ * @inflight: the probe is posted and not completed (under sdp_sock.lock)
+ * @idle: TCP_KEEPIDLE (s), 0: the keepalive-time tunable
+ * @intvl: TCP_KEEPINTVL (s), 0: default
+ * @cnt: TCP_KEEPCNT, 0: default
+ *
+ * The options are set under the socket lock and read by the timer with
+ * READ_ONCE(); a child takes its listener's.
+ */
+struct sdp_ka {
+	struct ib_cqe cqe;
+	int probes;
+	bool inflight;
+	int idle;
+	int intvl;
+	int cnt;
+};
+
+/**
+ * struct sdp_listen - a listener's children (under sdp_sock.lock)
+ * @accept_q: established children not yet accepted
+ * @npending: children not yet established
+ * @nqueued: children in @accept_q
+ *
+ * Each child holds a reference to its listener until it is accepted or
+ * given up (sdp_sock.parent).
+ */
+struct sdp_listen {
+	struct list_head accept_q;
+	u32 npending;
+	u32 nqueued;
+};
+
+/**
  * struct sdp_sock - an SDP socket (listener, connection or child)
  * @sk: the socket; must be first (sk_alloc of sdp_proto)
  * @lock: see the top of this file
@@ -140,47 +268,8 @@ struct sdp_tx_buf {
  * @scq: send CQ, IB_POLL_SOFTIRQ
  * @rcq: receive CQ, IB_POLL_SOFTIRQ
  * @qp: RC queue pair, created with rdma_create_qp()
- * @rx: @rx_num receive buffers of @rx_size bytes
- * @rx_num: receive buffers (rx-buffers tunable at connect/accept time)
- * @rx_size: bytes per receive buffer, BSDH included
- * @rx_queue: buffers holding unread data, in order (under @lock)
- * @rx_queued: unread payload bytes in @rx_queue (under @lock)
- * @rx_posted: receives posted now; advertised in every BSDH
- * @rx_seq: mseq of the last message received
- * @rx_adv: @rx_seq + @rx_posted as of our last message: the highest mseq
- *	the peer may use (a larger one is a credit overrun);
- *	@rx_seq + @rx_posted - @rx_adv buffers are unadvertised
- * @rx_copied: stream offset of the next byte recvmsg() returns; with
- *	@rx_queued, @rx_copied + @rx_queued is the offset of the next byte
- *	to arrive (under @lock)
- * @rx_urg: urgent data state, as TCP's urg_data: 0, SDP_URG_VALID | the
- *	urgent byte, or SDP_URG_READ once recv(MSG_OOB) took it; cleared when
- *	reading passes @rx_urg_seq (under @lock)
- * @rx_urg_seq: stream offset of the urgent byte (the mark)
- * @rx_hole: a byte at @rx_hole_seq is skipped by reads: an earlier urgent
- *	byte, out of line, whose mark a newer one replaced (under @lock)
- * @rx_hole_seq: its stream offset
- * @tx: @tx_num send slots of @tx_size bytes
- * @tx_num: send slots (tx-queue-depth tunable)
- * @tx_size: bytes per send slot: min(peer's buffer size, SDP_TX_MSG_MAX)
- * @tx_inline: messages up to this many bytes (BSDH included) are posted
- *	inline (inline-threshold tunable, 0 if the device refused it)
- * @tx_free: index of the first free slot, -1 if none
- * @tx_nfree: free slots
- * @tx_seq: mseq of the next message we send
- * @tx_acked: highest mseq the peer acknowledged
- * @tx_credits: receive buffers the peer has free for us
- * @tx_reserve: credits data leaves for control messages
- * @tx_out: sends posted and not completed
- * @tx_out_bytes: payload bytes of those sends (SIOCOUTQ, SO_LINGER)
- * @tx_pend: slot being filled and not posted yet (TCP_CORK, MSG_MORE,
- *	or no credit when it was due), -1 if none; under @lock.  A sendmsg()
- *	filling it takes it out (-1) while it copies.
- * @tx_pend_len: payload bytes in @tx_pend
- * @tx_pend_hold: @tx_pend is held back by TCP_CORK / MSG_MORE; a full
- *	slot is posted regardless
- * @tx_pend_oob: the last byte of @tx_pend is urgent (MSG_OOB): nothing is
- *	appended to it and it goes out as soon as credits allow
+ * @rx: the receive side
+ * @tx: the send side
  * @qp_dead: the QP is (being) destroyed: post nothing (under @lock)
  * @conn_done: the connection is over (reset, abort, disconnected)
  * @disconn_want: a DisConn must go out once credits allow
@@ -205,24 +294,15 @@ struct sdp_tx_buf {
  *	receives still in flight are flushed (or at @deadline)
  * @nodelay: TCP_NODELAY value (sends are never delayed anyway)
  * @cork: TCP_CORK value
- * @keepidle: TCP_KEEPIDLE (s), 0: the keepalive-time tunable
- * @keepintvl: TCP_KEEPINTVL (s), 0: default
- * @keepcnt: TCP_KEEPCNT, 0: default
- * @rx_last: jiffies when the peer was last heard from (a message or an
- *	answered keepalive probe); under @lock
- * @ka_cqe: completion entry of the keepalive probe
- * @ka_probes: keepalive probes unanswered so far (under @lock)
- * @ka_inflight: the probe is posted and not completed (under @lock)
+ * @ka: keepalive
  * @work: deferred rdma_disconnect() and teardown of closed sockets; holds
  *	a socket reference while pending
  * @deadline: jiffies by which a closing socket is torn down regardless
  * @laddr: local address (bind, connect, accept); for getsockname()
  * @raddr: peer address once connected; for getpeername()
- * @accept_q: listener: established children not yet accepted
- * @accept_node: child: in the parent's @accept_q
+ * @lsn: a listener's children
+ * @accept_node: child: in the parent's accept queue
  * @parent: child before accept(): the listener (holds a reference)
- * @npending: listener: children not yet established
- * @nqueued: listener: children in @accept_q
  * @memcg: memory cgroup buffers are charged to: the creator's, a child's
  *	listener's (a reference, dropped by sk_destruct)
  * @diag: conn-get listing, payload byte counters and conn-up/conn-down
@@ -239,36 +319,8 @@ struct sdp_sock {
 	struct ib_cq *rcq;
 	struct ib_qp *qp;
 
-	struct sdp_rx_buf *rx;
-	u32 rx_num;
-	u32 rx_size;
-	struct list_head rx_queue;
-	u32 rx_queued;
-	u32 rx_posted;
-	u32 rx_seq;
-	u32 rx_adv;
-	u32 rx_copied;
-	u16 rx_urg;
-	bool rx_hole;
-	u32 rx_urg_seq;
-	u32 rx_hole_seq;
-
-	struct sdp_tx_buf *tx;
-	u32 tx_num;
-	u32 tx_size;
-	u32 tx_inline;
-	int tx_free;
-	u32 tx_nfree;
-	u32 tx_seq;
-	u32 tx_acked;
-	int tx_credits;
-	int tx_reserve;
-	u32 tx_out;
-	u32 tx_out_bytes;
-	int tx_pend;
-	u32 tx_pend_len;
-	bool tx_pend_hold;
-	bool tx_pend_oob;
+	struct sdp_rx rx;
+	struct sdp_tx tx;
 
 	bool qp_dead;
 	bool conn_done;
@@ -288,13 +340,7 @@ struct sdp_sock {
 	bool qp_broken;
 	int nodelay;
 	int cork;
-	int keepidle;
-	int keepintvl;
-	int keepcnt;
-	unsigned long rx_last;
-	struct ib_cqe ka_cqe;
-	int ka_probes;
-	bool ka_inflight;
+	struct sdp_ka ka;
 
 	struct delayed_work work;
 	unsigned long deadline;
@@ -302,11 +348,9 @@ struct sdp_sock {
 	struct sockaddr_storage laddr;
 	struct sockaddr_storage raddr;
 
-	struct list_head accept_q;
+	struct sdp_listen lsn;
 	struct list_head accept_node;
 	struct sdp_sock *parent;
-	u32 npending;
-	u32 nqueued;
 
 	struct mem_cgroup *memcg;
 	struct sdp_diag_sock diag;
@@ -421,7 +465,7 @@ static inline bool sdp_qp_err_expected(const struct sdp_sock *ssk)
 /* Payload bytes one message carries. */
 static inline u32 sdp_tx_max_payload(const struct sdp_sock *ssk)
 {
-	return ssk->tx_size - SDP_BSDH_LEN;
+	return ssk->tx.size - SDP_BSDH_LEN;
 }
 
 /**
@@ -433,11 +477,11 @@ static inline u32 sdp_tx_max_payload(const struct sdp_sock *ssk)
  */
 static inline bool sdp_tx_data_ok(const struct sdp_sock *ssk)
 {
-	if (READ_ONCE(ssk->tx_pend) >= 0)
-		return !READ_ONCE(ssk->tx_pend_oob) &&
-		       READ_ONCE(ssk->tx_pend_len) < sdp_tx_max_payload(ssk);
-	return READ_ONCE(ssk->tx_nfree) > 0 &&
-	       READ_ONCE(ssk->tx_credits) > READ_ONCE(ssk->tx_reserve);
+	if (READ_ONCE(ssk->tx.pend) >= 0)
+		return !READ_ONCE(ssk->tx.pend_oob) &&
+		       READ_ONCE(ssk->tx.pend_len) < sdp_tx_max_payload(ssk);
+	return READ_ONCE(ssk->tx.nfree) > 0 &&
+	       READ_ONCE(ssk->tx.credits) > READ_ONCE(ssk->tx.reserve);
 }
 
 #endif /* _SDP_SOCK_H */

@@ -24,12 +24,12 @@
  */
 int sdp_tx_get_slot(struct sdp_sock *ssk)
 {
-	int i = ssk->tx_free;
+	int i = ssk->tx.free;
 
 	if (i < 0)
 		return -1;
-	ssk->tx_free = ssk->tx[i].next_free;
-	ssk->tx_nfree--;
+	ssk->tx.free = ssk->tx.bufs[i].next_free;
+	ssk->tx.nfree--;
 	return i;
 }
 
@@ -40,9 +40,9 @@ int sdp_tx_get_slot(struct sdp_sock *ssk)
  */
 void sdp_tx_put_slot(struct sdp_sock *ssk, int slot)
 {
-	ssk->tx[slot].next_free = ssk->tx_free;
-	ssk->tx_free = slot;
-	ssk->tx_nfree++;
+	ssk->tx.bufs[slot].next_free = ssk->tx.free;
+	ssk->tx.free = slot;
+	ssk->tx.nfree++;
 }
 
 /**
@@ -62,7 +62,7 @@ void sdp_tx_put_slot(struct sdp_sock *ssk, int slot)
 int sdp_post_msg(struct sdp_sock *ssk, int slot, u8 mid, u8 flags,
 		 u32 paylen)
 {
-	struct sdp_tx_buf *tb = &ssk->tx[slot];
+	struct sdp_tx_buf *tb = &ssk->tx.bufs[slot];
 	struct net *net = sock_net(&ssk->sk);
 	u32 len = SDP_BSDH_LEN + paylen;
 	struct sdp_bsdh *h = tb->mem.addr;
@@ -75,22 +75,22 @@ int sdp_post_msg(struct sdp_sock *ssk, int slot, u8 mid, u8 flags,
 		err = -ENOTCONN;
 		goto err;
 	}
-	if (ssk->tx_credits < 1) {
+	if (ssk->tx.credits < 1) {
 		err = -EAGAIN;
 		goto err;
 	}
 
 	h->mid = mid;
 	h->flags = flags;
-	h->bufs = cpu_to_be16(ssk->rx_posted);
+	h->bufs = cpu_to_be16(ssk->rx.posted);
 	h->len = cpu_to_be32(len);
-	h->mseq = cpu_to_be32(ssk->tx_seq);
-	h->mseq_ack = cpu_to_be32(ssk->rx_seq);
+	h->mseq = cpu_to_be32(ssk->tx.seq);
+	h->mseq_ack = cpu_to_be32(ssk->rx.seq);
 	tb->cqe.done = sdp_tx_done;
 	wr.wr_cqe = &tb->cqe;
 	wr.opcode = IB_WR_SEND;
 	wr.send_flags = IB_SEND_SIGNALED;
-	if (len <= ssk->tx_inline) {
+	if (len <= ssk->tx.inline_max) {
 		/*
 		 * Copied into the work request now, from the CPU's address
 		 * (inline data is never DMA-read).
@@ -121,13 +121,13 @@ int sdp_post_msg(struct sdp_sock *ssk, int slot, u8 mid, u8 flags,
 	if (err)
 		goto err;
 
-	ssk->tx_seq++;
-	ssk->tx_credits--;
-	ssk->tx_out++;
+	ssk->tx.seq++;
+	ssk->tx.credits--;
+	ssk->tx.out++;
 	tb->len = paylen;
-	ssk->tx_out_bytes += paylen;
+	ssk->tx.out_bytes += paylen;
 	/* The peer now knows every buffer we have posted. */
-	ssk->rx_adv = ssk->rx_seq + ssk->rx_posted;
+	ssk->rx.adv = ssk->rx.seq + ssk->rx.posted;
 
 	sdp_stats_msg(net, SDP_TX, mid);
 	sdp_stats_hist(net, SDP_HIST_TX_MSG_SIZE, len);
@@ -143,7 +143,7 @@ err:
 }
 
 /**
- * sdp_tx_push() - post the slot being filled (sdp_sock.tx_pend)
+ * sdp_tx_push() - post the slot being filled (sdp_sock.tx.pend)
  * @ssk: the socket; lock held
  *
  * It stays back while TCP_CORK / MSG_MORE hold it and it is neither full
@@ -156,23 +156,23 @@ err:
  */
 int sdp_tx_push(struct sdp_sock *ssk)
 {
-	int slot = ssk->tx_pend, err;
+	int slot = ssk->tx.pend, err;
 	u8 flags = 0;
 
 	if (slot < 0)
 		return 0;
-	if (ssk->tx_pend_hold && !ssk->tx_pend_oob &&
-	    ssk->tx_pend_len < sdp_tx_max_payload(ssk))
+	if (ssk->tx.pend_hold && !ssk->tx.pend_oob &&
+	    ssk->tx.pend_len < sdp_tx_max_payload(ssk))
 		return -EAGAIN;
-	if (ssk->tx_credits < max(ssk->tx_reserve, 1))
+	if (ssk->tx.credits < max(ssk->tx.reserve, 1))
 		return -EAGAIN;
-	if (ssk->tx_pend_oob)
+	if (ssk->tx.pend_oob)
 		flags = SDP_BSDH_OOB_PRES | SDP_BSDH_OOB_PEND;
 	/* Has a credit, so it is sent or (QP gone) dropped. */
-	ssk->tx_pend = -1;
-	ssk->tx_pend_oob = false;
-	err = sdp_post_msg(ssk, slot, SDP_MID_DATA, flags, ssk->tx_pend_len);
-	ssk->tx_pend_len = 0;
+	ssk->tx.pend = -1;
+	ssk->tx.pend_oob = false;
+	err = sdp_post_msg(ssk, slot, SDP_MID_DATA, flags, ssk->tx.pend_len);
+	ssk->tx.pend_len = 0;
 	return err;
 }
 
@@ -205,13 +205,13 @@ bool sdp_try_disconn(struct sdp_sock *ssk)
 {
 	if (ssk->disconn_sent)
 		return true;
-	if (!ssk->disconn_want || ssk->conn_done || ssk->qp_dead || !ssk->tx)
+	if (!ssk->disconn_want || ssk->conn_done || ssk->qp_dead || !ssk->tx.bufs)
 		return false;
 	/* Data held back goes first. */
-	ssk->tx_pend_hold = false;
+	ssk->tx.pend_hold = false;
 	if (sdp_tx_push(ssk))
 		return false;
-	if (ssk->tx_credits < max(ssk->tx_reserve, 1))
+	if (ssk->tx.credits < max(ssk->tx.reserve, 1))
 		return false;
 	if (sdp_post_ctrl(ssk, SDP_MID_DISCONN))
 		return false;
@@ -234,14 +234,14 @@ void sdp_maybe_credit_update(struct sdp_sock *ssk)
 	struct net *net = sock_net(&ssk->sk);
 	u32 unadv, peer_view, thr;
 
-	if (ssk->conn_done || ssk->qp_dead || !ssk->tx || ssk->tx_credits < 1)
+	if (ssk->conn_done || ssk->qp_dead || !ssk->tx.bufs || ssk->tx.credits < 1)
 		return;
-	unadv = ssk->rx_seq + ssk->rx_posted - ssk->rx_adv;
+	unadv = ssk->rx.seq + ssk->rx.posted - ssk->rx.adv;
 	if (!unadv || (s32)unadv < 0)
 		return;
-	peer_view = ssk->rx_adv - ssk->rx_seq;
+	peer_view = ssk->rx.adv - ssk->rx.seq;
 	thr = min_t(u64, sdp_tun(net, SDP_TUN_CREDIT_UPDATE_THRESHOLD),
-		    max(ssk->rx_num / 2, 1U));
+		    max(ssk->rx.num / 2, 1U));
 	if (unadv < thr && peer_view > SDP_CREDIT_RESERVE)
 		return;
 	if (!sdp_post_ctrl(ssk, SDP_MID_DATA))
@@ -261,10 +261,10 @@ void sdp_tx_done(struct ib_cq *cq, struct ib_wc *wc)
 	struct sock *sk = &ssk->sk;
 
 	spin_lock_bh(&ssk->lock);
-	ssk->tx_out--;
-	ssk->tx_out_bytes -= tb->len;
+	ssk->tx.out--;
+	ssk->tx.out_bytes -= tb->len;
 	tb->len = 0;
-	sdp_tx_put_slot(ssk, tb - ssk->tx);
+	sdp_tx_put_slot(ssk, tb - ssk->tx.bufs);
 	if (wc->status != IB_WC_SUCCESS) {
 		if (!sdp_qp_err_expected(ssk)) {
 			/* A request the device could not execute (rx.c). */
@@ -282,7 +282,7 @@ void sdp_tx_done(struct ib_cq *cq, struct ib_wc *wc)
 		sdp_try_disconn(ssk);
 		sdp_maybe_credit_update(ssk);
 	}
-	if (ssk->closing && !ssk->tx_out)
+	if (ssk->closing && !ssk->tx.out)
 		sdp_conn_kick(ssk, 0);
 	sk->sk_write_space(sk);
 	spin_unlock_bh(&ssk->lock);
@@ -316,7 +316,7 @@ static int sdp_wait_tx(struct sdp_sock *ssk, long *timeo, bool *stalled)
 		}
 		if (sdp_tx_data_ok(ssk))
 			break;
-		if (!*stalled && READ_ONCE(ssk->tx_nfree)) {
+		if (!*stalled && READ_ONCE(ssk->tx.nfree)) {
 			*stalled = true;
 			sdp_stats_inc(sock_net(sk), SDP_STAT_CREDIT_STALLS);
 		}
@@ -336,8 +336,8 @@ static int sdp_wait_tx(struct sdp_sock *ssk, long *timeo, bool *stalled)
 static void sdp_tx_mark_urgent(struct sdp_sock *ssk)
 {
 	spin_lock_bh(&ssk->lock);
-	if (ssk->tx_pend >= 0) {
-		ssk->tx_pend_oob = true;
+	if (ssk->tx.pend >= 0) {
+		ssk->tx.pend_oob = true;
 		sdp_tx_push(ssk);
 	}
 	spin_unlock_bh(&ssk->lock);
@@ -367,7 +367,7 @@ int sdp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 		if (err)
 			goto out;
 	}
-	if (sk->sk_state != TCP_ESTABLISHED || !ssk->tx) {
+	if (sk->sk_state != TCP_ESTABLISHED || !ssk->tx.bufs) {
 		/* As TCP: the pending error first, then EPIPE. */
 		err = sock_error(sk) ?: -EPIPE;
 		goto out;
@@ -383,12 +383,12 @@ int sdp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 		if (err)
 			break;
 		spin_lock_bh(&ssk->lock);
-		slot = ssk->tx_pend;
-		if (slot >= 0 && !ssk->tx_pend_oob &&
-		    ssk->tx_pend_len < maxpay) {
+		slot = ssk->tx.pend;
+		if (slot >= 0 && !ssk->tx.pend_oob &&
+		    ssk->tx.pend_len < maxpay) {
 			/* Append to the slot held back; ours while we copy. */
-			plen = ssk->tx_pend_len;
-			ssk->tx_pend = -1;
+			plen = ssk->tx.pend_len;
+			ssk->tx.pend = -1;
 		} else if (slot < 0 && sdp_tx_data_ok(ssk)) {
 			slot = sdp_tx_get_slot(ssk);
 		} else {
@@ -398,11 +398,11 @@ int sdp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 		if (slot < 0)
 			continue;
 		n = min_t(size_t, len - copied, maxpay - plen);
-		if (!copy_from_iter_full(ssk->tx[slot].mem.addr + SDP_BSDH_LEN + plen,
+		if (!copy_from_iter_full(ssk->tx.bufs[slot].mem.addr + SDP_BSDH_LEN + plen,
 					 n, &msg->msg_iter)) {
 			spin_lock_bh(&ssk->lock);
 			if (plen)
-				ssk->tx_pend = slot;
+				ssk->tx.pend = slot;
 			else
 				sdp_tx_put_slot(ssk, slot);
 			spin_unlock_bh(&ssk->lock);
@@ -411,11 +411,11 @@ int sdp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 		}
 		copied += n;
 		spin_lock_bh(&ssk->lock);
-		ssk->tx_pend = slot;
-		ssk->tx_pend_len = plen + n;
-		ssk->tx_pend_hold = hold;
+		ssk->tx.pend = slot;
+		ssk->tx.pend_len = plen + n;
+		ssk->tx.pend_hold = hold;
 		/* MSG_OOB: the last byte of the call is urgent, as in TCP. */
-		ssk->tx_pend_oob = oob && copied == len;
+		ssk->tx.pend_oob = oob && copied == len;
 		/* -EAGAIN: held back, or sent once credits come (rx.c). */
 		err = sdp_tx_push(ssk);
 		spin_unlock_bh(&ssk->lock);
