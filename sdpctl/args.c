@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sdpctl command line: the command table, help, argument checks and exit
- * codes. Nothing here talks to the kernel except cli_open(), so the unit
- * tests drive cli_parse() and the per-command parsers directly.
+ * sdpctl command line: the command table, help, global options, exit codes
+ * and the helpers the commands' parsers share (each command checks its own
+ * arguments in its cmd_*.c file). Nothing here talks to the kernel except
+ * cli_open(), so the unit tests drive cli_parse() and the per-command
+ * parsers directly.
  */
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include "cli.h"
 
@@ -365,9 +365,9 @@ int cli_main(int argc, char **argv, FILE *out, FILE *err)
 	return ret;
 }
 
-/* ---- argument parsers ------------------------------------------------- */
+/* ---- helpers for the commands' parsers -------------------------------- */
 
-static int unexpected(struct cli_request *req, FILE *err, const char *arg)
+int cli_unexpected(struct cli_request *req, FILE *err, const char *arg)
 {
 	return cli_usage_error(err, req->name, "unexpected argument \"%s\"",
 			       arg);
@@ -375,19 +375,7 @@ static int unexpected(struct cli_request *req, FILE *err, const char *arg)
 
 int cli_parse_none(struct cli_request *req, int argc, char **argv, FILE *err)
 {
-	return argc ? unexpected(req, err, argv[0]) : EXIT_OK;
-}
-
-int cli_parse_stats(struct cli_request *req, int argc, char **argv, FILE *err)
-{
-	int i;
-
-	for (i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--reset"))
-			return unexpected(req, err, argv[i]);
-		req->reset = true;
-	}
-	return EXIT_OK;
+	return argc ? cli_unexpected(req, err, argv[0]) : EXIT_OK;
 }
 
 /* Decimal, or hexadecimal after 0x; 0, -EINVAL or -ERANGE. */
@@ -428,7 +416,8 @@ int cli_parse_u64(const char *s, uint64_t *v)
 	return 0;
 }
 
-static int parse_u32_arg(const char *s, uint32_t *v)
+/* The same, for a value that must fit in 32 bits. */
+int cli_parse_u32(const char *s, uint32_t *v)
 {
 	uint64_t wide;
 	int err = cli_parse_u64(s, &wide);
@@ -438,251 +427,4 @@ static int parse_u32_arg(const char *s, uint32_t *v)
 	if (!err)
 		*v = (uint32_t)wide;
 	return err;
-}
-
-static int rule_args(struct cli_request *req, int argc, char **argv,
-		     FILE *err, bool allow_position)
-{
-	struct sdpctl_parse_error perr;
-
-	if (!argc)
-		return cli_usage_error(err, req->name,
-			"missing RULE (try sdpctl %s --help)", req->name);
-	if (sdpctl_rule_parse_args(argc, (const char *const *)argv, &req->rule,
-				   &perr))
-		return cli_usage_error(err, req->name, "%s", perr.msg);
-	if (req->rule.has_position && !allow_position)
-		return cli_usage_error(err, req->name,
-			"position is not part of what a rule matches; "
-			"leave it out");
-	return EXIT_OK;
-}
-
-/* An id as map list prints it ("3:") or plain ("3"). */
-static bool parse_rule_id(const char *s, uint32_t *id)
-{
-	char buf[16];
-	size_t len = strlen(s);
-
-	if (!len || len >= sizeof(buf))
-		return false;
-	memcpy(buf, s, len + 1);
-	if (buf[len - 1] == ':')
-		buf[len - 1] = '\0';
-	if (buf[0] < '0' || buf[0] > '9' || parse_u32_arg(buf, id))
-		return false;
-	return *id != 0;
-}
-
-int cli_parse_map_add(struct cli_request *req, int argc, char **argv,
-		      FILE *err)
-{
-	return rule_args(req, argc, argv, err, true);
-}
-
-/* The one argument of "map del ID" and "map get ID". */
-static int rule_id_arg(struct cli_request *req, const char *arg, FILE *err)
-{
-	if (!parse_rule_id(arg, &req->id))
-		return cli_usage_error(err, req->name,
-			"bad rule id \"%s\" (expected 1-%u)", arg,
-			UINT32_MAX);
-	req->by_id = true;
-	return EXIT_OK;
-}
-
-int cli_parse_map_del(struct cli_request *req, int argc, char **argv,
-		      FILE *err)
-{
-	if (argc == 1 && argv[0][0] >= '0' && argv[0][0] <= '9')
-		return rule_id_arg(req, argv[0], err);
-	return rule_args(req, argc, argv, err, false);
-}
-
-int cli_parse_map_get(struct cli_request *req, int argc, char **argv,
-		      FILE *err)
-{
-	if (argc != 1)
-		return argc ? unexpected(req, err, argv[1]) :
-			      cli_usage_error(err, req->name, "missing ID");
-	return rule_id_arg(req, argv[0], err);
-}
-
-int cli_parse_map_lookup(struct cli_request *req, int argc, char **argv,
-			 FILE *err)
-{
-	static const char *const keys[] = {
-		"addr", "port", "role", "program", "family"
-	};
-	struct sdpctl_lookup *q = &req->lookup;
-	const char *val[5] = { NULL };
-	uint16_t family = AF_UNSPEC;
-	uint32_t port;
-	int i;
-	size_t k;
-
-	for (i = 0; i < argc; i += 2) {
-		for (k = 0; k < 5; k++)
-			if (!strcmp(argv[i], keys[k]))
-				break;
-		if (k == 5)
-			return cli_usage_error(err, req->name,
-				"unknown keyword \"%s\" (expected addr, port, "
-				"role, program or family)", argv[i]);
-		if (val[k])
-			return cli_usage_error(err, req->name,
-				"duplicate keyword \"%s\"", argv[i]);
-		if (i + 1 >= argc)
-			return cli_usage_error(err, req->name,
-				"keyword \"%s\" needs a value", argv[i]);
-		val[k] = argv[i + 1];
-	}
-	for (k = 0; k < 3; k++)
-		if (!val[k])
-			return cli_usage_error(err, req->name,
-				"missing %s (try sdpctl map lookup --help)",
-				keys[k]);
-
-	memset(q, 0, sizeof(*q));
-	if (val[4]) {
-		if (!strcmp(val[4], "inet"))
-			family = AF_INET;
-		else if (!strcmp(val[4], "inet6"))
-			family = AF_INET6;
-		else
-			return cli_usage_error(err, req->name,
-				"bad family \"%s\" (expected inet or inet6)",
-				val[4]);
-	}
-	if (inet_pton(AF_INET, val[0], q->addr) == 1)
-		q->family = AF_INET;
-	else if (inet_pton(AF_INET6, val[0], q->addr) == 1)
-		q->family = AF_INET6;
-	else
-		return cli_usage_error(err, req->name,
-			"bad address \"%s\" (expected one IPv4 or IPv6 "
-			"address)", val[0]);
-	if (family != AF_UNSPEC && family != q->family)
-		return cli_usage_error(err, req->name,
-			"addr %s is %s but family says %s", val[0],
-			sdpctl_family_name(q->family),
-			sdpctl_family_name(family));
-	if (val[1][0] < '0' || val[1][0] > '9' || parse_u32_arg(val[1], &port) ||
-	    port > UINT16_MAX)
-		return cli_usage_error(err, req->name,
-			"bad port \"%s\" (expected 0-65535)", val[1]);
-	q->port = (uint16_t)port;
-	if (!strcmp(val[2], "listen"))
-		q->role = SDP_ROLE_LISTEN;
-	else if (!strcmp(val[2], "connect"))
-		q->role = SDP_ROLE_CONNECT;
-	else
-		return cli_usage_error(err, req->name,
-			"bad role \"%s\" (a lookup is for listen or connect)",
-			val[2]);
-	if (val[3]) {
-		size_t len = strlen(val[3]);
-
-		if (!len || len > SDP_PROGRAM_MAX_LEN)
-			return cli_usage_error(err, req->name,
-				"program name \"%s\" must be 1-%d bytes "
-				"(a task's comm)", val[3], SDP_PROGRAM_MAX_LEN);
-		memcpy(q->program, val[3], len + 1);
-	}
-	return EXIT_OK;
-}
-
-int cli_parse_map_load(struct cli_request *req, int argc, char **argv,
-		       FILE *err)
-{
-	if (argc != 1)
-		return argc ? unexpected(req, err, argv[1]) :
-			      cli_usage_error(err, req->name,
-					      "missing FILE (- for stdin)");
-	req->file = argv[0];
-	return EXIT_OK;
-}
-
-static int tunable_name(struct cli_request *req, const char *name, FILE *err)
-{
-	size_t len = strlen(name);
-
-	if (!len || len > SDP_TUNABLE_NAME_MAX_LEN)
-		return cli_usage_error(err, req->name,
-			"tunable name \"%s\" must be 1-%d bytes", name,
-			SDP_TUNABLE_NAME_MAX_LEN);
-	req->tunable = name;
-	return EXIT_OK;
-}
-
-int cli_parse_tune_get(struct cli_request *req, int argc, char **argv,
-		       FILE *err)
-{
-	if (argc != 1)
-		return argc ? unexpected(req, err, argv[1]) :
-			      cli_usage_error(err, req->name, "missing NAME");
-	return tunable_name(req, argv[0], err);
-}
-
-int cli_parse_tune_value(const char *s, uint64_t *v, bool *is_action)
-{
-	uint32_t action;
-
-	*is_action = !sdpctl_action_parse(s, &action);
-	if (*is_action) {
-		*v = action;
-		return 0;
-	}
-	return cli_parse_u64(s, v);
-}
-
-int cli_parse_tune_set(struct cli_request *req, int argc, char **argv,
-		       FILE *err)
-{
-	int ret;
-
-	if (argc != 2)
-		return argc > 2 ? unexpected(req, err, argv[2]) :
-			cli_usage_error(err, req->name, "missing %s",
-					argc ? "VALUE" : "NAME and VALUE");
-	ret = tunable_name(req, argv[0], err);
-	if (ret)
-		return ret;
-	ret = cli_parse_tune_value(argv[1], &req->value, &req->value_is_action);
-	if (ret == -ERANGE)
-		return cli_usage_error(err, req->name,
-			"value %s does not fit in 64 bits", argv[1]);
-	if (ret)
-		return cli_usage_error(err, req->name,
-			"bad value \"%s\" (expected a number, or sdp, tcp or "
-			"both for an action)", argv[1]);
-	return EXIT_OK;
-}
-
-int cli_parse_monitor(struct cli_request *req, int argc, char **argv,
-		      FILE *err)
-{
-	int i;
-
-	for (i = 0; i < argc; i++) {
-		const char *val;
-
-		if (!strncmp(argv[i], "--count=", 8)) {
-			val = argv[i] + 8;
-		} else if (!strcmp(argv[i], "--count") ||
-			   !strcmp(argv[i], "-c")) {
-			if (i + 1 >= argc)
-				return cli_usage_error(err, req->name,
-					"%s needs a number", argv[i]);
-			val = argv[++i];
-		} else {
-			return unexpected(req, err, argv[i]);
-		}
-		if (val[0] < '0' || val[0] > '9' ||
-		    cli_parse_u64(val, &req->count) || !req->count)
-			return cli_usage_error(err, req->name,
-				"bad count \"%s\" (expected a number of events, "
-				"at least 1)", val);
-	}
-	return EXIT_OK;
 }

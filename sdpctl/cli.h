@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * sdpctl internals: the command table, argument parsing (args.c, testable
- * without a kernel), output helpers (print.c) and command handlers.
+ * sdpctl internals: the command table and what the commands share (args.c),
+ * output helpers (print.c) and the commands, each parsing its own arguments
+ * (testable without a kernel) and running in its cmd_*.c file.
  */
 #ifndef SDPCTL_CLI_H
 #define SDPCTL_CLI_H
@@ -81,9 +82,11 @@ void cli_report(FILE *out, const char *cmd, int err, const char *detail);
 int cli_open(struct cli_ctx *ctx);
 int cli_fail(struct cli_ctx *ctx, int err, const char *fallback);
 int cli_parse_u64(const char *s, uint64_t *v);
-int cli_parse_tune_value(const char *s, uint64_t *v, bool *is_action);
-
+int cli_parse_u32(const char *s, uint32_t *v);
+int cli_unexpected(struct cli_request *req, FILE *err, const char *arg);
 int cli_parse_none(struct cli_request *req, int argc, char **argv, FILE *err);
+
+/* The commands' argument parsers, in their cmd_*.c files. */
 int cli_parse_stats(struct cli_request *req, int argc, char **argv, FILE *err);
 int cli_parse_map_add(struct cli_request *req, int argc, char **argv,
 		      FILE *err);
@@ -95,6 +98,7 @@ int cli_parse_map_lookup(struct cli_request *req, int argc, char **argv,
 			 FILE *err);
 int cli_parse_map_load(struct cli_request *req, int argc, char **argv,
 		       FILE *err);
+int cli_parse_tune_value(const char *s, uint64_t *v, bool *is_action);
 int cli_parse_tune_get(struct cli_request *req, int argc, char **argv,
 		       FILE *err);
 int cli_parse_tune_set(struct cli_request *req, int argc, char **argv,

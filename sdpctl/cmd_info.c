@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* sdpctl info and sdpctl stats. */
+#include <string.h>
+
 #include "cli.h"
 
 int run_info(struct cli_ctx *ctx, const struct cli_request *req)
@@ -14,6 +16,18 @@ int run_info(struct cli_ctx *ctx, const struct cli_request *req)
 	if (err)
 		return cli_fail(ctx, err, NULL);
 	print_info(ctx->out, &info, ctx->json);
+	return EXIT_OK;
+}
+
+int cli_parse_stats(struct cli_request *req, int argc, char **argv, FILE *err)
+{
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--reset"))
+			return cli_unexpected(req, err, argv[i]);
+		req->reset = true;
+	}
 	return EXIT_OK;
 }
 

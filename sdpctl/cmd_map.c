@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* sdpctl map: the port-mapping rule table. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "cli.h"
 
@@ -20,6 +22,30 @@ static void print_rule(struct cli_ctx *ctx, const struct sdpctl_rule *r)
 	}
 }
 
+static int rule_args(struct cli_request *req, int argc, char **argv,
+		     FILE *err, bool allow_position)
+{
+	struct sdpctl_parse_error perr;
+
+	if (!argc)
+		return cli_usage_error(err, req->name,
+			"missing RULE (try sdpctl %s --help)", req->name);
+	if (sdpctl_rule_parse_args(argc, (const char *const *)argv, &req->rule,
+				   &perr))
+		return cli_usage_error(err, req->name, "%s", perr.msg);
+	if (req->rule.has_position && !allow_position)
+		return cli_usage_error(err, req->name,
+			"position is not part of what a rule matches; "
+			"leave it out");
+	return EXIT_OK;
+}
+
+int cli_parse_map_add(struct cli_request *req, int argc, char **argv,
+		      FILE *err)
+{
+	return rule_args(req, argc, argv, err, true);
+}
+
 int run_map_add(struct cli_ctx *ctx, const struct cli_request *req)
 {
 	struct sdpctl_rule stored;
@@ -32,6 +58,41 @@ int run_map_add(struct cli_ctx *ctx, const struct cli_request *req)
 		return cli_fail(ctx, err, NULL);
 	print_rule(ctx, &stored);
 	return EXIT_OK;
+}
+
+/* An id as map list prints it ("3:") or plain ("3"). */
+static bool parse_rule_id(const char *s, uint32_t *id)
+{
+	char buf[16];
+	size_t len = strlen(s);
+
+	if (!len || len >= sizeof(buf))
+		return false;
+	memcpy(buf, s, len + 1);
+	if (buf[len - 1] == ':')
+		buf[len - 1] = '\0';
+	if (buf[0] < '0' || buf[0] > '9' || cli_parse_u32(buf, id))
+		return false;
+	return *id != 0;
+}
+
+/* The one argument of "map del ID" and "map get ID". */
+static int rule_id_arg(struct cli_request *req, const char *arg, FILE *err)
+{
+	if (!parse_rule_id(arg, &req->id))
+		return cli_usage_error(err, req->name,
+			"bad rule id \"%s\" (expected 1-%u)", arg,
+			UINT32_MAX);
+	req->by_id = true;
+	return EXIT_OK;
+}
+
+int cli_parse_map_del(struct cli_request *req, int argc, char **argv,
+		      FILE *err)
+{
+	if (argc == 1 && argv[0][0] >= '0' && argv[0][0] <= '9')
+		return rule_id_arg(req, argv[0], err);
+	return rule_args(req, argc, argv, err, false);
 }
 
 int run_map_del(struct cli_ctx *ctx, const struct cli_request *req)
@@ -49,6 +110,15 @@ int run_map_del(struct cli_ctx *ctx, const struct cli_request *req)
 	if (ctx->json)
 		fputs("{}\n", ctx->out);
 	return EXIT_OK;
+}
+
+int cli_parse_map_get(struct cli_request *req, int argc, char **argv,
+		      FILE *err)
+{
+	if (argc != 1)
+		return argc ? cli_unexpected(req, err, argv[1]) :
+			      cli_usage_error(err, req->name, "missing ID");
+	return rule_id_arg(req, argv[0], err);
 }
 
 int run_map_get(struct cli_ctx *ctx, const struct cli_request *req)
@@ -197,6 +267,90 @@ int run_map_flush(struct cli_ctx *ctx, const struct cli_request *req)
 	return EXIT_OK;
 }
 
+int cli_parse_map_lookup(struct cli_request *req, int argc, char **argv,
+			 FILE *err)
+{
+	static const char *const keys[] = {
+		"addr", "port", "role", "program", "family"
+	};
+	struct sdpctl_lookup *q = &req->lookup;
+	const char *val[5] = { NULL };
+	uint16_t family = AF_UNSPEC;
+	uint32_t port;
+	int i;
+	size_t k;
+
+	for (i = 0; i < argc; i += 2) {
+		for (k = 0; k < 5; k++)
+			if (!strcmp(argv[i], keys[k]))
+				break;
+		if (k == 5)
+			return cli_usage_error(err, req->name,
+				"unknown keyword \"%s\" (expected addr, port, "
+				"role, program or family)", argv[i]);
+		if (val[k])
+			return cli_usage_error(err, req->name,
+				"duplicate keyword \"%s\"", argv[i]);
+		if (i + 1 >= argc)
+			return cli_usage_error(err, req->name,
+				"keyword \"%s\" needs a value", argv[i]);
+		val[k] = argv[i + 1];
+	}
+	for (k = 0; k < 3; k++)
+		if (!val[k])
+			return cli_usage_error(err, req->name,
+				"missing %s (try sdpctl map lookup --help)",
+				keys[k]);
+
+	memset(q, 0, sizeof(*q));
+	if (val[4]) {
+		if (!strcmp(val[4], "inet"))
+			family = AF_INET;
+		else if (!strcmp(val[4], "inet6"))
+			family = AF_INET6;
+		else
+			return cli_usage_error(err, req->name,
+				"bad family \"%s\" (expected inet or inet6)",
+				val[4]);
+	}
+	if (inet_pton(AF_INET, val[0], q->addr) == 1)
+		q->family = AF_INET;
+	else if (inet_pton(AF_INET6, val[0], q->addr) == 1)
+		q->family = AF_INET6;
+	else
+		return cli_usage_error(err, req->name,
+			"bad address \"%s\" (expected one IPv4 or IPv6 "
+			"address)", val[0]);
+	if (family != AF_UNSPEC && family != q->family)
+		return cli_usage_error(err, req->name,
+			"addr %s is %s but family says %s", val[0],
+			sdpctl_family_name(q->family),
+			sdpctl_family_name(family));
+	if (val[1][0] < '0' || val[1][0] > '9' || cli_parse_u32(val[1], &port) ||
+	    port > UINT16_MAX)
+		return cli_usage_error(err, req->name,
+			"bad port \"%s\" (expected 0-65535)", val[1]);
+	q->port = (uint16_t)port;
+	if (!strcmp(val[2], "listen"))
+		q->role = SDP_ROLE_LISTEN;
+	else if (!strcmp(val[2], "connect"))
+		q->role = SDP_ROLE_CONNECT;
+	else
+		return cli_usage_error(err, req->name,
+			"bad role \"%s\" (a lookup is for listen or connect)",
+			val[2]);
+	if (val[3]) {
+		size_t len = strlen(val[3]);
+
+		if (!len || len > SDP_PROGRAM_MAX_LEN)
+			return cli_usage_error(err, req->name,
+				"program name \"%s\" must be 1-%d bytes "
+				"(a task's comm)", val[3], SDP_PROGRAM_MAX_LEN);
+		memcpy(q->program, val[3], len + 1);
+	}
+	return EXIT_OK;
+}
+
 int run_map_lookup(struct cli_ctx *ctx, const struct cli_request *req)
 {
 	uint32_t action, rule_id;
@@ -267,6 +421,17 @@ static unsigned int refused_line(const struct cli_ctx *ctx,
 	if (index < 0 && kmsg && sscanf(kmsg, "rule %d:", &index) != 1)
 		index = -1;
 	return index >= 0 && (size_t)index < n ? rules[index].line : 0;
+}
+
+int cli_parse_map_load(struct cli_request *req, int argc, char **argv,
+		       FILE *err)
+{
+	if (argc != 1)
+		return argc ? cli_unexpected(req, err, argv[1]) :
+			      cli_usage_error(err, req->name,
+					      "missing FILE (- for stdin)");
+	req->file = argv[0];
+	return EXIT_OK;
 }
 
 int run_map_load(struct cli_ctx *ctx, const struct cli_request *req)

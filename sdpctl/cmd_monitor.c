@@ -34,6 +34,34 @@ static int on_event(const struct sdpctl_event *ev, void *arg)
 	return mon->limit && mon->seen >= mon->limit;
 }
 
+int cli_parse_monitor(struct cli_request *req, int argc, char **argv,
+		      FILE *err)
+{
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		const char *val;
+
+		if (!strncmp(argv[i], "--count=", 8)) {
+			val = argv[i] + 8;
+		} else if (!strcmp(argv[i], "--count") ||
+			   !strcmp(argv[i], "-c")) {
+			if (i + 1 >= argc)
+				return cli_usage_error(err, req->name,
+					"%s needs a number", argv[i]);
+			val = argv[++i];
+		} else {
+			return cli_unexpected(req, err, argv[i]);
+		}
+		if (val[0] < '0' || val[0] > '9' ||
+		    cli_parse_u64(val, &req->count) || !req->count)
+			return cli_usage_error(err, req->name,
+				"bad count \"%s\" (expected a number of events, "
+				"at least 1)", val);
+	}
+	return EXIT_OK;
+}
+
 int run_monitor(struct cli_ctx *ctx, const struct cli_request *req)
 {
 	struct monitor mon = { ctx, 0, req->count };

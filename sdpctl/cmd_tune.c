@@ -58,6 +58,27 @@ int run_tune_list(struct cli_ctx *ctx, const struct cli_request *req)
 	return EXIT_OK;
 }
 
+static int tunable_name(struct cli_request *req, const char *name, FILE *err)
+{
+	size_t len = strlen(name);
+
+	if (!len || len > SDP_TUNABLE_NAME_MAX_LEN)
+		return cli_usage_error(err, req->name,
+			"tunable name \"%s\" must be 1-%d bytes", name,
+			SDP_TUNABLE_NAME_MAX_LEN);
+	req->tunable = name;
+	return EXIT_OK;
+}
+
+int cli_parse_tune_get(struct cli_request *req, int argc, char **argv,
+		       FILE *err)
+{
+	if (argc != 1)
+		return argc ? cli_unexpected(req, err, argv[1]) :
+			      cli_usage_error(err, req->name, "missing NAME");
+	return tunable_name(req, argv[0], err);
+}
+
 /* The tunable's name, for when the kernel gives no reason. */
 static void tunable_fallback(const struct cli_request *req, char *buf,
 			     size_t len)
@@ -85,6 +106,41 @@ int run_tune_get(struct cli_ctx *ctx, const struct cli_request *req)
 		fprintf(ctx->out, "%s %s\n", t.name,
 			tunable_value_text(&t, t.value, value, sizeof(value)));
 	}
+	return EXIT_OK;
+}
+
+int cli_parse_tune_value(const char *s, uint64_t *v, bool *is_action)
+{
+	uint32_t action;
+
+	*is_action = !sdpctl_action_parse(s, &action);
+	if (*is_action) {
+		*v = action;
+		return 0;
+	}
+	return cli_parse_u64(s, v);
+}
+
+int cli_parse_tune_set(struct cli_request *req, int argc, char **argv,
+		       FILE *err)
+{
+	int ret;
+
+	if (argc != 2)
+		return argc > 2 ? cli_unexpected(req, err, argv[2]) :
+			cli_usage_error(err, req->name, "missing %s",
+					argc ? "VALUE" : "NAME and VALUE");
+	ret = tunable_name(req, argv[0], err);
+	if (ret)
+		return ret;
+	ret = cli_parse_tune_value(argv[1], &req->value, &req->value_is_action);
+	if (ret == -ERANGE)
+		return cli_usage_error(err, req->name,
+			"value %s does not fit in 64 bits", argv[1]);
+	if (ret)
+		return cli_usage_error(err, req->name,
+			"bad value \"%s\" (expected a number, or sdp, tcp or "
+			"both for an action)", argv[1]);
 	return EXIT_OK;
 }
 
