@@ -34,11 +34,12 @@ static int on_event(const struct sdpctl_event *ev, void *arg)
 	return mon->limit && mon->seen >= mon->limit;
 }
 
-int cli_parse_monitor(struct cli_request *req, int argc, char **argv,
-		      FILE *err)
+int monitor_parse(const struct cli_ctx *ctx, int argc, char **argv,
+		  struct monitor_args *args)
 {
 	int i;
 
+	memset(args, 0, sizeof(*args));
 	for (i = 0; i < argc; i++) {
 		const char *val;
 
@@ -47,24 +48,24 @@ int cli_parse_monitor(struct cli_request *req, int argc, char **argv,
 		} else if (!strcmp(argv[i], "--count") ||
 			   !strcmp(argv[i], "-c")) {
 			if (i + 1 >= argc)
-				return cli_usage_error(err, req->name,
+				return cli_usage_error(ctx->err, ctx->name,
 					"%s needs a number", argv[i]);
 			val = argv[++i];
 		} else {
-			return cli_unexpected(req, err, argv[i]);
+			return cli_unexpected(ctx, argv[i]);
 		}
 		if (val[0] < '0' || val[0] > '9' ||
-		    cli_parse_u64(val, &req->count) || !req->count)
-			return cli_usage_error(err, req->name,
+		    cli_parse_u64(val, &args->count) || !args->count)
+			return cli_usage_error(ctx->err, ctx->name,
 				"bad count \"%s\" (expected a number of events, "
 				"at least 1)", val);
 	}
 	return EXIT_OK;
 }
 
-int run_monitor(struct cli_ctx *ctx, const struct cli_request *req)
+static int monitor_run(struct cli_ctx *ctx, const struct monitor_args *args)
 {
-	struct monitor mon = { ctx, 0, req->count };
+	struct monitor mon = { ctx, 0, args->count };
 	struct sigaction sa;
 	struct pollfd pfd;
 	int err = cli_open(ctx);
@@ -105,4 +106,12 @@ int run_monitor(struct cli_ctx *ctx, const struct cli_request *req)
 			break;
 	}
 	return EXIT_OK;
+}
+
+int monitor_main(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct monitor_args args;
+	int ret = monitor_parse(ctx, argc, argv, &args);
+
+	return ret ? ret : monitor_run(ctx, &args);
 }
