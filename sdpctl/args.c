@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sdpctl command line: the command table, help, argument checks and exit
- * codes. Nothing here talks to the kernel except cli_open(), so the unit
- * tests drive cli_parse() and the per-command parsers directly.
+ * sdpctl command line: the command table, help, global options, exit codes
+ * and the helpers the commands' parsers share. cli_parse() finds the
+ * command; its X_main() in cmd_*.c checks the words after it and runs it.
+ * Nothing here talks to the kernel except cli_open(), so the unit tests
+ * drive cli_parse() and the commands' parsers directly.
  */
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include "cli.h"
 
@@ -33,73 +33,68 @@
 "  4  permission denied (changes need CAP_NET_ADMIN)\n"
 
 static const struct cli_cmd map_commands[] = {
-	{ .name = "add", .parse = cli_parse_map_add, .run = run_map_add,
-	  .synopsis = "RULE...",
+	{ .name = "add", .main = map_add_main, .synopsis = "RULE...",
 	  .help = "insert a rule (appended unless position is given)",
 	  .details = RULE_GRAMMAR },
-	{ .name = "del", .alias = "delete", .parse = cli_parse_map_del,
-	  .run = run_map_del, .synopsis = "ID | RULE...",
+	{ .name = "del", .alias = "delete", .main = map_del_main,
+	  .synopsis = "ID | RULE...",
 	  .help = "delete the rule with that id, or exactly equal to RULE",
 	  .details = RULE_GRAMMAR },
-	{ .name = "get", .parse = cli_parse_map_get, .run = run_map_get,
-	  .synopsis = "ID", .help = "show one rule" },
-	{ .name = "list", .alias = "show", .parse = cli_parse_none,
-	  .run = run_map_list, .synopsis = "",
+	{ .name = "get", .main = map_get_main, .synopsis = "ID",
+	  .help = "show one rule" },
+	{ .name = "list", .alias = "show", .main = map_list_main,
+	  .synopsis = "",
 	  .help = "list the rules in table order (first match wins)" },
-	{ .name = "flush", .parse = cli_parse_none, .run = run_map_flush,
-	  .synopsis = "", .help = "delete every rule" },
-	{ .name = "lookup", .parse = cli_parse_map_lookup,
-	  .run = run_map_lookup,
+	{ .name = "flush", .main = map_flush_main, .synopsis = "",
+	  .help = "delete every rule" },
+	{ .name = "lookup", .main = map_lookup_main,
 	  .synopsis = "addr ADDR port N role listen|connect [program NAME] "
 		      "[family inet|inet6]",
 	  .help = "show what the kernel decides for an endpoint",
 	  .details = "ADDR is the local address for listen, the remote one "
 		     "for connect.\n" },
-	{ .name = "load", .parse = cli_parse_map_load, .run = run_map_load,
-	  .synopsis = "FILE|-",
+	{ .name = "load", .main = map_load_main, .synopsis = "FILE|-",
 	  .help = "replace the table with the rules in FILE, atomically",
 	  .details = "One RULE per line; # starts a comment; libsdp \"log\" "
 		     "lines are ignored.\nThe whole file is checked first: "
 		     "an error changes nothing.\n" RULE_GRAMMAR },
-	{ .name = "save", .parse = cli_parse_none, .run = run_map_save,
-	  .synopsis = "", .help = "print the table as a file for map load" },
+	{ .name = "save", .main = map_save_main, .synopsis = "",
+	  .help = "print the table as a file for map load" },
 	{ 0 }
 };
 
 static const struct cli_cmd tune_commands[] = {
-	{ .name = "list", .alias = "show", .parse = cli_parse_none,
-	  .run = run_tune_list, .synopsis = "",
+	{ .name = "list", .alias = "show", .main = tune_list_main,
+	  .synopsis = "",
 	  .help = "list the tunables with their defaults and ranges" },
-	{ .name = "get", .parse = cli_parse_tune_get, .run = run_tune_get,
-	  .synopsis = "NAME", .help = "show one tunable" },
-	{ .name = "set", .parse = cli_parse_tune_set, .run = run_tune_set,
-	  .synopsis = "NAME VALUE", .help = "change a tunable",
+	{ .name = "get", .main = tune_get_main, .synopsis = "NAME",
+	  .help = "show one tunable" },
+	{ .name = "set", .main = tune_set_main, .synopsis = "NAME VALUE",
+	  .help = "change a tunable",
 	  .details = "VALUE is a number; for a tunable whose unit is action "
 		     "it may also be sdp, tcp or both.\n" },
 	{ 0 }
 };
 
 const struct cli_cmd cli_commands[] = {
-	{ .name = "info", .parse = cli_parse_none, .run = run_info,
-	  .synopsis = "", .help = "describe the running module" },
-	{ .name = "stats", .parse = cli_parse_stats, .run = run_stats,
-	  .synopsis = "[--reset]",
+	{ .name = "info", .main = info_main, .synopsis = "",
+	  .help = "describe the running module" },
+	{ .name = "stats", .main = stats_main, .synopsis = "[--reset]",
 	  .help = "show the counters and histograms (or reset them)" },
 	{ .name = "map", .synopsis = "COMMAND",
 	  .help = "manage the port-mapping rules", .subs = map_commands,
 	  .default_sub = "list" },
 	{ .name = "tune", .synopsis = "COMMAND", .help = "show and change the tunables",
 	  .subs = tune_commands, .default_sub = "list" },
-	{ .name = "conns", .alias = "connections", .parse = cli_parse_none,
-	  .run = run_conns, .synopsis = "",
+	{ .name = "conns", .alias = "connections", .main = conns_main,
+	  .synopsis = "",
 	  .help = "list the SDP sockets of this network namespace",
 	  .details = "One line per listener or connection, in creation order:\n"
 		     "state, local and peer address, bytes queued to send "
 		     "(SEND-Q) and unread\n(RECV-Q), payload bytes sent and "
 		     "received, send credits, receive buffers\nposted, owner, "
 		     "inode and socket cookie.\n" },
-	{ .name = "monitor", .parse = cli_parse_monitor, .run = run_monitor,
-	  .synopsis = "[--count N]",
+	{ .name = "monitor", .main = monitor_main, .synopsis = "[--count N]",
 	  .help = "print one line per event until interrupted or N events" },
 	{ 0 }
 };
@@ -224,11 +219,11 @@ static void print_group_help(FILE *f, const struct cli_cmd *group)
 	fprintf(f, "\n%s", EXIT_STATUS_HELP);
 }
 
-static void print_leaf_help(FILE *f, const struct cli_request *req)
+static void print_leaf_help(FILE *f, const struct cli_invocation *inv)
 {
-	const struct cli_cmd *c = req->cmd;
+	const struct cli_cmd *c = inv->cmd;
 
-	fprintf(f, "Usage: sdpctl [-j] %s%s%s\n\n", req->name,
+	fprintf(f, "Usage: sdpctl [-j] %s%s%s\n\n", inv->name,
 		*c->synopsis ? " " : "", c->synopsis);
 	print_sentence(f, c->help);
 	if (c->details)
@@ -258,18 +253,22 @@ static bool is_help_flag(const char *s)
 	return !strcmp(s, "-h") || !strcmp(s, "--help");
 }
 
-int cli_parse(int argc, char **argv, struct cli_request *req, FILE *out,
+/*
+ * The command line up to the command's own words: the global options, the
+ * command, and -j or -h anywhere after it. CLI_RUN with inv filled in (then
+ * free inv->argv), or the exit code once help, the version or an error is
+ * printed.
+ */
+int cli_parse(int argc, char **argv, struct cli_invocation *inv, FILE *out,
 	      FILE *err)
 {
 	const struct cli_cmd *cmd;
-	char **rest;
-	int i, n, ret;
-	bool help = false;
+	int i, j;
 
-	memset(req, 0, sizeof(*req));
+	memset(inv, 0, sizeof(*inv));
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (is_json_flag(argv[i])) {
-			req->json = true;
+			inv->json = true;
 		} else if (is_help_flag(argv[i])) {
 			print_usage(out);
 			return EXIT_OK;
@@ -291,7 +290,7 @@ int cli_parse(int argc, char **argv, struct cli_request *req, FILE *out,
 	if (!cmd)
 		return cli_usage_error(err, NULL, "unknown command \"%s\" "
 				       "(try sdpctl --help)", argv[i]);
-	snprintf(req->name, sizeof(req->name), "%s", cmd->name);
+	snprintf(inv->name, sizeof(inv->name), "%s", cmd->name);
 	i++;
 	if (cmd->subs) {
 		const struct cli_cmd *group = cmd;
@@ -306,7 +305,7 @@ int cli_parse(int argc, char **argv, struct cli_request *req, FILE *out,
 			if (!is_json_flag(argv[i]))
 				return cli_usage_error(err, group->name,
 					"unknown option \"%s\"", argv[i]);
-			req->json = true;
+			inv->json = true;
 		}
 		if (i < argc)
 			sub = argv[i++];
@@ -315,79 +314,66 @@ int cli_parse(int argc, char **argv, struct cli_request *req, FILE *out,
 			return cli_usage_error(err, group->name,
 				"unknown command \"%s\" (try sdpctl %s --help)",
 				sub, group->name);
-		snprintf(req->name, sizeof(req->name), "%s %s", group->name,
+		snprintf(inv->name, sizeof(inv->name), "%s %s", group->name,
 			 cmd->name);
 	}
-	req->cmd = cmd;
+	inv->cmd = cmd;
 
 	/* -j and -h are global: take them anywhere after the command. */
-	rest = calloc((size_t)(argc - i) + 1, sizeof(*rest));
-	if (!rest) {
+	for (j = i; j < argc; j++) {
+		if (is_help_flag(argv[j])) {
+			print_leaf_help(out, inv);
+			return EXIT_OK;
+		}
+	}
+	inv->argv = calloc((size_t)(argc - i) + 1, sizeof(*inv->argv));
+	if (!inv->argv) {
 		fprintf(err, "sdpctl: out of memory\n");
 		return EXIT_FAILED;
 	}
-	for (n = 0; i < argc; i++) {
+	for (; i < argc; i++) {
 		if (is_json_flag(argv[i]))
-			req->json = true;
-		else if (is_help_flag(argv[i]))
-			help = true;
+			inv->json = true;
 		else
-			rest[n++] = argv[i];
+			inv->argv[inv->argc++] = argv[i];
 	}
-	if (help) {
-		print_leaf_help(out, req);
-		ret = EXIT_OK;
-	} else {
-		ret = cmd->parse(req, n, rest, err);
-	}
-	free(rest);
-	return ret == EXIT_OK && !help ? CLI_RUN : ret;
+	return CLI_RUN;
 }
 
 int cli_main(int argc, char **argv, FILE *out, FILE *err)
 {
-	struct cli_request req;
+	struct cli_invocation inv;
 	struct cli_ctx ctx;
-	int ret = cli_parse(argc, argv, &req, out, err);
+	int ret = cli_parse(argc, argv, &inv, out, err);
 
 	if (ret != CLI_RUN)
 		return ret;
-	ctx = (struct cli_ctx){ .out = out, .err = err, .json = req.json,
-				.name = req.name };
-	ret = req.cmd->run(&ctx, &req);
+	ctx = (struct cli_ctx){ .out = out, .err = err, .json = inv.json,
+				.name = inv.name };
+	ret = inv.cmd->main(&ctx, inv.argc, inv.argv);
+	free(inv.argv);
 	sdpctl_close(ctx.h);
 	/* A full disk or a closed pipe must not look like success. */
 	if (fflush(out) || ferror(out)) {
 		if (ret == EXIT_OK)
-			cli_report(err, req.name, -EIO, "cannot write output");
+			cli_report(err, inv.name, -EIO, "cannot write output");
 		return ret == EXIT_OK ? EXIT_FAILED : ret;
 	}
 	return ret;
 }
 
-/* ---- argument parsers ------------------------------------------------- */
+/* ---- helpers for the commands' parsers -------------------------------- */
 
-static int unexpected(struct cli_request *req, FILE *err, const char *arg)
+int cli_unexpected(const struct cli_ctx *ctx, const char *arg)
 {
-	return cli_usage_error(err, req->name, "unexpected argument \"%s\"",
-			       arg);
+	return cli_usage_error(ctx->err, ctx->name,
+			       "unexpected argument \"%s\"", arg);
 }
 
-int cli_parse_none(struct cli_request *req, int argc, char **argv, FILE *err)
+/* The parser of a command that takes no arguments. */
+int cli_no_args(const struct cli_ctx *ctx, int argc, char **argv)
 {
-	return argc ? unexpected(req, err, argv[0]) : EXIT_OK;
-}
-
-int cli_parse_stats(struct cli_request *req, int argc, char **argv, FILE *err)
-{
-	int i;
-
-	for (i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--reset"))
-			return unexpected(req, err, argv[i]);
-		req->reset = true;
-	}
-	return EXIT_OK;
+	return argc ? cli_unexpected(ctx, argv[0]) : EXIT_OK;
 }
 
 /* Decimal, or hexadecimal after 0x; 0, -EINVAL or -ERANGE. */
@@ -428,7 +414,8 @@ int cli_parse_u64(const char *s, uint64_t *v)
 	return 0;
 }
 
-static int parse_u32_arg(const char *s, uint32_t *v)
+/* The same, for a value that must fit in 32 bits. */
+int cli_parse_u32(const char *s, uint32_t *v)
 {
 	uint64_t wide;
 	int err = cli_parse_u64(s, &wide);
@@ -438,251 +425,4 @@ static int parse_u32_arg(const char *s, uint32_t *v)
 	if (!err)
 		*v = (uint32_t)wide;
 	return err;
-}
-
-static int rule_args(struct cli_request *req, int argc, char **argv,
-		     FILE *err, bool allow_position)
-{
-	struct sdpctl_parse_error perr;
-
-	if (!argc)
-		return cli_usage_error(err, req->name,
-			"missing RULE (try sdpctl %s --help)", req->name);
-	if (sdpctl_rule_parse_args(argc, (const char *const *)argv, &req->rule,
-				   &perr))
-		return cli_usage_error(err, req->name, "%s", perr.msg);
-	if (req->rule.has_position && !allow_position)
-		return cli_usage_error(err, req->name,
-			"position is not part of what a rule matches; "
-			"leave it out");
-	return EXIT_OK;
-}
-
-/* An id as map list prints it ("3:") or plain ("3"). */
-static bool parse_rule_id(const char *s, uint32_t *id)
-{
-	char buf[16];
-	size_t len = strlen(s);
-
-	if (!len || len >= sizeof(buf))
-		return false;
-	memcpy(buf, s, len + 1);
-	if (buf[len - 1] == ':')
-		buf[len - 1] = '\0';
-	if (buf[0] < '0' || buf[0] > '9' || parse_u32_arg(buf, id))
-		return false;
-	return *id != 0;
-}
-
-int cli_parse_map_add(struct cli_request *req, int argc, char **argv,
-		      FILE *err)
-{
-	return rule_args(req, argc, argv, err, true);
-}
-
-/* The one argument of "map del ID" and "map get ID". */
-static int rule_id_arg(struct cli_request *req, const char *arg, FILE *err)
-{
-	if (!parse_rule_id(arg, &req->id))
-		return cli_usage_error(err, req->name,
-			"bad rule id \"%s\" (expected 1-%u)", arg,
-			UINT32_MAX);
-	req->by_id = true;
-	return EXIT_OK;
-}
-
-int cli_parse_map_del(struct cli_request *req, int argc, char **argv,
-		      FILE *err)
-{
-	if (argc == 1 && argv[0][0] >= '0' && argv[0][0] <= '9')
-		return rule_id_arg(req, argv[0], err);
-	return rule_args(req, argc, argv, err, false);
-}
-
-int cli_parse_map_get(struct cli_request *req, int argc, char **argv,
-		      FILE *err)
-{
-	if (argc != 1)
-		return argc ? unexpected(req, err, argv[1]) :
-			      cli_usage_error(err, req->name, "missing ID");
-	return rule_id_arg(req, argv[0], err);
-}
-
-int cli_parse_map_lookup(struct cli_request *req, int argc, char **argv,
-			 FILE *err)
-{
-	static const char *const keys[] = {
-		"addr", "port", "role", "program", "family"
-	};
-	struct sdpctl_lookup *q = &req->lookup;
-	const char *val[5] = { NULL };
-	uint16_t family = AF_UNSPEC;
-	uint32_t port;
-	int i;
-	size_t k;
-
-	for (i = 0; i < argc; i += 2) {
-		for (k = 0; k < 5; k++)
-			if (!strcmp(argv[i], keys[k]))
-				break;
-		if (k == 5)
-			return cli_usage_error(err, req->name,
-				"unknown keyword \"%s\" (expected addr, port, "
-				"role, program or family)", argv[i]);
-		if (val[k])
-			return cli_usage_error(err, req->name,
-				"duplicate keyword \"%s\"", argv[i]);
-		if (i + 1 >= argc)
-			return cli_usage_error(err, req->name,
-				"keyword \"%s\" needs a value", argv[i]);
-		val[k] = argv[i + 1];
-	}
-	for (k = 0; k < 3; k++)
-		if (!val[k])
-			return cli_usage_error(err, req->name,
-				"missing %s (try sdpctl map lookup --help)",
-				keys[k]);
-
-	memset(q, 0, sizeof(*q));
-	if (val[4]) {
-		if (!strcmp(val[4], "inet"))
-			family = AF_INET;
-		else if (!strcmp(val[4], "inet6"))
-			family = AF_INET6;
-		else
-			return cli_usage_error(err, req->name,
-				"bad family \"%s\" (expected inet or inet6)",
-				val[4]);
-	}
-	if (inet_pton(AF_INET, val[0], q->addr) == 1)
-		q->family = AF_INET;
-	else if (inet_pton(AF_INET6, val[0], q->addr) == 1)
-		q->family = AF_INET6;
-	else
-		return cli_usage_error(err, req->name,
-			"bad address \"%s\" (expected one IPv4 or IPv6 "
-			"address)", val[0]);
-	if (family != AF_UNSPEC && family != q->family)
-		return cli_usage_error(err, req->name,
-			"addr %s is %s but family says %s", val[0],
-			sdpctl_family_name(q->family),
-			sdpctl_family_name(family));
-	if (val[1][0] < '0' || val[1][0] > '9' || parse_u32_arg(val[1], &port) ||
-	    port > UINT16_MAX)
-		return cli_usage_error(err, req->name,
-			"bad port \"%s\" (expected 0-65535)", val[1]);
-	q->port = (uint16_t)port;
-	if (!strcmp(val[2], "listen"))
-		q->role = SDP_ROLE_LISTEN;
-	else if (!strcmp(val[2], "connect"))
-		q->role = SDP_ROLE_CONNECT;
-	else
-		return cli_usage_error(err, req->name,
-			"bad role \"%s\" (a lookup is for listen or connect)",
-			val[2]);
-	if (val[3]) {
-		size_t len = strlen(val[3]);
-
-		if (!len || len > SDP_PROGRAM_MAX_LEN)
-			return cli_usage_error(err, req->name,
-				"program name \"%s\" must be 1-%d bytes "
-				"(a task's comm)", val[3], SDP_PROGRAM_MAX_LEN);
-		memcpy(q->program, val[3], len + 1);
-	}
-	return EXIT_OK;
-}
-
-int cli_parse_map_load(struct cli_request *req, int argc, char **argv,
-		       FILE *err)
-{
-	if (argc != 1)
-		return argc ? unexpected(req, err, argv[1]) :
-			      cli_usage_error(err, req->name,
-					      "missing FILE (- for stdin)");
-	req->file = argv[0];
-	return EXIT_OK;
-}
-
-static int tunable_name(struct cli_request *req, const char *name, FILE *err)
-{
-	size_t len = strlen(name);
-
-	if (!len || len > SDP_TUNABLE_NAME_MAX_LEN)
-		return cli_usage_error(err, req->name,
-			"tunable name \"%s\" must be 1-%d bytes", name,
-			SDP_TUNABLE_NAME_MAX_LEN);
-	req->tunable = name;
-	return EXIT_OK;
-}
-
-int cli_parse_tune_get(struct cli_request *req, int argc, char **argv,
-		       FILE *err)
-{
-	if (argc != 1)
-		return argc ? unexpected(req, err, argv[1]) :
-			      cli_usage_error(err, req->name, "missing NAME");
-	return tunable_name(req, argv[0], err);
-}
-
-int cli_parse_tune_value(const char *s, uint64_t *v, bool *is_action)
-{
-	uint32_t action;
-
-	*is_action = !sdpctl_action_parse(s, &action);
-	if (*is_action) {
-		*v = action;
-		return 0;
-	}
-	return cli_parse_u64(s, v);
-}
-
-int cli_parse_tune_set(struct cli_request *req, int argc, char **argv,
-		       FILE *err)
-{
-	int ret;
-
-	if (argc != 2)
-		return argc > 2 ? unexpected(req, err, argv[2]) :
-			cli_usage_error(err, req->name, "missing %s",
-					argc ? "VALUE" : "NAME and VALUE");
-	ret = tunable_name(req, argv[0], err);
-	if (ret)
-		return ret;
-	ret = cli_parse_tune_value(argv[1], &req->value, &req->value_is_action);
-	if (ret == -ERANGE)
-		return cli_usage_error(err, req->name,
-			"value %s does not fit in 64 bits", argv[1]);
-	if (ret)
-		return cli_usage_error(err, req->name,
-			"bad value \"%s\" (expected a number, or sdp, tcp or "
-			"both for an action)", argv[1]);
-	return EXIT_OK;
-}
-
-int cli_parse_monitor(struct cli_request *req, int argc, char **argv,
-		      FILE *err)
-{
-	int i;
-
-	for (i = 0; i < argc; i++) {
-		const char *val;
-
-		if (!strncmp(argv[i], "--count=", 8)) {
-			val = argv[i] + 8;
-		} else if (!strcmp(argv[i], "--count") ||
-			   !strcmp(argv[i], "-c")) {
-			if (i + 1 >= argc)
-				return cli_usage_error(err, req->name,
-					"%s needs a number", argv[i]);
-			val = argv[++i];
-		} else {
-			return unexpected(req, err, argv[i]);
-		}
-		if (val[0] < '0' || val[0] > '9' ||
-		    cli_parse_u64(val, &req->count) || !req->count)
-			return cli_usage_error(err, req->name,
-				"bad count \"%s\" (expected a number of events, "
-				"at least 1)", val);
-	}
-	return EXIT_OK;
 }

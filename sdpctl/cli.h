@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * sdpctl internals: the command table, argument parsing (args.c, testable
- * without a kernel), output helpers (print.c) and command handlers.
+ * sdpctl internals: the command table and what the commands share (args.c),
+ * output helpers (print.c) and the commands, each parsing its own arguments
+ * (testable without a kernel) and running in its cmd_*.c file.
  */
 #ifndef SDPCTL_CLI_H
 #define SDPCTL_CLI_H
@@ -26,15 +27,19 @@ enum {
 /* cli_parse() result meaning "go on and run the command". */
 #define CLI_RUN (-1)
 
-struct cli_request;
-struct cli_ctx;
+/* Everything a command needs besides its own arguments. */
+struct cli_ctx {
+	FILE *out, *err;
+	bool json;
+	const char *name;		/* command name for messages */
+	struct sdpctl *h;		/* opened by cli_open() */
+};
 
 struct cli_cmd {
 	const char *name;
 	const char *alias;		/* or NULL */
-	/* Leaves: check the words after the command into req; exit code. */
-	int (*parse)(struct cli_request *req, int argc, char **argv, FILE *err);
-	int (*run)(struct cli_ctx *ctx, const struct cli_request *req);
+	/* Leaves: check the words after the command, then run; exit code. */
+	int (*main)(struct cli_ctx *ctx, int argc, char **argv);
 	const char *synopsis;		/* arguments, for usage lines */
 	const char *help;		/* one line */
 	const char *details;		/* more help, or NULL */
@@ -43,34 +48,20 @@ struct cli_cmd {
 	const char *default_sub;
 };
 
-/* Everything a command needs, as the command line said it. */
-struct cli_request {
-	const struct cli_cmd *cmd;
+/* The command line up to the command's own words, as cli_parse() saw it. */
+struct cli_invocation {
+	const struct cli_cmd *cmd;	/* a leaf */
 	char name[32];			/* "map add", for messages */
 	bool json;
-	bool reset;			/* stats --reset */
-	struct sdpctl_rule rule;	/* map add, map del RULE */
-	bool by_id;			/* map del ID, map get ID */
-	uint32_t id;
-	struct sdpctl_lookup lookup;
-	const char *tunable;		/* tune get/set */
-	uint64_t value;			/* tune set */
-	bool value_is_action;		/* VALUE was sdp, tcp or both */
-	const char *file;		/* map load */
-	uint64_t count;			/* monitor --count, 0 = no limit */
-};
-
-struct cli_ctx {
-	FILE *out, *err;
-	bool json;
-	const char *name;		/* command name for messages */
-	struct sdpctl *h;		/* opened by cli_open() */
+	/* The words after the command, less -j and -h; free() argv. */
+	int argc;
+	char **argv;
 };
 
 extern const struct cli_cmd cli_commands[];
 
 /* args.c */
-int cli_parse(int argc, char **argv, struct cli_request *req, FILE *out,
+int cli_parse(int argc, char **argv, struct cli_invocation *inv, FILE *out,
 	      FILE *err);
 int cli_main(int argc, char **argv, FILE *out, FILE *err);
 int cli_usage_error(FILE *err, const char *cmd, const char *fmt, ...)
@@ -81,26 +72,100 @@ void cli_report(FILE *out, const char *cmd, int err, const char *detail);
 int cli_open(struct cli_ctx *ctx);
 int cli_fail(struct cli_ctx *ctx, int err, const char *fallback);
 int cli_parse_u64(const char *s, uint64_t *v);
-int cli_parse_tune_value(const char *s, uint64_t *v, bool *is_action);
+int cli_parse_u32(const char *s, uint32_t *v);
+int cli_unexpected(const struct cli_ctx *ctx, const char *arg);
+int cli_no_args(const struct cli_ctx *ctx, int argc, char **argv);
 
-int cli_parse_none(struct cli_request *req, int argc, char **argv, FILE *err);
-int cli_parse_stats(struct cli_request *req, int argc, char **argv, FILE *err);
-int cli_parse_map_add(struct cli_request *req, int argc, char **argv,
-		      FILE *err);
-int cli_parse_map_del(struct cli_request *req, int argc, char **argv,
-		      FILE *err);
-int cli_parse_map_get(struct cli_request *req, int argc, char **argv,
-		      FILE *err);
-int cli_parse_map_lookup(struct cli_request *req, int argc, char **argv,
-			 FILE *err);
-int cli_parse_map_load(struct cli_request *req, int argc, char **argv,
-		       FILE *err);
-int cli_parse_tune_get(struct cli_request *req, int argc, char **argv,
-		       FILE *err);
-int cli_parse_tune_set(struct cli_request *req, int argc, char **argv,
-		       FILE *err);
-int cli_parse_monitor(struct cli_request *req, int argc, char **argv,
-		      FILE *err);
+/*
+ * The commands. Each X_main() is the table's entry point: it checks the
+ * words after the command with X_parse() into its own struct X_args (or
+ * with cli_no_args() if it takes none), sending nothing to the kernel, and
+ * then runs the command.
+ */
+
+/* cmd_info.c */
+struct stats_args {
+	bool reset;			/* --reset */
+};
+
+int info_main(struct cli_ctx *ctx, int argc, char **argv);
+int stats_parse(const struct cli_ctx *ctx, int argc, char **argv,
+		struct stats_args *args);
+int stats_main(struct cli_ctx *ctx, int argc, char **argv);
+
+/* cmd_map.c */
+struct map_add_args {
+	struct sdpctl_rule rule;
+};
+
+struct map_del_args {
+	bool by_id;			/* ID rather than RULE */
+	uint32_t id;
+	struct sdpctl_rule rule;
+};
+
+struct map_get_args {
+	uint32_t id;
+};
+
+struct map_lookup_args {
+	struct sdpctl_lookup lookup;
+};
+
+struct map_load_args {
+	const char *file;		/* "-" for stdin */
+};
+
+int map_add_parse(const struct cli_ctx *ctx, int argc, char **argv,
+		  struct map_add_args *args);
+int map_add_main(struct cli_ctx *ctx, int argc, char **argv);
+int map_del_parse(const struct cli_ctx *ctx, int argc, char **argv,
+		  struct map_del_args *args);
+int map_del_main(struct cli_ctx *ctx, int argc, char **argv);
+int map_get_parse(const struct cli_ctx *ctx, int argc, char **argv,
+		  struct map_get_args *args);
+int map_get_main(struct cli_ctx *ctx, int argc, char **argv);
+int map_list_main(struct cli_ctx *ctx, int argc, char **argv);
+int map_save_main(struct cli_ctx *ctx, int argc, char **argv);
+int map_flush_main(struct cli_ctx *ctx, int argc, char **argv);
+int map_lookup_parse(const struct cli_ctx *ctx, int argc, char **argv,
+		     struct map_lookup_args *args);
+int map_lookup_main(struct cli_ctx *ctx, int argc, char **argv);
+int map_load_parse(const struct cli_ctx *ctx, int argc, char **argv,
+		   struct map_load_args *args);
+int map_load_main(struct cli_ctx *ctx, int argc, char **argv);
+
+/* cmd_tune.c */
+struct tune_get_args {
+	const char *name;
+};
+
+struct tune_set_args {
+	const char *name;
+	uint64_t value;
+	bool value_is_action;		/* VALUE was sdp, tcp or both */
+};
+
+int tune_list_main(struct cli_ctx *ctx, int argc, char **argv);
+int tune_get_parse(const struct cli_ctx *ctx, int argc, char **argv,
+		   struct tune_get_args *args);
+int tune_get_main(struct cli_ctx *ctx, int argc, char **argv);
+int tune_parse_value(const char *s, uint64_t *v, bool *is_action);
+int tune_set_parse(const struct cli_ctx *ctx, int argc, char **argv,
+		   struct tune_set_args *args);
+int tune_set_main(struct cli_ctx *ctx, int argc, char **argv);
+
+/* cmd_monitor.c */
+struct monitor_args {
+	uint64_t count;			/* --count, 0 = no limit */
+};
+
+int monitor_parse(const struct cli_ctx *ctx, int argc, char **argv,
+		  struct monitor_args *args);
+int monitor_main(struct cli_ctx *ctx, int argc, char **argv);
+
+/* cmd_conns.c */
+int conns_main(struct cli_ctx *ctx, int argc, char **argv);
 
 /* print.c */
 void json_string(FILE *f, const char *s);
@@ -121,22 +186,5 @@ void conn_endpoint_text(uint16_t family, const uint8_t *addr, uint16_t port,
 			bool present, char *buf, size_t len);
 void print_conn_json(FILE *f, const struct sdpctl_conn *c);
 void print_conns_text(FILE *f, const struct sdpctl_conn *items, size_t n);
-
-/* Command handlers. */
-int run_info(struct cli_ctx *ctx, const struct cli_request *req);
-int run_stats(struct cli_ctx *ctx, const struct cli_request *req);
-int run_map_add(struct cli_ctx *ctx, const struct cli_request *req);
-int run_map_del(struct cli_ctx *ctx, const struct cli_request *req);
-int run_map_get(struct cli_ctx *ctx, const struct cli_request *req);
-int run_map_list(struct cli_ctx *ctx, const struct cli_request *req);
-int run_map_flush(struct cli_ctx *ctx, const struct cli_request *req);
-int run_map_lookup(struct cli_ctx *ctx, const struct cli_request *req);
-int run_map_load(struct cli_ctx *ctx, const struct cli_request *req);
-int run_map_save(struct cli_ctx *ctx, const struct cli_request *req);
-int run_tune_list(struct cli_ctx *ctx, const struct cli_request *req);
-int run_tune_get(struct cli_ctx *ctx, const struct cli_request *req);
-int run_tune_set(struct cli_ctx *ctx, const struct cli_request *req);
-int run_monitor(struct cli_ctx *ctx, const struct cli_request *req);
-int run_conns(struct cli_ctx *ctx, const struct cli_request *req);
 
 #endif /* SDPCTL_CLI_H */

@@ -35,13 +35,12 @@ static int collect_conn(const struct sdpctl_conn *c, void *arg)
 	return 0;
 }
 
-int run_conns(struct cli_ctx *ctx, const struct cli_request *req)
+static int conns_run(struct cli_ctx *ctx)
 {
 	struct conn_list list = { 0 };
 	int tries = 0, err = cli_open(ctx);
 	size_t i;
 
-	(void)req;
 	if (err)
 		return err;
 	/* Sockets came or went between dump parts: take a fresh look. */
@@ -68,4 +67,11 @@ int run_conns(struct cli_ctx *ctx, const struct cli_request *req)
 	}
 	free(list.items);
 	return EXIT_OK;
+}
+
+int conns_main(struct cli_ctx *ctx, int argc, char **argv)
+{
+	int ret = cli_no_args(ctx, argc, argv);
+
+	return ret ? ret : conns_run(ctx);
 }

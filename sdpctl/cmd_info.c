@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /* sdpctl info and sdpctl stats. */
+#include <string.h>
+
 #include "cli.h"
 
-int run_info(struct cli_ctx *ctx, const struct cli_request *req)
+static int info_run(struct cli_ctx *ctx)
 {
 	struct sdpctl_info info;
 	int err = cli_open(ctx);
 
-	(void)req;
 	if (err)
 		return err;
 	err = sdpctl_info(ctx->h, &info);
@@ -17,14 +18,35 @@ int run_info(struct cli_ctx *ctx, const struct cli_request *req)
 	return EXIT_OK;
 }
 
-int run_stats(struct cli_ctx *ctx, const struct cli_request *req)
+int info_main(struct cli_ctx *ctx, int argc, char **argv)
+{
+	int ret = cli_no_args(ctx, argc, argv);
+
+	return ret ? ret : info_run(ctx);
+}
+
+int stats_parse(const struct cli_ctx *ctx, int argc, char **argv,
+		struct stats_args *args)
+{
+	int i;
+
+	memset(args, 0, sizeof(*args));
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--reset"))
+			return cli_unexpected(ctx, argv[i]);
+		args->reset = true;
+	}
+	return EXIT_OK;
+}
+
+static int stats_run(struct cli_ctx *ctx, const struct stats_args *args)
 {
 	struct sdpctl_stats *st;
 	int err = cli_open(ctx);
 
 	if (err)
 		return err;
-	if (req->reset) {
+	if (args->reset) {
 		err = sdpctl_stats_reset(ctx->h);
 		if (err)
 			return cli_fail(ctx, err, NULL);
@@ -41,4 +63,12 @@ int run_stats(struct cli_ctx *ctx, const struct cli_request *req)
 		print_stats_text(ctx->out, st);
 	sdpctl_stats_free(st);
 	return EXIT_OK;
+}
+
+int stats_main(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct stats_args args;
+	int ret = stats_parse(ctx, argc, argv, &args);
+
+	return ret ? ret : stats_run(ctx, &args);
 }

@@ -34,9 +34,38 @@ static int on_event(const struct sdpctl_event *ev, void *arg)
 	return mon->limit && mon->seen >= mon->limit;
 }
 
-int run_monitor(struct cli_ctx *ctx, const struct cli_request *req)
+int monitor_parse(const struct cli_ctx *ctx, int argc, char **argv,
+		  struct monitor_args *args)
 {
-	struct monitor mon = { ctx, 0, req->count };
+	int i;
+
+	memset(args, 0, sizeof(*args));
+	for (i = 0; i < argc; i++) {
+		const char *val;
+
+		if (!strncmp(argv[i], "--count=", 8)) {
+			val = argv[i] + 8;
+		} else if (!strcmp(argv[i], "--count") ||
+			   !strcmp(argv[i], "-c")) {
+			if (i + 1 >= argc)
+				return cli_usage_error(ctx->err, ctx->name,
+					"%s needs a number", argv[i]);
+			val = argv[++i];
+		} else {
+			return cli_unexpected(ctx, argv[i]);
+		}
+		if (val[0] < '0' || val[0] > '9' ||
+		    cli_parse_u64(val, &args->count) || !args->count)
+			return cli_usage_error(ctx->err, ctx->name,
+				"bad count \"%s\" (expected a number of events, "
+				"at least 1)", val);
+	}
+	return EXIT_OK;
+}
+
+static int monitor_run(struct cli_ctx *ctx, const struct monitor_args *args)
+{
+	struct monitor mon = { ctx, 0, args->count };
 	struct sigaction sa;
 	struct pollfd pfd;
 	int err = cli_open(ctx);
@@ -77,4 +106,12 @@ int run_monitor(struct cli_ctx *ctx, const struct cli_request *req)
 			break;
 	}
 	return EXIT_OK;
+}
+
+int monitor_main(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct monitor_args args;
+	int ret = monitor_parse(ctx, argc, argv, &args);
+
+	return ret ? ret : monitor_run(ctx, &args);
 }

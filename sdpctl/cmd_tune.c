@@ -30,13 +30,12 @@ static int collect_tunable(const struct sdpctl_tunable *t, void *arg)
 	return 0;
 }
 
-int run_tune_list(struct cli_ctx *ctx, const struct cli_request *req)
+static int tune_list_run(struct cli_ctx *ctx)
 {
 	struct tunable_list list = { 0 };
 	size_t i;
 	int err = cli_open(ctx);
 
-	(void)req;
 	if (err)
 		return err;
 	err = sdpctl_tune_dump(ctx->h, collect_tunable, &list);
@@ -58,14 +57,43 @@ int run_tune_list(struct cli_ctx *ctx, const struct cli_request *req)
 	return EXIT_OK;
 }
 
-/* The tunable's name, for when the kernel gives no reason. */
-static void tunable_fallback(const struct cli_request *req, char *buf,
-			     size_t len)
+int tune_list_main(struct cli_ctx *ctx, int argc, char **argv)
 {
-	snprintf(buf, len, "tunable \"%s\"", req->tunable);
+	int ret = cli_no_args(ctx, argc, argv);
+
+	return ret ? ret : tune_list_run(ctx);
 }
 
-int run_tune_get(struct cli_ctx *ctx, const struct cli_request *req)
+static int check_tunable_name(const struct cli_ctx *ctx, const char *name)
+{
+	size_t len = strlen(name);
+
+	if (!len || len > SDP_TUNABLE_NAME_MAX_LEN)
+		return cli_usage_error(ctx->err, ctx->name,
+			"tunable name \"%s\" must be 1-%d bytes", name,
+			SDP_TUNABLE_NAME_MAX_LEN);
+	return EXIT_OK;
+}
+
+int tune_get_parse(const struct cli_ctx *ctx, int argc, char **argv,
+		   struct tune_get_args *args)
+{
+	memset(args, 0, sizeof(*args));
+	if (argc != 1)
+		return argc ? cli_unexpected(ctx, argv[1]) :
+			      cli_usage_error(ctx->err, ctx->name,
+					      "missing NAME");
+	args->name = argv[0];
+	return check_tunable_name(ctx, args->name);
+}
+
+/* The tunable's name, for when the kernel gives no reason. */
+static void tunable_fallback(const char *name, char *buf, size_t len)
+{
+	snprintf(buf, len, "tunable \"%s\"", name);
+}
+
+static int tune_get_run(struct cli_ctx *ctx, const struct tune_get_args *args)
 {
 	struct sdpctl_tunable t;
 	char what[64], value[24];
@@ -73,9 +101,9 @@ int run_tune_get(struct cli_ctx *ctx, const struct cli_request *req)
 
 	if (err)
 		return err;
-	err = sdpctl_tune_get(ctx->h, req->tunable, &t);
+	err = sdpctl_tune_get(ctx->h, args->name, &t);
 	if (err) {
-		tunable_fallback(req, what, sizeof(what));
+		tunable_fallback(args->name, what, sizeof(what));
 		return cli_fail(ctx, err, what);
 	}
 	if (ctx->json) {
@@ -88,7 +116,53 @@ int run_tune_get(struct cli_ctx *ctx, const struct cli_request *req)
 	return EXIT_OK;
 }
 
-int run_tune_set(struct cli_ctx *ctx, const struct cli_request *req)
+int tune_get_main(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct tune_get_args args;
+	int ret = tune_get_parse(ctx, argc, argv, &args);
+
+	return ret ? ret : tune_get_run(ctx, &args);
+}
+
+/* A number, or an action name (sdp, tcp, both) as its number. */
+int tune_parse_value(const char *s, uint64_t *v, bool *is_action)
+{
+	uint32_t action;
+
+	*is_action = !sdpctl_action_parse(s, &action);
+	if (*is_action) {
+		*v = action;
+		return 0;
+	}
+	return cli_parse_u64(s, v);
+}
+
+int tune_set_parse(const struct cli_ctx *ctx, int argc, char **argv,
+		   struct tune_set_args *args)
+{
+	int ret;
+
+	memset(args, 0, sizeof(*args));
+	if (argc != 2)
+		return argc > 2 ? cli_unexpected(ctx, argv[2]) :
+			cli_usage_error(ctx->err, ctx->name, "missing %s",
+					argc ? "VALUE" : "NAME and VALUE");
+	args->name = argv[0];
+	ret = check_tunable_name(ctx, args->name);
+	if (ret)
+		return ret;
+	ret = tune_parse_value(argv[1], &args->value, &args->value_is_action);
+	if (ret == -ERANGE)
+		return cli_usage_error(ctx->err, ctx->name,
+			"value %s does not fit in 64 bits", argv[1]);
+	if (ret)
+		return cli_usage_error(ctx->err, ctx->name,
+			"bad value \"%s\" (expected a number, or sdp, tcp or "
+			"both for an action)", argv[1]);
+	return EXIT_OK;
+}
+
+static int tune_set_run(struct cli_ctx *ctx, const struct tune_set_args *args)
 {
 	struct sdpctl_tunable t;
 	char what[64];
@@ -96,10 +170,10 @@ int run_tune_set(struct cli_ctx *ctx, const struct cli_request *req)
 
 	if (err)
 		return err;
-	tunable_fallback(req, what, sizeof(what));
+	tunable_fallback(args->name, what, sizeof(what));
 	/* Action names only make sense for a tunable that holds an action. */
-	if (req->value_is_action) {
-		err = sdpctl_tune_get(ctx->h, req->tunable, &t);
+	if (args->value_is_action) {
+		err = sdpctl_tune_get(ctx->h, args->name, &t);
 		if (err)
 			return cli_fail(ctx, err, what);
 		if (strcmp(t.unit, "action"))
@@ -107,10 +181,18 @@ int run_tune_set(struct cli_ctx *ctx, const struct cli_request *req)
 				"%s takes a number (unit %s), not an action",
 				t.name, t.unit[0] ? t.unit : "none");
 	}
-	err = sdpctl_tune_set(ctx->h, req->tunable, req->value);
+	err = sdpctl_tune_set(ctx->h, args->name, args->value);
 	if (err)
 		return cli_fail(ctx, err, what);
 	if (ctx->json)
 		fputs("{}\n", ctx->out);
 	return EXIT_OK;
+}
+
+int tune_set_main(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct tune_set_args args;
+	int ret = tune_set_parse(ctx, argc, argv, &args);
+
+	return ret ? ret : tune_set_run(ctx, &args);
 }

@@ -25,9 +25,23 @@
 
 #define MAX_ARGS 32
 
+/* A command's own arguments, as its parser leaves them. */
+union cmd_args {
+	struct stats_args stats;
+	struct map_add_args map_add;
+	struct map_del_args map_del;
+	struct map_get_args map_get;
+	struct map_lookup_args map_lookup;
+	struct map_load_args map_load;
+	struct tune_get_args tune_get;
+	struct tune_set_args tune_set;
+	struct monitor_args monitor;
+};
+
 /* One sdpctl invocation with stdout and stderr captured. */
 struct run {
-	struct cli_request req;
+	struct cli_invocation inv;
+	union cmd_args args;
 	char *argv[MAX_ARGS + 2];
 	char *out, *err;
 	size_t out_len, err_len;
@@ -56,7 +70,43 @@ static int set_argv(struct run *r, va_list ap)
 	return argc;
 }
 
-/* cli_parse() of "sdpctl ARGS..." (NULL-terminated). */
+/*
+ * The parser the command's X_main() checks its words with before it runs:
+ * everything but talking to the kernel.
+ */
+static int parse_cmd_args(const struct cli_ctx *ctx,
+			  const struct cli_invocation *inv,
+			  union cmd_args *args)
+{
+	int (*cmd_main)(struct cli_ctx *, int, char **) = inv->cmd->main;
+	int argc = inv->argc;
+	char **argv = inv->argv;
+
+	if (cmd_main == stats_main)
+		return stats_parse(ctx, argc, argv, &args->stats);
+	if (cmd_main == map_add_main)
+		return map_add_parse(ctx, argc, argv, &args->map_add);
+	if (cmd_main == map_del_main)
+		return map_del_parse(ctx, argc, argv, &args->map_del);
+	if (cmd_main == map_get_main)
+		return map_get_parse(ctx, argc, argv, &args->map_get);
+	if (cmd_main == map_lookup_main)
+		return map_lookup_parse(ctx, argc, argv, &args->map_lookup);
+	if (cmd_main == map_load_main)
+		return map_load_parse(ctx, argc, argv, &args->map_load);
+	if (cmd_main == tune_get_main)
+		return tune_get_parse(ctx, argc, argv, &args->tune_get);
+	if (cmd_main == tune_set_main)
+		return tune_set_parse(ctx, argc, argv, &args->tune_set);
+	if (cmd_main == monitor_main)
+		return monitor_parse(ctx, argc, argv, &args->monitor);
+	return cli_no_args(ctx, argc, argv);
+}
+
+/*
+ * cli_parse() of "sdpctl ARGS..." (NULL-terminated), then the command's
+ * own parser; CLI_RUN if the command would run.
+ */
 static struct run *parse(struct run *r, ...)
 {
 	FILE *out, *err;
@@ -68,7 +118,16 @@ static struct run *parse(struct run *r, ...)
 	argc = set_argv(r, ap);
 	va_end(ap);
 	capture(r, &out, &err);
-	r->rc = cli_parse(argc, r->argv, &r->req, out, err);
+	r->rc = cli_parse(argc, r->argv, &r->inv, out, err);
+	if (r->rc == CLI_RUN) {
+		struct cli_ctx ctx = { .out = out, .err = err,
+				       .json = r->inv.json,
+				       .name = r->inv.name };
+		int ret = parse_cmd_args(&ctx, &r->inv, &r->args);
+
+		if (ret != EXIT_OK)
+			r->rc = ret;
+	}
 	fclose(out);
 	fclose(err);
 	return r;
@@ -96,6 +155,7 @@ static void done(struct run *r)
 {
 	free(r->out);
 	free(r->err);
+	free(r->inv.argv);
 }
 
 static void assert_contains(const char *text, const char *part)
@@ -121,7 +181,7 @@ static const struct cli_cmd *run_cmd(struct run *r)
 	if (r->rc != CLI_RUN)
 		fail_msg("exit %d, wanted to run; stderr: %s", r->rc, r->err);
 	assert_int_equal(r->err_len, 0);
-	return r->req.cmd;
+	return r->inv.cmd;
 }
 
 /* ---- commands, help, global options ----------------------------------- */
@@ -190,9 +250,10 @@ static void test_unknown_commands_and_options(void **state)
 	assert_usage_error(&r, "sdpctl: map: unknown command \"bogus\"");
 	parse(&r, "tune", "-x", NULL);
 	assert_usage_error(&r, "unknown option \"-x\"");
-	parse(&r, "info", "extra", NULL);
+	/* Commands without arguments: the check in their own main(). */
+	run_main(&r, "info", "extra", NULL);
 	assert_usage_error(&r, "sdpctl: info: unexpected argument \"extra\"");
-	parse(&r, "map", "list", "--bogus", NULL);
+	run_main(&r, "map", "list", "--bogus", NULL);
 	assert_usage_error(&r, "unexpected argument \"--bogus\"");
 	parse(&r, "stats", "--resets", NULL);
 	assert_usage_error(&r, "unexpected argument");
@@ -210,40 +271,42 @@ static void test_command_lookup(void **state)
 	struct run r;
 
 	(void)state;
-	assert_ptr_equal(run_cmd(parse(&r, "info", NULL))->run, run_info);
-	assert_string_equal(r.req.name, "info");
-	assert_false(r.req.json);
+	assert_ptr_equal(run_cmd(parse(&r, "info", NULL))->main, info_main);
+	assert_string_equal(r.inv.name, "info");
+	assert_false(r.inv.json);
 	done(&r);
 	/* A group alone runs its listing, as ip does. */
-	assert_ptr_equal(run_cmd(parse(&r, "map", NULL))->run, run_map_list);
-	assert_string_equal(r.req.name, "map list");
+	assert_ptr_equal(run_cmd(parse(&r, "map", NULL))->main, map_list_main);
+	assert_string_equal(r.inv.name, "map list");
 	done(&r);
-	assert_ptr_equal(run_cmd(parse(&r, "map", "show", NULL))->run,
-			 run_map_list);
+	assert_ptr_equal(run_cmd(parse(&r, "map", "show", NULL))->main,
+			 map_list_main);
 	done(&r);
-	assert_ptr_equal(run_cmd(parse(&r, "tune", NULL))->run, run_tune_list);
+	assert_ptr_equal(run_cmd(parse(&r, "tune", NULL))->main,
+			 tune_list_main);
 	done(&r);
-	assert_ptr_equal(run_cmd(parse(&r, "map", "delete", "3", NULL))->run,
-			 run_map_del);
-	assert_string_equal(r.req.name, "map del");
+	assert_ptr_equal(run_cmd(parse(&r, "map", "delete", "3", NULL))->main,
+			 map_del_main);
+	assert_string_equal(r.inv.name, "map del");
 	done(&r);
-	assert_ptr_equal(run_cmd(parse(&r, "map", "save", NULL))->run,
-			 run_map_save);
+	assert_ptr_equal(run_cmd(parse(&r, "map", "save", NULL))->main,
+			 map_save_main);
 	done(&r);
-	assert_ptr_equal(run_cmd(parse(&r, "map", "flush", NULL))->run,
-			 run_map_flush);
+	assert_ptr_equal(run_cmd(parse(&r, "map", "flush", NULL))->main,
+			 map_flush_main);
 	done(&r);
-	assert_ptr_equal(run_cmd(parse(&r, "monitor", NULL))->run, run_monitor);
-	assert_true(r.req.count == 0);
+	assert_ptr_equal(run_cmd(parse(&r, "monitor", NULL))->main,
+			 monitor_main);
+	assert_true(r.args.monitor.count == 0);
 	done(&r);
-	assert_ptr_equal(run_cmd(parse(&r, "conns", NULL))->run, run_conns);
-	assert_string_equal(r.req.name, "conns");
+	assert_ptr_equal(run_cmd(parse(&r, "conns", NULL))->main, conns_main);
+	assert_string_equal(r.inv.name, "conns");
 	done(&r);
-	assert_ptr_equal(run_cmd(parse(&r, "-j", "connections", NULL))->run,
-			 run_conns);
-	assert_true(r.req.json);
+	assert_ptr_equal(run_cmd(parse(&r, "-j", "connections", NULL))->main,
+			 conns_main);
+	assert_true(r.inv.json);
 	done(&r);
-	assert_usage_error(parse(&r, "conns", "all", NULL),
+	assert_usage_error(run_main(&r, "conns", "all", NULL),
 			   "unexpected argument \"all\"");
 }
 
@@ -261,11 +324,11 @@ static void test_json_flag_anywhere(void **state)
 	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
 		run_cmd(parse(&r, forms[i][0], forms[i][1], forms[i][2],
 			      forms[i][3], NULL));
-		assert_true(r.req.json);
+		assert_true(r.inv.json);
 		done(&r);
 	}
 	run_cmd(parse(&r, "tune", "get", "-j", "max-rules", NULL));
-	assert_string_equal(r.req.tunable, "max-rules");
+	assert_string_equal(r.args.tune_get.name, "max-rules");
 	done(&r);
 }
 
@@ -275,10 +338,10 @@ static void test_stats_args(void **state)
 
 	(void)state;
 	run_cmd(parse(&r, "stats", NULL));
-	assert_false(r.req.reset);
+	assert_false(r.args.stats.reset);
 	done(&r);
 	run_cmd(parse(&r, "stats", "--reset", NULL));
-	assert_true(r.req.reset);
+	assert_true(r.args.stats.reset);
 	done(&r);
 }
 
@@ -287,7 +350,7 @@ static void test_stats_args(void **state)
 static void test_map_add_args(void **state)
 {
 	struct run r;
-	const struct sdpctl_rule *rule = &r.req.rule;
+	const struct sdpctl_rule *rule = &r.args.map_add.rule;
 
 	(void)state;
 	run_cmd(parse(&r, "map", "add", "action", "sdp", "role", "connect",
@@ -326,19 +389,19 @@ static void test_map_del_get_args(void **state)
 
 	(void)state;
 	run_cmd(parse(&r, "map", "del", "7", NULL));
-	assert_true(r.req.by_id);
-	assert_int_equal(r.req.id, 7);
+	assert_true(r.args.map_del.by_id);
+	assert_int_equal(r.args.map_del.id, 7);
 	done(&r);
 	run_cmd(parse(&r, "map", "del", "12:", NULL));	/* as list shows it */
-	assert_int_equal(r.req.id, 12);
+	assert_int_equal(r.args.map_del.id, 12);
 	done(&r);
 	run_cmd(parse(&r, "map", "del", "action", "tcp", "role", "listen",
 		      "program", "ttcp*", "port", "22-25", NULL));
-	assert_false(r.req.by_id);
-	assert_int_equal(r.req.rule.port_max, 25);
+	assert_false(r.args.map_del.by_id);
+	assert_int_equal(r.args.map_del.rule.port_max, 25);
 	done(&r);
 	run_cmd(parse(&r, "map", "get", "4294967295", NULL));
-	assert_int_equal(r.req.id, 4294967295u);
+	assert_int_equal(r.args.map_get.id, 4294967295u);
 	done(&r);
 
 	parse(&r, "map", "del", "0", NULL);
@@ -367,7 +430,7 @@ static void test_map_lookup_args(void **state)
 	(void)state;
 	run_cmd(parse(&r, "map", "lookup", "addr", "198.18.0.7", "port", "5005",
 		      "role", "connect", NULL));
-	q = &r.req.lookup;
+	q = &r.args.map_lookup.lookup;
 	assert_int_equal(q->family, AF_INET);
 	assert_memory_equal(q->addr, "\xc6\x12\x00\x07", 4);
 	assert_int_equal(q->port, 5005);
@@ -426,7 +489,7 @@ static void test_map_load_args(void **state)
 
 	(void)state;
 	run_cmd(parse(&r, "map", "load", "-", NULL));
-	assert_string_equal(r.req.file, "-");
+	assert_string_equal(r.args.map_load.file, "-");
 	done(&r);
 	parse(&r, "map", "load", NULL);
 	assert_usage_error(&r, "missing FILE");
@@ -474,22 +537,22 @@ static void test_tune_args(void **state)
 
 	(void)state;
 	run_cmd(parse(&r, "tune", "set", "max-rules", "10", NULL));
-	assert_string_equal(r.req.tunable, "max-rules");
-	assert_true(r.req.value == 10);
-	assert_false(r.req.value_is_action);
+	assert_string_equal(r.args.tune_set.name, "max-rules");
+	assert_true(r.args.tune_set.value == 10);
+	assert_false(r.args.tune_set.value_is_action);
 	done(&r);
 	run_cmd(parse(&r, "tune", "set", "default-action", "both", NULL));
-	assert_true(r.req.value == SDP_ACTION_BOTH);
-	assert_true(r.req.value_is_action);
+	assert_true(r.args.tune_set.value == SDP_ACTION_BOTH);
+	assert_true(r.args.tune_set.value_is_action);
 	done(&r);
 	run_cmd(parse(&r, "tune", "set", "x", "18446744073709551615", NULL));
-	assert_true(r.req.value == UINT64_MAX);
+	assert_true(r.args.tune_set.value == UINT64_MAX);
 	done(&r);
 	run_cmd(parse(&r, "tune", "set", "x", "0x10", NULL));
-	assert_true(r.req.value == 16);
+	assert_true(r.args.tune_set.value == 16);
 	done(&r);
 	run_cmd(parse(&r, "tune", "get", "rx-buffers", NULL));
-	assert_ptr_equal(r.req.cmd->run, run_tune_get);
+	assert_ptr_equal(r.inv.cmd->main, tune_get_main);
 	done(&r);
 
 	parse(&r, "tune", "set", "x", "18446744073709551616", NULL);
@@ -535,9 +598,9 @@ static void test_parse_u64(void **state)
 	assert_int_equal(cli_parse_u64("18446744073709551616x", &v), -EINVAL);
 	assert_int_equal(cli_parse_u64(" 1", &v), -EINVAL);
 	assert_int_equal(cli_parse_u64("+1", &v), -EINVAL);
-	assert_int_equal(cli_parse_tune_value("tcp", &v, &action), 0);
+	assert_int_equal(tune_parse_value("tcp", &v, &action), 0);
 	assert_true(action && v == SDP_ACTION_TCP);
-	assert_int_equal(cli_parse_tune_value("3", &v, &action), 0);
+	assert_int_equal(tune_parse_value("3", &v, &action), 0);
 	assert_true(!action && v == 3);
 }
 
@@ -547,13 +610,13 @@ static void test_monitor_args(void **state)
 
 	(void)state;
 	run_cmd(parse(&r, "monitor", "--count", "5", NULL));
-	assert_true(r.req.count == 5);
+	assert_true(r.args.monitor.count == 5);
 	done(&r);
 	run_cmd(parse(&r, "monitor", "--count=7", NULL));
-	assert_true(r.req.count == 7);
+	assert_true(r.args.monitor.count == 7);
 	done(&r);
 	run_cmd(parse(&r, "-j", "monitor", "-c", "1", NULL));
-	assert_true(r.req.count == 1 && r.req.json);
+	assert_true(r.args.monitor.count == 1 && r.inv.json);
 	done(&r);
 
 	parse(&r, "monitor", "--count", "0", NULL);
