@@ -99,21 +99,52 @@ void sdp_compat_extack_fmt(struct netlink_ext_ack *extack, const char *fmt, ...)
  * sdp_genl_register() hands the table to the family; on 6.1 it first
  * merges it into the struct genl_ops array 6.1 takes (the do and dump of
  * one command share an entry, and the do's policy, which the spec makes
- * the same as the dump's).  sdp_genl_unregister() undoes it.
+ * the same as the dump's).  sdp_genl_unregister() undoes it.  Either way
+ * the table registered is a copy, freed by sdp_genl_unregister().
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+/*
+ * The core gives a struct genl_ops without a policy (at or above
+ * resv_start_op) a policy that rejects every attribute, but a split op
+ * without one takes any attribute and ignores it.  So a copy of the table
+ * is registered, with that same reject-all policy wherever the spec gives
+ * none, and commands that take no attributes keep refusing them.
+ */
 static inline int sdp_genl_register(struct genl_family *family,
-				    const struct genl_split_ops *ops,
-				    unsigned int n_ops)
+				    const struct genl_split_ops *split,
+				    unsigned int n_split)
 {
+	static const struct nla_policy reject_all[] = {
+		{ .type = NLA_REJECT },
+		{ .type = NLA_REJECT },
+	};
+	struct genl_split_ops *ops;
+	unsigned int i;
+	int err;
+
+	ops = kmemdup(split, n_split * sizeof(*split), GFP_KERNEL);
+	if (!ops)
+		return -ENOMEM;
+	for (i = 0; i < n_split; i++) {
+		if (ops[i].policy || ops[i].cmd < family->resv_start_op)
+			continue;
+		ops[i].policy = reject_all;
+		ops[i].maxattr = ARRAY_SIZE(reject_all) - 1;
+	}
 	family->split_ops = ops;
-	family->n_split_ops = n_ops;
-	return genl_register_family(family);
+	family->n_split_ops = n_split;
+	err = genl_register_family(family);
+	if (err) {
+		family->split_ops = NULL;
+		kfree(ops);
+	}
+	return err;
 }
 
 static inline void sdp_genl_unregister(struct genl_family *family)
 {
 	genl_unregister_family(family);
+	kfree(family->split_ops);
 }
 #else
 /* The members of 6.2's struct genl_split_ops that generated tables set. */
