@@ -9,8 +9,9 @@
 #   make bench        SDP against TCP, raw verbs and rsockets in one guest
 #   make check-kmod   W=1 + sparse (C=2) build against every installed kernel
 #   make checkpatch   kernel style check of kmod/
-#   make check-uapi   the generated files agree with the YNL spec
-#   make uapi         regenerate uapi/linux/sdp.h and libsdpctl/spec-names.h
+#   make check-uapi   the files generated from the YNL spec agree with it
+#   make uapi         regenerate them: uapi/linux/sdp.h, kmod/netlink-gen.[ch],
+#                     libsdpctl/spec-names.h
 
 TOP      := $(CURDIR)
 BUILD    := $(TOP)/build
@@ -76,6 +77,10 @@ $(KSRC)/scripts/checkpatch.pl: $(KSRC_TAR)
 		linux-source-6.12/Documentation/netlink
 	touch $@
 
+# Files generated from docs/netlink/specs/sdp.yaml by scripts/ynl-gen.sh.
+GEN_FILES := uapi/linux/sdp.h kmod/netlink-gen.h kmod/netlink-gen.c \
+	     libsdpctl/spec-names.h
+
 # compat.h is the one file allowed to test LINUX_VERSION_CODE.
 CHECKPATCH := $(KSRC)/scripts/checkpatch.pl --no-tree --strict --terse \
 	--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG
@@ -84,16 +89,15 @@ checkpatch: ksrc
 	$(CHECKPATCH) --ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON -f kmod/compat.h
 
 uapi: ksrc
-	scripts/ynl-gen.sh $(KSRC) uapi/linux/sdp.h
-	scripts/gen-lib-names.py docs/netlink/specs/sdp.yaml libsdpctl/spec-names.h
+	scripts/ynl-gen.sh $(KSRC) .
 
+# Regenerate into build/gen and diff: a spec edited without "make uapi"
+# (or a generated file edited by hand) fails.
 check-uapi: ksrc
-	@scripts/ynl-gen.sh $(KSRC) $(BUILD)/sdp.h.gen
-	@diff -u uapi/linux/sdp.h $(BUILD)/sdp.h.gen && \
-		echo "check-uapi: uapi/linux/sdp.h matches docs/netlink/specs/sdp.yaml"
-	@scripts/gen-lib-names.py docs/netlink/specs/sdp.yaml $(BUILD)/spec-names.h.gen
-	@diff -u libsdpctl/spec-names.h $(BUILD)/spec-names.h.gen && \
-		echo "check-uapi: libsdpctl/spec-names.h matches docs/netlink/specs/sdp.yaml"
+	@rm -rf $(BUILD)/gen
+	@scripts/ynl-gen.sh $(KSRC) $(BUILD)/gen
+	@set -e; for f in $(GEN_FILES); do diff -u $$f $(BUILD)/gen/$$f; done; \
+		echo "check-uapi: $(GEN_FILES) match docs/netlink/specs/sdp.yaml"
 
 unit: lib tool
 	$(MAKE) -C tests/unit run

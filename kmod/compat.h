@@ -5,12 +5,11 @@
  * file; the rest of the code is written against the 6.12 API and this
  * header fills in what older kernels lack.
  *
- * Things that need no shim because both kernels have them: struct genl_ops
- * with per-op .policy/.maxattr (struct genl_split_ops is 6.2+ and is not
- * used), genl_family.resv_start_op, GENL_UNS_ADMIN_PERM,
- * NL_SET_ERR_ATTR_MISS, NLA_POLICY_RANGE/MAX/MIN/NESTED (including length
- * ranges on NLA_BINARY), nla_put_u64_64bit, nla_strscpy, kvfree_rcu() with
- * an rcu_head, local64_t and ktime_get_boottime_seconds().
+ * Things that need no shim because both kernels have them:
+ * genl_family.resv_start_op, GENL_UNS_ADMIN_PERM, GENL_CMD_CAP_DO/DUMP,
+ * GENL_REQ_ATTR_CHECK/NL_REQ_ATTR_CHECK, NL_SET_ERR_ATTR_MISS,
+ * NLA_POLICY_RANGE/MAX/MIN/NESTED, nla_put_u64_64bit, nla_strscpy,
+ * kvfree_rcu() with an rcu_head, local64_t and ktime_get_boottime_seconds().
  *
  * Features are tested for directly (is the macro defined?) rather than by
  * version number, so a distribution kernel with a backport just works.
@@ -22,8 +21,10 @@
 #include <linux/compiler.h>
 #include <linux/kernel.h>
 #include <linux/netlink.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/version.h>
+#include <net/genetlink.h>
 
 /* Longest extack message netlink carries (NETLINK_MAX_FMTMSG_LEN, 6.2+). */
 #define SDP_EXTACK_MSG_LEN	80
@@ -90,5 +91,123 @@ void sdp_compat_extack_fmt(struct netlink_ext_ack *extack, const char *fmt, ...)
 #define SDP_ACCEPT_PARAMS	int sdp_accept_flags, bool sdp_accept_kern
 #define SDP_ACCEPT_FLAGS	(sdp_accept_flags)
 #endif
+
+/*
+ * The ops table generated from the spec (netlink-gen.c) is an array of
+ * struct genl_split_ops: one entry per do and per dump handler, each with
+ * its own policy.  Split ops arrived in 6.2, so only the version tells.
+ * sdp_genl_register() hands the table to the family; on 6.1 it first
+ * merges it into the struct genl_ops array 6.1 takes (the do and dump of
+ * one command share an entry, and the do's policy, which the spec makes
+ * the same as the dump's).  sdp_genl_unregister() undoes it.  Either way
+ * the table registered is a copy, freed by sdp_genl_unregister().
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+/*
+ * The core gives a struct genl_ops without a policy (at or above
+ * resv_start_op) a policy that rejects every attribute, but a split op
+ * without one takes any attribute and ignores it.  So a copy of the table
+ * is registered, with that same reject-all policy wherever the spec gives
+ * none, and commands that take no attributes keep refusing them.
+ */
+static inline int sdp_genl_register(struct genl_family *family,
+				    const struct genl_split_ops *split,
+				    unsigned int n_split)
+{
+	static const struct nla_policy reject_all[] = {
+		{ .type = NLA_REJECT },
+		{ .type = NLA_REJECT },
+	};
+	struct genl_split_ops *ops;
+	unsigned int i;
+	int err;
+
+	ops = kmemdup(split, n_split * sizeof(*split), GFP_KERNEL);
+	if (!ops)
+		return -ENOMEM;
+	for (i = 0; i < n_split; i++) {
+		if (ops[i].policy || ops[i].cmd < family->resv_start_op)
+			continue;
+		ops[i].policy = reject_all;
+		ops[i].maxattr = ARRAY_SIZE(reject_all) - 1;
+	}
+	family->split_ops = ops;
+	family->n_split_ops = n_split;
+	err = genl_register_family(family);
+	if (err) {
+		family->split_ops = NULL;
+		kfree(ops);
+	}
+	return err;
+}
+
+static inline void sdp_genl_unregister(struct genl_family *family)
+{
+	genl_unregister_family(family);
+	kfree(family->split_ops);
+}
+#else
+/* The members of 6.2's struct genl_split_ops that generated tables set. */
+struct genl_split_ops {
+	int (*doit)(struct sk_buff *skb, struct genl_info *info);
+	int (*dumpit)(struct sk_buff *skb, struct netlink_callback *cb);
+	const struct nla_policy *policy;
+	unsigned int maxattr;
+	u8 cmd;
+	u8 flags;
+	u8 validate;
+};
+
+static inline int sdp_genl_register(struct genl_family *family,
+				    const struct genl_split_ops *split,
+				    unsigned int n_split)
+{
+	struct genl_ops *ops;
+	unsigned int i, n = 0;
+	int err;
+
+	ops = kcalloc(n_split, sizeof(*ops), GFP_KERNEL);
+	if (!ops)
+		return -ENOMEM;
+	for (i = 0; i < n_split; i++) {
+		const struct genl_split_ops *s = &split[i];
+		struct genl_ops *o = &ops[n];
+
+		/* Split ops come sorted by command, a do before its dump. */
+		if (n && ops[n - 1].cmd == s->cmd) {
+			o = &ops[n - 1];
+		} else {
+			o->cmd = s->cmd;
+			o->flags = s->flags & ~(GENL_CMD_CAP_DO |
+						GENL_CMD_CAP_DUMP |
+						GENL_CMD_CAP_HASPOL);
+			o->validate = s->validate;
+			n++;
+		}
+		if (s->flags & GENL_CMD_CAP_DO)
+			o->doit = s->doit;
+		else
+			o->dumpit = s->dumpit;
+		if (!o->policy) {
+			o->policy = s->policy;
+			o->maxattr = s->maxattr;
+		}
+	}
+	family->ops = ops;
+	family->n_ops = n;
+	err = genl_register_family(family);
+	if (err) {
+		family->ops = NULL;
+		kfree(ops);
+	}
+	return err;
+}
+
+static inline void sdp_genl_unregister(struct genl_family *family)
+{
+	genl_unregister_family(family);
+	kfree(family->ops);
+}
+#endif /* genl_split_ops: 6.2+ */
 
 #endif /* _SDP_COMPAT_H */

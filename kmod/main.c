@@ -66,7 +66,7 @@ static int __init sdp_init(void)
 	err = register_pernet_subsys(&sdp_net_ops);
 	if (err)
 		return err;
-	err = genl_register_family(&sdp_nl_family);
+	err = sdp_nl_register();
 	if (err)
 		goto err_pernet;
 	/* Sockets last: they count and look up in what is registered above. */
@@ -76,7 +76,7 @@ static int __init sdp_init(void)
 	return 0;
 
 err_genl:
-	genl_unregister_family(&sdp_nl_family);
+	sdp_nl_unregister();
 err_pernet:
 	unregister_pernet_subsys(&sdp_net_ops);
 	return err;
@@ -87,7 +87,7 @@ static void __exit sdp_exit(void)
 	/* Module references held by sockets keep us here until none is left. */
 	sdp_sock_exit();
 	/* No request can be running once the family is gone. */
-	genl_unregister_family(&sdp_nl_family);
+	sdp_nl_unregister();
 	unregister_pernet_subsys(&sdp_net_ops);
 }
 

@@ -6,7 +6,10 @@
  * Every request acts on the caller's network namespace.  Reads are open
  * to everyone; changes need CAP_NET_ADMIN over the namespace
  * (GENL_UNS_ADMIN_PERM).  Each command has its own strict policy, so
- * attributes a command does not take are refused by the core.  Changes
+ * attributes a command does not take are refused by the core.  The
+ * policies and the ops table are generated from the spec into
+ * netlink-gen.c (make uapi); the handlers here check what a policy cannot
+ * say (required attributes, checks across attributes).  Changes
  * are made under sdp_net.lock, which is also held while the matching
  * notification goes to the "events" group of the same namespace, so that
  * listeners see events in the order the changes were made.  The family
@@ -25,119 +28,81 @@
 
 #include "sdp.h"
 #include "diag.h"
+#include "netlink-gen.h"
 
-enum sdp_nl_mcgrp {
-	SDP_NLGRP_EVENTS,
-};
+/*
+ * The map requests have attribute sets of their own in the spec, for their
+ * rule nests' policies, with the values of the map set's.
+ */
+static_assert(SDP_A_MAP_RULE == (int)SDP_A_MAP_ADD_RULE &&
+	      SDP_A_MAP_RULE == (int)SDP_A_MAP_DEL_RULE &&
+	      SDP_A_MAP_RULE == (int)SDP_A_MAP_GET_RULE &&
+	      SDP_A_MAP_RULE == (int)SDP_A_MAP_REPLACE_RULE &&
+	      SDP_A_MAP_COUNT == (int)SDP_A_MAP_REPLACE_COUNT);
 
+/* The same table as netlink-gen.c's, which a legacy family cannot use. */
 static const struct genl_multicast_group sdp_nl_mcgrps[] = {
 	[SDP_NLGRP_EVENTS] = { .name = SDP_MCGRP_EVENTS, },
 };
 
-/* ---- policies ------------------------------------------------------------- */
-
-/*
- * One rule-nest policy per use: each admits exactly the attributes that
- * request takes (so, e.g., an id given to map-add or hits given to
- * anything is refused as unsupported).  Checks that depend on other
- * attributes (addr length and prefix-len against the family, port order)
- * are made by sdp_rule_from_attrs(), with messages naming the attribute.
- */
-#define SDP_RULE_MATCH_POLICY						\
-	[SDP_A_RULE_FAMILY] = NLA_POLICY_RANGE(NLA_U16, AF_INET, AF_INET6), \
-	[SDP_A_RULE_ADDR] = NLA_POLICY_RANGE(NLA_BINARY, 4,		\
-					     SDP_ADDR_MAX_LEN),		\
-	[SDP_A_RULE_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8,		\
-						 SDP_ADDR_MAX_LEN * 8),	\
-	[SDP_A_RULE_PORT_MIN] = { .type = NLA_U16, },			\
-	[SDP_A_RULE_PORT_MAX] = { .type = NLA_U16, },			\
-	[SDP_A_RULE_ROLE] = NLA_POLICY_RANGE(NLA_U32, SDP_ROLE_LISTEN,	\
-					     SDP_ROLE_LISTEN |		\
-					     SDP_ROLE_CONNECT),		\
-	[SDP_A_RULE_PROGRAM] = { .type = NLA_NUL_STRING,		\
-				 .len = SDP_PROGRAM_MAX_LEN, },		\
-	[SDP_A_RULE_ACTION] = NLA_POLICY_RANGE(NLA_U32, SDP_ACTION_SDP,	\
-					       SDP_ACTION_BOTH)
-
-/* map-add: a new rule, optionally where to put it. */
-static const struct nla_policy sdp_rule_add_nl_policy[SDP_A_RULE_ACTION + 1] = {
-	[SDP_A_RULE_POSITION] = { .type = NLA_U32, },
-	SDP_RULE_MATCH_POLICY,
-};
-
-/* map-replace: rules go in request order, so no position. */
-static const struct nla_policy sdp_rule_replace_nl_policy[SDP_A_RULE_ACTION + 1] = {
-	SDP_RULE_MATCH_POLICY,
-};
-
-/* map-del: an id, or else the rule itself. */
-static const struct nla_policy sdp_rule_del_nl_policy[SDP_A_RULE_ACTION + 1] = {
-	[SDP_A_RULE_ID] = NLA_POLICY_MIN(NLA_U32, 1),
-	SDP_RULE_MATCH_POLICY,
-};
-
-/* map-get: an id. */
-static const struct nla_policy sdp_rule_get_nl_policy[SDP_A_RULE_ID + 1] = {
-	[SDP_A_RULE_ID] = NLA_POLICY_MIN(NLA_U32, 1),
-};
-
-static const struct nla_policy sdp_map_add_nl_policy[SDP_A_MAP_RULE + 1] = {
-	[SDP_A_MAP_RULE] = NLA_POLICY_NESTED(sdp_rule_add_nl_policy),
-};
-
-static const struct nla_policy sdp_map_replace_nl_policy[SDP_A_MAP_RULE + 1] = {
-	[SDP_A_MAP_RULE] = NLA_POLICY_NESTED(sdp_rule_replace_nl_policy),
-};
-
-static const struct nla_policy sdp_map_del_nl_policy[SDP_A_MAP_RULE + 1] = {
-	[SDP_A_MAP_RULE] = NLA_POLICY_NESTED(sdp_rule_del_nl_policy),
-};
-
-static const struct nla_policy sdp_map_get_nl_policy[SDP_A_MAP_RULE + 1] = {
-	[SDP_A_MAP_RULE] = NLA_POLICY_NESTED(sdp_rule_get_nl_policy),
-};
-
-static const struct nla_policy sdp_lookup_nl_policy[SDP_A_LOOKUP_PROGRAM + 1] = {
-	[SDP_A_LOOKUP_FAMILY] = NLA_POLICY_RANGE(NLA_U16, AF_INET, AF_INET6),
-	[SDP_A_LOOKUP_ADDR] = NLA_POLICY_RANGE(NLA_BINARY, 4,
-					       SDP_ADDR_MAX_LEN),
-	[SDP_A_LOOKUP_PORT] = { .type = NLA_U16, },
-	/* Exactly one role: a lookup is for one side of one connection. */
-	[SDP_A_LOOKUP_ROLE] = NLA_POLICY_RANGE(NLA_U32, SDP_ROLE_LISTEN,
-					       SDP_ROLE_CONNECT),
-	[SDP_A_LOOKUP_PROGRAM] = { .type = NLA_NUL_STRING,
-				   .len = SDP_PROGRAM_MAX_LEN, },
-};
-
-static const struct nla_policy sdp_tune_get_nl_policy[SDP_A_TUNABLE_NAME + 1] = {
-	[SDP_A_TUNABLE_NAME] = { .type = NLA_NUL_STRING,
-				 .len = SDP_TUNABLE_NAME_MAX_LEN, },
-};
-
-static const struct nla_policy sdp_tune_set_nl_policy[SDP_A_TUNABLE_VALUE + 1] = {
-	[SDP_A_TUNABLE_NAME] = { .type = NLA_NUL_STRING,
-				 .len = SDP_TUNABLE_NAME_MAX_LEN, },
-	[SDP_A_TUNABLE_VALUE] = { .type = NLA_U64, },
-};
-
 /* ---- helpers -------------------------------------------------------------- */
 
-/* Fail a request for lack of a top-level attribute. */
-static bool sdp_nl_require(struct genl_info *info, int type, const char *name)
+/*
+ * Addresses are 4 or 16 bytes.  The generator (ynl-gen-c of 6.12) cannot
+ * put a length range on a binary attribute, so the generated policies take
+ * any length; the range the policy used to check is checked here, first
+ * thing in a handler, with the errno and message the core gives.  The
+ * length the family needs is checked later, as before.
+ */
+static int sdp_nl_addr_range(const struct nlattr *head, int len, int type,
+			     struct netlink_ext_ack *extack)
 {
-	if (info->attrs[type])
-		return true;
-	NL_SET_ERR_MSG_FMT(info->extack, "missing attribute: %s", name);
-	NL_SET_ERR_ATTR_MISS(info->extack, NULL, type);
-	return false;
+	const struct nlattr *nla;
+	int rem;
+
+	nla_for_each_attr(nla, head, len, rem) {
+		if (nla_type(nla) != type)
+			continue;
+		if (nla_len(nla) < 4 || nla_len(nla) > SDP_ADDR_MAX_LEN) {
+			NL_SET_ERR_MSG_ATTR(extack, nla,
+					    "binary attribute size out of range");
+			return -ERANGE;
+		}
+	}
+	return 0;
+}
+
+/* The same for the addr of every rule nest of a map request. */
+static int sdp_nl_rule_addr_range(struct genl_info *info)
+{
+	const struct nlattr *nla;
+	int rem, err;
+
+	nla_for_each_attr(nla, genlmsg_data(info->genlhdr),
+			  genlmsg_len(info->genlhdr), rem) {
+		if (nla_type(nla) != SDP_A_MAP_RULE)
+			continue;
+		err = sdp_nl_addr_range(nla_data(nla), nla_len(nla),
+					SDP_A_RULE_ADDR, info->extack);
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 /* The single rule nest of a map-add, map-del or map-get request. */
 static struct nlattr *sdp_nl_one_rule(struct genl_info *info)
 {
 	struct nlattr *nla, *rule = NULL;
-	int rem;
+	int rem, err;
 
+	err = sdp_nl_rule_addr_range(info);
+	if (err)
+		return ERR_PTR(err);
+	if (GENL_REQ_ATTR_CHECK(info, SDP_A_MAP_RULE)) {
+		NL_SET_ERR_MSG(info->extack, "missing attribute: rule");
+		return ERR_PTR(-EINVAL);
+	}
 	nla_for_each_attr(nla, genlmsg_data(info->genlhdr),
 			  genlmsg_len(info->genlhdr), rem) {
 		if (nla_type(nla) != SDP_A_MAP_RULE)
@@ -148,11 +113,6 @@ static struct nlattr *sdp_nl_one_rule(struct genl_info *info)
 			return ERR_PTR(-EINVAL);
 		}
 		rule = nla;
-	}
-	if (!rule) {
-		NL_SET_ERR_MSG(info->extack, "missing attribute: rule");
-		NL_SET_ERR_ATTR_MISS(info->extack, NULL, SDP_A_MAP_RULE);
-		return ERR_PTR(-EINVAL);
 	}
 	return rule;
 }
@@ -212,7 +172,7 @@ void sdp_nl_event(struct net *net, struct sk_buff *skb, gfp_t gfp)
 
 /* ---- info ----------------------------------------------------------------- */
 
-static int sdp_nl_info_get_doit(struct sk_buff *skb, struct genl_info *info)
+int sdp_nl_info_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sk_buff *msg;
 	void *hdr;
@@ -347,7 +307,7 @@ static int sdp_nl_put_stats(struct sk_buff *skb, const struct sdp_stats_snap *s,
 	return 0;
 }
 
-static int sdp_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
+int sdp_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sdp_net *sn = sdp_net(genl_info_net(info));
 	struct sdp_stats_snap *snap;
@@ -399,7 +359,7 @@ static void sdp_nl_ntf_empty(struct net *net, u8 cmd)
 	sdp_nl_notify(net, msg);
 }
 
-static int sdp_nl_stats_reset_doit(struct sk_buff *skb, struct genl_info *info)
+int sdp_nl_stats_reset_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
 	struct sdp_net *sn = sdp_net(net);
@@ -552,7 +512,7 @@ static int sdp_nl_count_reply(struct sk_buff *reply, struct genl_info *info,
 	return genlmsg_reply(reply, info);
 }
 
-static int sdp_nl_map_add_doit(struct sk_buff *skb, struct genl_info *info)
+int sdp_nl_map_add_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[ARRAY_SIZE(sdp_rule_add_nl_policy)];
 	struct netlink_ext_ack *extack = info->extack;
@@ -641,7 +601,7 @@ err_free_rule:
 	return err;
 }
 
-static int sdp_nl_map_del_doit(struct sk_buff *skb, struct genl_info *info)
+int sdp_nl_map_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[ARRAY_SIZE(sdp_rule_del_nl_policy)];
 	struct netlink_ext_ack *extack = info->extack;
@@ -712,7 +672,7 @@ unlock:
 	return err;
 }
 
-static int sdp_nl_map_get_doit(struct sk_buff *skb, struct genl_info *info)
+int sdp_nl_map_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[ARRAY_SIZE(sdp_rule_get_nl_policy)];
 	struct netlink_ext_ack *extack = info->extack;
@@ -730,9 +690,8 @@ static int sdp_nl_map_get_doit(struct sk_buff *skb, struct genl_info *info)
 			       sdp_rule_get_nl_policy, extack);
 	if (err)
 		return err;
-	if (!tb[SDP_A_RULE_ID]) {
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, SDP_A_RULE_ID)) {
 		NL_SET_ERR_MSG(extack, "missing attribute: rule id");
-		NL_SET_ERR_ATTR_MISS(extack, nest, SDP_A_RULE_ID);
 		return -EINVAL;
 	}
 	id = nla_get_u32(tb[SDP_A_RULE_ID]);
@@ -770,8 +729,7 @@ static int sdp_nl_map_get_doit(struct sk_buff *skb, struct genl_info *info)
  * nl_dump_check_consistent() marks the following messages (and the final
  * NLMSG_DONE) with NLM_F_DUMP_INTR and the reader knows to start over.
  */
-static int sdp_nl_map_get_dumpit(struct sk_buff *skb,
-				 struct netlink_callback *cb)
+int sdp_nl_map_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct sdp_net *sn = sdp_net(sock_net(skb->sk));
 	const struct sdp_rule_table *t;
@@ -797,7 +755,7 @@ static int sdp_nl_map_get_dumpit(struct sk_buff *skb,
 	return err ?: skb->len;
 }
 
-static int sdp_nl_map_flush_doit(struct sk_buff *skb, struct genl_info *info)
+int sdp_nl_map_flush_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
 	struct sdp_net *sn = sdp_net(net);
@@ -830,7 +788,7 @@ static int sdp_nl_map_flush_doit(struct sk_buff *skb, struct genl_info *info)
  * again under the lock, right before the swap.  So either every rule
  * goes in or nothing changes.
  */
-static int sdp_nl_map_replace_doit(struct sk_buff *skb, struct genl_info *info)
+int sdp_nl_map_replace_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[ARRAY_SIZE(sdp_rule_replace_nl_policy)];
 	struct netlink_ext_ack *extack = info->extack;
@@ -843,6 +801,9 @@ static int sdp_nl_map_replace_doit(struct sk_buff *skb, struct genl_info *info)
 	u64 max_rules;
 	int rem, err;
 
+	err = sdp_nl_rule_addr_range(info);
+	if (err)
+		return err;
 	nla_for_each_attr(nla, genlmsg_data(info->genlhdr),
 			  genlmsg_len(info->genlhdr), rem)
 		if (nla_type(nla) == SDP_A_MAP_RULE)
@@ -920,23 +881,37 @@ err_free:
 	return err;
 }
 
-static int sdp_nl_map_lookup_doit(struct sk_buff *skb, struct genl_info *info)
+int sdp_nl_map_lookup_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct netlink_ext_ack *extack = info->extack;
 	char comm[SDP_PROGRAM_MAX_LEN + 1];
 	struct nlattr **tb = info->attrs;
 	struct sk_buff *reply;
+	const char *missing = NULL;
 	unsigned int alen;
 	u32 role, rule_id;
-	int action;
+	int action, err;
 	u16 family;
 	void *hdr;
 
-	if (!sdp_nl_require(info, SDP_A_LOOKUP_FAMILY, "lookup family") ||
-	    !sdp_nl_require(info, SDP_A_LOOKUP_ADDR, "lookup addr") ||
-	    !sdp_nl_require(info, SDP_A_LOOKUP_PORT, "lookup port") ||
-	    !sdp_nl_require(info, SDP_A_LOOKUP_ROLE, "lookup role"))
+	err = sdp_nl_addr_range(genlmsg_data(info->genlhdr),
+				genlmsg_len(info->genlhdr), SDP_A_LOOKUP_ADDR,
+				extack);
+	if (err)
+		return err;
+	if (GENL_REQ_ATTR_CHECK(info, SDP_A_LOOKUP_FAMILY))
+		missing = "family";
+	else if (GENL_REQ_ATTR_CHECK(info, SDP_A_LOOKUP_ADDR))
+		missing = "addr";
+	else if (GENL_REQ_ATTR_CHECK(info, SDP_A_LOOKUP_PORT))
+		missing = "port";
+	else if (GENL_REQ_ATTR_CHECK(info, SDP_A_LOOKUP_ROLE))
+		missing = "role";
+	if (missing) {
+		NL_SET_ERR_MSG_FMT(extack, "missing attribute: lookup %s",
+				   missing);
 		return -EINVAL;
+	}
 
 	family = nla_get_u16(tb[SDP_A_LOOKUP_FAMILY]);
 	if (family != AF_INET && family != AF_INET6) {
@@ -1037,14 +1012,16 @@ static int sdp_nl_tunable_id(struct genl_info *info)
 	return id;
 }
 
-static int sdp_nl_tune_get_doit(struct sk_buff *skb, struct genl_info *info)
+int sdp_nl_tune_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sdp_net *sn = sdp_net(genl_info_net(info));
 	struct sk_buff *reply;
 	int id, err;
 
-	if (!sdp_nl_require(info, SDP_A_TUNABLE_NAME, "tunable name"))
+	if (GENL_REQ_ATTR_CHECK(info, SDP_A_TUNABLE_NAME)) {
+		NL_SET_ERR_MSG(info->extack, "missing attribute: tunable name");
 		return -EINVAL;
+	}
 	id = sdp_nl_tunable_id(info);
 	if (id < 0)
 		return id;
@@ -1062,8 +1039,7 @@ static int sdp_nl_tune_get_doit(struct sk_buff *skb, struct genl_info *info)
 }
 
 /* cb->args[0]: index of the next tunable to dump. */
-static int sdp_nl_tune_get_dumpit(struct sk_buff *skb,
-				  struct netlink_callback *cb)
+int sdp_nl_tune_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct sdp_net *sn = sdp_net(sock_net(skb->sk));
 	unsigned long id;
@@ -1099,16 +1075,21 @@ static void sdp_nl_ntf_tunable(struct net *net, struct sdp_net *sn, int id)
 	sdp_nl_notify(net, msg);
 }
 
-static int sdp_nl_tune_set_doit(struct sk_buff *skb, struct genl_info *info)
+int sdp_nl_tune_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
 	struct sdp_net *sn = sdp_net(net);
 	u64 value;
 	int id, err;
 
-	if (!sdp_nl_require(info, SDP_A_TUNABLE_NAME, "tunable name") ||
-	    !sdp_nl_require(info, SDP_A_TUNABLE_VALUE, "tunable value"))
+	if (GENL_REQ_ATTR_CHECK(info, SDP_A_TUNABLE_NAME)) {
+		NL_SET_ERR_MSG(info->extack, "missing attribute: tunable name");
 		return -EINVAL;
+	}
+	if (GENL_REQ_ATTR_CHECK(info, SDP_A_TUNABLE_VALUE)) {
+		NL_SET_ERR_MSG(info->extack, "missing attribute: tunable value");
+		return -EINVAL;
+	}
 	id = sdp_nl_tunable_id(info);
 	if (id < 0)
 		return id;
@@ -1130,85 +1111,11 @@ static int sdp_nl_tune_set_doit(struct sk_buff *skb, struct genl_info *info)
 /* ---- the family ----------------------------------------------------------- */
 
 /*
- * struct genl_ops with per-op policies works on 6.1 and 6.12 alike (the
- * core splits it into do and dump ops on 6.2+).  Commands without a
- * policy take no attributes, which the core enforces because every
- * command is at or above resv_start_op.
+ * The ops (generated: sdp_nl_ops in netlink-gen.c) are handed over by
+ * sdp_nl_register(), through kmod/compat.h since 6.1 takes them in another
+ * shape.  Commands without a policy take no attributes, which the core
+ * enforces because every command is at or above resv_start_op.
  */
-static const struct genl_ops sdp_nl_ops[] = {
-	{
-		.cmd	= SDP_CMD_INFO_GET,
-		.doit	= sdp_nl_info_get_doit,
-	},
-	{
-		.cmd	= SDP_CMD_STATS_GET,
-		.doit	= sdp_nl_stats_get_doit,
-	},
-	{
-		.cmd	= SDP_CMD_STATS_RESET,
-		.doit	= sdp_nl_stats_reset_doit,
-		.flags	= GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd	= SDP_CMD_MAP_ADD,
-		.doit	= sdp_nl_map_add_doit,
-		.policy	= sdp_map_add_nl_policy,
-		.maxattr = ARRAY_SIZE(sdp_map_add_nl_policy) - 1,
-		.flags	= GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd	= SDP_CMD_MAP_DEL,
-		.doit	= sdp_nl_map_del_doit,
-		.policy	= sdp_map_del_nl_policy,
-		.maxattr = ARRAY_SIZE(sdp_map_del_nl_policy) - 1,
-		.flags	= GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd	= SDP_CMD_MAP_GET,
-		.doit	= sdp_nl_map_get_doit,
-		.dumpit	= sdp_nl_map_get_dumpit,
-		.policy	= sdp_map_get_nl_policy,
-		.maxattr = ARRAY_SIZE(sdp_map_get_nl_policy) - 1,
-	},
-	{
-		.cmd	= SDP_CMD_MAP_FLUSH,
-		.doit	= sdp_nl_map_flush_doit,
-		.flags	= GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd	= SDP_CMD_MAP_REPLACE,
-		.doit	= sdp_nl_map_replace_doit,
-		.policy	= sdp_map_replace_nl_policy,
-		.maxattr = ARRAY_SIZE(sdp_map_replace_nl_policy) - 1,
-		.flags	= GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd	= SDP_CMD_MAP_LOOKUP,
-		.doit	= sdp_nl_map_lookup_doit,
-		.policy	= sdp_lookup_nl_policy,
-		.maxattr = ARRAY_SIZE(sdp_lookup_nl_policy) - 1,
-	},
-	{
-		.cmd	= SDP_CMD_TUNE_GET,
-		.doit	= sdp_nl_tune_get_doit,
-		.dumpit	= sdp_nl_tune_get_dumpit,
-		.policy	= sdp_tune_get_nl_policy,
-		.maxattr = ARRAY_SIZE(sdp_tune_get_nl_policy) - 1,
-	},
-	{
-		.cmd	= SDP_CMD_TUNE_SET,
-		.doit	= sdp_nl_tune_set_doit,
-		.policy	= sdp_tune_set_nl_policy,
-		.maxattr = ARRAY_SIZE(sdp_tune_set_nl_policy) - 1,
-		.flags	= GENL_UNS_ADMIN_PERM,
-	},
-	{
-		/* Dump only; takes no attributes (no policy). */
-		.cmd	= SDP_CMD_CONN_GET,
-		.dumpit	= sdp_nl_conn_get_dumpit,
-	},
-};
-
 struct genl_family sdp_nl_family __ro_after_init = {
 	.name		= SDP_FAMILY_NAME,
 	.version	= SDP_FAMILY_VERSION,
@@ -1217,8 +1124,25 @@ struct genl_family sdp_nl_family __ro_after_init = {
 	/* New family: reserved header fields checked for every command. */
 	.resv_start_op	= SDP_CMD_INFO_GET,
 	.module		= THIS_MODULE,
-	.ops		= sdp_nl_ops,
-	.n_ops		= ARRAY_SIZE(sdp_nl_ops),
 	.mcgrps		= sdp_nl_mcgrps,
 	.n_mcgrps	= ARRAY_SIZE(sdp_nl_mcgrps),
 };
+
+/**
+ * sdp_nl_register() - register the "sdp" generic netlink family
+ *
+ * Return: 0 or a negative errno; module init only.
+ */
+int sdp_nl_register(void)
+{
+	return sdp_genl_register(&sdp_nl_family, sdp_nl_ops,
+				 ARRAY_SIZE(sdp_nl_ops));
+}
+
+/**
+ * sdp_nl_unregister() - unregister the family registered by sdp_nl_register()
+ */
+void sdp_nl_unregister(void)
+{
+	sdp_genl_unregister(&sdp_nl_family);
+}

@@ -46,19 +46,6 @@ void sdp_rule_err(struct netlink_ext_ack *extack, int idx,
 		NL_SET_ERR_MSG_ATTR_FMT(extack, attr, "rule %d: %s", idx, msg);
 }
 
-/* A required attribute @type (called @name) of rule nest @nest is missing. */
-static void sdp_rule_miss(struct netlink_ext_ack *extack, int idx,
-			  const struct nlattr *nest, int type,
-			  const char *name)
-{
-	if (idx < 0)
-		NL_SET_ERR_MSG_FMT(extack, "missing attribute: rule %s", name);
-	else
-		NL_SET_ERR_MSG_FMT(extack, "rule %d: missing attribute: %s",
-				   idx, name);
-	NL_SET_ERR_ATTR_MISS(extack, nest, type);
-}
-
 /* ---- program patterns ---------------------------------------------------- */
 
 /*
@@ -233,8 +220,14 @@ int sdp_rule_from_attrs(struct sdp_rule *r, struct nlattr **tb,
 	const struct nlattr *a;
 	unsigned int alen;
 
-	if (!tb[SDP_A_RULE_FAMILY]) {
-		sdp_rule_miss(extack, idx, nest, SDP_A_RULE_FAMILY, "family");
+	/* The messages name the missing attribute as the core cannot. */
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, SDP_A_RULE_FAMILY)) {
+		if (idx < 0)
+			NL_SET_ERR_MSG(extack, "missing attribute: rule family");
+		else
+			NL_SET_ERR_MSG_FMT(extack,
+					   "rule %d: missing attribute: family",
+					   idx);
 		return -EINVAL;
 	}
 	m->family = nla_get_u16(tb[SDP_A_RULE_FAMILY]);
@@ -246,8 +239,13 @@ int sdp_rule_from_attrs(struct sdp_rule *r, struct nlattr **tb,
 	}
 	alen = sdp_addr_len(m->family);
 
-	if (!tb[SDP_A_RULE_ACTION]) {
-		sdp_rule_miss(extack, idx, nest, SDP_A_RULE_ACTION, "action");
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, SDP_A_RULE_ACTION)) {
+		if (idx < 0)
+			NL_SET_ERR_MSG(extack, "missing attribute: rule action");
+		else
+			NL_SET_ERR_MSG_FMT(extack,
+					   "rule %d: missing attribute: action",
+					   idx);
 		return -EINVAL;
 	}
 	r->action = nla_get_u32(tb[SDP_A_RULE_ACTION]);

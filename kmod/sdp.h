@@ -299,6 +299,8 @@ static inline struct sdp_net *sdp_net(const struct net *net)
 
 /* netlink.c */
 extern struct genl_family sdp_nl_family;
+int sdp_nl_register(void);
+void sdp_nl_unregister(void);
 bool sdp_nl_listening(struct net *net);
 void sdp_nl_event(struct net *net, struct sk_buff *skb, gfp_t gfp);
 
