@@ -28,8 +28,8 @@ KDIR     ?= $(MODULES_DIR)/$(KVER)/build
 
 KMOD_SRC := Kbuild $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild uapi/linux/sdp.h
 
-.PHONY: all deps module modules-all lib tool demo test bench unit check-kmod \
-	checkpatch check-uapi uapi ksrc clean
+.PHONY: all deps module modules-all lib tool demo demo-vm test bench bench-vm \
+	unit check-kmod checkpatch check-uapi uapi ksrc clean
 
 all: module lib tool
 
@@ -98,16 +98,24 @@ check-uapi: ksrc
 unit: lib tool
 	$(MAKE) -C tests/unit run
 
-demo: deps modules-all tool
+# This make read KVERS before deps ran; on a fresh machine the kernel headers
+# come with deps, so demo and bench go on in a new make that sees them.
+demo bench: deps
+	$(MAKE) $@-vm
+
+demo-vm: modules-all tool
+	$(if $(KVER),,$(error no kernel headers in $(MODULES_DIR)))
 	$(MAKE) -C tests/tools
 	tests/vm/vm.sh $(KVER) $(TOP)/tests/vm/demo.sh
 
-test: deps
-	tests/run-all.sh
-
-bench: deps modules-all tool
+bench-vm: modules-all tool
+	$(if $(KVER),,$(error no kernel headers in $(MODULES_DIR)))
 	$(MAKE) -C tests/tools
 	tests/vm/vm.sh $(KVER) $(TOP)/tests/bench/bench.sh
+
+# run-all.sh finds the kernels itself, after deps.
+test: deps
+	tests/run-all.sh
 
 clean:
 	rm -rf $(BUILD)
