@@ -5,6 +5,7 @@
  * itself rejects bad input (and says why).
  *
  *   sdp-nlraw [-d] CMD ATTR...
+ *   sdp-nlraw -n NAME
  *
  * CMD is an operation named as in docs/netlink/specs/sdp.yaml: map-add is
  * SDP_CMD_MAP_ADD. Each ATTR is one of
@@ -17,6 +18,8 @@
  * SDP_A_RULE_PREFIX_LEN. A number in place of CMD or TYPE is sent as it is,
  * for commands and attributes the family does not have.
  * -d sends the request as a dump (NLM_F_DUMP).
+ * -n prints the number of NAME, an operation or a SET.ATTR attribute, for
+ * tests that build requests themselves; nothing is sent.
  *
  * Output, one line: "ok" (with "replies N") or "error ERRNO_NAME MESSAGE".
  * Exit status: 0 ok, 1 the kernel returned an error, 2 usage, 3 no family.
@@ -188,12 +191,23 @@ int main(int argc, char **argv)
 	int family, depth = 0, flags = 0, i = 1, one = 1;
 	unsigned int cmd;
 
+	if (argc == 3 && !strcmp(argv[1], "-n")) {
+		unsigned int value;
+
+		if (resolve(strchr(argv[2], '.') ? "SDP_A_" : "SDP_CMD_",
+			    argv[2], strlen(argv[2]), &value)) {
+			fprintf(stderr, "sdp-nlraw: unknown name '%s'\n", argv[2]);
+			return 2;
+		}
+		printf("%u\n", value);
+		return 0;
+	}
 	if (i < argc && !strcmp(argv[i], "-d")) {
 		flags = NLM_F_DUMP;
 		i++;
 	}
 	if (i >= argc) {
-		fprintf(stderr, "usage: sdp-nlraw [-d] CMD ATTR...\n");
+		fprintf(stderr, "usage: sdp-nlraw [-d] CMD ATTR... | -n NAME\n");
 		return 2;
 	}
 	if (resolve("SDP_CMD_", argv[i], strlen(argv[i]), &cmd)) {
