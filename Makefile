@@ -19,19 +19,23 @@ KSRC_TAR := /usr/src/linux-source-6.12.tar.xz
 KSRC     := $(BUILD)/ksrc/linux-source-6.12
 
 # Every Debian kernel whose headers are installed, newest last.
-KVERS    := $(sort $(notdir $(patsubst %/build,%,$(wildcard /lib/modules/*/build))))
+# Tests override MODULES_DIR and INSTALL_DEPS to play a machine where deps
+# never ran (tests/fresh-machine.sh).
+MODULES_DIR  ?= /lib/modules
+INSTALL_DEPS ?= INITRD=No sh scripts/install-deps.sh
+KVERS    := $(sort $(notdir $(patsubst %/build,%,$(wildcard $(MODULES_DIR)/*/build))))
 KVER     ?= $(lastword $(KVERS))
-KDIR     ?= /lib/modules/$(KVER)/build
+KDIR     ?= $(MODULES_DIR)/$(KVER)/build
 
 KMOD_SRC := Kbuild $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild uapi/linux/sdp.h
 
-.PHONY: all deps module modules-all lib tool demo test bench unit check-kmod \
-	checkpatch check-uapi uapi ksrc clean
+.PHONY: all deps module modules-all lib tool demo demo-vm test bench bench-vm \
+	unit check-kmod checkpatch check-uapi uapi ksrc clean
 
 all: module lib tool
 
 deps:
-	INITRD=No sh scripts/install-deps.sh
+	$(INSTALL_DEPS)
 
 # Each kernel gets its own copy of the module sources under build/<kver>/,
 # so objects for 6.1 and 6.12 never mix in one directory.
@@ -39,7 +43,7 @@ define kmod_rules
 $(BUILD)/$(1)/kmod/sdp.ko: $(KMOD_SRC)
 	@mkdir -p $(BUILD)/$(1)
 	@cp -r --parents $(KMOD_SRC) $(BUILD)/$(1)/
-	$$(MAKE) -C /lib/modules/$(1)/build M=$(BUILD)/$(1) modules
+	$$(MAKE) -C $(MODULES_DIR)/$(1)/build M=$(BUILD)/$(1) modules
 endef
 $(foreach v,$(KVERS),$(eval $(call kmod_rules,$(v))))
 
@@ -59,7 +63,7 @@ check-kmod:
 		d=$(BUILD)/check/$$v; rm -rf $$d; mkdir -p $$d; \
 		cp -r --parents $(KMOD_SRC) $$d/; \
 		echo "check-kmod: $$v (W=1 C=2)"; \
-		$(MAKE) -s -C /lib/modules/$$v/build M=$$d W=1 C=2 modules \
+		$(MAKE) -s -C $(MODULES_DIR)/$$v/build M=$$d W=1 C=2 modules \
 			> $$d/log 2>&1 || { cat $$d/log; exit 1; }; \
 		if grep -E 'warning:|error:|sparse:' $$d/log; then \
 			echo "check-kmod: $$v: diagnostics above"; exit 1; fi; \
@@ -102,16 +106,24 @@ check-uapi: ksrc
 unit: lib tool
 	$(MAKE) -C tests/unit run
 
-demo: deps modules-all tool
+# This make read KVERS before deps ran; on a fresh machine the kernel headers
+# come with deps, so demo and bench go on in a new make that sees them.
+demo bench: deps
+	$(MAKE) $@-vm
+
+demo-vm: modules-all tool
+	$(if $(KVER),,$(error no kernel headers in $(MODULES_DIR)))
 	$(MAKE) -C tests/tools
 	tests/vm/vm.sh $(KVER) $(TOP)/tests/vm/demo.sh
 
-test: deps
-	tests/run-all.sh
-
-bench: deps modules-all tool
+bench-vm: modules-all tool
+	$(if $(KVER),,$(error no kernel headers in $(MODULES_DIR)))
 	$(MAKE) -C tests/tools
 	tests/vm/vm.sh $(KVER) $(TOP)/tests/bench/bench.sh
+
+# run-all.sh finds the kernels itself, after deps.
+test: deps
+	tests/run-all.sh
 
 clean:
 	rm -rf $(BUILD)

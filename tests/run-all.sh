@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Run every test of the project: build, static checks, unit tests, and the
-# VM integration suites on each installed Debian kernel series (6.1, 6.12).
+# Run every test of the project: make demo and bench on a fresh machine (a
+# dry run), build, static checks, unit tests, and the VM integration suites
+# on each installed Debian kernel series (6.1, 6.12).
 # Prints one "N passed, N failed" line at the end (the sum of every suite's
 # own count; a step without its own count counts as one test) and exits
 # non-zero if anything failed.
@@ -55,6 +56,7 @@ kernel_of()
 		sort -V | tail -n 1
 }
 
+step fresh-machine tests/fresh-machine.sh
 step build make -j2 modules-all lib tool &&
 	step build-test-tools make -C tests/tools
 BUILT=$?

@@ -5,18 +5,26 @@
  * itself rejects bad input (and says why).
  *
  *   sdp-nlraw [-d] CMD ATTR...
+ *   sdp-nlraw -n NAME
  *
- * CMD is a command number (SDP_CMD_*). Each ATTR is one of
+ * CMD is an operation named as in docs/netlink/specs/sdp.yaml: map-add is
+ * SDP_CMD_MAP_ADD. Each ATTR is one of
  *   u8:TYPE=V  u16:TYPE=V  u32:TYPE=V  u64:TYPE=V   integer attributes
  *   str:TYPE=TEXT                                  NUL-terminated string
  *   bin:TYPE=HEX                                   raw bytes
  *   nest:TYPE{ ... }                               nested attributes;
  *                                                  "}" closes the nest
+ * where TYPE is SET.ATTR, also as in the spec: rule.prefix-len is
+ * SDP_A_RULE_PREFIX_LEN. A number in place of CMD or TYPE is sent as it is,
+ * for commands and attributes the family does not have.
  * -d sends the request as a dump (NLM_F_DUMP).
+ * -n prints the number of NAME, an operation or a SET.ATTR attribute, for
+ * tests that build requests themselves; nothing is sent.
  *
  * Output, one line: "ok" (with "replies N") or "error ERRNO_NAME MESSAGE".
  * Exit status: 0 ok, 1 the kernel returned an error, 2 usage, 3 no family.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +38,21 @@
 #include <linux/sdp.h>
 
 #define MAX_NEST 8
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+struct sdp_name {
+	const char *name;
+	unsigned int value;
+};
+
+/*
+ * Every SDP_CMD_* and SDP_A_* name of <linux/sdp.h>: the Makefile lists them
+ * from the header, the compiler gives them their values.
+ */
+#define SDP_NAME(n) { #n, n }
+static const struct sdp_name sdp_names[] = {
+#include "sdp-nlraw-names.h"
+};
 
 struct result {
 	int err;
@@ -76,17 +99,61 @@ static int on_end(struct nl_msg *msg, void *arg)
 	return NL_STOP;
 }
 
+/*
+ * resolve: *value for the LEN characters at NAME: a number, or a command or
+ * attribute spelled as in the spec, whose uapi name is PREFIX ("SDP_CMD_" or
+ * "SDP_A_") then NAME in capitals with '_' for '-' and '.'.
+ */
+static int resolve(const char *prefix, const char *name, size_t len,
+		   unsigned int *value)
+{
+	char cname[64], *end;
+	size_t n, i;
+
+	if (!len)
+		return -1;
+	if (isdigit((unsigned char)name[0])) {
+		*value = strtoul(name, &end, 0);
+		return end == name + len ? 0 : -1;
+	}
+	n = snprintf(cname, sizeof(cname), "%s", prefix);
+	if (n + len >= sizeof(cname))
+		return -1;
+	for (i = 0; i < len; i++) {
+		char c = name[i];
+
+		if (c == '-' || c == '.')
+			c = '_';
+		else if (islower((unsigned char)c) || isdigit((unsigned char)c))
+			c = toupper((unsigned char)c);
+		else
+			return -1;
+		cname[n++] = c;
+	}
+	cname[n] = '\0';
+	for (i = 0; i < ARRAY_SIZE(sdp_names); i++) {
+		if (!strcmp(sdp_names[i].name, cname)) {
+			*value = sdp_names[i].value;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 static int put_attr(struct nl_msg *msg, const char *spec)
 {
 	char kind[8];
 	unsigned int type;
 	int off = 0;
-	const char *val;
+	const char *name, *val;
 
-	if (sscanf(spec, "%7[a-z0-9]:%u%n", kind, &type, &off) != 2 ||
-	    spec[off] != '=')
+	if (sscanf(spec, "%7[a-z0-9]:%n", kind, &off) != 1 || !off)
 		return -1;
-	val = spec + off + 1;
+	name = spec + off;
+	val = strchr(name, '=');
+	if (!val || resolve("SDP_A_", name, val - name, &type))
+		return -1;
+	val++;
 	if (!strcmp(kind, "u8"))
 		return nla_put_u8(msg, type, strtoul(val, NULL, 0));
 	if (!strcmp(kind, "u16"))
@@ -121,17 +188,33 @@ int main(int argc, char **argv)
 	struct result res = { 0 };
 	struct nl_sock *sk;
 	struct nl_msg *msg;
-	int family, depth = 0, flags = 0, i = 1, cmd, one = 1;
+	int family, depth = 0, flags = 0, i = 1, one = 1;
+	unsigned int cmd;
 
+	if (argc == 3 && !strcmp(argv[1], "-n")) {
+		unsigned int value;
+
+		if (resolve(strchr(argv[2], '.') ? "SDP_A_" : "SDP_CMD_",
+			    argv[2], strlen(argv[2]), &value)) {
+			fprintf(stderr, "sdp-nlraw: unknown name '%s'\n", argv[2]);
+			return 2;
+		}
+		printf("%u\n", value);
+		return 0;
+	}
 	if (i < argc && !strcmp(argv[i], "-d")) {
 		flags = NLM_F_DUMP;
 		i++;
 	}
 	if (i >= argc) {
-		fprintf(stderr, "usage: sdp-nlraw [-d] CMD ATTR...\n");
+		fprintf(stderr, "usage: sdp-nlraw [-d] CMD ATTR... | -n NAME\n");
 		return 2;
 	}
-	cmd = atoi(argv[i++]);
+	if (resolve("SDP_CMD_", argv[i], strlen(argv[i]), &cmd)) {
+		fprintf(stderr, "sdp-nlraw: unknown command '%s'\n", argv[i]);
+		return 2;
+	}
+	i++;
 
 	sk = nl_socket_alloc();
 	if (!sk || genl_connect(sk))
@@ -148,16 +231,16 @@ int main(int argc, char **argv)
 	genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0,
 		    flags | NLM_F_ACK, cmd, SDP_FAMILY_VERSION);
 	for (; i < argc; i++) {
+		size_t len = strlen(argv[i]);
 		unsigned int type;
-		char brace;
 
 		if (!strcmp(argv[i], "}")) {
 			if (!depth)
 				goto usage;
 			nla_nest_end(msg, nests[--depth]);
-		} else if (sscanf(argv[i], "nest:%u%c", &type, &brace) == 2 &&
-			   brace == '{') {
-			if (depth == MAX_NEST)
+		} else if (!strncmp(argv[i], "nest:", 5) && argv[i][len - 1] == '{') {
+			if (resolve("SDP_A_", argv[i] + 5, len - 6, &type) ||
+			    depth == MAX_NEST)
 				goto usage;
 			nests[depth++] = nla_nest_start(msg, type);
 		} else if (put_attr(msg, argv[i])) {

@@ -24,6 +24,7 @@ import os
 import resource
 import socket
 import struct
+import subprocess
 import sys
 import time
 
@@ -107,7 +108,10 @@ def parts():
     CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
     NLM_F_REQUEST, NLM_F_DUMP = 1, 0x300
     NLMSG_ERROR, NLMSG_DONE = 2, 3
-    SDP_CMD_CONN_GET = 18
+    # The number of conn-get, from uapi/linux/sdp.h by way of sdp-nlraw.
+    nlraw = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                         "../tools/sdp-nlraw")
+    conn_get = int(subprocess.check_output([nlraw, "-n", "conn-get"]))
 
     s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 16)  # GENERIC
     name = b"sdp\0"
@@ -123,7 +127,7 @@ def parts():
     if fid is None:
         sys.exit("parts: no sdp family")
     s.send(nlmsg(fid, NLM_F_REQUEST | NLM_F_DUMP, 2,
-                 struct.pack("=BBH", SDP_CMD_CONN_GET, 1, 0)))
+                 struct.pack("=BBH", conn_get, 1, 0)))
     msgs = nparts = 0
     while True:
         buf = s.recv(1 << 20)

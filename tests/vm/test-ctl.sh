@@ -19,20 +19,13 @@ NLRAW=$TOP/tests/tools/sdp-nlraw
 CONNS_PY=$TOP/tests/vm/conns.py
 TMP=$(mktemp -d)
 
-# Command and attribute numbers of uapi/linux/sdp.h for raw requests.
-CMD_MAP_ADD=4 CMD_MAP_GET=6 CMD_MAP_REPLACE=8 CMD_MAP_LOOKUP=9
-CMD_TUNE_GET=10 CMD_TUNE_SET=11 CMD_STATS_RESET=3
-R_ID=2 R_POSITION=3 R_FAMILY=4 R_ADDR=5 R_PREFIX=6 R_PMIN=7 R_PMAX=8
-R_ROLE=9 R_PROGRAM=10 R_ACTION=11
-M_RULE=1
-L_FAMILY=1 L_ADDR=2 L_PORT=3 L_ROLE=4
-T_NAME=2 T_VALUE=3
-
 sdpctl() { "$SDPCTL" "$@"; }
 nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 
+# Raw requests name operations and attributes as the spec does (map-add,
+# rule.family); sdp-nlraw looks their numbers up in uapi/linux/sdp.h.
 # raw_add ATTR...: a map-add request whose rule nest holds ATTR...
-raw_add() { "$NLRAW" $CMD_MAP_ADD "nest:$M_RULE{" "$@" "}"; }
+raw_add() { "$NLRAW" map-add "nest:map.rule{" "$@" "}"; }
 
 echo "=== setup: RDMA stack and sdp.ko on $SDP_KVER"
 sdp_guest_rdma_up || { echo "rdma setup failed"; exit 1; }
@@ -75,11 +68,11 @@ expect_ok "tune set default-action by name" sdpctl tune set default-action both
 expect_jq "default-action reads back as 3" '.value == 3' sdpctl -j tune get default-action
 expect_ok "tune set default-action tcp" sdpctl tune set default-action tcp
 expect_fail "raw tune-set without a value: names the missing attribute" 1 \
-	"EINVAL.*value" "$NLRAW" $CMD_TUNE_SET "str:$T_NAME=rx-buffers"
+	"EINVAL.*value" "$NLRAW" tune-set "str:tunable.name=rx-buffers"
 expect_fail "raw tune-get with an unknown attribute is rejected" 1 "EINVAL" \
-	"$NLRAW" $CMD_TUNE_GET "str:$T_NAME=rx-buffers" "u32:99=1"
+	"$NLRAW" tune-get "str:tunable.name=rx-buffers" "u32:99=1"
 expect_fail "raw tune-set with an overlong name" 1 "EINVAL" \
-	"$NLRAW" $CMD_TUNE_SET "str:$T_NAME=$(printf 'x%.0s' $(seq 40))" "u64:$T_VALUE=1"
+	"$NLRAW" tune-set "str:tunable.name=$(printf 'x%.0s' $(seq 40))" "u64:tunable.value=1"
 
 echo "=== rules"
 expect_jq "map list starts empty" 'length == 0' sdpctl -j map list
@@ -116,48 +109,52 @@ expect_fail "map add at a position past the end" 1 "position" \
 
 echo "=== rules: the kernel checks every attribute itself (raw requests)"
 expect_fail "raw: missing action" 1 "EINVAL.*action" \
-	raw_add "u16:$R_FAMILY=2"
+	raw_add "u16:rule.family=2"
 expect_fail "raw: missing family" 1 "EINVAL.*family" \
-	raw_add "u32:$R_ACTION=1"
+	raw_add "u32:rule.action=1"
 expect_fail "raw: unknown family" 1 "EINVAL.*family" \
-	raw_add "u16:$R_FAMILY=7" "u32:$R_ACTION=1"
+	raw_add "u16:rule.family=7" "u32:rule.action=1"
 expect_fail "raw: unknown action is out of the policy range" 1 "ERANGE" \
-	raw_add "u16:$R_FAMILY=2" "u32:$R_ACTION=9"
+	raw_add "u16:rule.family=2" "u32:rule.action=9"
 expect_fail "raw: role 0 is out of the policy range" 1 "ERANGE" \
-	raw_add "u16:$R_FAMILY=2" "u32:$R_ACTION=1" "u32:$R_ROLE=0"
+	raw_add "u16:rule.family=2" "u32:rule.action=1" "u32:rule.role=0"
 expect_fail "raw: unknown role bits are out of the policy range" 1 "ERANGE" \
-	raw_add "u16:$R_FAMILY=2" "u32:$R_ACTION=1" "u32:$R_ROLE=8"
+	raw_add "u16:rule.family=2" "u32:rule.action=1" "u32:rule.role=8"
 expect_fail "raw: inverted port range" 1 "EINVAL.*port" \
-	raw_add "u16:$R_FAMILY=2" "u32:$R_ACTION=1" "u16:$R_PMIN=90" "u16:$R_PMAX=80"
+	raw_add "u16:rule.family=2" "u32:rule.action=1" \
+	"u16:rule.port-min=90" "u16:rule.port-max=80"
 expect_fail "raw: prefix longer than an inet address" 1 "EINVAL.*prefix" \
-	raw_add "u16:$R_FAMILY=2" "u32:$R_ACTION=1" "bin:$R_ADDR=c6120000" "u8:$R_PREFIX=33"
+	raw_add "u16:rule.family=2" "u32:rule.action=1" \
+	"bin:rule.addr=c6120000" "u8:rule.prefix-len=33"
 expect_fail "raw: prefix longer than an inet6 address is out of the policy range" 1 "ERANGE" \
-	raw_add "u16:$R_FAMILY=10" "u32:$R_ACTION=1" \
-	"bin:$R_ADDR=20010db8000000000000000000000000" "u8:$R_PREFIX=129"
+	raw_add "u16:rule.family=10" "u32:rule.action=1" \
+	"bin:rule.addr=20010db8000000000000000000000000" "u8:rule.prefix-len=129"
 expect_fail "raw: inet address of 16 bytes" 1 "EINVAL.*addr" \
-	raw_add "u16:$R_FAMILY=2" "u32:$R_ACTION=1" \
-	"bin:$R_ADDR=20010db8000000000000000000000000" "u8:$R_PREFIX=8"
+	raw_add "u16:rule.family=2" "u32:rule.action=1" \
+	"bin:rule.addr=20010db8000000000000000000000000" "u8:rule.prefix-len=8"
 expect_fail "raw: address of 5 bytes" 1 "EINVAL.*addr" \
-	raw_add "u16:$R_FAMILY=2" "u32:$R_ACTION=1" "bin:$R_ADDR=c612000001"
+	raw_add "u16:rule.family=2" "u32:rule.action=1" "bin:rule.addr=c612000001"
 expect_fail "raw: host bits beyond the prefix" 1 "EINVAL.*(addr|prefix)" \
-	raw_add "u16:$R_FAMILY=2" "u32:$R_ACTION=1" "bin:$R_ADDR=c6120001" "u8:$R_PREFIX=24"
+	raw_add "u16:rule.family=2" "u32:rule.action=1" \
+	"bin:rule.addr=c6120001" "u8:rule.prefix-len=24"
 expect_fail "raw: program pattern too long" 1 "EINVAL" \
-	raw_add "u16:$R_FAMILY=2" "u32:$R_ACTION=1" "str:$R_PROGRAM=abcdefghijklmnopq"
+	raw_add "u16:rule.family=2" "u32:rule.action=1" "str:rule.program=abcdefghijklmnopq"
 expect_fail "raw: unknown attribute in the rule nest" 1 "EINVAL" \
-	raw_add "u16:$R_FAMILY=2" "u32:$R_ACTION=1" "u32:77=1"
-expect_fail "raw: map-add without a rule" 1 "EINVAL.*rule" "$NLRAW" $CMD_MAP_ADD
+	raw_add "u16:rule.family=2" "u32:rule.action=1" "u32:77=1"
+expect_fail "raw: map-add without a rule" 1 "EINVAL.*rule" "$NLRAW" map-add
 expect_fail "raw: map-get of an unknown id" 1 "ENOENT" \
-	"$NLRAW" $CMD_MAP_GET "nest:$M_RULE{" "u32:$R_ID=999999" "}"
+	"$NLRAW" map-get "nest:map.rule{" "u32:rule.id=999999" "}"
 expect_fail "raw: map-replace with one bad rule names its index" 1 "EINVAL.*rule 1" \
-	"$NLRAW" $CMD_MAP_REPLACE \
-	"nest:$M_RULE{" "u16:$R_FAMILY=2" "u32:$R_ACTION=1" "u16:$R_PMIN=1" "}" \
-	"nest:$M_RULE{" "u16:$R_FAMILY=2" "u32:$R_ACTION=1" "u16:$R_PMIN=90" "u16:$R_PMAX=80" "}"
+	"$NLRAW" map-replace \
+	"nest:map.rule{" "u16:rule.family=2" "u32:rule.action=1" "u16:rule.port-min=1" "}" \
+	"nest:map.rule{" "u16:rule.family=2" "u32:rule.action=1" \
+	"u16:rule.port-min=90" "u16:rule.port-max=80" "}"
 expect_jq "failed requests changed nothing" 'length == 4' sdpctl -j map list
 expect_fail "raw: lookup with two roles" 1 "ERANGE" \
-	"$NLRAW" $CMD_MAP_LOOKUP "u16:$L_FAMILY=2" "bin:$L_ADDR=c6120007" \
-	"u16:$L_PORT=5005" "u32:$L_ROLE=3"
+	"$NLRAW" map-lookup "u16:lookup.family=2" "bin:lookup.addr=c6120007" \
+	"u16:lookup.port=5005" "u32:lookup.role=3"
 expect_fail "raw: lookup without an address" 1 "EINVAL.*addr" \
-	"$NLRAW" $CMD_MAP_LOOKUP "u16:$L_FAMILY=2" "u16:$L_PORT=5005" "u32:$L_ROLE=2"
+	"$NLRAW" map-lookup "u16:lookup.family=2" "u16:lookup.port=5005" "u32:lookup.role=2"
 
 echo "=== lookup"
 expect_jq "lookup hits the connect rule" ".action == \"sdp\" and .rule == $ID1" \
@@ -257,7 +254,7 @@ expect_fail "unprivileged tune set" 4 "Operation not permitted" \
 	nobody "$SDPCTL" tune set debug-level 1
 expect_fail "unprivileged stats reset" 4 "Operation not permitted" \
 	nobody "$SDPCTL" stats --reset
-expect_fail "unprivileged raw map-replace" 1 "EPERM" nobody "$NLRAW" $CMD_MAP_REPLACE
+expect_fail "unprivileged raw map-replace" 1 "EPERM" nobody "$NLRAW" map-replace
 expect_jq "nothing changed" 'length == 0' sdpctl -j map list
 
 echo "=== network namespaces are isolated"
