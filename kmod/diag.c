@@ -5,9 +5,9 @@
  * Each namespace keeps its SDP sockets in a tree (sdp_net.conns): a socket
  * is listed from the moment it listens, starts connecting or (child) is
  * created for a connection request, until its connection is torn down.
- * The conn-get dump walks that tree; conn-up and conn-down notifications
- * go to the "events" group when a connection is established and when it
- * ends.
+ * The conn-get dump (netlink.c) walks that tree with sdp_diag_walk();
+ * conn-up and conn-down notifications go to the "events" group when a
+ * connection is established and when it ends.
  *
  * The tree is an rbtree keyed by a per-socket sequence number
  * (sdp_diag_sock.seq), handed out from sdp_net.conn_seq when the socket
@@ -21,8 +21,9 @@
  * gets a key above all others, so the dump's later parts list it.
  *
  * Dump safety: a socket unlinks itself under sdp_net.conn_lock before its
- * memory can go (teardown, or at the latest its sk_destruct), and the dump
- * fills each message into the skb it was given while holding that lock,
+ * memory can go (teardown, or at the latest its sk_destruct), and the walk
+ * hands each socket to the dump, which fills its message into the skb it
+ * was given, while holding that lock,
  * so every socket it looks at stays valid; nothing in the fill sleeps or
  * allocates.  Between parts the dump keeps only a key, never a pointer,
  * so a socket unlinked meanwhile is simply not found.  The tree's
@@ -140,109 +141,7 @@ void sdp_diag_unlink(struct sdp_sock *ssk)
 	spin_unlock_bh(&sn->conn_lock);
 }
 
-/* ---- one socket as a message ---------------------------------------------- */
-
-static size_t sdp_diag_msg_size(void)
-{
-	return 3 * nla_total_size(sizeof(u16)) +	/* family, ports */
-	       2 * nla_total_size(SDP_ADDR_MAX_LEN) +	/* addresses */
-	       nla_total_size(sizeof(u8)) +		/* state */
-	       5 * nla_total_size(sizeof(u32)) +	/* credits .. uid */
-	       4 * nla_total_size_64bit(sizeof(u64));	/* bytes, inode, cookie */
-}
-
-/* Address bytes of @ss if it is of @family, else zeros; length returned. */
-static int sdp_diag_addr(const struct sockaddr_storage *ss, u16 family,
-			 u8 *out)
-{
-	memset(out, 0, SDP_ADDR_MAX_LEN);
-	if (family == AF_INET6) {
-		if (ss->ss_family == AF_INET6)
-			memcpy(out, &((const struct sockaddr_in6 *)ss)->sin6_addr,
-			       sizeof(struct in6_addr));
-		return sizeof(struct in6_addr);
-	}
-	if (ss->ss_family == AF_INET)
-		memcpy(out, &((const struct sockaddr_in *)ss)->sin_addr,
-		       sizeof(struct in_addr));
-	return sizeof(struct in_addr);
-}
-
-static int sdp_diag_put(struct sk_buff *skb, struct sdp_sock *ssk)
-{
-	struct sock *sk = &ssk->sk;
-	struct sockaddr_storage laddr, raddr;
-	u8 lbytes[SDP_ADDR_MAX_LEN], rbytes[SDP_ADDR_MAX_LEN];
-	u32 cookie[2], txq;
-	int alen, credits;
-	u16 family;
-
-	/* Racy copies (see the top); only ever written while connecting. */
-	memcpy(&laddr, &ssk->laddr, sizeof(laddr));
-	memcpy(&raddr, &ssk->raddr, sizeof(raddr));
-	family = raddr.ss_family ?: laddr.ss_family;
-	if (family != AF_INET6)
-		family = AF_INET;
-	alen = sdp_diag_addr(&laddr, family, lbytes);
-	sdp_diag_addr(&raddr, family, rbytes);
-
-	txq = READ_ONCE(ssk->tx.out_bytes);
-	if (READ_ONCE(ssk->tx.pend) >= 0)
-		txq += READ_ONCE(ssk->tx.pend_len);
-	credits = READ_ONCE(ssk->tx.credits);
-	sock_diag_save_cookie(sk, cookie);
-
-	if (nla_put_u16(skb, SDP_A_CONN_FAMILY, family) ||
-	    nla_put(skb, SDP_A_CONN_LOCAL_ADDR, alen, lbytes) ||
-	    nla_put_u16(skb, SDP_A_CONN_LOCAL_PORT,
-			ntohs(sdp_addr_port(&laddr))) ||
-	    (raddr.ss_family &&
-	     (nla_put(skb, SDP_A_CONN_REMOTE_ADDR, alen, rbytes) ||
-	      nla_put_u16(skb, SDP_A_CONN_REMOTE_PORT,
-			  ntohs(sdp_addr_port(&raddr))))) ||
-	    nla_put_u8(skb, SDP_A_CONN_STATE, READ_ONCE(sk->sk_state)) ||
-	    nla_put_u64_64bit(skb, SDP_A_CONN_TX_BYTES,
-			      READ_ONCE(ssk->diag.tx_bytes), SDP_A_CONN_PAD) ||
-	    nla_put_u64_64bit(skb, SDP_A_CONN_RX_BYTES,
-			      READ_ONCE(ssk->diag.rx_bytes), SDP_A_CONN_PAD) ||
-	    nla_put_u32(skb, SDP_A_CONN_TX_CREDITS, max(credits, 0)) ||
-	    nla_put_u32(skb, SDP_A_CONN_RX_POSTED, READ_ONCE(ssk->rx.posted)) ||
-	    nla_put_u32(skb, SDP_A_CONN_TX_QUEUED, txq) ||
-	    nla_put_u32(skb, SDP_A_CONN_RX_QUEUED, READ_ONCE(ssk->rx.queued)) ||
-	    nla_put_u32(skb, SDP_A_CONN_UID,
-			from_kuid_munged(sock_net(sk)->user_ns,
-					 sock_i_uid(sk))) ||
-	    nla_put_u64_64bit(skb, SDP_A_CONN_INODE, sock_i_ino(sk),
-			      SDP_A_CONN_PAD) ||
-	    nla_put_u64_64bit(skb, SDP_A_CONN_COOKIE,
-			      (u64)cookie[1] << 32 | cookie[0], SDP_A_CONN_PAD))
-		return -EMSGSIZE;
-	return 0;
-}
-
-/* One message for @ssk: a dump part (@cb set) or a notification. */
-static int sdp_diag_fill(struct sk_buff *skb, struct sdp_sock *ssk, u32 portid,
-			 u32 seq, int flags, u8 cmd, struct netlink_callback *cb)
-{
-	void *hdr;
-
-	hdr = genlmsg_put(skb, portid, seq, &sdp_nl_family, flags, cmd);
-	if (!hdr)
-		return -EMSGSIZE;
-	if (cb)
-		nl_dump_check_consistent(cb, genlmsg_nlhdr(hdr));
-	if (sdp_diag_put(skb, ssk)) {
-		genlmsg_cancel(skb, hdr);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(skb, hdr);
-	return 0;
-}
-
-/* What a conn-get dump keeps between parts, in netlink_callback.ctx. */
-struct sdp_diag_dump {
-	u64 last;	/* key of the last socket sent; 0 before the first */
-};
+/* ---- walking the tree ----------------------------------------------------- */
 
 /* The listed socket with the smallest key above @seq, or NULL. */
 static struct rb_node *sdp_diag_first_after(struct sdp_net *sn, u64 seq)
@@ -262,63 +161,42 @@ static struct rb_node *sdp_diag_first_after(struct sdp_net *sn, u64 seq)
 }
 
 /**
- * sdp_nl_conn_get_dumpit() - the conn-get dump
- * @skb: the part being filled
- * @cb: the dump; its ctx is a &struct sdp_diag_dump (zeroed by netlink
- *	when the dump starts)
+ * sdp_diag_walk() - visit a namespace's listed sockets in key order
+ * @sn: the namespace's state
+ * @after: visit the sockets with a key above this one; set to the key of
+ *	each socket @visit took
+ * @gen: set to the tree's generation (see sdp_net.conn_gen)
+ * @visit: called for each socket under sdp_net.conn_lock (bottom halves
+ *	off: it must not sleep); a non-zero return stops the walk and leaves
+ *	@after at the socket before
+ * @arg: passed to @visit
  *
- * Each part resumes after the last key sent (see the top of the file).
+ * Each call resumes in O(log n) after the last key, so a caller may walk
+ * in parts, keeping only the key between them (see the top of the file).
  *
- * Return: as for any dumpit.
+ * Return: 0 after the last socket, or what @visit returned.
  */
-int sdp_nl_conn_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+int sdp_diag_walk(struct sdp_net *sn, u64 *after, u32 *gen,
+		  int (*visit)(struct sdp_sock *ssk, void *arg), void *arg)
 {
-	struct sdp_diag_dump *dump = (struct sdp_diag_dump *)cb->ctx;
-	struct sdp_net *sn = sdp_net(sock_net(skb->sk));
 	struct sdp_diag_sock *d;
 	struct rb_node *n;
 	int err = 0;
 
-	BUILD_BUG_ON(sizeof(*dump) > sizeof(cb->ctx));
 	spin_lock_bh(&sn->conn_lock);
-	cb->seq = sn->conn_gen;
-	for (n = sdp_diag_first_after(sn, dump->last); n; n = rb_next(n)) {
+	*gen = sn->conn_gen;
+	for (n = sdp_diag_first_after(sn, *after); n; n = rb_next(n)) {
 		d = rb_entry(n, struct sdp_diag_sock, node);
-		err = sdp_diag_fill(skb, container_of(d, struct sdp_sock, diag),
-				    NETLINK_CB(cb->skb).portid,
-				    cb->nlh->nlmsg_seq, NLM_F_MULTI,
-				    SDP_CMD_CONN_GET, cb);
+		err = visit(container_of(d, struct sdp_sock, diag), arg);
 		if (err)
 			break;
-		dump->last = d->seq;
+		*after = d->seq;
 	}
 	spin_unlock_bh(&sn->conn_lock);
-
-	if (err == -EMSGSIZE && skb->len)
-		return skb->len;
-	return err ?: skb->len;
+	return err;
 }
 
 /* ---- events --------------------------------------------------------------- */
-
-/* Process context: the message is built with GFP_KERNEL. */
-static void sdp_diag_ntf(struct sdp_sock *ssk, u8 cmd)
-{
-	struct net *net = sock_net(&ssk->sk);
-	struct sk_buff *msg;
-
-	might_sleep();
-	if (!sdp_nl_listening(net))
-		return;
-	msg = genlmsg_new(sdp_diag_msg_size(), GFP_KERNEL);
-	if (!msg)
-		return;
-	if (sdp_diag_fill(msg, ssk, 0, 0, 0, cmd, NULL)) {
-		nlmsg_free(msg);
-		return;
-	}
-	sdp_nl_event(net, msg, GFP_KERNEL);
-}
 
 /**
  * sdp_diag_conn_up() - a connection was established: conn-up
@@ -330,7 +208,7 @@ static void sdp_diag_ntf(struct sdp_sock *ssk, u8 cmd)
 void sdp_diag_conn_up(struct sdp_sock *ssk)
 {
 	if (!test_and_set_bit(SDP_DIAG_UP, &ssk->diag.flags))
-		sdp_diag_ntf(ssk, SDP_CMD_CONN_UP_NTF);
+		sdp_nl_conn_notify(ssk, SDP_CMD_CONN_UP_NTF);
 }
 
 /**
@@ -343,5 +221,5 @@ void sdp_diag_conn_up(struct sdp_sock *ssk)
 void sdp_diag_conn_down(struct sdp_sock *ssk)
 {
 	if (test_and_clear_bit(SDP_DIAG_UP, &ssk->diag.flags))
-		sdp_diag_ntf(ssk, SDP_CMD_CONN_DOWN_NTF);
+		sdp_nl_conn_notify(ssk, SDP_CMD_CONN_DOWN_NTF);
 }

@@ -58,8 +58,12 @@ void sdp_diag_unlink(struct sdp_sock *ssk);
 void sdp_diag_conn_up(struct sdp_sock *ssk);
 void sdp_diag_conn_down(struct sdp_sock *ssk);
 
-/* netlink.c: the conn-get dump. */
-int sdp_nl_conn_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+/* Called by netlink.c: the conn-get dump. */
+int sdp_diag_walk(struct sdp_net *sn, u64 *after, u32 *gen,
+		  int (*visit)(struct sdp_sock *ssk, void *arg), void *arg);
+
+/* netlink.c: conn-up and conn-down. */
+void sdp_nl_conn_notify(struct sdp_sock *ssk, u8 cmd);
 
 /**
  * sdp_diag_tx() - count payload bytes sent on a socket

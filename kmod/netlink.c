@@ -17,9 +17,12 @@
  * within one) do not wait for each other.
  */
 
+#include <linux/cred.h>
 #include <linux/err.h>
 #include <linux/in.h>
+#include <linux/in6.h>
 #include <linux/slab.h>
+#include <linux/sock_diag.h>
 #include <linux/socket.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
@@ -27,6 +30,7 @@
 #include <net/sock.h>
 
 #include "sdp.h"
+#include "sock.h"
 #include "diag.h"
 #include "netlink-gen.h"
 
@@ -130,76 +134,172 @@ static struct nlattr *sdp_nl_nth_rule(struct genl_info *info, u32 n)
 	return NULL;
 }
 
-static void sdp_nl_notify(struct net *net, struct sk_buff *skb)
-{
-	genlmsg_multicast_netns(&sdp_nl_family, net, skb, 0,
-				SDP_NLGRP_EVENTS, GFP_KERNEL);
-}
-
-static bool sdp_nl_has_listeners(struct net *net)
-{
-	return genl_has_listeners(&sdp_nl_family, net, SDP_NLGRP_EVENTS);
-}
+/* ---- building messages ---------------------------------------------------- */
 
 /**
- * sdp_nl_listening() - does anyone listen to the "events" group of @net
- * @net: the network namespace
- *
- * Return: true if an event would reach someone; any context.
+ * struct sdp_nl_dest - where a message goes
+ * @portid: the requester, 0 for a notification
+ * @seq: the request's sequence number, 0 for a notification
+ * @flags: NLM_F_MULTI for a dump part
+ * @cmd: the command of the message
+ * @cb: a dump: its messages are flagged if what it lists changed between
+ *	parts (nl_dump_check_consistent())
  */
-bool sdp_nl_listening(struct net *net)
+struct sdp_nl_dest {
+	u32 portid;
+	u32 seq;
+	int flags;
+	u8 cmd;
+	struct netlink_callback *cb;
+};
+
+static struct sdp_nl_dest sdp_nl_reply_dest(const struct genl_info *info)
 {
-	return sdp_nl_has_listeners(net);
+	return (struct sdp_nl_dest){
+		.portid = info->snd_portid,
+		.seq = info->snd_seq,
+		.cmd = info->genlhdr->cmd,
+	};
 }
 
-/**
- * sdp_nl_event() - send a notification to the "events" group of @net
- * @net: the network namespace
- * @skb: the message, consumed
- * @gfp: GFP_KERNEL in process context, GFP_ATOMIC elsewhere
- */
-void sdp_nl_event(struct net *net, struct sk_buff *skb, gfp_t gfp)
+/* A dump's parts answer with the command of its request. */
+static struct sdp_nl_dest sdp_nl_dump_dest(struct netlink_callback *cb)
 {
-	genlmsg_multicast_netns(&sdp_nl_family, net, skb, 0,
-				SDP_NLGRP_EVENTS, gfp);
+	const struct genlmsghdr *ghdr = nlmsg_data(cb->nlh);
+
+	return (struct sdp_nl_dest){
+		.portid = NETLINK_CB(cb->skb).portid,
+		.seq = cb->nlh->nlmsg_seq,
+		.flags = NLM_F_MULTI,
+		.cmd = ghdr->cmd,
+		.cb = cb,
+	};
 }
 
 /*
- * Notifications are built after the change is made and cannot undo it:
- * if the (small, GFP_KERNEL) allocation fails the event is lost, as any
- * netlink multicast can be lost when a listener's queue is full.
+ * Every message is built the same way: a header for @d, then @put adds
+ * the attributes of @obj (none if @put is NULL); a message that does not
+ * fit is cancelled as a whole.
  */
+static int sdp_nl_fill(struct sk_buff *skb, const struct sdp_nl_dest *d,
+		       sdp_nl_put_t put, const void *obj)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, d->portid, d->seq, &sdp_nl_family, d->flags,
+			  d->cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (d->cb)
+		nl_dump_check_consistent(d->cb, genlmsg_nlhdr(hdr));
+	if (put && put(skb, obj)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/* A reply of @size payload bytes to @info. */
+static int sdp_nl_reply(struct genl_info *info, size_t size, sdp_nl_put_t put,
+			const void *obj)
+{
+	struct sdp_nl_dest d = sdp_nl_reply_dest(info);
+	struct sk_buff *msg;
+	int err;
+
+	msg = genlmsg_new(size, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	err = sdp_nl_fill(msg, &d, put, obj);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/*
+ * The reply to a change already made, in @reply allocated beforehand for
+ * exactly this (so it cannot fail: the change stands either way).
+ */
+static int sdp_nl_reply_made(struct sk_buff *reply, struct genl_info *info,
+			     sdp_nl_put_t put, const void *obj)
+{
+	struct sdp_nl_dest d = sdp_nl_reply_dest(info);
+
+	if (WARN_ON_ONCE(sdp_nl_fill(reply, &d, put, obj))) {
+		nlmsg_free(reply);
+		return 0;
+	}
+	return genlmsg_reply(reply, info);
+}
+
+/*
+ * The end of a dump part: with messages in it, come back for the rest;
+ * otherwise done (0) or a real error (a single message too big for an
+ * empty part).
+ */
+static int sdp_nl_dump_end(struct sk_buff *skb, int err)
+{
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;
+	return err ?: skb->len;
+}
+
+/**
+ * sdp_nl_notify() - send a notification to the "events" group of @net
+ * @net: the network namespace
+ * @cmd: the notification
+ * @size: payload bytes it needs
+ * @put: adds the attributes of @obj, or NULL for none
+ * @obj: what the notification is about
+ *
+ * Process context.  Notifications are built after the change is made
+ * and cannot undo it: if the (small) allocation fails the event is lost,
+ * as any netlink multicast can be lost when a listener's queue is full.
+ */
+void sdp_nl_notify(struct net *net, u8 cmd, size_t size, sdp_nl_put_t put,
+		   const void *obj)
+{
+	struct sdp_nl_dest d = { .cmd = cmd };
+	struct sk_buff *msg;
+
+	might_sleep();
+	if (!genl_has_listeners(&sdp_nl_family, net, SDP_NLGRP_EVENTS))
+		return;
+	msg = genlmsg_new(size, GFP_KERNEL);
+	if (!msg)
+		return;
+	if (sdp_nl_fill(msg, &d, put, obj)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_multicast_netns(&sdp_nl_family, net, msg, 0, SDP_NLGRP_EVENTS,
+				GFP_KERNEL);
+}
 
 /* ---- info ----------------------------------------------------------------- */
 
-int sdp_nl_info_get_doit(struct sk_buff *skb, struct genl_info *info)
+static int sdp_nl_put_info(struct sk_buff *skb, const void *unused)
 {
-	struct sk_buff *msg;
-	void *hdr;
-
-	msg = genlmsg_new(nla_total_size(sizeof(SDP_VERSION)) +
-			  3 * nla_total_size(sizeof(u32)), GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &sdp_nl_family, 0,
-				SDP_CMD_INFO_GET);
-	if (!hdr)
-		goto nospace;
-	if (nla_put_string(msg, SDP_A_INFO_VERSION, SDP_VERSION) ||
-	    nla_put_u32(msg, SDP_A_INFO_AF_INET_SDP, SDP_AF_INET_SDP) ||
-	    nla_put_u32(msg, SDP_A_INFO_PROTO_VERSION, SDP_PROTO_VERSION) ||
-	    nla_put_u32(msg, SDP_A_INFO_FEATURES,
+	if (nla_put_string(skb, SDP_A_INFO_VERSION, SDP_VERSION) ||
+	    nla_put_u32(skb, SDP_A_INFO_AF_INET_SDP, SDP_AF_INET_SDP) ||
+	    nla_put_u32(skb, SDP_A_INFO_PROTO_VERSION, SDP_PROTO_VERSION) ||
+	    nla_put_u32(skb, SDP_A_INFO_FEATURES,
 			SDP_FEATURE_MAP | SDP_FEATURE_STATS |
 			SDP_FEATURE_TUNE | SDP_FEATURE_EVENTS |
 			SDP_FEATURE_IPV6 | SDP_FEATURE_STREAM |
 			SDP_FEATURE_CONNS))
-		goto nospace;
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+		return -EMSGSIZE;
+	return 0;
+}
 
-nospace:
-	nlmsg_free(msg);
-	return -EMSGSIZE;
+int sdp_nl_info_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return sdp_nl_reply(info, nla_total_size(sizeof(SDP_VERSION)) +
+			    3 * nla_total_size(sizeof(u32)),
+			    sdp_nl_put_info, NULL);
 }
 
 /* ---- stats ---------------------------------------------------------------- */
@@ -283,9 +383,16 @@ cancel:
 	return -EMSGSIZE;
 }
 
-static int sdp_nl_put_stats(struct sk_buff *skb, const struct sdp_stats_snap *s,
-			    s64 conn_current)
+/* A reading: the counters since the last reset, and the gauge. */
+struct sdp_nl_stats {
+	const struct sdp_stats_snap *snap;
+	s64 conn_current;
+};
+
+static int sdp_nl_put_stats(struct sk_buff *skb, const void *obj)
 {
+	const struct sdp_nl_stats *st = obj;
+	const struct sdp_stats_snap *s = st->snap;
 	time64_t age = ktime_get_boottime_seconds() - s->reset_time;
 	int i;
 
@@ -294,7 +401,7 @@ static int sdp_nl_put_stats(struct sk_buff *skb, const struct sdp_stats_snap *s,
 				      SDP_A_STATS_PAD))
 			return -EMSGSIZE;
 	if (nla_put_u64_64bit(skb, SDP_A_STATS_CONN_CURRENT,
-			      max_t(s64, conn_current, 0), SDP_A_STATS_PAD) ||
+			      max_t(s64, st->conn_current, 0), SDP_A_STATS_PAD) ||
 	    sdp_nl_put_msgs(skb, SDP_A_STATS_TX_MSGS, s->msg[SDP_TX]) ||
 	    sdp_nl_put_msgs(skb, SDP_A_STATS_RX_MSGS, s->msg[SDP_RX]))
 		return -EMSGSIZE;
@@ -310,53 +417,19 @@ static int sdp_nl_put_stats(struct sk_buff *skb, const struct sdp_stats_snap *s,
 int sdp_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sdp_net *sn = sdp_net(genl_info_net(info));
+	struct sdp_nl_stats st;
 	struct sdp_stats_snap *snap;
-	struct sk_buff *msg;
-	void *hdr;
 	int err;
 
 	snap = kmalloc(sizeof(*snap), GFP_KERNEL);
 	if (!snap)
 		return -ENOMEM;
-	msg = genlmsg_new(sdp_nl_stats_size(), GFP_KERNEL);
-	if (!msg) {
-		err = -ENOMEM;
-		goto out;
-	}
 	sdp_stats_read(&sn->stats, snap);
-
-	hdr = genlmsg_put_reply(msg, info, &sdp_nl_family, 0,
-				SDP_CMD_STATS_GET);
-	if (!hdr || sdp_nl_put_stats(msg, snap,
-				     atomic64_read(&sn->stats.conn_current))) {
-		nlmsg_free(msg);
-		err = -EMSGSIZE;
-		goto out;
-	}
-	genlmsg_end(msg, hdr);
-	err = genlmsg_reply(msg, info);
-out:
+	st.snap = snap;
+	st.conn_current = atomic64_read(&sn->stats.conn_current);
+	err = sdp_nl_reply(info, sdp_nl_stats_size(), sdp_nl_put_stats, &st);
 	kfree(snap);
 	return err;
-}
-
-static void sdp_nl_ntf_empty(struct net *net, u8 cmd)
-{
-	struct sk_buff *msg;
-	void *hdr;
-
-	if (!sdp_nl_has_listeners(net))
-		return;
-	msg = genlmsg_new(0, GFP_KERNEL);
-	if (!msg)
-		return;
-	hdr = genlmsg_put(msg, 0, 0, &sdp_nl_family, 0, cmd);
-	if (!hdr) {
-		nlmsg_free(msg);
-		return;
-	}
-	genlmsg_end(msg, hdr);
-	sdp_nl_notify(net, msg);
 }
 
 int sdp_nl_stats_reset_doit(struct sk_buff *skb, struct genl_info *info)
@@ -368,7 +441,7 @@ int sdp_nl_stats_reset_doit(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&sn->lock);
 	err = sdp_stats_reset(sn);
 	if (!err) {
-		sdp_nl_ntf_empty(net, SDP_CMD_STATS_RESET_NTF);
+		sdp_nl_notify(net, SDP_CMD_STATS_RESET_NTF, 0, NULL, NULL);
 		sdp_dbg(net, 1, "statistics reset\n");
 	}
 	mutex_unlock(&sn->lock);
@@ -376,6 +449,169 @@ int sdp_nl_stats_reset_doit(struct sk_buff *skb, struct genl_info *info)
 }
 
 /* ---- mapping rules -------------------------------------------------------- */
+
+/*
+ * Report a problem with a rule.  @idx >= 0 is the rule's index in a
+ * map-replace request and goes into the message ("rule 3: port-min ..."),
+ * so that a user feeding a whole table learns which rule is wrong; it is
+ * -1 for single-rule requests ("rule port-min ...").  @fmt starts with the
+ * name of the attribute at fault, which @attr points at.
+ */
+static __printf(4, 5)
+void sdp_nl_rule_err(struct netlink_ext_ack *extack, int idx,
+		     const struct nlattr *attr, const char *fmt, ...)
+{
+	char msg[SDP_EXTACK_MSG_LEN];
+	va_list args;
+
+	va_start(args, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, args);
+	va_end(args);
+	if (idx < 0)
+		NL_SET_ERR_MSG_ATTR_FMT(extack, attr, "rule %s", msg);
+	else
+		NL_SET_ERR_MSG_ATTR_FMT(extack, attr, "rule %d: %s", idx, msg);
+}
+
+/**
+ * sdp_nl_rule_parse() - fill and validate a rule from its attributes
+ * @r: the rule; must be zeroed (the match fields are compared and hashed
+ *	as bytes, so unused address and program bytes must stay 0)
+ * @tb: attributes of the rule nest, parsed with one of the rule policies
+ * @nest: the rule nest itself, for error reports
+ * @idx: index of the rule in a map-replace request, -1 otherwise
+ * @extack: error report
+ *
+ * Applies defaults (any address, all ports, both roles, every program)
+ * and checks everything the policy cannot: family-dependent lengths,
+ * host bits beyond the prefix, port order and the pattern syntax.  Id,
+ * position and hits are left to the caller.
+ *
+ * Return: 0 or -EINVAL with @extack set.
+ */
+static int sdp_nl_rule_parse(struct sdp_rule *r, struct nlattr **tb,
+			     const struct nlattr *nest, int idx,
+			     struct netlink_ext_ack *extack)
+{
+	struct sdp_rule_match *m = &r->match;
+	const struct nlattr *a;
+	unsigned int alen;
+
+	/* The messages name the missing attribute as the core cannot. */
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, SDP_A_RULE_FAMILY)) {
+		if (idx < 0)
+			NL_SET_ERR_MSG(extack, "missing attribute: rule family");
+		else
+			NL_SET_ERR_MSG_FMT(extack,
+					   "rule %d: missing attribute: family",
+					   idx);
+		return -EINVAL;
+	}
+	m->family = nla_get_u16(tb[SDP_A_RULE_FAMILY]);
+	if (m->family != AF_INET && m->family != AF_INET6) {
+		sdp_nl_rule_err(extack, idx, tb[SDP_A_RULE_FAMILY],
+				"family %u is not AF_INET (2) or AF_INET6 (10)",
+				m->family);
+		return -EINVAL;
+	}
+	alen = m->family == AF_INET ? 4 : 16;
+
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, SDP_A_RULE_ACTION)) {
+		if (idx < 0)
+			NL_SET_ERR_MSG(extack, "missing attribute: rule action");
+		else
+			NL_SET_ERR_MSG_FMT(extack,
+					   "rule %d: missing attribute: action",
+					   idx);
+		return -EINVAL;
+	}
+	r->action = nla_get_u32(tb[SDP_A_RULE_ACTION]);
+
+	a = tb[SDP_A_RULE_PREFIX_LEN];
+	if (a) {
+		m->prefix_len = nla_get_u8(a);
+		if (m->prefix_len > alen * 8) {
+			sdp_nl_rule_err(extack, idx, a,
+					"prefix-len %u exceeds %u bits of an %s address",
+					m->prefix_len, alen * 8,
+					m->family == AF_INET ? "inet" : "inet6");
+			return -EINVAL;
+		}
+	}
+
+	a = tb[SDP_A_RULE_ADDR];
+	if (a) {
+		if (nla_len(a) != alen) {
+			sdp_nl_rule_err(extack, idx, a,
+					"addr has %d bytes, %s needs %u",
+					nla_len(a),
+					m->family == AF_INET ? "AF_INET" : "AF_INET6",
+					alen);
+			return -EINVAL;
+		}
+		memcpy(m->addr, nla_data(a), alen);
+		if (!tb[SDP_A_RULE_PREFIX_LEN])
+			m->prefix_len = alen * 8;
+		/*
+		 * Like ip route: 10.1.2.3/8 is refused rather than silently
+		 * widened, since the user may well have meant /32.
+		 */
+		if (sdp_rule_host_bits(m->addr, alen, m->prefix_len)) {
+			sdp_nl_rule_err(extack, idx, a,
+					"addr has bits set beyond prefix-len %u",
+					m->prefix_len);
+			return -EINVAL;
+		}
+	} else if (m->prefix_len) {
+		sdp_nl_rule_err(extack, idx, tb[SDP_A_RULE_PREFIX_LEN],
+				"prefix-len %u given without addr",
+				m->prefix_len);
+		return -EINVAL;
+	}
+	/* addr/0 and no addr are the same rule: stored as prefix-len 0. */
+
+	m->port_min = 0;
+	m->port_max = U16_MAX;
+	if (tb[SDP_A_RULE_PORT_MIN]) {
+		m->port_min = nla_get_u16(tb[SDP_A_RULE_PORT_MIN]);
+		m->port_max = m->port_min;
+		if (tb[SDP_A_RULE_PORT_MAX])
+			m->port_max = nla_get_u16(tb[SDP_A_RULE_PORT_MAX]);
+		if (m->port_min > m->port_max) {
+			sdp_nl_rule_err(extack, idx, tb[SDP_A_RULE_PORT_MAX],
+					"port-min %u is above port-max %u",
+					m->port_min, m->port_max);
+			return -EINVAL;
+		}
+	} else if (tb[SDP_A_RULE_PORT_MAX]) {
+		sdp_nl_rule_err(extack, idx, tb[SDP_A_RULE_PORT_MAX],
+				"port-max given without port-min");
+		return -EINVAL;
+	}
+
+	/* The policies admit only 1..3: listen, connect or both. */
+	m->role = SDP_ROLE_LISTEN | SDP_ROLE_CONNECT;
+	if (tb[SDP_A_RULE_ROLE])
+		m->role = nla_get_u32(tb[SDP_A_RULE_ROLE]);
+
+	a = tb[SDP_A_RULE_PROGRAM];
+	if (a) {
+		/* NLA_NUL_STRING: NUL-terminated within max-len + 1 bytes. */
+		strscpy_pad(m->program, nla_data(a), sizeof(m->program));
+		if (!m->program[0]) {
+			sdp_nl_rule_err(extack, idx, a,
+					"program is empty (omit it to match every program)");
+			return -EINVAL;
+		}
+		if (!sdp_rule_program_valid(m->program)) {
+			sdp_nl_rule_err(extack, idx, a,
+					"program '%s' is not a valid pattern",
+					m->program);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
 
 static size_t sdp_nl_rule_size(void)
 {
@@ -388,10 +624,18 @@ static size_t sdp_nl_rule_size(void)
 	       nla_total_size_64bit(sizeof(u64));	/* hits */
 }
 
-static int sdp_nl_put_rule(struct sk_buff *skb, const struct sdp_rule *r,
-			   u32 pos)
+/* A rule and where it is in the table. */
+struct sdp_nl_rule_at {
+	const struct sdp_rule *rule;
+	u32 pos;
+};
+
+static int sdp_nl_put_rule(struct sk_buff *skb, const void *obj)
 {
+	const struct sdp_nl_rule_at *at = obj;
+	const struct sdp_rule *r = at->rule;
 	const struct sdp_rule_match *m = &r->match;
+	u32 pos = at->pos;
 	struct nlattr *nest;
 
 	nest = nla_nest_start(skb, SDP_A_MAP_RULE);
@@ -420,96 +664,15 @@ static int sdp_nl_put_rule(struct sk_buff *skb, const struct sdp_rule *r,
 	return 0;
 }
 
-/*
- * One message holding one rule: a map-add or map-get reply, a map-get
- * dump part (@cb set, to flag a table that changed between parts), or a
- * map-add/map-del notification.
- */
-static int sdp_nl_rule_fill(struct sk_buff *skb, u32 portid, u32 seq,
-			    int flags, u8 cmd, const struct sdp_rule *r,
-			    u32 pos, struct netlink_callback *cb)
+/* map-flush / map-replace replies and notifications: a count. */
+static int sdp_nl_put_count(struct sk_buff *skb, const void *obj)
 {
-	void *hdr;
-
-	hdr = genlmsg_put(skb, portid, seq, &sdp_nl_family, flags, cmd);
-	if (!hdr)
-		return -EMSGSIZE;
-	if (cb)
-		nl_dump_check_consistent(cb, genlmsg_nlhdr(hdr));
-	if (sdp_nl_put_rule(skb, r, pos)) {
-		genlmsg_cancel(skb, hdr);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(skb, hdr);
-	return 0;
+	return nla_put_u32(skb, SDP_A_MAP_COUNT, *(const u32 *)obj);
 }
 
-static void sdp_nl_ntf_rule(struct net *net, u8 cmd, const struct sdp_rule *r,
-			    u32 pos)
-{
-	struct sk_buff *msg;
-
-	if (!sdp_nl_has_listeners(net))
-		return;
-	msg = genlmsg_new(sdp_nl_rule_size(), GFP_KERNEL);
-	if (!msg)
-		return;
-	if (sdp_nl_rule_fill(msg, 0, 0, 0, cmd, r, pos, NULL)) {
-		nlmsg_free(msg);
-		return;
-	}
-	sdp_nl_notify(net, msg);
-}
-
-/* A message holding only a count: map-flush/replace replies and events. */
 static struct sk_buff *sdp_nl_count_new(void)
 {
 	return genlmsg_new(nla_total_size(sizeof(u32)), GFP_KERNEL);
-}
-
-static int sdp_nl_count_fill(struct sk_buff *msg, u32 portid, u32 seq, u8 cmd,
-			     u32 count)
-{
-	void *hdr;
-
-	hdr = genlmsg_put(msg, portid, seq, &sdp_nl_family, 0, cmd);
-	if (!hdr)
-		return -EMSGSIZE;
-	if (nla_put_u32(msg, SDP_A_MAP_COUNT, count)) {
-		genlmsg_cancel(msg, hdr);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(msg, hdr);
-	return 0;
-}
-
-static void sdp_nl_ntf_count(struct net *net, u8 cmd, u32 count)
-{
-	struct sk_buff *msg;
-
-	if (!sdp_nl_has_listeners(net))
-		return;
-	msg = sdp_nl_count_new();
-	if (!msg)
-		return;
-	if (sdp_nl_count_fill(msg, 0, 0, cmd, count)) {
-		nlmsg_free(msg);
-		return;
-	}
-	sdp_nl_notify(net, msg);
-}
-
-/* Reply with a count once the change is made; @reply was sized for it. */
-static int sdp_nl_count_reply(struct sk_buff *reply, struct genl_info *info,
-			      u32 count)
-{
-	if (WARN_ON_ONCE(sdp_nl_count_fill(reply, info->snd_portid,
-					   info->snd_seq,
-					   info->genlhdr->cmd, count))) {
-		nlmsg_free(reply);
-		return 0;
-	}
-	return genlmsg_reply(reply, info);
 }
 
 int sdp_nl_map_add_doit(struct sk_buff *skb, struct genl_info *info)
@@ -518,6 +681,7 @@ int sdp_nl_map_add_doit(struct sk_buff *skb, struct genl_info *info)
 	struct netlink_ext_ack *extack = info->extack;
 	struct net *net = genl_info_net(info);
 	struct sdp_net *sn = sdp_net(net);
+	struct sdp_nl_rule_at at;
 	struct sdp_rule_table *t;
 	struct sk_buff *reply;
 	struct nlattr *nest;
@@ -537,7 +701,7 @@ int sdp_nl_map_add_doit(struct sk_buff *skb, struct genl_info *info)
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return -ENOMEM;
-	err = sdp_rule_from_attrs(r, tb, nest, -1, extack);
+	err = sdp_nl_rule_parse(r, tb, nest, -1, extack);
 	if (err)
 		goto err_free_rule;
 	reply = genlmsg_new(sdp_nl_rule_size(), GFP_KERNEL);
@@ -580,18 +744,15 @@ int sdp_nl_map_add_doit(struct sk_buff *skb, struct genl_info *info)
 		goto err_unlock;
 
 	/* @r is in the table; it cannot go away before the unlock. */
-	sdp_nl_ntf_rule(net, SDP_CMD_MAP_ADD_NTF, r, pos);
+	at.rule = r;
+	at.pos = pos;
+	sdp_nl_notify(net, SDP_CMD_MAP_ADD_NTF, sdp_nl_rule_size(),
+		      sdp_nl_put_rule, &at);
 	sdp_dbg(net, 1, "rule %u added at position %u\n", r->id, pos);
-	err = sdp_nl_rule_fill(reply, info->snd_portid, info->snd_seq, 0,
-			       SDP_CMD_MAP_ADD, r, pos, NULL);
-	mutex_unlock(&sn->lock);
-
 	/* Sized for any rule, so this cannot fail; the rule is in anyway. */
-	if (WARN_ON_ONCE(err)) {
-		nlmsg_free(reply);
-		return 0;
-	}
-	return genlmsg_reply(reply, info);
+	err = sdp_nl_reply_made(reply, info, sdp_nl_put_rule, &at);
+	mutex_unlock(&sn->lock);
+	return err;
 
 err_unlock:
 	mutex_unlock(&sn->lock);
@@ -608,6 +769,7 @@ int sdp_nl_map_del_doit(struct sk_buff *skb, struct genl_info *info)
 	struct net *net = genl_info_net(info);
 	struct sdp_net *sn = sdp_net(net);
 	struct sdp_rule key = {};
+	struct sdp_nl_rule_at at;
 	struct sdp_rule_table *t;
 	struct nlattr *nest;
 	struct sdp_rule *r;
@@ -622,7 +784,7 @@ int sdp_nl_map_del_doit(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	/* By id if one is given; the other attributes then do not count. */
 	if (!tb[SDP_A_RULE_ID]) {
-		err = sdp_rule_from_attrs(&key, tb, nest, -1, extack);
+		err = sdp_nl_rule_parse(&key, tb, nest, -1, extack);
 		if (err)
 			return err;
 	}
@@ -663,7 +825,10 @@ int sdp_nl_map_del_doit(struct sk_buff *skb, struct genl_info *info)
 		err = PTR_ERR(r);
 		goto unlock;
 	}
-	sdp_nl_ntf_rule(net, SDP_CMD_MAP_DEL_NTF, r, pos);
+	at.rule = r;
+	at.pos = pos;
+	sdp_nl_notify(net, SDP_CMD_MAP_DEL_NTF, sdp_nl_rule_size(),
+		      sdp_nl_put_rule, &at);
 	sdp_dbg(net, 1, "rule %u deleted from position %d\n", r->id, pos);
 	/* Lookups that started before the removal may still be using it. */
 	kfree_rcu(r, rcu);
@@ -678,6 +843,7 @@ int sdp_nl_map_get_doit(struct sk_buff *skb, struct genl_info *info)
 	struct netlink_ext_ack *extack = info->extack;
 	struct sdp_net *sn = sdp_net(genl_info_net(info));
 	const struct sdp_rule_table *t;
+	struct sdp_nl_rule_at at;
 	struct sk_buff *reply;
 	struct nlattr *nest;
 	int pos, err;
@@ -708,18 +874,14 @@ int sdp_nl_map_get_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG_ATTR_FMT(extack, tb[SDP_A_RULE_ID],
 					"no rule with id %u", id);
 		err = -ENOENT;
+		nlmsg_free(reply);
 	} else {
-		err = sdp_nl_rule_fill(reply, info->snd_portid, info->snd_seq,
-				       0, SDP_CMD_MAP_GET, t->rules[pos], pos,
-				       NULL);
+		at.rule = t->rules[pos];
+		at.pos = pos;
+		err = sdp_nl_reply_made(reply, info, sdp_nl_put_rule, &at);
 	}
 	rcu_read_unlock();
-
-	if (err) {
-		nlmsg_free(reply);
-		return err;
-	}
-	return genlmsg_reply(reply, info);
+	return err;
 }
 
 /*
@@ -731,6 +893,7 @@ int sdp_nl_map_get_doit(struct sk_buff *skb, struct genl_info *info)
  */
 int sdp_nl_map_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	struct sdp_nl_dest d = sdp_nl_dump_dest(cb);
 	struct sdp_net *sn = sdp_net(sock_net(skb->sk));
 	const struct sdp_rule_table *t;
 	unsigned long pos = cb->args[0];
@@ -740,19 +903,15 @@ int sdp_nl_map_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	t = rcu_dereference(sn->rules);
 	cb->seq = t->gen;
 	for (; pos < t->count; pos++) {
-		err = sdp_nl_rule_fill(skb, NETLINK_CB(cb->skb).portid,
-				       cb->nlh->nlmsg_seq, NLM_F_MULTI,
-				       SDP_CMD_MAP_GET, t->rules[pos], pos, cb);
+		struct sdp_nl_rule_at at = { t->rules[pos], pos };
+
+		err = sdp_nl_fill(skb, &d, sdp_nl_put_rule, &at);
 		if (err)
 			break;
 	}
 	rcu_read_unlock();
 	cb->args[0] = pos;
-
-	/* Full skb: come back for the rest; else done (0) or real error. */
-	if (err == -EMSGSIZE && skb->len)
-		return skb->len;
-	return err ?: skb->len;
+	return sdp_nl_dump_end(skb, err);
 }
 
 int sdp_nl_map_flush_doit(struct sk_buff *skb, struct genl_info *info)
@@ -773,11 +932,12 @@ int sdp_nl_map_flush_doit(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&sn->lock);
 	count = sdp_rules_replace(sn, t);
-	sdp_nl_ntf_count(net, SDP_CMD_MAP_FLUSH_NTF, count);
+	sdp_nl_notify(net, SDP_CMD_MAP_FLUSH_NTF, nla_total_size(sizeof(u32)),
+		      sdp_nl_put_count, &count);
 	sdp_dbg(net, 1, "%u rules flushed\n", count);
 	mutex_unlock(&sn->lock);
 
-	return sdp_nl_count_reply(reply, info, count);
+	return sdp_nl_reply_made(reply, info, sdp_nl_put_count, &count);
 }
 
 /*
@@ -835,7 +995,7 @@ int sdp_nl_map_replace_doit(struct sk_buff *skb, struct genl_info *info)
 			goto err_free;
 		}
 		t->rules[i] = r;
-		err = sdp_rule_from_attrs(r, tb, nla, i, extack);
+		err = sdp_nl_rule_parse(r, tb, nla, i, extack);
 		if (err)
 			goto err_free;
 		i++;
@@ -870,11 +1030,12 @@ int sdp_nl_map_replace_doit(struct sk_buff *skb, struct genl_info *info)
 		goto err_free;
 	}
 	sdp_rules_replace(sn, t);
-	sdp_nl_ntf_count(net, SDP_CMD_MAP_REPLACE_NTF, n);
+	sdp_nl_notify(net, SDP_CMD_MAP_REPLACE_NTF, nla_total_size(sizeof(u32)),
+		      sdp_nl_put_count, &n);
 	sdp_dbg(net, 1, "table replaced, %u rules\n", n);
 	mutex_unlock(&sn->lock);
 
-	return sdp_nl_count_reply(reply, info, n);
+	return sdp_nl_reply_made(reply, info, sdp_nl_put_count, &n);
 
 err_free:
 	sdp_rules_table_free(t);
@@ -959,6 +1120,141 @@ int sdp_nl_map_lookup_doit(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(reply, info);
 }
 
+/* ---- live sockets --------------------------------------------------------- */
+
+static size_t sdp_nl_conn_size(void)
+{
+	return 3 * nla_total_size(sizeof(u16)) +	/* family, ports */
+	       2 * nla_total_size(SDP_ADDR_MAX_LEN) +	/* addresses */
+	       nla_total_size(sizeof(u8)) +		/* state */
+	       5 * nla_total_size(sizeof(u32)) +	/* credits .. uid */
+	       4 * nla_total_size_64bit(sizeof(u64));	/* bytes, inode, cookie */
+}
+
+/* Address bytes of @ss if it is of @family, else zeros; length returned. */
+static int sdp_nl_conn_addr(const struct sockaddr_storage *ss, u16 family,
+			    u8 *out)
+{
+	memset(out, 0, SDP_ADDR_MAX_LEN);
+	if (family == AF_INET6) {
+		if (ss->ss_family == AF_INET6)
+			memcpy(out, &((const struct sockaddr_in6 *)ss)->sin6_addr,
+			       sizeof(struct in6_addr));
+		return sizeof(struct in6_addr);
+	}
+	if (ss->ss_family == AF_INET)
+		memcpy(out, &((const struct sockaddr_in *)ss)->sin_addr,
+		       sizeof(struct in_addr));
+	return sizeof(struct in_addr);
+}
+
+/*
+ * Socket fields are read without sdp_sock.lock (READ_ONCE), as
+ * /proc/net/tcp reads TCP sockets: a busy connection's values are a
+ * snapshot, not a consistent one.  Never sleeps: the conn-get dump calls
+ * it under sdp_net.conn_lock.
+ */
+static int sdp_nl_put_conn(struct sk_buff *skb, const void *obj)
+{
+	struct sdp_sock *ssk = (struct sdp_sock *)obj;
+	struct sock *sk = &ssk->sk;
+	struct sockaddr_storage laddr, raddr;
+	u8 lbytes[SDP_ADDR_MAX_LEN], rbytes[SDP_ADDR_MAX_LEN];
+	u32 cookie[2], txq;
+	int alen, credits;
+	u16 family;
+
+	/* Racy copies (see the top); only ever written while connecting. */
+	memcpy(&laddr, &ssk->laddr, sizeof(laddr));
+	memcpy(&raddr, &ssk->raddr, sizeof(raddr));
+	family = raddr.ss_family ?: laddr.ss_family;
+	if (family != AF_INET6)
+		family = AF_INET;
+	alen = sdp_nl_conn_addr(&laddr, family, lbytes);
+	sdp_nl_conn_addr(&raddr, family, rbytes);
+
+	txq = READ_ONCE(ssk->tx.out_bytes);
+	if (READ_ONCE(ssk->tx.pend) >= 0)
+		txq += READ_ONCE(ssk->tx.pend_len);
+	credits = READ_ONCE(ssk->tx.credits);
+	sock_diag_save_cookie(sk, cookie);
+
+	if (nla_put_u16(skb, SDP_A_CONN_FAMILY, family) ||
+	    nla_put(skb, SDP_A_CONN_LOCAL_ADDR, alen, lbytes) ||
+	    nla_put_u16(skb, SDP_A_CONN_LOCAL_PORT,
+			ntohs(sdp_addr_port(&laddr))) ||
+	    (raddr.ss_family &&
+	     (nla_put(skb, SDP_A_CONN_REMOTE_ADDR, alen, rbytes) ||
+	      nla_put_u16(skb, SDP_A_CONN_REMOTE_PORT,
+			  ntohs(sdp_addr_port(&raddr))))) ||
+	    nla_put_u8(skb, SDP_A_CONN_STATE, READ_ONCE(sk->sk_state)) ||
+	    nla_put_u64_64bit(skb, SDP_A_CONN_TX_BYTES,
+			      READ_ONCE(ssk->diag.tx_bytes), SDP_A_CONN_PAD) ||
+	    nla_put_u64_64bit(skb, SDP_A_CONN_RX_BYTES,
+			      READ_ONCE(ssk->diag.rx_bytes), SDP_A_CONN_PAD) ||
+	    nla_put_u32(skb, SDP_A_CONN_TX_CREDITS, max(credits, 0)) ||
+	    nla_put_u32(skb, SDP_A_CONN_RX_POSTED, READ_ONCE(ssk->rx.posted)) ||
+	    nla_put_u32(skb, SDP_A_CONN_TX_QUEUED, txq) ||
+	    nla_put_u32(skb, SDP_A_CONN_RX_QUEUED, READ_ONCE(ssk->rx.queued)) ||
+	    nla_put_u32(skb, SDP_A_CONN_UID,
+			from_kuid_munged(sock_net(sk)->user_ns,
+					 sock_i_uid(sk))) ||
+	    nla_put_u64_64bit(skb, SDP_A_CONN_INODE, sock_i_ino(sk),
+			      SDP_A_CONN_PAD) ||
+	    nla_put_u64_64bit(skb, SDP_A_CONN_COOKIE,
+			      (u64)cookie[1] << 32 | cookie[0], SDP_A_CONN_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/**
+ * sdp_nl_conn_notify() - conn-up or conn-down for a socket
+ * @ssk: the socket
+ * @cmd: SDP_CMD_CONN_UP_NTF or SDP_CMD_CONN_DOWN_NTF
+ *
+ * Process context, no spinlock held (diag.c).
+ */
+void sdp_nl_conn_notify(struct sdp_sock *ssk, u8 cmd)
+{
+	sdp_nl_notify(sock_net(&ssk->sk), cmd, sdp_nl_conn_size(),
+		      sdp_nl_put_conn, ssk);
+}
+
+/* What a conn-get dump keeps between parts, in netlink_callback.ctx. */
+struct sdp_nl_conn_dump {
+	u64 last;	/* key of the last socket sent; 0 before the first */
+};
+
+struct sdp_nl_conn_part {
+	struct sk_buff *skb;
+	struct sdp_nl_dest dest;
+};
+
+static int sdp_nl_conn_dump_one(struct sdp_sock *ssk, void *arg)
+{
+	struct sdp_nl_conn_part *part = arg;
+
+	return sdp_nl_fill(part->skb, &part->dest, sdp_nl_put_conn, ssk);
+}
+
+/*
+ * Each part resumes after the last socket key it sent (diag.c), with the
+ * tree's generation as the sequence number the core checks.
+ */
+int sdp_nl_conn_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct sdp_nl_conn_dump *dump = (struct sdp_nl_conn_dump *)cb->ctx;
+	struct sdp_nl_conn_part part = { skb, sdp_nl_dump_dest(cb) };
+	struct sdp_net *sn = sdp_net(sock_net(skb->sk));
+	int err;
+
+	BUILD_BUG_ON(sizeof(*dump) > sizeof(cb->ctx));
+	/* The walk sets cb->seq before the first message is checked. */
+	err = sdp_diag_walk(sn, &dump->last, &cb->seq, sdp_nl_conn_dump_one,
+			    &part);
+	return sdp_nl_dump_end(skb, err);
+}
+
 /* ---- tunables ------------------------------------------------------------- */
 
 static size_t sdp_nl_tunable_size(int id)
@@ -971,15 +1267,19 @@ static size_t sdp_nl_tunable_size(int id)
 	       nla_total_size(strlen(d->doc) + 1);
 }
 
-static int sdp_nl_tunable_fill(struct sk_buff *skb, u32 portid, u32 seq,
-			       int flags, u8 cmd, struct sdp_net *sn, int id)
-{
-	const struct sdp_tunable_desc *d = &sdp_tunables[id];
-	void *hdr;
+/* A tunable of a namespace. */
+struct sdp_nl_tunable {
+	const struct sdp_net *sn;
+	int id;
+};
 
-	hdr = genlmsg_put(skb, portid, seq, &sdp_nl_family, flags, cmd);
-	if (!hdr)
-		return -EMSGSIZE;
+static int sdp_nl_put_tunable(struct sk_buff *skb, const void *obj)
+{
+	const struct sdp_nl_tunable *tun = obj;
+	const struct sdp_tunable_desc *d = &sdp_tunables[tun->id];
+	const struct sdp_net *sn = tun->sn;
+	int id = tun->id;
+
 	if (nla_put_string(skb, SDP_A_TUNABLE_NAME, d->name) ||
 	    nla_put_u64_64bit(skb, SDP_A_TUNABLE_VALUE, sdp_tunable_get(sn, id),
 			      SDP_A_TUNABLE_PAD) ||
@@ -990,11 +1290,8 @@ static int sdp_nl_tunable_fill(struct sk_buff *skb, u32 portid, u32 seq,
 	    nla_put_u64_64bit(skb, SDP_A_TUNABLE_MAXIMUM, d->max,
 			      SDP_A_TUNABLE_PAD) ||
 	    nla_put_string(skb, SDP_A_TUNABLE_UNIT, d->unit) ||
-	    nla_put_string(skb, SDP_A_TUNABLE_DOC, d->doc)) {
-		genlmsg_cancel(skb, hdr);
+	    nla_put_string(skb, SDP_A_TUNABLE_DOC, d->doc))
 		return -EMSGSIZE;
-	}
-	genlmsg_end(skb, hdr);
 	return 0;
 }
 
@@ -1015,8 +1312,8 @@ static int sdp_nl_tunable_id(struct genl_info *info)
 int sdp_nl_tune_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sdp_net *sn = sdp_net(genl_info_net(info));
-	struct sk_buff *reply;
-	int id, err;
+	struct sdp_nl_tunable tun;
+	int id;
 
 	if (GENL_REQ_ATTR_CHECK(info, SDP_A_TUNABLE_NAME)) {
 		NL_SET_ERR_MSG(info->extack, "missing attribute: tunable name");
@@ -1026,53 +1323,28 @@ int sdp_nl_tune_get_doit(struct sk_buff *skb, struct genl_info *info)
 	if (id < 0)
 		return id;
 
-	reply = genlmsg_new(sdp_nl_tunable_size(id), GFP_KERNEL);
-	if (!reply)
-		return -ENOMEM;
-	err = sdp_nl_tunable_fill(reply, info->snd_portid, info->snd_seq, 0,
-				  SDP_CMD_TUNE_GET, sn, id);
-	if (err) {
-		nlmsg_free(reply);
-		return err;
-	}
-	return genlmsg_reply(reply, info);
+	tun.sn = sn;
+	tun.id = id;
+	return sdp_nl_reply(info, sdp_nl_tunable_size(id), sdp_nl_put_tunable,
+			    &tun);
 }
 
 /* cb->args[0]: index of the next tunable to dump. */
 int sdp_nl_tune_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct sdp_net *sn = sdp_net(sock_net(skb->sk));
+	struct sdp_nl_tunable tun = { sdp_net(sock_net(skb->sk)) };
+	struct sdp_nl_dest d = sdp_nl_dump_dest(cb);
 	unsigned long id;
 	int err = 0;
 
 	for (id = cb->args[0]; id < SDP_TUN_NUM; id++) {
-		err = sdp_nl_tunable_fill(skb, NETLINK_CB(cb->skb).portid,
-					  cb->nlh->nlmsg_seq, NLM_F_MULTI,
-					  SDP_CMD_TUNE_GET, sn, id);
+		tun.id = id;
+		err = sdp_nl_fill(skb, &d, sdp_nl_put_tunable, &tun);
 		if (err)
 			break;
 	}
 	cb->args[0] = id;
-
-	if (err == -EMSGSIZE && skb->len)
-		return skb->len;
-	return err ?: skb->len;
-}
-
-static void sdp_nl_ntf_tunable(struct net *net, struct sdp_net *sn, int id)
-{
-	struct sk_buff *msg;
-
-	if (!sdp_nl_has_listeners(net))
-		return;
-	msg = genlmsg_new(sdp_nl_tunable_size(id), GFP_KERNEL);
-	if (!msg)
-		return;
-	if (sdp_nl_tunable_fill(msg, 0, 0, 0, SDP_CMD_TUNE_SET_NTF, sn, id)) {
-		nlmsg_free(msg);
-		return;
-	}
-	sdp_nl_notify(net, msg);
+	return sdp_nl_dump_end(skb, err);
 }
 
 int sdp_nl_tune_set_doit(struct sk_buff *skb, struct genl_info *info)
@@ -1100,7 +1372,11 @@ int sdp_nl_tune_set_doit(struct sk_buff *skb, struct genl_info *info)
 			      info->extack);
 	if (!err) {
 		/* Every successful set is an event, even to the same value. */
-		sdp_nl_ntf_tunable(net, sn, id);
+		struct sdp_nl_tunable tun = { sn, id };
+
+		sdp_nl_notify(net, SDP_CMD_TUNE_SET_NTF,
+			      sdp_nl_tunable_size(id), sdp_nl_put_tunable,
+			      &tun);
 		sdp_dbg(net, 1, "%s set to %llu\n", sdp_tunables[id].name,
 			value);
 	}

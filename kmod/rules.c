@@ -2,6 +2,9 @@
 /*
  * sdp: the port-mapping rule table of a network namespace.
  *
+ * A pure data structure: netlink.c builds and checks rules from their
+ * attributes and reports errors; here they are stored, found and matched.
+ *
  * The table is an ordered array of rule pointers published with RCU and
  * replaced as a whole on every change (see struct sdp_rule_table).  The
  * data path asks sdp_map_lookup(), which walks the current array under
@@ -12,7 +15,6 @@
  */
 
 #include <linux/err.h>
-#include <linux/export.h>
 #include <linux/in.h>
 #include <linux/jhash.h>
 #include <linux/log2.h>
@@ -22,29 +24,6 @@
 #include <linux/string.h>
 
 #include "sdp.h"
-
-/*
- * Report a problem with a rule.  @idx >= 0 is the rule's index in a
- * map-replace request and goes into the message ("rule 3: port-min ..."),
- * so that a user feeding a whole table learns which rule is wrong; it is
- * -1 for single-rule requests ("rule port-min ...").  @fmt starts with the
- * name of the attribute at fault, which @attr points at.
- */
-static __printf(4, 5)
-void sdp_rule_err(struct netlink_ext_ack *extack, int idx,
-		  const struct nlattr *attr, const char *fmt, ...)
-{
-	char msg[SDP_EXTACK_MSG_LEN];
-	va_list args;
-
-	va_start(args, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, args);
-	va_end(args);
-	if (idx < 0)
-		NL_SET_ERR_MSG_ATTR_FMT(extack, attr, "rule %s", msg);
-	else
-		NL_SET_ERR_MSG_ATTR_FMT(extack, attr, "rule %d: %s", idx, msg);
-}
 
 /* ---- program patterns ---------------------------------------------------- */
 
@@ -97,7 +76,14 @@ static size_t sdp_glob_set(const char *p, unsigned char c, bool *hit)
 	return s + 1 - p;
 }
 
-static bool sdp_glob_valid(const char *p)
+/**
+ * sdp_rule_program_valid() - is a program pattern well formed
+ * @p: the pattern
+ *
+ * Return: false if a set ('[...]') is unterminated or the pattern ends in
+ *	the escape character.
+ */
+bool sdp_rule_program_valid(const char *p)
 {
 	bool hit;
 
@@ -166,16 +152,17 @@ static bool sdp_glob_match(const char *pat, const char *str)
 	return !*pat;
 }
 
-/* ---- building a rule from netlink attributes ------------------------------ */
+/* ---- addresses ------------------------------------------------------------ */
 
-static unsigned int sdp_addr_len(u16 family)
-{
-	return family == AF_INET ? 4 : 16;
-}
-
-/* Is any bit of @addr at or after bit @plen set? */
-static bool sdp_addr_host_bits(const u8 *addr, unsigned int len,
-			       unsigned int plen)
+/**
+ * sdp_rule_host_bits() - is any bit of an address beyond a prefix set
+ * @addr: the address, network order
+ * @len: its length in bytes
+ * @plen: the prefix length in bits, at most @len * 8
+ *
+ * Return: true if a bit at or after bit @plen is set.
+ */
+bool sdp_rule_host_bits(const u8 *addr, unsigned int len, unsigned int plen)
 {
 	unsigned int i = plen / 8;
 
@@ -194,146 +181,6 @@ static bool sdp_prefix_match(const u8 *a, const u8 *b, unsigned int plen)
 	if (memcmp(a, b, bytes))
 		return false;
 	return !bits || !((a[bytes] ^ b[bytes]) & (0xff00 >> bits) & 0xff);
-}
-
-/**
- * sdp_rule_from_attrs() - fill and validate a rule from its attributes
- * @r: the rule; must be zeroed (the match fields are compared and hashed
- *	as bytes, so unused address and program bytes must stay 0)
- * @tb: attributes of the rule nest, parsed with one of the rule policies
- * @nest: the rule nest itself, for error reports
- * @idx: index of the rule in a map-replace request, -1 otherwise
- * @extack: error report
- *
- * Applies defaults (any address, all ports, both roles, every program)
- * and checks everything the policy cannot: family-dependent lengths,
- * host bits beyond the prefix, port order and the pattern syntax.  Id,
- * position and hits are left to the caller.
- *
- * Return: 0 or -EINVAL with @extack set.
- */
-int sdp_rule_from_attrs(struct sdp_rule *r, struct nlattr **tb,
-			const struct nlattr *nest, int idx,
-			struct netlink_ext_ack *extack)
-{
-	struct sdp_rule_match *m = &r->match;
-	const struct nlattr *a;
-	unsigned int alen;
-
-	/* The messages name the missing attribute as the core cannot. */
-	if (NL_REQ_ATTR_CHECK(extack, nest, tb, SDP_A_RULE_FAMILY)) {
-		if (idx < 0)
-			NL_SET_ERR_MSG(extack, "missing attribute: rule family");
-		else
-			NL_SET_ERR_MSG_FMT(extack,
-					   "rule %d: missing attribute: family",
-					   idx);
-		return -EINVAL;
-	}
-	m->family = nla_get_u16(tb[SDP_A_RULE_FAMILY]);
-	if (m->family != AF_INET && m->family != AF_INET6) {
-		sdp_rule_err(extack, idx, tb[SDP_A_RULE_FAMILY],
-			     "family %u is not AF_INET (2) or AF_INET6 (10)",
-			     m->family);
-		return -EINVAL;
-	}
-	alen = sdp_addr_len(m->family);
-
-	if (NL_REQ_ATTR_CHECK(extack, nest, tb, SDP_A_RULE_ACTION)) {
-		if (idx < 0)
-			NL_SET_ERR_MSG(extack, "missing attribute: rule action");
-		else
-			NL_SET_ERR_MSG_FMT(extack,
-					   "rule %d: missing attribute: action",
-					   idx);
-		return -EINVAL;
-	}
-	r->action = nla_get_u32(tb[SDP_A_RULE_ACTION]);
-
-	a = tb[SDP_A_RULE_PREFIX_LEN];
-	if (a) {
-		m->prefix_len = nla_get_u8(a);
-		if (m->prefix_len > alen * 8) {
-			sdp_rule_err(extack, idx, a,
-				     "prefix-len %u exceeds %u bits of an %s address",
-				     m->prefix_len, alen * 8,
-				     m->family == AF_INET ? "inet" : "inet6");
-			return -EINVAL;
-		}
-	}
-
-	a = tb[SDP_A_RULE_ADDR];
-	if (a) {
-		if (nla_len(a) != alen) {
-			sdp_rule_err(extack, idx, a,
-				     "addr has %d bytes, %s needs %u",
-				     nla_len(a),
-				     m->family == AF_INET ? "AF_INET" : "AF_INET6",
-				     alen);
-			return -EINVAL;
-		}
-		memcpy(m->addr, nla_data(a), alen);
-		if (!tb[SDP_A_RULE_PREFIX_LEN])
-			m->prefix_len = alen * 8;
-		/*
-		 * Like ip route: 10.1.2.3/8 is refused rather than silently
-		 * widened, since the user may well have meant /32.
-		 */
-		if (sdp_addr_host_bits(m->addr, alen, m->prefix_len)) {
-			sdp_rule_err(extack, idx, a,
-				     "addr has bits set beyond prefix-len %u",
-				     m->prefix_len);
-			return -EINVAL;
-		}
-	} else if (m->prefix_len) {
-		sdp_rule_err(extack, idx, tb[SDP_A_RULE_PREFIX_LEN],
-			     "prefix-len %u given without addr",
-			     m->prefix_len);
-		return -EINVAL;
-	}
-	/* addr/0 and no addr are the same rule: stored as prefix-len 0. */
-
-	m->port_min = 0;
-	m->port_max = U16_MAX;
-	if (tb[SDP_A_RULE_PORT_MIN]) {
-		m->port_min = nla_get_u16(tb[SDP_A_RULE_PORT_MIN]);
-		m->port_max = m->port_min;
-		if (tb[SDP_A_RULE_PORT_MAX])
-			m->port_max = nla_get_u16(tb[SDP_A_RULE_PORT_MAX]);
-		if (m->port_min > m->port_max) {
-			sdp_rule_err(extack, idx, tb[SDP_A_RULE_PORT_MAX],
-				     "port-min %u is above port-max %u",
-				     m->port_min, m->port_max);
-			return -EINVAL;
-		}
-	} else if (tb[SDP_A_RULE_PORT_MAX]) {
-		sdp_rule_err(extack, idx, tb[SDP_A_RULE_PORT_MAX],
-			     "port-max given without port-min");
-		return -EINVAL;
-	}
-
-	/* The policies admit only 1..3: listen, connect or both. */
-	m->role = SDP_ROLE_LISTEN | SDP_ROLE_CONNECT;
-	if (tb[SDP_A_RULE_ROLE])
-		m->role = nla_get_u32(tb[SDP_A_RULE_ROLE]);
-
-	a = tb[SDP_A_RULE_PROGRAM];
-	if (a) {
-		/* NLA_NUL_STRING: NUL-terminated within max-len + 1 bytes. */
-		strscpy_pad(m->program, nla_data(a), sizeof(m->program));
-		if (!m->program[0]) {
-			sdp_rule_err(extack, idx, a,
-				     "program is empty (omit it to match every program)");
-			return -EINVAL;
-		}
-		if (!sdp_glob_valid(m->program)) {
-			sdp_rule_err(extack, idx, a,
-				     "program '%s' is not a valid pattern",
-				     m->program);
-			return -EINVAL;
-		}
-	}
-	return 0;
 }
 
 /**
@@ -715,7 +562,6 @@ int sdp_map_lookup(struct net *net, u16 family, const void *addr, u16 port,
 	return sdp_map_resolve(net, family, addr, port, role, comm, rule_id,
 			       true);
 }
-EXPORT_SYMBOL_GPL(sdp_map_lookup);
 
 /**
  * sdp_map_query() - what sdp_map_lookup() would decide, without deciding

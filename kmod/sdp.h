@@ -301,8 +301,11 @@ static inline struct sdp_net *sdp_net(const struct net *net)
 extern struct genl_family sdp_nl_family;
 int sdp_nl_register(void);
 void sdp_nl_unregister(void);
-bool sdp_nl_listening(struct net *net);
-void sdp_nl_event(struct net *net, struct sk_buff *skb, gfp_t gfp);
+
+/* Adds the attributes of one object to a message: 0 or -EMSGSIZE. */
+typedef int (*sdp_nl_put_t)(struct sk_buff *skb, const void *obj);
+void sdp_nl_notify(struct net *net, u8 cmd, size_t size, sdp_nl_put_t put,
+		   const void *obj);
 
 /* tunables.c */
 void sdp_tunables_setup(void);
@@ -338,9 +341,8 @@ static inline u64 sdp_tun(const struct net *net, enum sdp_tun id)
 /* rules.c */
 int sdp_rules_init(struct sdp_net *sn);
 void sdp_rules_exit(struct sdp_net *sn);
-int sdp_rule_from_attrs(struct sdp_rule *r, struct nlattr **tb,
-			const struct nlattr *nest, int idx,
-			struct netlink_ext_ack *extack);
+bool sdp_rule_program_valid(const char *pattern);
+bool sdp_rule_host_bits(const u8 *addr, unsigned int len, unsigned int plen);
 bool sdp_rule_same_match(const struct sdp_rule *a, const struct sdp_rule *b);
 struct sdp_rule_table *sdp_rules_locked(struct sdp_net *sn);
 int sdp_rules_find_id(const struct sdp_rule_table *t, u32 id);
