@@ -11,15 +11,21 @@
 #include <linux/types.h>
 
 /*
- * Message ids not already named by sdp.h (which has HELLO, SUSPEND_ACK,
- * SINK_AVAIL, SRC_AVAIL and DATA).
+ * Message ids (IBTA Annex A4).  The control ids 0x00..0x0e and SinkAvail,
+ * SrcAvail and Data are also the index space of the msg-counts counters
+ * (sdp_msg_index()).
  */
+#define SDP_MID_HELLO		0x00
 #define SDP_MID_HELLO_ACK	0x01
 #define SDP_MID_DISCONN		0x02
 #define SDP_MID_ABORT		0x03
 #define SDP_MID_SEND_SM		0x04
 #define SDP_MID_CH_RCV_BUF	0x0b
 #define SDP_MID_CH_RCV_BUF_ACK	0x0c
+#define SDP_MID_SUSPEND_ACK	0x0e
+#define SDP_MID_SINK_AVAIL	0xfd
+#define SDP_MID_SRC_AVAIL	0xfe
+#define SDP_MID_DATA		0xff
 
 /*
  * BSDH flags.  OOB_PRES: the last payload byte of this Data message is
