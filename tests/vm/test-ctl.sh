@@ -7,17 +7,10 @@
 # and module unload/reload with rules present.
 set -u
 
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-. "$TOP/tests/vm/testlib.sh"
-. "$TOP/tests/vm/guest-rdma.sh"
-
-[ "${SDP_VM:-}" = 1 ] || { echo "test-ctl.sh: run me inside the VM" >&2; exit 2; }
-
-KO=$TOP/build/$SDP_KVER/kmod/sdp.ko
-SDPCTL=$TOP/sdpctl/sdpctl
+. "$(dirname "$0")/testlib.sh"
+sdp_suite_init test-ctl
 NLRAW=$TOP/tests/tools/sdp-nlraw
 CONNS_PY=$TOP/tests/vm/conns.py
-TMP=$(mktemp -d)
 
 sdpctl() { "$SDPCTL" "$@"; }
 nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
@@ -28,7 +21,7 @@ nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 raw_add() { "$NLRAW" map-add "nest:map.rule{" "$@" "}"; }
 
 echo "=== setup: RDMA stack and sdp.ko on $SDP_KVER"
-sdp_guest_rdma_up || { echo "rdma setup failed"; exit 1; }
+sdp_suite_rdma_up
 expect_fail "sdpctl without the module says so (exit 3)" 3 "not loaded|not found" \
 	sdpctl info
 expect_ok "insmod sdp.ko" insmod "$KO"
@@ -330,7 +323,7 @@ conns_gone()
 }
 STEADY_PORTS="[range($SPORT; $SPORT + $STEADY)]"
 rm -f "$TMP/ready" "$TMP/stop"
-python3 "$CONNS_PY" listen 198.18.0.1 "$TMP/ready" "$TMP/stop" $SPORT $STEADY \
+python3 "$CONNS_PY" listen "$ADDR" "$TMP/ready" "$TMP/stop" $SPORT $STEADY \
 	> "$TMP/listen.out" 2>&1 &
 LPID=$!
 expect_ok "$STEADY listeners open" conns_ready "$TMP/ready"
@@ -354,7 +347,7 @@ expect_ok "closed listeners leave the listing" conns_gone 60
 # run until conns.py has closed every interleaved listener ("cycled"):
 # later closes only move sockets past the steady ones.
 rm -f "$TMP/ready" "$TMP/stop"
-python3 "$CONNS_PY" listen 198.18.0.1 "$TMP/ready" "$TMP/stop" $SPORT $STEADY \
+python3 "$CONNS_PY" listen "$ADDR" "$TMP/ready" "$TMP/stop" $SPORT $STEADY \
 	$CPORT $CHURN > "$TMP/listen.out" 2>&1 &
 LPID=$!
 expect_ok "$STEADY steady and $CHURN churning listeners open" \

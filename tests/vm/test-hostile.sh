@@ -9,18 +9,10 @@
 # module must stay usable and unload at the end. Every step is bounded.
 set -u
 
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-. "$TOP/tests/vm/testlib.sh"
-. "$TOP/tests/vm/guest-rdma.sh"
-
-[ "${SDP_VM:-}" = 1 ] || { echo "test-hostile.sh: run me inside the VM" >&2; exit 2; }
-
-KO=$TOP/build/$SDP_KVER/kmod/sdp.ko
-SDPCTL=$TOP/sdpctl/sdpctl
+. "$(dirname "$0")/testlib.sh"
+sdp_suite_init test-hostile
 HOSTILE=$TOP/tests/tools/sdp-hostile
-ADDR=198.18.0.1
 PORT=7600
-TMP=$(mktemp -d)
 # How long the tool waits for the teardown it provoked (ms).
 export SDP_HOSTILE_TIMEOUT_MS=15000
 
@@ -145,7 +137,7 @@ passive()
 }
 
 echo "=== setup"
-sdp_guest_rdma_up || { echo "rdma setup failed"; exit 1; }
+sdp_suite_rdma_up
 expect_ok "insmod sdp.ko" insmod "$KO"
 [ -x "$HOSTILE" ] || { echo "build $HOSTILE first"; exit 1; }
 

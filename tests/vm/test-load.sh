@@ -18,14 +18,8 @@
 # CHURN_DEFAULT cycles before them with the default buffers.
 set -u
 
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-. "$TOP/tests/vm/testlib.sh"
-. "$TOP/tests/vm/guest-rdma.sh"
-
-[ "${SDP_VM:-}" = 1 ] || { echo "test-load.sh: run me inside the VM" >&2; exit 2; }
-
-KO=$TOP/build/$SDP_KVER/kmod/sdp.ko
-SDPCTL=$TOP/sdpctl/sdpctl
+. "$(dirname "$0")/testlib.sh"
+sdp_suite_init test-load
 STREAM=$TOP/tests/tools/sdp-stream-test
 CHURN=10000
 # The cycles run as CHURN_JOBS churners at once (each its own listener,
@@ -37,7 +31,6 @@ CHURN_BUFFERS=8
 CHURN_DEFAULT=500
 CONCURRENT=256
 MEM_NEEDED_MIB=5632
-TMP=$(mktemp -d)
 
 # mode NAME PORT ARGS...: run one sdp-stream-test mode; its "ok:"/"FAIL:"
 # lines and its exit status are checks.
@@ -45,7 +38,7 @@ mode()
 {
 	local name=$1 port=$2 rc
 	shift 2
-	timeout 600 "$STREAM" 198.18.0.1 "$port" "$@" > "$TMP/out" 2>&1
+	timeout 600 "$STREAM" "$ADDR" "$port" "$@" > "$TMP/out" 2>&1
 	rc=$?
 	cat "$TMP/out"
 	sdp_count_checks "$TMP/out"
@@ -58,7 +51,7 @@ churn()
 	local n=$1 jobs=$2 port=$3 i rc
 	local -a pids=()
 	for i in $(seq 0 $((jobs - 1))); do
-		timeout 600 "$STREAM" 198.18.0.1 $((port + i)) churn $((n / jobs)) \
+		timeout 600 "$STREAM" "$ADDR" $((port + i)) churn $((n / jobs)) \
 			> "$TMP/churn.$i" 2>&1 &
 		pids[i]=$!
 	done
@@ -107,7 +100,7 @@ expect_mem_back()
 }
 
 echo "=== setup"
-sdp_guest_rdma_up || { echo "rdma setup failed"; exit 1; }
+sdp_suite_rdma_up
 expect_ok "insmod sdp.ko" insmod "$KO"
 MEM_TOTAL_MIB=$(awk '$1 == "MemTotal:" { print int($2 / 1024) }' /proc/meminfo)
 expect_ok "guest memory ${MEM_TOTAL_MIB} MiB >= $MEM_NEEDED_MIB MiB for $CONCURRENT connections (SDP_VM_MEM=6144)" \
@@ -208,7 +201,7 @@ hold()
 	rm -f "$TMP/done" "$TMP/$name"
 	sh -c '[ -z "$1" ] || echo $$ > "$1/cgroup.procs" || exit 1; shift
 		exec setpriv --reuid=65534 --regid=65534 --clear-groups "$@"' \
-		hold "$cg" python3 "$TOP/tests/vm/mem-hold.py" 198.18.0.1 "$port" \
+		hold "$cg" python3 "$TOP/tests/vm/mem-hold.py" "$ADDR" "$port" \
 		"$n" "$TMP/done" > "$TMP/$name" 2>&1 &
 	HOLD_PID=$!
 	for i in $(seq 600); do grep -q '^error' "$TMP/$name" && break; sleep 0.1; done

@@ -15,14 +15,8 @@
 # sdp_guest_veth_pair in guest-rdma.sh).
 set -u
 
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-. "$TOP/tests/vm/testlib.sh"
-. "$TOP/tests/vm/guest-rdma.sh"
-
-[ "${SDP_VM:-}" = 1 ] || { echo "test-topo.sh: run me inside the VM" >&2; exit 2; }
-
-KO=$TOP/build/$SDP_KVER/kmod/sdp.ko
-SDPCTL=$TOP/sdpctl/sdpctl
+. "$(dirname "$0")/testlib.sh"
+sdp_suite_init test-topo
 STREAM=$TOP/tests/tools/sdp-stream-test
 CLI=$SDP_VETH1_ADDR
 SRV=$SDP_VETH2_ADDR
@@ -30,7 +24,6 @@ BYTES=$((32 << 20))
 # sdp-stream-test moves BYTES, then BYTES / 16 in 100-byte writes, each
 # way at once: the least that must cross the wire in each direction.
 MOVED=$((BYTES + BYTES / 16))
-TMP=$(mktemp -d)
 
 netstat_of() { cat "/sys/class/net/$1/statistics/$2"; }
 rxe_stat() { rdma -j statistic show link "$1/1" | jq -r ".[0].$2"; }

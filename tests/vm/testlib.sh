@@ -5,6 +5,7 @@
 
 SDP_PASSED=0
 SDP_FAILED=0
+SDP_SKIPPED=0
 SDP_OUT=
 SDP_ERR=
 SDP_RC=0
@@ -127,8 +128,64 @@ sdp_wait_pid()
 	wait "$1"
 }
 
+# sdp_skip NAME WHY: a check this host cannot make (never counted as passed).
+sdp_skip() { SDP_SKIPPED=$((SDP_SKIPPED + 1)); echo "skip - $1: $2"; }
+
 sdp_test_summary()
 {
+	[ "$SDP_SKIPPED" -eq 0 ] || echo "$1: $SDP_SKIPPED skipped"
 	echo "$1: $SDP_PASSED passed, $SDP_FAILED failed"
 	[ "$SDP_FAILED" -eq 0 ]
+}
+
+# ---- the prologue every suite shares -----------------------------------------
+
+# sdp_suite_init NAME: set TOP, KO, SDPCTL, TMP (removed when the shell
+# exits) and ADDR, the address of the RDMA netdev the suite connects to.
+#
+# Under tests/vm/vm.sh (SDP_VM=1) the RDMA device is Soft-RoCE on dummy0
+# (guest-rdma.sh), set up by sdp_suite_rdma_up.  Any other host that has an
+# active RDMA device and the module built for its kernel runs a suite as
+# root with SDP_ADDR set to the address of that device's netdev; SDP_KVER
+# defaults to the running kernel, SDP_KO to the module built for it.
+# Checks that would take the host's device away are skipped there.
+sdp_suite_init()
+{
+	TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+	. "$TOP/tests/vm/guest-rdma.sh"
+	: "${SDP_KVER:=$(uname -r)}"
+	KO=${SDP_KO:-$TOP/build/$SDP_KVER/kmod/sdp.ko}
+	SDPCTL=$TOP/sdpctl/sdpctl
+	if [ "${SDP_VM:-}" = 1 ]; then
+		ADDR=$SDP_DUMMY_ADDR
+	else
+		[ "$(id -u)" = 0 ] || { echo "$1: run me as root" >&2; exit 2; }
+		[ -n "${SDP_ADDR:-}" ] || {
+			echo "$1: outside tests/vm/vm.sh, set SDP_ADDR to the address of an RDMA device's netdev" >&2
+			exit 2
+		}
+		ADDR=$SDP_ADDR
+	fi
+	export ADDR	# for the python helpers
+	TMP=$(mktemp -d)
+	trap 'rm -rf "$TMP"' EXIT
+}
+
+# sdp_suite_rdma_up: the RDMA device is there and active (set up in a guest).
+sdp_suite_rdma_up()
+{
+	if [ "${SDP_VM:-}" = 1 ]; then
+		sdp_guest_rdma_up || { echo "rdma setup failed"; exit 1; }
+	elif ! rdma link show 2>/dev/null | grep -q 'state ACTIVE'; then
+		echo "no active RDMA device (rdma link show)"
+		exit 1
+	fi
+}
+
+# sdp_in_guest NAME: true in a vm.sh guest; elsewhere NAME is skipped.
+sdp_in_guest()
+{
+	[ "${SDP_VM:-}" = 1 ] && return 0
+	sdp_skip "$1" "changes the host's RDMA devices; runs under tests/vm/vm.sh only"
+	return 1
 }
