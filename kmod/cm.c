@@ -46,6 +46,14 @@ void sdp_res_free(struct sdp_sock *ssk, struct rdma_cm_id *id)
 	spin_unlock_bh(&ssk->lock);
 
 	if (ssk->qp) {
+		/*
+		 * Consume every completion of the QP before it and its CQs
+		 * go, as ULPs do (ib_drain_qp()): the handlers see qp_dead.
+		 * Soft-RoCE of 6.1 delivers a CQ's completion event from a
+		 * tasklet that nothing stops when the CQ is freed ("tasklet
+		 * SCHED state not set: func 0x0" under close-during-traffic).
+		 */
+		ib_drain_qp(ssk->qp);
 		rdma_destroy_qp(id);
 		ssk->qp = NULL;
 	}
@@ -138,8 +146,9 @@ static int sdp_res_setup(struct sdp_sock *ssk, struct rdma_cm_id *id)
 		nrx = clamp_t(u32, READ_ONCE(ssk->sk.sk_rcvbuf) / size, 2, nrx);
 	/* One SGE per page of a buffer (buf.c). */
 	size = min_t(u32, size, dev->attrs.max_recv_sge * PAGE_SIZE);
+	/* Room for ib_drain_qp()'s requests, and a keepalive probe. */
 	nrx = min_t(u32, nrx, min(dev->attrs.max_qp_wr, dev->attrs.max_cqe) - 1);
-	ntx = min_t(u32, ntx, min(dev->attrs.max_qp_wr, dev->attrs.max_cqe) - 1);
+	ntx = min_t(u32, ntx, min(dev->attrs.max_qp_wr, dev->attrs.max_cqe) - 2);
 	if (nrx < 2 || ntx < SDP_TX_MIN)
 		return -EINVAL;
 
@@ -173,7 +182,7 @@ static int sdp_res_setup(struct sdp_sock *ssk, struct rdma_cm_id *id)
 		ssk->rcq = NULL;
 		return err;
 	}
-	ssk->scq = ib_alloc_cq(dev, ssk, ntx + 1, vector, IB_POLL_SOFTIRQ);
+	ssk->scq = ib_alloc_cq(dev, ssk, ntx + 2, vector, IB_POLL_SOFTIRQ);
 	if (IS_ERR(ssk->scq)) {
 		err = PTR_ERR(ssk->scq);
 		ssk->scq = NULL;
@@ -196,8 +205,8 @@ static int sdp_res_setup(struct sdp_sock *ssk, struct rdma_cm_id *id)
 	 * under memory pressure), and retrying with those would never end.
 	 */
 	for (try_inl = inl;;) {
-		/* One more than the send slots: the keepalive probe. */
-		qpa.cap.max_send_wr = ntx + 1;
+		/* Beyond the slots: the keepalive probe and the drain. */
+		qpa.cap.max_send_wr = ntx + 2;
 		qpa.cap.max_recv_wr = nrx + 1;
 		qpa.cap.max_send_sge = sdp_tx_max_sge(dev);
 		qpa.cap.max_recv_sge = sdp_buf_pages(size);
