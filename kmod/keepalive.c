@@ -57,10 +57,7 @@ static void sdp_ka_done(struct ib_cq *cq, struct ib_wc *wc)
 		ssk->rx.last = jiffies;
 		ssk->ka.probes = 0;
 	} else if (!sdp_qp_err_expected(ssk)) {
-		net_info_ratelimited("sdp: keepalive probe failed: %s\n",
-				     ib_wc_status_msg(wc->status));
-		sdp_conn_fail(ssk, wc->status == IB_WC_RETRY_EXC_ERR ?
-			      ETIMEDOUT : ECONNRESET, false);
+		sdp_wc_failed(ssk, wc, "keepalive probe");
 	}
 	spin_unlock_bh(&ssk->lock);
 }

@@ -213,17 +213,7 @@ void sdp_rx_done(struct ib_cq *cq, struct ib_wc *wc)
 				      ssk->rx.size);
 			goto out;
 		}
-		/*
-		 * On an HCA usually a local fault (a work request it could
-		 * not execute), not the peer's: counted apart.  Soft-RoCE
-		 * also reports a too-long incoming message so.
-		 */
-		if (wc->status == IB_WC_LOC_QP_OP_ERR)
-			sdp_stats_inc(sock_net(&ssk->sk),
-				      SDP_STAT_LOCAL_QP_ERRORS);
-		net_info_ratelimited("sdp: receive failed: %s\n",
-				     ib_wc_status_msg(wc->status));
-		sdp_conn_fail(ssk, ECONNRESET, false);
+		sdp_wc_failed(ssk, wc, "receive");
 		goto out;
 	}
 	if (ssk->conn_done || ssk->qp_dead)

@@ -78,6 +78,30 @@ void sdp_conn_kick(struct sdp_sock *ssk, unsigned long delay)
 }
 
 /**
+ * sdp_wc_failed() - a work request of a live connection failed: reset
+ * @ssk: the socket; lock held, and sdp_qp_err_expected() false
+ * @wc: the failed completion
+ * @what: the request, for the log ("send", "receive", ...)
+ *
+ * IB_WC_LOC_QP_OP_ERR (a request the local device could not execute, on
+ * an HCA usually a local fault, not the peer's; Soft-RoCE also reports a
+ * too-long incoming message so) counts in local-qp-errors.  A peer whose
+ * device never answered (transport retries exhausted) ends the connection
+ * with ETIMEDOUT, as TCP's retransmission timeout; anything else with
+ * ECONNRESET.
+ */
+void sdp_wc_failed(struct sdp_sock *ssk, const struct ib_wc *wc,
+		   const char *what)
+{
+	if (wc->status == IB_WC_LOC_QP_OP_ERR)
+		sdp_stats_inc(sock_net(&ssk->sk), SDP_STAT_LOCAL_QP_ERRORS);
+	net_info_ratelimited("sdp: %s failed: %s\n", what,
+			     ib_wc_status_msg(wc->status));
+	sdp_conn_fail(ssk, wc->status == IB_WC_RETRY_EXC_ERR ?
+		      ETIMEDOUT : ECONNRESET, false);
+}
+
+/**
  * sdp_conn_fail() - end a connection abnormally
  * @ssk: the socket; lock held
  * @err: positive errno for the socket's user, 0 for none

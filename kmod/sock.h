@@ -397,6 +397,8 @@ void sdp_child_release(struct sdp_sock *child);
 void sdp_child_expire(struct sdp_sock *child);
 void sdp_peer_gone_check(struct sdp_sock *ssk, bool force);
 void sdp_conn_fail(struct sdp_sock *ssk, int err, bool send_abort);
+void sdp_wc_failed(struct sdp_sock *ssk, const struct ib_wc *wc,
+		   const char *what);
 int sdp_wait_connect(struct sdp_sock *ssk, long *timeo);
 int sdp_wait(struct sdp_sock *ssk, long *timeo,
 	     bool (*ready)(const struct sdp_sock *ssk, const void *arg),

@@ -266,17 +266,8 @@ void sdp_tx_done(struct ib_cq *cq, struct ib_wc *wc)
 	tb->len = 0;
 	sdp_tx_put_slot(ssk, tb - ssk->tx.bufs);
 	if (wc->status != IB_WC_SUCCESS) {
-		if (!sdp_qp_err_expected(ssk)) {
-			/* A request the device could not execute (rx.c). */
-			if (wc->status == IB_WC_LOC_QP_OP_ERR)
-				sdp_stats_inc(sock_net(sk),
-					      SDP_STAT_LOCAL_QP_ERRORS);
-			net_info_ratelimited("sdp: send failed: %s\n",
-					     ib_wc_status_msg(wc->status));
-			/* The peer's device never answered: as TCP's RTO. */
-			sdp_conn_fail(ssk, wc->status == IB_WC_RETRY_EXC_ERR ?
-				      ETIMEDOUT : ECONNRESET, false);
-		}
+		if (!sdp_qp_err_expected(ssk))
+			sdp_wc_failed(ssk, wc, "send");
 	} else {
 		sdp_tx_push(ssk);
 		sdp_try_disconn(ssk);
