@@ -446,7 +446,7 @@ int sdp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len, int flags)
 	seq = READ_ONCE(ssk->rx.copied);
 	while (copied < len) {
 		u32 off = 0, n = 0, skip = 0;
-		bool at_mark;
+		bool at_mark, ended = false;
 
 		spin_lock_bh(&ssk->lock);
 		/*
@@ -460,6 +460,16 @@ int sdp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len, int flags)
 		rb = sdp_rx_find(ssk, seq, &off);
 		if (rb)
 			n = sdp_rx_span(ssk, seq, rb->len - off, &skip);
+		else
+			/*
+			 * Looked at with the queue: the last Data and the
+			 * DisConn (or the failure) may complete together
+			 * right after the lock is dropped, and an end seen
+			 * later would hide that Data.
+			 */
+			ended = sk->sk_err ||
+				(sk->sk_shutdown & RCV_SHUTDOWN) ||
+				ssk->conn_done;
 		spin_unlock_bh(&ssk->lock);
 		if (at_mark && copied)
 			break;
@@ -488,15 +498,11 @@ int sdp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len, int flags)
 
 		if (copied >= target)
 			break;
-		if (copied && (sk->sk_err || (sk->sk_shutdown & RCV_SHUTDOWN)))
-			break;
-		if (sk->sk_err) {
-			err = sock_error(sk);
+		if (ended) {
+			if (!copied)
+				err = sock_error(sk);
 			break;
 		}
-		if ((READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN) ||
-		    READ_ONCE(ssk->conn_done))
-			break;
 		err = sdp_wait(ssk, &timeo, sdp_rx_ready, &seq);
 		if (err)
 			break;
