@@ -8,6 +8,7 @@
  *   sdp-stream-test ADDR PORT urgclose N
  *   sdp-stream-test ADDR PORT connclose N
  *   sdp-stream-test ADDR PORT concurrent N [BYTES]
+ *   sdp-stream-test ADDR PORT tail N
  *   sdp-stream-test ADDR PORT maxconn M
  *   sdp-stream-test ADDR PORT mixed BYTES [SEED]
  *   sdp-stream-test ADDR PORT tcp
@@ -28,7 +29,9 @@
  * floods urgent data; connclose: N non-blocking connects closed while in
  * progress;
  * concurrent: N connections at once, each moving BYTES (default 1 MiB)
- * both ways with checksums; maxconn: the max-connections tunable is M
+ * both ways with checksums; tail: N connections whose last small message
+ * and SHUT_WR arrive while the reader looks for more, every byte read
+ * before EOF; maxconn: the max-connections tunable is M
  * (set by the caller): connections over loopback (two sockets each) are
  * opened until one fails, which must be with ENOBUFS or ECONNREFUSED
  * after exactly M / 2 of them; mixed: one connection moving BYTES both
@@ -2203,6 +2206,105 @@ static int t_concurrent(int n, uint64_t bytes)
 	return 0;
 }
 
+struct tail_side {
+	int fd;
+	uint64_t rng;
+	long sent, got;
+	int err;
+};
+
+/*
+ * One direction of a tail pair: a first message, a pause of a few
+ * microseconds (the reader has taken it and is looking for more), then
+ * the last message and SHUT_WR; and a reader counting to EOF.
+ */
+static void *tail_sender(void *arg)
+{
+	struct tail_side *t = arg;
+	char buf[64] = { 0 };
+	size_t a = 1 + rnd(&t->rng) % 64, b = 1 + rnd(&t->rng) % 64;
+	double until;
+
+	if (send(t->fd, buf, a, MSG_NOSIGNAL) != (ssize_t)a)
+		t->err = errno ?: EIO;
+	until = now() + (rnd(&t->rng) % 40) * 1e-6;
+	while (now() < until)
+		;
+	if (send(t->fd, buf, b, MSG_NOSIGNAL) != (ssize_t)b)
+		t->err = errno ?: EIO;
+	t->sent = a + b;
+	if (shutdown(t->fd, SHUT_WR))
+		t->err = errno;
+	return NULL;
+}
+
+static void *tail_reader(void *arg)
+{
+	struct tail_side *t = arg;
+	char buf[256];
+	ssize_t r;
+
+	while ((r = recv(t->fd, buf, sizeof(buf), 0)) > 0)
+		t->got += r;
+	if (r < 0)
+		t->err = errno;
+	return NULL;
+}
+
+/*
+ * tail N: N connections (in rounds of up to 64 at once), each sending
+ * two small messages and SHUT_WR both ways: the last Data and the
+ * DisConn complete together while the reader, having taken the first
+ * message, looks for more.  Every byte sent must be read before EOF.
+ */
+static int t_tail(int n)
+{
+	struct tail_side cs[64], ss[64];
+	pthread_t th[4 * 64];
+	uint64_t seed = (uint64_t)time(NULL) ^ getpid();
+	int l = sdp_listener(g_port, 64), done = 0, lost = 0;
+
+	CHECK(l >= 0, "listen");
+	while (done < n) {
+		int k = n - done < 64 ? n - done : 64, i;
+
+		for (i = 0; i < k; i++) {
+			int c = sdp_connect_to(g_port), a;
+
+			CHECK(c >= 0, "tail: connect %d", done + i);
+			a = accept(l, NULL, NULL);
+			CHECK(a >= 0, "tail: accept %d", done + i);
+			cs[i] = (struct tail_side){ .fd = c, .rng = seed + 2 * (done + i) };
+			ss[i] = (struct tail_side){ .fd = a, .rng = seed + 2 * (done + i) + 1 };
+		}
+		for (i = 0; i < k; i++) {
+			pthread_create(&th[4 * i], NULL, tail_reader, &cs[i]);
+			pthread_create(&th[4 * i + 1], NULL, tail_reader, &ss[i]);
+			pthread_create(&th[4 * i + 2], NULL, tail_sender, &cs[i]);
+			pthread_create(&th[4 * i + 3], NULL, tail_sender, &ss[i]);
+		}
+		for (i = 0; i < 4 * k; i++)
+			pthread_join(th[i], NULL);
+		for (i = 0; i < k; i++) {
+			if (cs[i].err || ss[i].err || cs[i].got != ss[i].sent ||
+			    ss[i].got != cs[i].sent) {
+				printf("FAIL: tail connection %d: errors %d/%d, read %ld/%ld of %ld/%ld before EOF\n",
+				       done + i, cs[i].err, ss[i].err, ss[i].got,
+				       cs[i].got, cs[i].sent, ss[i].sent);
+				lost++;
+			}
+			close(cs[i].fd);
+			close(ss[i].fd);
+		}
+		done += k;
+	}
+	close(l);
+	CHECK(!lost, "tail: %d of %d connections lost data before EOF (seed %llu)",
+	      lost, n, (unsigned long long)seed);
+	printf("ok: tail: %d connections read every byte before EOF\n", n);
+	return 0;
+}
+
 /* maxconn M: the max-connections tunable is M. */
 static int t_maxconn(int m)
 {
@@ -2313,7 +2415,7 @@ static int pick_family(void)
 static int bad_args(const char *prog)
 {
 	fprintf(stderr, "usage: %s ADDR PORT [BYTES | devremove | churn N | urgclose N |\n"
-		"       connclose N | concurrent N [BYTES] |\n"
+		"       connclose N | concurrent N [BYTES] | tail N |\n"
 		"       maxconn M | mixed BYTES [SEED] | tcp]\n"
 		"       (SDP_STREAM_FAMILY=tcp: over TCP instead of SDP)\n", prog);
 	return 2;
@@ -2346,6 +2448,8 @@ int main(int argc, char **argv)
 	} else if (!strcmp(mode, "concurrent") && arg) {
 		t_concurrent(atoi(arg), argc > 5 ?
 			     strtoull(argv[5], NULL, 0) : 1 << 20);
+	} else if (!strcmp(mode, "tail") && arg) {
+		t_tail(atoi(arg));
 	} else if (!strcmp(mode, "maxconn") && arg) {
 		t_maxconn(atoi(arg));
 	} else if (!strcmp(mode, "mixed") && arg) {

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Load and resource suite, run inside a guest by tests/vm/vm.sh: 10,000
-# connect/transfer/close cycles, 256 concurrent checksummed connections,
+# connect/transfer/close cycles, 4,096 connections whose last message and
+# end arrive together, 256 concurrent checksummed connections,
 # connects and closes racing, closes racing SIGURG, the max-connections
 # bound, the memory budget and its charging, and nothing left behind
 # (counters, rdma resources, memory, sockets) after each phase.
@@ -30,6 +31,8 @@ CHURN_JOBS=4
 CHURN_BUFFERS=8
 CHURN_DEFAULT=500
 CONCURRENT=256
+TAIL=4096
+TAIL_BUFFERS=8
 MEM_NEEDED_MIB=5632
 
 # mode NAME PORT ARGS...: run one sdp-stream-test mode; its "ok:"/"FAIL:"
@@ -121,7 +124,7 @@ expect_jq "churn (default buffers): no connection left open, no protocol error" 
 echo "=== churn: $CHURN connect/transfer/close cycles" \
 	"($CHURN_JOBS churners, ${CHURN_BUFFERS:-default} buffers each way)"
 if [ -n "$CHURN_BUFFERS" ]; then
-	expect_ok "rx-buffers $CHURN_BUFFERS" "$SDPCTL" tune set rx-buffers "$CHURN_BUFFERS"
+	expect_ok "rx-buffers $TAIL_BUFFERS" "$SDPCTL" tune set rx-buffers "$TAIL_BUFFERS"
 	expect_ok "tx-queue-depth $CHURN_BUFFERS" \
 		"$SDPCTL" tune set tx-queue-depth "$CHURN_BUFFERS"
 fi
@@ -152,6 +155,22 @@ SUNRECL_CHURN1=$(sunreclaim)
 echo "SUnreclaim: $SUNRECL_CHURN0 kB before the churn, $SUNRECL_CHURN1 kB after"
 expect_ok "churn: unreclaimable slab grew by less than 8 MiB" \
 	test $((SUNRECL_CHURN1 - SUNRECL_CHURN0)) -lt 8192
+
+echo "=== $TAIL connections: the last Data and the DisConn arrive together"
+# A reader that has just found the queue empty must not take a DisConn
+# that completed right after, with the last Data, for the end: 2 of 6,144
+# connections lost their last message so before the fix.  Small buffers,
+# as for the churn, to have 64 connections at once in any guest.
+expect_ok "rx-buffers $TAIL_BUFFERS" "$SDPCTL" tune set rx-buffers "$TAIL_BUFFERS"
+expect_ok "tx-queue-depth $TAIL_BUFFERS" "$SDPCTL" tune set tx-queue-depth "$TAIL_BUFFERS"
+mode "tail" 7615 tail "$TAIL"
+expect_ok "rx-buffers back to default" \
+	"$SDPCTL" tune set rx-buffers "$(tune_default rx-buffers)"
+expect_ok "tx-queue-depth back to default" \
+	"$SDPCTL" tune set tx-queue-depth "$(tune_default tx-queue-depth)"
+expect_rdma_back "tail: rdma resources back to the start"
+expect_jq "tail: no connection left open, no protocol error" \
+	'.conn_current == 0 and .proto_errors == 0' "$SDPCTL" -j stats
 
 echo "=== $CONCURRENT concurrent connections with checksums"
 # They need more than the default budget (a quarter of RAM).
