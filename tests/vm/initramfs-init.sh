@@ -65,6 +65,13 @@ mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts $R/dev/pts || die "mount d
 mount -t tmpfs -o mode=1777 tmpfs $R/dev/shm || die "mount /dev/shm"
 mount -t tmpfs -o mode=1777 tmpfs $R/tmp || die "mount /tmp"
 mount -t tmpfs -o mode=755 tmpfs $R/run || die "mount /run"
+# The debug-tier kernel (vm.sh debug) has everything built in and no
+# /lib/modules tree on the host: vm.sh ships its modules.builtin & co, put
+# here so that modprobe of a built-in module succeeds as on a stock kernel.
+if [ -d /sdp-vm/lib-modules ]; then
+	mount -t tmpfs -o mode=755 tmpfs $R/lib/modules || die "mount /lib/modules"
+	cp -a /sdp-vm/lib-modules/. $R/lib/modules/ || die "copy modules.builtin"
+fi
 # Handy for module debugging (dynamic debug, tracing); absent is not fatal.
 mount -t debugfs debugfs $R/sys/kernel/debug 2>/dev/null || true
 
@@ -92,12 +99,14 @@ echo /sdp-vm/modprobe >/proc/sys/kernel/modprobe
 echo 7 >/proc/sys/kernel/printk
 
 echo "sdp-vm-init: kernel $(uname -r), running: $*"
+# The host's SDP_TEST_* knobs ("export NAME='value'" lines from vm.sh).
+cp /sdp-vm/test.env $R/run/sdp-vm-test.env 2>/dev/null || : >$R/run/sdp-vm-test.env
 # shellcheck disable=SC2016 # $SDP_REPO and $@ expand in the guest's sh
 chroot $R /usr/bin/env -i \
 	PATH="$SDP_GUEST_PATH" HOME=/root TERM=dumb LANG=C.UTF-8 \
 	SDP_VM=1 SDP_KVER="$SDP_KVER" SDP_REPO="$SDP_REPO" \
 	SDP_BUILD_DIR="$SDP_BUILD_DIR" \
-	/bin/sh -c 'cd "$SDP_REPO" || exit 125; exec "$@"' sdp-vm "$@" </dev/null
+	/bin/sh -c '. /run/sdp-vm-test.env; cd "$SDP_REPO" || exit 125; exec "$@"' sdp-vm "$@" </dev/null
 rc=$?
 
 # Leading newline: the marker must start a line even if the command's last

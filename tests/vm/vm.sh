@@ -3,11 +3,15 @@
 #
 # usage: tests/vm/vm.sh [-t TIMEOUT_SECS] KVER GUEST_CMD [ARGS...]
 #
-#   KVER       a release in /lib/modules (e.g. 6.1.0-56-amd64), or the alias
-#              6.1 / 6.12 (newest installed release of that series).
+#   KVER       a release in /lib/modules (e.g. 6.1.0-56-amd64), the alias
+#              6.1 / 6.12 (newest installed release of that series), or
+#              "debug": the debug-tier kernel (KASAN, lockdep, kmemleak...)
+#              built by scripts/build-debug-kernel.sh (`make debug-kernel`);
+#              the guest then sees SDP_KVER=debug (sdp.ko from build/debug/).
 #   GUEST_CMD  a host path; the guest sees the host's / read-only over 9p, so
 #              it runs there at the same path, with cwd = the repo, env
-#              SDP_VM=1 SDP_KVER SDP_REPO SDP_BUILD_DIR and a sane PATH.
+#              SDP_VM=1 SDP_KVER SDP_REPO SDP_BUILD_DIR, the host's SDP_TEST_*
+#              variables (suite knobs such as SDP_TEST_SCALE) and a sane PATH.
 #
 # Exit status: 0 only if the guest command exited 0 and the console shows no
 # kernel bug report (see BAD_PATTERNS). The console is streamed to stdout and
@@ -17,8 +21,10 @@
 # (KVM guests hang at boot on these machines; the test network is a dummy or
 # veth netdev inside the guest, never the outside world).
 #
-# Env: SDP_BUILD_DIR (default <repo>/build), SDP_VM_MEM (MiB, default 2048),
-#      SDP_VM_SMP (default 2), SDP_VM_CMDLINE (extra kernel cmdline words).
+# Env: SDP_BUILD_DIR (default <repo>/build), SDP_VM_MEM (MiB, default 2048;
+#      3072 for debug), SDP_VM_SMP (default 2), SDP_VM_CMDLINE (extra kernel
+#      cmdline words). The debug kernel is about 20x slower: its default
+#      timeout is 3600 s instead of 900.
 set -eu
 
 die() { echo "vm.sh: $*" >&2; exit 2; }
@@ -28,7 +34,7 @@ usage() {
 	exit 2
 }
 
-TIMEOUT=900
+TIMEOUT=
 while getopts t:h opt; do
 	case $opt in
 	t) TIMEOUT=$OPTARG ;;
@@ -37,6 +43,10 @@ while getopts t:h opt; do
 done
 shift $((OPTIND - 1))
 [ $# -ge 2 ] || usage
+if [ -z "$TIMEOUT" ]; then
+	TIMEOUT=900
+	[ "$1" != debug ] || TIMEOUT=3600
+fi
 case $TIMEOUT in '' | *[!0-9]*) die "-t wants whole seconds, got '$TIMEOUT'" ;; esac
 
 SELF=$(realpath -e -- "$0")
@@ -63,8 +73,20 @@ case $KVER in
 	[ -n "$KVER" ] || die "no installed kernel matches $alias (ls /lib/modules /boot)"
 	;;
 esac
-MODDIR=/lib/modules/$KVER
-KERNEL=/boot/vmlinuz-$KVER
+DEBUG_DIR=
+VM_MEM=${SDP_VM_MEM:-2048}
+if [ "$KVER" = debug ]; then
+	# Everything is built in; its modroot holds only modules.builtin & co
+	# (for the module logic below and for modprobe in the guest).
+	DEBUG_DIR=$("$REPO/scripts/build-debug-kernel.sh" --print-dir) ||
+		die "debug kernel not built for this tree's config ($DEBUG_DIR): run make debug-kernel"
+	MODDIR=$DEBUG_DIR/modroot/lib/modules/$(cat "$DEBUG_DIR/release")
+	KERNEL=$DEBUG_DIR/bzImage
+	VM_MEM=${SDP_VM_MEM:-3072} # KASAN's shadow and quarantine, kmemleak's metadata
+else
+	MODDIR=/lib/modules/$KVER
+	KERNEL=/boot/vmlinuz-$KVER
+fi
 [ -f "$MODDIR/modules.dep" ] || die "$MODDIR/modules.dep missing: kernel $KVER not installed?"
 [ -r "$KERNEL" ] || die "$KERNEL missing or unreadable"
 
@@ -142,8 +164,9 @@ STAMP=$VMDIR/initramfs-$KVER.inputs
 # Inputs: this script (module logic), the init, busybox, the module files.
 inputs_digest() {
 	{
-		echo "$KVER"
+		echo "$KVER $MODDIR"
 		sha256sum "$SELF" "$INIT_SRC" "$BUSYBOX"
+		[ -z "$DEBUG_DIR" ] || sha256sum "$MODDIR"/modules.*
 		for rel in "${MOD_ORDER[@]}"; do sha256sum "$MODDIR/$rel"; done
 	} | sha256sum | cut -d' ' -f1
 }
@@ -170,6 +193,14 @@ build_initramfs() {
 		esac
 		echo "${name%.ko*}.ko" >>"$stage/sdp-vm/modules.order"
 	done
+	# The debug kernel has no /lib/modules/<release> on the host: init puts
+	# this copy there (a tmpfs over the guest's /lib/modules) so modprobe of
+	# a built-in module answers "built in" instead of "not found".
+	if [ -n "$DEBUG_DIR" ]; then
+		mkdir -p "$stage/sdp-vm/lib-modules"
+		cp -r "$MODDIR" "$stage/sdp-vm/lib-modules/"
+		rm -f "$stage/sdp-vm/lib-modules/${MODDIR##*/}/build"
+	fi
 	(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
 		gzip -9n >"$INITRAMFS.tmp.$$"
 	mv -f "$INITRAMFS.tmp.$$" "$INITRAMFS" # atomic for concurrent readers
@@ -212,6 +243,10 @@ mkdir -p "$RUNDIR/cpio/sdp-vm"
 	for a in "$GUEST_CMD" "$@"; do printf ' %s' "$(shq "$a")"; done
 	echo
 } >"$RUNDIR/cpio/sdp-vm/run.conf"
+# Test knobs (SDP_TEST_SCALE...): sourced by the guest command's shell.
+while IFS= read -r name; do
+	echo "export $name=$(shq "${!name}")"
+done < <(compgen -e | grep -E '^SDP_TEST_[A-Z0-9_]+$' || true) >"$RUNDIR/cpio/sdp-vm/test.env"
 (cd "$RUNDIR/cpio" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
 	gzip -n >"$RUNDIR/run.cpio.gz"
 cat "$INITRAMFS" "$RUNDIR/run.cpio.gz" >"$RUNDIR/initrd"
@@ -222,6 +257,12 @@ LOG=$VMDIR/console-$KVER-$(basename "$GUEST_CMD").log
 # quiet: boot chatter off (init raises the console loglevel before the test).
 # edd=off: skips the slow BIOS EDD probe. mitigations=off: TCG is slow enough.
 CMDLINE="console=ttyS0 panic=-1 quiet edd=off mitigations=off random.trust_cpu=on"
+if [ -n "$DEBUG_DIR" ]; then
+	# dummy is built in: without numdummies=0 it creates dummy0 at boot and
+	# the suites' `ip link add dummy0 type dummy` would find it taken.
+	# no_hash_pointers: real addresses in KASAN/lockdep/kmemleak reports.
+	CMDLINE="$CMDLINE dummy.numdummies=0 no_hash_pointers"
+fi
 CMDLINE="$CMDLINE ${SDP_VM_CMDLINE:-}"
 
 # 9p exports: the whole root, plus the repo and build dir (see init for why).
@@ -231,7 +272,7 @@ P9="security_model=none,readonly=on,multidevs=remap"
 # shellcheck disable=SC2054 # commas are qemu's, not array separators
 QEMU_ARGS=(
 	-accel tcg,thread=multi -cpu max
-	-smp "${SDP_VM_SMP:-2}" -m "${SDP_VM_MEM:-2048}"
+	-smp "${SDP_VM_SMP:-2}" -m "$VM_MEM"
 	-nographic -nodefaults -serial stdio -no-reboot -nic none
 	-bios qboot.rom
 	-kernel "$KERNEL" -initrd "$RUNDIR/initrd" -append "$CMDLINE"
@@ -303,6 +344,12 @@ BAD_PATTERNS=(
 	'list_add corruption' 'list_del corruption' 'hung task' 'Kernel panic'
 	'UBSAN' 'kernel BUG' 'stack-protector' 'segfault at'
 	'blocked for more than' 'soft lockup' 'hard LOCKUP' 'Call Trace:'
+	# The debug kernel's detectors. Most of their reports also start with
+	# "BUG:" or "WARNING:"; named here so the list says what it catches.
+	'KASAN' 'possible circular locking' 'possible recursive locking'
+	'inconsistent lock state' 'suspicious RCU usage'
+	'sleeping function called from invalid context' 'ODEBUG'
+	'kmemleak: Kernel memory leak detector disabled'
 )
 bad=0
 for p in "${BAD_PATTERNS[@]}"; do
