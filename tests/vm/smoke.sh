@@ -94,5 +94,17 @@ check "ib_send_bw -R loopback $SDP_DUMMY_ADDR" send_bw_pair "$SDP_RXE" "$SDP_DUM
 check "veth pair with $SDP_RXE1/$SDP_RXE2 up" sdp_guest_veth_pair
 check "rping across the veth pair" veth_rping
 
+# The debug tier: the suites' kmemleak checks mean something only if the
+# detector is alive (an early failure disables it for good).
+kmemleak_scans() {
+	_f=/sys/kernel/debug/kmemleak
+	[ -e "$_f" ] || mount -t debugfs debugfs /sys/kernel/debug || return 1
+	echo scan >"$_f" || return 1
+	echo "kmemleak: $(grep -c '^unreferenced object' "$_f") object(s) reported so far"
+}
+if [ "${SDP_KVER:-}" = debug ]; then
+	check "kmemleak accepts a scan (debug kernel)" kmemleak_scans
+fi
+
 echo "smoke: $PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

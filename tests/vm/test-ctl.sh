@@ -388,6 +388,7 @@ expect_jq "new netns state too" 'length == 0' inns "$SDPCTL" -j map list
 ip netns del sdpt1
 expect_ok "netns with sdp state can go away" sdpctl info
 expect_ok "final rmmod" rmmod sdp
+sdp_kmemleak_check
 
 rm -rf "$TMP"
 sdp_test_summary "ctl-$SDP_KVER"

@@ -131,6 +131,56 @@ sdp_wait_pid()
 # sdp_skip NAME WHY: a check this host cannot make (never counted as passed).
 sdp_skip() { SDP_SKIPPED=$((SDP_SKIPPED + 1)); echo "skip - $1: $2"; }
 
+# sdp_kmemleak_check [NAME]: on a kernel with kmemleak (the debug tier,
+# SDP_KVER=debug), scan twice with a pause (an object is reported only once
+# it stayed unreferenced over a scan or two) and fail NAME if a leak's
+# allocation backtrace runs through sdp.ko: a frame tagged [sdp], or an
+# address with no symbol (the debug kernel has every other module built in,
+# so that is sdp.ko after rmmod). Other leaks are printed, not counted. On a
+# kernel without kmemleak it checks nothing, except on the debug tier where
+# a missing or disabled kmemleak is a failure. Call it last, after rmmod.
+sdp_kmemleak_check()
+{
+	local name=${1:-"kmemleak: no leak allocated through sdp.ko"}
+	local f=/sys/kernel/debug/kmemleak report ours all
+	[ -e "$f" ] || mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+	if [ ! -e "$f" ]; then
+		if [ "${SDP_KVER:-}" = debug ]; then
+			sdp_fail "$name" "no $f on the debug kernel"
+		else
+			sdp_skip "$name" "kernel without kmemleak"
+		fi
+		return 0
+	fi
+	echo "=== kmemleak scan (${SDP_KMEMLEAK_PAUSE:-5}s between two scans)"
+	if ! { echo scan > "$f" && sleep "${SDP_KMEMLEAK_PAUSE:-5}" &&
+		echo scan > "$f"; }; then
+		sdp_fail "$name" "kmemleak refused to scan (disabled? see the console)"
+		return 0
+	fi
+	report=$(cat "$f")
+	all=$(printf '%s\n' "$report" | grep -c '^unreferenced object')
+	# One block per "unreferenced object" line; keep the blocks with a
+	# backtrace frame ("    func+0x1/0x2 [sdp]" or "    0xffff...") in sdp.ko.
+	ours=$(printf '%s\n' "$report" | awk '
+		function flush() { if (blk != "" && hit) print blk }
+		/^unreferenced object/ { flush(); blk = $0; hit = 0; bt = 0; next }
+		{ blk = blk "\n" $0 }
+		/^  backtrace/ { bt = 1; next }
+		bt && (/ \[sdp\]$/ || /^ +0x[0-9a-f]+$/) { hit = 1 }
+		END { flush() }')
+	if [ -n "$ours" ]; then
+		printf '%s\n' "$ours"
+		sdp_fail "$name" "$(printf '%s\n' "$ours" | grep -c '^unreferenced object') of $all leak(s) allocated through sdp.ko (above)"
+	else
+		[ "$all" -eq 0 ] || {
+			echo "kmemleak: $all leak(s) not allocated through sdp.ko:"
+			printf '%s\n' "$report"
+		}
+		sdp_pass "$name"
+	fi
+}
+
 sdp_test_summary()
 {
 	[ "$SDP_SKIPPED" -eq 0 ] || echo "$1: $SDP_SKIPPED skipped"
