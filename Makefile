@@ -12,6 +12,10 @@
 #   make check-uapi   the files generated from the YNL spec agree with it
 #   make uapi         regenerate them: uapi/linux/sdp.h, kmod/netlink-gen.[ch],
 #                     libsdpctl/spec-names.h
+#   make debug-kernel the debug-tier kernel (KASAN, lockdep, kmemleak, UBSAN...),
+#                     built once into ~/.cache/sdp/debug-kernel (~20 min)
+#   make module-debug sdp.ko against it: build/debug/kmod/sdp.ko (0 warnings)
+#   make test-debug   smoke, ctl and stream suites on it (tests/vm/vm.sh debug)
 
 TOP      := $(CURDIR)
 BUILD    := $(TOP)/build
@@ -30,7 +34,8 @@ KDIR     ?= $(MODULES_DIR)/$(KVER)/build
 KMOD_SRC := Kbuild $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild uapi/linux/sdp.h
 
 .PHONY: all deps module modules-all lib tool demo demo-vm test bench bench-vm \
-	unit check-kmod checkpatch check-uapi uapi ksrc clean
+	unit check-kmod checkpatch check-uapi uapi ksrc clean debug-kernel \
+	module-debug test-debug
 
 all: module lib tool
 
@@ -50,6 +55,32 @@ $(foreach v,$(KVERS),$(eval $(call kmod_rules,$(v))))
 module: $(BUILD)/$(KVER)/kmod/sdp.ko
 
 modules-all: $(foreach v,$(KVERS),$(BUILD)/$(v)/kmod/sdp.ko)
+
+# The debug tier: scripts/build-debug-kernel.sh keys its cache on the config
+# fragment, itself, the source tarball and gcc, so this is a no-op (about a
+# second) once built.
+debug-kernel:
+	scripts/build-debug-kernel.sh >/dev/null
+
+# Always rebuilt (a few seconds): the kernel tree under it may have changed.
+# Any compiler warning fails, as in check-kmod.
+module-debug: debug-kernel
+	@set -e; kdir=$$(scripts/build-debug-kernel.sh --print-dir)/linux; \
+	d=$(BUILD)/debug; rm -rf $$d; mkdir -p $$d; \
+	cp -r --parents $(KMOD_SRC) $$d/; \
+	echo "module-debug: $$d/kmod/sdp.ko against $$kdir"; \
+	$(MAKE) -C $$kdir M=$$d modules > $$d/build.log 2>&1 || \
+		{ cat $$d/build.log; exit 1; }; \
+	cat $$d/build.log; \
+	if grep -E 'warning:|error:' $$d/build.log; then \
+		echo "module-debug: diagnostics above"; exit 1; fi
+
+# Not part of `make test` yet: the tier is ~20x slower than the stock kernels.
+DEBUG_SUITES := smoke.sh test-ctl.sh test-stream.sh
+test-debug: module-debug tool
+	$(MAKE) -C tests/tools
+	@rc=0; for t in $(DEBUG_SUITES); do \
+		tests/vm/vm.sh debug $(TOP)/tests/vm/$$t || rc=1; done; exit $$rc
 
 lib:
 	$(MAKE) -C libsdpctl
