@@ -665,6 +665,8 @@ static int sdp_nl_put_rule(struct sk_buff *skb, const void *obj)
 }
 
 /* map-flush / map-replace replies and notifications: a count. */
+#define SDP_NL_COUNT_SIZE	nla_total_size(sizeof(u32))
+
 static int sdp_nl_put_count(struct sk_buff *skb, const void *obj)
 {
 	return nla_put_u32(skb, SDP_A_MAP_COUNT, *(const u32 *)obj);
@@ -672,7 +674,7 @@ static int sdp_nl_put_count(struct sk_buff *skb, const void *obj)
 
 static struct sk_buff *sdp_nl_count_new(void)
 {
-	return genlmsg_new(nla_total_size(sizeof(u32)), GFP_KERNEL);
+	return genlmsg_new(SDP_NL_COUNT_SIZE, GFP_KERNEL);
 }
 
 int sdp_nl_map_add_doit(struct sk_buff *skb, struct genl_info *info)
@@ -932,7 +934,7 @@ int sdp_nl_map_flush_doit(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&sn->lock);
 	count = sdp_rules_replace(sn, t);
-	sdp_nl_notify(net, SDP_CMD_MAP_FLUSH_NTF, nla_total_size(sizeof(u32)),
+	sdp_nl_notify(net, SDP_CMD_MAP_FLUSH_NTF, SDP_NL_COUNT_SIZE,
 		      sdp_nl_put_count, &count);
 	sdp_dbg(net, 1, "%u rules flushed\n", count);
 	mutex_unlock(&sn->lock);
@@ -1030,7 +1032,7 @@ int sdp_nl_map_replace_doit(struct sk_buff *skb, struct genl_info *info)
 		goto err_free;
 	}
 	sdp_rules_replace(sn, t);
-	sdp_nl_notify(net, SDP_CMD_MAP_REPLACE_NTF, nla_total_size(sizeof(u32)),
+	sdp_nl_notify(net, SDP_CMD_MAP_REPLACE_NTF, SDP_NL_COUNT_SIZE,
 		      sdp_nl_put_count, &n);
 	sdp_dbg(net, 1, "table replaced, %u rules\n", n);
 	mutex_unlock(&sn->lock);
