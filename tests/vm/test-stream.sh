@@ -17,11 +17,6 @@ SCALE=${SDP_TEST_SCALE:-1}
 [ "$SDP_KVER" != debug ] || SCALE=${SDP_TEST_SCALE:-8}
 BYTES=$(((64 << 20) / SCALE))
 MIXED=$(((256 << 20) / SCALE))
-# SDP_TEST_TIME_SCALE stretches sdp-stream-test's SO_LINGER time and its
-# bounds (1 s, close < 0.9 s): 10 on the debug tier, where the sends that
-# close() waits for take longer than a second.
-[ "$SDP_KVER" != debug ] || : "${SDP_TEST_TIME_SCALE:=10}"
-export SDP_TEST_TIME_SCALE=${SDP_TEST_TIME_SCALE:-1}
 
 echo "=== setup"
 sdp_suite_rdma_up
