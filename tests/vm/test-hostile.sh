@@ -318,6 +318,7 @@ for _ in $(seq 20); do
 	sleep 0.5
 done
 expect_eq "rmmod sdp succeeds (nothing leaked or pinned)" 0 "$unloaded"
+sdp_kmemleak_check
 
 rm -rf "$TMP"
 sdp_test_summary "hostile-$SDP_KVER"

@@ -207,6 +207,7 @@ for _ in $(seq 150); do
 done
 expect_eq "rdma resources back to the start" "$RDMA_BEFORE" "$RDMA_NOW"
 expect_ok "module unloads: no socket left" rmmod sdp
+sdp_kmemleak_check
 
 rm -rf "$TMP"
 sdp_test_summary "topo-$SDP_KVER"
