@@ -313,6 +313,21 @@ static int sdp_tx_alloc(struct sdp_sock *ssk, u32 peer_size)
 	return err;
 }
 
+/*
+ * The RC retransmission (local ACK) timeout, if the ack-timeout tunable
+ * sets one.  rdma_cm's own is about half a second on RoCE: where ACKs come
+ * later than that (Soft-RoCE on a slow or loaded host) every message is
+ * sent again, and Soft-RoCE of 6.12 then delivers some multi-packet SENDs
+ * at a wrong length (docs/protocol.md, "Soft-RoCE").
+ */
+static void sdp_set_ack_timeout(struct sdp_sock *ssk, struct rdma_cm_id *id)
+{
+	u8 timeout = sdp_tun(sock_net(&ssk->sk), SDP_TUN_ACK_TIMEOUT);
+
+	if (timeout)
+		rdma_set_ack_timeout(id, timeout);
+}
+
 /* Credits from the peer's Hello / HelloAck, unless a message came first. */
 static void sdp_init_credits(struct sdp_sock *ssk, u16 bufs)
 {
@@ -432,6 +447,7 @@ static int sdp_cm_route_resolved(struct sdp_sock *ssk, struct rdma_cm_id *id)
 	param.private_data_len = sizeof(hh);
 	param.retry_count = 7;
 	param.rnr_retry_count = 7;
+	sdp_set_ack_timeout(ssk, id);
 	err = rdma_connect_locked(id, &param);
 	if (!err)
 		sdp_stats_msg(sock_net(&ssk->sk), SDP_TX, SDP_MID_HELLO);
@@ -581,6 +597,7 @@ static int sdp_cm_req(struct sdp_sock *lssk, struct rdma_cm_id *id,
 		param.private_data_len = sizeof(hah);
 		param.retry_count = 7;
 		param.rnr_retry_count = 7;
+		sdp_set_ack_timeout(child, id);
 		err = rdma_accept(id, &param);
 	}
 	if (err) {

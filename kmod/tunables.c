@@ -67,6 +67,11 @@ struct sdp_tunable_desc sdp_tunables[SDP_TUN_NUM] __ro_after_init = {
 		.max = 600000, .unit = "msec",
 		.doc = "address/route resolution and connect deadline",
 	},
+	[SDP_TUN_ACK_TIMEOUT] = {
+		.name = "ack-timeout", .def = 0, .min = 0, .max = 31,
+		.unit = "exponent",
+		.doc = "RC retransmit timeout of new connections: 4.096 us x 2^N (0: rdma_cm)",
+	},
 	[SDP_TUN_MAX_CONNECTIONS] = {
 		.name = "max-connections", .def = 65536, .min = 1,
 		.max = 1048576, .unit = "count",

@@ -37,12 +37,13 @@ expect_eq "info: version equals modinfo" \
 
 echo "=== tunables"
 expect_jq "tune list: every tunable at its default, inside its range" \
-	'length >= 13 and all(.[]; .value == .default and .min <= .default
+	'length >= 14 and all(.[]; .value == .default and .min <= .default
 	 and .default <= .max and (.doc | length) > 0)' \
 	sdpctl -j tune list
 for t in rx-buffers rx-buffer-size tx-queue-depth inline-threshold \
 	 zcopy-threshold keepalive-time recv-poll credit-update-threshold \
-	 connect-timeout max-connections max-rules default-action debug-level; do
+	 connect-timeout ack-timeout max-connections max-rules default-action \
+	 debug-level; do
 	expect_jq "tune get $t" ".name == \"$t\"" sdpctl -j tune get "$t"
 done
 expect_ok "tune set rx-buffers 128" sdpctl tune set rx-buffers 128

@@ -190,6 +190,81 @@ sdp_wait_pid "$PY" 30
 expect_eq "python helper exit status" 0 "$?"
 cat "$TMP/conn-py"
 
+echo "=== ack-timeout: a wire that drops everything for a while"
+# A connection whose wire loses every packet (netem on both veth ends)
+# for LOSS_S seconds while the client sends 4 KiB: the RC transport
+# retransmits every ack-timeout, which the client device's
+# completer_retry_err counts.  At 14 (67 ms) that is many times; at 31
+# (2.4 hours) never.  At 14, the data arrives once the wire is back.
+LOSS_S=2
+cat > "$TMP/lossy.py" <<'PYEOF'
+import os, select, socket, sys, time
+srv, port, tmp = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+def sdp():
+    raw = socket.socket(27, socket.SOCK_STREAM)
+    return socket.socket(socket.AF_INET, socket.SOCK_STREAM, 0, raw.detach())
+def wait_for(name):
+    while not os.path.exists(os.path.join(tmp, name)):
+        time.sleep(0.05)
+ls = sdp()
+ls.bind((srv, port))
+ls.listen(4)
+c = sdp()
+c.connect((srv, port))
+a, _ = ls.accept()
+c.sendall(b"x" * 100)
+assert len(a.recv(4096)) == 100
+open(os.path.join(tmp, "ready"), "w").close()
+wait_for("go")
+c.send(b"y" * 4096)
+wait_for("healed")
+got = 0
+t0 = time.time()
+while got < 4096 and time.time() - t0 < 5:
+    if select.select([a], [], [], 0.1)[0]:
+        got += len(a.recv(65536))
+print("server read %d of 4096 bytes after the wire came back" % got)
+# Abort, so that nothing waits on a wire that may still drop.
+for s in (c, a):
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\1\0\0\0\0\0\0\0")
+    s.close()
+ls.close()
+PYEOF
+# lossy PORT ACK_TIMEOUT: run the helper with that tunable; RETRIES is
+# what completer_retry_err grew by while the wire dropped everything.
+lossy()
+{
+	local dev r0
+	rm -f "$TMP/ready" "$TMP/go" "$TMP/healed"
+	expect_ok "ack-timeout $2" "$SDPCTL" tune set ack-timeout "$2"
+	timeout 60 python3 "$TMP/lossy.py" "$SRV" "$1" "$TMP" > "$TMP/lossy" 2>&1 &
+	LOSSY_PID=$!
+	for _ in $(seq 300); do [ -e "$TMP/ready" ] && break; sleep 0.1; done
+	for dev in "$SDP_VETH1" "$SDP_VETH2"; do
+		tc qdisc add dev "$dev" root netem loss 100%
+	done
+	r0=$(rxe_stat "$SDP_RXE1" completer_retry_err)
+	touch "$TMP/go"
+	sleep "$LOSS_S"
+	RETRIES=$(($(rxe_stat "$SDP_RXE1" completer_retry_err) - r0))
+	for dev in "$SDP_VETH1" "$SDP_VETH2"; do
+		tc qdisc del dev "$dev" root
+	done
+	touch "$TMP/healed"
+	wait "$LOSSY_PID"
+	cat "$TMP/lossy"
+	echo "retransmissions in $LOSS_S s of loss: $RETRIES"
+}
+lossy 7810 14
+expect_ok "ack-timeout 14: retransmitted several times in $LOSS_S s" \
+	test "$RETRIES" -ge 5
+expect_ok "ack-timeout 14: the data arrived once the wire was back" \
+	grep -q "^server read 4096 of 4096" "$TMP/lossy"
+lossy 7811 31
+expect_eq "ack-timeout 31: not retransmitted in $LOSS_S s" 0 "$RETRIES"
+expect_ok "ack-timeout back to the default" \
+	"$SDPCTL" tune set ack-timeout "$("$SDPCTL" -j tune get ack-timeout | jq .default)"
+
 echo "=== nothing left behind"
 left=1
 for _ in $(seq 100); do
