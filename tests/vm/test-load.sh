@@ -22,18 +22,25 @@ set -u
 . "$(dirname "$0")/testlib.sh"
 sdp_suite_init test-load
 STREAM=$TOP/tests/tools/sdp-stream-test
-CHURN=10000
+# SDP_TEST_SCALE divides every count below (never the checks): 1 by
+# default, 10 on the debug tier (about 20x slower than the stock kernels).
+SCALE=${SDP_TEST_SCALE:-1}
+[ "$SDP_KVER" != debug ] || SCALE=${SDP_TEST_SCALE:-10}
 # The cycles run as CHURN_JOBS churners at once (each its own listener,
 # CHURN / CHURN_JOBS cycles in a row): same cycles, less wall time on two
 # vCPUs, and closes that overlap each other.
 CHURN_JOBS=4
+CHURN=$((10000 / SCALE / CHURN_JOBS * CHURN_JOBS))
 # rx-buffers and tx-queue-depth during the CHURN cycles (empty: defaults).
 CHURN_BUFFERS=8
-CHURN_DEFAULT=500
-CONCURRENT=256
-TAIL=4096
+CHURN_DEFAULT=$((500 / SCALE))
+CONCURRENT=$((256 / SCALE))
+TAIL=$((4096 / SCALE))
 TAIL_BUFFERS=8
-MEM_NEEDED_MIB=5632
+CONNCLOSE=$((1000 / SCALE))
+URGCLOSE=$((300 / SCALE))
+# 2.4 GiB of buffers for 256 connections, and the rest of the guest.
+MEM_NEEDED_MIB=$((5632 * CONCURRENT / 256))
 
 # mode NAME PORT ARGS...: run one sdp-stream-test mode; its "ok:"/"FAIL:"
 # lines and its exit status are checks.
@@ -69,7 +76,15 @@ churn()
 
 tune_default() { "$SDPCTL" -j tune get "$1" | jq -r .default; }
 mem_avail() { awk '$1 == "MemAvailable:" { print $2 }' /proc/meminfo; }
-sunreclaim() { awk '$1 == "SUnreclaim:" { print $2 }' /proc/meminfo; }
+# Unreclaimable slab once every cache is shrunk: that also frees what
+# KASAN's quarantine holds back (the debug tier: tens of MiB of freed
+# objects that would read as growth).
+sunreclaim()
+{
+	local f
+	for f in /sys/kernel/slab/*/shrink; do echo 1 > "$f"; done 2>/dev/null
+	awk '$1 == "SUnreclaim:" { print $2 }' /proc/meminfo
+}
 # The RDMA objects on rxe0; a connection owns a cm_id, a QP, two CQs and a
 # PD per end.
 rdma_counts() { sdp_guest_rdma_counts rxe0; }
@@ -105,6 +120,14 @@ expect_mem_back()
 echo "=== setup"
 sdp_suite_rdma_up
 expect_ok "insmod sdp.ko" insmod "$KO"
+# The debug tier's ACKs may take longer than rdma_cm's half-second ack
+# timeout under these loads: a retransmitted multi-packet SEND then comes
+# out of 6.12's Soft-RoCE at a wrong length (docs/protocol.md,
+# "Soft-RoCE"), which SDP rejects (BSDH len) by aborting the connection.
+if [ "$SDP_KVER" = debug ]; then
+	expect_ok "ack-timeout 22 (17 s) on the debug tier" \
+		"$SDPCTL" tune set ack-timeout 22
+fi
 MEM_TOTAL_MIB=$(awk '$1 == "MemTotal:" { print int($2 / 1024) }' /proc/meminfo)
 expect_ok "guest memory ${MEM_TOTAL_MIB} MiB >= $MEM_NEEDED_MIB MiB for $CONCURRENT connections (SDP_VM_MEM=6144)" \
 	test "$MEM_TOTAL_MIB" -ge "$MEM_NEEDED_MIB"
@@ -189,13 +212,13 @@ expect_jq "concurrent: no connection left open, no protocol error" \
 expect_mem_back "concurrent: memory available within 64 MiB of the start"
 
 echo "=== connects closed while in progress leave nothing behind"
-mode "connclose" 7636 connclose 1000
+mode "connclose" 7636 connclose "$CONNCLOSE"
 expect_rdma_back "connclose: rdma resources back to the start"
 expect_jq "connclose: no connection left open" '.conn_current == 0' \
 	"$SDPCTL" -j stats
 
 echo "=== SIGURG while closing: closes under an urgent-data flood"
-mode "urgclose" 7635 urgclose 300
+mode "urgclose" 7635 urgclose "$URGCLOSE"
 expect_rdma_back "urgclose: rdma resources back to the start"
 
 echo "=== max-connections bound"
@@ -296,6 +319,7 @@ expect_jq "conn_current is 0" '.conn_current == 0' "$SDPCTL" -j stats
 # active-object counts in /proc/slabinfo include per-cpu slabs and cannot
 # tell.)
 expect_ok "module unloads: no socket left" rmmod sdp
+sdp_kmemleak_check
 
 rm -rf "$TMP"
 sdp_test_summary "load-$SDP_KVER"
