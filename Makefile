@@ -15,7 +15,7 @@
 #   make debug-kernel the debug-tier kernel (KASAN, lockdep, kmemleak, UBSAN...),
 #                     built once into ~/.cache/sdp/debug-kernel (~20 min)
 #   make module-debug sdp.ko against it: build/debug/kmod/sdp.ko (0 warnings)
-#   make test-debug   smoke, ctl and stream suites on it (tests/vm/vm.sh debug)
+#   make test-debug   the debug tier's suites alone (make test runs them too)
 
 TOP      := $(CURDIR)
 BUILD    := $(TOP)/build
@@ -75,12 +75,9 @@ module-debug: debug-kernel
 	if grep -E 'warning:|error:' $$d/build.log; then \
 		echo "module-debug: diagnostics above"; exit 1; fi
 
-# Not part of `make test` yet: the tier is ~20x slower than the stock kernels.
-DEBUG_SUITES := smoke.sh test-ctl.sh test-stream.sh
-test-debug: module-debug tool
-	$(MAKE) -C tests/tools
-	@rc=0; for t in $(DEBUG_SUITES); do \
-		tests/vm/vm.sh debug $(TOP)/tests/vm/$$t || rc=1; done; exit $$rc
+# The debug tier alone (make test runs it after the stock kernels).
+test-debug: deps
+	tests/run-all.sh --debug-only
 
 lib:
 	$(MAKE) -C libsdpctl

@@ -1,12 +1,34 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Run every test of the project: make demo and bench on a fresh machine (a
-# dry run), build, static checks, unit tests, and the VM integration suites
-# on each installed Debian kernel series (6.1, 6.12).
+# dry run), build, static checks, unit tests, the VM integration suites on
+# each installed Debian kernel series (6.1, 6.12), and then on the debug
+# tier (6.12 with KASAN, lockdep, kmemleak...: tests/debug-kernel/).
 # Prints one "N passed, N failed" line at the end (the sum of every suite's
 # own count; a step without its own count counts as one test) and exits
 # non-zero if anything failed.
+#
+# usage: tests/run-all.sh [--debug-only]
+#   --debug-only  build the tools, then every suite on the debug tier alone
+#                 (make test-debug)
 set -u
+
+DEBUG_ONLY=
+case ${1:-} in
+'') ;;
+--debug-only) DEBUG_ONLY=1 ;;
+*) echo "usage: $0 [--debug-only]" >&2; exit 2 ;;
+esac
+# The debug tier's suites: 3-20x slower than on the stock kernels, with
+# their counts and sizes scaled down (SDP_TEST_SCALE), never their checks.
+# All of them would take about an hour, so a full run takes the two that
+# cover the data path and its error paths, --debug-only takes all five;
+# docs/design.md ("The debug tier") has their measured times.
+if [ -z "$DEBUG_ONLY" ]; then
+	DEBUG_SUITES="test-stream.sh test-hostile.sh"
+else
+	DEBUG_SUITES="test-stream.sh test-hostile.sh test-topo.sh test-ctl.sh test-load.sh"
+fi
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP" || exit 1
@@ -56,38 +78,70 @@ kernel_of()
 		sort -V | tail -n 1
 }
 
-step fresh-machine tests/fresh-machine.sh
-step build make -j2 modules-all lib tool &&
-	step build-test-tools make -C tests/tools
-BUILT=$?
+# stock_tier: build, static checks, unit tests, the suites on 6.1 and 6.12.
+stock_tier()
+{
+	local series kver
 
-step check-uapi make check-uapi
-step check-kmod make check-kmod
-step checkpatch make checkpatch
-step unit make unit
+	step check-uapi make check-uapi
+	step check-kmod make check-kmod
+	step checkpatch make checkpatch
+	step unit make unit
 
-for series in 6.1 6.12; do
-	kver=$(kernel_of "$series")
-	if [ -z "$kver" ]; then
-		echo "no Debian $series kernel installed (run make deps)"
-		FAILED=$((FAILED + 1))
-		FAILED_STEPS="$FAILED_STEPS vm-$series"
-		continue
-	fi
-	if [ "$BUILT" -ne 0 ]; then
-		FAILED=$((FAILED + 1))
-		FAILED_STEPS="$FAILED_STEPS vm-$series(not built)"
-		continue
-	fi
-	step "vm-smoke-$series" tests/vm/vm.sh "$kver" "$TOP/tests/vm/smoke.sh"
-	step "vm-ctl-$series" tests/vm/vm.sh "$kver" "$TOP/tests/vm/test-ctl.sh"
-	step "vm-stream-$series" tests/vm/vm.sh "$kver" "$TOP/tests/vm/test-stream.sh"
-	step "vm-topo-$series" tests/vm/vm.sh "$kver" "$TOP/tests/vm/test-topo.sh"
-	# 256 concurrent connections pin about 2.4 GiB (see test-load.sh).
-	step "vm-load-$series" env SDP_VM_MEM=6144 \
-		tests/vm/vm.sh "$kver" "$TOP/tests/vm/test-load.sh"
-	step "vm-hostile-$series" tests/vm/vm.sh "$kver" "$TOP/tests/vm/test-hostile.sh"
-done
+	for series in 6.1 6.12; do
+		kver=$(kernel_of "$series")
+		if [ -z "$kver" ]; then
+			echo "no Debian $series kernel installed (run make deps)"
+			FAILED=$((FAILED + 1))
+			FAILED_STEPS="$FAILED_STEPS vm-$series"
+			continue
+		fi
+		if [ "$BUILT" -ne 0 ]; then
+			FAILED=$((FAILED + 1))
+			FAILED_STEPS="$FAILED_STEPS vm-$series(not built)"
+			continue
+		fi
+		step "vm-smoke-$series" tests/vm/vm.sh "$kver" "$TOP/tests/vm/smoke.sh"
+		step "vm-ctl-$series" tests/vm/vm.sh "$kver" "$TOP/tests/vm/test-ctl.sh"
+		step "vm-stream-$series" tests/vm/vm.sh "$kver" "$TOP/tests/vm/test-stream.sh"
+		step "vm-topo-$series" tests/vm/vm.sh "$kver" "$TOP/tests/vm/test-topo.sh"
+		# 256 concurrent connections pin about 2.4 GiB (see test-load.sh).
+		step "vm-load-$series" env SDP_VM_MEM=6144 \
+			tests/vm/vm.sh "$kver" "$TOP/tests/vm/test-load.sh"
+		step "vm-hostile-$series" tests/vm/vm.sh "$kver" "$TOP/tests/vm/test-hostile.sh"
+	done
+}
+
+# debug_tier: the debug kernel (built once per machine, then cached),
+# sdp.ko against it with no warning, and DEBUG_SUITES on it.
+debug_tier()
+{
+	local t name
+
+	step debug-kernel make debug-kernel &&
+		step module-debug make module-debug || {
+		FAILED_STEPS="$FAILED_STEPS vm-debug(not built)"
+		return
+	}
+	[ "$BUILT" -eq 0 ] || return
+	for t in $DEBUG_SUITES; do
+		name=${t%.sh}
+		step "vm-${name#test-}-debug" tests/vm/vm.sh debug "$TOP/tests/vm/$t"
+	done
+}
+
+if [ -z "$DEBUG_ONLY" ]; then
+	step fresh-machine tests/fresh-machine.sh
+	step build make -j2 modules-all lib tool &&
+		step build-test-tools make -C tests/tools
+	BUILT=$?
+	stock_tier
+else
+	step build make -j2 lib tool &&
+		step build-test-tools make -C tests/tools
+	BUILT=$?
+fi
+debug_tier
 
 [ -z "$FAILED_STEPS" ] || echo "failed steps:$FAILED_STEPS"
 echo "all: $PASSED passed, $FAILED failed"
