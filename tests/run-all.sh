@@ -87,6 +87,7 @@ for series in 6.1 6.12; do
 	step "vm-load-$series" env SDP_VM_MEM=6144 \
 		tests/vm/vm.sh "$kver" "$TOP/tests/vm/test-load.sh"
 	step "vm-hostile-$series" tests/vm/vm.sh "$kver" "$TOP/tests/vm/test-hostile.sh"
+	step "vm-fuzz-$series" tests/vm/vm.sh "$kver" "$TOP/tests/vm/test-fuzz.sh"
 done
 
 [ -z "$FAILED_STEPS" ] || echo "failed steps:$FAILED_STEPS"

@@ -1,0 +1,177 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Netlink fuzzing, run inside a guest by tests/vm/vm.sh: sdp-nlfuzz sends
+# random valid, mutated and garbage requests built from the spec, as root
+# and as nobody, while SDP traffic runs and network namespaces (with rules
+# and their own fuzzing) come and go; then the state must still make sense:
+# rule count within max-rules, rules well-formed, dumps that agree, every
+# tunable inside its range, counters sane, no connection left, the module
+# still working and unloadable. vm.sh fails the run on any kernel splat.
+#
+# Knobs (vm.sh passes SDP_TEST_* through): SDP_TEST_FUZZ_SEED replays a
+# run (the seed is printed), SDP_TEST_FUZZ_COUNT messages of the main run
+# (at least 100000 for CI), SDP_TEST_FUZZ_TIME the bound in seconds of each
+# of its two phases.
+set -u
+
+. "$(dirname "$0")/testlib.sh"
+sdp_suite_init test-fuzz
+FUZZ=$TOP/tests/tools/sdp-nlfuzz
+STREAM=$TOP/tests/tools/sdp-stream-test
+SEED=${SDP_TEST_FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
+COUNT=${SDP_TEST_FUZZ_COUNT:-100000}
+TIME=${SDP_TEST_FUZZ_TIME:-50}
+PORT=7800
+
+sdpctl() { "$SDPCTL" "$@"; }
+
+echo "=== setup: RDMA stack and sdp.ko on $SDP_KVER; fuzz seed $SEED"
+sdp_suite_rdma_up
+expect_ok "insmod sdp.ko" insmod "$KO"
+
+# Traffic: rounds of 8 concurrent connections until told to stop. While
+# the init netns is fuzzed a round may fail (see below); it must only end,
+# and timeout bounds it.
+traffic()
+{
+	local round=0 port
+	while [ ! -e "$TMP/stop" ]; do
+		port=$((PORT + round % 20 * 10))
+		timeout 30 "$STREAM" "$ADDR" "$port" concurrent 8 262144 \
+			>> "$TMP/traffic.log" 2>&1
+		echo "round $round exit $?" >> "$TMP/traffic.rounds"
+		round=$((round + 1))
+	done
+}
+
+# Namespaces: each gets a rule, a short fuzz run of its own, and is
+# deleted with whatever state that left.
+namespaces()
+{
+	local i=0 ns
+	while [ ! -e "$TMP/stop" ]; do
+		ns=sdpfz$((i % 3))
+		ip netns add "$ns" &&
+			ip netns exec "$ns" "$SDPCTL" map add action sdp port "$i" >/dev/null &&
+			ip netns exec "$ns" "$FUZZ" --seed $((SEED + 1000 + i)) --count 300 \
+				>> "$TMP/netns.log" 2>&1 ||
+			echo "netns $i failed" >> "$TMP/netns.fail"
+		ip netns del "$ns"
+		echo "$i" >> "$TMP/netns.rounds"
+		i=$((i + 1))
+	done
+}
+
+# fuzz NAME CMD...: one fuzzer run, checked; SENT counts its messages.
+SENT=0
+fuzz()
+{
+	local name=$1 n out
+	shift
+	sdp_run "$@"
+	out=$SDP_OUT
+	printf '%s\n' "$SDP_OUT" "$SDP_ERR"
+	expect_eq "$name: no violation, no kernel-side problem" 0 "$SDP_RC"
+	expect_ok "$name: unprivileged share ran" \
+		grep -q '^sdp-nlfuzz\[nobody\]: violations 0$' <<< "$out"
+	n=$(printf '%s\n' "$out" |
+		sed -n 's/^sdp-nlfuzz\[[a-z]*\]: seed [0-9]*: \([0-9]*\) messages.*/\1/p' |
+		awk '{ n += $1 } END { print n + 0 }')
+	SENT=$((SENT + n))
+}
+
+# check_state NAME [NS]: the invariants of one namespace's state.
+check_state()
+{
+	local name=$1 max n
+	shift
+	max=$("$@" "$SDPCTL" -j tune get max-rules | jq .value)
+	n=$("$@" "$SDPCTL" -j map list | jq length)
+	expect_ok "$name: $n rules, within max-rules $max" test "$n" -le "$max"
+	expect_jq "$name: rules well-formed: ids unique, ports ordered, prefix fits the family" \
+		'([.[].id] | length == (unique | length)) and
+		 all(.[]; .port_min <= .port_max and
+		     ((.family == "inet" and .prefix_len <= 32) or
+		      (.family == "inet6" and .prefix_len <= 128)) and
+		     (.role | IN("listen", "connect", "both")) and
+		     (.action | IN("sdp", "tcp", "both")))' "$@" "$SDPCTL" -j map list
+	expect_eq "$name: a rule dump twice gives the same table" \
+		"$("$@" "$SDPCTL" -j map list | jq -c 'map(del(.hits))')" \
+		"$("$@" "$SDPCTL" -j map list | jq -c 'map(del(.hits))')"
+	expect_eq "$name: a tunable dump twice gives the same values" \
+		"$("$@" "$SDPCTL" -j tune list)" "$("$@" "$SDPCTL" -j tune list)"
+	expect_jq "$name: every tunable inside its range" \
+		'length >= 13 and all(.[]; .min <= .value and .value <= .max)' \
+		"$@" "$SDPCTL" -j tune list
+	# A gauge or counter that went below zero would read near 2^64.
+	expect_jq "$name: counters sane: every number below 2^62" \
+		'[.. | numbers] | all(. >= 0 and . < 4611686018427387904)' \
+		"$@" "$SDPCTL" -j stats
+}
+
+# defaults: every tunable of the init netns back to its default, no rule.
+defaults()
+{
+	sdpctl -j tune list | jq -r '.[] | "\(.name) \(.default)"' |
+		while read -r name def; do
+			sdpctl tune set "$name" "$def" || exit 1
+		done && sdpctl map flush >/dev/null
+}
+
+# Two phases, with the traffic and the namespaces going on all along. The
+# first (60% of the messages) fuzzes a netns of its own while the traffic
+# moves data; the second fuzzes the traffic's own netns, whose random
+# tunables (max-connections, mem-max-pages, buffer sizes) and rules then
+# refuse most connections.
+# Measured (TCG, 2 vCPUs, traffic running): 100000 messages in about 30 s.
+NS_COUNT=$((COUNT * 3 / 5))
+echo "=== fuzz: $COUNT messages with traffic and namespaces; seeds $((SEED + 2)), $SEED"
+rm -f "$TMP/stop"
+traffic &
+TRAFFIC=$!
+namespaces &
+NETNS=$!
+START=$(date +%s)
+ip netns add sdpfzmain
+fuzz "fuzz in a netns" ip netns exec sdpfzmain "$FUZZ" --seed $((SEED + 2)) \
+	--count "$NS_COUNT" --time "$TIME"
+fuzz "fuzz in the init netns" "$FUZZ" --seed "$SEED" \
+	--count $((COUNT - NS_COUNT)) --time "$TIME"
+echo "fuzz: $(($(date +%s) - START)) s of guest time"
+touch "$TMP/stop"
+sdp_wait_pid "$TRAFFIC" 40
+sdp_wait_pid "$NETNS" 40
+check_state "netns after fuzzing" ip netns exec sdpfzmain
+ip netns del sdpfzmain
+NS_SENT=$(sed -n 's/^sdp-nlfuzz\[[a-z]*\]: seed [0-9]*: \([0-9]*\) messages.*/\1/p' \
+	"$TMP/netns.log" 2>/dev/null | awk '{ n += $1 } END { print n + 0 }')
+expect_ok "fuzzers sent $SENT messages (+ $NS_SENT in short-lived namespaces), at least 100000" \
+	test "$((SENT + NS_SENT))" -ge 100000
+ROUNDS=$(wc -l < "$TMP/traffic.rounds" 2>/dev/null || echo 0)
+PASSED=$(grep -c 'exit 0$' "$TMP/traffic.rounds" 2>/dev/null)
+echo "traffic: how rounds failed (the fuzzer's tunables refuse some):"
+grep -h '^FAIL' "$TMP/traffic.log" 2>/dev/null | sed 's/[0-9]\+/N/g' | sort | uniq -c | head -n 10
+expect_ok "traffic moved data meanwhile ($PASSED of $ROUNDS rounds passed)" \
+	test "${PASSED:-0}" -ge 1
+NSR=$(wc -l < "$TMP/netns.rounds" 2>/dev/null || echo 0)
+expect_ok "namespaces came and went meanwhile ($NSR)" test "$NSR" -ge 1
+expect_eq "every namespace round ran its rule and fuzzer" "" \
+	"$(cat "$TMP/netns.fail" 2>/dev/null)"
+expect_eq "no namespace left" "" "$(ip netns list)"
+
+echo "=== invariants"
+check_state "init netns after fuzzing"
+expect_ok "connections all gone" sdp_wait_conn_zero 60
+expect_jq "no socket listed" 'length == 0' sdpctl -j conns
+
+echo "=== the module still works"
+expect_ok "defaults back" defaults
+expect_jq "table empty" 'length == 0' sdpctl -j map list
+expect_ok "a transfer after fuzzing" \
+	timeout 120 "$STREAM" "$ADDR" $((PORT + 300)) concurrent 2 65536
+expect_ok "connections all gone after it" sdp_wait_conn_zero 60
+expect_ok "rmmod" rmmod sdp
+sdp_kmemleak_check
+
+rm -rf "$TMP"
+sdp_test_summary "fuzz-$SDP_KVER"
