@@ -5,7 +5,7 @@
  * scripts/gen-fuzz-spec.py writes: sdp-nlfuzz-spec.h).
  *
  *   sdp-nlfuzz [--seed S] [--count N] [--time SECS] [--unpriv PCT]
- *              [--only I] [-v]
+ *              [--show I]
  *
  * Sends N messages (default 10000), or as many as fit in SECS seconds if
  * that comes first: about 70% valid requests of random operations with
@@ -21,9 +21,12 @@
  * With --unpriv PCT (default 20) a child process does PCT% of the messages
  * as user nobody (65534) at the same time; an operation that needs
  * CAP_NET_ADMIN must fail for it, with EPERM if the request was well-formed.
- * The seed (S, random unless given; the child uses S + 1) is printed first:
- * the same seed against the same module sends the same messages, and
- * --only I sends just message I of that sequence (with -v: its bytes).
+ * The seed (S, random unless given; the child uses S + 1) is printed first.
+ * The messages follow from the seed and from the ids of the rules the
+ * kernel added (map-del and map-get aim at them), so the same seed against
+ * a freshly loaded module, with no other writer in the netns, sends the
+ * same messages again; --show I prints message I and its outcome (stop
+ * right after it with --count I+1).
  *
  * A violation is a message that succeeded although the spec's policies say
  * the kernel must refuse it (or an unprivileged success); it is printed
@@ -32,6 +35,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <arpa/inet.h>
 #include <grp.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -59,6 +63,7 @@
 #define REPLY_TIMEOUT_S 30
 #define MAX_TUNABLES 64
 #define MAX_ERRNO 140
+#define MAX_IDS 32
 
 enum fz_type { FZ_PAD, FZ_U8, FZ_U16, FZ_U32, FZ_U64, FZ_STRING, FZ_BINARY,
 	       FZ_NEST };
@@ -135,19 +140,25 @@ struct msg {
 	bool must_fail;		/* the spec's policies refuse it */
 	bool plain;		/* one terminal reply is certain */
 	int tun;		/* tunable named in a tune request, or -1 */
+	/* A rule or lookup that holds together: its family, prefix, ports. */
+	unsigned int fam, plen, port_min;
 };
 
 struct fuzzer {
 	const char *who;	/* "root" or "nobody" */
-	bool unpriv, verbose;
+	bool unpriv;
+	long show;		/* index of the message to print, or -1 */
 	uint64_t seed, rng;
 	int fd, evfd, family;
 	uint32_t seq;
 	struct tunable tun[MAX_TUNABLES];
 	int n_tun;
+	uint32_t ids[MAX_IDS];	/* of rules added lately, a ring */
+	unsigned int n_ids;
 	unsigned char *rbuf;
 	/* counts */
 	unsigned long sent, by_mut[M_NUM], err[MAX_ERRNO + 1], other_err;
+	unsigned long valid[ARRAY_SIZE(fz_ops)], valid_ok[ARRAY_SIZE(fz_ops)];
 	unsigned long no_reply, replies, events, overruns, send_err;
 	unsigned long violations;
 };
@@ -203,13 +214,17 @@ static void random_bytes(struct fuzzer *f, unsigned char *p, size_t len)
 		*p++ = rnd(f);
 }
 
-/* Bytes that make interesting wildcard patterns and names. */
+/*
+ * Bytes that make interesting wildcard patterns and names; half of them
+ * only letters, which always make a valid pattern.
+ */
 static void random_text(struct fuzzer *f, char *p, size_t len)
 {
 	static const char chars[] = "abcdefgz*?[]!^-\\ ./";
+	size_t n = chance(f, 50) ? 8 : sizeof(chars) - 1;
 
 	while (len--)
-		*p++ = chars[below(f, sizeof(chars) - 1)];
+		*p++ = chars[below(f, n)];
 }
 
 static unsigned int int_size(enum fz_type t)
@@ -327,6 +342,18 @@ static bool can_mutate(struct fuzzer *f, const struct msg *m,
 
 static void gen_set(struct fuzzer *f, struct msg *m, int set, int depth);
 
+/* Zero the bits of an address beyond its prefix, as a rule must have. */
+static void clear_host_bits(unsigned char *addr, size_t len, unsigned int plen)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (plen >= 8 * (i + 1))
+			continue;
+		addr[i] &= plen > 8 * i ? 0xff << (8 - (plen - 8 * i)) : 0;
+	}
+}
+
 /* One attribute of @a's kind, valid or carrying the pending mutation. */
 static void gen_attr(struct fuzzer *f, struct msg *m, const struct fz_attr *a,
 		     int depth)
@@ -355,8 +382,18 @@ static void gen_attr(struct fuzzer *f, struct msg *m, const struct fz_attr *a,
 		if (m->tun >= 0 && a->id == SDP_A_TUNABLE_VALUE &&
 		    m->op->req == FZ_SET_TUNE_SET_DO_REQUEST)
 			v = tunable_value(f, m);
+		else if (a->id == SDP_A_RULE_ID && f->n_ids && chance(f, 60))
+			v = f->ids[below(f, f->n_ids < MAX_IDS ? f->n_ids : MAX_IDS)];
+		else if (m->fam && !strcmp(a->name, "family"))
+			v = m->fam;
+		else if (m->fam && !strcmp(a->name, "prefix-len"))
+			v = m->plen;
+		else if (m->fam && !strcmp(a->name, "port-max"))
+			v = m->port_min + below(f, 0x10000 - m->port_min);
 		else
 			v = valid_value(f, a);
+		if (!strcmp(a->name, "port-min"))
+			m->port_min = v & 0xffff;
 		if (mut == M_OUT_OF_RANGE)
 			bad_value(f, a, &v);
 		len = int_size(a->type);
@@ -392,7 +429,11 @@ static void gen_attr(struct fuzzer *f, struct msg *m, const struct fz_attr *a,
 			len = below(f, 8192);
 		if (len > sizeof(s))
 			len = below(f, sizeof(s));
+		if (m->fam && !strcmp(a->name, "addr"))
+			len = m->fam == AF_INET ? 4 : 16;
 		random_bytes(f, (unsigned char *)s, len);
+		if (m->fam && !strcmp(a->name, "addr"))
+			clear_host_bits((unsigned char *)s, len, m->plen);
 		put(m, type, s, len);
 		break;
 	case FZ_NEST:
@@ -433,12 +474,26 @@ static void gen_set(struct fuzzer *f, struct msg *m, int set, int depth)
 	const struct fz_set *s = &fz_sets[set];
 	unsigned int i, n, id;
 	unsigned char junk[16];
+	bool fam = false;
 
+	/*
+	 * Most rules and lookups hold together as the spec's docs ask (addr
+	 * as long as family says, no bits beyond prefix-len, port-min not
+	 * above port-max), or the kernel would refuse nearly all of them.
+	 */
+	for (i = 0; i < s->n; i++)
+		fam |= !strcmp(s->attrs[i].name, "family");
+	m->fam = fam && chance(f, 85) ? (chance(f, 50) ? AF_INET : AF_INET6) : 0;
+	m->plen = below(f, (m->fam == AF_INET ? 32 : 128) + 1);
+	m->port_min = 0;
 	for (i = 0; i < s->n; i++) {
 		const struct fz_attr *a = &s->attrs[i];
 
 		if (a->multi)
 			n = m->applied == M_HUGE ? 200 + below(f, 800) : below(f, 5);
+		else if (m->fam && (!strcmp(a->name, "family") ||
+				    !strcmp(a->name, "action")))
+			n = chance(f, 95);
 		else
 			n = chance(f, 75);
 		while (n-- && m->len < MSG_ROOM - 64)
@@ -516,12 +571,17 @@ static void gen_msg(struct fuzzer *f, struct msg *m)
 	struct genlmsghdr *g = (struct genlmsghdr *)(m->buf + NLMSG_HDRLEN);
 	unsigned int kind = below(f, 100), cut;
 
-	m->op = &fz_ops[below(f, ARRAY_SIZE(fz_ops))];
+	/* Rarely empty the table, so that rules pile up towards max-rules. */
+	do
+		m->op = &fz_ops[below(f, ARRAY_SIZE(fz_ops))];
+	while ((m->op->cmd == SDP_CMD_MAP_FLUSH ||
+		m->op->cmd == SDP_CMD_MAP_REPLACE) && chance(f, 90));
 	m->mut = kind < 70 ? M_NONE : 1 + below(f, M_GARBAGE - 1);
 	m->applied = M_NONE;
 	m->must_fail = false;
 	m->plain = true;
 	m->tun = -1;
+	m->fam = 0;
 	memset(m->buf, 0, NLMSG_HDRLEN + GENL_HDRLEN);
 	if (kind >= 90) {
 		m->mut = M_NONE;
@@ -614,6 +674,40 @@ static void die(struct fuzzer *f, const char *what)
 	exit(1);
 }
 
+/* The attribute @type among the @len bytes at @p, or NULL. */
+static struct nlattr *find_attr(void *p, int len, unsigned int type)
+{
+	struct nlattr *a = p;
+
+	for (; len >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= len;
+	     len -= NLA_ALIGN(a->nla_len),
+	     a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len)))
+		if ((a->nla_type & NLA_TYPE_MASK) == type)
+			return a;
+	return NULL;
+}
+
+/* Remember the id of the rule a map-add reply carries. */
+static void learn_id(struct fuzzer *f, struct nlmsghdr *nlh)
+{
+	struct genlmsghdr *g = NLMSG_DATA(nlh);
+	struct nlattr *rule, *id;
+
+	if (nlh->nlmsg_type != f->family ||
+	    nlh->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN) ||
+	    g->cmd != SDP_CMD_MAP_ADD)
+		return;
+	rule = find_attr((char *)g + GENL_HDRLEN,
+			 nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN), SDP_A_MAP_RULE);
+	if (!rule)
+		return;
+	id = find_attr((char *)rule + NLA_HDRLEN, rule->nla_len - NLA_HDRLEN,
+		       SDP_A_RULE_ID);
+	if (id && id->nla_len == NLA_HDRLEN + sizeof(uint32_t))
+		memcpy(&f->ids[f->n_ids++ % MAX_IDS], (char *)id + NLA_HDRLEN,
+		       sizeof(uint32_t));
+}
+
 /*
  * Note what a datagram of @n bytes says about request @seq; true if it
  * holds the end (ack or error) of request @marker.
@@ -639,6 +733,7 @@ static bool scan(struct fuzzer *f, ssize_t n, uint32_t seq, uint32_t marker,
 			} else {
 				o->replies++;
 				f->replies++;
+				learn_id(f, nlh);
 			}
 		}
 		if (marker && nlh->nlmsg_seq == marker && terminal)
@@ -864,6 +959,10 @@ static void judge(struct fuzzer *f, const struct msg *m, unsigned long idx,
 	bool ok = handed && ((o->terminal && !o->err) ||
 			     (!o->terminal && o->replies));
 
+	if (m->applied == M_NONE) {
+		f->valid[m->op - fz_ops]++;
+		f->valid_ok[m->op - fz_ops] += ok;
+	}
 	if (o->terminal && o->err <= MAX_ERRNO)
 		f->err[o->err]++;
 	else if (o->terminal)
@@ -911,11 +1010,16 @@ static void summary(struct fuzzer *f, double secs)
 	printf(", other %lu, no reply %lu; data replies %lu, events %lu, overruns %lu, send errors %lu\n",
 	       f->other_err, f->no_reply, f->replies, f->events, f->overruns,
 	       f->send_err);
-	printf("sdp-nlfuzz[%s]: violations %lu\n", f->who, f->violations);
+	printf("sdp-nlfuzz[%s]: valid requests done:", f->who);
+	for (i = 0; i < (int)ARRAY_SIZE(fz_ops); i++)
+		printf(" %s%s %lu/%lu", fz_ops[i].name,
+		       fz_ops[i].dump ? "(dump)" : "", f->valid_ok[i],
+		       f->valid[i]);
+	printf("\nsdp-nlfuzz[%s]: violations %lu\n", f->who, f->violations);
 	fflush(stdout);
 }
 
-static int run(struct fuzzer *f, unsigned long count, double secs, long only)
+static int run(struct fuzzer *f, unsigned long count, double secs)
 {
 	static struct msg m;
 	double start = now();
@@ -945,12 +1049,8 @@ static int run(struct fuzzer *f, unsigned long count, double secs, long only)
 		struct outcome o = { 0 };
 
 		gen_msg(f, &m);
-		if (only >= 0 && i != (unsigned long)only)
-			continue;
 		f->sent++;
 		f->by_mut[m.applied]++;
-		if (f->verbose)
-			hexdump(&m);
 		if (send(f->fd, m.buf, m.len, 0) < 0) {
 			/* ENODATA: an empty datagram. */
 			if (errno != ENOBUFS && errno != EMSGSIZE &&
@@ -961,10 +1061,8 @@ static int run(struct fuzzer *f, unsigned long count, double secs, long only)
 		}
 		wait_for(f, &m, &o);
 		judge(f, &m, i, &o);
-		if (f->verbose)
-			fprintf(stderr, "message %lu: %s %s: %s\n", i, m.op->name,
-				mutation_names[m.applied],
-				o.terminal ? strerror(o.err) : "no reply");
+		if ((long)i == f->show)
+			report(f, &m, i, &o, "shown");
 		if (i % 256 == 0)
 			drain_events(f);
 	}
@@ -975,7 +1073,7 @@ static int run(struct fuzzer *f, unsigned long count, double secs, long only)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: sdp-nlfuzz [--seed S] [--count N] [--time SECS] [--unpriv PCT] [--only I] [-v]\n");
+	fprintf(stderr, "usage: sdp-nlfuzz [--seed S] [--count N] [--time SECS] [--unpriv PCT] [--show I]\n");
 	exit(2);
 }
 
@@ -993,10 +1091,10 @@ static unsigned long long number(const char *s)
 
 int main(int argc, char **argv)
 {
-	struct fuzzer root = { .who = "root" }, nobody = { .who = "nobody" };
+	struct fuzzer root = { .who = "root", .show = -1 };
+	struct fuzzer nobody = { .who = "nobody", .show = -1 };
 	unsigned long count = 10000, share;
 	unsigned int unpriv = 20;
-	long only = -1;
 	double secs = 0;
 	bool seeded = false;
 	int i, rc, status;
@@ -1005,10 +1103,6 @@ int main(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		const char *opt = argv[i];
 
-		if (!strcmp(opt, "-v")) {
-			root.verbose = nobody.verbose = true;
-			continue;
-		}
 		if (i + 1 == argc)
 			usage();
 		if (!strcmp(opt, "--seed")) {
@@ -1020,8 +1114,8 @@ int main(int argc, char **argv)
 			secs = number(argv[++i]);
 		} else if (!strcmp(opt, "--unpriv")) {
 			unpriv = number(argv[++i]);
-		} else if (!strcmp(opt, "--only")) {
-			only = number(argv[++i]);
+		} else if (!strcmp(opt, "--show")) {
+			root.show = number(argv[++i]);
 		} else {
 			usage();
 		}
@@ -1040,8 +1134,7 @@ int main(int argc, char **argv)
 	       (unsigned long long)root.seed, (unsigned long long)root.seed);
 	fflush(stdout);
 
-	/* --only replays a message of the privileged sequence alone. */
-	share = only >= 0 ? 0 : count * unpriv / 100;
+	share = count * unpriv / 100;
 	if (share) {
 		pid = fork();
 		if (pid < 0) {
@@ -1053,10 +1146,10 @@ int main(int argc, char **argv)
 				perror("sdp-nlfuzz: become nobody");
 				_exit(1);
 			}
-			_exit(run(&nobody, share, secs, -1));
+			_exit(run(&nobody, share, secs));
 		}
 	}
-	rc = run(&root, count - share, secs, only);
+	rc = run(&root, count - share, secs);
 	if (pid > 0) {
 		if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
 		    WEXITSTATUS(status))
