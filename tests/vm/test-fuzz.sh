@@ -29,15 +29,27 @@ echo "=== setup: RDMA stack and sdp.ko on $SDP_KVER; fuzz seed $SEED"
 sdp_suite_rdma_up
 expect_ok "insmod sdp.ko" insmod "$KO"
 
+# The background loops run each step as a job they wait for, so that
+# sdp_wait_pid's kill ends the step too: nothing may outlive the loop and
+# keep a socket (and the module) in use.
+# step CMD...: run CMD as a job; its exit status.
+step()
+{
+	"$@" &
+	CHILD=$!
+	wait "$CHILD"
+}
+
 # Traffic: rounds of 8 concurrent connections until told to stop. While
 # the init netns is fuzzed a round may fail (see below); it must only end,
 # and timeout bounds it.
 traffic()
 {
 	local round=0 port
+	trap 'kill "$CHILD" 2>/dev/null; exit' TERM
 	while [ ! -e "$TMP/stop" ]; do
 		port=$((PORT + round % 20 * 10))
-		timeout 30 "$STREAM" "$ADDR" "$port" concurrent 8 262144 \
+		step timeout 30 "$STREAM" "$ADDR" "$port" concurrent 8 262144 \
 			>> "$TMP/traffic.log" 2>&1
 		echo "round $round exit $?" >> "$TMP/traffic.rounds"
 		round=$((round + 1))
@@ -48,13 +60,14 @@ traffic()
 # deleted with whatever state that left.
 namespaces()
 {
-	local i=0 ns
+	local i=0 ns=
+	trap 'kill "$CHILD" 2>/dev/null; wait; ip netns del "$ns"; exit' TERM
 	while [ ! -e "$TMP/stop" ]; do
 		ns=sdpfz$((i % 3))
 		ip netns add "$ns" &&
 			ip netns exec "$ns" "$SDPCTL" map add action sdp port "$i" >/dev/null &&
-			ip netns exec "$ns" "$FUZZ" --seed $((SEED + 1000 + i)) --count 300 \
-				>> "$TMP/netns.log" 2>&1 ||
+			step ip netns exec "$ns" "$FUZZ" --seed $((SEED + 1000 + i)) \
+				--count 300 >> "$TMP/netns.log" 2>&1 ||
 			echo "netns $i failed" >> "$TMP/netns.fail"
 		ip netns del "$ns"
 		echo "$i" >> "$TMP/netns.rounds"
@@ -171,6 +184,10 @@ expect_ok "a transfer after fuzzing" \
 	timeout 120 "$STREAM" "$ADDR" $((PORT + 300)) concurrent 2 65536
 expect_ok "connections all gone after it" sdp_wait_conn_zero 60
 expect_ok "rmmod" rmmod sdp
+if [ -d /sys/module/sdp ]; then
+	echo "sdp.ko still loaded, refcnt $(cat /sys/module/sdp/refcnt); processes:"
+	ps -eo pid,ppid,stat,etime,args
+fi
 sdp_kmemleak_check
 
 rm -rf "$TMP"
