@@ -142,6 +142,7 @@ struct msg {
 	int tun;		/* tunable named in a tune request, or -1 */
 	/* A rule or lookup that holds together: its family, prefix, ports. */
 	unsigned int fam, plen, port_min;
+	bool addr;		/* addr already in it */
 };
 
 struct fuzzer {
@@ -387,7 +388,9 @@ static void gen_attr(struct fuzzer *f, struct msg *m, const struct fz_attr *a,
 		else if (m->fam && !strcmp(a->name, "family"))
 			v = m->fam;
 		else if (m->fam && !strcmp(a->name, "prefix-len"))
-			v = m->plen;
+			v = m->addr ? m->plen : 0;
+		else if (m->fam && !strcmp(a->name, "position"))
+			v = below(f, 8);
 		else if (m->fam && !strcmp(a->name, "port-max"))
 			v = m->port_min + below(f, 0x10000 - m->port_min);
 		else
@@ -432,8 +435,10 @@ static void gen_attr(struct fuzzer *f, struct msg *m, const struct fz_attr *a,
 		if (m->fam && !strcmp(a->name, "addr"))
 			len = m->fam == AF_INET ? 4 : 16;
 		random_bytes(f, (unsigned char *)s, len);
-		if (m->fam && !strcmp(a->name, "addr"))
+		if (m->fam && !strcmp(a->name, "addr")) {
 			clear_host_bits((unsigned char *)s, len, m->plen);
+			m->addr = true;
+		}
 		put(m, type, s, len);
 		break;
 	case FZ_NEST:
@@ -478,14 +483,16 @@ static void gen_set(struct fuzzer *f, struct msg *m, int set, int depth)
 
 	/*
 	 * Most rules and lookups hold together as the spec's docs ask (addr
-	 * as long as family says, no bits beyond prefix-len, port-min not
-	 * above port-max), or the kernel would refuse nearly all of them.
+	 * as long as family says, no bits beyond prefix-len nor prefix-len
+	 * without addr, port-min not above port-max, a position inside the
+	 * table), or the kernel would refuse nearly all of them.
 	 */
 	for (i = 0; i < s->n; i++)
 		fam |= !strcmp(s->attrs[i].name, "family");
 	m->fam = fam && chance(f, 85) ? (chance(f, 50) ? AF_INET : AF_INET6) : 0;
 	m->plen = below(f, (m->fam == AF_INET ? 32 : 128) + 1);
 	m->port_min = 0;
+	m->addr = false;
 	for (i = 0; i < s->n; i++) {
 		const struct fz_attr *a = &s->attrs[i];
 
@@ -564,7 +571,7 @@ static void gen_garbage(struct fuzzer *f, struct msg *m)
 	m->applied = M_GARBAGE;
 }
 
-/* Build message @seq: the PRNG state alone decides its bytes. */
+/* Build the next message from the PRNG (and the rule ids learnt). */
 static void gen_msg(struct fuzzer *f, struct msg *m)
 {
 	struct nlmsghdr *nlh = (struct nlmsghdr *)m->buf;

@@ -8,10 +8,11 @@
 # tunable inside its range, counters sane, no connection left, the module
 # still working and unloadable. vm.sh fails the run on any kernel splat.
 #
-# Knobs (vm.sh passes SDP_TEST_* through): SDP_TEST_FUZZ_SEED replays a
-# run (the seed is printed), SDP_TEST_FUZZ_COUNT messages of the main run
-# (at least 100000 for CI), SDP_TEST_FUZZ_TIME the bound in seconds of each
-# of its two phases.
+# Knobs (vm.sh passes SDP_TEST_* through): SDP_TEST_FUZZ_SEED reruns with
+# the seeds printed (the racing fuzzers of the first phase make its
+# replies, hence its later messages, differ), SDP_TEST_FUZZ_COUNT messages
+# in all (at least 100000 for CI), SDP_TEST_FUZZ_TIME the bound in seconds
+# of each of the two phases.
 set -u
 
 . "$(dirname "$0")/testlib.sh"
@@ -30,7 +31,7 @@ sdp_suite_rdma_up
 expect_ok "insmod sdp.ko" insmod "$KO"
 
 # The background loops run each step as a job they wait for, so that
-# sdp_wait_pid's kill ends the step too: nothing may outlive the loop and
+# killing the loop ends the step too: nothing may outlive the loop and
 # keep a socket (and the module) in use.
 # step CMD...: run CMD as a job; its exit status.
 step()
@@ -61,7 +62,7 @@ traffic()
 namespaces()
 {
 	local i=0 ns=
-	trap 'kill "$CHILD" 2>/dev/null; wait; ip netns del "$ns"; exit' TERM
+	trap 'kill "$CHILD" 2>/dev/null; wait; ip netns del "$ns" 2>/dev/null; exit' TERM
 	while [ ! -e "$TMP/stop" ]; do
 		ns=sdpfz$((i % 3))
 		ip netns add "$ns" &&
@@ -106,7 +107,7 @@ check_state()
 		 all(.[]; .port_min <= .port_max and
 		     ((.family == "inet" and .prefix_len <= 32) or
 		      (.family == "inet6" and .prefix_len <= 128)) and
-		     (.role | IN("listen", "connect", "both")) and
+		     (.role | IN("listen", "connect", "any")) and
 		     (.action | IN("sdp", "tcp", "both")))' "$@" "$SDPCTL" -j map list
 	expect_eq "$name: a rule dump twice gives the same table" \
 		"$("$@" "$SDPCTL" -j map list | jq -c 'map(del(.hits))')" \
@@ -133,12 +134,14 @@ defaults()
 
 # Two phases, with the traffic and the namespaces going on all along. The
 # first (60% of the messages) fuzzes a netns of its own while the traffic
-# moves data; the second fuzzes the traffic's own netns, whose random
-# tunables (max-connections, mem-max-pages, buffer sizes) and rules then
-# refuse most connections.
+# moves data, with a second privileged fuzzer (a sixth of them) racing the
+# first in that netns; the second phase fuzzes the traffic's own netns,
+# whose random tunables (max-connections, mem-max-pages, buffer sizes) and
+# rules then refuse most connections.
 # Measured (TCG, 2 vCPUs, traffic running): 100000 messages in about 30 s.
 NS_COUNT=$((COUNT * 3 / 5))
-echo "=== fuzz: $COUNT messages with traffic and namespaces; seeds $((SEED + 2)), $SEED"
+RACE_COUNT=$((NS_COUNT / 6))
+echo "=== fuzz: $COUNT messages with traffic and namespaces; seeds $((SEED + 2)) and $((SEED + 4)), $SEED"
 rm -f "$TMP/stop"
 traffic &
 TRAFFIC=$!
@@ -146,14 +149,23 @@ namespaces &
 NETNS=$!
 START=$(date +%s)
 ip netns add sdpfzmain
+ip netns exec sdpfzmain "$FUZZ" --seed $((SEED + 4)) --count "$RACE_COUNT" \
+	--unpriv 0 --time "$TIME" > "$TMP/race.log" 2>&1 &
+RACE=$!
 fuzz "fuzz in a netns" ip netns exec sdpfzmain "$FUZZ" --seed $((SEED + 2)) \
-	--count "$NS_COUNT" --time "$TIME"
+	--count $((NS_COUNT - RACE_COUNT)) --time "$TIME"
+wait "$RACE"
+expect_eq "a second fuzzer racing it: no violation (seed $((SEED + 4)))" 0 "$?"
+cat "$TMP/race.log"
+SENT=$((SENT + $(sed -n 's/^sdp-nlfuzz\[root\]: seed [0-9]*: \([0-9]*\) messages.*/\1/p' \
+	"$TMP/race.log")))
 fuzz "fuzz in the init netns" "$FUZZ" --seed "$SEED" \
 	--count $((COUNT - NS_COUNT)) --time "$TIME"
 echo "fuzz: $(($(date +%s) - START)) s of guest time"
+# Stopped mid-round: a transfer cut short is one more teardown to survive.
 touch "$TMP/stop"
-sdp_wait_pid "$TRAFFIC" 40
-sdp_wait_pid "$NETNS" 40
+kill "$TRAFFIC" "$NETNS"
+wait "$TRAFFIC" "$NETNS"
 check_state "netns after fuzzing" ip netns exec sdpfzmain
 ip netns del sdpfzmain
 NS_SENT=$(sed -n 's/^sdp-nlfuzz\[[a-z]*\]: seed [0-9]*: \([0-9]*\) messages.*/\1/p' \
