@@ -21,7 +21,7 @@ FUZZ=$TOP/tests/tools/sdp-nlfuzz
 STREAM=$TOP/tests/tools/sdp-stream-test
 SEED=${SDP_TEST_FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 COUNT=${SDP_TEST_FUZZ_COUNT:-100000}
-TIME=${SDP_TEST_FUZZ_TIME:-50}
+TIME=${SDP_TEST_FUZZ_TIME:-80}
 PORT=7800
 
 sdpctl() { "$SDPCTL" "$@"; }
@@ -150,8 +150,10 @@ check_state()
 # legitimately let SDP buffers take all the memory (mem-max-pages up to
 # RAM, 1 GiB of receive buffers per connection), and the OOM killer's
 # report would fail the run.
-# Measured (TCG, 2 vCPUs): 100000 messages in 26 s (6.1) to 49 s (6.12,
-# on a busy host).
+# Measured (TCG, 2 vCPUs): 100000 messages in 26 to 43 s of guest time on
+# a quiet host, up to 78 s with its two cores shared by other VMs (load 9);
+# the whole suite took 114 to 250 s. SDP_TEST_FUZZ_TIME (80 s a phase)
+# bounds a phase on a slower host; the count check then fails.
 NS_COUNT=$((COUNT * 3 / 5))
 RACE_COUNT=$((NS_COUNT / 6))
 echo "=== fuzz: $COUNT messages with traffic and namespaces; seeds $((SEED + 2)) and $((SEED + 4)), $SEED"
