@@ -7,6 +7,8 @@
 #   kmod/netlink-gen.h    policies and ops table  (--mode kernel --header)
 #   kmod/netlink-gen.c                            (--mode kernel --source)
 #   libsdpctl/spec-names.h  the library's names  (scripts/gen-lib-names.py)
+#   tests/tools/sdp-nlfuzz-spec.h  the fuzzer's requests
+#                                  (scripts/gen-fuzz-spec.py)
 #
 #   scripts/ynl-gen.sh KSRC DIR     write them under DIR (. = in place)
 #
@@ -39,9 +41,12 @@ gen --mode kernel --source -o "$tmp/kmod/netlink-gen.c"
 mkdir -p "$tmp/libsdpctl"
 /usr/bin/python3 "$top/scripts/gen-lib-names.py" \
 	"$tmp/docs/netlink/specs/sdp.yaml" "$tmp/libsdpctl/spec-names.h"
+mkdir -p "$tmp/tests/tools"
+/usr/bin/python3 "$top/scripts/gen-fuzz-spec.py" \
+	"$tmp/docs/netlink/specs/sdp.yaml" "$tmp/tests/tools/sdp-nlfuzz-spec.h"
 
 for f in uapi/linux/sdp.h kmod/netlink-gen.h kmod/netlink-gen.c \
-	 libsdpctl/spec-names.h; do
+	 libsdpctl/spec-names.h tests/tools/sdp-nlfuzz-spec.h; do
 	mkdir -p "$dir/$(dirname "$f")"
 	cp "$tmp/$f" "$dir/$f"
 done

@@ -109,6 +109,7 @@ stock_tier()
 		step "vm-load-$series" env SDP_VM_MEM=6144 \
 			tests/vm/vm.sh "$kver" "$TOP/tests/vm/test-load.sh"
 		step "vm-hostile-$series" tests/vm/vm.sh "$kver" "$TOP/tests/vm/test-hostile.sh"
+		step "vm-fuzz-$series" tests/vm/vm.sh "$kver" "$TOP/tests/vm/test-fuzz.sh"
 	done
 }
 
