@@ -314,16 +314,20 @@ static int sdp_tx_alloc(struct sdp_sock *ssk, u32 peer_size)
 }
 
 /*
- * The RC retransmission (local ACK) timeout, if the ack-timeout tunable
- * sets one.  rdma_cm's own is about half a second on RoCE: where ACKs come
- * later than that (Soft-RoCE on a slow or loaded host) every message is
- * sent again, and Soft-RoCE of 6.12 then delivers some multi-packet SENDs
- * at a wrong length (docs/protocol.md, "Soft-RoCE").
+ * The RC transport parameters both ends give rdma_cm.  The retransmission
+ * (local ACK) timeout is rdma_cm's, about half a second on RoCE, unless the
+ * ack-timeout tunable sets one: where ACKs come later than that (Soft-RoCE
+ * on a slow or loaded host) every message is sent again, and Soft-RoCE of
+ * 6.12 then delivers some multi-packet SENDs at a wrong length
+ * (docs/protocol.md, "Soft-RoCE").
  */
-static void sdp_set_ack_timeout(struct sdp_sock *ssk, struct rdma_cm_id *id)
+static void sdp_rc_params(struct sdp_sock *ssk, struct rdma_cm_id *id,
+			  struct rdma_conn_param *param)
 {
 	u8 timeout = sdp_tun(sock_net(&ssk->sk), SDP_TUN_ACK_TIMEOUT);
 
+	param->retry_count = 7;
+	param->rnr_retry_count = 7;
 	if (timeout)
 		rdma_set_ack_timeout(id, timeout);
 }
@@ -445,9 +449,7 @@ static int sdp_cm_route_resolved(struct sdp_sock *ssk, struct rdma_cm_id *id)
 
 	param.private_data = &hh;
 	param.private_data_len = sizeof(hh);
-	param.retry_count = 7;
-	param.rnr_retry_count = 7;
-	sdp_set_ack_timeout(ssk, id);
+	sdp_rc_params(ssk, id, &param);
 	err = rdma_connect_locked(id, &param);
 	if (!err)
 		sdp_stats_msg(sock_net(&ssk->sk), SDP_TX, SDP_MID_HELLO);
@@ -595,9 +597,7 @@ static int sdp_cm_req(struct sdp_sock *lssk, struct rdma_cm_id *id,
 		hah.actrcvsz = cpu_to_be32(child->rx.size);
 		param.private_data = &hah;
 		param.private_data_len = sizeof(hah);
-		param.retry_count = 7;
-		param.rnr_retry_count = 7;
-		sdp_set_ack_timeout(child, id);
+		sdp_rc_params(child, id, &param);
 		err = rdma_accept(id, &param);
 	}
 	if (err) {
