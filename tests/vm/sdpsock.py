@@ -18,3 +18,20 @@ def sdp_socket():
     # Python knows no family 27 addresses: drive it as an AF_INET socket.
     raw = socket.socket(AF_INET_SDP, socket.SOCK_STREAM)
     return socket.socket(socket.AF_INET, socket.SOCK_STREAM, 0, raw.detach())
+
+
+def sdp_pair(addr, port, nbytes):
+    """A listener on addr:port, a connection to it from an unbound socket,
+    and nbytes moved from the client to the accepted end: (listener,
+    client, accepted)."""
+    ls = sdp_socket()
+    ls.bind((addr, port))
+    ls.listen(4)
+    c = sdp_socket()
+    c.connect((addr, port))
+    a, _ = ls.accept()
+    c.sendall(b"x" * nbytes)
+    got = 0
+    while got < nbytes:
+        got += len(a.recv(65536))
+    return ls, c, a

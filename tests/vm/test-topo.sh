@@ -99,25 +99,15 @@ expect_jq "sdp counted the bytes both ways, no protocol error" \
 echo "=== a live connection: client end on $SDP_RXE1, server end on $SDP_RXE2"
 # A listener on the server address and one connection to it from an
 # unbound socket (the source comes from the routing: the client's veth),
-# kept open by a python3 helper: AF_INET_SDP sockets driven as AF_INET
-# ones (python knows no family 27 addresses).
+# kept open by a python3 helper (sdpsock.py: AF_INET_SDP sockets driven
+# as AF_INET ones, python knows no family 27 addresses).
 PORT=7800
 cat > "$TMP/conn.py" <<'PYEOF'
-import os, socket, sys, time
+import os, sys, time
+sys.path.insert(0, sys.argv[5])
+from sdpsock import sdp_pair
 srv, port, ready, close = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-def sdp():
-    raw = socket.socket(27, socket.SOCK_STREAM)
-    return socket.socket(socket.AF_INET, socket.SOCK_STREAM, 0, raw.detach())
-ls = sdp()
-ls.bind((srv, port))
-ls.listen(4)
-c = sdp()
-c.connect((srv, port))
-a, _ = ls.accept()
-c.sendall(b"x" * 1000)
-got = 0
-while got < 1000:
-    got += len(a.recv(4096))
+ls, c, a = sdp_pair(srv, port, 1000)
 a.sendall(b"y" * 300)
 got = 0
 while got < 300:
@@ -132,7 +122,7 @@ a.close()
 ls.close()
 PYEOF
 timeout 120 python3 "$TMP/conn.py" "$SRV" "$PORT" "$TMP/ready" "$TMP/close" \
-	> "$TMP/conn-py" 2>&1 &
+	"$TOP/tests/vm" > "$TMP/conn-py" 2>&1 &
 PY=$!
 for _ in $(seq 300); do [ -s "$TMP/ready" ] && break; sleep 0.1; done
 CADDR='' CPORT=''
@@ -199,21 +189,13 @@ echo "=== ack-timeout: a wire that drops everything for a while"
 LOSS_S=2
 cat > "$TMP/lossy.py" <<'PYEOF'
 import os, select, socket, sys, time
+sys.path.insert(0, sys.argv[4])
+from sdpsock import sdp_pair
 srv, port, tmp = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-def sdp():
-    raw = socket.socket(27, socket.SOCK_STREAM)
-    return socket.socket(socket.AF_INET, socket.SOCK_STREAM, 0, raw.detach())
 def wait_for(name):
     while not os.path.exists(os.path.join(tmp, name)):
         time.sleep(0.05)
-ls = sdp()
-ls.bind((srv, port))
-ls.listen(4)
-c = sdp()
-c.connect((srv, port))
-a, _ = ls.accept()
-c.sendall(b"x" * 100)
-assert len(a.recv(4096)) == 100
+ls, c, a = sdp_pair(srv, port, 100)
 open(os.path.join(tmp, "ready"), "w").close()
 wait_for("go")
 c.send(b"y" * 4096)
@@ -237,7 +219,8 @@ lossy()
 	local dev r0
 	rm -f "$TMP/ready" "$TMP/go" "$TMP/healed"
 	expect_ok "ack-timeout $2" "$SDPCTL" tune set ack-timeout "$2"
-	timeout 60 python3 "$TMP/lossy.py" "$SRV" "$1" "$TMP" > "$TMP/lossy" 2>&1 &
+	timeout 60 python3 "$TMP/lossy.py" "$SRV" "$1" "$TMP" "$TOP/tests/vm" \
+		> "$TMP/lossy" 2>&1 &
 	LOSSY_PID=$!
 	for _ in $(seq 300); do [ -e "$TMP/ready" ] && break; sleep 0.1; done
 	for dev in "$SDP_VETH1" "$SDP_VETH2"; do
