@@ -144,6 +144,13 @@ else
 fi
 debug_tier
 
+# Only the end of a run's output may be kept (CI's record is its tail):
+# repeat what failed there, with the guest's kernel messages around it.
+for name in $FAILED_STEPS; do
+	echo "--- what failed in $name:"
+	grep -E 'FAIL|^vm\.sh: |BUG:|WARNING:|Call Trace|\] sdp: ' \
+		"$LOG/$name.log" | grep -v 'taint' | tail -n 40
+done
 [ -z "$FAILED_STEPS" ] || echo "failed steps:$FAILED_STEPS"
 echo "all: $PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ] && [ -z "$FAILED_STEPS" ]
