@@ -26,7 +26,6 @@ BYTES=$((32 << 20))
 MOVED=$((BYTES + BYTES / 16))
 
 netstat_of() { cat "/sys/class/net/$1/statistics/$2"; }
-rxe_stat() { rdma -j statistic show link "$1/1" | jq -r ".[0].$2"; }
 
 # expect_grew NAME BEFORE AFTER MIN: AFTER - BEFORE >= MIN.
 expect_grew()
@@ -61,10 +60,10 @@ V1TX=$(netstat_of "$SDP_VETH1" tx_bytes)
 V1RX=$(netstat_of "$SDP_VETH1" rx_bytes)
 V2TX=$(netstat_of "$SDP_VETH2" tx_bytes)
 V2RX=$(netstat_of "$SDP_VETH2" rx_bytes)
-R1TX=$(rxe_stat "$SDP_RXE1" sent_pkts)
-R2RX=$(rxe_stat "$SDP_RXE2" rcvd_pkts)
-R2TX=$(rxe_stat "$SDP_RXE2" sent_pkts)
-R1RX=$(rxe_stat "$SDP_RXE1" rcvd_pkts)
+R1TX=$(sdp_rxe_stat "$SDP_RXE1" sent_pkts)
+R2RX=$(sdp_rxe_stat "$SDP_RXE2" rcvd_pkts)
+R2TX=$(sdp_rxe_stat "$SDP_RXE2" sent_pkts)
+R1RX=$(sdp_rxe_stat "$SDP_RXE1" rcvd_pkts)
 start=$(date +%s)
 timeout 600 "$STREAM" "$SRV" 7700 "$BYTES" > "$TMP/stream" 2>&1
 rc=$?
@@ -85,13 +84,13 @@ expect_grew "server -> client: $SDP_VETH1 rx_bytes" \
 # RoCE packets carry at most 4096 bytes of payload (the path MTU here is
 # 1024): so many packets at least, sent by one device, received by the other.
 expect_grew "client -> server: $SDP_RXE1 sent_pkts" \
-	"$R1TX" "$(rxe_stat "$SDP_RXE1" sent_pkts)" $((MOVED / 4096))
+	"$R1TX" "$(sdp_rxe_stat "$SDP_RXE1" sent_pkts)" $((MOVED / 4096))
 expect_grew "client -> server: $SDP_RXE2 rcvd_pkts" \
-	"$R2RX" "$(rxe_stat "$SDP_RXE2" rcvd_pkts)" $((MOVED / 4096))
+	"$R2RX" "$(sdp_rxe_stat "$SDP_RXE2" rcvd_pkts)" $((MOVED / 4096))
 expect_grew "server -> client: $SDP_RXE2 sent_pkts" \
-	"$R2TX" "$(rxe_stat "$SDP_RXE2" sent_pkts)" $((MOVED / 4096))
+	"$R2TX" "$(sdp_rxe_stat "$SDP_RXE2" sent_pkts)" $((MOVED / 4096))
 expect_grew "server -> client: $SDP_RXE1 rcvd_pkts" \
-	"$R1RX" "$(rxe_stat "$SDP_RXE1" rcvd_pkts)" $((MOVED / 4096))
+	"$R1RX" "$(sdp_rxe_stat "$SDP_RXE1" rcvd_pkts)" $((MOVED / 4096))
 expect_jq "sdp counted the bytes both ways, no protocol error" \
 	".tx_bytes >= 2 * $MOVED and .rx_bytes >= 2 * $MOVED and
 	 .proto_errors == 0" "$SDPCTL" -j stats
@@ -226,10 +225,10 @@ lossy()
 	for dev in "$SDP_VETH1" "$SDP_VETH2"; do
 		tc qdisc add dev "$dev" root netem loss 100%
 	done
-	r0=$(rxe_stat "$SDP_RXE1" completer_retry_err)
+	r0=$(sdp_rxe_stat "$SDP_RXE1" completer_retry_err)
 	touch "$TMP/go"
 	sleep "$LOSS_S"
-	RETRIES=$(($(rxe_stat "$SDP_RXE1" completer_retry_err) - r0))
+	RETRIES=$(($(sdp_rxe_stat "$SDP_RXE1" completer_retry_err) - r0))
 	for dev in "$SDP_VETH1" "$SDP_VETH2"; do
 		tc qdisc del dev "$dev" root
 	done

@@ -101,6 +101,19 @@ sdp_count_checks()
 
 # sdp_stat NAME: one field of `$SDPCTL -j stats` (conn_current, ...).
 sdp_stat() { "$SDPCTL" -j stats 2>/dev/null | jq -r ".$1"; }
+# sdp_rxe_stat DEV COUNTER: one of Soft-RoCE's hardware counters of DEV.
+sdp_rxe_stat() { rdma -j statistic show link "$1/1" | jq -r ".[0].$2"; }
+
+# sdp_rxe_retries DEV: print how often DEV retransmitted so far.  Not a
+# check: Soft-RoCE retransmits when an ACK is late (a loaded host), and on
+# 6.12 a retransmitted multi-packet SEND may complete at a wrong length
+# (docs/protocol.md, "Soft-RoCE"); a failure log should show whether the
+# run was in that territory.
+sdp_rxe_retries()
+{
+	echo "# $1: completer_retry_err $(sdp_rxe_stat "$1" completer_retry_err)," \
+		"duplicate_request $(sdp_rxe_stat "$1" duplicate_request)"
+}
 
 # sdp_wait_conn_zero SECS: conn_current back to 0 within SECS seconds
 # (closed sockets are torn down by their work item, asynchronously).
