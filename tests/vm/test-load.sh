@@ -53,6 +53,7 @@ mode()
 	cat "$TMP/out"
 	sdp_count_checks "$TMP/out"
 	expect_eq "$name: exit status" 0 "$rc"
+	sdp_rxe_retries rxe0
 }
 
 # churn N JOBS PORT: N cycles as JOBS parallel churners on PORT, PORT+1...
@@ -72,6 +73,7 @@ churn()
 		sdp_count_checks "$TMP/churn.$i"
 		expect_eq "churner $i: exit status" 0 "$rc"
 	done
+	sdp_rxe_retries rxe0
 }
 
 tune_default() { "$SDPCTL" -j tune get "$1" | jq -r .default; }
@@ -85,23 +87,8 @@ sunreclaim()
 	for f in /sys/kernel/slab/*/shrink; do echo 1 > "$f"; done 2>/dev/null
 	awk '$1 == "SUnreclaim:" { print $2 }' /proc/meminfo
 }
-# The RDMA objects on rxe0; a connection owns a cm_id, a QP, two CQs and a
-# PD per end.
-rdma_counts() { sdp_guest_rdma_counts rxe0; }
-
-# expect_rdma_back NAME: the rdma resource counts are those of the start
-# again. Teardown of closed sockets is asynchronous (the socket's work
-# item), so give it up to 15 s.
-expect_rdma_back()
-{
-	local now i
-	for i in $(seq 150); do
-		now=$(rdma_counts)
-		[ "$now" = "$RDMA_BEFORE" ] && break
-		sleep 0.1
-	done
-	expect_eq "$1" "$RDMA_BEFORE" "$now"
-}
+# The RDMA objects on rxe0: a connection owns a cm_id, a QP, two CQs and a
+# PD per end (sdp_rdma_mark, sdp_expect_rdma_back).
 
 # expect_mem_back NAME: MemAvailable within 64 MiB of the start. A
 # connection holds about 9 MiB of buffers at the defaults (see the top),
@@ -133,14 +120,14 @@ expect_ok "guest memory ${MEM_TOTAL_MIB} MiB >= $MEM_NEEDED_MIB MiB for $CONCURR
 	test "$MEM_TOTAL_MIB" -ge "$MEM_NEEDED_MIB"
 # Warm up once so that lazily created caches do not count as growth.
 mode "warm-up" 7600 churn 5
-RDMA_BEFORE=$(rdma_counts)
+sdp_rdma_mark
 MEM_BEFORE=$(mem_avail)
 SUNRECL_BEFORE=$(sunreclaim)
-echo "rdma resources on rxe0 at the start: $RDMA_BEFORE"
+echo "rdma resources on rxe0 at the start: $SDP_RDMA_MARK"
 
 echo "=== churn: $CHURN_DEFAULT connect/transfer/close cycles, default buffers"
 mode "churn (default buffers)" 7605 churn "$CHURN_DEFAULT"
-expect_rdma_back "churn (default buffers): rdma resources back to the start"
+sdp_expect_rdma_back "churn (default buffers): rdma resources back to the start"
 expect_jq "churn (default buffers): no connection left open, no protocol error" \
 	'.conn_current == 0 and .proto_errors == 0' "$SDPCTL" -j stats
 
@@ -168,7 +155,7 @@ expect_jq "churn: $CHURN active and $CHURN passive opens counted, none failed" \
 	".conn_active_opens - $ACTIVE0 == $CHURN and
 	 .conn_passive_opens - $PASSIVE0 == $CHURN and
 	 .conn_failed - $FAILED0 == 0" "$SDPCTL" -j stats
-expect_rdma_back "churn: rdma resources back to the start"
+sdp_expect_rdma_back "churn: rdma resources back to the start"
 expect_jq "churn: no connection left open, no protocol error" \
 	'.conn_current == 0 and .proto_errors == 0' "$SDPCTL" -j stats
 expect_mem_back "churn: memory available within 64 MiB of the start"
@@ -191,7 +178,7 @@ expect_ok "rx-buffers back to default" \
 	"$SDPCTL" tune set rx-buffers "$(tune_default rx-buffers)"
 expect_ok "tx-queue-depth back to default" \
 	"$SDPCTL" tune set tx-queue-depth "$(tune_default tx-queue-depth)"
-expect_rdma_back "tail: rdma resources back to the start"
+sdp_expect_rdma_back "tail: rdma resources back to the start"
 expect_jq "tail: no connection left open, no protocol error" \
 	'.conn_current == 0 and .proto_errors == 0' "$SDPCTL" -j stats
 
@@ -206,20 +193,20 @@ else
 fi
 expect_ok "mem-max-pages back to default" \
 	"$SDPCTL" tune set mem-max-pages "$(tune_default mem-max-pages)"
-expect_rdma_back "concurrent: rdma resources back to the start"
+sdp_expect_rdma_back "concurrent: rdma resources back to the start"
 expect_jq "concurrent: no connection left open, no protocol error" \
 	'.conn_current == 0 and .proto_errors == 0' "$SDPCTL" -j stats
 expect_mem_back "concurrent: memory available within 64 MiB of the start"
 
 echo "=== connects closed while in progress leave nothing behind"
 mode "connclose" 7636 connclose "$CONNCLOSE"
-expect_rdma_back "connclose: rdma resources back to the start"
+sdp_expect_rdma_back "connclose: rdma resources back to the start"
 expect_jq "connclose: no connection left open" '.conn_current == 0' \
 	"$SDPCTL" -j stats
 
 echo "=== SIGURG while closing: closes under an urgent-data flood"
 mode "urgclose" 7635 urgclose "$URGCLOSE"
-expect_rdma_back "urgclose: rdma resources back to the start"
+sdp_expect_rdma_back "urgclose: rdma resources back to the start"
 
 echo "=== max-connections bound"
 expect_ok "max-connections 6" "$SDPCTL" tune set max-connections 6
@@ -311,7 +298,7 @@ expect_ok "rx-buffers back to default" \
 ip netns del sdpmemns
 
 echo "=== nothing left behind"
-expect_rdma_back "rdma resources back to the start"
+sdp_expect_rdma_back "rdma resources back to the start"
 expect_mem_back "memory available within 64 MiB of the start"
 expect_jq "conn_current is 0" '.conn_current == 0' "$SDPCTL" -j stats
 # Every SDP socket holds a reference on the module (proto .owner), so an

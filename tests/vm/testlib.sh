@@ -104,6 +104,22 @@ sdp_stat() { "$SDPCTL" -j stats 2>/dev/null | jq -r ".$1"; }
 # sdp_rxe_stat DEV COUNTER: one of Soft-RoCE's hardware counters of DEV.
 sdp_rxe_stat() { rdma -j statistic show link "$1/1" | jq -r ".[0].$2"; }
 
+# sdp_rdma_mark: remember the RDMA objects (cm_id qp cq pd mr) on rxe0;
+# sdp_expect_rdma_back NAME: they are those of the mark again.  Teardown
+# of closed sockets is asynchronous (the socket's work item), so it gets
+# up to 15 s.
+sdp_rdma_mark() { SDP_RDMA_MARK=$(sdp_guest_rdma_counts "${SDP_RXE:-rxe0}"); }
+sdp_expect_rdma_back()
+{
+	local now i
+	for i in $(seq 150); do
+		now=$(sdp_guest_rdma_counts "${SDP_RXE:-rxe0}")
+		[ "$now" = "$SDP_RDMA_MARK" ] && break
+		sleep 0.1
+	done
+	expect_eq "$1" "$SDP_RDMA_MARK" "$now"
+}
+
 # sdp_rxe_retries DEV: print how often DEV retransmitted so far.  Not a
 # check: Soft-RoCE retransmits when an ACK is late (a loaded host), and on
 # 6.12 a retransmitted multi-packet SEND may complete at a wrong length
