@@ -638,6 +638,13 @@ static void sdp_cm_passive_established(struct sdp_sock *child)
 		return;
 	}
 	child->half_open = false;
+	/*
+	 * Its QP broke under data that came before the RTU (the failure was
+	 * a flush, which before ESTABLISHED may have been the CM's doing):
+	 * accept() gets it reset, as TCP's child that was reset in the queue.
+	 */
+	if (child->qp_err_early && !child->conn_done)
+		sdp_conn_fail(child, ECONNRESET, false);
 	if (!child->conn_done) {
 		sdp_set_state(&child->sk, TCP_ESTABLISHED);
 		sdp_ka_arm(child);

@@ -56,7 +56,7 @@ static void sdp_ka_done(struct ib_cq *cq, struct ib_wc *wc)
 		/* The peer's device answered: it is alive. */
 		ssk->rx.last = jiffies;
 		ssk->ka.probes = 0;
-	} else if (!sdp_qp_err_expected(ssk)) {
+	} else if (!sdp_wc_err_expected(ssk, wc->status)) {
 		sdp_wc_failed(ssk, wc, "keepalive probe");
 	}
 	spin_unlock_bh(&ssk->lock);

@@ -205,7 +205,7 @@ void sdp_rx_done(struct ib_cq *cq, struct ib_wc *wc)
 	rb->posted = false;
 	ssk->rx.posted--;
 	if (wc->status != IB_WC_SUCCESS) {
-		if (sdp_qp_err_expected(ssk))
+		if (sdp_wc_err_expected(ssk, wc->status))
 			goto out;
 		/* A message larger than the buffer we advertised. */
 		if (wc->status == IB_WC_LOC_LEN_ERR) {

@@ -79,7 +79,7 @@ void sdp_conn_kick(struct sdp_sock *ssk, unsigned long delay)
 
 /**
  * sdp_wc_failed() - a work request of a live connection failed: reset
- * @ssk: the socket; lock held, and sdp_qp_err_expected() false
+ * @ssk: the socket; lock held, and sdp_wc_err_expected() false
  * @wc: the failed completion
  * @what: the request, for the log ("send", "receive", ...)
  *
@@ -170,7 +170,7 @@ void sdp_conn_destroy(struct sdp_sock *ssk)
 	struct rdma_cm_id *id;
 	bool counted;
 
-	/* The flushes rdma_disconnect() causes are ours (sdp_qp_err_expected()). */
+	/* The flushes rdma_disconnect() causes are ours (sdp_wc_err_expected()). */
 	spin_lock_bh(&ssk->lock);
 	ssk->dis_done = true;
 	spin_unlock_bh(&ssk->lock);

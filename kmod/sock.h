@@ -290,6 +290,10 @@ struct sdp_listen {
  *	item and the ESTABLISHED handler each claim it by clearing it)
  * @qp_broken: an async event said the QP failed (any context); the work
  *	item resets the connection
+ * @qp_err_early: a completion was flushed before ESTABLISHED (under
+ *	@lock): a REJ or timeout of the CM, or a QP that broke under data
+ *	that came before the RTU; a child that becomes ESTABLISHED with it
+ *	is reset (sdp_wc_err_expected())
  * @peer_gone: DISCONNECTED arrived; decided graceful or reset once the
  *	receives still in flight are flushed (or at @deadline)
  * @nodelay: TCP_NODELAY value (sends are never delayed anyway)
@@ -338,6 +342,7 @@ struct sdp_sock {
 	bool half_open;
 	bool peer_gone;
 	bool qp_broken;
+	bool qp_err_early;
 	int nodelay;
 	int cork;
 	struct sdp_ka ka;
@@ -445,23 +450,32 @@ bool sdp_rx_readable(const struct sdp_sock *ssk);
 int sdp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len, int flags);
 
 /**
- * sdp_qp_err_expected() - the QP may be in the error state by our doing
+ * sdp_wc_err_expected() - a failed completion needs no action now
  * @ssk: the socket; lock held
+ * @status: the completion's status
  *
  * The connection is over, disconnecting (rdma_disconnect() moves the QP to
- * the error state and flushes every posted request), its QP is being
- * destroyed, or it is not established: before ESTABLISHED the CM moves
- * the QP to the error state itself on a REJ or a timeout, and its event
- * says what happened.  Any other failed or flushed completion means the
- * QP broke under a live connection: a reset (a bad RDMA access from the
- * peer on Soft-RoCE shows only as flushed receives).
+ * the error state and flushes every posted request), or its QP is being
+ * destroyed: failures are ours.  Before ESTABLISHED the CM moves the QP
+ * to the error state itself on a REJ or a timeout, and its event says what
+ * happened: a flush then needs nothing either, but is remembered in
+ * @ssk->qp_err_early.  Any other failure (a flush of a live connection, or
+ * any status but a flush) means the QP broke under a live connection or
+ * under the data that opened it: a reset.  A bad RDMA access from the peer
+ * on Soft-RoCE shows only as flushed receives.
  *
- * Return: true if failed completions need no action.
+ * Return: true if the failed completion needs no action.
  */
-static inline bool sdp_qp_err_expected(const struct sdp_sock *ssk)
+static inline bool sdp_wc_err_expected(struct sdp_sock *ssk,
+				       enum ib_wc_status status)
 {
-	return ssk->conn_done || ssk->dis_done || ssk->qp_dead ||
-	       ssk->sk.sk_state != TCP_ESTABLISHED;
+	if (ssk->conn_done || ssk->dis_done || ssk->qp_dead)
+		return true;
+	if (ssk->sk.sk_state == TCP_ESTABLISHED ||
+	    status != IB_WC_WR_FLUSH_ERR)
+		return false;
+	ssk->qp_err_early = true;
+	return true;
 }
 
 /* Payload bytes one message carries. */

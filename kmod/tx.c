@@ -266,7 +266,7 @@ void sdp_tx_done(struct ib_cq *cq, struct ib_wc *wc)
 	tb->len = 0;
 	sdp_tx_put_slot(ssk, tb - ssk->tx.bufs);
 	if (wc->status != IB_WC_SUCCESS) {
-		if (!sdp_qp_err_expected(ssk))
+		if (!sdp_wc_err_expected(ssk, wc->status))
 			sdp_wc_failed(ssk, wc, "send");
 	} else {
 		sdp_tx_push(ssk);
