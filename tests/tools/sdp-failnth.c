@@ -1,0 +1,429 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sdp-failnth: every allocation that an SDP socket call makes in the
+ * caller's context fails once in turn (fail-nth; see failnth.h), and each
+ * failure must give the caller a clean error, never a hang or a socket
+ * that half works.
+ *
+ *   sdp-failnth ADDR PORT OP
+ *
+ * OP is one of socket, bind, listen, connect, accept, send, recv,
+ * sockopt, shutdown, close. Each round prepares what OP needs without a
+ * fault (a listener on ADDR:PORT serves every round), arms the N-th
+ * allocation, runs OP and disarms. A round whose fault was injected must
+ * end in ENOMEM, ENOBUFS or ENFILE, or succeed (the allocation had a fallback);
+ * either way the connection must then move data correctly or be gone.
+ * The first round that needs fewer than N allocations ends the run and
+ * must succeed.
+ *
+ * Output: "ok: ..." and "FAIL: ..." lines (tests/vm/testlib.sh counts
+ * them). Exit status: 0 if nothing failed, 1 otherwise, 2 usage.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "failnth.h"
+
+#define AF_INET_SDP 27
+#define PAYLOAD 4096
+
+static struct sockaddr_in g_addr;	/* ADDR:PORT, the listener */
+static int g_listener = -1;		/* non-blocking */
+
+/* What one round works on; -1 where unused. */
+struct round {
+	int fd;		/* the socket OP works on */
+	int peer;	/* fd's accepted peer, once connected */
+};
+
+static void set_timeouts(int fd)
+{
+	struct timeval tv = { .tv_sec = 10 };
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+static int sdp_socket(void)
+{
+	int fd = socket(AF_INET_SDP, SOCK_STREAM, 0);
+
+	if (fd >= 0)
+		set_timeouts(fd);
+	return fd;
+}
+
+static int sdp_connect(int fd)
+{
+	return connect(fd, (struct sockaddr *)&g_addr, sizeof(g_addr));
+}
+
+/* Until a connection waits on the listener (within @ms); 0 if one does. */
+static int pending(int ms)
+{
+	struct pollfd p = { .fd = g_listener, .events = POLLIN };
+
+	return poll(&p, 1, ms) == 1 ? 0 : -1;
+}
+
+static int port_of(int fd, int (*name)(int, struct sockaddr *, socklen_t *))
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof(a);
+
+	return name(fd, (struct sockaddr *)&a, &len) ? -1 : ntohs(a.sin_port);
+}
+
+/*
+ * The accepted end of @fd's connection, waiting for it up to 10 s each.
+ * Connections of earlier rounds that arrive late are closed.
+ */
+static int accept_peer_of(int fd)
+{
+	int want = port_of(fd, getsockname);
+
+	while (!pending(10000)) {
+		int peer = accept(g_listener, NULL, NULL);
+
+		if (peer < 0)
+			return -1;
+		if (port_of(peer, getpeername) == want) {
+			set_timeouts(peer);
+			return peer;
+		}
+		close(peer);
+	}
+	return -1;
+}
+
+/* @r->fd connected to the listener and its peer accepted, no fault. */
+static int connect_pair(struct round *r)
+{
+	r->fd = sdp_socket();
+	if (r->fd < 0 || sdp_connect(r->fd))
+		return -1;
+	r->peer = accept_peer_of(r->fd);
+	return r->peer < 0 ? -1 : 0;
+}
+
+static void fill(unsigned char *b, unsigned int seed)
+{
+	unsigned int i;
+
+	for (i = 0; i < PAYLOAD; i++)
+		b[i] = (unsigned char)(i * 131 + seed);
+}
+
+/* PAYLOAD patterned bytes from @from arrive whole and in order at @to. */
+static int moves_data(int from, int to, unsigned int seed)
+{
+	unsigned char out[PAYLOAD], in[PAYLOAD];
+	size_t got = 0;
+
+	fill(out, seed);
+	if (send(from, out, sizeof(out), 0) != (ssize_t)sizeof(out))
+		return -1;
+	while (got < sizeof(in)) {
+		ssize_t n = recv(to, in + got, sizeof(in) - got, 0);
+
+		if (n <= 0)
+			return -1;
+		got += n;
+	}
+	return memcmp(in, out, sizeof(in)) ? -1 : 0;
+}
+
+/* ---- the operations: run one, returning 0 or -errno ---------------- */
+
+static int op_socket(struct round *r)
+{
+	r->fd = socket(AF_INET_SDP, SOCK_STREAM, 0);
+	return r->fd < 0 ? -errno : 0;
+}
+
+static struct sockaddr_in other_port(void)
+{
+	struct sockaddr_in a = g_addr;
+
+	a.sin_port = htons(ntohs(g_addr.sin_port) + 1);
+	return a;
+}
+
+static int op_bind(struct round *r)
+{
+	struct sockaddr_in a = other_port();
+
+	return bind(r->fd, (struct sockaddr *)&a, sizeof(a)) ? -errno : 0;
+}
+
+static int op_listen(struct round *r)
+{
+	return listen(r->fd, 4) ? -errno : 0;
+}
+
+static int op_connect(struct round *r)
+{
+	return sdp_connect(r->fd) ? -errno : 0;
+}
+
+static int op_accept(struct round *r)
+{
+	r->peer = accept(g_listener, NULL, NULL);
+	return r->peer < 0 ? -errno : 0;
+}
+
+static int op_send(struct round *r)
+{
+	unsigned char b[PAYLOAD];
+
+	fill(b, 7);
+	return send(r->fd, b, sizeof(b), 0) == (ssize_t)sizeof(b) ? 0 : -errno;
+}
+
+static int op_recv(struct round *r)
+{
+	unsigned char b[PAYLOAD], want[PAYLOAD];
+	ssize_t n;
+
+	n = recv(r->peer, b, sizeof(b), MSG_WAITALL);
+	if (n < 0)
+		return -errno;
+	fill(want, 7);
+	return n == (ssize_t)sizeof(b) && !memcmp(b, want, sizeof(b)) ?
+	       0 : -EBADMSG;
+}
+
+static int op_sockopt(struct round *r)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 5 };
+	socklen_t len = sizeof(int);
+	int one = 1, v;
+
+	if (setsockopt(r->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) ||
+	    setsockopt(r->fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one)) ||
+	    setsockopt(r->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)) ||
+	    getsockopt(r->fd, IPPROTO_TCP, TCP_MAXSEG, &v, &len))
+		return -errno;
+	return 0;
+}
+
+static int op_shutdown(struct round *r)
+{
+	return shutdown(r->fd, SHUT_WR) ? -errno : 0;
+}
+
+static int op_close(struct round *r)
+{
+	int err = close(r->fd) ? -errno : 0;
+
+	r->fd = -1;
+	return err;
+}
+
+/* ---- what each operation needs before, and checks after ------------ */
+
+static int need_socket(struct round *r)
+{
+	r->fd = sdp_socket();
+	return r->fd < 0 ? -1 : 0;
+}
+
+static int need_bound(struct round *r)
+{
+	struct sockaddr_in a = other_port();
+
+	if (need_socket(r))
+		return -1;
+	return bind(r->fd, (struct sockaddr *)&a, sizeof(a));
+}
+
+/* A connection waits in the listener's queue; accept() is the OP. */
+static int need_pending(struct round *r)
+{
+	return need_socket(r) || sdp_connect(r->fd) || pending(10000) ? -1 : 0;
+}
+
+static int need_sent(struct round *r)
+{
+	return connect_pair(r) || op_send(r) ? -1 : 0;
+}
+
+/* A connected socket, whatever the round did to it, still moves data. */
+static int check_connected(struct round *r)
+{
+	if (r->peer < 0)
+		r->peer = accept_peer_of(r->fd);
+	if (r->peer < 0)
+		return -1;
+	return moves_data(r->fd, r->peer, 1) || moves_data(r->peer, r->fd, 2);
+}
+
+/* After a send that succeeded, the peer reads exactly what was sent. */
+static int check_sent(struct round *r)
+{
+	return op_recv(r) || check_connected(r);
+}
+
+static int check_shut(struct round *r)
+{
+	char c;
+
+	return recv(r->peer, &c, 1, 0) == 0 ? 0 : -1;
+}
+
+/* An accepted socket's file (an fd) is all accept() allocated here. */
+static int check_none(struct round *r)
+{
+	(void)r;
+	return 0;
+}
+
+/* r->fd listens on the other port: a connect there completes. */
+static int check_listening(struct round *r)
+{
+	struct sockaddr_in a = other_port();
+	int c = sdp_socket(), ok;
+
+	(void)r;
+	ok = c >= 0 && !connect(c, (struct sockaddr *)&a, sizeof(a));
+	if (c >= 0)
+		close(c);
+	return ok ? 0 : -1;
+}
+
+struct op {
+	const char *name;
+	int (*prepare)(struct round *r);	/* NULL: nothing */
+	int (*run)(struct round *r);
+	int (*check)(struct round *r);		/* after a success */
+};
+
+static const struct op ops[] = {
+	{ "socket", NULL, op_socket, check_none },
+	{ "bind", need_socket, op_bind, check_none },
+	{ "listen", need_bound, op_listen, check_listening },
+	{ "connect", need_socket, op_connect, check_connected },
+	{ "accept", need_pending, op_accept, check_connected },
+	{ "send", connect_pair, op_send, check_sent },
+	{ "recv", need_sent, op_recv, check_connected },
+	{ "sockopt", connect_pair, op_sockopt, check_connected },
+	{ "shutdown", connect_pair, op_shutdown, check_shut },
+	{ "close", connect_pair, op_close, check_none },
+};
+
+static void round_end(struct round *r)
+{
+	if (r->fd >= 0)
+		close(r->fd);
+	if (r->peer >= 0)
+		close(r->peer);
+	/* A connect whose peer was never accepted: take it off the queue. */
+	while (!pending(0)) {
+		int fd = accept(g_listener, NULL, NULL);
+
+		if (fd < 0)
+			break;
+		close(fd);
+	}
+}
+
+/*
+ * What a call may say when memory ran out: ENFILE is the socket layer's
+ * own answer when it cannot allocate the socket's inode (__sock_create(),
+ * for TCP as for SDP).
+ */
+static int clean_error(int err)
+{
+	return err == -ENOMEM || err == -ENOBUFS || err == -ENFILE;
+}
+
+static int run(const struct op *op)
+{
+	unsigned int n, nomem = 0, completed = 0;
+	int failed = 0;
+
+	for (n = 1; n <= FAILNTH_MAX && !failed; n++) {
+		struct round r = { .fd = -1, .peer = -1 };
+		int err, injected;
+
+		if (op->prepare && op->prepare(&r)) {
+			printf("FAIL: %s: round %u: setting up: %s\n", op->name,
+			       n, strerror(errno));
+			round_end(&r);
+			return 1;
+		}
+		failnth_arm(n);
+		err = op->run(&r);
+		injected = failnth_disarm();
+		if (err && (!injected || !clean_error(err))) {
+			printf("FAIL: %s: allocation %u%s failed: %s\n", op->name,
+			       n, injected ? "" : " (none injected)",
+			       strerror(-err));
+			failed = 1;
+		} else if (!err && op->check(&r)) {
+			printf("FAIL: %s: allocation %u%s failed, the call succeeded, but the socket does not work: %s\n",
+			       op->name, n, injected ? "" : " (none injected)",
+			       strerror(errno));
+			failed = 1;
+		}
+		round_end(&r);
+		if (!injected)
+			break;
+		if (err)
+			nomem++;
+		else
+			completed++;
+	}
+	if (failed)
+		return 1;
+	if (n > FAILNTH_MAX) {
+		printf("FAIL: %s: still allocating after %u rounds\n", op->name,
+		       FAILNTH_MAX);
+		return 1;
+	}
+	printf("ok: %s: %u allocations in the caller's context, each failed once (%u clean errors, %u calls that worked anyway), then it worked\n",
+	       op->name, n - 1, nomem, completed);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const struct op *op = NULL;
+	unsigned int i;
+	int one = 1;
+
+	for (i = 0; argc == 4 && i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (!strcmp(argv[3], ops[i].name))
+			op = &ops[i];
+	g_addr.sin_family = AF_INET;
+	g_addr.sin_port = htons(argc == 4 ? atoi(argv[2]) : 0);
+	if (!op || inet_pton(AF_INET, argv[1], &g_addr.sin_addr) != 1) {
+		fprintf(stderr, "usage: %s ADDR PORT socket|bind|listen|connect|accept|send|recv|sockopt|shutdown|close\n",
+			argv[0]);
+		return 2;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	signal(SIGPIPE, SIG_IGN);
+	/* A round that hangs ends the run: SIGALRM kills the tool. */
+	alarm(300);
+	g_listener = socket(AF_INET_SDP, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	if (g_listener < 0 ||
+	    setsockopt(g_listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(g_listener, (struct sockaddr *)&g_addr, sizeof(g_addr)) ||
+	    listen(g_listener, 64)) {
+		printf("FAIL: %s: listener on %s:%s: %s\n", op->name, argv[1],
+		       argv[2], strerror(errno));
+		return 1;
+	}
+	return run(op);
+}
