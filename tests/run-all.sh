@@ -22,12 +22,13 @@ esac
 # The debug tier's suites: 3-20x slower than on the stock kernels, with
 # their counts and sizes scaled down (SDP_TEST_SCALE), never their checks.
 # All of them would take about an hour, so a full run takes the two that
-# cover the data path and its error paths, --debug-only takes all five;
-# docs/design.md ("The debug tier") has their measured times.
+# cover the data path and its error paths, and fault injection (which
+# needs this kernel), --debug-only takes all six; docs/design.md ("The
+# debug tier") has their measured times.
 if [ -z "$DEBUG_ONLY" ]; then
-	DEBUG_SUITES="test-stream.sh test-hostile.sh"
+	DEBUG_SUITES="test-stream.sh test-hostile.sh test-faults.sh"
 else
-	DEBUG_SUITES="test-stream.sh test-hostile.sh test-topo.sh test-ctl.sh test-load.sh"
+	DEBUG_SUITES="test-stream.sh test-hostile.sh test-faults.sh test-topo.sh test-ctl.sh test-load.sh"
 fi
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)

@@ -1,0 +1,122 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Fault injection, run inside a debug-tier guest by tests/vm/vm.sh: every
+# allocation that a socket call or a netlink request makes in the caller's
+# context fails once in turn (fail-nth, with failslab and fail_page_alloc
+# considering GFP_KERNEL allocations too), and each failure must give the
+# caller a clean error, or a call that worked anyway; afterwards nothing
+# is left: no connection, no RDMA object, no leak (kmemleak), and the
+# module unloads.  Allocations made in other contexts (the rdma_cm
+# handlers, the socket's work item, completions) are not reached by
+# fail-nth.  Needs CONFIG_FAULT_INJECTION: on a stock kernel every check
+# is reported as skipped.
+set -u
+
+. "$(dirname "$0")/testlib.sh"
+sdp_suite_init test-faults
+FAILNTH=$TOP/tests/tools/sdp-failnth
+NLRAW=$TOP/tests/tools/sdp-nlraw
+DBG=/sys/kernel/debug
+
+echo "=== setup"
+[ -e $DBG/failslab ] || mount -t debugfs debugfs $DBG 2>/dev/null
+if [ ! -e /proc/self/fail-nth ] || [ ! -d $DBG/failslab ]; then
+	sdp_skip "fault injection" "kernel without CONFIG_FAULT_INJECTION/FAILSLAB"
+	sdp_test_summary "faults-$SDP_KVER"
+	exit
+fi
+sdp_suite_rdma_up
+expect_ok "insmod sdp.ko" insmod "$KO"
+# fail-nth counts the allocations failslab and fail_page_alloc consider:
+# by default they skip GFP_KERNEL ones (those that may sleep), which are
+# most of ours.  verbose 0: an injected failure prints nothing (a stack
+# dump would read as a splat).
+for f in failslab fail_page_alloc; do
+	expect_ok "$f: GFP_KERNEL allocations can fail, quietly" sh -c \
+		"echo N > $DBG/$f/ignore-gfp-wait && echo 0 > $DBG/$f/verbose"
+done
+echo 0 > $DBG/fail_page_alloc/min-order
+sdp_rdma_mark
+
+echo "=== socket calls"
+port=7900
+for op in socket bind listen connect accept send recv sockopt shutdown close; do
+	t0=$SECONDS
+	timeout 300 "$FAILNTH" "$ADDR" "$port" "$op" > "$TMP/$op" 2>&1
+	rc=$?
+	cat "$TMP/$op"
+	echo "# $op: $((SECONDS - t0)) s"
+	sdp_count_checks "$TMP/$op"
+	expect_eq "$op: exit status" 0 "$rc"
+	port=$((port + 2))
+done
+expect_ok "every connection torn down" sdp_wait_conn_zero 30
+sdp_expect_rdma_back "rdma resources back to the start"
+
+echo "=== netlink requests"
+# nlfail NAME [PREP -- ...] REQUEST: sdp-nlraw -f; the PREP requests set
+# each round up (map-replace with one rule: the same table whatever the
+# round before did); REQUEST must end well once no allocation fails.
+nlfail()
+{
+	local name=$1
+	shift
+	t0=$SECONDS
+	"$NLRAW" -f "$@" > "$TMP/nl" 2>&1
+	rc=$?
+	cat "$TMP/nl"
+	echo "# $name: $((SECONDS - t0)) s"
+	expect_eq "$name: each allocation failed once, then it worked" 0 "$rc"
+}
+rule() {
+	echo nest:map.rule{ u16:rule.family=2 u16:rule.port-min="$1" \
+		u16:rule.port-max="$1" u32:rule.role=1 u32:rule.action=1 }
+}
+rules() { "$SDPCTL" -j map list | jq length; }
+
+nlfail "info-get" info-get
+nlfail "stats-get" stats-get
+nlfail "stats-reset" stats-reset
+nlfail "tune-get" tune-get str:tunable.name=rx-buffers
+nlfail "tune-get dump" -d tune-get
+nlfail "tune-set" tune-set str:tunable.name=rx-buffers u64:tunable.value=64
+# shellcheck disable=SC2046 # rule's words are the request's arguments
+nlfail "map-add" map-flush -- map-add $(rule 5201)
+expect_eq "map-add: one rule" 1 "$(rules)"
+nlfail "map-get dump" -d map-get
+nlfail "map-lookup" map-lookup u16:lookup.family=2 bin:lookup.addr=c6120001 \
+	u16:lookup.port=5201 u32:lookup.role=1
+# shellcheck disable=SC2046
+nlfail "map-replace" map-replace $(rule 5202) $(rule 5203)
+expect_eq "map-replace: the table is the new one" 2 "$(rules)"
+# shellcheck disable=SC2046
+nlfail "map-del" map-replace $(rule 5201) -- map-del $(rule 5201)
+expect_eq "map-del: the rule is gone" 0 "$(rules)"
+# shellcheck disable=SC2046
+nlfail "map-flush" map-replace $(rule 5201) -- map-flush
+expect_eq "map-flush: the table is empty" 0 "$(rules)"
+# conn-get with a connection to list (both of its ends).
+python3 - "$TOP/tests/vm" "$ADDR" "$TMP/held" <<'PYEOF' &
+import sys, time
+sys.path.insert(0, sys.argv[1])
+from sdpsock import sdp_pair
+held = sdp_pair(sys.argv[2], 7990, 10)
+open(sys.argv[3], "w").close()
+time.sleep(30)
+PYEOF
+holder=$!
+for _ in $(seq 100); do [ -e "$TMP/held" ] && break; sleep 0.1; done
+expect_ok "a connection is up" test -e "$TMP/held"
+nlfail "conn-get dump" -d conn-get
+kill "$holder"
+wait "$holder"
+
+echo "=== nothing left behind"
+expect_ok "every connection torn down" sdp_wait_conn_zero 30
+sdp_expect_rdma_back "rdma resources back to the start"
+for f in failslab fail_page_alloc; do
+	echo Y > $DBG/$f/ignore-gfp-wait
+done
+expect_ok "rmmod sdp" rmmod sdp
+sdp_kmemleak_check
+sdp_test_summary "faults-$SDP_KVER"
