@@ -6,13 +6,15 @@
 # and their own fuzzing) come and go; then the state must still make sense:
 # rule count within max-rules, rules well-formed, dumps that agree, every
 # tunable inside its range, counters sane, no connection left, the module
-# still working and unloadable. vm.sh fails the run on any kernel splat.
+# still working and unloadable. Then namespaces holding SDP sockets, rules,
+# tunables and event monitors are torn down under traffic, the module
+# reloaded between rounds. vm.sh fails the run on any kernel splat.
 #
 # Knobs (vm.sh passes SDP_TEST_* through): SDP_TEST_FUZZ_SEED reruns with
 # the seeds printed (the racing fuzzers of the first phase make its
 # replies, hence its later messages, differ), SDP_TEST_FUZZ_COUNT messages
 # in all (at least 100000 for CI), SDP_TEST_FUZZ_TIME the bound in seconds
-# of each of the two phases.
+# of each of the two phases, SDP_TEST_TEARDOWN_ROUNDS the teardown rounds.
 set -u
 
 . "$(dirname "$0")/testlib.sh"
@@ -227,6 +229,84 @@ else
 	expect_ok "connections all gone after it" sdp_wait_conn_zero 60
 	expect_ok "final rmmod" rmmod sdp
 fi
+
+# Namespace teardown under load (issue 9). Each round: traffic in the init
+# netns; three namespaces, each with a rule, a tunable, an event monitor
+# and SDP sockets (two listeners, a connect stuck in address resolution on
+# a dummy link: rxe's UDP socket lives in the init netns, so no connection
+# can be established from another one); then their processes are killed and the
+# namespaces deleted at once, so that the sockets' teardown, the monitor's
+# netlink socket and the per-namespace exit race; then, with the traffic
+# stopped, nothing may pin the module: it is unloaded and loaded again.
+TD_ROUNDS=${SDP_TEST_TEARDOWN_ROUNDS:-3}
+echo "=== namespace teardown under load: $TD_ROUNDS rounds, module reloaded between them"
+cat > "$TMP/holder.py" <<'PYEOF'
+import sys, time
+sys.path.insert(0, sys.argv[1])
+from sdpsock import sdp_socket
+unreachable, ready = sys.argv[2], sys.argv[3]
+held, states = [], []
+for port in (7000, 7001):
+    s = sdp_socket()
+    s.bind(("0.0.0.0", port))
+    s.listen(8)
+    held.append(s)
+    states.append("listening on %d" % port)
+c = sdp_socket()
+c.setblocking(False)
+err = c.connect_ex((unreachable, 7002))
+held.append(c)
+states.append("connect: %s" % ("in progress" if err == 115 else err))
+with open(ready, "w") as f:
+    f.write(", ".join(states) + "\n")
+time.sleep(600)
+PYEOF
+teardown_round()
+{
+	local r=$1 i ns pids=()
+	for i in 0 1 2; do
+		ns=sdptd$i
+		ip netns add "$ns"
+		ip -n "$ns" link set lo up
+		ip -n "$ns" link add dummy1 type dummy
+		ip -n "$ns" addr add "198.19.$i.1/24" dev dummy1
+		ip -n "$ns" link set dummy1 up
+		ip netns exec "$ns" "$SDPCTL" map add action sdp port $((7000 + i)) >/dev/null
+		ip netns exec "$ns" "$SDPCTL" tune set rx-buffers 16 >/dev/null
+		ip netns exec "$ns" "$SDPCTL" monitor > "$TMP/mon.$i" 2>&1 &
+		pids+=($!)
+		rm -f "$TMP/held.$i"
+		ip netns exec "$ns" python3 "$TMP/holder.py" "$TOP/tests/vm" \
+			"198.19.$i.2" "$TMP/held.$i" &
+		pids+=($!)
+	done
+	for i in 0 1 2; do
+		for _ in $(seq 100); do [ -s "$TMP/held.$i" ] && break; sleep 0.1; done
+		expect_ok "round $r: namespace $i holds sockets ($(cat "$TMP/held.$i" 2>/dev/null))" \
+			grep -qx "listening on 7000, listening on 7001, connect: in progress" \
+			"$TMP/held.$i"
+	done
+	kill "${pids[@]}"
+	for i in 0 1 2; do ip netns del "sdptd$i"; done
+	wait "${pids[@]}" 2>/dev/null
+}
+for round in $(seq "$TD_ROUNDS"); do
+	expect_ok "round $round: insmod" insmod "$KO"
+	rm -f "$TMP/stop"
+	: > "$TMP/traffic.rounds"
+	traffic &
+	TRAFFIC=$!
+	teardown_round "$round"
+	touch "$TMP/stop"
+	wait "$TRAFFIC"
+	expect_ok "round $round: traffic moved data meanwhile" \
+		grep -q 'exit 0$' "$TMP/traffic.rounds"
+	expect_eq "round $round: no namespace left" "" "$(ip netns list)"
+	expect_ok "round $round: connections all gone" sdp_wait_conn_zero 60
+	REFS=$(cat /sys/module/sdp/refcnt)
+	expect_ok "round $round: nothing pins the module (refcount $REFS)" refs_gone 90
+	expect_ok "round $round: rmmod" rmmod sdp
+done
 sdp_kmemleak_check
 
 rm -rf "$TMP"
