@@ -238,7 +238,7 @@ fi
 # namespaces deleted at once, so that the sockets' teardown, the monitor's
 # netlink socket and the per-namespace exit race; then, with the traffic
 # stopped, nothing may pin the module: it is unloaded and loaded again.
-TD_ROUNDS=${SDP_TEST_TEARDOWN_ROUNDS:-3}
+TD_ROUNDS=${SDP_TEST_TEARDOWN_ROUNDS:-2}
 echo "=== namespace teardown under load: $TD_ROUNDS rounds, module reloaded between them"
 cat > "$TMP/holder.py" <<'PYEOF'
 import sys, time
