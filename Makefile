@@ -16,6 +16,9 @@
 #                     built once into ~/.cache/sdp/debug-kernel (~20 min)
 #   make module-debug sdp.ko against it: build/debug/kmod/sdp.ko (0 warnings)
 #   make test-debug   the debug tier's suites alone (make test runs them too)
+#   make soak         the mixed workload on the debug kernel for 30 minutes
+#                     (SDP_TEST_SOAK_MINUTES; SOAK_KVER=6.1|6.12 for a stock
+#                     kernel); not part of make test
 
 TOP      := $(CURDIR)
 BUILD    := $(TOP)/build
@@ -35,7 +38,7 @@ KMOD_SRC := Kbuild $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild uapi/linux/sdp.h
 
 .PHONY: all deps module modules-all lib tool demo demo-vm test bench bench-vm \
 	unit check-kmod checkpatch check-uapi uapi ksrc clean debug-kernel \
-	module-debug test-debug
+	module-debug test-debug soak
 
 all: module lib tool
 
@@ -78,6 +81,15 @@ module-debug: debug-kernel
 # The debug tier alone (make test runs it after the stock kernels).
 test-debug: deps
 	tests/run-all.sh --debug-only
+
+# The soak: tests/vm/soak.sh in one guest, given its time plus a margin.
+SOAK_KVER ?= debug
+soak: all
+	@if [ "$(SOAK_KVER)" = debug ]; then $(MAKE) module-debug; \
+	else $(MAKE) modules-all; fi
+	$(MAKE) -C tests/tools
+	tests/vm/vm.sh -t $$(( ($${SDP_TEST_SOAK_MINUTES:-30} + 15) * 60 )) \
+		$(SOAK_KVER) $(TOP)/tests/vm/soak.sh
 
 lib:
 	$(MAKE) -C libsdpctl

@@ -120,6 +120,19 @@ sdp_expect_rdma_back()
 	expect_eq "$1" "$SDP_RDMA_MARK" "$now"
 }
 
+# sdp_expect_unload NAME [SECS]: rmmod sdp succeeds within SECS (10)
+# seconds: closed sockets are torn down by their work item and hold the
+# module until they are freed.
+sdp_expect_unload()
+{
+	local unloaded=1 _
+	for _ in $(seq $((${2:-10} * 2))); do
+		rmmod sdp 2>/dev/null && { unloaded=0; break; }
+		sleep 0.5
+	done
+	expect_eq "$1" 0 "$unloaded"
+}
+
 # sdp_rxe_retries DEV: print how often DEV retransmitted so far.  Not a
 # check: Soft-RoCE retransmits when an ACK is late (a loaded host), and on
 # 6.12 a retransmitted multi-packet SEND may complete at a wrong length
