@@ -5,10 +5,10 @@
  * failure must give the caller a clean error, never a hang or a socket
  * that half works.
  *
- *   sdp-failnth ADDR PORT OP
+ *   sdp-failnth ADDR PORT OP...
  *
  * OP is one of socket, bind, listen, connect, accept, send, recv,
- * sockopt, shutdown, close. Each round prepares what OP needs without a
+ * sockopt, shutdown, close; each is run in turn. Each round prepares what OP needs without a
  * fault (a listener on ADDR:PORT serves every round), arms the N-th
  * allocation, runs OP and disarms. A round whose fault was injected must
  * end in ENOMEM, ENOBUFS or ENFILE, or succeed (the allocation had a fallback);
@@ -396,34 +396,44 @@ static int run(const struct op *op)
 	return 0;
 }
 
+static const struct op *op_named(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (!strcmp(name, ops[i].name))
+			return &ops[i];
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
-	const struct op *op = NULL;
-	unsigned int i;
-	int one = 1;
+	int i, one = 1, failed = 0;
 
-	for (i = 0; argc == 4 && i < sizeof(ops) / sizeof(ops[0]); i++)
-		if (!strcmp(argv[3], ops[i].name))
-			op = &ops[i];
 	g_addr.sin_family = AF_INET;
-	g_addr.sin_port = htons(argc == 4 ? atoi(argv[2]) : 0);
-	if (!op || inet_pton(AF_INET, argv[1], &g_addr.sin_addr) != 1) {
-		fprintf(stderr, "usage: %s ADDR PORT socket|bind|listen|connect|accept|send|recv|sockopt|shutdown|close\n",
+	g_addr.sin_port = htons(argc > 3 ? atoi(argv[2]) : 0);
+	for (i = 3; i < argc && op_named(argv[i]); i++)
+		;
+	if (argc < 4 || i < argc ||
+	    inet_pton(AF_INET, argv[1], &g_addr.sin_addr) != 1) {
+		fprintf(stderr, "usage: %s ADDR PORT OP... (OP: socket bind listen connect accept send recv sockopt shutdown close)\n",
 			argv[0]);
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGPIPE, SIG_IGN);
 	/* A round that hangs ends the run: SIGALRM kills the tool. */
-	alarm(300);
+	alarm(600);
 	g_listener = socket(AF_INET_SDP, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	if (g_listener < 0 ||
 	    setsockopt(g_listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
 	    bind(g_listener, (struct sockaddr *)&g_addr, sizeof(g_addr)) ||
 	    listen(g_listener, 64)) {
-		printf("FAIL: %s: listener on %s:%s: %s\n", op->name, argv[1],
-		       argv[2], strerror(errno));
+		printf("FAIL: listener on %s:%s: %s\n", argv[1], argv[2],
+		       strerror(errno));
 		return 1;
 	}
-	return run(op);
+	for (i = 3; i < argc; i++)
+		failed |= run(op_named(argv[i]));
+	return failed;
 }
