@@ -11,7 +11,8 @@
 #   make checkpatch   kernel style check of kmod/
 #   make check-uapi   the files generated from the YNL spec agree with it
 #   make uapi         regenerate them: uapi/linux/sdp.h, kmod/netlink-gen.[ch],
-#                     libsdpctl/spec-names.h, tests/tools/sdp-nlfuzz-spec.h
+#                     libsdpctl/spec-names.h, spec-tables.[ch],
+#                     tests/tools/sdp-nlfuzz-spec.h
 #   make debug-kernel the debug-tier kernel (KASAN, lockdep, kmemleak, UBSAN...),
 #                     built once into ~/.cache/sdp/debug-kernel (~20 min)
 #   make module-debug sdp.ko against it: build/debug/kmod/sdp.ko (0 warnings)
@@ -123,7 +124,8 @@ $(KSRC)/scripts/checkpatch.pl: $(KSRC_TAR)
 
 # Files generated from docs/netlink/specs/sdp.yaml by scripts/ynl-gen.sh.
 GEN_FILES := uapi/linux/sdp.h kmod/netlink-gen.h kmod/netlink-gen.c \
-	     libsdpctl/spec-names.h tests/tools/sdp-nlfuzz-spec.h
+	     libsdpctl/spec-names.h libsdpctl/spec-tables.h \
+	     libsdpctl/spec-tables.c tests/tools/sdp-nlfuzz-spec.h
 
 # compat.h is the one file allowed to test LINUX_VERSION_CODE.
 CHECKPATCH := $(KSRC)/scripts/checkpatch.pl --no-tree --strict --terse \

@@ -7,6 +7,8 @@
 #   kmod/netlink-gen.h    policies and ops table  (--mode kernel --header)
 #   kmod/netlink-gen.c                            (--mode kernel --source)
 #   libsdpctl/spec-names.h  the library's names  (scripts/gen-lib-names.py)
+#   libsdpctl/spec-tables.h the library's attribute sets, policies and
+#   libsdpctl/spec-tables.c the op -> set table  (scripts/gen-lib-spec.py)
 #   tests/tools/sdp-nlfuzz-spec.h  the fuzzer's requests
 #                                  (scripts/gen-fuzz-spec.py)
 #
@@ -41,12 +43,16 @@ gen --mode kernel --source -o "$tmp/kmod/netlink-gen.c"
 mkdir -p "$tmp/libsdpctl"
 /usr/bin/python3 "$top/scripts/gen-lib-names.py" \
 	"$tmp/docs/netlink/specs/sdp.yaml" "$tmp/libsdpctl/spec-names.h"
+/usr/bin/python3 "$top/scripts/gen-lib-spec.py" \
+	"$tmp/docs/netlink/specs/sdp.yaml" "$tmp/libsdpctl/spec-tables.h" \
+	"$tmp/libsdpctl/spec-tables.c"
 mkdir -p "$tmp/tests/tools"
 /usr/bin/python3 "$top/scripts/gen-fuzz-spec.py" \
 	"$tmp/docs/netlink/specs/sdp.yaml" "$tmp/tests/tools/sdp-nlfuzz-spec.h"
 
 for f in uapi/linux/sdp.h kmod/netlink-gen.h kmod/netlink-gen.c \
-	 libsdpctl/spec-names.h tests/tools/sdp-nlfuzz-spec.h; do
+	 libsdpctl/spec-names.h libsdpctl/spec-tables.h libsdpctl/spec-tables.c \
+	 tests/tools/sdp-nlfuzz-spec.h; do
 	mkdir -p "$dir/$(dirname "$f")"
 	cp "$tmp/$f" "$dir/$f"
 done
