@@ -15,6 +15,7 @@
 #include <netlink/genl/ctrl.h>
 
 #include "internal.h"
+#include "spec-tables.h"
 
 int sdpctl_nle_to_errno(int nle)
 {
@@ -287,7 +288,9 @@ int sdpctl_msg_tune_set(int family_id, const char *name, uint64_t value,
 
 /*
  * Policies only check sizes; ids above each table's max (attributes a
- * newer kernel appended) are skipped by nla_parse().
+ * newer kernel appended) are skipped by nla_parse().  The genl
+ * controller's are ours; sdp's are generated from the spec
+ * (spec-tables.c).
  */
 static const struct nla_policy ctrl_policy[CTRL_ATTR_MAX + 1] = {
 	[CTRL_ATTR_FAMILY_ID]		= { .type = NLA_U16 },
@@ -297,65 +300,6 @@ static const struct nla_policy ctrl_policy[CTRL_ATTR_MAX + 1] = {
 static const struct nla_policy mcgrp_policy[CTRL_ATTR_MCAST_GRP_MAX + 1] = {
 	[CTRL_ATTR_MCAST_GRP_NAME]	= { .type = NLA_STRING },
 	[CTRL_ATTR_MCAST_GRP_ID]	= { .type = NLA_U32 },
-};
-
-static const struct nla_policy info_policy[SDP_A_INFO_MAX + 1] = {
-	[SDP_A_INFO_VERSION]		= { .type = NLA_STRING },
-	[SDP_A_INFO_AF_INET_SDP]	= { .type = NLA_U32 },
-	[SDP_A_INFO_PROTO_VERSION]	= { .type = NLA_U32 },
-	[SDP_A_INFO_FEATURES]		= { .type = NLA_U32 },
-};
-
-static const struct nla_policy rule_policy[SDP_A_RULE_MAX + 1] = {
-	[SDP_A_RULE_ID]			= { .type = NLA_U32 },
-	[SDP_A_RULE_POSITION]		= { .type = NLA_U32 },
-	[SDP_A_RULE_FAMILY]		= { .type = NLA_U16 },
-	[SDP_A_RULE_ADDR]		= { .type = NLA_UNSPEC },
-	[SDP_A_RULE_PREFIX_LEN]		= { .type = NLA_U8 },
-	[SDP_A_RULE_PORT_MIN]		= { .type = NLA_U16 },
-	[SDP_A_RULE_PORT_MAX]		= { .type = NLA_U16 },
-	[SDP_A_RULE_ROLE]		= { .type = NLA_U32 },
-	[SDP_A_RULE_PROGRAM]		= { .type = NLA_STRING },
-	[SDP_A_RULE_ACTION]		= { .type = NLA_U32 },
-	[SDP_A_RULE_HITS]		= { .type = NLA_U64 },
-};
-
-static const struct nla_policy map_policy[SDP_A_MAP_MAX + 1] = {
-	[SDP_A_MAP_RULE]		= { .type = NLA_NESTED },
-	[SDP_A_MAP_COUNT]		= { .type = NLA_U32 },
-};
-
-static const struct nla_policy lookup_policy[SDP_A_LOOKUP_MAX + 1] = {
-	[SDP_A_LOOKUP_ACTION]		= { .type = NLA_U32 },
-	[SDP_A_LOOKUP_RULE_ID]		= { .type = NLA_U32 },
-};
-
-static const struct nla_policy tunable_policy[SDP_A_TUNABLE_MAX + 1] = {
-	[SDP_A_TUNABLE_NAME]		= { .type = NLA_STRING },
-	[SDP_A_TUNABLE_VALUE]		= { .type = NLA_U64 },
-	[SDP_A_TUNABLE_DEFAULT]		= { .type = NLA_U64 },
-	[SDP_A_TUNABLE_MINIMUM]		= { .type = NLA_U64 },
-	[SDP_A_TUNABLE_MAXIMUM]		= { .type = NLA_U64 },
-	[SDP_A_TUNABLE_UNIT]		= { .type = NLA_STRING },
-	[SDP_A_TUNABLE_DOC]		= { .type = NLA_STRING },
-};
-
-static const struct nla_policy conn_policy[SDP_A_CONN_MAX + 1] = {
-	[SDP_A_CONN_FAMILY]		= { .type = NLA_U16 },
-	[SDP_A_CONN_LOCAL_ADDR]		= { .type = NLA_UNSPEC },
-	[SDP_A_CONN_LOCAL_PORT]		= { .type = NLA_U16 },
-	[SDP_A_CONN_REMOTE_ADDR]	= { .type = NLA_UNSPEC },
-	[SDP_A_CONN_REMOTE_PORT]	= { .type = NLA_U16 },
-	[SDP_A_CONN_STATE]		= { .type = NLA_U8 },
-	[SDP_A_CONN_TX_BYTES]		= { .type = NLA_U64 },
-	[SDP_A_CONN_RX_BYTES]		= { .type = NLA_U64 },
-	[SDP_A_CONN_TX_CREDITS]		= { .type = NLA_U32 },
-	[SDP_A_CONN_RX_POSTED]		= { .type = NLA_U32 },
-	[SDP_A_CONN_TX_QUEUED]		= { .type = NLA_U32 },
-	[SDP_A_CONN_RX_QUEUED]		= { .type = NLA_U32 },
-	[SDP_A_CONN_UID]		= { .type = NLA_U32 },
-	[SDP_A_CONN_INODE]		= { .type = NLA_U64 },
-	[SDP_A_CONN_COOKIE]		= { .type = NLA_U64 },
 };
 
 static int genl_parse(struct nlmsghdr *nlh, struct nlattr **tb, int maxtype,
@@ -398,7 +342,7 @@ int sdpctl_parse_info(struct nlmsghdr *nlh, struct sdpctl_info *info)
 
 	memset(info, 0, sizeof(*info));
 	info->size = SDPCTL_INFO_KNOWN;
-	if (genl_parse(nlh, tb, SDP_A_INFO_MAX, info_policy))
+	if (genl_parse(nlh, tb, SDP_A_INFO_MAX, spec_info_policy))
 		return -EBADMSG;
 	if (tb[SDP_A_INFO_VERSION])
 		nla_strlcpy(info->version, tb[SDP_A_INFO_VERSION],
@@ -418,7 +362,7 @@ int sdpctl_parse_rule_attr(struct nlattr *nest, struct sdpctl_rule *r)
 	struct nlattr *addr;
 
 	sdpctl_rule_init(r);
-	if (nla_parse_nested(tb, SDP_A_RULE_MAX, nest, rule_policy) < 0)
+	if (nla_parse_nested(tb, SDP_A_RULE_MAX, nest, spec_rule_policy) < 0)
 		return -EBADMSG;
 	if (tb[SDP_A_RULE_ID])
 		r->id = nla_get_u32(tb[SDP_A_RULE_ID]);
@@ -458,7 +402,7 @@ int sdpctl_parse_rule_msg(struct nlmsghdr *nlh, struct sdpctl_rule *r)
 {
 	struct nlattr *tb[SDP_A_MAP_MAX + 1];
 
-	if (genl_parse(nlh, tb, SDP_A_MAP_MAX, map_policy) ||
+	if (genl_parse(nlh, tb, SDP_A_MAP_MAX, spec_map_policy) ||
 	    !tb[SDP_A_MAP_RULE])
 		return -EBADMSG;
 	return sdpctl_parse_rule_attr(tb[SDP_A_MAP_RULE], r);
@@ -468,7 +412,7 @@ int sdpctl_parse_count(struct nlmsghdr *nlh, uint32_t *count)
 {
 	struct nlattr *tb[SDP_A_MAP_MAX + 1];
 
-	if (genl_parse(nlh, tb, SDP_A_MAP_MAX, map_policy))
+	if (genl_parse(nlh, tb, SDP_A_MAP_MAX, spec_map_policy))
 		return -EBADMSG;
 	*count = tb[SDP_A_MAP_COUNT] ? nla_get_u32(tb[SDP_A_MAP_COUNT]) : 0;
 	return 0;
@@ -479,7 +423,7 @@ int sdpctl_parse_lookup(struct nlmsghdr *nlh, uint32_t *action,
 {
 	struct nlattr *tb[SDP_A_LOOKUP_MAX + 1];
 
-	if (genl_parse(nlh, tb, SDP_A_LOOKUP_MAX, lookup_policy) ||
+	if (genl_parse(nlh, tb, SDP_A_LOOKUP_MAX, spec_lookup_policy) ||
 	    !tb[SDP_A_LOOKUP_ACTION])
 		return -EBADMSG;
 	*action = nla_get_u32(tb[SDP_A_LOOKUP_ACTION]);
@@ -494,7 +438,7 @@ int sdpctl_parse_tunable(struct nlmsghdr *nlh, struct sdpctl_tunable *t)
 
 	memset(t, 0, sizeof(*t));
 	t->size = SDPCTL_TUNABLE_KNOWN;
-	if (genl_parse(nlh, tb, SDP_A_TUNABLE_MAX, tunable_policy) ||
+	if (genl_parse(nlh, tb, SDP_A_TUNABLE_MAX, spec_tunable_policy) ||
 	    !tb[SDP_A_TUNABLE_NAME])
 		return -EBADMSG;
 	nla_strlcpy(t->name, tb[SDP_A_TUNABLE_NAME], sizeof(t->name));
@@ -528,7 +472,7 @@ int sdpctl_parse_conn(struct nlmsghdr *nlh, struct sdpctl_conn *c)
 
 	memset(c, 0, sizeof(*c));
 	c->size = SDPCTL_CONN_KNOWN;
-	if (genl_parse(nlh, tb, SDP_A_CONN_MAX, conn_policy) ||
+	if (genl_parse(nlh, tb, SDP_A_CONN_MAX, spec_conn_policy) ||
 	    !tb[SDP_A_CONN_FAMILY] || !tb[SDP_A_CONN_STATE])
 		return -EBADMSG;
 	c->family = nla_get_u16(tb[SDP_A_CONN_FAMILY]);
@@ -630,160 +574,121 @@ int sdpctl_parse_event(struct nlmsghdr *nlh, int family_id,
 
 /* ---- errors ----------------------------------------------------------- */
 
-/* Attribute names per set, as the spec spells them, for error messages. */
-static const char *const info_names[SDP_A_INFO_MAX + 1] = {
-	[SDP_A_INFO_VERSION] = "version",
-	[SDP_A_INFO_AF_INET_SDP] = "af-inet-sdp",
-	[SDP_A_INFO_PROTO_VERSION] = "proto-version",
-	[SDP_A_INFO_FEATURES] = "features",
-};
-
-static const char *const map_names[SDP_A_MAP_MAX + 1] = {
-	[SDP_A_MAP_RULE] = "rule",
-	[SDP_A_MAP_COUNT] = "count",
-};
-
-static const char *const rule_names[SDP_A_RULE_MAX + 1] = {
-	[SDP_A_RULE_PAD] = "pad",
-	[SDP_A_RULE_ID] = "id",
-	[SDP_A_RULE_POSITION] = "position",
-	[SDP_A_RULE_FAMILY] = "family",
-	[SDP_A_RULE_ADDR] = "addr",
-	[SDP_A_RULE_PREFIX_LEN] = "prefix-len",
-	[SDP_A_RULE_PORT_MIN] = "port-min",
-	[SDP_A_RULE_PORT_MAX] = "port-max",
-	[SDP_A_RULE_ROLE] = "role",
-	[SDP_A_RULE_PROGRAM] = "program",
-	[SDP_A_RULE_ACTION] = "action",
-	[SDP_A_RULE_HITS] = "hits",
-};
-
-static const char *const lookup_names[SDP_A_LOOKUP_MAX + 1] = {
-	[SDP_A_LOOKUP_FAMILY] = "family",
-	[SDP_A_LOOKUP_ADDR] = "addr",
-	[SDP_A_LOOKUP_PORT] = "port",
-	[SDP_A_LOOKUP_ROLE] = "role",
-	[SDP_A_LOOKUP_PROGRAM] = "program",
-	[SDP_A_LOOKUP_ACTION] = "action",
-	[SDP_A_LOOKUP_RULE_ID] = "rule-id",
-};
-
-static const char *const tunable_names[SDP_A_TUNABLE_MAX + 1] = {
-	[SDP_A_TUNABLE_PAD] = "pad",
-	[SDP_A_TUNABLE_NAME] = "name",
-	[SDP_A_TUNABLE_VALUE] = "value",
-	[SDP_A_TUNABLE_DEFAULT] = "default",
-	[SDP_A_TUNABLE_MINIMUM] = "minimum",
-	[SDP_A_TUNABLE_MAXIMUM] = "maximum",
-	[SDP_A_TUNABLE_UNIT] = "unit",
-	[SDP_A_TUNABLE_DOC] = "doc",
-};
-
-struct attr_set {
-	const char *const *names;
-	int max;
-};
-
-static struct attr_set top_set_of(uint8_t cmd)
+/* Attribute type of set, if the spec knows it. */
+static const struct spec_attr *spec_attr(const struct spec_set *set, int type)
 {
-	switch (cmd) {
-	case SDP_CMD_INFO_GET:
-		return (struct attr_set){ info_names, SDP_A_INFO_MAX };
-	case SDP_CMD_MAP_ADD:
-	case SDP_CMD_MAP_DEL:
-	case SDP_CMD_MAP_GET:
-	case SDP_CMD_MAP_FLUSH:
-	case SDP_CMD_MAP_REPLACE:
-		return (struct attr_set){ map_names, SDP_A_MAP_MAX };
-	case SDP_CMD_MAP_LOOKUP:
-		return (struct attr_set){ lookup_names, SDP_A_LOOKUP_MAX };
-	case SDP_CMD_TUNE_GET:
-	case SDP_CMD_TUNE_SET:
-		return (struct attr_set){ tunable_names, SDP_A_TUNABLE_MAX };
-	default:
-		return (struct attr_set){ NULL, 0 };
-	}
+	if (!set || type < 0 || type > set->max || !set->attrs[type].name)
+		return NULL;
+	return &set->attrs[type];
 }
 
-static const char *attr_name(struct attr_set set, int type, char *tmp,
+static const char *attr_name(const struct spec_set *set, int type, char *tmp,
 			     size_t len)
 {
-	if (set.names && type >= 0 && type <= set.max && set.names[type])
-		return set.names[type];
+	const struct spec_attr *at = spec_attr(set, type);
+
+	if (at)
+		return at->name;
 	snprintf(tmp, len, "%d", type);
 	return tmp;
 }
 
+static const struct spec_set *op_set(const struct nlmsghdr *req)
+{
+	const struct genlmsghdr *g;
+
+	if (!req || req->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN)
+		return NULL;
+	g = NLMSG_DATA(req);
+	return g->cmd < ARRAY_SIZE(spec_op_sets) ? spec_op_sets[g->cmd] : NULL;
+}
+
+/* How many attributes of hit's type come before it in [head, hit). */
+static int sibling_index(const struct nlattr *head, const struct nlattr *hit)
+{
+	const struct nlattr *a;
+	int n = 0;
+
+	for (a = head; a != hit; a = (const struct nlattr *)
+	     ((const char *)a + NLA_ALIGN(a->nla_len)))
+		n += nla_type(a) == nla_type(hit);
+	return n;
+}
+
+/* Append ".name" (no dot first), and "[index]" if the set repeats it. */
+static void append_name(char *buf, size_t len, const struct spec_set *set,
+			const struct nlattr *head, const struct nlattr *a)
+{
+	const struct spec_attr *at = spec_attr(set, nla_type(a));
+	size_t used = strlen(buf);
+	char tmp[16];
+
+	snprintf(buf + used, len - used, "%s%s", used ? "." : "",
+		 attr_name(set, nla_type(a), tmp, sizeof(tmp)));
+	used = strlen(buf);
+	if (at && at->multi)
+		snprintf(buf + used, len - used, "[%d]",
+			 sibling_index(head, a));
+}
+
 /*
- * Find the attribute starting at offset off (or the nest containing it) in
- * request req and name it; the only nest sdp requests carry is map.rule.
- * With missing_type >= 0, name that attribute inside the nest at off
- * instead (NLMSGERR_ATTR_MISS_NEST/MISS_TYPE).
+ * Find the attribute starting at offset off in request req and name it by
+ * its path through the nests the spec describes: "rule[1].addr", with an
+ * index only where the request's set says the attribute may repeat.  With
+ * missing_type >= 0, name that attribute inside the nest at off instead
+ * (NLMSGERR_ATTR_MISS_NEST/MISS_TYPE).  *nest_index gets the index of the
+ * top-level nest the offset is in among those of its type.
  */
 static int describe(const struct nlmsghdr *req, uint32_t off, int missing_type,
-		    char *buf, size_t len, int *rule_index)
+		    char *buf, size_t len, int *nest_index)
 {
-	const struct genlmsghdr *ghdr;
-	struct attr_set set;
-	const struct nlattr *a;
-	char tmp[16];
-	int rem, rules = 0;
 	uint32_t start = NLMSG_HDRLEN + GENL_HDRLEN;
+	const struct spec_set *set = op_set(req);
+	const struct nlattr *head, *a;
+	int rem, depth;
 
 	if (!req || req->nlmsg_len < start || off < start ||
 	    off >= req->nlmsg_len)
 		return -ENOENT;
-	ghdr = (const struct genlmsghdr *)NLMSG_DATA(req);
-	set = top_set_of(ghdr->cmd);
-	nla_for_each_attr(a, (struct nlattr *)((char *)req + start),
-			  (int)(req->nlmsg_len - start), rem) {
-		uint32_t pos = (uint32_t)((const char *)a - (const char *)req);
-		int type = nla_type(a);
-		bool is_rule = set.names == map_names && type == SDP_A_MAP_RULE;
-		char rule[24] = "rule";
-		const struct nlattr *in;
-		int irem;
+	buf[0] = '\0';
+	head = (const struct nlattr *)((const char *)req + start);
+	rem = (int)(req->nlmsg_len - start);
+	for (depth = 0;; depth++) {
+		const struct spec_attr *at;
+		const struct nlattr *hit = NULL;
+		uint32_t pos = 0;
+		char tmp[16];
+		int arem;
 
-		if (off < pos || off >= pos + a->nla_len) {
-			rules += is_rule;
-			continue;
-		}
-		if (is_rule) {
-			*rule_index = rules;
-			if (ghdr->cmd == SDP_CMD_MAP_REPLACE)
-				snprintf(rule, sizeof(rule), "rule[%d]", rules);
-		}
-		if (off == pos) {
-			if (missing_type >= 0 && is_rule)
-				snprintf(buf, len, "%s.%s", rule,
-					 attr_name((struct attr_set){
-						rule_names, SDP_A_RULE_MAX },
-						missing_type, tmp,
-						sizeof(tmp)));
-			else
-				snprintf(buf, len, "%s",
-					 is_rule ? rule :
-					 attr_name(set, type, tmp, sizeof(tmp)));
-			return 0;
-		}
-		if (!is_rule)
-			break;
-		nla_for_each_nested(in, (struct nlattr *)a, irem) {
-			uint32_t ipos = (uint32_t)((const char *)in -
-						   (const char *)req);
-
-			if (ipos == off) {
-				snprintf(buf, len, "%s.%s", rule,
-					 attr_name((struct attr_set){
-						rule_names, SDP_A_RULE_MAX },
-						nla_type(in), tmp,
-						sizeof(tmp)));
-				return 0;
+		nla_for_each_attr(a, (struct nlattr *)head, rem, arem) {
+			pos = (uint32_t)((const char *)a - (const char *)req);
+			if (off >= pos && off < pos + a->nla_len) {
+				hit = a;
+				break;
 			}
 		}
-		break;
+		if (!hit)
+			return -ENOENT;
+		at = spec_attr(set, nla_type(hit));
+		if (!depth && at && at->nested)
+			*nest_index = sibling_index(head, hit);
+		append_name(buf, len, set, head, hit);
+		if (off == pos) {
+			size_t used = strlen(buf);
+
+			if (missing_type >= 0)
+				snprintf(buf + used, len - used, ".%s",
+					 attr_name(at ? at->nested : NULL,
+						   missing_type, tmp,
+						   sizeof(tmp)));
+			return 0;
+		}
+		if (!at || !at->nested)
+			return -ENOENT;
+		set = at->nested;
+		head = nla_data(hit);
+		rem = nla_len(hit);
 	}
-	return -ENOENT;
 }
 
 int sdpctl_describe_offset(const struct nlmsghdr *req, uint32_t off,
@@ -871,13 +776,9 @@ void sdpctl_parse_ack(const struct nlmsghdr *nlh, const struct nlmsghdr *req,
 		    describe(req, nla_get_u32(tb[NLMSGERR_ATTR_MISS_NEST]),
 			     missing_type, missing, sizeof(missing),
 			     &ack->rule_index)) {
-			const struct genlmsghdr *g = NULL;
-
-			if (req && req->nlmsg_len >= NLMSG_HDRLEN + GENL_HDRLEN)
-				g = NLMSG_DATA(req);
 			snprintf(missing, sizeof(missing), "%s",
-				 attr_name(top_set_of(g ? g->cmd : 0),
-					   missing_type, tmp, sizeof(tmp)));
+				 attr_name(op_set(req), missing_type, tmp,
+					   sizeof(tmp)));
 		}
 	}
 
