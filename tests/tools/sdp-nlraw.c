@@ -27,7 +27,9 @@
  * -n prints the number of NAME, an operation or a SET.ATTR attribute, for
  * tests that build requests themselves; nothing is sent.
  *
- * Output, one line: "ok" (with "replies N") or "error ERRNO_NAME MESSAGE".
+ * Output, one line: "ok" (with "replies N") or "error ERRNO_NAME MESSAGE",
+ * MESSAGE as sdpctl would show it: the kernel's reason with the attribute
+ * it points at named by libsdpctl (linked in statically for that alone).
  * Exit status: 0 ok, 1 the kernel returned an error, 2 usage, 3 no family.
  */
 #include <ctype.h>
@@ -45,9 +47,9 @@
 #include <linux/sdp.h>
 
 #include "failnth.h"
+#include "internal.h"
 
 #define MAX_NEST 8
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 struct sdp_name {
 	const char *name;
@@ -67,30 +69,20 @@ struct result {
 	int err;
 	int replies;
 	int done;
-	char msg[256];
+	const struct nlmsghdr *req;
+	char msg[SDPCTL_ERRMSG_LEN];
 };
 
 static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 {
-	struct nlmsghdr *nlh = (struct nlmsghdr *)e - 1;
 	struct result *res = arg;
-	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1] = { NULL };
-	int ack_len = sizeof(*nlh) + sizeof(*e);
+	struct sdpctl_ack ack;
 
 	(void)nla;
-	res->err = e->error;
+	sdpctl_parse_ack((struct nlmsghdr *)e - 1, res->req, &ack);
+	res->err = ack.error;
 	res->done = 1;
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		ack_len += e->msg.nlmsg_len - sizeof(*nlh);
-	if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) &&
-	    nlh->nlmsg_len > (unsigned int)ack_len) {
-		nla_parse(tb, NLMSGERR_ATTR_MAX,
-			  (struct nlattr *)((char *)nlh + ack_len),
-			  nlh->nlmsg_len - ack_len, NULL);
-		if (tb[NLMSGERR_ATTR_MSG])
-			snprintf(res->msg, sizeof(res->msg), "%s",
-				 nla_get_string(tb[NLMSGERR_ATTR_MSG]));
-	}
+	snprintf(res->msg, sizeof(res->msg), "%s", ack.msg);
 	return NL_STOP;
 }
 
@@ -263,6 +255,7 @@ static int build(struct nl_msg **msgp, int family, const struct request *req,
 static int transact(struct nl_sock *sk, struct nl_msg *msg, struct result *res)
 {
 	memset(res, 0, sizeof(*res));
+	res->req = nlmsg_hdr(msg);
 	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, on_valid, res);
 	nl_socket_modify_cb(sk, NL_CB_ACK, NL_CB_CUSTOM, on_end, res);
 	nl_socket_modify_cb(sk, NL_CB_FINISH, NL_CB_CUSTOM, on_end, res);
