@@ -103,10 +103,8 @@ static struct nlattr *sdp_nl_one_rule(struct genl_info *info)
 	err = sdp_nl_rule_addr_range(info);
 	if (err)
 		return ERR_PTR(err);
-	if (GENL_REQ_ATTR_CHECK(info, SDP_A_MAP_RULE)) {
-		NL_SET_ERR_MSG(info->extack, "missing attribute: rule");
+	if (GENL_REQ_ATTR_CHECK(info, SDP_A_MAP_RULE))
 		return ERR_PTR(-EINVAL);
-	}
 	nla_for_each_attr(nla, genlmsg_data(info->genlhdr),
 			  genlmsg_len(info->genlhdr), rem) {
 		if (nla_type(nla) != SDP_A_MAP_RULE)
@@ -450,36 +448,12 @@ int sdp_nl_stats_reset_doit(struct sk_buff *skb, struct genl_info *info)
 
 /* ---- mapping rules -------------------------------------------------------- */
 
-/*
- * Report a problem with a rule.  @idx >= 0 is the rule's index in a
- * map-replace request and goes into the message ("rule 3: port-min ..."),
- * so that a user feeding a whole table learns which rule is wrong; it is
- * -1 for single-rule requests ("rule port-min ...").  @fmt starts with the
- * name of the attribute at fault, which @attr points at.
- */
-static __printf(4, 5)
-void sdp_nl_rule_err(struct netlink_ext_ack *extack, int idx,
-		     const struct nlattr *attr, const char *fmt, ...)
-{
-	char msg[SDP_EXTACK_MSG_LEN];
-	va_list args;
-
-	va_start(args, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, args);
-	va_end(args);
-	if (idx < 0)
-		NL_SET_ERR_MSG_ATTR_FMT(extack, attr, "rule %s", msg);
-	else
-		NL_SET_ERR_MSG_ATTR_FMT(extack, attr, "rule %d: %s", idx, msg);
-}
-
 /**
  * sdp_nl_rule_parse() - fill and validate a rule from its attributes
  * @r: the rule; must be zeroed (the match fields are compared and hashed
  *	as bytes, so unused address and program bytes must stay 0)
  * @tb: attributes of the rule nest, parsed with one of the rule policies
  * @nest: the rule nest itself, for error reports
- * @idx: index of the rule in a map-replace request, -1 otherwise
  * @extack: error report
  *
  * Applies defaults (any address, all ports, both roles, every program)
@@ -487,54 +461,43 @@ void sdp_nl_rule_err(struct netlink_ext_ack *extack, int idx,
  * host bits beyond the prefix, port order and the pattern syntax.  Id,
  * position and hits are left to the caller.
  *
+ * The messages say what is wrong, not where: the attribute they point at
+ * (or the one NL_REQ_ATTR_CHECK() reports missing) names the rule and
+ * its attribute, by index in a map-replace, as libsdpctl shows them.
+ *
  * Return: 0 or -EINVAL with @extack set.
  */
 static int sdp_nl_rule_parse(struct sdp_rule *r, struct nlattr **tb,
-			     const struct nlattr *nest, int idx,
+			     const struct nlattr *nest,
 			     struct netlink_ext_ack *extack)
 {
 	struct sdp_rule_match *m = &r->match;
 	const struct nlattr *a;
 	unsigned int alen;
 
-	/* The messages name the missing attribute as the core cannot. */
-	if (NL_REQ_ATTR_CHECK(extack, nest, tb, SDP_A_RULE_FAMILY)) {
-		if (idx < 0)
-			NL_SET_ERR_MSG(extack, "missing attribute: rule family");
-		else
-			NL_SET_ERR_MSG_FMT(extack,
-					   "rule %d: missing attribute: family",
-					   idx);
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, SDP_A_RULE_FAMILY))
 		return -EINVAL;
-	}
 	m->family = nla_get_u16(tb[SDP_A_RULE_FAMILY]);
 	if (m->family != AF_INET && m->family != AF_INET6) {
-		sdp_nl_rule_err(extack, idx, tb[SDP_A_RULE_FAMILY],
-				"family %u is not AF_INET (2) or AF_INET6 (10)",
-				m->family);
+		NL_SET_ERR_MSG_ATTR_FMT(extack, tb[SDP_A_RULE_FAMILY],
+					"family %u is not AF_INET (2) or AF_INET6 (10)",
+					m->family);
 		return -EINVAL;
 	}
 	alen = m->family == AF_INET ? 4 : 16;
 
-	if (NL_REQ_ATTR_CHECK(extack, nest, tb, SDP_A_RULE_ACTION)) {
-		if (idx < 0)
-			NL_SET_ERR_MSG(extack, "missing attribute: rule action");
-		else
-			NL_SET_ERR_MSG_FMT(extack,
-					   "rule %d: missing attribute: action",
-					   idx);
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, SDP_A_RULE_ACTION))
 		return -EINVAL;
-	}
 	r->action = nla_get_u32(tb[SDP_A_RULE_ACTION]);
 
 	a = tb[SDP_A_RULE_PREFIX_LEN];
 	if (a) {
 		m->prefix_len = nla_get_u8(a);
 		if (m->prefix_len > alen * 8) {
-			sdp_nl_rule_err(extack, idx, a,
-					"prefix-len %u exceeds %u bits of an %s address",
-					m->prefix_len, alen * 8,
-					m->family == AF_INET ? "inet" : "inet6");
+			NL_SET_ERR_MSG_ATTR_FMT(extack, a,
+						"prefix-len %u exceeds %u bits of an %s address",
+						m->prefix_len, alen * 8,
+						m->family == AF_INET ? "inet" : "inet6");
 			return -EINVAL;
 		}
 	}
@@ -542,11 +505,11 @@ static int sdp_nl_rule_parse(struct sdp_rule *r, struct nlattr **tb,
 	a = tb[SDP_A_RULE_ADDR];
 	if (a) {
 		if (nla_len(a) != alen) {
-			sdp_nl_rule_err(extack, idx, a,
-					"addr has %d bytes, %s needs %u",
-					nla_len(a),
-					m->family == AF_INET ? "AF_INET" : "AF_INET6",
-					alen);
+			NL_SET_ERR_MSG_ATTR_FMT(extack, a,
+						"addr has %d bytes, %s needs %u",
+						nla_len(a),
+						m->family == AF_INET ? "AF_INET" : "AF_INET6",
+						alen);
 			return -EINVAL;
 		}
 		memcpy(m->addr, nla_data(a), alen);
@@ -557,15 +520,15 @@ static int sdp_nl_rule_parse(struct sdp_rule *r, struct nlattr **tb,
 		 * widened, since the user may well have meant /32.
 		 */
 		if (sdp_rule_host_bits(m->addr, alen, m->prefix_len)) {
-			sdp_nl_rule_err(extack, idx, a,
-					"addr has bits set beyond prefix-len %u",
-					m->prefix_len);
+			NL_SET_ERR_MSG_ATTR_FMT(extack, a,
+						"addr has bits set beyond prefix-len %u",
+						m->prefix_len);
 			return -EINVAL;
 		}
 	} else if (m->prefix_len) {
-		sdp_nl_rule_err(extack, idx, tb[SDP_A_RULE_PREFIX_LEN],
-				"prefix-len %u given without addr",
-				m->prefix_len);
+		NL_SET_ERR_MSG_ATTR_FMT(extack, tb[SDP_A_RULE_PREFIX_LEN],
+					"prefix-len %u given without addr",
+					m->prefix_len);
 		return -EINVAL;
 	}
 	/* addr/0 and no addr are the same rule: stored as prefix-len 0. */
@@ -578,14 +541,14 @@ static int sdp_nl_rule_parse(struct sdp_rule *r, struct nlattr **tb,
 		if (tb[SDP_A_RULE_PORT_MAX])
 			m->port_max = nla_get_u16(tb[SDP_A_RULE_PORT_MAX]);
 		if (m->port_min > m->port_max) {
-			sdp_nl_rule_err(extack, idx, tb[SDP_A_RULE_PORT_MAX],
-					"port-min %u is above port-max %u",
-					m->port_min, m->port_max);
+			NL_SET_ERR_MSG_ATTR_FMT(extack, tb[SDP_A_RULE_PORT_MAX],
+						"port-min %u is above port-max %u",
+						m->port_min, m->port_max);
 			return -EINVAL;
 		}
 	} else if (tb[SDP_A_RULE_PORT_MAX]) {
-		sdp_nl_rule_err(extack, idx, tb[SDP_A_RULE_PORT_MAX],
-				"port-max given without port-min");
+		NL_SET_ERR_MSG_ATTR(extack, tb[SDP_A_RULE_PORT_MAX],
+				    "port-max given without port-min");
 		return -EINVAL;
 	}
 
@@ -599,14 +562,14 @@ static int sdp_nl_rule_parse(struct sdp_rule *r, struct nlattr **tb,
 		/* NLA_NUL_STRING: NUL-terminated within max-len + 1 bytes. */
 		strscpy_pad(m->program, nla_data(a), sizeof(m->program));
 		if (!m->program[0]) {
-			sdp_nl_rule_err(extack, idx, a,
-					"program is empty (omit it to match every program)");
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "program is empty (omit it to match every program)");
 			return -EINVAL;
 		}
 		if (!sdp_rule_program_valid(m->program)) {
-			sdp_nl_rule_err(extack, idx, a,
-					"program '%s' is not a valid pattern",
-					m->program);
+			NL_SET_ERR_MSG_ATTR_FMT(extack, a,
+						"program '%s' is not a valid pattern",
+						m->program);
 			return -EINVAL;
 		}
 	}
@@ -703,7 +666,7 @@ int sdp_nl_map_add_doit(struct sk_buff *skb, struct genl_info *info)
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return -ENOMEM;
-	err = sdp_nl_rule_parse(r, tb, nest, -1, extack);
+	err = sdp_nl_rule_parse(r, tb, nest, extack);
 	if (err)
 		goto err_free_rule;
 	reply = genlmsg_new(sdp_nl_rule_size(), GFP_KERNEL);
@@ -719,7 +682,7 @@ int sdp_nl_map_add_doit(struct sk_buff *skb, struct genl_info *info)
 		pos = nla_get_u32(tb[SDP_A_RULE_POSITION]);
 		if (pos > t->count) {
 			NL_SET_ERR_MSG_ATTR_FMT(extack, tb[SDP_A_RULE_POSITION],
-						"rule position %u is past the end of the table (%u rules)",
+						"position %u is past the end of the table (%u rules)",
 						pos, t->count);
 			err = -EINVAL;
 			goto err_unlock;
@@ -786,7 +749,7 @@ int sdp_nl_map_del_doit(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	/* By id if one is given; the other attributes then do not count. */
 	if (!tb[SDP_A_RULE_ID]) {
-		err = sdp_nl_rule_parse(&key, tb, nest, -1, extack);
+		err = sdp_nl_rule_parse(&key, tb, nest, extack);
 		if (err)
 			return err;
 	}
@@ -858,10 +821,8 @@ int sdp_nl_map_get_doit(struct sk_buff *skb, struct genl_info *info)
 			       sdp_rule_get_nl_policy, extack);
 	if (err)
 		return err;
-	if (NL_REQ_ATTR_CHECK(extack, nest, tb, SDP_A_RULE_ID)) {
-		NL_SET_ERR_MSG(extack, "missing attribute: rule id");
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, SDP_A_RULE_ID))
 		return -EINVAL;
-	}
 	id = nla_get_u32(tb[SDP_A_RULE_ID]);
 
 	reply = genlmsg_new(sdp_nl_rule_size(), GFP_KERNEL);
@@ -997,7 +958,7 @@ int sdp_nl_map_replace_doit(struct sk_buff *skb, struct genl_info *info)
 			goto err_free;
 		}
 		t->rules[i] = r;
-		err = sdp_nl_rule_parse(r, tb, nla, i, extack);
+		err = sdp_nl_rule_parse(r, tb, nla, extack);
 		if (err)
 			goto err_free;
 		i++;
@@ -1008,8 +969,8 @@ int sdp_nl_map_replace_doit(struct sk_buff *skb, struct genl_info *info)
 		goto err_free;
 	if (err) {
 		NL_SET_ERR_MSG_ATTR_FMT(extack, sdp_nl_nth_rule(info, second),
-					"rule %u: duplicate of rule %u in the request",
-					second, first);
+					"duplicate of rule %u in the request",
+					first);
 		err = -EEXIST;
 		goto err_free;
 	}
@@ -1050,7 +1011,6 @@ int sdp_nl_map_lookup_doit(struct sk_buff *skb, struct genl_info *info)
 	char comm[SDP_PROGRAM_MAX_LEN + 1];
 	struct nlattr **tb = info->attrs;
 	struct sk_buff *reply;
-	const char *missing = NULL;
 	unsigned int alen;
 	u32 role, rule_id;
 	int action, err;
@@ -1062,31 +1022,23 @@ int sdp_nl_map_lookup_doit(struct sk_buff *skb, struct genl_info *info)
 				extack);
 	if (err)
 		return err;
-	if (GENL_REQ_ATTR_CHECK(info, SDP_A_LOOKUP_FAMILY))
-		missing = "family";
-	else if (GENL_REQ_ATTR_CHECK(info, SDP_A_LOOKUP_ADDR))
-		missing = "addr";
-	else if (GENL_REQ_ATTR_CHECK(info, SDP_A_LOOKUP_PORT))
-		missing = "port";
-	else if (GENL_REQ_ATTR_CHECK(info, SDP_A_LOOKUP_ROLE))
-		missing = "role";
-	if (missing) {
-		NL_SET_ERR_MSG_FMT(extack, "missing attribute: lookup %s",
-				   missing);
+	if (GENL_REQ_ATTR_CHECK(info, SDP_A_LOOKUP_FAMILY) ||
+	    GENL_REQ_ATTR_CHECK(info, SDP_A_LOOKUP_ADDR) ||
+	    GENL_REQ_ATTR_CHECK(info, SDP_A_LOOKUP_PORT) ||
+	    GENL_REQ_ATTR_CHECK(info, SDP_A_LOOKUP_ROLE))
 		return -EINVAL;
-	}
 
 	family = nla_get_u16(tb[SDP_A_LOOKUP_FAMILY]);
 	if (family != AF_INET && family != AF_INET6) {
 		NL_SET_ERR_MSG_ATTR_FMT(extack, tb[SDP_A_LOOKUP_FAMILY],
-					"lookup family %u is not AF_INET (2) or AF_INET6 (10)",
+					"family %u is not AF_INET (2) or AF_INET6 (10)",
 					family);
 		return -EINVAL;
 	}
 	alen = family == AF_INET ? 4 : 16;
 	if (nla_len(tb[SDP_A_LOOKUP_ADDR]) != alen) {
 		NL_SET_ERR_MSG_ATTR_FMT(extack, tb[SDP_A_LOOKUP_ADDR],
-					"lookup addr has %d bytes, %s needs %u",
+					"addr has %d bytes, %s needs %u",
 					nla_len(tb[SDP_A_LOOKUP_ADDR]),
 					family == AF_INET ? "AF_INET" : "AF_INET6",
 					alen);
@@ -1317,10 +1269,8 @@ int sdp_nl_tune_get_doit(struct sk_buff *skb, struct genl_info *info)
 	struct sdp_nl_tunable tun;
 	int id;
 
-	if (GENL_REQ_ATTR_CHECK(info, SDP_A_TUNABLE_NAME)) {
-		NL_SET_ERR_MSG(info->extack, "missing attribute: tunable name");
+	if (GENL_REQ_ATTR_CHECK(info, SDP_A_TUNABLE_NAME))
 		return -EINVAL;
-	}
 	id = sdp_nl_tunable_id(info);
 	if (id < 0)
 		return id;
@@ -1356,14 +1306,10 @@ int sdp_nl_tune_set_doit(struct sk_buff *skb, struct genl_info *info)
 	u64 value;
 	int id, err;
 
-	if (GENL_REQ_ATTR_CHECK(info, SDP_A_TUNABLE_NAME)) {
-		NL_SET_ERR_MSG(info->extack, "missing attribute: tunable name");
+	if (GENL_REQ_ATTR_CHECK(info, SDP_A_TUNABLE_NAME))
 		return -EINVAL;
-	}
-	if (GENL_REQ_ATTR_CHECK(info, SDP_A_TUNABLE_VALUE)) {
-		NL_SET_ERR_MSG(info->extack, "missing attribute: tunable value");
+	if (GENL_REQ_ATTR_CHECK(info, SDP_A_TUNABLE_VALUE))
 		return -EINVAL;
-	}
 	id = sdp_nl_tunable_id(info);
 	if (id < 0)
 		return id;

@@ -668,7 +668,7 @@ static int describe(const struct nlmsghdr *req, uint32_t off, int missing_type,
 			}
 		}
 		if (!hit)
-			return -ENOENT;
+			break;
 		at = spec_attr(set, nla_type(hit));
 		if (!depth && at && at->nested)
 			*nest_index = sibling_index(head, hit);
@@ -684,11 +684,13 @@ static int describe(const struct nlmsghdr *req, uint32_t off, int missing_type,
 			return 0;
 		}
 		if (!at || !at->nested)
-			return -ENOENT;
+			break;
 		set = at->nested;
 		head = nla_data(hit);
 		rem = nla_len(hit);
 	}
+	buf[0] = '\0';		/* not the start of an attribute */
+	return -ENOENT;
 }
 
 int sdpctl_describe_offset(const struct nlmsghdr *req, uint32_t off,
@@ -698,24 +700,11 @@ int sdpctl_describe_offset(const struct nlmsghdr *req, uint32_t off,
 }
 
 /*
- * Whether the kernel's text already names the attribute: "addr" for
- * "rule[1].addr", "rule 1" for the nest "rule[1]".
+ * The kernel's text says what is wrong; where (the attribute at
+ * NLMSGERR_ATTR_OFFS, or the one MISS_TYPE and MISS_NEST say is missing)
+ * is ours to name, from the request and the spec, as ynl does: the
+ * kernel's messages do not repeat it.
  */
-static bool mentions(const char *kmsg, const char *attr)
-{
-	const char *leaf = strrchr(attr, '.');
-	unsigned int index;
-	char rule[24];
-
-	if (leaf)
-		return strstr(kmsg, leaf + 1) != NULL;
-	if (sscanf(attr, "rule[%u]", &index) == 1) {
-		snprintf(rule, sizeof(rule), "rule %u", index);
-		return strstr(kmsg, rule) != NULL;
-	}
-	return strstr(kmsg, attr) != NULL;
-}
-
 void sdpctl_parse_ack(const struct nlmsghdr *nlh, const struct nlmsghdr *req,
 		      struct sdpctl_ack *ack)
 {
@@ -782,10 +771,10 @@ void sdpctl_parse_ack(const struct nlmsghdr *nlh, const struct nlmsghdr *req,
 		}
 	}
 
-	if (kmsg[0] && attr[0] && !mentions(kmsg, attr))
+	if (kmsg[0] && attr[0])
 		snprintf(ack->msg, sizeof(ack->msg), "%s (attribute %s)",
 			 kmsg, attr);
-	else if (kmsg[0] && missing[0] && !mentions(kmsg, missing))
+	else if (kmsg[0] && missing[0])
 		snprintf(ack->msg, sizeof(ack->msg),
 			 "%s (missing attribute %s)", kmsg, missing);
 	else if (kmsg[0])

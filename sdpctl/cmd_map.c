@@ -474,11 +474,7 @@ static unsigned int refused_line(const struct cli_ctx *ctx,
 				 const struct sdpctl_rule *rules, size_t n)
 {
 	int index = sdpctl_err_rule_index(ctx->h);
-	const char *kmsg = sdpctl_errmsg(ctx->h);
 
-	/* Without an attribute offset the kernel's text still says it. */
-	if (index < 0 && kmsg && sscanf(kmsg, "rule %d:", &index) != 1)
-		index = -1;
 	return index >= 0 && (size_t)index < n ? rules[index].line : 0;
 }
 

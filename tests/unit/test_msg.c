@@ -999,22 +999,36 @@ static void test_ack_offset_names_rule_attr(void **state)
 		nlmsg_free(msg);
 	}
 
-	/* The kernel's text already names it: no echo of the name. */
+	/*
+	 * Where is the library's to say, whatever words the kernel's text
+	 * has: the name is not left out because the text has "action".
+	 */
+	tlv.msg = "action 2 is not allowed here";
 	tlv.offs = rule_attr_offset(req, 1, SDP_A_RULE_ACTION);
 	msg = error_msg(req, -EINVAL, true, &tlv);
 	sdpctl_parse_ack(nlmsg_hdr(msg), nlmsg_hdr(req), &ack);
 	assert_int_equal(ack.rule_index, 1);
-	assert_string_equal(ack.msg, "rule 1: bad action 2");
+	assert_string_equal(ack.msg, "action 2 is not allowed here "
+			    "(attribute rule[1].action)");
 	nlmsg_free(msg);
 
-	/* A message that names the rule needs no "(attribute rule[1])". */
-	tlv.msg = "rule 1: duplicate of rule 0 in the request";
+	/* The nest itself, as the kernel points at a duplicate rule. */
+	tlv.msg = "duplicate of rule 0 in the request";
 	tlv.offs = rule_attr_offset(req, 1, -1);
 	msg = error_msg(req, -EEXIST, true, &tlv);
 	sdpctl_parse_ack(nlmsg_hdr(msg), nlmsg_hdr(req), &ack);
 	assert_int_equal(ack.error, -EEXIST);
 	assert_int_equal(ack.rule_index, 1);
-	assert_string_equal(ack.msg, tlv.msg);
+	assert_string_equal(ack.msg, "duplicate of rule 0 in the request "
+			    "(attribute rule[1])");
+	nlmsg_free(msg);
+
+	/* Inside an attribute but not at its start: named not at all. */
+	tlv.msg = "odd";
+	tlv.offs = rule_attr_offset(req, 1, SDP_A_RULE_ACTION) + 2;
+	msg = error_msg(req, -EINVAL, true, &tlv);
+	sdpctl_parse_ack(nlmsg_hdr(msg), nlmsg_hdr(req), &ack);
+	assert_string_equal(ack.msg, "odd");
 	nlmsg_free(msg);
 
 	/* Pointing at the nest itself still tells the index. */
@@ -1046,10 +1060,11 @@ static void test_ack_missing_attribute(void **state)
 	/* Top level, for a single-rule request: no index in the name. */
 	assert_int_equal(sdpctl_msg_tune_set(FAMILY_ID, "rx-buffers", 1, &req),
 			 0);
-	tlv = (struct ack_tlvs){ "missing value", -1, SDP_A_TUNABLE_VALUE, -1 };
+	tlv = (struct ack_tlvs){ NULL, -1, SDP_A_TUNABLE_VALUE, -1 };
 	msg = error_msg(req, -EINVAL, true, &tlv);
 	sdpctl_parse_ack(nlmsg_hdr(msg), nlmsg_hdr(req), &ack);
-	assert_string_equal(ack.msg, "missing value");
+	assert_string_equal(ack.msg, "missing attribute value");
+	assert_int_equal(ack.rule_index, -1);
 	nlmsg_free(msg);
 	tlv.msg = "required";
 	msg = error_msg(req, -EINVAL, true, &tlv);

@@ -138,7 +138,7 @@ expect_fail "raw: unknown attribute in the rule nest" 1 "EINVAL" \
 expect_fail "raw: map-add without a rule" 1 "EINVAL.*rule" "$NLRAW" map-add
 expect_fail "raw: map-get of an unknown id" 1 "ENOENT" \
 	"$NLRAW" map-get "nest:map.rule{" "u32:rule.id=999999" "}"
-expect_fail "raw: map-replace with one bad rule names its index" 1 "EINVAL.*rule 1" \
+expect_fail "raw: map-replace with one bad rule names its index" 1 "EINVAL.*rule\[1\]\.port-max" \
 	"$NLRAW" map-replace \
 	"nest:map.rule{" "u16:rule.family=2" "u32:rule.action=1" "u16:rule.port-min=1" "}" \
 	"nest:map.rule{" "u16:rule.family=2" "u32:rule.action=1" \
