@@ -14,7 +14,7 @@ set -u
 
 . "$(dirname "$0")/testlib.sh"
 sdp_suite_init soak
-STREAM=$TOP/tests/tools/sdp-stream-test
+LOAD=$TOP/tests/tools/sdp-load
 HOSTILE=$TOP/tests/tools/sdp-hostile
 FUZZ=$TOP/tests/tools/sdp-nlfuzz
 MINUTES=${SDP_TEST_SOAK_MINUTES:-30}
@@ -78,8 +78,8 @@ devremove_round()
 	rdma link delete "$SDP_RXE" && sleep 2 && sdp_suite_rdma_up
 }
 
-worker transfers timeout 300 "$STREAM" "$ADDR" 7100 concurrent 8 1048576 &
-worker churn timeout 600 "$STREAM" "$ADDR" 7120 churn 200 &
+worker transfers timeout 300 "$LOAD" "$ADDR" 7100 concurrent 8 1048576 &
+worker churn timeout 600 "$LOAD" "$ADDR" 7120 churn 200 &
 worker hostile hostile_round &
 worker netlink netlink_round &
 worker devremove devremove_round &

@@ -20,7 +20,7 @@ set -u
 . "$(dirname "$0")/testlib.sh"
 sdp_suite_init test-fuzz
 FUZZ=$TOP/tests/tools/sdp-nlfuzz
-STREAM=$TOP/tests/tools/sdp-stream-test
+LOAD=$TOP/tests/tools/sdp-load
 SEED=${SDP_TEST_FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 COUNT=${SDP_TEST_FUZZ_COUNT:-100000}
 TIME=${SDP_TEST_FUZZ_TIME:-80}
@@ -53,7 +53,7 @@ traffic()
 	trap 'kill "$CHILD" 2>/dev/null; exit' TERM
 	while [ ! -e "$TMP/stop" ]; do
 		port=$((PORT + round % 20 * 10))
-		step timeout 30 "$STREAM" "$ADDR" "$port" concurrent 8 262144 \
+		step timeout 30 "$LOAD" "$ADDR" "$port" concurrent 8 262144 \
 			>> "$TMP/traffic.log" 2>&1
 		echo "round $round exit $?" >> "$TMP/traffic.rounds"
 		round=$((round + 1))
@@ -225,7 +225,7 @@ if [ -d /sys/module/sdp ]; then
 else
 	expect_ok "insmod again" insmod "$KO"
 	expect_ok "a transfer" \
-		timeout 120 "$STREAM" "$ADDR" $((PORT + 300)) concurrent 2 65536
+		timeout 120 "$LOAD" "$ADDR" $((PORT + 300)) concurrent 2 65536
 	expect_ok "connections all gone after it" sdp_wait_conn_zero 60
 	expect_ok "final rmmod" rmmod sdp
 fi

@@ -21,7 +21,7 @@ set -u
 
 . "$(dirname "$0")/testlib.sh"
 sdp_suite_init test-load
-STREAM=$TOP/tests/tools/sdp-stream-test
+LOAD=$TOP/tests/tools/sdp-load
 # SDP_TEST_SCALE divides every count below (never the checks): 1 by
 # default, 10 on the debug tier (about 20x slower than the stock kernels).
 SCALE=${SDP_TEST_SCALE:-1}
@@ -42,13 +42,13 @@ URGCLOSE=$((300 / SCALE))
 # 2.4 GiB of buffers for 256 connections, and the rest of the guest.
 MEM_NEEDED_MIB=$((5632 * CONCURRENT / 256))
 
-# mode NAME PORT ARGS...: run one sdp-stream-test mode; its "ok:"/"FAIL:"
+# mode NAME PORT ARGS...: run one sdp-load mode; its "ok:"/"FAIL:"
 # lines and its exit status are checks.
 mode()
 {
 	local name=$1 port=$2 rc
 	shift 2
-	timeout 600 "$STREAM" "$ADDR" "$port" "$@" > "$TMP/out" 2>&1
+	timeout 600 "$LOAD" "$ADDR" "$port" "$@" > "$TMP/out" 2>&1
 	rc=$?
 	cat "$TMP/out"
 	sdp_count_checks "$TMP/out"
@@ -62,7 +62,7 @@ churn()
 	local n=$1 jobs=$2 port=$3 i rc
 	local -a pids=()
 	for i in $(seq 0 $((jobs - 1))); do
-		timeout 600 "$STREAM" "$ADDR" $((port + i)) churn $((n / jobs)) \
+		timeout 600 "$LOAD" "$ADDR" $((port + i)) churn $((n / jobs)) \
 			> "$TMP/churn.$i" 2>&1 &
 		pids[i]=$!
 	done

@@ -10,6 +10,7 @@ set -u
 . "$(dirname "$0")/testlib.sh"
 sdp_suite_init test-stream
 STREAM=$TOP/tests/tools/sdp-stream-test
+XFER=$TOP/tests/tools/sdp-xfer
 # SDP_TEST_SCALE divides the bulk transfer sizes (64 MiB, 256 MiB mixed),
 # never the checks: 1 by default, 8 on the debug tier (about 20x slower).
 # vm.sh forwards SDP_TEST_* from the host.
@@ -35,7 +36,7 @@ echo "=== random sizes, 1 B to 16 MiB, $((MIXED >> 20)) MiB each way, with recv-
 # recv-poll makes blocking reads spin before they sleep: the same bytes
 # must arrive, in order, whatever the read path.
 expect_ok "recv-poll 100 us" "$SDPCTL" tune set recv-poll 100
-timeout 600 "$STREAM" "$ADDR" 7350 mixed "$MIXED" > "$TMP/mixed" 2>&1
+timeout 600 "$XFER" "$ADDR" 7350 mixed "$MIXED" > "$TMP/mixed" 2>&1
 rc=$?
 cat "$TMP/mixed"
 sdp_count_checks "$TMP/mixed"
@@ -241,7 +242,7 @@ expect_eq "no module alias: a netlink family lookup cannot load sdp.ko" "" \
 
 echo "=== live sockets pin the module; device removal resets them"
 if sdp_in_guest "device removal under connected sockets"; then
-	timeout 120 "$STREAM" "$ADDR" 7400 devremove > "$TMP/devremove" 2>&1 &
+	timeout 120 "$XFER" "$ADDR" 7400 devremove > "$TMP/devremove" 2>&1 &
 	PID=$!
 	for _ in $(seq 200); do
 		grep -q ready "$TMP/devremove" && break

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sockutil: what the SDP test programs (sdp-semantics, sdp-xfer, sdp-load)
+ * share: the address under test, connected pairs of AF_INET_SDP or TCP
+ * sockets, and checksummed bulk transfers.
+ */
+#ifndef SDP_TESTS_SOCKUTIL_H
+#define SDP_TESTS_SOCKUTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <errno.h>
+#include <sys/socket.h>
+
+#define AF_INET_SDP 27
+
+/*
+ * The drivers' check (sdp-xfer, sdp-load): print "FAIL: ..." (one line,
+ * counted by tests/vm/testlib.sh), count it, and return -1 from the
+ * calling function.  Their successes print "ok: ..." lines.
+ */
+extern int check_failures;
+
+#define CHECK(cond, ...) do {						\
+	if (!(cond)) {							\
+		printf("FAIL: " __VA_ARGS__);				\
+		printf(" (%s:%d errno %d %s)\n", __func__, __LINE__,	\
+		       errno, strerror(errno));				\
+		check_failures++;					\
+		return -1;						\
+	}								\
+} while (0)
+
+/*
+ * The address under test: set once by sock_parse_addr() before anything
+ * runs, read-only after.
+ */
+int sock_parse_addr(const char *addr);
+const char *sock_addr_name(void);
+/* AF_INET or AF_INET6: the family of TCP sockets to the same address. */
+int sock_addr_family(void);
+/* The address with @port into *ss; returns its length. */
+socklen_t sock_addr_with_port(int port, struct sockaddr_storage *ss);
+/* @ss (of length @len) has the family, length and host of the address. */
+int sock_is_addr(const struct sockaddr_storage *ss, socklen_t len);
+int sock_port_of(const struct sockaddr_storage *ss);
+
+/*
+ * SDP_STREAM_FAMILY=tcp runs the drivers over TCP instead of SDP (to try
+ * them on a host without SDP): AF_INET_SDP, the address's TCP family, or
+ * -1 if the variable names neither.
+ */
+int sock_family_from_env(void);
+
+/* Sockets of @family (AF_INET_SDP, or TCP's) on the address's @port. */
+int sock_listen(int family, int port, int backlog);
+int sock_connect(int family, int port);
+/* A connected pair on @port: *c connected, *a accepted; 0 or -1. */
+int sock_pair(int family, int port, int *c, int *a);
+
+/* poll() @fd for @ev within @ms; returns revents (0 on timeout). */
+int wait_ev(int fd, short ev, int ms);
+/* Read exactly @n bytes (MSG_WAITALL), with a 10 s receive timeout. */
+ssize_t read_n(int fd, void *b, size_t n);
+/* Blocking sends on @fd give up after 10 s: a failed check cannot hang. */
+void send_timeout(int fd);
+
+/* CLOCK_MONOTONIC in seconds. */
+double now(void);
+
+/* Byte @off + i of the deterministic stream @seed into b[i]. */
+void fill(unsigned char *b, size_t n, uint64_t off, uint32_t seed);
+#define FNV_INIT 0xcbf29ce484222325ull
+uint64_t fnv(uint64_t h, const unsigned char *b, size_t n);
+/* splitmix64: the next pseudo-random number of state *s. */
+uint64_t rnd(uint64_t *s);
+
+/* The largest send() or recv() of a transfer with random sizes. */
+#define MIXED_MAX (16 << 20)
+
+/* One direction of a transfer on one socket. */
+struct xfer {
+	int fd;
+	uint64_t bytes;
+	uint32_t seed;
+	size_t chunk;		/* buffer size, and call size if not random */
+	int random_sizes;	/* calls of 1 B .. chunk, log-uniform */
+	uint64_t rng;
+	uint64_t calls;
+	uint64_t sum;
+	uint64_t done;
+	int err;
+};
+
+/* Send @bytes of stream @seed, then shutdown(SHUT_WR) (a thread body). */
+void *sender(void *arg);
+/* Receive to EOF, checking the content against stream @seed. */
+void *receiver(void *arg);
+
+/* Both directions of a transfer on one socket. */
+struct side {
+	int fd;
+	struct xfer tx, rx;
+};
+
+/* Send and receive at once (a thread body). */
+void *run_side(void *arg);
+
+#endif
