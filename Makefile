@@ -110,7 +110,11 @@ check-kmod:
 			echo "check-kmod: $$v: diagnostics above"; exit 1; fi; \
 	done; echo "check-kmod: clean on $(KVERS)"
 
-ksrc: $(KSRC)/scripts/checkpatch.pl
+# The kernel's selftest harness, for the socket semantics tests
+# (tests/tools/sdp-semantics.c); tests/tools/Makefile asks for it.
+KSELFTEST := $(KSRC)/tools/testing/selftests
+
+ksrc: $(KSRC)/scripts/checkpatch.pl $(KSELFTEST)/kselftest_harness.h
 
 $(KSRC)/scripts/checkpatch.pl: $(KSRC_TAR)
 	@mkdir -p $(BUILD)/ksrc
@@ -120,6 +124,13 @@ $(KSRC)/scripts/checkpatch.pl: $(KSRC_TAR)
 		linux-source-6.12/scripts/const_structs.checkpatch \
 		linux-source-6.12/tools/net/ynl \
 		linux-source-6.12/Documentation/netlink
+	touch $@
+
+$(KSELFTEST)/kselftest_harness.h: $(KSRC_TAR)
+	@mkdir -p $(BUILD)/ksrc
+	tar -xJf $(KSRC_TAR) -C $(BUILD)/ksrc \
+		linux-source-6.12/tools/testing/selftests/kselftest_harness.h \
+		linux-source-6.12/tools/testing/selftests/kselftest.h
 	touch $@
 
 # Files generated from docs/netlink/specs/sdp.yaml by scripts/ynl-gen.sh.
