@@ -1,0 +1,1581 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sdp-semantics: the socket semantics of AF_INET_SDP (27) stream sockets,
+ * each behaviour one test, run on SDP and then, unchanged, on TCP to the
+ * same address, so that both must agree.
+ *
+ *   sdp-semantics ADDR PORT [harness options: -l to list, -v tcp, -t NAME...]
+ *
+ * ADDR is an IPv4 or IPv6 address of an RDMA device (AF_INET_SDP sockets
+ * take sockaddr_in or sockaddr_in6 as it is one or the other; TCP uses
+ * the same family).  The tests use ports PORT, PORT + 1, ...: two for
+ * each test, in the order they are declared.
+ *
+ * Built on the kernel's selftest harness (kselftest_harness.h): every
+ * test runs in a process of its own (a failed REQUIRE ends that test
+ * only), the output is TAP ("ok N sock.sdp.bind", "not ok N ...",
+ * "ok N ... # SKIP ..."), and the exit status is 0 when all passed.
+ *
+ * SDP_TEST_TIME_SCALE=N (N >= 1, default 1) stretches the SO_LINGER test's
+ * linger time and its bounds, and every test's timeout, N times, for slow
+ * kernels (the debug tier).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/sockios.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "sockutil.h"
+
+/* sockutil's CHECK prints ok:/FAIL: lines for the drivers; not used here. */
+#undef CHECK
+
+/*
+ * A test's requirement: if @cond does not hold, log why (with errno, as
+ * the call that failed left it) and end the test as failed.
+ */
+#define REQUIRE(cond, fmt, ...) do {					\
+	int held = !!(cond), errno_ = errno;				\
+									\
+	if (!held)							\
+		TH_LOG(fmt " (errno %d %s)", ##__VA_ARGS__, errno_,	\
+		       strerror(errno_));				\
+	ASSERT_TRUE(held);						\
+} while (0)
+
+/* Read-only once main() has run: the tests fork from it. */
+static int time_scale = 1;	/* SDP_TEST_TIME_SCALE */
+static int base_port;
+
+/* How long a test may run before the harness kills it, times time_scale. */
+#define TEST_TIMEOUT 60
+
+FIXTURE(sock) {
+	int family;	/* of the sockets under test */
+	int port;	/* this test's own: port and port + 1 */
+};
+
+FIXTURE_VARIANT(sock) {
+	int family;	/* AF_UNSPEC: TCP of the address's family */
+};
+
+FIXTURE_VARIANT_ADD(sock, sdp) {
+	.family = AF_INET_SDP,
+};
+
+FIXTURE_VARIANT_ADD(sock, tcp) {
+	.family = AF_UNSPEC,
+};
+
+FIXTURE_SETUP(sock)
+{
+	struct __test_metadata *t;
+	int index = 0;
+
+	self->family = variant->family == AF_INET_SDP ? AF_INET_SDP :
+		       sock_addr_family();
+	/* The test's place in the list: its ports, the same in each variant. */
+	for (t = _metadata->fixture->tests; t && t != _metadata; t = t->next)
+		index++;
+	self->port = base_port + 2 * index;
+}
+
+FIXTURE_TEARDOWN(sock)
+{
+}
+
+/* Which socket() calls make an SDP socket (TCP's would be other ones). */
+TEST_F(sock, create)
+{
+	int s;
+
+	if (self->family != AF_INET_SDP)
+		SKIP(return, "socket(27, ...) only");
+	s = socket(AF_INET_SDP, SOCK_STREAM, 0);
+	REQUIRE(s >= 0, "socket(27, SOCK_STREAM, 0)");
+	close(s);
+	s = socket(AF_INET_SDP, SOCK_STREAM, IPPROTO_TCP);
+	REQUIRE(s >= 0, "socket(27, SOCK_STREAM, IPPROTO_TCP)");
+	close(s);
+	s = socket(AF_INET_SDP, SOCK_DGRAM, 0);
+	REQUIRE(s < 0 && errno == ESOCKTNOSUPPORT, "SOCK_DGRAM refused");
+	s = socket(AF_INET_SDP, SOCK_STREAM, IPPROTO_UDP);
+	REQUIRE(s < 0 && errno == EPROTONOSUPPORT, "IPPROTO_UDP refused");
+}
+
+/* bind(): a port taken once only, port 0 an ephemeral one. */
+TEST_F(sock, bind)
+{
+	struct sockaddr_storage a, got;
+	socklen_t alen = sock_addr_with_port(self->port, &a), len = sizeof(got);
+	int s1 = socket(self->family, SOCK_STREAM, 0);
+	int s2 = socket(self->family, SOCK_STREAM, 0);
+	int s3 = socket(self->family, SOCK_STREAM, 0);
+
+	REQUIRE(!bind(s1, (struct sockaddr *)&a, alen), "bind");
+	REQUIRE(bind(s2, (struct sockaddr *)&a, alen) && errno == EADDRINUSE,
+	        "second bind EADDRINUSE");
+	alen = sock_addr_with_port(0, &a);
+	REQUIRE(!bind(s3, (struct sockaddr *)&a, alen), "bind port 0");
+	REQUIRE(!getsockname(s3, (struct sockaddr *)&got, &len), "getsockname");
+	REQUIRE(sock_is_addr(&got, len) && sock_port_of(&got) != 0,
+	        "getsockname: family %d, length %u, ephemeral port %d",
+	        got.ss_family, len, sock_port_of(&got));
+	ksft_print_msg("bind (ephemeral port %d, EADDRINUSE)\n", sock_port_of(&got));
+	close(s1);
+	close(s2);
+	close(s3);
+}
+
+/* connect() with no listener on the port: ECONNREFUSED. */
+TEST_F(sock, refused)
+{
+	double t0 = now();
+	int s = sock_connect(self->family, self->port);
+
+	REQUIRE(s < 0 && errno == ECONNREFUSED, "connect without listener");
+	ksft_print_msg("ECONNREFUSED in %.3f s\n", now() - t0);
+}
+
+/* A non-blocking connect and the calls around it, then a graceful close. */
+TEST_F(sock, nonblock)
+{
+	struct sockaddr_storage a, peer;
+	socklen_t alen = sock_addr_with_port(self->port, &a), len = sizeof(int);
+	socklen_t plen = sizeof(peer);
+	int l = sock_listen(self->family, self->port, 1);
+	int c = socket(self->family, SOCK_STREAM, 0), acc, err = -1;
+	struct pollfd p;
+	char b[16];
+	int one = 1, v = 0;
+
+	REQUIRE(l >= 0, "listen");
+	fcntl(c, F_SETFL, O_NONBLOCK);
+	REQUIRE(connect(c, (struct sockaddr *)&a, alen) < 0 &&
+	        errno == EINPROGRESS, "non-blocking connect EINPROGRESS");
+	p = (struct pollfd){ .fd = c, .events = POLLOUT };
+	REQUIRE(poll(&p, 1, 10000) == 1 && (p.revents & POLLOUT), "poll POLLOUT");
+	REQUIRE(!getsockopt(c, SOL_SOCKET, SO_ERROR, &err, &len) && !err,
+	        "SO_ERROR 0");
+	acc = accept(l, NULL, NULL);
+	REQUIRE(acc >= 0, "accept");
+	REQUIRE(recv(c, b, sizeof(b), MSG_DONTWAIT) < 0 && errno == EAGAIN,
+	        "recv EAGAIN");
+	REQUIRE(recv(acc, b, sizeof(b), MSG_DONTWAIT) < 0 && errno == EAGAIN,
+	        "recv EAGAIN (accepted)");
+	REQUIRE(!getpeername(c, (struct sockaddr *)&peer, &plen) &&
+	        sock_is_addr(&peer, plen) && sock_port_of(&peer) == self->port,
+	        "getpeername");
+	REQUIRE(!setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)),
+	        "TCP_NODELAY");
+	len = sizeof(v);
+	REQUIRE(!getsockopt(c, IPPROTO_TCP, TCP_NODELAY, &v, &len) && v == 1,
+	        "TCP_NODELAY readback");
+	/* Small message through the non-blocking pair, poll for POLLIN. */
+	REQUIRE(send(acc, "hello", 5, 0) == 5, "send");
+	p = (struct pollfd){ .fd = c, .events = POLLIN };
+	REQUIRE(poll(&p, 1, 10000) == 1 && (p.revents & POLLIN), "poll POLLIN");
+	REQUIRE(recv(c, b, sizeof(b), 0) == 5 && !memcmp(b, "hello", 5), "recv");
+	close(c);
+	/* Graceful close: the peer reads EOF. */
+	p = (struct pollfd){ .fd = acc, .events = POLLIN };
+	REQUIRE(poll(&p, 1, 10000) == 1, "poll EOF");
+	REQUIRE(recv(acc, b, sizeof(b), 0) == 0, "EOF after peer close");
+	close(acc);
+	close(l);
+	ksft_print_msg("non-blocking connect, poll, SO_ERROR, EAGAIN, getpeername, TCP_NODELAY, EOF\n");
+}
+
+/* SO_LINGER 0: close() resets the connection. */
+TEST_F(sock, abort)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	int l = sock_listen(self->family, self->port, 1), c, a;
+	char b[16];
+	ssize_t r;
+
+	REQUIRE(l >= 0, "listen");
+	c = sock_connect(self->family, self->port);
+	REQUIRE(c >= 0, "connect");
+	a = accept(l, NULL, NULL);
+	REQUIRE(a >= 0, "accept");
+	REQUIRE(!setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)), "linger");
+	close(c);
+	r = recv(a, b, sizeof(b), 0);
+	REQUIRE(r < 0 && errno == ECONNRESET, "ECONNRESET after abortive close (got %zd)", r);
+	close(a);
+	close(l);
+	ksft_print_msg("abortive close -> ECONNRESET\n");
+}
+
+/* shutdown(SHUT_WR): a half close, the other way still works. */
+TEST_F(sock, shutdown)
+{
+	int l = sock_listen(self->family, self->port, 1), c, a;
+	char b[64];
+
+	REQUIRE(l >= 0, "listen");
+	c = sock_connect(self->family, self->port);
+	REQUIRE(c >= 0, "connect");
+	a = accept(l, NULL, NULL);
+	REQUIRE(a >= 0, "accept");
+	REQUIRE(send(c, "request", 7, 0) == 7, "send");
+	REQUIRE(!shutdown(c, SHUT_WR), "shutdown");
+	REQUIRE(recv(a, b, sizeof(b), MSG_WAITALL) == 7, "read request to EOF");
+	REQUIRE(recv(a, b, sizeof(b), 0) == 0, "EOF");
+	REQUIRE(send(a, "response", 8, 0) == 8, "reply after peer's shutdown");
+	close(a);
+	REQUIRE(recv(c, b, sizeof(b), MSG_WAITALL) == 8 && !memcmp(b, "response", 8),
+	        "read response");
+	REQUIRE(recv(c, b, sizeof(b), 0) == 0, "EOF");
+	REQUIRE(send(c, "x", 1, MSG_NOSIGNAL) < 0 && errno == EPIPE, "EPIPE");
+	close(c);
+	close(l);
+	ksft_print_msg("shutdown(SHUT_WR) half close, EPIPE\n");
+}
+
+/* TCP's accept queue takes backlog + 1, and SYNs beyond it are retried. */
+TEST_F(sock, backlog)
+{
+	int l, c[3], n = 0, a;
+
+	if (self->family != AF_INET_SDP)
+		SKIP(return, "SDP's accept queue bound only");
+	l = sock_listen(self->family, self->port, 1);
+	REQUIRE(l >= 0, "listen");
+	for (int i = 0; i < 3; i++) {
+		c[i] = sock_connect(self->family, self->port);
+		if (c[i] >= 0)
+			n++;
+	}
+	REQUIRE(n >= 1 && n < 3, "backlog 1 bounds the accept queue (%d connected)", n);
+	a = accept(l, NULL, NULL);
+	REQUIRE(a >= 0, "accept");
+	close(a);
+	for (int i = 0; i < 3; i++)
+		if (c[i] >= 0)
+			close(c[i]);
+	close(l);
+	ksft_print_msg("backlog (%d of 3 connected with backlog 1)\n", n);
+}
+
+/* A new epoll instance watching @fd for @ev (-1 on error). */
+static int epoll_new(int fd, uint32_t ev)
+{
+	struct epoll_event e = { .events = ev };
+	int ep = epoll_create1(0);
+
+	if (ep >= 0 && epoll_ctl(ep, EPOLL_CTL_ADD, fd, &e)) {
+		close(ep);
+		return -1;
+	}
+	return ep;
+}
+
+/* One epoll_wait() of @ms on @ep: the events reported (0 if none). */
+static int epoll_get(int ep, int ms)
+{
+	struct epoll_event e;
+	int n;
+
+	do
+		n = epoll_wait(ep, &e, 1, ms);
+	while (n < 0 && errno == EINTR);
+	return n == 1 ? (int)e.events : 0;
+}
+
+/* epoll_get() on a fresh epoll instance watching @fd for @ev. */
+static int epoll_once(int fd, uint32_t ev, int ms)
+{
+	int ep = epoll_new(fd, ev), r;
+
+	if (ep < 0)
+		return -1;
+	r = epoll_get(ep, ms);
+	close(ep);
+	return r;
+}
+
+static int ioctl_int(int fd, unsigned long req)
+{
+	int v = -1;
+
+	return ioctl(fd, req, &v) ? -1 : v;
+}
+
+struct late_send {
+	int fd;
+	int delay_ms;
+	const char *data;
+	size_t len;
+	int how;	/* shutdown after sending, -1: no */
+};
+
+static void *late_sender(void *arg)
+{
+	struct late_send *ls = arg;
+
+	usleep(ls->delay_ms * 1000);
+	if (ls->len)
+		send(ls->fd, ls->data, ls->len, MSG_NOSIGNAL);
+	if (ls->how >= 0)
+		shutdown(ls->fd, ls->how);
+	return NULL;
+}
+
+/* MSG_PEEK, MSG_WAITALL, MSG_DONTWAIT, SO_RCVLOWAT, SO_RCVTIMEO, readv/writev. */
+TEST_F(sock, recvflags)
+{
+	const int port = self->port;
+	struct late_send ls;
+	struct timeval tv = { .tv_usec = 300000 };
+	struct iovec wv[3] = { { "one,", 4 }, { "two,", 4 }, { "three", 5 } };
+	char b[64], r1[6], r2[7];
+	struct iovec rv[2] = { { r1, sizeof(r1) }, { r2, sizeof(r2) } };
+	int c, a, lowat = 5;
+	pthread_t t;
+	double t0, dt;
+	ssize_t r;
+
+	REQUIRE(!sock_pair(self->family, port, &c, &a), "connected pair");
+	/* MSG_PEEK leaves the data queued. */
+	REQUIRE(send(a, "abcdef", 6, 0) == 6, "send");
+	REQUIRE(wait_ev(c, POLLIN, 5000) & POLLIN, "poll POLLIN");
+	REQUIRE(recv(c, b, 4, MSG_PEEK) == 4 && !memcmp(b, "abcd", 4),
+	        "MSG_PEEK 4");
+	REQUIRE(ioctl_int(c, SIOCINQ) == 6, "SIOCINQ 6 after peek");
+	REQUIRE(recv(c, b, sizeof(b), MSG_PEEK) == 6 && !memcmp(b, "abcdef", 6),
+	        "MSG_PEEK all");
+	REQUIRE(recv(c, b, 2, 0) == 2 && !memcmp(b, "ab", 2), "recv 2");
+	REQUIRE(recv(c, b, sizeof(b), MSG_PEEK) == 4 && !memcmp(b, "cdef", 4),
+	        "MSG_PEEK rest");
+	REQUIRE(recv(c, b, sizeof(b), 0) == 4 && !memcmp(b, "cdef", 4),
+	        "recv rest");
+	REQUIRE(recv(c, b, sizeof(b), MSG_DONTWAIT) < 0 && errno == EAGAIN,
+	        "MSG_DONTWAIT EAGAIN");
+	ksft_print_msg("MSG_PEEK leaves data queued, MSG_DONTWAIT EAGAIN\n");
+
+	/* MSG_WAITALL waits for the rest, sent 300 ms later. */
+	REQUIRE(send(a, "123", 3, 0) == 3, "send");
+	ls = (struct late_send){ .fd = a, .delay_ms = 300, .data = "45678",
+				 .len = 5, .how = -1 };
+	pthread_create(&t, NULL, late_sender, &ls);
+	t0 = now();
+	r = recv(c, b, 8, MSG_WAITALL);
+	dt = now() - t0;
+	pthread_join(t, NULL);
+	REQUIRE(r == 8 && !memcmp(b, "12345678", 8) && dt > 0.2,
+	        "MSG_WAITALL got %zd after %.3f s", r, dt);
+	ksft_print_msg("MSG_WAITALL waits for the full amount (%.3f s)\n", dt);
+
+	/* SO_RCVLOWAT: not readable below it, recv waits for it. */
+	REQUIRE(!setsockopt(c, SOL_SOCKET, SO_RCVLOWAT, &lowat, sizeof(lowat)),
+	        "SO_RCVLOWAT");
+	REQUIRE(send(a, "xyz", 3, 0) == 3, "send");
+	REQUIRE(!(wait_ev(c, POLLIN, 300) & POLLIN), "not readable below SO_RCVLOWAT");
+	REQUIRE(ioctl_int(c, SIOCINQ) == 3, "SIOCINQ 3");
+	REQUIRE(send(a, "XY", 2, 0) == 2, "send");
+	REQUIRE(wait_ev(c, POLLIN, 5000) & POLLIN, "readable at SO_RCVLOWAT");
+	r = recv(c, b, sizeof(b), 0);
+	REQUIRE(r == 5 && !memcmp(b, "xyzXY", 5), "recv at SO_RCVLOWAT got %zd",
+	        r);
+	/*
+	 * Below it recv() waits (here until SO_RCVTIMEO).  Not for the rest
+	 * to arrive: TCP does not wake a reader that has copied part of its
+	 * SO_RCVLOWAT when less than SO_RCVLOWAT more arrives.
+	 */
+	REQUIRE(send(a, "abc", 3, 0) == 3, "send");
+	REQUIRE(!setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)),
+	        "SO_RCVTIMEO");
+	t0 = now();
+	r = recv(c, b, sizeof(b), 0);
+	dt = now() - t0;
+	REQUIRE(r == 3 && !memcmp(b, "abc", 3) && dt > 0.25,
+	        "recv below SO_RCVLOWAT got %zd after %.3f s", r, dt);
+	lowat = 1;
+	setsockopt(c, SOL_SOCKET, SO_RCVLOWAT, &lowat, sizeof(lowat));
+	ksft_print_msg("SO_RCVLOWAT (poll and recv wait for 5 bytes)\n");
+
+	/* SO_RCVTIMEO: EAGAIN after the timeout. */
+	REQUIRE(!setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)),
+	        "SO_RCVTIMEO");
+	t0 = now();
+	r = recv(c, b, sizeof(b), 0);
+	dt = now() - t0;
+	REQUIRE(r < 0 && errno == EAGAIN && dt > 0.25 && dt < 3,
+	        "SO_RCVTIMEO EAGAIN after %.3f s (got %zd)", dt, r);
+	ksft_print_msg("SO_RCVTIMEO 300 ms -> EAGAIN after %.3f s\n", dt);
+
+	/* writev / readv */
+	REQUIRE(writev(a, wv, 3) == 13, "writev");
+	REQUIRE(wait_ev(c, POLLIN, 5000) & POLLIN, "poll");
+	r = 0;
+	for (int i = 0; i < 50 && ioctl_int(c, SIOCINQ) < 13; i++)
+		usleep(10000);
+	r = readv(c, rv, 2);
+	REQUIRE(r == 13 && !memcmp(r1, "one,tw", 6) && !memcmp(r2, "o,three", 7),
+	        "readv got %zd", r);
+	ksft_print_msg("writev / readv\n");
+
+	/* MSG_WAITALL returns short at EOF. */
+	ls = (struct late_send){ .fd = a, .delay_ms = 200, .data = "end",
+				 .len = 3, .how = SHUT_WR };
+	pthread_create(&t, NULL, late_sender, &ls);
+	tv.tv_sec = 10;
+	setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	r = recv(c, b, sizeof(b), MSG_WAITALL);
+	pthread_join(t, NULL);
+	REQUIRE(r == 3 && !memcmp(b, "end", 3), "MSG_WAITALL short at EOF (%zd)",
+	        r);
+	REQUIRE(recv(c, b, sizeof(b), MSG_WAITALL) == 0, "then EOF");
+	ksft_print_msg("MSG_WAITALL returns what there is at EOF, then 0\n");
+	close(c);
+	close(a);
+}
+
+static volatile sig_atomic_t sigpipes;
+
+static void on_sigpipe(int sig)
+{
+	(void)sig;
+	sigpipes++;
+}
+
+/* SO_SNDTIMEO, SIGPIPE / MSG_NOSIGNAL, ECONNRESET then EPIPE after a reset. */
+TEST_F(sock, sendflags)
+{
+	const int port = self->port;
+	struct timeval tv = { .tv_usec = 300000 };
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	static char big[65536];
+	int c, a, n = 0, rev;
+	double t0 = 0, dt;
+	ssize_t r;
+
+	signal(SIGPIPE, on_sigpipe);
+	REQUIRE(!sock_pair(self->family, port, &c, &a), "connected pair");
+	REQUIRE(!setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)),
+	        "SO_SNDTIMEO");
+	/* The peer does not read: sends block, then time out. */
+	for (;;) {
+		t0 = now();
+		r = send(c, big, sizeof(big), 0);
+		if (r < 0 || ++n > 4096)
+			break;
+	}
+	dt = now() - t0;
+	REQUIRE(r < 0 && errno == EAGAIN && dt > 0.25 && dt < 3,
+	        "SO_SNDTIMEO EAGAIN after %.3f s, %d sends", dt, n);
+	ksft_print_msg("SO_SNDTIMEO 300 ms -> EAGAIN after %.3f s (%d x 64 KiB queued)\n",
+	               dt, n);
+	REQUIRE(send(c, big, 1, MSG_DONTWAIT) < 0 && errno == EAGAIN,
+	        "MSG_DONTWAIT send EAGAIN");
+	ksft_print_msg("MSG_DONTWAIT send EAGAIN when full\n");
+
+	/* Peer resets: ECONNRESET once, then EPIPE with SIGPIPE. */
+	REQUIRE(!setsockopt(a, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)), "linger 0");
+	close(a);
+	rev = wait_ev(c, POLLERR | POLLHUP, 5000);
+	REQUIRE(rev & (POLLERR | POLLHUP), "POLLERR/POLLHUP after reset (%#x)",
+	        rev);
+	sigpipes = 0;
+	r = send(c, "x", 1, 0);
+	REQUIRE(r < 0 && errno == ECONNRESET, "first send after reset ECONNRESET (%zd)",
+	        r);
+	r = send(c, "x", 1, MSG_NOSIGNAL);
+	REQUIRE(r < 0 && errno == EPIPE && !sigpipes,
+	        "MSG_NOSIGNAL: EPIPE, no SIGPIPE (%zd, %d)", r, (int)sigpipes);
+	r = send(c, "x", 1, 0);
+	REQUIRE(r < 0 && errno == EPIPE && sigpipes == 1,
+	        "EPIPE with SIGPIPE (%zd, %d)", r, (int)sigpipes);
+	close(c);
+
+	/* After our own shutdown(SHUT_WR). */
+	REQUIRE(!sock_pair(self->family, port, &c, &a), "connected pair");
+	REQUIRE(!shutdown(c, SHUT_WR), "shutdown");
+	sigpipes = 0;
+	REQUIRE(send(c, "x", 1, MSG_NOSIGNAL) < 0 && errno == EPIPE && !sigpipes,
+	        "EPIPE after SHUT_WR, MSG_NOSIGNAL");
+	REQUIRE(write(c, "x", 1) < 0 && errno == EPIPE && sigpipes == 1,
+	        "write after SHUT_WR: EPIPE + SIGPIPE");
+	close(c);
+	close(a);
+	signal(SIGPIPE, SIG_IGN);
+	ksft_print_msg("reset -> ECONNRESET, then EPIPE; SIGPIPE unless MSG_NOSIGNAL\n");
+}
+
+static int getint(int fd, int level, int name)
+{
+	socklen_t len = sizeof(int);
+	int v = -12345;
+
+	if (getsockopt(fd, level, name, &v, &len) || len != sizeof(int))
+		return -12345;
+	return v;
+}
+
+static int setint(int fd, int level, int name, int v)
+{
+	return setsockopt(fd, level, name, &v, sizeof(v));
+}
+
+/* Socket options, ioctls, TCP_CORK and MSG_MORE. */
+TEST_F(sock, options)
+{
+	const int port = self->port;
+	int c, a, fl, v;
+	char b[64];
+	ssize_t r;
+
+	REQUIRE(!sock_pair(self->family, port, &c, &a), "connected pair");
+	REQUIRE(getint(c, SOL_SOCKET, SO_TYPE) == SOCK_STREAM, "SO_TYPE");
+	v = getint(c, SOL_SOCKET, SO_DOMAIN);
+	REQUIRE(v == self->family, "SO_DOMAIN %d", v);
+	REQUIRE(getint(c, SOL_SOCKET, SO_PROTOCOL) == IPPROTO_TCP, "SO_PROTOCOL");
+	REQUIRE(getint(c, SOL_SOCKET, SO_ERROR) == 0, "SO_ERROR");
+	REQUIRE(getint(c, SOL_SOCKET, SO_ACCEPTCONN) == 0, "SO_ACCEPTCONN");
+	REQUIRE(!setint(c, IPPROTO_TCP, TCP_NODELAY, 1) &&
+	        getint(c, IPPROTO_TCP, TCP_NODELAY) == 1 &&
+	        !setint(c, IPPROTO_TCP, TCP_NODELAY, 0) &&
+	        getint(c, IPPROTO_TCP, TCP_NODELAY) == 0, "TCP_NODELAY");
+	REQUIRE(!setint(c, SOL_SOCKET, SO_KEEPALIVE, 1) &&
+	        getint(c, SOL_SOCKET, SO_KEEPALIVE) == 1, "SO_KEEPALIVE");
+	REQUIRE(!setint(c, IPPROTO_TCP, TCP_KEEPIDLE, 60) &&
+	        getint(c, IPPROTO_TCP, TCP_KEEPIDLE) == 60 &&
+	        !setint(c, IPPROTO_TCP, TCP_KEEPINTVL, 10) &&
+	        getint(c, IPPROTO_TCP, TCP_KEEPINTVL) == 10 &&
+	        !setint(c, IPPROTO_TCP, TCP_KEEPCNT, 5) &&
+	        getint(c, IPPROTO_TCP, TCP_KEEPCNT) == 5, "TCP_KEEPIDLE/INTVL/CNT");
+	REQUIRE(setint(c, IPPROTO_TCP, TCP_KEEPCNT, 0) && errno == EINVAL &&
+	        setint(c, IPPROTO_TCP, TCP_KEEPIDLE, 40000) && errno == EINVAL,
+	        "TCP_KEEPCNT 0 / TCP_KEEPIDLE 40000 EINVAL");
+	ksft_print_msg("SO_TYPE, SO_DOMAIN %d, SO_PROTOCOL, SO_ERROR, TCP_NODELAY, SO_KEEPALIVE + TCP_KEEP*\n",
+	               self->family);
+
+	v = socket(self->family, SOCK_STREAM, 0);
+	REQUIRE(!setint(v, SOL_SOCKET, SO_RCVBUF, 65536) &&
+	        !setint(v, SOL_SOCKET, SO_SNDBUF, 98304), "SO_RCVBUF/SO_SNDBUF");
+	fl = getint(v, SOL_SOCKET, SO_RCVBUF);
+	REQUIRE(fl == 2 * 65536, "SO_RCVBUF reads back doubled (%d)", fl);
+	fl = getint(v, SOL_SOCKET, SO_SNDBUF);
+	REQUIRE(fl == 2 * 98304, "SO_SNDBUF reads back doubled (%d)", fl);
+	close(v);
+	ksft_print_msg("SO_RCVBUF / SO_SNDBUF read back as set (doubled, as TCP)\n");
+
+	if (self->family == AF_INET_SDP) {
+		REQUIRE(setint(c, IPPROTO_TCP, TCP_USER_TIMEOUT, 1000) &&
+		        errno == ENOPROTOOPT, "TCP_USER_TIMEOUT ENOPROTOOPT");
+		REQUIRE(setint(c, IPPROTO_TCP, TCP_QUICKACK, 1) &&
+		        errno == ENOPROTOOPT, "TCP_QUICKACK ENOPROTOOPT");
+		REQUIRE(setint(c, IPPROTO_IP, IP_TOS, 0x10) && errno == ENOPROTOOPT,
+		        "IP_TOS ENOPROTOOPT");
+		REQUIRE(getint(c, IPPROTO_TCP, TCP_INFO) == -12345 &&
+		        errno == ENOPROTOOPT, "TCP_INFO ENOPROTOOPT");
+		REQUIRE(setint(c, SOL_SOCKET, SO_ZEROCOPY, 1) &&
+		        (errno == ENOPROTOOPT || errno == EOPNOTSUPP),
+		        "SO_ZEROCOPY refused");
+		ksft_print_msg("unsupported options refused (ENOPROTOOPT)\n");
+	}
+
+	/* FIONBIO */
+	v = 1;
+	REQUIRE(!ioctl(c, FIONBIO, &v), "FIONBIO on");
+	REQUIRE(recv(c, b, sizeof(b), 0) < 0 && errno == EAGAIN, "EAGAIN with FIONBIO");
+	v = 0;
+	REQUIRE(!ioctl(c, FIONBIO, &v) && !(fcntl(c, F_GETFL) & O_NONBLOCK),
+	        "FIONBIO off");
+	/* SIOCINQ / SIOCOUTQ */
+	REQUIRE(send(a, "0123456789", 10, 0) == 10, "send");
+	for (int i = 0; i < 100 && ioctl_int(c, SIOCINQ) < 10; i++)
+		usleep(10000);
+	REQUIRE(ioctl_int(c, SIOCINQ) == 10, "SIOCINQ 10");
+	for (int i = 0; i < 100 && ioctl_int(a, SIOCOUTQ); i++)
+		usleep(10000);
+	REQUIRE(ioctl_int(a, SIOCOUTQ) == 0, "SIOCOUTQ drains to 0");
+	REQUIRE(read_n(c, b, 10) == 10, "read");
+	REQUIRE(ioctl_int(c, SIOCINQ) == 0, "SIOCINQ 0");
+	ksft_print_msg("FIONBIO, SIOCINQ, SIOCOUTQ\n");
+
+	/* TCP_CORK: nothing goes out until uncorked. */
+	REQUIRE(!setint(a, IPPROTO_TCP, TCP_CORK, 1) &&
+	        getint(a, IPPROTO_TCP, TCP_CORK) == 1, "TCP_CORK on");
+	for (int i = 0; i < 3; i++)
+		REQUIRE(send(a, "ab", 2, 0) == 2, "send corked");
+	REQUIRE(!(wait_ev(c, POLLIN, 100) & POLLIN), "corked data held back");
+	REQUIRE(ioctl_int(a, SIOCOUTQ) == 6, "SIOCOUTQ 6 while corked (%d)", ioctl_int(a, SIOCOUTQ));
+	REQUIRE(!setint(a, IPPROTO_TCP, TCP_CORK, 0) &&
+	        getint(a, IPPROTO_TCP, TCP_CORK) == 0, "TCP_CORK off");
+	r = read_n(c, b, 6);
+	REQUIRE(r == 6 && !memcmp(b, "ababab", 6), "uncorked data (%zd)", r);
+	ksft_print_msg("TCP_CORK holds data until uncorked\n");
+	/* MSG_MORE: held until a send without it. */
+	REQUIRE(send(a, "xy", 2, MSG_MORE) == 2, "send MSG_MORE");
+	REQUIRE(!(wait_ev(c, POLLIN, 100) & POLLIN), "MSG_MORE data held back");
+	REQUIRE(send(a, "z", 1, 0) == 1, "send");
+	r = read_n(c, b, 3);
+	REQUIRE(r == 3 && !memcmp(b, "xyz", 3), "MSG_MORE data (%zd)", r);
+	/* A corked socket still sends full messages; shutdown flushes. */
+	REQUIRE(!setint(a, IPPROTO_TCP, TCP_CORK, 1), "cork");
+	REQUIRE(send(a, "tail", 4, 0) == 4, "send");
+	REQUIRE(!shutdown(a, SHUT_WR), "shutdown");
+	r = read_n(c, b, sizeof(b));
+	REQUIRE(r == 4 && !memcmp(b, "tail", 4), "corked data flushed by shutdown (%zd)",
+	        r);
+	ksft_print_msg("MSG_MORE holds data until the next send; shutdown flushes a cork\n");
+	close(c);
+	close(a);
+}
+
+struct drain {
+	int fd;
+	uint64_t got;
+	int eof;
+	int delay_ms;
+};
+
+static void *drainer(void *arg)
+{
+	struct drain *d = arg;
+	static __thread char buf[65536];
+	struct timeval tv = { .tv_sec = 20 };
+
+	usleep(d->delay_ms * 1000);
+	setsockopt(d->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	for (;;) {
+		ssize_t r = recv(d->fd, buf, sizeof(buf), 0);
+
+		if (r <= 0) {
+			d->eof = !r;
+			break;
+		}
+		d->got += r;
+	}
+	return NULL;
+}
+
+/* SO_LINGER with a timeout. */
+TEST_F(sock, linger)
+{
+	const int port = self->port;
+	struct linger lg = { .l_onoff = 1, .l_linger = 5 };
+	static char big[65536];
+	struct drain d = {};
+	uint64_t sent = 0;
+	pthread_t t;
+	double t0, dt;
+	int c, a;
+	ssize_t r;
+
+	/* The peer reads: close returns once everything is delivered. */
+	REQUIRE(!sock_pair(self->family, port, &c, &a), "connected pair");
+	d = (struct drain){ .fd = a };
+	pthread_create(&t, NULL, drainer, &d);
+	REQUIRE(!setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)), "linger");
+	for (int i = 0; i < 16; i++)
+		REQUIRE(send(c, big, sizeof(big), 0) == sizeof(big), "send");
+	t0 = now();
+	REQUIRE(!close(c), "close");
+	dt = now() - t0;
+	pthread_join(t, NULL);
+	close(a);
+	REQUIRE(dt < 4 && d.got == 16 * sizeof(big) && d.eof,
+	        "linger close %.3f s, peer got %llu eof %d", dt,
+	        (unsigned long long)d.got, d.eof);
+	ksft_print_msg("SO_LINGER 5 s, peer reading: close returned in %.3f s, all data + EOF\n",
+	               dt);
+
+	/* The peer does not read: close blocks for the linger time. */
+	REQUIRE(!sock_pair(self->family, port, &c, &a), "connected pair");
+	for (;;) {
+		r = send(c, big, sizeof(big), MSG_DONTWAIT);
+		if (r <= 0)
+			break;
+		sent += r;
+	}
+	REQUIRE(errno == EAGAIN, "filled (%llu bytes)", (unsigned long long)sent);
+	lg.l_linger = time_scale;
+	REQUIRE(!setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)), "linger");
+	t0 = now();
+	REQUIRE(!close(c), "close");
+	dt = now() - t0;
+	/*
+	 * TCP: the FIN waits behind unsent data for the closed window, so
+	 * close() blocks for the linger time.  SDP: send() never queues more
+	 * than the peer has buffers for, and the DisConn goes out on the
+	 * credits kept in reserve, so close() returns once the sends have
+	 * completed (see docs/protocol.md).
+	 */
+	if (self->family != AF_INET_SDP)
+		REQUIRE(dt > 0.9 * time_scale && dt < 3 * time_scale,
+		        "linger %d s close took %.3f s", time_scale, dt);
+	else
+		REQUIRE(dt < 0.9 * time_scale, "linger %d s close took %.3f s",
+		        time_scale, dt);
+	d = (struct drain){ .fd = a };
+	drainer(&d);
+	close(a);
+	REQUIRE(d.got == sent && d.eof, "peer read %llu of %llu after close, eof %d",
+	        (unsigned long long)d.got, (unsigned long long)sent, d.eof);
+	ksft_print_msg("SO_LINGER %d s, peer not reading: close returned after %.3f s; data (%llu bytes) + EOF delivered after\n",
+	               time_scale, dt, (unsigned long long)sent);
+}
+
+/* recv() of what is queued: 1 if exactly @want; prints what came if not. */
+static int got(int fd, const char *want)
+{
+	char b[64];
+	ssize_t r = recv(fd, b, sizeof(b), MSG_DONTWAIT);
+
+	if (r == (ssize_t)strlen(want) && !memcmp(b, want, r))
+		return 1;
+	printf("  read %zd: \"%.*s\", want \"%s\"\n", r, r > 0 ? (int)r : 0, b,
+	       want);
+	return 0;
+}
+
+/* recvmsg() of one byte with @flags: the byte (or -1), *mflags msg_flags. */
+static int recv_byte(int fd, int flags, int *mflags)
+{
+	unsigned char ch;
+	struct iovec iov = { &ch, 1 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+	ssize_t r = recvmsg(fd, &m, flags);
+
+	*mflags = m.msg_flags;
+	return r == 1 ? ch : -1;
+}
+
+/*
+ * @pre, then @urg with MSG_OOB (its last byte is the urgent byte) from @s;
+ * 0 once @r sees it (POLLPRI: all of it has arrived).
+ */
+static int send_urgent(int s, int r, const char *pre, const char *urg)
+{
+	ssize_t n = strlen(pre), u = strlen(urg);
+
+	if (send(s, pre, n, 0) != n || send(s, urg, u, MSG_OOB) != u)
+		return -1;
+	return wait_ev(r, POLLPRI, 5000) & POLLPRI ? 0 : -1;
+}
+
+/* Urgent data read with MSG_OOB before the stream reaches the mark. */
+TEST_F(sock, urgent)
+{
+	const int port = self->port;
+	int c, a, fl, ch;
+
+	REQUIRE(!sock_pair(self->family, port, &c, &a), "connected pair");
+	REQUIRE(recv_byte(c, MSG_OOB, &fl) < 0 && errno == EINVAL,
+	        "MSG_OOB without urgent data: EINVAL");
+	REQUIRE(ioctl_int(c, SIOCATMARK) == 0, "SIOCATMARK 0 without urgent data");
+	REQUIRE(!send_urgent(a, c, "xy", "abc"), "urgent data: POLLPRI");
+	REQUIRE(ioctl_int(c, SIOCATMARK) == 0, "SIOCATMARK 0 before the mark");
+	REQUIRE(ioctl_int(c, SIOCINQ) == 4, "SIOCINQ counts up to the mark (%d)",
+	        ioctl_int(c, SIOCINQ));
+	fl = epoll_once(c, EPOLLIN | EPOLLPRI, 0);
+	REQUIRE(fl == (EPOLLIN | EPOLLPRI), "epoll: EPOLLIN | EPOLLPRI (%#x)",
+	        fl);
+	ch = recv_byte(c, MSG_OOB | MSG_PEEK, &fl);
+	REQUIRE(ch == 'c' && fl == MSG_OOB,
+	        "MSG_OOB | MSG_PEEK: %d, msg_flags %#x", ch, fl);
+	ch = recv_byte(c, MSG_OOB, &fl);
+	REQUIRE(ch == 'c' && fl == MSG_OOB, "MSG_OOB: %d, msg_flags %#x", ch, fl);
+	REQUIRE(recv_byte(c, MSG_OOB, &fl) < 0 && errno == EINVAL,
+	        "second MSG_OOB: EINVAL");
+	fl = wait_ev(c, POLLIN | POLLPRI, 0);
+	REQUIRE(fl == POLLIN, "no POLLPRI once read (%#x)", fl);
+	ksft_print_msg("urgent byte: POLLPRI / EPOLLPRI, MSG_OOB (and MSG_OOB | MSG_PEEK) return it with msg_flags MSG_OOB, then EINVAL\n");
+
+	REQUIRE(got(c, "xyab"), "read stops at the mark");
+	REQUIRE(ioctl_int(c, SIOCATMARK) == 1, "SIOCATMARK 1 at the mark");
+	fl = wait_ev(c, POLLIN | POLLPRI, 0);
+	REQUIRE(!fl, "only the urgent byte left: not readable (%#x)", fl);
+	REQUIRE(send(a, "de", 2, 0) == 2, "send");
+	REQUIRE(wait_ev(c, POLLIN, 5000) & POLLIN, "POLLIN");
+	REQUIRE(got(c, "de"), "read skips the urgent byte");
+	REQUIRE(ioctl_int(c, SIOCATMARK) == 0, "SIOCATMARK 0 past the mark");
+	close(c);
+	close(a);
+	ksft_print_msg("reads stop at the mark (SIOCINQ counts to it, SIOCATMARK 0 before, 1 at it), then skip the urgent byte\n");
+}
+
+/* The stream read up to the mark first; reading past it drops the byte. */
+TEST_F(sock, urgent_mark)
+{
+	const int port = self->port;
+	int c, a, fl, ch;
+
+	REQUIRE(!sock_pair(self->family, port, &c, &a), "connected pair");
+	REQUIRE(!send_urgent(a, c, "fg", "hij"), "urgent data: POLLPRI");
+	REQUIRE(got(c, "fghi"), "read stops at the mark");
+	REQUIRE(ioctl_int(c, SIOCATMARK) == 1, "SIOCATMARK 1 at the mark");
+	fl = wait_ev(c, POLLIN | POLLPRI, 0);
+	REQUIRE(fl == POLLPRI, "at the mark: POLLPRI, not POLLIN (%#x)", fl);
+	ch = recv_byte(c, MSG_OOB, &fl);
+	REQUIRE(ch == 'j', "MSG_OOB at the mark: %d", ch);
+	REQUIRE(send(a, "kl", 2, 0) == 2, "send");
+	REQUIRE(wait_ev(c, POLLIN, 5000) & POLLIN, "POLLIN");
+	REQUIRE(got(c, "kl"), "read skips the urgent byte");
+
+	REQUIRE(!send_urgent(a, c, "m", "no"), "urgent data: POLLPRI");
+	REQUIRE(got(c, "mn"), "read stops at the mark");
+	REQUIRE(send(a, "pq", 2, 0) == 2, "send");
+	REQUIRE(wait_ev(c, POLLIN, 5000) & POLLIN, "POLLIN");
+	REQUIRE(got(c, "pq"), "read past the mark skips the unread urgent byte");
+	REQUIRE(recv_byte(c, MSG_OOB, &fl) < 0 && errno == EINVAL,
+	        "MSG_OOB after reading past the mark: EINVAL");
+	fl = wait_ev(c, POLLIN | POLLPRI, 0);
+	REQUIRE(!fl && ioctl_int(c, SIOCATMARK) == 0,
+	        "past the mark: no POLLPRI (%#x), SIOCATMARK 0", fl);
+	close(c);
+	close(a);
+	ksft_print_msg("at the mark with only the urgent byte left: POLLPRI without POLLIN; reading past the mark drops an unread urgent byte\n");
+}
+
+/* SO_OOBINLINE: the urgent byte stays in the stream. */
+TEST_F(sock, oobinline)
+{
+	const int port = self->port;
+	int c, a, fl;
+
+	REQUIRE(!sock_pair(self->family, port, &c, &a), "connected pair");
+	REQUIRE(getint(c, SOL_SOCKET, SO_OOBINLINE) == 0,
+	        "SO_OOBINLINE off by default");
+	REQUIRE(!setint(c, SOL_SOCKET, SO_OOBINLINE, 1) &&
+	        getint(c, SOL_SOCKET, SO_OOBINLINE) == 1, "SO_OOBINLINE on");
+	REQUIRE(!send_urgent(a, c, "xy", "abc"), "urgent data: POLLPRI");
+	REQUIRE(send(a, "de", 2, 0) == 2, "send");
+	for (int i = 0; i < 100 && ioctl_int(c, SIOCINQ) < 7; i++)
+		usleep(10000);
+	REQUIRE(ioctl_int(c, SIOCINQ) == 7, "SIOCINQ counts the urgent byte (%d)",
+	        ioctl_int(c, SIOCINQ));
+	REQUIRE(recv_byte(c, MSG_OOB, &fl) < 0 && errno == EINVAL,
+	        "MSG_OOB with SO_OOBINLINE: EINVAL");
+	REQUIRE(ioctl_int(c, SIOCATMARK) == 0, "SIOCATMARK 0 before the mark");
+	REQUIRE(got(c, "xyab"), "read stops at the mark");
+	REQUIRE(ioctl_int(c, SIOCATMARK) == 1, "SIOCATMARK 1 at the mark");
+	fl = wait_ev(c, POLLIN | POLLPRI, 0);
+	REQUIRE(fl == (POLLIN | POLLPRI), "at the mark: POLLIN | POLLPRI (%#x)",
+	        fl);
+	REQUIRE(got(c, "cde"), "the urgent byte is read in order");
+	fl = wait_ev(c, POLLIN | POLLPRI, 0);
+	REQUIRE(!fl && ioctl_int(c, SIOCATMARK) == 0,
+	        "past the mark: no POLLPRI (%#x), SIOCATMARK 0", fl);
+	close(c);
+	close(a);
+	ksft_print_msg("SO_OOBINLINE: the urgent byte read in order after a stop at the mark, MSG_OOB EINVAL, POLLPRI until read\n");
+}
+
+static volatile sig_atomic_t sigurgs;
+
+static void on_sigurg(int sig)
+{
+	(void)sig;
+	sigurgs++;
+}
+
+/* SIGURG goes to the owner set with F_SETOWN when urgent data arrives. */
+TEST_F(sock, sigurg)
+{
+	const int port = self->port;
+	struct sigaction sa = { .sa_handler = on_sigurg, .sa_flags = SA_RESTART };
+	int c, a;
+
+	sigaction(SIGURG, &sa, NULL);
+	REQUIRE(!sock_pair(self->family, port, &c, &a), "connected pair");
+	REQUIRE(!fcntl(c, F_SETOWN, getpid()) && fcntl(c, F_GETOWN) == getpid(),
+	        "F_SETOWN");
+	sigurgs = 0;
+	REQUIRE(send(a, "n", 1, 0) == 1 && (wait_ev(c, POLLIN, 5000) & POLLIN),
+	        "normal data");
+	REQUIRE(!sigurgs, "no SIGURG for normal data");
+	REQUIRE(send(a, "u", 1, MSG_OOB) == 1 && (wait_ev(c, POLLPRI, 5000) & POLLPRI),
+	        "urgent data: POLLPRI");
+	REQUIRE(sigurgs == 1, "one SIGURG (%d)", (int)sigurgs);
+	signal(SIGURG, SIG_DFL);
+	close(c);
+	close(a);
+	ksft_print_msg("SIGURG to the F_SETOWN owner when urgent data arrives, not for normal data\n");
+}
+
+/* Level-triggered epoll: EPOLLOUT when connected, EPOLLIN while data. */
+TEST_F(sock, epoll)
+{
+	const int port = self->port;
+	char b[8];
+	int c, a, ep, ev;
+
+	REQUIRE(!sock_pair(self->family, port, &c, &a), "connected pair");
+	ev = epoll_once(c, EPOLLIN | EPOLLOUT, 2000);
+	REQUIRE(ev == EPOLLOUT, "connected: EPOLLOUT only (%#x)", ev);
+	ep = epoll_new(c, EPOLLIN | EPOLLPRI | EPOLLRDHUP);
+	REQUIRE(ep >= 0, "epoll");
+	REQUIRE(!epoll_get(ep, 100), "no event without data");
+	REQUIRE(send(a, "12345", 5, 0) == 5, "send");
+	ev = epoll_get(ep, 2000);
+	REQUIRE(ev == EPOLLIN, "EPOLLIN (%#x)", ev);
+	REQUIRE(epoll_get(ep, 0) == EPOLLIN, "EPOLLIN again while unread");
+	REQUIRE(recv(c, b, 2, 0) == 2, "recv");
+	REQUIRE(epoll_get(ep, 0) == EPOLLIN, "EPOLLIN while data is left");
+	REQUIRE(recv(c, b, sizeof(b), 0) == 3, "recv");
+	REQUIRE(!epoll_get(ep, 100), "no event once drained");
+	close(ep);
+	close(c);
+	close(a);
+	ksft_print_msg("epoll level-triggered: EPOLLOUT when connected, EPOLLIN while data is unread\n");
+}
+
+/* Edge-triggered epoll: one event per arrival, none lost. */
+TEST_F(sock, epollet)
+{
+	const int port = self->port;
+	char b[8];
+	int c, a, ep, ev;
+
+	REQUIRE(!sock_pair(self->family, port, &c, &a), "connected pair");
+	ep = epoll_new(c, EPOLLIN | EPOLLET);
+	REQUIRE(ep >= 0, "epoll");
+	REQUIRE(send(a, "a", 1, 0) == 1, "send");
+	ev = epoll_get(ep, 2000);
+	REQUIRE(ev == EPOLLIN, "EPOLLET: EPOLLIN on arrival (%#x)", ev);
+	REQUIRE(!epoll_get(ep, 100), "EPOLLET: no repeat");
+	REQUIRE(send(a, "b", 1, 0) == 1, "send");
+	REQUIRE(epoll_get(ep, 2000) == EPOLLIN,
+	        "EPOLLET: a new arrival, unread data: new event");
+	REQUIRE(!epoll_get(ep, 100), "EPOLLET: no repeat");
+	REQUIRE(recv(c, b, 1, 0) == 1 && b[0] == 'a', "recv");
+	REQUIRE(send(a, "c", 1, 0) == 1, "send");
+	REQUIRE(epoll_get(ep, 2000) == EPOLLIN,
+	        "EPOLLET: arrival between reads: new event");
+	REQUIRE(recv(c, b, sizeof(b), MSG_DONTWAIT) == 2 && !memcmp(b, "bc", 2) &&
+	        recv(c, b, sizeof(b), MSG_DONTWAIT) < 0 && errno == EAGAIN,
+	        "read to EAGAIN");
+	REQUIRE(!epoll_get(ep, 100), "EPOLLET: no event once drained");
+	REQUIRE(send(a, "d", 1, 0) == 1, "send");
+	REQUIRE(epoll_get(ep, 2000) == EPOLLIN,
+	        "EPOLLET: arrival after EAGAIN: new event");
+	close(ep);
+	close(c);
+	close(a);
+	ksft_print_msg("epoll edge-triggered: one event per arrival, no repeat, none lost between reads or after EAGAIN\n");
+}
+
+#define EV_ALL (EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLPRI)
+
+/* The peer's shutdown(SHUT_WR): EPOLLRDHUP with EPOLLIN, then EOF. */
+TEST_F(sock, rdhup)
+{
+	const int port = self->port;
+	char b[8];
+	int c, a, ev;
+
+	REQUIRE(!sock_pair(self->family, port, &c, &a), "connected pair");
+	REQUIRE(!shutdown(a, SHUT_WR), "shutdown");
+	ev = epoll_once(c, EPOLLIN | EPOLLRDHUP, 2000);
+	REQUIRE(ev == (EPOLLIN | EPOLLRDHUP), "EPOLLIN | EPOLLRDHUP (%#x)", ev);
+	ev = epoll_once(c, EV_ALL, 0);
+	REQUIRE(ev == (EPOLLIN | EPOLLOUT | EPOLLRDHUP), "all events (%#x)", ev);
+	ev = wait_ev(c, POLLIN | POLLRDHUP | POLLOUT, 0);
+	REQUIRE(ev == (POLLIN | POLLRDHUP | POLLOUT),
+	        "poll: POLLIN | POLLRDHUP | POLLOUT (%#x)", ev);
+	REQUIRE(recv(c, b, sizeof(b), 0) == 0, "EOF");
+	close(c);
+	close(a);
+	ksft_print_msg("peer's SHUT_WR: EPOLLIN | EPOLLOUT | EPOLLRDHUP (POLLRDHUP), no EPOLLHUP, read 0\n");
+}
+
+/* EPOLLHUP once both directions are shut. */
+TEST_F(sock, hup)
+{
+	const int port = self->port;
+	const int hup = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLHUP;
+	char b[4];
+	int c, a, ev;
+
+	REQUIRE(!sock_pair(self->family, port, &c, &a), "connected pair");
+	REQUIRE(!shutdown(c, SHUT_WR), "shutdown");
+	ev = epoll_once(c, EV_ALL, 0);
+	REQUIRE(ev == EPOLLOUT, "own SHUT_WR: EPOLLOUT only (%#x)", ev);
+	REQUIRE(epoll_once(a, EPOLLRDHUP, 2000) & EPOLLRDHUP, "peer RDHUP");
+	REQUIRE(!shutdown(a, SHUT_WR), "shutdown");
+	REQUIRE(epoll_once(c, EPOLLRDHUP, 2000) & EPOLLRDHUP, "RDHUP");
+	ev = epoll_once(c, EV_ALL, 0);
+	REQUIRE(ev == hup, "own and peer's SHUT_WR: %#x, want %#x", ev, hup);
+	ev = epoll_once(a, EV_ALL, 0);
+	REQUIRE(ev == hup, "peer: %#x, want %#x", ev, hup);
+	ev = wait_ev(c, POLLIN | POLLOUT | POLLRDHUP, 0);
+	REQUIRE(ev == (POLLIN | POLLOUT | POLLRDHUP | POLLHUP), "poll: %#x", ev);
+	close(c);
+	close(a);
+
+	REQUIRE(!sock_pair(self->family, port, &c, &a), "connected pair");
+	REQUIRE(!shutdown(c, SHUT_RDWR), "shutdown");
+	ev = epoll_once(c, EV_ALL, 0);
+	REQUIRE(ev == hup, "SHUT_RDWR: %#x, want %#x", ev, hup);
+	REQUIRE(recv(c, b, sizeof(b), 0) == 0, "read 0 after SHUT_RDWR");
+	ev = epoll_once(a, EPOLLIN | EPOLLRDHUP, 2000);
+	REQUIRE(ev == (EPOLLIN | EPOLLRDHUP), "peer of SHUT_RDWR: %#x", ev);
+	close(c);
+	close(a);
+	ksft_print_msg("EPOLLHUP (with EPOLLIN | EPOLLOUT | EPOLLRDHUP) after own + peer's SHUT_WR or own SHUT_RDWR; own SHUT_WR alone: EPOLLOUT\n");
+}
+
+/* The peer aborts: EPOLLERR until SO_ERROR (ECONNRESET) is read. */
+TEST_F(sock, reset_events)
+{
+	const int port = self->port;
+	const int hup = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLHUP;
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	int c, a, ev;
+
+	REQUIRE(!sock_pair(self->family, port, &c, &a), "connected pair");
+	REQUIRE(!setsockopt(a, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)), "linger 0");
+	close(a);
+	REQUIRE(epoll_once(c, 0, 2000) & EPOLLERR, "EPOLLERR");
+	ev = epoll_once(c, EV_ALL, 0);
+	REQUIRE(ev == (hup | EPOLLERR), "reset: %#x, want %#x", ev,
+	        hup | EPOLLERR);
+	ev = getint(c, SOL_SOCKET, SO_ERROR);
+	REQUIRE(ev == ECONNRESET, "SO_ERROR ECONNRESET (%d)", ev);
+	REQUIRE(getint(c, SOL_SOCKET, SO_ERROR) == 0, "SO_ERROR read clears it");
+	ev = epoll_once(c, EV_ALL, 0);
+	REQUIRE(ev == hup, "once SO_ERROR read: %#x, want %#x", ev, hup);
+	close(c);
+	ksft_print_msg("peer abort: EPOLLERR | EPOLLHUP | EPOLLIN | EPOLLOUT | EPOLLRDHUP, SO_ERROR ECONNRESET (then 0, no EPOLLERR)\n");
+}
+
+struct waiter {
+	int fd;
+	int use_epoll;
+	int ev;
+	double t;	/* when woken */
+};
+
+static void *waiter(void *arg)
+{
+	struct waiter *w = arg;
+
+	if (w->use_epoll)
+		w->ev = epoll_once(w->fd, EPOLLIN, 2000);
+	else
+		w->ev = wait_ev(w->fd, POLLIN, 2000);
+	w->t = now();
+	return NULL;
+}
+
+/* A thread blocked in epoll_wait() (then poll()) is woken by an arrival. */
+TEST_F(sock, wakeup)
+{
+	const int port = self->port;
+	struct waiter w;
+	pthread_t t;
+	double t0;
+	char b[4];
+	int c, a;
+
+	REQUIRE(!sock_pair(self->family, port, &c, &a), "connected pair");
+	for (int use_epoll = 1; use_epoll >= 0; use_epoll--) {
+		w = (struct waiter){ .fd = c, .use_epoll = use_epoll };
+		pthread_create(&t, NULL, waiter, &w);
+		usleep(100000);
+		t0 = now();
+		REQUIRE(send(a, "w", 1, 0) == 1, "send");
+		pthread_join(t, NULL);
+		REQUIRE(w.ev == EPOLLIN && w.t - t0 < 2,
+		        "blocked %s woken: %#x after %.3f s", use_epoll ? "epoll_wait" : "poll", w.ev, w.t - t0);
+		REQUIRE(recv(c, b, sizeof(b), 0) == 1, "recv");
+		ksft_print_msg("a thread blocked in %s is woken by the arrival (%.3f s)\n",
+		               use_epoll ? "epoll_wait" : "poll", w.t - t0);
+	}
+	close(c);
+	close(a);
+}
+
+struct file_send {
+	int sock, file;
+	off_t size;
+	off_t off;	/* advanced by sendfile() */
+	int err;
+};
+
+/* sendfile() all of the file into the socket, then shutdown(SHUT_WR). */
+static void *file_sender(void *arg)
+{
+	struct file_send *f = arg;
+
+	while (f->off < f->size) {
+		ssize_t w = sendfile(f->sock, f->file, &f->off, f->size - f->off);
+
+		if (w <= 0) {
+			f->err = w ? errno : EIO;
+			return NULL;
+		}
+	}
+	if (shutdown(f->sock, SHUT_WR))
+		f->err = errno;
+	return NULL;
+}
+
+/* A temporary file (already unlinked) of @size bytes of stream @seed. */
+static int patterned_file(off_t size, uint32_t seed)
+{
+	char name[] = "/tmp/sdp-semantics.XXXXXX";
+	static unsigned char buf[65536];
+	int fd = mkstemp(name);
+
+	if (fd < 0)
+		return -1;
+	unlink(name);
+	for (off_t off = 0; off < size; off += sizeof(buf)) {
+		size_t n = size - off < (off_t)sizeof(buf) ?
+			   (size_t)(size - off) : sizeof(buf);
+
+		fill(buf, n, off, seed);
+		if (write(fd, buf, n) != (ssize_t)n) {
+			close(fd);
+			return -1;
+		}
+	}
+	return fd;
+}
+
+/* sendfile() from a regular file into the socket. */
+TEST_F(sock, sendfile)
+{
+	const int port = self->port;
+	const off_t size = (4 << 20) + 12345;
+	struct file_send f = { .size = size };
+	struct xfer rx = { .seed = 5, .chunk = 65536 };
+	pthread_t t;
+	int c, a;
+
+	REQUIRE(!sock_pair(self->family, port, &c, &a), "connected pair");
+	f.sock = c;
+	send_timeout(c);
+	f.file = patterned_file(size, 5);
+	REQUIRE(f.file >= 0, "temporary file");
+	rx.fd = a;
+	pthread_create(&t, NULL, file_sender, &f);
+	receiver(&rx);
+	pthread_join(t, NULL);
+	close(f.file);
+	close(c);
+	close(a);
+	errno = f.err ?: rx.err;
+	REQUIRE(!f.err && f.off == size, "sendfile: %lld of %lld bytes", (long long)f.off, (long long)size);
+	REQUIRE(!rx.err && rx.done == (uint64_t)size,
+	        "received %llu of %lld bytes, content %s", (unsigned long long)rx.done, (long long)size,
+	        rx.err == EBADMSG ? "differs" : "as sent");
+	ksft_print_msg("sendfile() of a %lld byte file: bytes and content as in the file\n",
+	               (long long)size);
+}
+
+/* Read exactly @n bytes from a pipe. */
+static int pipe_read(int fd, unsigned char *b, size_t n)
+{
+	while (n) {
+		ssize_t r = read(fd, b, n);
+
+		if (r <= 0)
+			return -1;
+		b += r;
+		n -= r;
+	}
+	return 0;
+}
+
+/*
+ * splice() socket -> pipe until EOF, the bytes checked against stream
+ * @seed; 0 or an errno (EBADMSG: content differs).
+ */
+static int splice_in(int sock, int p[2], uint32_t seed, uint64_t *done)
+{
+	static unsigned char buf[65536], want[65536];
+	int bad = 0;
+	ssize_t r;
+
+	while ((r = splice(sock, NULL, p[1], NULL, sizeof(buf), 0)) > 0) {
+		if (pipe_read(p[0], buf, r))
+			return errno;
+		fill(want, r, *done, seed);
+		bad |= !!memcmp(buf, want, r);
+		*done += r;
+	}
+	return r ? errno : bad ? EBADMSG : 0;
+}
+
+/*
+ * splice() pipe -> socket: @bytes of stream @seed, written into the pipe
+ * in @chunk pieces; 0 or an errno.
+ */
+static int splice_out(int sock, int p[2], uint32_t seed, uint64_t bytes,
+		      size_t chunk)
+{
+	static unsigned char buf[65536];
+
+	for (uint64_t off = 0; off < bytes; off += chunk) {
+		size_t n = bytes - off < chunk ? bytes - off : chunk;
+
+		fill(buf, n, off, seed);
+		if (write(p[1], buf, n) != (ssize_t)n)
+			return errno;
+		while (n) {
+			ssize_t w = splice(p[0], NULL, sock, NULL, n, 0);
+
+			if (w <= 0)
+				return w ? errno : EIO;
+			n -= w;
+		}
+	}
+	return 0;
+}
+
+/* splice() from the socket into a pipe and from a pipe into the socket. */
+TEST_F(sock, splice)
+{
+	const int port = self->port;
+	const uint64_t bytes = (1 << 20) + 777;
+	struct xfer x = { .bytes = bytes, .seed = 6, .chunk = 40000 };
+	uint64_t done = 0;
+	pthread_t t;
+	int c, a, p[2], err;
+
+	REQUIRE(!sock_pair(self->family, port, &c, &a), "connected pair");
+	REQUIRE(!pipe(p), "pipe");
+	x.fd = a;
+	send_timeout(a);
+	pthread_create(&t, NULL, sender, &x);
+	err = splice_in(c, p, 6, &done);
+	pthread_join(t, NULL);
+	errno = err ?: x.err;
+	REQUIRE(!err && !x.err && done == bytes,
+	        "splice socket -> pipe: %llu of %llu bytes", (unsigned long long)done, (unsigned long long)bytes);
+	ksft_print_msg("splice() socket -> pipe: %llu bytes to EOF, content as sent\n",
+	               (unsigned long long)bytes);
+
+	x = (struct xfer){ .fd = a, .seed = 7, .chunk = 65536 };
+	pthread_create(&t, NULL, receiver, &x);
+	err = splice_out(c, p, 7, bytes, 40000);
+	shutdown(c, SHUT_WR);
+	pthread_join(t, NULL);
+	errno = err;
+	REQUIRE(!err, "splice pipe -> socket");
+	errno = x.err;
+	REQUIRE(!x.err && x.done == bytes, "splice pipe -> socket: received %llu of %llu",
+	        (unsigned long long)x.done, (unsigned long long)bytes);
+	close(p[0]);
+	close(p[1]);
+	close(c);
+	close(a);
+	ksft_print_msg("splice() pipe -> socket: %llu bytes, content as sent\n", (unsigned long long)bytes);
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/* CPU time this thread has used, in seconds. */
+static double thread_cpu(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * A recv() on @fd that must wait for its timeout (SO_RCVTIMEO 1 s) and
+ * return @want bytes: it sleeps (little CPU), and returns at the timeout.
+ * A watchdog signal after 4 s ends a recv() that never would.
+ */
+static void peek_times_out(struct __test_metadata *_metadata, int fd,
+			   int flags, size_t len, const char *want,
+			   const char *what)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	struct timeval tv = { .tv_sec = 1 };
+	char b[128];
+	double t0, c0, dt, cpu;
+	ssize_t r;
+
+	sigaction(SIGALRM, &sa, NULL);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	alarm(4);
+	t0 = now();
+	c0 = thread_cpu();
+	r = recv(fd, b, len, flags);
+	cpu = thread_cpu() - c0;
+	dt = now() - t0;
+	alarm(0);
+	signal(SIGALRM, SIG_DFL);
+	REQUIRE(r == (ssize_t)strlen(want) && !memcmp(b, want, r) &&
+	        dt > 0.9 && dt < 3.5 && cpu < 0.5,
+	        "%s: %zd bytes after %.2f s using %.2f s of CPU", what,
+	        r, dt, cpu);
+	ksft_print_msg("%s sleeps until SO_RCVTIMEO (%.2f s, %.2f s CPU), returns what it saw\n",
+	               what, dt, cpu);
+}
+
+/* A peek that has seen everything queued sleeps, as any read would. */
+TEST_F(sock, peek_wait)
+{
+	const int port = self->port;
+	int c, a, lowat = 50;
+	char b[16];
+
+	REQUIRE(!sock_pair(self->family, port, &c, &a), "connected pair");
+	REQUIRE(send(a, "0123456789", 10, 0) == 10, "send");
+	REQUIRE(wait_ev(c, POLLIN, 5000) & POLLIN, "poll POLLIN");
+	peek_times_out(_metadata, c, MSG_PEEK | MSG_WAITALL, 100, "0123456789",
+		       "MSG_PEEK | MSG_WAITALL of 100 with 10 queued");
+	REQUIRE(!setsockopt(c, SOL_SOCKET, SO_RCVLOWAT, &lowat, sizeof(lowat)),
+	        "SO_RCVLOWAT");
+	peek_times_out(_metadata, c, MSG_PEEK, 100, "0123456789",
+		       "MSG_PEEK below SO_RCVLOWAT 50");
+	lowat = 1;
+	setsockopt(c, SOL_SOCKET, SO_RCVLOWAT, &lowat, sizeof(lowat));
+	REQUIRE(recv(c, b, sizeof(b), 0) == 10 && !memcmp(b, "0123456789", 10),
+	        "the peeked bytes are still there");
+	close(c);
+	close(a);
+}
+
+/* A peek stops at the urgent mark, in line or not, and repeats nothing. */
+TEST_F(sock, peek_mark)
+{
+	const int port = self->port;
+	char b[40];
+	int inl;
+
+	for (inl = 0; inl <= 1; inl++) {
+		int c, a;
+		ssize_t r;
+
+		REQUIRE(!sock_pair(self->family, port + inl, &c, &a), "connected pair");
+		REQUIRE(!setint(c, SOL_SOCKET, SO_OOBINLINE, inl), "SO_OOBINLINE");
+		REQUIRE(!send_urgent(a, c, "", "abcdef"), "urgent data: POLLPRI");
+		r = recv(c, b, sizeof(b), MSG_PEEK);
+		REQUIRE(r == 5 && !memcmp(b, "abcde", 5),
+		        "MSG_PEEK (SO_OOBINLINE %d) got %zd: \"%.*s\"", inl,
+		        r, r > 0 ? (int)r : 0, b);
+		REQUIRE(got(c, "abcde"), "then the read stops at the mark too");
+		close(c);
+		close(a);
+	}
+	ksft_print_msg("MSG_PEEK stops before the urgent mark, with and without SO_OOBINLINE\n");
+}
+
+/* Options TCP's accepted sockets take from their listener. */
+TEST_F(sock, accept_inherit)
+{
+	const int port = self->port;
+	struct linger lg = { .l_onoff = 1, .l_linger = 7 }, lg2;
+	struct timeval rt = { .tv_sec = 3, .tv_usec = 500000 };
+	struct timeval st = { .tv_sec = 2, .tv_usec = 500000 }, t2;
+	int l = sock_listen(self->family, port, 4), c, a;
+	socklen_t len;
+
+	REQUIRE(l >= 0, "listen");
+	REQUIRE(!setsockopt(l, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)) &&
+	        !setsockopt(l, SOL_SOCKET, SO_RCVTIMEO, &rt, sizeof(rt)) &&
+	        !setsockopt(l, SOL_SOCKET, SO_SNDTIMEO, &st, sizeof(st)) &&
+	        !setint(l, SOL_SOCKET, SO_OOBINLINE, 1) &&
+	        !setint(l, SOL_SOCKET, SO_RCVLOWAT, 7) &&
+	        !setint(l, SOL_SOCKET, SO_KEEPALIVE, 1) &&
+	        !setint(l, IPPROTO_TCP, TCP_KEEPIDLE, 77) &&
+	        !setint(l, IPPROTO_TCP, TCP_NODELAY, 1) &&
+	        !setint(l, IPPROTO_TCP, TCP_CORK, 1), "listener options");
+	c = sock_connect(self->family, port);
+	REQUIRE(c >= 0, "connect");
+	a = accept(l, NULL, NULL);
+	REQUIRE(a >= 0, "accept");
+	close(l);
+	REQUIRE(getint(a, SOL_SOCKET, SO_TYPE) == SOCK_STREAM,
+	        "accepted SO_TYPE %d", getint(a, SOL_SOCKET, SO_TYPE));
+	REQUIRE(getint(a, SOL_SOCKET, SO_PROTOCOL) == IPPROTO_TCP,
+	        "accepted SO_PROTOCOL");
+	len = sizeof(lg2);
+	REQUIRE(!getsockopt(a, SOL_SOCKET, SO_LINGER, &lg2, &len) &&
+	        lg2.l_onoff && lg2.l_linger == 7, "accepted SO_LINGER");
+	len = sizeof(t2);
+	REQUIRE(!getsockopt(a, SOL_SOCKET, SO_RCVTIMEO, &t2, &len) &&
+	        t2.tv_sec == 3 && t2.tv_usec / 1000 == 500,
+	        "accepted SO_RCVTIMEO");
+	len = sizeof(t2);
+	REQUIRE(!getsockopt(a, SOL_SOCKET, SO_SNDTIMEO, &t2, &len) &&
+	        t2.tv_sec == 2 && t2.tv_usec / 1000 == 500,
+	        "accepted SO_SNDTIMEO %ld.%06ld", (long)t2.tv_sec,
+	        (long)t2.tv_usec);
+	REQUIRE(getint(a, SOL_SOCKET, SO_OOBINLINE) == 1, "accepted SO_OOBINLINE");
+	REQUIRE(getint(a, SOL_SOCKET, SO_RCVLOWAT) == 7, "accepted SO_RCVLOWAT");
+	REQUIRE(getint(a, SOL_SOCKET, SO_KEEPALIVE) == 1 &&
+	        getint(a, IPPROTO_TCP, TCP_KEEPIDLE) == 77,
+	        "accepted SO_KEEPALIVE, TCP_KEEPIDLE");
+	REQUIRE(getint(a, IPPROTO_TCP, TCP_NODELAY) == 1, "accepted TCP_NODELAY");
+	REQUIRE(getint(a, IPPROTO_TCP, TCP_CORK) == 1, "accepted TCP_CORK");
+	REQUIRE(getint(c, SOL_SOCKET, SO_LINGER) != 1 &&
+	        getint(c, IPPROTO_TCP, TCP_CORK) == 0,
+	        "the connecting end keeps its own defaults");
+	close(c);
+	close(a);
+	ksft_print_msg("accepted sockets are SOCK_STREAM and inherit SO_LINGER, SO_RCVTIMEO, SO_SNDTIMEO, SO_OOBINLINE, SO_RCVLOWAT, keepalive, TCP_NODELAY, TCP_CORK\n");
+}
+
+static void *acceptor(void *arg)
+{
+	int *fd = arg;
+
+	*fd = accept(*fd, NULL, NULL);
+	if (*fd < 0)
+		*fd = -errno;
+	return NULL;
+}
+
+/* A connection to listener @l on @port, accepted, then both ends closed. */
+static int connect_accept(int family, int l, int port)
+{
+	int c = sock_connect(family, port), a;
+
+	if (c < 0)
+		return -1;
+	a = accept(l, NULL, NULL);
+	close(c);
+	if (a < 0)
+		return -1;
+	close(a);
+	return 0;
+}
+
+/*
+ * shutdown() on a listener: SHUT_WR does nothing, SHUT_RD stops listening
+ * and wakes a blocked accept() (EINVAL); listen() starts it again.
+ */
+TEST_F(sock, listen_shutdown)
+{
+	const int port = self->port;
+	int l = sock_listen(self->family, port, 4), res;
+	struct timespec until;
+	pthread_t t;
+
+	REQUIRE(l >= 0, "listen");
+	REQUIRE(!shutdown(l, SHUT_WR), "SHUT_WR on a listener: 0");
+	REQUIRE(!connect_accept(self->family, l, port), "connect and accept after SHUT_WR");
+
+	res = l;
+	pthread_create(&t, NULL, acceptor, &res);
+	usleep(300000);
+	REQUIRE(!shutdown(l, SHUT_RD), "SHUT_RD on a listener: 0");
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 10;
+	if (pthread_timedjoin_np(t, NULL, &until)) {
+		/* Still blocked: a connection ends it, so the test can go on. */
+		close(sock_connect(self->family, port));
+		pthread_join(t, NULL);
+		REQUIRE(0, "SHUT_RD wakes the blocked accept()");
+	}
+	REQUIRE(res == -EINVAL, "the woken accept() fails with EINVAL (%d)",
+	        res);
+	REQUIRE(getint(l, SOL_SOCKET, SO_ACCEPTCONN) == 0,
+	        "no longer listening");
+	REQUIRE(!listen(l, 4), "listen() again");
+	REQUIRE(!connect_accept(self->family, l, port), "connect and accept again");
+	close(l);
+	ksft_print_msg("shutdown() of a listener: SHUT_WR no-op, SHUT_RD wakes accept() with EINVAL, listen() again works\n");
+}
+
+/* Last: on a kernel that loses its place here, every other test has run. */
+struct peeker {
+	int fd;
+	char buf[128];
+	ssize_t r;
+};
+
+static void *peeker(void *arg)
+{
+	struct peeker *p = arg;
+
+	p->r = recv(p->fd, p->buf, 100, MSG_PEEK | MSG_WAITALL);
+	return NULL;
+}
+
+/*
+ * Two readers: one peeks and waits for more, the other consumes what it
+ * peeked.  The peek goes on from the consumer's position (TCP's "race in
+ * MSG_PEEK") and ends at its timeout; the kernel must not lose its place.
+ */
+TEST_F(sock, peek_race)
+{
+	const int port = self->port;
+	struct timeval tv = { .tv_sec = 2 };
+	struct peeker p = { .r = -2 };
+	struct timespec until;
+	pthread_t t;
+	char b[16];
+	int c, a;
+
+	REQUIRE(!sock_pair(self->family, port, &c, &a), "connected pair");
+	REQUIRE(!setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)),
+	        "SO_RCVTIMEO");
+	REQUIRE(send(a, "0123456789", 10, 0) == 10, "send");
+	REQUIRE(wait_ev(c, POLLIN, 5000) & POLLIN, "poll POLLIN");
+	p.fd = c;
+	pthread_create(&t, NULL, peeker, &p);
+	usleep(300000);
+	REQUIRE(recv(c, b, 10, MSG_DONTWAIT) == 10 && !memcmp(b, "0123456789", 10),
+	        "the second reader consumes the peeked bytes");
+	usleep(100000);
+	REQUIRE(send(a, "ABCDE", 5, 0) == 5, "send");
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 15;
+	/* A kernel that lost its place spins unkillably: report, do not wait. */
+	REQUIRE(!pthread_timedjoin_np(t, NULL, &until),
+	        "the peeking reader returned");
+	/* TCP may repeat the new bytes after such a race: only their start counts. */
+	REQUIRE(p.r >= 15 && !memcmp(p.buf, "0123456789ABCDE", 15),
+	        "the peek saw its bytes, then the new ones (%zd: \"%.*s\")",
+	        p.r, p.r > 0 ? (int)p.r : 0, p.buf);
+	close(c);
+	close(a);
+	ksft_print_msg("a peek waiting while another reader consumes goes on from the new position\n");
+}
+
+
+int main(int argc, char **argv)
+{
+	const char *scale = getenv("SDP_TEST_TIME_SCALE");
+	struct __test_metadata *t;
+
+	if (argc < 3 || sock_parse_addr(argv[1]) || atoi(argv[2]) <= 0) {
+		fprintf(stderr, "usage: %s ADDR PORT [harness options, -h]\n",
+			argv[0]);
+		return 2;
+	}
+	base_port = atoi(argv[2]);
+	if (scale && atoi(scale) > 1)
+		time_scale = atoi(scale);
+	for (t = _sock_fixture_object.tests; t; t = t->next)
+		t->timeout = TEST_TIMEOUT * time_scale;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	signal(SIGPIPE, SIG_IGN);
+	/* The harness parses what follows ADDR and PORT. */
+	argv[2] = argv[0];
+	return test_harness_run(argc - 2, argv + 2);
+}
