@@ -9,7 +9,7 @@ set -u
 
 . "$(dirname "$0")/testlib.sh"
 sdp_suite_init test-stream
-STREAM=$TOP/tests/tools/sdp-stream-test
+SEMANTICS=$TOP/tests/tools/sdp-semantics
 XFER=$TOP/tests/tools/sdp-xfer
 # SDP_TEST_SCALE divides the bulk transfer sizes (64 MiB, 256 MiB mixed),
 # never the checks: 1 by default, 8 on the debug tier (about 20x slower).
@@ -25,22 +25,42 @@ expect_ok "insmod sdp.ko" insmod "$KO"
 expect_jq "info advertises the stream feature" '.features | index("stream")' \
 	"$SDPCTL" -j info
 
-echo "=== socket semantics and transfers"
-timeout 600 "$STREAM" "$ADDR" 7300 "$BYTES" > "$TMP/stream" 2>&1
-rc=$?
-cat "$TMP/stream"
-sdp_count_checks "$TMP/stream"
-expect_eq "sdp-stream-test exit status" 0 "$rc"
+# semantics ADDR PORT NAME: sdp-semantics on ADDR, each of its tests (on
+# SDP, then on TCP) a check.
+semantics()
+{
+	local rc
+	timeout 600 "$SEMANTICS" "$1" "$2" > "$TMP/semantics" 2>&1
+	rc=$?
+	cat "$TMP/semantics"
+	sdp_count_tap "$TMP/semantics" "$3"
+	expect_eq "$3 exit status" 0 "$rc"
+}
+
+# xfer ADDR PORT NAME ARGS...: one sdp-xfer run; its "ok:"/"FAIL:" lines
+# and its exit status are checks.
+xfer()
+{
+	local addr=$1 port=$2 name=$3 rc
+	shift 3
+	timeout 600 "$XFER" "$addr" "$port" "$@" > "$TMP/xfer" 2>&1
+	rc=$?
+	cat "$TMP/xfer"
+	sdp_count_checks "$TMP/xfer"
+	expect_eq "$name exit status" 0 "$rc"
+}
+
+echo "=== socket semantics, each test on SDP and then on TCP"
+semantics "$ADDR" 7200 sdp-semantics
+
+echo "=== transfers, $((BYTES >> 20)) MiB each way at once"
+xfer "$ADDR" 7300 sdp-xfer "$BYTES"
 
 echo "=== random sizes, 1 B to 16 MiB, $((MIXED >> 20)) MiB each way, with recv-poll"
 # recv-poll makes blocking reads spin before they sleep: the same bytes
 # must arrive, in order, whatever the read path.
 expect_ok "recv-poll 100 us" "$SDPCTL" tune set recv-poll 100
-timeout 600 "$XFER" "$ADDR" 7350 mixed "$MIXED" > "$TMP/mixed" 2>&1
-rc=$?
-cat "$TMP/mixed"
-sdp_count_checks "$TMP/mixed"
-expect_eq "mixed-size run exit status" 0 "$rc"
+xfer "$ADDR" 7350 "mixed-size run" mixed "$MIXED"
 expect_ok "recv-poll back to 0" "$SDPCTL" tune set recv-poll 0
 
 echo "=== IPv6: the same checks over sockaddr_in6"
@@ -53,11 +73,8 @@ if [ "${SDP_VM:-}" = 1 ]; then
 		ip -6 addr add "$ADDR6/64" dev "$SDP_DUMMY_IF" nodad
 fi
 if [ -n "$ADDR6" ]; then
-	timeout 600 "$STREAM" "$ADDR6" 7700 $((BYTES / 4)) > "$TMP/stream6" 2>&1
-	rc=$?
-	cat "$TMP/stream6"
-	sdp_count_checks "$TMP/stream6"
-	expect_eq "sdp-stream-test on IPv6 exit status" 0 "$rc"
+	semantics "$ADDR6" 7600 "sdp-semantics on IPv6"
+	xfer "$ADDR6" 7700 "sdp-xfer on IPv6" $((BYTES / 4))
 else
 	sdp_skip "IPv6 transfers" "no SDP_ADDR6 given"
 fi

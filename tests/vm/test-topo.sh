@@ -17,11 +17,12 @@ set -u
 
 . "$(dirname "$0")/testlib.sh"
 sdp_suite_init test-topo
-STREAM=$TOP/tests/tools/sdp-stream-test
+SEMANTICS=$TOP/tests/tools/sdp-semantics
+XFER=$TOP/tests/tools/sdp-xfer
 CLI=$SDP_VETH1_ADDR
 SRV=$SDP_VETH2_ADDR
 BYTES=$((32 << 20))
-# sdp-stream-test moves BYTES, then BYTES / 16 in 100-byte writes, each
+# sdp-xfer moves BYTES, then BYTES / 16 in 100-byte writes, each
 # way at once: the least that must cross the wire in each direction.
 MOVED=$((BYTES + BYTES / 16))
 
@@ -55,7 +56,7 @@ expect_ok "insmod sdp.ko" insmod "$KO"
 RDMA_BEFORE=$(sdp_guest_rdma_counts "$SDP_RXE1" "$SDP_RXE2")
 echo "rdma resources at the start: $RDMA_BEFORE"
 
-echo "=== sdp-stream-test $SRV: transfers and semantics across the wire"
+echo "=== sdp-xfer and sdp-semantics to $SRV: transfers and semantics across the wire"
 V1TX=$(netstat_of "$SDP_VETH1" tx_bytes)
 V1RX=$(netstat_of "$SDP_VETH1" rx_bytes)
 V2TX=$(netstat_of "$SDP_VETH2" tx_bytes)
@@ -65,12 +66,17 @@ R2RX=$(sdp_rxe_stat "$SDP_RXE2" rcvd_pkts)
 R2TX=$(sdp_rxe_stat "$SDP_RXE2" sent_pkts)
 R1RX=$(sdp_rxe_stat "$SDP_RXE1" rcvd_pkts)
 start=$(date +%s)
-timeout 600 "$STREAM" "$SRV" 7700 "$BYTES" > "$TMP/stream" 2>&1
+timeout 600 "$XFER" "$SRV" 7700 "$BYTES" > "$TMP/xfer" 2>&1
 rc=$?
-cat "$TMP/stream"
-echo "sdp-stream-test: $(($(date +%s) - start)) s"
-sdp_count_checks "$TMP/stream"
-expect_eq "sdp-stream-test exit status" 0 "$rc"
+cat "$TMP/xfer"
+echo "sdp-xfer: $(($(date +%s) - start)) s"
+sdp_count_checks "$TMP/xfer"
+expect_eq "sdp-xfer exit status" 0 "$rc"
+timeout 600 "$SEMANTICS" "$SRV" 7600 > "$TMP/semantics" 2>&1
+rc=$?
+cat "$TMP/semantics"
+sdp_count_tap "$TMP/semantics" sdp-semantics
+expect_eq "sdp-semantics exit status" 0 "$rc"
 
 echo "=== the bytes crossed the wire ($MOVED bytes each way at least)"
 expect_grew "client -> server: $SDP_VETH1 tx_bytes" \

@@ -99,6 +99,32 @@ sdp_count_checks()
 	done < "$1"
 }
 
+# sdp_count_tap LOG NAME: the TAP output of a kselftest harness program
+# (NAME) as checks "NAME: TEST": "ok N TEST" a pass, "ok N TEST # SKIP WHY"
+# a skip, "not ok N TEST" a failure.  Fewer results than its plan ("1..N")
+# is a failure too: the program died half-way.
+sdp_count_tap()
+{
+	local line test plan= results=0
+	while IFS= read -r line; do
+		case $line in
+		1..*) plan=${line#1..}; continue ;;
+		"ok "*" # SKIP"*)
+			test=${line#ok * }
+			sdp_skip "$2: ${test%% # SKIP*}" "${test#* # SKIP }" ;;
+		"ok "*) sdp_pass "$2: ${line#ok * }" ;;
+		"not ok "*) sdp_fail "$2: ${line#not ok * }" "see above" ;;
+		*) continue ;;
+		esac
+		results=$((results + 1))
+	done < "$1"
+	if [ -z "$plan" ]; then
+		sdp_fail "$2" "no TAP plan (1..N) in its output"
+	elif [ "$results" -ne "$plan" ]; then
+		sdp_fail "$2" "$results of its $plan tests reported"
+	fi
+}
+
 # sdp_stat NAME: one field of `$SDPCTL -j stats` (conn_current, ...).
 sdp_stat() { "$SDPCTL" -j stats 2>/dev/null | jq -r ".$1"; }
 # sdp_rxe_stat DEV COUNTER: one of Soft-RoCE's hardware counters of DEV.
@@ -259,8 +285,8 @@ sdp_suite_init()
 		ADDR=$SDP_ADDR
 	fi
 	export ADDR	# for the python helpers
-	# SDP_TEST_TIME_SCALE stretches sdp-stream-test's SO_LINGER time and
-	# its bounds (1 s, close < 0.9 s): 10 on the debug tier, where the
+	# SDP_TEST_TIME_SCALE stretches sdp-semantics' SO_LINGER time and
+	# its bounds (1 s, close < 0.9 s), and its tests' timeouts: 10 on the debug tier, where the
 	# sends that close() waits for take longer than a second.
 	[ "$SDP_KVER" != debug ] || : "${SDP_TEST_TIME_SCALE:=10}"
 	export SDP_TEST_TIME_SCALE=${SDP_TEST_TIME_SCALE:-1}
