@@ -395,15 +395,11 @@ int main(int argc, char **argv)
 	const char *mode = argc > 3 ? argv[3] : "";
 	int port, n;
 
-	if (argc < 5 || sock_parse_addr(argv[1]))
-		return bad_args(argv[0]);
-	family = sock_family_from_env();
+	family = argc < 5 ? -1 : driver_setup(argv[1]);
 	if (family < 0)
 		return bad_args(argv[0]);
 	port = atoi(argv[2]);
 	n = atoi(argv[4]);
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGPIPE, SIG_IGN);
 	if (!strcmp(mode, "churn"))
 		churn(port, n);
 	else if (!strcmp(mode, "urgclose"))

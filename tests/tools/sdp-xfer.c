@@ -28,7 +28,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -180,14 +179,10 @@ int main(int argc, char **argv)
 	uint64_t bytes;
 	int port;
 
-	if (argc < 3 || sock_parse_addr(argv[1]))
-		return bad_args(argv[0]);
-	family = sock_family_from_env();
+	family = argc < 3 ? -1 : driver_setup(argv[1]);
 	if (family < 0)
 		return bad_args(argv[0]);
 	port = atoi(argv[2]);
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGPIPE, SIG_IGN);
 	if (!strcmp(mode, "devremove")) {
 		devremove(port);
 		return check_failures ? 1 : 0;

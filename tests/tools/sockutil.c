@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/time.h>
 #include <time.h>
@@ -88,6 +89,15 @@ int sock_family_from_env(void)
 	if (!strcmp(f, "tcp"))
 		return sock_addr_family();
 	return -1;
+}
+
+int driver_setup(const char *addr)
+{
+	if (sock_parse_addr(addr))
+		return -1;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	signal(SIGPIPE, SIG_IGN);
+	return sock_family_from_env();
 }
 
 int sock_listen(int family, int port, int backlog)

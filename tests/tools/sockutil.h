@@ -54,6 +54,13 @@ int sock_port_of(const struct sockaddr_storage *ss);
  */
 int sock_family_from_env(void);
 
+/*
+ * A driver's start: @addr as the address under test, line-buffered
+ * output (its ok:/FAIL: lines in order with a caller's), SIGPIPE ignored;
+ * the family to test (sock_family_from_env()), or -1 if either is bad.
+ */
+int driver_setup(const char *addr);
+
 /* Sockets of @family (AF_INET_SDP, or TCP's) on the address's @port. */
 int sock_listen(int family, int port, int backlog);
 int sock_connect(int family, int port);
