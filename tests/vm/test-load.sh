@@ -46,13 +46,9 @@ MEM_NEEDED_MIB=$((5632 * CONCURRENT / 256))
 # lines and its exit status are checks.
 mode()
 {
-	local name=$1 port=$2 rc
+	local name=$1 port=$2
 	shift 2
-	timeout 600 "$LOAD" "$ADDR" "$port" "$@" > "$TMP/out" 2>&1
-	rc=$?
-	cat "$TMP/out"
-	sdp_count_checks "$TMP/out"
-	expect_eq "$name: exit status" 0 "$rc"
+	sdp_run_program lines "$name:" "$LOAD" "$ADDR" "$port" "$@"
 	sdp_rxe_retries rxe0
 }
 

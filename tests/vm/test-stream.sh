@@ -25,42 +25,17 @@ expect_ok "insmod sdp.ko" insmod "$KO"
 expect_jq "info advertises the stream feature" '.features | index("stream")' \
 	"$SDPCTL" -j info
 
-# semantics ADDR PORT NAME: sdp-semantics on ADDR, each of its tests (on
-# SDP, then on TCP) a check.
-semantics()
-{
-	local rc
-	timeout 600 "$SEMANTICS" "$1" "$2" > "$TMP/semantics" 2>&1
-	rc=$?
-	cat "$TMP/semantics"
-	sdp_count_tap "$TMP/semantics" "$3"
-	expect_eq "$3 exit status" 0 "$rc"
-}
-
-# xfer ADDR PORT NAME ARGS...: one sdp-xfer run; its "ok:"/"FAIL:" lines
-# and its exit status are checks.
-xfer()
-{
-	local addr=$1 port=$2 name=$3 rc
-	shift 3
-	timeout 600 "$XFER" "$addr" "$port" "$@" > "$TMP/xfer" 2>&1
-	rc=$?
-	cat "$TMP/xfer"
-	sdp_count_checks "$TMP/xfer"
-	expect_eq "$name exit status" 0 "$rc"
-}
-
 echo "=== socket semantics, each test on SDP and then on TCP"
-semantics "$ADDR" 7200 sdp-semantics
+sdp_run_program tap sdp-semantics "$SEMANTICS" "$ADDR" 7200
 
 echo "=== transfers, $((BYTES >> 20)) MiB each way at once"
-xfer "$ADDR" 7300 sdp-xfer "$BYTES"
+sdp_run_program lines sdp-xfer "$XFER" "$ADDR" 7300 "$BYTES"
 
 echo "=== random sizes, 1 B to 16 MiB, $((MIXED >> 20)) MiB each way, with recv-poll"
 # recv-poll makes blocking reads spin before they sleep: the same bytes
 # must arrive, in order, whatever the read path.
 expect_ok "recv-poll 100 us" "$SDPCTL" tune set recv-poll 100
-xfer "$ADDR" 7350 "mixed-size run" mixed "$MIXED"
+sdp_run_program lines "mixed-size run" "$XFER" "$ADDR" 7350 mixed "$MIXED"
 expect_ok "recv-poll back to 0" "$SDPCTL" tune set recv-poll 0
 
 echo "=== IPv6: the same checks over sockaddr_in6"
@@ -73,8 +48,9 @@ if [ "${SDP_VM:-}" = 1 ]; then
 		ip -6 addr add "$ADDR6/64" dev "$SDP_DUMMY_IF" nodad
 fi
 if [ -n "$ADDR6" ]; then
-	semantics "$ADDR6" 7600 "sdp-semantics on IPv6"
-	xfer "$ADDR6" 7700 "sdp-xfer on IPv6" $((BYTES / 4))
+	sdp_run_program tap "sdp-semantics on IPv6" "$SEMANTICS" "$ADDR6" 7600
+	sdp_run_program lines "sdp-xfer on IPv6" "$XFER" "$ADDR6" 7700 \
+		$((BYTES / 4))
 else
 	sdp_skip "IPv6 transfers" "no SDP_ADDR6 given"
 fi

@@ -66,17 +66,9 @@ R2RX=$(sdp_rxe_stat "$SDP_RXE2" rcvd_pkts)
 R2TX=$(sdp_rxe_stat "$SDP_RXE2" sent_pkts)
 R1RX=$(sdp_rxe_stat "$SDP_RXE1" rcvd_pkts)
 start=$(date +%s)
-timeout 600 "$XFER" "$SRV" 7700 "$BYTES" > "$TMP/xfer" 2>&1
-rc=$?
-cat "$TMP/xfer"
+sdp_run_program lines sdp-xfer "$XFER" "$SRV" 7700 "$BYTES"
 echo "sdp-xfer: $(($(date +%s) - start)) s"
-sdp_count_checks "$TMP/xfer"
-expect_eq "sdp-xfer exit status" 0 "$rc"
-timeout 600 "$SEMANTICS" "$SRV" 7600 > "$TMP/semantics" 2>&1
-rc=$?
-cat "$TMP/semantics"
-sdp_count_tap "$TMP/semantics" sdp-semantics
-expect_eq "sdp-semantics exit status" 0 "$rc"
+sdp_run_program tap sdp-semantics "$SEMANTICS" "$SRV" 7600
 
 echo "=== the bytes crossed the wire ($MOVED bytes each way at least)"
 expect_grew "client -> server: $SDP_VETH1 tx_bytes" \

@@ -125,6 +125,25 @@ sdp_count_tap()
 	fi
 }
 
+# sdp_run_program FORMAT NAME CMD...: run a test program (600 s at most)
+# and print its output; its results (FORMAT "lines": sdp_count_checks,
+# "tap": sdp_count_tap) and its exit status ("NAME exit status") are checks.
+sdp_run_program()
+{
+	local format=$1 name=$2 out rc
+	shift 2
+	out=$(mktemp)
+	timeout 600 "$@" > "$out" 2>&1
+	rc=$?
+	cat "$out"
+	case $format in
+	tap) sdp_count_tap "$out" "$name" ;;
+	*) sdp_count_checks "$out" ;;
+	esac
+	rm -f "$out"
+	expect_eq "$name exit status" 0 "$rc"
+}
+
 # sdp_stat NAME: one field of `$SDPCTL -j stats` (conn_current, ...).
 sdp_stat() { "$SDPCTL" -j stats 2>/dev/null | jq -r ".$1"; }
 # sdp_rxe_stat DEV COUNTER: one of Soft-RoCE's hardware counters of DEV.
