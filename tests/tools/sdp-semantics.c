@@ -340,22 +340,13 @@ static void *late_sender(void *arg)
 	return NULL;
 }
 
-/* MSG_PEEK, MSG_WAITALL, MSG_DONTWAIT, SO_RCVLOWAT, SO_RCVTIMEO, readv/writev. */
-TEST_F(sock, recvflags)
+/* MSG_PEEK leaves the data queued; MSG_DONTWAIT on an empty queue. */
+TEST_F(sock, recv_peek)
 {
-	const int port = self->port;
-	struct late_send ls;
-	struct timeval tv = { .tv_usec = 300000 };
-	struct iovec wv[3] = { { "one,", 4 }, { "two,", 4 }, { "three", 5 } };
-	char b[64], r1[6], r2[7];
-	struct iovec rv[2] = { { r1, sizeof(r1) }, { r2, sizeof(r2) } };
-	int c, a, lowat = 5;
-	pthread_t t;
-	double t0, dt;
-	ssize_t r;
+	char b[64];
+	int c, a;
 
-	REQUIRE(!sock_pair(self->family, port, &c, &a), "connected pair");
-	/* MSG_PEEK leaves the data queued. */
+	REQUIRE(!sock_pair(self->family, self->port, &c, &a), "connected pair");
 	REQUIRE(send(a, "abcdef", 6, 0) == 6, "send");
 	REQUIRE(wait_ev(c, POLLIN, 5000) & POLLIN, "poll POLLIN");
 	REQUIRE(recv(c, b, 4, MSG_PEEK) == 4 && !memcmp(b, "abcd", 4),
@@ -370,9 +361,21 @@ TEST_F(sock, recvflags)
 	        "recv rest");
 	REQUIRE(recv(c, b, sizeof(b), MSG_DONTWAIT) < 0 && errno == EAGAIN,
 	        "MSG_DONTWAIT EAGAIN");
-	ksft_print_msg("MSG_PEEK leaves data queued, MSG_DONTWAIT EAGAIN\n");
+	close(c);
+	close(a);
+}
 
-	/* MSG_WAITALL waits for the rest, sent 300 ms later. */
+/* MSG_WAITALL waits for the rest, sent 300 ms later. */
+TEST_F(sock, recv_waitall)
+{
+	struct late_send ls;
+	char b[64];
+	int c, a;
+	pthread_t t;
+	double t0, dt;
+	ssize_t r;
+
+	REQUIRE(!sock_pair(self->family, self->port, &c, &a), "connected pair");
 	REQUIRE(send(a, "123", 3, 0) == 3, "send");
 	ls = (struct late_send){ .fd = a, .delay_ms = 300, .data = "45678",
 				 .len = 5, .how = -1 };
@@ -384,8 +387,20 @@ TEST_F(sock, recvflags)
 	REQUIRE(r == 8 && !memcmp(b, "12345678", 8) && dt > 0.2,
 	        "MSG_WAITALL got %zd after %.3f s", r, dt);
 	ksft_print_msg("MSG_WAITALL waits for the full amount (%.3f s)\n", dt);
+	close(c);
+	close(a);
+}
 
-	/* SO_RCVLOWAT: not readable below it, recv waits for it. */
+/* SO_RCVLOWAT: not readable below it, recv waits for it. */
+TEST_F(sock, recv_lowat)
+{
+	struct timeval tv = { .tv_usec = 300000 };
+	char b[64];
+	int c, a, lowat = 5;
+	double t0, dt;
+	ssize_t r;
+
+	REQUIRE(!sock_pair(self->family, self->port, &c, &a), "connected pair");
 	REQUIRE(!setsockopt(c, SOL_SOCKET, SO_RCVLOWAT, &lowat, sizeof(lowat)),
 	        "SO_RCVLOWAT");
 	REQUIRE(send(a, "xyz", 3, 0) == 3, "send");
@@ -409,11 +424,20 @@ TEST_F(sock, recvflags)
 	dt = now() - t0;
 	REQUIRE(r == 3 && !memcmp(b, "abc", 3) && dt > 0.25,
 	        "recv below SO_RCVLOWAT got %zd after %.3f s", r, dt);
-	lowat = 1;
-	setsockopt(c, SOL_SOCKET, SO_RCVLOWAT, &lowat, sizeof(lowat));
-	ksft_print_msg("SO_RCVLOWAT (poll and recv wait for 5 bytes)\n");
+	close(c);
+	close(a);
+}
 
-	/* SO_RCVTIMEO: EAGAIN after the timeout. */
+/* SO_RCVTIMEO: EAGAIN after the timeout. */
+TEST_F(sock, recv_timeout)
+{
+	struct timeval tv = { .tv_usec = 300000 };
+	char b[64];
+	int c, a;
+	double t0, dt;
+	ssize_t r;
+
+	REQUIRE(!sock_pair(self->family, self->port, &c, &a), "connected pair");
 	REQUIRE(!setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)),
 	        "SO_RCVTIMEO");
 	t0 = now();
@@ -422,30 +446,51 @@ TEST_F(sock, recvflags)
 	REQUIRE(r < 0 && errno == EAGAIN && dt > 0.25 && dt < 3,
 	        "SO_RCVTIMEO EAGAIN after %.3f s (got %zd)", dt, r);
 	ksft_print_msg("SO_RCVTIMEO 300 ms -> EAGAIN after %.3f s\n", dt);
+	close(c);
+	close(a);
+}
 
-	/* writev / readv */
+/* writev() of three pieces, readv() into two. */
+TEST_F(sock, readv_writev)
+{
+	struct iovec wv[3] = { { "one,", 4 }, { "two,", 4 }, { "three", 5 } };
+	char r1[6], r2[7];
+	struct iovec rv[2] = { { r1, sizeof(r1) }, { r2, sizeof(r2) } };
+	int c, a;
+	ssize_t r;
+
+	REQUIRE(!sock_pair(self->family, self->port, &c, &a), "connected pair");
 	REQUIRE(writev(a, wv, 3) == 13, "writev");
 	REQUIRE(wait_ev(c, POLLIN, 5000) & POLLIN, "poll");
-	r = 0;
 	for (int i = 0; i < 50 && ioctl_int(c, SIOCINQ) < 13; i++)
 		usleep(10000);
 	r = readv(c, rv, 2);
 	REQUIRE(r == 13 && !memcmp(r1, "one,tw", 6) && !memcmp(r2, "o,three", 7),
 	        "readv got %zd", r);
-	ksft_print_msg("writev / readv\n");
+	close(c);
+	close(a);
+}
 
-	/* MSG_WAITALL returns short at EOF. */
+/* MSG_WAITALL returns what there is at EOF, then 0. */
+TEST_F(sock, recv_waitall_eof)
+{
+	struct timeval tv = { .tv_sec = 10 };
+	struct late_send ls;
+	char b[64];
+	int c, a;
+	pthread_t t;
+	ssize_t r;
+
+	REQUIRE(!sock_pair(self->family, self->port, &c, &a), "connected pair");
 	ls = (struct late_send){ .fd = a, .delay_ms = 200, .data = "end",
 				 .len = 3, .how = SHUT_WR };
 	pthread_create(&t, NULL, late_sender, &ls);
-	tv.tv_sec = 10;
 	setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	r = recv(c, b, sizeof(b), MSG_WAITALL);
 	pthread_join(t, NULL);
 	REQUIRE(r == 3 && !memcmp(b, "end", 3), "MSG_WAITALL short at EOF (%zd)",
 	        r);
 	REQUIRE(recv(c, b, sizeof(b), MSG_WAITALL) == 0, "then EOF");
-	ksft_print_msg("MSG_WAITALL returns what there is at EOF, then 0\n");
 	close(c);
 	close(a);
 }
@@ -536,15 +581,12 @@ static int setint(int fd, int level, int name, int v)
 	return setsockopt(fd, level, name, &v, sizeof(v));
 }
 
-/* Socket options, ioctls, TCP_CORK and MSG_MORE. */
+/* Socket options that read back as set, on a connected socket. */
 TEST_F(sock, options)
 {
-	const int port = self->port;
-	int c, a, fl, v;
-	char b[64];
-	ssize_t r;
+	int c, a, v;
 
-	REQUIRE(!sock_pair(self->family, port, &c, &a), "connected pair");
+	REQUIRE(!sock_pair(self->family, self->port, &c, &a), "connected pair");
 	REQUIRE(getint(c, SOL_SOCKET, SO_TYPE) == SOCK_STREAM, "SO_TYPE");
 	v = getint(c, SOL_SOCKET, SO_DOMAIN);
 	REQUIRE(v == self->family, "SO_DOMAIN %d", v);
@@ -568,6 +610,14 @@ TEST_F(sock, options)
 	        "TCP_KEEPCNT 0 / TCP_KEEPIDLE 40000 EINVAL");
 	ksft_print_msg("SO_TYPE, SO_DOMAIN %d, SO_PROTOCOL, SO_ERROR, TCP_NODELAY, SO_KEEPALIVE + TCP_KEEP*\n",
 	               self->family);
+	close(c);
+	close(a);
+}
+
+/* SO_RCVBUF and SO_SNDBUF read back doubled, as TCP's. */
+TEST_F(sock, buffer_sizes)
+{
+	int fl, v;
 
 	v = socket(self->family, SOCK_STREAM, 0);
 	REQUIRE(!setint(v, SOL_SOCKET, SO_RCVBUF, 65536) &&
@@ -578,22 +628,39 @@ TEST_F(sock, options)
 	REQUIRE(fl == 2 * 98304, "SO_SNDBUF reads back doubled (%d)", fl);
 	close(v);
 	ksft_print_msg("SO_RCVBUF / SO_SNDBUF read back as set (doubled, as TCP)\n");
+}
 
-	if (self->family == AF_INET_SDP) {
-		REQUIRE(setint(c, IPPROTO_TCP, TCP_USER_TIMEOUT, 1000) &&
-		        errno == ENOPROTOOPT, "TCP_USER_TIMEOUT ENOPROTOOPT");
-		REQUIRE(setint(c, IPPROTO_TCP, TCP_QUICKACK, 1) &&
-		        errno == ENOPROTOOPT, "TCP_QUICKACK ENOPROTOOPT");
-		REQUIRE(setint(c, IPPROTO_IP, IP_TOS, 0x10) && errno == ENOPROTOOPT,
-		        "IP_TOS ENOPROTOOPT");
-		REQUIRE(getint(c, IPPROTO_TCP, TCP_INFO) == -12345 &&
-		        errno == ENOPROTOOPT, "TCP_INFO ENOPROTOOPT");
-		REQUIRE(setint(c, SOL_SOCKET, SO_ZEROCOPY, 1) &&
-		        (errno == ENOPROTOOPT || errno == EOPNOTSUPP),
-		        "SO_ZEROCOPY refused");
-		ksft_print_msg("unsupported options refused (ENOPROTOOPT)\n");
-	}
+/* The TCP and IP options SDP has no use for are refused, not ignored. */
+TEST_F(sock, unsupported_options)
+{
+	int c, a;
 
+	if (self->family != AF_INET_SDP)
+		SKIP(return, "TCP takes them");
+	REQUIRE(!sock_pair(self->family, self->port, &c, &a), "connected pair");
+	REQUIRE(setint(c, IPPROTO_TCP, TCP_USER_TIMEOUT, 1000) &&
+	        errno == ENOPROTOOPT, "TCP_USER_TIMEOUT ENOPROTOOPT");
+	REQUIRE(setint(c, IPPROTO_TCP, TCP_QUICKACK, 1) &&
+	        errno == ENOPROTOOPT, "TCP_QUICKACK ENOPROTOOPT");
+	REQUIRE(setint(c, IPPROTO_IP, IP_TOS, 0x10) && errno == ENOPROTOOPT,
+	        "IP_TOS ENOPROTOOPT");
+	REQUIRE(getint(c, IPPROTO_TCP, TCP_INFO) == -12345 &&
+	        errno == ENOPROTOOPT, "TCP_INFO ENOPROTOOPT");
+	REQUIRE(setint(c, SOL_SOCKET, SO_ZEROCOPY, 1) &&
+	        (errno == ENOPROTOOPT || errno == EOPNOTSUPP),
+	        "SO_ZEROCOPY refused");
+	ksft_print_msg("unsupported options refused (ENOPROTOOPT)\n");
+	close(c);
+	close(a);
+}
+
+/* FIONBIO, SIOCINQ, SIOCOUTQ. */
+TEST_F(sock, ioctls)
+{
+	int c, a, v;
+	char b[64];
+
+	REQUIRE(!sock_pair(self->family, self->port, &c, &a), "connected pair");
 	/* FIONBIO */
 	v = 1;
 	REQUIRE(!ioctl(c, FIONBIO, &v), "FIONBIO on");
@@ -612,20 +679,42 @@ TEST_F(sock, options)
 	REQUIRE(read_n(c, b, 10) == 10, "read");
 	REQUIRE(ioctl_int(c, SIOCINQ) == 0, "SIOCINQ 0");
 	ksft_print_msg("FIONBIO, SIOCINQ, SIOCOUTQ\n");
+	close(c);
+	close(a);
+}
 
-	/* TCP_CORK: nothing goes out until uncorked. */
+/* TCP_CORK: nothing goes out until uncorked. */
+TEST_F(sock, cork)
+{
+	int c, a;
+	char b[64];
+	ssize_t r;
+
+	REQUIRE(!sock_pair(self->family, self->port, &c, &a), "connected pair");
 	REQUIRE(!setint(a, IPPROTO_TCP, TCP_CORK, 1) &&
 	        getint(a, IPPROTO_TCP, TCP_CORK) == 1, "TCP_CORK on");
 	for (int i = 0; i < 3; i++)
 		REQUIRE(send(a, "ab", 2, 0) == 2, "send corked");
 	REQUIRE(!(wait_ev(c, POLLIN, 100) & POLLIN), "corked data held back");
-	REQUIRE(ioctl_int(a, SIOCOUTQ) == 6, "SIOCOUTQ 6 while corked (%d)", ioctl_int(a, SIOCOUTQ));
+	REQUIRE(ioctl_int(a, SIOCOUTQ) == 6, "SIOCOUTQ 6 while corked (%d)",
+	        ioctl_int(a, SIOCOUTQ));
 	REQUIRE(!setint(a, IPPROTO_TCP, TCP_CORK, 0) &&
 	        getint(a, IPPROTO_TCP, TCP_CORK) == 0, "TCP_CORK off");
 	r = read_n(c, b, 6);
 	REQUIRE(r == 6 && !memcmp(b, "ababab", 6), "uncorked data (%zd)", r);
 	ksft_print_msg("TCP_CORK holds data until uncorked\n");
-	/* MSG_MORE: held until a send without it. */
+	close(c);
+	close(a);
+}
+
+/* MSG_MORE: held until a send without it; shutdown flushes a cork. */
+TEST_F(sock, msg_more)
+{
+	int c, a;
+	char b[64];
+	ssize_t r;
+
+	REQUIRE(!sock_pair(self->family, self->port, &c, &a), "connected pair");
 	REQUIRE(send(a, "xy", 2, MSG_MORE) == 2, "send MSG_MORE");
 	REQUIRE(!(wait_ev(c, POLLIN, 100) & POLLIN), "MSG_MORE data held back");
 	REQUIRE(send(a, "z", 1, 0) == 1, "send");
@@ -670,21 +759,17 @@ static void *drainer(void *arg)
 	return NULL;
 }
 
-/* SO_LINGER with a timeout. */
-TEST_F(sock, linger)
+/* SO_LINGER 5 s, the peer reading: close() returns once all is delivered. */
+TEST_F(sock, linger_peer_reading)
 {
-	const int port = self->port;
 	struct linger lg = { .l_onoff = 1, .l_linger = 5 };
 	static char big[65536];
-	struct drain d = {};
-	uint64_t sent = 0;
+	struct drain d;
 	pthread_t t;
 	double t0, dt;
 	int c, a;
-	ssize_t r;
 
-	/* The peer reads: close returns once everything is delivered. */
-	REQUIRE(!sock_pair(self->family, port, &c, &a), "connected pair");
+	REQUIRE(!sock_pair(self->family, self->port, &c, &a), "connected pair");
 	d = (struct drain){ .fd = a };
 	pthread_create(&t, NULL, drainer, &d);
 	REQUIRE(!setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)), "linger");
@@ -700,9 +785,23 @@ TEST_F(sock, linger)
 	        (unsigned long long)d.got, d.eof);
 	ksft_print_msg("SO_LINGER 5 s, peer reading: close returned in %.3f s, all data + EOF\n",
 	               dt);
+}
 
-	/* The peer does not read: close blocks for the linger time. */
-	REQUIRE(!sock_pair(self->family, port, &c, &a), "connected pair");
+/*
+ * SO_LINGER, the peer not reading: TCP's close() blocks for the linger
+ * time, SDP's does not (below); the data and EOF arrive after.
+ */
+TEST_F(sock, linger_peer_not_reading)
+{
+	struct linger lg = { .l_onoff = 1 };
+	static char big[65536];
+	struct drain d;
+	uint64_t sent = 0;
+	double t0, dt;
+	int c, a;
+	ssize_t r;
+
+	REQUIRE(!sock_pair(self->family, self->port, &c, &a), "connected pair");
 	for (;;) {
 		r = send(c, big, sizeof(big), MSG_DONTWAIT);
 		if (r <= 0)
@@ -745,8 +844,8 @@ static int got(int fd, const char *want)
 
 	if (r == (ssize_t)strlen(want) && !memcmp(b, want, r))
 		return 1;
-	printf("  read %zd: \"%.*s\", want \"%s\"\n", r, r > 0 ? (int)r : 0, b,
-	       want);
+	ksft_print_msg("read %zd: \"%.*s\", want \"%s\"\n", r,
+		       r > 0 ? (int)r : 0, b, want);
 	return 0;
 }
 
@@ -1247,17 +1346,16 @@ static int splice_out(int sock, int p[2], uint32_t seed, uint64_t bytes,
 	return 0;
 }
 
-/* splice() from the socket into a pipe and from a pipe into the socket. */
-TEST_F(sock, splice)
+/* splice() from the socket into a pipe, to EOF. */
+TEST_F(sock, splice_in)
 {
-	const int port = self->port;
 	const uint64_t bytes = (1 << 20) + 777;
 	struct xfer x = { .bytes = bytes, .seed = 6, .chunk = 40000 };
 	uint64_t done = 0;
 	pthread_t t;
 	int c, a, p[2], err;
 
-	REQUIRE(!sock_pair(self->family, port, &c, &a), "connected pair");
+	REQUIRE(!sock_pair(self->family, self->port, &c, &a), "connected pair");
 	REQUIRE(!pipe(p), "pipe");
 	x.fd = a;
 	send_timeout(a);
@@ -1266,10 +1364,26 @@ TEST_F(sock, splice)
 	pthread_join(t, NULL);
 	errno = err ?: x.err;
 	REQUIRE(!err && !x.err && done == bytes,
-	        "splice socket -> pipe: %llu of %llu bytes", (unsigned long long)done, (unsigned long long)bytes);
+	        "splice socket -> pipe: %llu of %llu bytes",
+	        (unsigned long long)done, (unsigned long long)bytes);
 	ksft_print_msg("splice() socket -> pipe: %llu bytes to EOF, content as sent\n",
 	               (unsigned long long)bytes);
+	close(p[0]);
+	close(p[1]);
+	close(c);
+	close(a);
+}
 
+/* splice() from a pipe into the socket. */
+TEST_F(sock, splice_out)
+{
+	const uint64_t bytes = (1 << 20) + 777;
+	struct xfer x;
+	pthread_t t;
+	int c, a, p[2], err;
+
+	REQUIRE(!sock_pair(self->family, self->port, &c, &a), "connected pair");
+	REQUIRE(!pipe(p), "pipe");
 	x = (struct xfer){ .fd = a, .seed = 7, .chunk = 65536 };
 	pthread_create(&t, NULL, receiver, &x);
 	err = splice_out(c, p, 7, bytes, 40000);
@@ -1284,7 +1398,8 @@ TEST_F(sock, splice)
 	close(p[1]);
 	close(c);
 	close(a);
-	ksft_print_msg("splice() pipe -> socket: %llu bytes, content as sent\n", (unsigned long long)bytes);
+	ksft_print_msg("splice() pipe -> socket: %llu bytes, content as sent\n",
+	               (unsigned long long)bytes);
 }
 
 static void on_alarm(int sig)
