@@ -52,6 +52,23 @@
  *   required (this connection torn down / refused), else "CASE: FAIL ..."
  *   and exits 1; setup problems exit 2.
  *
+ * Wire fuzz: sdp-hostile fuzz ADDR PORT SEED N [PROCS]
+ *   N connections one after the other (in each of PROCS processes, which
+ *   share them out), connection i driven by a PRNG seeded SEED + i: a
+ *   Hello, valid or broken in one field; then a random sequence of valid
+ *   Data (urgent flags, random unknown flags, bufs 0 or a lie, any valid
+ *   mseq_ack, pauses) in which one message may break a rule (len off or
+ *   huge, short message, mseq repeated or skipping, mseq_ack forward or
+ *   backwards, a message id sdp.ko does not take, OOB_PRES on empty Data,
+ *   DisConn with payload, a credit overrun); then maybe junk, and an end:
+ *   DisConn, AbortConn, rdma_disconnect or just going away.  The verdict
+ *   per connection follows from what was sent: refused, torn down,
+ *   closed gracefully, or (racy or left) at least ended.  A failure prints
+ *   the connection's seed, what was sent and the command that replays it
+ *   alone; the summary gives the range proto_errors must have grown by.
+ *   Shared PD/CQ/MR per process keep a connection cheap.
+ *   $SDP_HOSTILE_FUZZ_SECS (if set) bounds how long new ones start.
+ *
  * Passive: sdp-hostile passive VARIANT ADDR PORT
  *   listen with rdma_cm and answer the first SDP connect with a HelloAck
  *   that is good | bad-version | bad-bufs1 | bad-mid | bad-rcvsz |
@@ -74,20 +91,28 @@
  *   sdp-hostile client ADDR PORT
  *     connect, send "hello", shut down, read to EOF; prints
  *     "client: connect ok" / "client: connect -1 ERRNO"
+ *   sdp-hostile fuzz-server ADDR PORT IDLE_SECS
+ *     the fuzz's listener: accept everything, read each connection in
+ *     random sizes (urgent bytes too) to its end, close it; on SIGTERM or
+ *     after IDLE_SECS of nothing print what it saw and exit
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stddef.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -114,6 +139,9 @@
 #define BOGUS_RKEY	0x1badcafe
 #define BOGUS_ADDR	0x10000
 #define WRID_WRITE	0xbad00000000ull
+/* wr_id: send or receive, connection number (fuzz), mseq or buffer index */
+#define WR_SEND		(1ull << 63)
+#define WR_GEN(c)	((uint64_t)(c)->gen << 32)
 
 struct bsdh {
 	uint8_t mid;
@@ -369,6 +397,8 @@ struct conn {
 	enum ibv_wc_status first_err;
 	int write_done;		/* our RDMA Write completed, with: */
 	enum ibv_wc_status write_status;
+	uint32_t gen;		/* fuzz: connection number, in every wr_id */
+	int tx_out;		/* sends posted, not yet completed (fuzz) */
 };
 
 static char *rx_buf(struct conn *c, int i) { return c->mem + (size_t)i * RX_SIZE; }
@@ -401,29 +431,35 @@ static int expect_event(struct rdma_event_channel *ch, enum rdma_cm_event_type w
 	return 0;
 }
 
-static void post_recv(struct conn *c, int i)
+static int post_recv_try(struct conn *c, int i)
 {
 	struct ibv_sge sge = {
 		.addr = (uintptr_t)rx_buf(c, i), .length = RX_SIZE,
 		.lkey = c->mr->lkey,
 	};
-	struct ibv_recv_wr wr = { .wr_id = i, .sg_list = &sge, .num_sge = 1 }, *bad;
+	struct ibv_recv_wr wr = {
+		.wr_id = WR_GEN(c) | i, .sg_list = &sge, .num_sge = 1,
+	}, *bad;
 
-	if (ibv_post_recv(c->id->qp, &wr, &bad))
+	return ibv_post_recv(c->id->qp, &wr, &bad);
+}
+
+static void post_recv(struct conn *c, int i)
+{
+	if (post_recv_try(c, i))
 		die("ibv_post_recv: %s", strerror(errno));
 }
 
-/* QP, CQ, MR, receives posted on @c->id. */
-static void conn_res(struct conn *c, int nrx)
+/* PD, CQ, MR on @c->id's device; the fuzz keeps them for all its QPs. */
+static void conn_mem(struct conn *c)
 {
-	struct ibv_qp_init_attr qa = {};
 	size_t sz = (size_t)NRX * RX_SIZE + (size_t)NTX * TX_SLOT + BIG_SIZE;
-	int i;
 
 	c->pd = ibv_alloc_pd(c->id->verbs);
 	if (!c->pd)
 		die("ibv_alloc_pd");
-	c->cq = ibv_create_cq(c->id->verbs, NRX + NTX + 8, NULL, NULL, 0);
+	/* room for one QP's flush plus what its predecessors left (fuzz) */
+	c->cq = ibv_create_cq(c->id->verbs, 4 * (NRX + NTX), NULL, NULL, 0);
 	if (!c->cq)
 		die("ibv_create_cq");
 	c->mem = aligned_alloc(4096, sz);
@@ -433,6 +469,16 @@ static void conn_res(struct conn *c, int nrx)
 	c->mr = ibv_reg_mr(c->pd, c->mem, sz, IBV_ACCESS_LOCAL_WRITE);
 	if (!c->mr)
 		die("ibv_reg_mr: %s", strerror(errno));
+}
+
+/* QP and receives posted on @c->id (and the rest, the first time). */
+static void conn_res(struct conn *c, int nrx)
+{
+	struct ibv_qp_init_attr qa = {};
+	int i;
+
+	if (!c->pd)
+		conn_mem(c);
 	qa.send_cq = c->cq;
 	qa.recv_cq = c->cq;
 	qa.qp_type = IBV_QPT_RC;
@@ -468,7 +514,8 @@ static void conn_start(struct conn *c, const char *addr, const char *port,
 	struct sockaddr_in dst;
 
 	make_addr(&dst, addr, port);
-	c->ch = rdma_create_event_channel();
+	if (!c->ch)
+		c->ch = rdma_create_event_channel();
 	if (!c->ch)
 		die("rdma_create_event_channel: %s", strerror(errno));
 	if (rdma_create_id(c->ch, &c->id, c, RDMA_PS_TCP))
@@ -534,10 +581,11 @@ static void check_hah(struct conn *c)
  * Queue one message: BSDH with @mid/@bufs/@lenf/@mseq/@ack, then @pl
  * (@pln bytes); @total bytes are actually sent (the BSDH is cut off if
  * @total < 16).  Messages larger than a slot use the big area.
+ * Return: 0 or ibv_post_send()'s error.
  */
-static void send_msg(struct conn *c, uint8_t mid, uint16_t bufs, uint32_t lenf,
-		     uint32_t mseq, uint32_t ack, const void *pl, uint32_t pln,
-		     uint32_t total)
+static int post_msg(struct conn *c, uint8_t mid, uint16_t bufs, uint32_t lenf,
+		    uint32_t mseq, uint32_t ack, const void *pl, uint32_t pln,
+		    uint32_t total)
 {
 	struct bsdh h = {
 		.mid = mid, .flags = c->flags, .bufs = htons(bufs),
@@ -562,14 +610,24 @@ static void send_msg(struct conn *c, uint8_t mid, uint16_t bufs, uint32_t lenf,
 	sge.addr = (uintptr_t)b;
 	sge.length = total;
 	sge.lkey = c->mr->lkey;
-	wr.wr_id = mseq;
+	wr.wr_id = WR_SEND | WR_GEN(c) | mseq;
 	wr.sg_list = &sge;
 	wr.num_sge = 1;
 	wr.opcode = IBV_WR_SEND;
 	wr.send_flags = IBV_SEND_SIGNALED;
 	if (ibv_post_send(c->id->qp, &wr, &bad))
-		die("ibv_post_send: %s", strerror(errno));
+		return -1;
+	c->tx_out++;
 	c->mseq = mseq;
+	return 0;
+}
+
+static void send_msg(struct conn *c, uint8_t mid, uint16_t bufs, uint32_t lenf,
+		     uint32_t mseq, uint32_t ack, const void *pl, uint32_t pln,
+		     uint32_t total)
+{
+	if (post_msg(c, mid, bufs, lenf, mseq, ack, pl, pln, total))
+		die("ibv_post_send: %s", strerror(errno));
 }
 
 /* A well-formed message with the next mseq. */
@@ -1047,6 +1105,690 @@ static int run_passive(const char *variant, const char *addr, const char *port)
 	return !ok;
 }
 
+/* ---------------------------------------------------------------- fuzz */
+
+/*
+ * What a fuzzed connection must come to, by what we sent.  The model is
+ * sdp_rx_msg()'s rules; a message counts as wrong only if it breaks one
+ * whatever the peer did meanwhile (its credit updates may be in flight).
+ */
+enum fz_expect {
+	FZ_KEEP,	/* all valid: stays up, closes gracefully on our DisConn */
+	FZ_PROTO,	/* a certain protocol error: torn down, counted */
+	FZ_RESET,	/* our AbortConn: torn down, not counted */
+	FZ_ANY,		/* racy, or we left: it only has to end */
+};
+
+struct fz {
+	struct conn *c;
+	uint64_t seed;		/* this connection's; "fuzz A P SEED 1" replays it */
+	uint64_t rng;
+	enum fz_expect expect;
+	int we_left;		/* we disconnected or destroyed the id */
+	uint32_t adv;		/* the highest mseq the peer surely allows */
+	uint32_t ack;		/* the last mseq_ack of a valid message of ours */
+	uint32_t maxpl;		/* payload that fits its buffers and our slot */
+	uint16_t peer_bufs;	/* its HelloAck's bufs: all it ever posts */
+	char log[3072];		/* what we sent, printed on failure */
+	size_t loglen;
+};
+
+struct fz_count {
+	int conns, refused, proto, reset, graceful, any, failed;
+};
+
+/* splitmix64 */
+static uint64_t rnd(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static uint32_t rnd_below(struct fz *f, uint32_t n)
+{
+	return n ? rnd(&f->rng) % n : 0;
+}
+
+static int chance(struct fz *f, int pct)
+{
+	return rnd_below(f, 100) < (uint32_t)pct;
+}
+
+static void __attribute__((format(printf, 2, 3)))
+fz_log(struct fz *f, const char *fmt, ...)
+{
+	size_t room = sizeof(f->log) - f->loglen;
+	va_list ap;
+	int n;
+
+	if (room < 2)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(f->log + f->loglen, room, fmt, ap);
+	va_end(ap);
+	f->loglen += n < 0 ? 0 : (size_t)n < room ? (size_t)n : room - 1;
+}
+
+/* One completion of ours: peer messages update the credits and are reposted. */
+static void fz_wc(struct fz *f, struct ibv_wc *wc)
+{
+	struct conn *c = f->c;
+	uint32_t i = wc->wr_id & 0xffffffff, adv;
+	struct bsdh *h;
+
+	if ((wc->wr_id >> 32 & 0x7fffffff) != (c->gen & 0x7fffffff))
+		return;		/* flushed from an earlier connection's QP */
+	if (wc->wr_id & WR_SEND)
+		c->tx_out--;
+	if (wc->status != IBV_WC_SUCCESS) {
+		if (wc->status != IBV_WC_WR_FLUSH_ERR && !c->err_wc++)
+			c->first_err = wc->status;
+		return;
+	}
+	if (wc->wr_id & WR_SEND)
+		return;
+	h = (void *)rx_buf(c, i);
+	c->n_rx++;
+	if (h->mid == MID_ABORT)
+		c->got_abort = 1;
+	if (h->mid == MID_DISCONN)
+		c->got_disconn = 1;
+	c->peer_mseq = ntohl(h->mseq);
+	adv = ntohl(h->mseq_ack) + ntohs(h->bufs);
+	if ((int32_t)(adv - f->adv) > 0)
+		f->adv = adv;
+	post_recv_try(c, i);
+}
+
+enum { FZ_WAIT, FZ_GONE, FZ_CREDIT, FZ_ROOM };
+
+/*
+ * Take completions and CM events for @ms at most; stop early once
+ * disconnected, or for FZ_GONE only then, FZ_CREDIT once @mseq may be
+ * sent, FZ_ROOM once the send queue is half free.
+ */
+static void fz_poll(struct fz *f, int ms, int until, uint32_t mseq)
+{
+	struct conn *c = f->c;
+	long end = now_ms() + ms;
+	struct rdma_cm_event *ev;
+	struct ibv_wc wc[16];
+	int i, n;
+
+	for (;;) {
+		while ((n = ibv_poll_cq(c->cq, 16, wc)) > 0)
+			for (i = 0; i < n; i++)
+				fz_wc(f, &wc[i]);
+		if ((until != FZ_WAIT && c->disconnected) ||
+		    (until == FZ_CREDIT && (int32_t)(mseq - f->adv) <= 0) ||
+		    (until == FZ_ROOM && c->tx_out < NTX / 2) ||
+		    now_ms() >= end)
+			return;
+		if (get_event(c->ch, 1, &ev))
+			continue;
+		if (ev->id == c->id && ev->event == RDMA_CM_EVENT_DISCONNECTED)
+			c->disconnected = 1;
+		rdma_ack_cm_event(ev);
+	}
+}
+
+/* A message as post_msg() takes it, with random payload; -1 if it cannot go. */
+static int fz_send(struct fz *f, uint8_t mid, uint8_t flags, uint16_t bufs,
+		   uint32_t lenf, uint32_t mseq, uint32_t ack, uint32_t total)
+{
+	static char pl[TX_SLOT];
+	struct conn *c = f->c;
+	uint32_t i;
+
+	if (c->tx_out >= NTX - 2)
+		fz_poll(f, 5000, FZ_ROOM, 0);
+	if (c->disconnected || c->tx_out >= NTX - 2)
+		return -1;
+	for (i = 16; i < total; i++)
+		pl[i - 16] = rnd(&f->rng);
+	fz_log(f, " %02x/%x/%u/%u/%u/%u", mid, flags, bufs, lenf, mseq, ack);
+	if (total != lenf)
+		fz_log(f, "(%ub)", total);
+	c->flags = flags;
+	return post_msg(c, mid, bufs, lenf, mseq, ack, pl, TX_SLOT, total);
+}
+
+/* Wait (briefly) until the next mseq is surely within the peer's credits. */
+static int fz_credit(struct fz *f)
+{
+	uint32_t mseq = f->c->mseq + 1;
+
+	if ((int32_t)(mseq - f->adv) > 0)
+		fz_poll(f, 2000, FZ_CREDIT, mseq);
+	return (int32_t)(mseq - f->adv) <= 0 && !f->c->disconnected;
+}
+
+/* A valid mseq_ack: from the last we sent to the peer's last message. */
+static uint32_t fz_ack(struct fz *f)
+{
+	uint32_t a = f->ack + rnd_below(f, f->c->peer_mseq - f->ack + 1);
+
+	f->ack = a;
+	return a;
+}
+
+/* bufs: mostly the truth (all NRX reposted), sometimes 0 or a lie. */
+static uint16_t fz_bufs(struct fz *f)
+{
+	uint32_t r = rnd_below(f, 20);
+
+	return r == 0 ? 0 : r == 1 ? 0xffff : r == 2 ? rnd_below(f, NRX) : NRX;
+}
+
+/* A valid Data message (or credit update with @n 0); -1 if it cannot go. */
+static int fz_valid_data(struct fz *f, uint32_t n)
+{
+	uint8_t flags = 0;
+	uint32_t r = rnd_below(f, 10);
+
+	if (!fz_credit(f))
+		return -1;
+	/* urgent data, both flags or one; unknown flags are ignored */
+	if (r < 2)
+		flags = BSDH_OOB_PRES | 0x02;
+	else if (r == 2)
+		flags = BSDH_OOB_PRES;
+	else if (r == 3)
+		flags = rnd(&f->rng);
+	if (!n)
+		flags &= ~BSDH_OOB_PRES;
+	return fz_send(f, MID_DATA, flags, fz_bufs(f), 16 + n, f->c->mseq + 1,
+		       fz_ack(f), 16 + n);
+}
+
+static uint32_t fz_paylen(struct fz *f)
+{
+	/* mostly small, sometimes up to what fits */
+	return 1 + rnd_below(f, chance(f, 70) ? 32 : f->maxpl);
+}
+
+/* One step of a valid sequence; -1 if the sequence cannot go on. */
+static int fz_valid_step(struct fz *f)
+{
+	uint32_t r = rnd_below(f, 100), i, k;
+
+	if (r < 55)
+		return fz_valid_data(f, fz_paylen(f));
+	if (r < 70)
+		return fz_valid_data(f, 0);
+	if (r < 85) {
+		/* let the peer catch up: credit updates, the reader */
+		fz_poll(f, rnd_below(f, 20), FZ_WAIT, 0);
+		return 0;
+	}
+	k = 2 + rnd_below(f, 7);
+	for (i = 0; i < k; i++)
+		if (fz_valid_data(f, chance(f, 80) ? fz_paylen(f) : 0))
+			return -1;
+	return 0;
+}
+
+/*
+ * One message the peer must reject, whatever credit updates of its are
+ * still in flight; a valid prefix with one or two fields mutated.
+ */
+static void fz_violation(struct fz *f)
+{
+	static const uint8_t bad_mids[] = {
+		0x00, 0x01, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b,
+		0x0c, 0x0d, 0x0e, 0xfd, 0xfe,
+	};
+	struct conn *c = f->c;
+	uint32_t mseq = c->mseq + 1, ack = f->ack, n = rnd_below(f, 64), d;
+	uint32_t end, kind = rnd_below(f, 10);
+	uint8_t mid;
+
+	fz_log(f, " |v%u", kind);
+	switch (kind) {
+	case 0:	/* len off by a bit */
+		d = 1 + rnd_below(f, 8);
+		fz_send(f, MID_DATA, 0, NRX, chance(f, 50) && n + 16 >= d ?
+			16 + n - d : 16 + n + d, mseq, ack, 16 + n);
+		break;
+	case 1:	/* len huge or nonsense */
+		d = rnd(&f->rng);
+		if (d == 16 + n)
+			d++;
+		fz_send(f, MID_DATA, 0, NRX, d, mseq, ack, 16 + n);
+		break;
+	case 2:	/* shorter than a BSDH */
+		n = rnd_below(f, 16);
+		fz_send(f, MID_DATA, 0, NRX, n, mseq, ack, n);
+		break;
+	case 3:	/* mseq repeated, skipping, or anything */
+		d = rnd_below(f, 3);
+		mseq = d == 0 ? c->mseq : d == 1 ? c->mseq + 2 + rnd_below(f, 1000) :
+			(uint32_t)rnd(&f->rng);
+		if (mseq == c->mseq + 1)
+			mseq++;
+		fz_send(f, MID_DATA, 0, NRX, 16 + n, mseq, ack, 16 + n);
+		break;
+	case 4:	/* mseq_ack of messages the peer cannot have sent */
+		fz_send(f, MID_DATA, 0, NRX, 16 + n, mseq,
+			c->peer_mseq + 1000 + rnd_below(f, 1u << 30), 16 + n);
+		break;
+	case 5:	/* mseq_ack backwards */
+		fz_send(f, MID_DATA, 0, NRX, 16 + n, mseq,
+			f->ack - 1 - rnd_below(f, 1u << 30), 16 + n);
+		break;
+	case 6:	/* a message id we do not take */
+		mid = chance(f, 70) ? bad_mids[rnd_below(f, sizeof(bad_mids))] :
+			rnd(&f->rng);
+		if (mid == MID_DATA || mid == MID_DISCONN || mid == MID_ABORT)
+			mid = 0x42;
+		fz_send(f, mid, rnd(&f->rng), NRX, 16 + n, mseq, ack, 16 + n);
+		break;
+	case 7:	/* urgent flag on empty Data */
+		fz_send(f, MID_DATA, BSDH_OOB_PRES | rnd(&f->rng), NRX, 16, mseq,
+			ack, 16);
+		break;
+	case 8:	/* DisConn with payload */
+		fz_send(f, MID_DISCONN, 0, NRX, 17 + n, mseq, ack, 17 + n);
+		break;
+	default:
+		/*
+		 * Credit overrun: from here on bufs 0, so the peer can grant
+		 * nothing more; it has at most peer_bufs buffers beyond the
+		 * mseq it last saw from us, so one more is an overrun.
+		 */
+		end = c->mseq + f->peer_bufs + 1;
+		while ((int32_t)(c->mseq - end) < 0)
+			if (fz_send(f, MID_DATA, 0, 0, 16, c->mseq + 1, ack, 16))
+				break;
+		break;
+	}
+}
+
+/* Anything at all, after the verdict is made: the teardown must cope. */
+static void fz_junk(struct fz *f)
+{
+	struct conn *c = f->c;
+	uint32_t n = rnd_below(f, 64), k = 1 + rnd_below(f, 3);
+	uint8_t mid;
+
+	fz_log(f, " |junk");
+	while (k--) {
+		mid = chance(f, 60) ? MID_DATA : chance(f, 50) ? MID_DISCONN :
+			rnd(&f->rng);
+		fz_send(f, mid, rnd(&f->rng), NRX, 16 + n, c->mseq + 1,
+			c->peer_mseq, 16 + n);
+	}
+}
+
+/*
+ * A Hello, valid (some fields at their odd but legal values) or, with
+ * @bad, broken in one field.  Return: its length.
+ */
+static int fz_hello(struct fz *f, struct hh *h, int bad)
+{
+	int len = sizeof(*h) + rnd_below(f, 25);	/* REQ data: 56 max */
+	uint32_t k = rnd_below(f, 9);
+
+	fill_hello(h, rnd(&f->rng));
+	if (chance(f, 25))
+		h->majv_minv = 0x20 | (rnd(&f->rng) & 0xf);
+	if (chance(f, 25))
+		h->ipv_cap = (chance(f, 50) ? 0x40 : 0x60) | (rnd(&f->rng) & 0xf);
+	if (chance(f, 25))
+		h->max_adverts = 1 + rnd_below(f, 255);
+	if (chance(f, 25))
+		h->bsdh.bufs = htons(2 + rnd_below(f, NRX - 1));
+	if (chance(f, 25))
+		h->localrcvsz = htonl(chance(f, 50) ? 17 + rnd_below(f, 4096) :
+				      (uint32_t)rnd(&f->rng) | 0x1000);
+	if (chance(f, 25))
+		h->desremrcvsz = htonl(rnd(&f->rng));
+	if (chance(f, 25))
+		h->bsdh.len = htonl(32 + rnd_below(f, 1u << 31));
+	if (!bad) {
+		fz_log(f, "hello ok");
+		return len;
+	}
+	fz_log(f, "hello bad%u", k);
+	switch (k) {
+	case 0:
+		h->majv_minv = (rnd_below(f, 15) + 3) << 4 | (rnd(&f->rng) & 0xf);
+		break;
+	case 1:
+		/* the CM pads it with zeros: cut into localrcvsz, it is 0 */
+		return rnd_below(f, offsetof(struct hh, localrcvsz) + 1);
+	case 2:
+		h->bsdh.mid = 1 + rnd_below(f, 255);
+		break;
+	case 3:
+		h->bsdh.len = htonl(rnd_below(f, sizeof(*h)));
+		break;
+	case 4:
+		h->bsdh.bufs = htons(rnd_below(f, 2));
+		break;
+	case 5:
+		h->ipv_cap = (chance(f, 50) ? 0 : 0x50) | (rnd(&f->rng) & 0xf);
+		break;
+	case 6:
+		h->max_adverts = 0;
+		break;
+	case 7:
+		h->localrcvsz = htonl(rnd_below(f, 17));
+		break;
+	default:
+		h->majv_minv = rnd(&f->rng) & 0x1f;
+		break;
+	}
+	return len;
+}
+
+static void fz_fail(struct fz *f, const char *addr, const char *port,
+		    const char *what)
+{
+	struct conn *c = f->c;
+
+	printf("fuzz: FAIL connection %u (seed %llu): %s (disconnected %d, peer msgs %d, abortconn %d, disconn %d, error wc %s)\n",
+	       c->gen, (unsigned long long)f->seed, what, c->disconnected,
+	       c->n_rx, c->got_abort, c->got_disconn,
+	       c->err_wc ? ibv_wc_status_str(c->first_err) : "none");
+	printf("fuzz: sent (mid/flags/bufs/len/mseq/ack): %s\n", f->log);
+	printf("fuzz: replay it: sdp-hostile fuzz %s %s %llu 1\n", addr, port,
+	       (unsigned long long)f->seed);
+}
+
+/*
+ * One connection: Hello, a sequence, an ending, the verdict.
+ * Return: 0 as required, 1 failed (printed).
+ */
+static int fz_conn(struct fz *f, const char *addr, const char *port,
+		   struct fz_count *n)
+{
+	struct conn *c = f->c;
+	struct hh h;
+	int bad = chance(f, 10), len, r, steps, ok = 1;
+	const char *what = "";
+	uint32_t pmax;
+
+	len = fz_hello(f, &h, bad);
+	conn_start(c, addr, port, &h, len);
+	r = conn_wait_est(c, 10000);
+	if (bad || r) {
+		ok = bad && r == 1 && c->reject_status == 28;
+		what = !bad ? "good Hello not accepted" : !r ?
+			"bad Hello accepted" : "bad Hello not refused by the SDP listener";
+		n->refused += ok;
+		goto out;
+	}
+	check_hah(c);
+	f->peer_bufs = ntohs(c->hah.bsdh.bufs);
+	f->adv = f->peer_bufs;
+	pmax = ntohl(c->hah.actrcvsz) - 16;
+	f->maxpl = pmax < TX_SLOT - 16 ? pmax : TX_SLOT - 16;
+
+	for (steps = rnd_below(f, 12); steps > 0; steps--) {
+		if (chance(f, 8)) {
+			fz_violation(f);
+			f->expect = FZ_PROTO;
+			if (chance(f, 30))
+				fz_junk(f);
+			break;
+		}
+		if (fz_valid_step(f))
+			break;
+	}
+	r = rnd_below(f, 100);
+	/* no credit came back (after our bufs 0, say): just leave */
+	if (f->expect == FZ_KEEP && r < 70 && !fz_credit(f))
+		r = 100;
+	if (f->expect == FZ_KEEP && (c->disconnected || c->got_abort)) {
+		ok = 0;
+		what = "connection torn down during a valid sequence";
+		goto out;
+	}
+	if (f->expect == FZ_KEEP && r < 55) {
+		fz_log(f, " |disconn");
+		fz_send(f, MID_DISCONN, 0, NRX, 16, c->mseq + 1, fz_ack(f), 16);
+		if (chance(f, 15)) {
+			fz_junk(f);
+			f->expect = FZ_ANY;
+		}
+	} else if (f->expect == FZ_KEEP && r < 70) {
+		fz_log(f, " |abort");
+		fz_send(f, MID_ABORT, 0, NRX, 16, c->mseq + 1, fz_ack(f), 16);
+		f->expect = FZ_RESET;
+	}
+	if (r >= 70 || (f->expect == FZ_PROTO && chance(f, 15))) {
+		/* in the middle of it all: disconnect, or just go */
+		f->we_left = 1;
+		f->expect = FZ_ANY;
+		if (chance(f, 50)) {
+			fz_log(f, " |rdma_disconnect");
+			rdma_disconnect(c->id);
+		} else {
+			fz_log(f, " |leave");
+		}
+		n->any++;
+		goto out;
+	}
+	fz_poll(f, g_timeout_ms, FZ_GONE, 0);
+	switch (f->expect) {
+	case FZ_KEEP:
+		ok = c->disconnected && c->got_disconn && !c->got_abort &&
+		     !c->err_wc;
+		what = "valid sequence and DisConn not closed gracefully";
+		n->graceful += ok;
+		break;
+	case FZ_PROTO:
+		ok = c->disconnected;
+		what = "protocol error, connection NOT torn down";
+		n->proto += ok;
+		break;
+	case FZ_RESET:
+		ok = c->disconnected;
+		what = "AbortConn, connection NOT torn down";
+		n->reset += ok;
+		break;
+	case FZ_ANY:
+		ok = c->disconnected;
+		what = "connection never ended";
+		n->any += ok;
+		break;
+	}
+out:
+	n->conns++;
+	if (!ok)
+		fz_fail(f, addr, port, what);
+	if (c->id->qp)
+		rdma_destroy_qp(c->id);
+	rdma_destroy_id(c->id);
+	c->id = NULL;
+	return !ok;
+}
+
+/* Connections @first, @first + @step, ... below @count, until @end. */
+static void fz_part(const char *addr, const char *port, uint64_t seed,
+		    int first, int step, int count, long end,
+		    struct fz_count *n)
+{
+	struct conn c = {};
+	struct ibv_wc wc[16];
+	struct fz f;
+	int i;
+
+	for (i = first; i < count && now_ms() < end && !n->failed; i += step) {
+		memset(&f, 0, sizeof(f));
+		f.c = &c;
+		f.seed = seed + i;
+		f.rng = f.seed;
+		c.gen = i;
+		c.mseq = 0;
+		c.flags = 0;
+		c.disconnected = c.rejected = c.reject_status = 0;
+		c.err_wc = c.n_rx = c.got_abort = c.got_disconn = 0;
+		c.peer_mseq = 0;
+		c.tx_out = 0;
+		/* what earlier QPs left behind, flushed before they went */
+		while (c.cq && ibv_poll_cq(c.cq, 16, wc) > 0)
+			;
+		n->failed = fz_conn(&f, addr, port, n);
+		if (n->conns % 500 == 0)
+			printf("fuzz: [%d] %d connections\n", first, n->conns);
+	}
+	conn_free(&c);
+}
+
+/*
+ * fuzz ADDR PORT SEED N [PROCS]: N connections, connection i from its
+ * own seed SEED + i, so a failing one replays alone as
+ * "fuzz ADDR PORT SEED+i 1"; PROCS processes (default 1) take every
+ * PROCS-th one, at the same time.  New ones start for at most
+ * $SDP_HOSTILE_FUZZ_SECS seconds (if set).
+ */
+static int run_fuzz(const char *addr, const char *port, const char *seed_s,
+		    const char *count_s, const char *procs_s)
+{
+	const char *secs = getenv("SDP_HOSTILE_FUZZ_SECS");
+	uint64_t seed = strtoull(seed_s, NULL, 0);
+	long t0 = now_ms(), end = t0 + (secs ? atol(secs) * 1000 : LONG_MAX / 2);
+	int j, count = atoi(count_s), procs = procs_s ? atoi(procs_s) : 1;
+	struct fz_count n = {}, part;
+	int pfd[2], rfd[16];
+	pid_t pid;
+
+	g_case = "fuzz";
+	if (procs < 1 || procs > 16)
+		die("1 to 16 processes");
+	printf("fuzz: seed %llu, %d connections, %d processes%s%s s\n",
+	       (unsigned long long)seed, count, procs,
+	       secs ? ", at most " : "", secs ? secs : "");
+	for (j = 0; j < procs; j++) {
+		if (pipe(pfd))
+			die("pipe: %s", strerror(errno));
+		fflush(stdout);
+		pid = fork();
+		if (pid < 0)
+			die("fork: %s", strerror(errno));
+		if (!pid) {
+			close(pfd[0]);
+			memset(&part, 0, sizeof(part));
+			fz_part(addr, port, seed, j, procs, count, end, &part);
+			if (write(pfd[1], &part, sizeof(part)) != sizeof(part))
+				_exit(2);
+			_exit(0);
+		}
+		close(pfd[1]);
+		rfd[j] = pfd[0];
+	}
+	for (j = 0; j < procs; j++) {
+		if (read(rfd[j], &part, sizeof(part)) != sizeof(part)) {
+			printf("fuzz: FAIL process %d died without a verdict\n", j);
+			part.failed = 1;
+		}
+		close(rfd[j]);
+		n.conns += part.conns;
+		n.refused += part.refused;
+		n.proto += part.proto;
+		n.reset += part.reset;
+		n.graceful += part.graceful;
+		n.any += part.any;
+		n.failed |= part.failed;
+	}
+	while (wait(NULL) > 0)
+		;
+	printf("fuzz: %s %d connections in %ld ms (seed %llu): %d refused at Hello, %d protocol errors torn down, %d AbortConn, %d graceful, %d left or racy\n",
+	       n.failed ? "FAIL" : "ok", n.conns, now_ms() - t0,
+	       (unsigned long long)seed, n.refused, n.proto, n.reset,
+	       n.graceful, n.any);
+	/* each refusal and protocol error counts one; a racy one may */
+	printf("fuzz: proto_errors expected %d..%d\n", n.refused + n.proto,
+	       n.refused + n.proto + n.any);
+	if (n.failed)
+		printf("fuzz: replay the run: sdp-hostile fuzz %s %s %llu %d %d\n",
+		       addr, port, (unsigned long long)seed, n.conns, procs);
+	return n.failed;
+}
+
+/*
+ * fuzz-server ADDR PORT IDLE_SECS: a real AF_INET_SDP listener for the
+ * fuzz: accepts any number of connections, reads each (random sizes,
+ * urgent bytes with MSG_OOB, every other one SO_OOBINLINE) until EOF or
+ * error, closes it; exits on SIGTERM, or once nothing happened for
+ * IDLE_SECS.
+ */
+#define FZ_SRV_MAX	256
+static volatile sig_atomic_t g_stop;
+
+static void on_sigterm(int sig)
+{
+	g_stop = sig;
+}
+
+static int run_fuzz_server(const char *addr, const char *port, int idle)
+{
+	struct pollfd p[1 + FZ_SRV_MAX];
+	int lfd, fd, i, k, np = 1, acc = 0, eof = 0, reset = 0, eproto = 0;
+	int other = 0, urg = 0, one = 1;
+	long bytes = 0, last = now_ms();
+	static char buf[65536];
+	struct sigaction sa = { .sa_handler = on_sigterm };	/* no SA_RESTART */
+
+	g_case = "fuzz-server";
+	sigaction(SIGTERM, &sa, NULL);
+	lfd = sdp_listen(addr, port, 64);
+	fcntl(lfd, F_SETFL, O_NONBLOCK);
+	p[0].fd = lfd;
+	p[0].events = POLLIN;
+	printf("fuzz-server: listening\n");
+	fflush(stdout);
+	while (!g_stop && (np > 1 || now_ms() - last < idle * 1000L)) {
+		if (poll(p, np, 100) <= 0)
+			continue;
+		while (np <= FZ_SRV_MAX &&
+		       (fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK)) >= 0) {
+			if (acc++ & 1)
+				setsockopt(fd, SOL_SOCKET, SO_OOBINLINE, &one,
+					   sizeof(one));
+			p[np].fd = fd;
+			p[np].events = POLLIN | POLLPRI;
+			p[np++].revents = 0;
+			last = now_ms();
+		}
+		for (i = 1; i < np; i++) {
+			if (!p[i].revents)
+				continue;
+			if ((p[i].revents & POLLPRI) &&
+			    recv(p[i].fd, buf, 1, MSG_OOB) == 1)
+				urg++;
+			k = recv(p[i].fd, buf, 1 + rand() % sizeof(buf), 0);
+			if (k > 0) {
+				bytes += k;
+				last = now_ms();
+				continue;
+			}
+			if (k < 0 && errno == EAGAIN)
+				continue;
+			if (!k)
+				eof++;
+			else if (errno == ECONNRESET)
+				reset++;
+			else if (errno == EPROTO)
+				eproto++;
+			else
+				other++;
+			close(p[i].fd);
+			p[i--] = p[--np];
+			last = now_ms();
+		}
+	}
+	printf("fuzz-server: accepted %d: %d eof, %d ECONNRESET, %d EPROTO, %d other errors; %ld bytes, %d urgent\n",
+	       acc, eof, reset, eproto, other, bytes, urg);
+	close(lfd);
+	return 0;
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
@@ -1054,7 +1796,9 @@ static void usage(void)
 		"       sdp-hostile passive VARIANT ADDR PORT\n"
 		"       sdp-hostile server ADDR PORT [ACCEPT_SECS]\n"
 		"       sdp-hostile server-hold ADDR PORT BACKLOG SECS\n"
-		"       sdp-hostile client ADDR PORT\n");
+		"       sdp-hostile client ADDR PORT\n"
+		"       sdp-hostile fuzz ADDR PORT SEED N [PROCS]\n"
+		"       sdp-hostile fuzz-server ADDR PORT IDLE_SECS\n");
 	exit(2);
 }
 
@@ -1077,6 +1821,14 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "client"))
 		return run_client(argv[2], argv[3]);
+	if (!strcmp(argv[1], "fuzz-server"))
+		return run_fuzz_server(argv[2], argv[3], argc > 4 ? atoi(argv[4]) : 5);
+	if (!strcmp(argv[1], "fuzz")) {
+		if (argc < 6)
+			usage();
+		return run_fuzz(argv[2], argv[3], argv[4], argv[5],
+				argc > 6 ? argv[6] : NULL);
+	}
 	if (!strcmp(argv[1], "passive")) {
 		if (argc < 5)
 			usage();

@@ -7,6 +7,8 @@
 # that connection, fail the socket (EPROTO / ECONNRESET / refusal), count a
 # protocol error where the peer broke the protocol, and leak nothing; the
 # module must stay usable and unload at the end. Every step is bounded.
+# Last, a seeded wire fuzz (about 60 s) mixes all of it over thousands of
+# connections; it prints its seed, and SDP_TEST_FUZZ_SEED replays a run.
 set -u
 
 . "$(dirname "$0")/testlib.sh"
@@ -298,6 +300,64 @@ for v in bad-version bad-bufs1 bad-mid bad-rcvsz bad-maxadv0; do
 	passive "bad-helloack-$v" "$v" 'client: connect -1 (EPROTO|ECONNREFUSED|ECONNRESET)' 1
 done
 passive passive-silent silent 'client: connect -1 ETIMEDOUT' 0
+
+# Wire fuzz: seeded random and mutated message sequences (sdp-hostile
+# fuzz), thousands of connections one after the other against one real
+# listener. Each must end as its messages require (the tool's verdict);
+# then the listener still serves a normal connection, nothing stays open
+# or allocated, and proto_errors grew by one per refused Hello or torn
+# down protocol error (a racy ending may add one). SDP_TEST_FUZZ_SEED
+# replays a run, SDP_TEST_FUZZ_SECS sets its length.
+FUZZ_SEED=${SDP_TEST_FUZZ_SEED:-$(date +%s)}
+FUZZ_SECS=${SDP_TEST_FUZZ_SECS:-60}
+FUZZ_PROCS=${SDP_TEST_FUZZ_PROCS:-3}
+PORT=$((PORT + 1))
+echo "=== wire fuzz: seed $FUZZ_SEED, ${FUZZ_SECS}s on port $PORT"
+rdma0=$(sdp_guest_rdma_counts "$SDP_RXE")
+perr0=$(sdp_stat proto_errors)
+timeout $((FUZZ_SECS + 120)) "$HOSTILE" fuzz-server $ADDR $PORT 30 \
+	> "$TMP/fuzz.server" 2>&1 &
+spid=$!
+wait_for "$TMP/fuzz.server" listening 10
+SDP_HOSTILE_FUZZ_SECS=$FUZZ_SECS timeout $((FUZZ_SECS + 60)) \
+	"$HOSTILE" fuzz $ADDR $PORT "$FUZZ_SEED" 1000000 "$FUZZ_PROCS" \
+	> "$TMP/fuzz.tool" 2>&1
+rc=$?
+sed 's/^/  /' "$TMP/fuzz.tool"
+SDP_OUT=$(grep -E 'FAIL|SETUP|replay' "$TMP/fuzz.tool")
+expect_eq "fuzz: every connection ended as required (seed $FUZZ_SEED)" 0 "$rc"
+SDP_OUT=
+expect_ok "fuzz: the fuzzed listener still serves a normal connection" \
+	timeout 30 "$HOSTILE" client $ADDR $PORT
+kill -TERM "$spid"
+wait "$spid"
+sed 's/^/  /' "$TMP/fuzz.server"
+check_log "fuzz: listener read every connection to its end" "$TMP/fuzz.server" \
+	'fuzz-server: accepted [1-9]'
+if sdp_wait_conn_zero 30; then
+	sdp_pass "fuzz: conn_current back to 0"
+else
+	sdp_fail "fuzz: conn_current back to 0" "conn_current $(sdp_stat conn_current)"
+fi
+perr1=$(sdp_stat proto_errors)
+read -r pmin pmax <<< "$(sed -n 's/^fuzz: proto_errors expected \([0-9]*\)\.\.\([0-9]*\)$/\1 \2/p' "$TMP/fuzz.tool")"
+if [ -n "${pmin:-}" ] && [ $((perr1 - perr0)) -ge "$pmin" ] &&
+	[ $((perr1 - perr0)) -le "$pmax" ]; then
+	sdp_pass "fuzz: proto_errors counted each error ($perr0 -> $perr1, expected +$pmin..$pmax)"
+else
+	sdp_fail "fuzz: proto_errors counted each error" "$perr0 -> $perr1, expected +${pmin:-?}..${pmax:-?}"
+fi
+rdma1=
+for _ in $(seq 30); do
+	rdma1=$(sdp_guest_rdma_counts "$SDP_RXE")
+	[ "$rdma1" = "$rdma0" ] && break
+	sleep 1
+done
+expect_eq "fuzz: RDMA resources back to the start" "$rdma0" "$rdma1"
+if [ "$rc" -ne 0 ]; then
+	echo "fuzz: replay with SDP_TEST_FUZZ_SEED=$FUZZ_SEED tests/vm/vm.sh $SDP_KVER tests/vm/test-hostile.sh,"
+	echo "fuzz: or just the failing connection with the 'replay it' line above"
+fi
 
 echo "=== module still healthy"
 PORT=$((PORT + 1))
