@@ -68,6 +68,11 @@
  *   alone; the summary gives the range proto_errors must have grown by.
  *   Shared PD/CQ/MR per process keep a connection cheap.
  *   $SDP_HOSTILE_FUZZ_SECS (if set) bounds how long new ones start.
+ * sdp-hostile fuzz-passive ADDR PORT SEED N
+ *   the same as the listener: each real connect() (fuzz-client) gets a
+ *   valid or broken HelloAck (then the connect must fail, counted), then
+ *   the same sequences; ends after N, the time above, or 10 s without
+ *   a connect.
  *
  * Passive: sdp-hostile passive VARIANT ADDR PORT
  *   listen with rdma_cm and answer the first SDP connect with a HelloAck
@@ -91,6 +96,10 @@
  *   sdp-hostile client ADDR PORT
  *     connect, send "hello", shut down, read to EOF; prints
  *     "client: connect ok" / "client: connect -1 ERRNO"
+ *   sdp-hostile fuzz-client ADDR PORT SECS
+ *     connects one after the other for fuzz-passive, each sending random
+ *     bytes (maybe one urgent), shutting down and reading to the end;
+ *     stops after SECS or once refused
  *   sdp-hostile fuzz-server ADDR PORT IDLE_SECS
  *     the fuzz's listener: accept everything, read each connection in
  *     random sizes (urgent bytes too) to its end, close it; on SIGTERM or
@@ -112,6 +121,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -1120,11 +1130,11 @@ enum fz_expect {
 };
 
 struct fz {
+	const char *mode;	/* "fuzz" or "fuzz-passive", to replay */
 	struct conn *c;
 	uint64_t seed;		/* this connection's; "fuzz A P SEED 1" replays it */
 	uint64_t rng;
 	enum fz_expect expect;
-	int we_left;		/* we disconnected or destroyed the id */
 	uint32_t adv;		/* the highest mseq the peer surely allows */
 	uint32_t ack;		/* the last mseq_ack of a valid message of ours */
 	uint32_t maxpl;		/* payload that fits its buffers and our slot */
@@ -1132,6 +1142,9 @@ struct fz {
 	char log[3072];		/* what we sent, printed on failure */
 	size_t loglen;
 };
+
+/* fuzz-passive: a connect request that came while fz_poll() was busy */
+static struct rdma_cm_event *g_fz_req;
 
 struct fz_count {
 	int conns, refused, proto, reset, graceful, any, failed;
@@ -1229,6 +1242,10 @@ static void fz_poll(struct fz *f, int ms, int until, uint32_t mseq)
 			return;
 		if (get_event(c->ch, 1, &ev))
 			continue;
+		if (ev->event == RDMA_CM_EVENT_CONNECT_REQUEST && !g_fz_req) {
+			g_fz_req = ev;	/* the next one (fuzz-passive) */
+			continue;
+		}
 		if (ev->id == c->id && ev->event == RDMA_CM_EVENT_DISCONNECTED)
 			c->disconnected = 1;
 		rdma_ack_cm_event(ev);
@@ -1495,38 +1512,18 @@ static void fz_fail(struct fz *f, const char *addr, const char *port,
 	       c->n_rx, c->got_abort, c->got_disconn,
 	       c->err_wc ? ibv_wc_status_str(c->first_err) : "none");
 	printf("fuzz: sent (mid/flags/bufs/len/mseq/ack): %s\n", f->log);
-	printf("fuzz: replay it: sdp-hostile fuzz %s %s %llu 1\n", addr, port,
-	       (unsigned long long)f->seed);
+	printf("fuzz: replay it: sdp-hostile %s %s %s %llu 1\n", f->mode, addr,
+	       port, (unsigned long long)f->seed);
 }
 
 /*
- * One connection: Hello, a sequence, an ending, the verdict.
- * Return: 0 as required, 1 failed (printed).
+ * On an established connection: a sequence, an end, the verdict.
+ * Return: 1 as required, else 0 and *@what says why.
  */
-static int fz_conn(struct fz *f, const char *addr, const char *port,
-		   struct fz_count *n)
+static int fz_seq(struct fz *f, struct fz_count *n, const char **what)
 {
 	struct conn *c = f->c;
-	struct hh h;
-	int bad = chance(f, 10), len, r, steps, ok = 1;
-	const char *what = "";
-	uint32_t pmax;
-
-	len = fz_hello(f, &h, bad);
-	conn_start(c, addr, port, &h, len);
-	r = conn_wait_est(c, 10000);
-	if (bad || r) {
-		ok = bad && r == 1 && c->reject_status == 28;
-		what = !bad ? "good Hello not accepted" : !r ?
-			"bad Hello accepted" : "bad Hello not refused by the SDP listener";
-		n->refused += ok;
-		goto out;
-	}
-	check_hah(c);
-	f->peer_bufs = ntohs(c->hah.bsdh.bufs);
-	f->adv = f->peer_bufs;
-	pmax = ntohl(c->hah.actrcvsz) - 16;
-	f->maxpl = pmax < TX_SLOT - 16 ? pmax : TX_SLOT - 16;
+	int r, steps, ok = 0;
 
 	for (steps = rnd_below(f, 12); steps > 0; steps--) {
 		if (chance(f, 8)) {
@@ -1544,9 +1541,8 @@ static int fz_conn(struct fz *f, const char *addr, const char *port,
 	if (f->expect == FZ_KEEP && r < 70 && !fz_credit(f))
 		r = 100;
 	if (f->expect == FZ_KEEP && (c->disconnected || c->got_abort)) {
-		ok = 0;
-		what = "connection torn down during a valid sequence";
-		goto out;
+		*what = "connection torn down during a valid sequence";
+		return 0;
 	}
 	if (f->expect == FZ_KEEP && r < 55) {
 		fz_log(f, " |disconn");
@@ -1562,8 +1558,6 @@ static int fz_conn(struct fz *f, const char *addr, const char *port,
 	}
 	if (r >= 70 || (f->expect == FZ_PROTO && chance(f, 15))) {
 		/* in the middle of it all: disconnect, or just go */
-		f->we_left = 1;
-		f->expect = FZ_ANY;
 		if (chance(f, 50)) {
 			fz_log(f, " |rdma_disconnect");
 			rdma_disconnect(c->id);
@@ -1571,33 +1565,41 @@ static int fz_conn(struct fz *f, const char *addr, const char *port,
 			fz_log(f, " |leave");
 		}
 		n->any++;
-		goto out;
+		return 1;
 	}
 	fz_poll(f, g_timeout_ms, FZ_GONE, 0);
 	switch (f->expect) {
 	case FZ_KEEP:
 		ok = c->disconnected && c->got_disconn && !c->got_abort &&
 		     !c->err_wc;
-		what = "valid sequence and DisConn not closed gracefully";
+		*what = "valid sequence and DisConn not closed gracefully";
 		n->graceful += ok;
 		break;
 	case FZ_PROTO:
 		ok = c->disconnected;
-		what = "protocol error, connection NOT torn down";
+		*what = "protocol error, connection NOT torn down";
 		n->proto += ok;
 		break;
 	case FZ_RESET:
 		ok = c->disconnected;
-		what = "AbortConn, connection NOT torn down";
+		*what = "AbortConn, connection NOT torn down";
 		n->reset += ok;
 		break;
 	case FZ_ANY:
 		ok = c->disconnected;
-		what = "connection never ended";
+		*what = "connection never ended";
 		n->any += ok;
 		break;
 	}
-out:
+	return ok;
+}
+
+/* Count, report a failure, free the connection's id and QP; 1 if failed. */
+static int fz_done(struct fz *f, const char *addr, const char *port,
+		   struct fz_count *n, int ok, const char *what)
+{
+	struct conn *c = f->c;
+
 	n->conns++;
 	if (!ok)
 		fz_fail(f, addr, port, what);
@@ -1608,31 +1610,74 @@ out:
 	return !ok;
 }
 
+/* Peer limits from its Hello or HelloAck. */
+static void fz_peer(struct fz *f, uint16_t bufs, uint32_t rcvsz)
+{
+	f->peer_bufs = bufs;
+	f->adv = bufs;
+	rcvsz -= 16;
+	f->maxpl = rcvsz < TX_SLOT - 16 ? rcvsz : TX_SLOT - 16;
+}
+
+/* One active connection: Hello, then fz_seq(); 1 if it failed. */
+static int fz_conn(struct fz *f, const char *addr, const char *port,
+		   struct fz_count *n)
+{
+	struct conn *c = f->c;
+	const char *what = "";
+	int bad = chance(f, 10), len, r, ok;
+	struct hh h;
+
+	len = fz_hello(f, &h, bad);
+	conn_start(c, addr, port, &h, len);
+	r = conn_wait_est(c, 10000);
+	if (bad || r) {
+		ok = bad && r == 1 && c->reject_status == 28;
+		n->refused += ok;
+		return fz_done(f, addr, port, n, ok, !bad ? "good Hello not accepted" :
+			       !r ? "bad Hello accepted" :
+			       "bad Hello not refused by the SDP listener");
+	}
+	check_hah(c);
+	fz_peer(f, ntohs(c->hah.bsdh.bufs), ntohl(c->hah.actrcvsz));
+	r = fz_seq(f, n, &what);
+	return fz_done(f, addr, port, n, r, what);
+}
+
+/* Fresh state for connection @i of the run with @seed; @c is kept. */
+static void fz_reset(struct fz *f, struct conn *c, const char *mode,
+		     uint64_t seed, int i)
+{
+	struct ibv_wc wc[16];
+
+	memset(f, 0, sizeof(*f));
+	f->mode = mode;
+	f->c = c;
+	f->seed = seed + i;
+	f->rng = f->seed;
+	c->gen = i;
+	c->mseq = 0;
+	c->flags = 0;
+	c->disconnected = c->rejected = c->reject_status = 0;
+	c->err_wc = c->n_rx = c->got_abort = c->got_disconn = 0;
+	c->peer_mseq = 0;
+	c->tx_out = 0;
+	/* what earlier QPs left behind, flushed before they went */
+	while (c->cq && ibv_poll_cq(c->cq, 16, wc) > 0)
+		;
+}
+
 /* Connections @first, @first + @step, ... below @count, until @end. */
 static void fz_part(const char *addr, const char *port, uint64_t seed,
 		    int first, int step, int count, long end,
 		    struct fz_count *n)
 {
 	struct conn c = {};
-	struct ibv_wc wc[16];
 	struct fz f;
 	int i;
 
 	for (i = first; i < count && now_ms() < end && !n->failed; i += step) {
-		memset(&f, 0, sizeof(f));
-		f.c = &c;
-		f.seed = seed + i;
-		f.rng = f.seed;
-		c.gen = i;
-		c.mseq = 0;
-		c.flags = 0;
-		c.disconnected = c.rejected = c.reject_status = 0;
-		c.err_wc = c.n_rx = c.got_abort = c.got_disconn = 0;
-		c.peer_mseq = 0;
-		c.tx_out = 0;
-		/* what earlier QPs left behind, flushed before they went */
-		while (c.cq && ibv_poll_cq(c.cq, 16, wc) > 0)
-			;
+		fz_reset(&f, &c, "fuzz", seed, i);
 		n->failed = fz_conn(&f, addr, port, n);
 		if (n->conns % 500 == 0)
 			printf("fuzz: [%d] %d connections\n", first, n->conns);
@@ -1709,6 +1754,268 @@ static int run_fuzz(const char *addr, const char *port, const char *seed_s,
 		printf("fuzz: replay the run: sdp-hostile fuzz %s %s %llu %d %d\n",
 		       addr, port, (unsigned long long)seed, n.conns, procs);
 	return n.failed;
+}
+
+/*
+ * A HelloAck, valid (some fields at their odd but legal values) or, with
+ * @bad, broken in one field.  Return: its length.
+ */
+static int fz_hello_ack(struct fz *f, struct hah *a, int bad)
+{
+	int len = sizeof(*a) + rnd_below(f, 33);
+	uint32_t k = rnd_below(f, 7);
+
+	memset(a, 0, sizeof(*a));
+	a->bsdh.mid = MID_HELLO_ACK;
+	a->bsdh.bufs = htons(NRX);
+	a->bsdh.len = htonl(sizeof(*a));
+	a->majv_minv = 0x22;
+	a->max_adverts = 1;
+	a->actrcvsz = htonl(RX_SIZE);
+	if (chance(f, 25))
+		a->majv_minv = 0x20 | (rnd(&f->rng) & 0xf);
+	if (chance(f, 25))
+		a->max_adverts = 1 + rnd_below(f, 255);
+	if (chance(f, 25))
+		a->bsdh.bufs = htons(2 + rnd_below(f, NRX - 1));
+	if (chance(f, 25))
+		a->actrcvsz = htonl(17 + rnd_below(f, RX_SIZE - 16));
+	if (chance(f, 25))
+		a->bsdh.len = htonl(sizeof(*a) + rnd_below(f, 1u << 31));
+	if (!bad) {
+		fz_log(f, "helloack ok");
+		return len;
+	}
+	fz_log(f, "helloack bad%u", k);
+	switch (k) {
+	case 0:
+		a->majv_minv = (rnd_below(f, 15) + 3) << 4 | (rnd(&f->rng) & 0xf);
+		break;
+	case 1:
+		/* the CM pads it with zeros: cut into actrcvsz, it is 0 */
+		return rnd_below(f, offsetof(struct hah, actrcvsz) + 1);
+	case 2:
+		a->bsdh.mid = rnd(&f->rng);
+		if (a->bsdh.mid == MID_HELLO_ACK)
+			a->bsdh.mid = MID_HELLO;
+		break;
+	case 3:
+		a->bsdh.len = htonl(rnd_below(f, sizeof(*a)));
+		break;
+	case 4:
+		a->bsdh.bufs = htons(rnd_below(f, 2));
+		break;
+	case 5:
+		a->max_adverts = 0;
+		break;
+	default:
+		a->actrcvsz = htonl(rnd_below(f, 17));
+		break;
+	}
+	return len;
+}
+
+/*
+ * Wait for the next connect request (one fz_poll() kept, or a new one),
+ * at most @ms.  Return: it (to be acked), or NULL.
+ */
+static struct rdma_cm_event *fz_next_req(struct rdma_event_channel *ch, int ms)
+{
+	struct rdma_cm_event *ev = g_fz_req;
+	long end = now_ms() + ms;
+
+	g_fz_req = NULL;
+	while (!ev && now_ms() < end) {
+		if (get_event(ch, 100, &ev))
+			continue;
+		if (ev->event == RDMA_CM_EVENT_CONNECT_REQUEST)
+			break;
+		/* late news of an id already gone */
+		rdma_ack_cm_event(ev);
+		ev = NULL;
+	}
+	return ev;
+}
+
+/* ESTABLISHED (1) or not (0) for our id within @ms; disconnects noted. */
+static int fz_wait_est(struct fz *f, int ms)
+{
+	struct conn *c = f->c;
+	long end = now_ms() + ms;
+	struct rdma_cm_event *ev;
+	int t;
+
+	while (now_ms() < end && !c->disconnected) {
+		if (get_event(c->ch, 100, &ev))
+			continue;
+		if (ev->event == RDMA_CM_EVENT_CONNECT_REQUEST && !g_fz_req) {
+			g_fz_req = ev;
+			continue;
+		}
+		t = ev->id == c->id ? (int)ev->event : -1;
+		rdma_ack_cm_event(ev);
+		if (t == RDMA_CM_EVENT_ESTABLISHED)
+			return 1;
+		if (t == RDMA_CM_EVENT_DISCONNECTED)
+			c->disconnected = 1;
+		else if (t >= 0)
+			printf("fuzz-passive: event %s\n", rdma_event_str(t));
+	}
+	return 0;
+}
+
+/*
+ * One passive connection: answer the connect request @ev with a HelloAck,
+ * then fz_seq().  Return: 1 if it failed.
+ */
+static int fz_passive_conn(struct fz *f, struct rdma_cm_event *ev,
+			   const char *addr, const char *port,
+			   struct fz_count *n)
+{
+	struct rdma_conn_param cp = {};
+	struct conn *c = f->c;
+	const char *what = "";
+	int bad = chance(f, 10), ok;
+	struct hah a;
+	struct hh h;
+
+	memset(&h, 0, sizeof(h));
+	memcpy(&h, ev->param.conn.private_data,
+	       ev->param.conn.private_data_len < sizeof(h) ?
+	       ev->param.conn.private_data_len : sizeof(h));
+	c->id = ev->id;
+	rdma_ack_cm_event(ev);
+	conn_res(c, NRX);
+	cp.private_data = &a;
+	cp.private_data_len = fz_hello_ack(f, &a, bad);
+	cp.retry_count = 7;
+	cp.rnr_retry_count = 7;
+	if (rdma_accept(c->id, &cp))
+		die("rdma_accept: %s", strerror(errno));
+	ok = fz_wait_est(f, 10000);
+	if (bad) {
+		/* the connecting side must give up on it */
+		fz_poll(f, g_timeout_ms, FZ_GONE, 0);
+		n->refused += c->disconnected;
+		return fz_done(f, addr, port, n, c->disconnected,
+			       "bad HelloAck, connection NOT torn down");
+	}
+	if (!ok)
+		return fz_done(f, addr, port, n, 0, "good HelloAck, not established");
+	fz_peer(f, ntohs(h.bsdh.bufs), ntohl(h.localrcvsz));
+	ok = fz_seq(f, n, &what);
+	return fz_done(f, addr, port, n, ok, what);
+}
+
+/*
+ * fuzz-passive ADDR PORT SEED N: listen with rdma_cm and take N real SDP
+ * connects (fuzz-client), connection i driven by seed SEED + i: a valid
+ * or broken HelloAck, then the fuzz's sequences.  Ends after N, after
+ * $SDP_HOSTILE_FUZZ_SECS, or once no connect came for 10 s.
+ */
+static int run_fuzz_passive(const char *addr, const char *port,
+			    const char *seed_s, const char *count_s)
+{
+	const char *secs = getenv("SDP_HOSTILE_FUZZ_SECS");
+	uint64_t seed = strtoull(seed_s, NULL, 0);
+	long t0 = now_ms(), end = t0 + (secs ? atol(secs) * 1000 : LONG_MAX / 2);
+	int i, count = atoi(count_s);
+	struct rdma_cm_id *lid = NULL;
+	struct rdma_cm_event *ev;
+	struct fz_count n = {};
+	struct sockaddr_in sin;
+	struct conn c = {};
+	struct fz f;
+
+	g_case = "fuzz-passive";
+	make_addr(&sin, addr, port);
+	c.ch = rdma_create_event_channel();
+	if (!c.ch || rdma_create_id(c.ch, &lid, NULL, RDMA_PS_TCP))
+		die("rdma_create_id: %s", strerror(errno));
+	if (rdma_bind_addr(lid, (struct sockaddr *)&sin) || rdma_listen(lid, 8))
+		die("bind/listen: %s", strerror(errno));
+	printf("fuzz-passive: listening, seed %llu, %d connections%s%s s\n",
+	       (unsigned long long)seed, count, secs ? ", at most " : "",
+	       secs ? secs : "");
+	fflush(stdout);
+	for (i = 0; i < count && now_ms() < end && !n.failed; i++) {
+		ev = fz_next_req(c.ch, i ? 10000 : 30000);
+		if (!ev)
+			break;
+		fz_reset(&f, &c, "fuzz-passive", seed, i);
+		n.failed = fz_passive_conn(&f, ev, addr, port, &n);
+	}
+	if (!n.conns) {
+		printf("fuzz-passive: FAIL no connect came\n");
+		n.failed = 1;
+	}
+	printf("fuzz-passive: %s %d connections in %ld ms (seed %llu): %d bad HelloAcks refused, %d protocol errors torn down, %d AbortConn, %d graceful, %d left or racy\n",
+	       n.failed ? "FAIL" : "ok", n.conns, now_ms() - t0,
+	       (unsigned long long)seed, n.refused, n.proto, n.reset,
+	       n.graceful, n.any);
+	printf("fuzz-passive: proto_errors expected %d..%d\n",
+	       n.refused + n.proto, n.refused + n.proto + n.any);
+	/* the client's connect that came too late: refuse it */
+	ev = g_fz_req;
+	g_fz_req = NULL;
+	if (ev) {
+		rdma_reject(ev->id, NULL, 0);
+		rdma_ack_cm_event(ev);
+	}
+	rdma_destroy_id(lid);
+	conn_free(&c);
+	return n.failed;
+}
+
+/*
+ * fuzz-client ADDR PORT SECS: real AF_INET_SDP connects, one after the
+ * other, for fuzz-passive: each sends random bytes (now and then an
+ * urgent one), shuts down writing and reads to the end.  Stops after
+ * SECS, or when refused (fuzz-passive is gone).
+ */
+static int run_fuzz_client(const char *addr, const char *port, int secs)
+{
+	struct timeval tv = { .tv_sec = 20 };
+	int fd, k, e, conns = 0, est = 0, eof = 0, cerr = 0, rerr = 0;
+	int eproto = 0;
+	long end = now_ms() + secs * 1000L;
+	struct sockaddr_in sin;
+	static char buf[4096];
+
+	g_case = "fuzz-client";
+	make_addr(&sin, addr, port);
+	while (now_ms() < end) {
+		fd = sdp_socket();
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+		conns++;
+		if (connect(fd, (struct sockaddr *)&sin, sizeof(sin))) {
+			e = errno;
+			close(fd);
+			if (e == ECONNREFUSED)
+				break;
+			cerr++;
+			eproto += e == EPROTO;
+			continue;
+		}
+		est++;
+		k = 1 + rand() % sizeof(buf);
+		memset(buf, 'a' + conns % 26, k);
+		send(fd, buf, k, MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (!(rand() % 4))
+			send(fd, "!", 1, MSG_OOB | MSG_DONTWAIT | MSG_NOSIGNAL);
+		shutdown(fd, SHUT_WR);
+		while ((k = recv(fd, buf, sizeof(buf), 0)) > 0)
+			;
+		if (k)
+			rerr++;
+		else
+			eof++;
+		close(fd);
+	}
+	printf("fuzz-client: %d connects: %d established (%d read to eof, %d ended in an error), %d failed (%d EPROTO)\n",
+	       conns, est, eof, rerr, cerr, eproto);
+	return 0;
 }
 
 /*
@@ -1798,7 +2105,9 @@ static void usage(void)
 		"       sdp-hostile server-hold ADDR PORT BACKLOG SECS\n"
 		"       sdp-hostile client ADDR PORT\n"
 		"       sdp-hostile fuzz ADDR PORT SEED N [PROCS]\n"
-		"       sdp-hostile fuzz-server ADDR PORT IDLE_SECS\n");
+		"       sdp-hostile fuzz-server ADDR PORT IDLE_SECS\n"
+		"       sdp-hostile fuzz-passive ADDR PORT SEED N\n"
+		"       sdp-hostile fuzz-client ADDR PORT SECS\n");
 	exit(2);
 }
 
@@ -1823,6 +2132,13 @@ int main(int argc, char **argv)
 		return run_client(argv[2], argv[3]);
 	if (!strcmp(argv[1], "fuzz-server"))
 		return run_fuzz_server(argv[2], argv[3], argc > 4 ? atoi(argv[4]) : 5);
+	if (!strcmp(argv[1], "fuzz-client"))
+		return run_fuzz_client(argv[2], argv[3], argc > 4 ? atoi(argv[4]) : 60);
+	if (!strcmp(argv[1], "fuzz-passive")) {
+		if (argc < 6)
+			usage();
+		return run_fuzz_passive(argv[2], argv[3], argv[4], argv[5]);
+	}
 	if (!strcmp(argv[1], "fuzz")) {
 		if (argc < 6)
 			usage();

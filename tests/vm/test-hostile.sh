@@ -7,8 +7,9 @@
 # that connection, fail the socket (EPROTO / ECONNRESET / refusal), count a
 # protocol error where the peer broke the protocol, and leak nothing; the
 # module must stay usable and unload at the end. Every step is bounded.
-# Last, a seeded wire fuzz (about 60 s) mixes all of it over thousands of
-# connections; it prints its seed, and SDP_TEST_FUZZ_SEED replays a run.
+# Last, a seeded wire fuzz (about 65 s, both directions) mixes all of it
+# over a thousand connections or more; it prints its seed, and
+# SDP_TEST_FUZZ_SEED replays a run.
 set -u
 
 . "$(dirname "$0")/testlib.sh"
@@ -302,15 +303,18 @@ done
 passive passive-silent silent 'client: connect -1 ETIMEDOUT' 0
 
 # Wire fuzz: seeded random and mutated message sequences (sdp-hostile
-# fuzz), thousands of connections one after the other against one real
-# listener. Each must end as its messages require (the tool's verdict);
+# fuzz), about a thousand connections (three processes, each one after
+# the other) against one real listener. Each must end as its messages require (the tool's verdict);
 # then the listener still serves a normal connection, nothing stays open
 # or allocated, and proto_errors grew by one per refused Hello or torn
 # down protocol error (a racy ending may add one). SDP_TEST_FUZZ_SEED
-# replays a run, SDP_TEST_FUZZ_SECS sets its length.
+# replays a run; SDP_TEST_FUZZ_SECS, SDP_TEST_FUZZ_PASSIVE_SECS and
+# SDP_TEST_FUZZ_PROCS set how long the two parts run and how many
+# processes fuzz at once.
 FUZZ_SEED=${SDP_TEST_FUZZ_SEED:-$(date +%s)}
-FUZZ_SECS=${SDP_TEST_FUZZ_SECS:-60}
+FUZZ_SECS=${SDP_TEST_FUZZ_SECS:-45}
 FUZZ_PROCS=${SDP_TEST_FUZZ_PROCS:-3}
+FUZZ_PSECS=${SDP_TEST_FUZZ_PASSIVE_SECS:-20}
 PORT=$((PORT + 1))
 echo "=== wire fuzz: seed $FUZZ_SEED, ${FUZZ_SECS}s on port $PORT"
 rdma0=$(sdp_guest_rdma_counts "$SDP_RXE")
@@ -357,6 +361,52 @@ expect_eq "fuzz: RDMA resources back to the start" "$rdma0" "$rdma1"
 if [ "$rc" -ne 0 ]; then
 	echo "fuzz: replay with SDP_TEST_FUZZ_SEED=$FUZZ_SEED tests/vm/vm.sh $SDP_KVER tests/vm/test-hostile.sh,"
 	echo "fuzz: or just the failing connection with the 'replay it' line above"
+fi
+
+# The same from the other side: sdp-hostile listens, answers each real
+# connect() of fuzz-client with a valid or broken HelloAck (the connect
+# must fail, counted) and then fuzzes as above.
+PORT=$((PORT + 1))
+echo "=== passive wire fuzz: seed $FUZZ_SEED, ${FUZZ_PSECS}s on port $PORT"
+perr0=$(sdp_stat proto_errors)
+SDP_HOSTILE_FUZZ_SECS=$FUZZ_PSECS timeout $((FUZZ_PSECS + 60)) \
+	"$HOSTILE" fuzz-passive $ADDR $PORT "$FUZZ_SEED" 1000000 \
+	> "$TMP/pfuzz.tool" 2>&1 &
+ppid=$!
+wait_for "$TMP/pfuzz.tool" listening 10
+timeout $((FUZZ_PSECS + 60)) "$HOSTILE" fuzz-client $ADDR $PORT \
+	$((FUZZ_PSECS + 30)) > "$TMP/pfuzz.client" 2>&1
+crc=$?
+wait "$ppid"
+rc=$?
+sed 's/^/  /' "$TMP/pfuzz.tool" "$TMP/pfuzz.client"
+SDP_OUT=$(grep -E 'FAIL|SETUP|replay' "$TMP/pfuzz.tool")
+expect_eq "passive fuzz: every connection ended as required (seed $FUZZ_SEED)" 0 "$rc"
+SDP_OUT=
+expect_eq "passive fuzz: every connect() and read returned" 0 "$crc"
+if sdp_wait_conn_zero 30; then
+	sdp_pass "passive fuzz: conn_current back to 0"
+else
+	sdp_fail "passive fuzz: conn_current back to 0" "conn_current $(sdp_stat conn_current)"
+fi
+perr1=$(sdp_stat proto_errors)
+read -r pmin pmax <<< "$(sed -n 's/^fuzz-passive: proto_errors expected \([0-9]*\)\.\.\([0-9]*\)$/\1 \2/p' "$TMP/pfuzz.tool")"
+if [ -n "${pmin:-}" ] && [ $((perr1 - perr0)) -ge "$pmin" ] &&
+	[ $((perr1 - perr0)) -le "$pmax" ]; then
+	sdp_pass "passive fuzz: proto_errors counted each error ($perr0 -> $perr1, expected +$pmin..$pmax)"
+else
+	sdp_fail "passive fuzz: proto_errors counted each error" "$perr0 -> $perr1, expected +${pmin:-?}..${pmax:-?}"
+fi
+rdma1=
+for _ in $(seq 30); do
+	rdma1=$(sdp_guest_rdma_counts "$SDP_RXE")
+	[ "$rdma1" = "$rdma0" ] && break
+	sleep 1
+done
+expect_eq "passive fuzz: RDMA resources back to the start" "$rdma0" "$rdma1"
+if [ "$rc" -ne 0 ]; then
+	echo "passive fuzz: replay with SDP_TEST_FUZZ_SEED=$FUZZ_SEED tests/vm/vm.sh $SDP_KVER tests/vm/test-hostile.sh,"
+	echo "passive fuzz: or just the failing connection with the 'replay it' line above (and fuzz-client)"
 fi
 
 echo "=== module still healthy"
