@@ -393,6 +393,7 @@ struct conn {
 	struct rdma_event_channel *ch;
 	struct rdma_cm_id *id;
 	struct ibv_pd *pd;
+	struct ibv_comp_channel *comp;	/* the fuzz sleeps on it */
 	struct ibv_cq *cq;
 	struct ibv_mr *mr;
 	char *mem;		/* NRX rx buffers, NTX tx slots, one big area */
@@ -468,8 +469,11 @@ static void conn_mem(struct conn *c)
 	c->pd = ibv_alloc_pd(c->id->verbs);
 	if (!c->pd)
 		die("ibv_alloc_pd");
+	c->comp = ibv_create_comp_channel(c->id->verbs);
+	if (!c->comp)
+		die("ibv_create_comp_channel");
 	/* room for one QP's flush plus what its predecessors left (fuzz) */
-	c->cq = ibv_create_cq(c->id->verbs, 4 * (NRX + NTX), NULL, NULL, 0);
+	c->cq = ibv_create_cq(c->id->verbs, 4 * (NRX + NTX), NULL, c->comp, 0);
 	if (!c->cq)
 		die("ibv_create_cq");
 	c->mem = aligned_alloc(4096, sz);
@@ -756,6 +760,8 @@ static void conn_free(struct conn *c)
 		ibv_dereg_mr(c->mr);
 	if (c->cq)
 		ibv_destroy_cq(c->cq);
+	if (c->comp)
+		ibv_destroy_comp_channel(c->comp);
 	if (c->pd)
 		ibv_dealloc_pd(c->pd);
 	if (c->id)
@@ -1228,7 +1234,10 @@ static void fz_poll(struct fz *f, int ms, int until, uint32_t mseq)
 	struct conn *c = f->c;
 	long end = now_ms() + ms;
 	struct rdma_cm_event *ev;
+	struct pollfd p[2];
 	struct ibv_wc wc[16];
+	struct ibv_cq *cq;
+	void *ctx;
 	int i, n;
 
 	for (;;) {
@@ -1240,7 +1249,21 @@ static void fz_poll(struct fz *f, int ms, int until, uint32_t mseq)
 		    (until == FZ_ROOM && c->tx_out < NTX / 2) ||
 		    now_ms() >= end)
 			return;
-		if (get_event(c->ch, 1, &ev))
+		/* armed, then looked at once more: nothing slips in between */
+		ibv_req_notify_cq(c->cq, 0);
+		if ((n = ibv_poll_cq(c->cq, 16, wc)) > 0) {
+			for (i = 0; i < n; i++)
+				fz_wc(f, &wc[i]);
+			continue;
+		}
+		p[0].fd = c->ch->fd;
+		p[1].fd = c->comp->fd;
+		p[0].events = p[1].events = POLLIN;
+		if (poll(p, 2, end - now_ms() > 0 ? end - now_ms() : 0) <= 0)
+			continue;
+		if ((p[1].revents & POLLIN) && !ibv_get_cq_event(c->comp, &cq, &ctx))
+			ibv_ack_cq_events(cq, 1);
+		if (!(p[0].revents & POLLIN) || rdma_get_cm_event(c->ch, &ev))
 			continue;
 		if (ev->event == RDMA_CM_EVENT_CONNECT_REQUEST && !g_fz_req) {
 			g_fz_req = ev;	/* the next one (fuzz-passive) */
