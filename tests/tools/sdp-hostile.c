@@ -1390,8 +1390,8 @@ static void fz_violation(struct fz *f)
 	switch (kind) {
 	case 0:	/* len off by a bit */
 		d = 1 + rnd_below(f, 8);
-		fz_send(f, MID_DATA, 0, NRX, chance(f, 50) && n + 16 >= d ?
-			16 + n - d : 16 + n + d, mseq, ack, 16 + n);
+		fz_send(f, MID_DATA, 0, NRX, chance(f, 50) ? 16 + n - d :
+			16 + n + d, mseq, ack, 16 + n);
 		break;
 	case 1:	/* len huge or nonsense */
 		d = rnd(&f->rng);
@@ -1653,7 +1653,7 @@ static int fz_conn(struct fz *f, const char *addr, const char *port,
 
 	len = fz_hello(f, &h, bad);
 	conn_start(c, addr, port, &h, len);
-	r = conn_wait_est(c, 10000);
+	r = conn_wait_est(c, g_timeout_ms);
 	if (bad || r) {
 		ok = bad && r == 1 && c->reject_status == 28;
 		n->refused += ok;
@@ -1915,7 +1915,7 @@ static int fz_passive_conn(struct fz *f, struct rdma_cm_event *ev,
 	cp.rnr_retry_count = 7;
 	if (rdma_accept(c->id, &cp))
 		die("rdma_accept: %s", strerror(errno));
-	ok = fz_wait_est(f, 10000);
+	ok = fz_wait_est(f, g_timeout_ms);
 	if (bad) {
 		/* the connecting side must give up on it */
 		fz_poll(f, g_timeout_ms, FZ_GONE, 0);
