@@ -333,6 +333,7 @@ FUZZ_PROCS=${SDP_TEST_FUZZ_PROCS:-3}
 FUZZ_PSECS=${SDP_TEST_FUZZ_PASSIVE_SECS:-20}
 PORT=$((PORT + 1))
 echo "=== wire fuzz: seed $FUZZ_SEED, ${FUZZ_SECS}s on port $PORT"
+fuzz_t0=$SECONDS
 rdma0=$(sdp_guest_rdma_counts "$SDP_RXE")
 perr0=$(sdp_stat proto_errors)
 timeout $((FUZZ_SECS + 120)) "$HOSTILE" fuzz-server $ADDR $PORT 30 \
@@ -400,6 +401,7 @@ for _ in $(seq 30); do
 	sleep 1
 done
 expect_eq "fuzz: RDMA resources back to the start" "$rdma0" "$rdma1"
+echo "wire fuzz: both parts took $((SECONDS - fuzz_t0)) s"
 if [ "$rc" -ne 0 ]; then
 	echo "passive fuzz: replay with SDP_TEST_FUZZ_SEED=$FUZZ_SEED tests/vm/vm.sh $SDP_KVER tests/vm/test-hostile.sh,"
 	echo "passive fuzz: or just the failing connection with the 'replay it' line above (and fuzz-client)"
