@@ -7,14 +7,15 @@
 # that connection, fail the socket (EPROTO / ECONNRESET / refusal), count a
 # protocol error where the peer broke the protocol, and leak nothing; the
 # module must stay usable and unload at the end. Every step is bounded.
-# Last, a seeded wire fuzz (about 65 s, both directions) mixes all of it
-# over a thousand connections or more; it prints its seed, and
-# SDP_TEST_FUZZ_SEED replays a run.
+# Last, a seeded wire fuzz (tests/tools/sdp-wirefuzz, about 65 s, both
+# directions) mixes all of it over a thousand connections or more; it
+# prints its seed, and SDP_TEST_FUZZ_SEED replays a run.
 set -u
 
 . "$(dirname "$0")/testlib.sh"
 sdp_suite_init test-hostile
 HOSTILE=$TOP/tests/tools/sdp-hostile
+WIREFUZZ=$TOP/tests/tools/sdp-wirefuzz
 PORT=7600
 # How long the tool waits for the teardown it provoked (ms).
 export SDP_HOSTILE_TIMEOUT_MS=15000
@@ -142,7 +143,9 @@ passive()
 echo "=== setup"
 sdp_suite_rdma_up
 expect_ok "insmod sdp.ko" insmod "$KO"
-[ -x "$HOSTILE" ] || { echo "build $HOSTILE first"; exit 1; }
+for t in "$HOSTILE" "$WIREFUZZ"; do
+	[ -x "$t" ] || { echo "build $t first"; exit 1; }
+done
 
 RESET='server: recv -1 (EPROTO|ECONNRESET)'
 
@@ -302,8 +305,8 @@ for v in bad-version bad-bufs1 bad-mid bad-rcvsz bad-maxadv0; do
 done
 passive passive-silent silent 'client: connect -1 ETIMEDOUT' 0
 
-# Wire fuzz: seeded random and mutated message sequences (sdp-hostile
-# fuzz), about a thousand connections (three processes, each one after
+# Wire fuzz: seeded random and mutated message sequences (sdp-wirefuzz
+# active), about a thousand connections (three processes, each one after
 # the other) against one real listener. Each must end as its messages
 # require (the tool's verdict); then the listener still serves a normal
 # connection, nothing stays open or allocated, and proto_errors grew by
@@ -336,12 +339,12 @@ echo "=== wire fuzz: seed $FUZZ_SEED, ${FUZZ_SECS}s on port $PORT"
 fuzz_t0=$SECONDS
 rdma0=$(sdp_guest_rdma_counts "$SDP_RXE")
 perr0=$(sdp_stat proto_errors)
-timeout $((FUZZ_SECS + 120)) "$HOSTILE" fuzz-server $ADDR $PORT 30 \
+timeout $((FUZZ_SECS + 120)) "$WIREFUZZ" server $ADDR $PORT 30 \
 	> "$TMP/fuzz.server" 2>&1 &
 spid=$!
 wait_for "$TMP/fuzz.server" listening 10
-SDP_HOSTILE_FUZZ_SECS=$FUZZ_SECS timeout $((FUZZ_SECS + 60)) \
-	"$HOSTILE" fuzz $ADDR $PORT "$FUZZ_SEED" 1000000 "$FUZZ_PROCS" \
+SDP_WIREFUZZ_SECS=$FUZZ_SECS timeout $((FUZZ_SECS + 60)) \
+	"$WIREFUZZ" active $ADDR $PORT "$FUZZ_SEED" 1000000 "$FUZZ_PROCS" \
 	> "$TMP/fuzz.tool" 2>&1
 rc=$?
 sed 's/^/  /' "$TMP/fuzz.tool"
@@ -366,18 +369,18 @@ if [ "$rc" -ne 0 ]; then
 	echo "fuzz: or just the failing connection with the 'replay it' line above"
 fi
 
-# The same from the other side: sdp-hostile listens, answers each real
-# connect() of fuzz-client with a valid or broken HelloAck (the connect
-# must fail, counted) and then fuzzes as above.
+# The same from the other side: sdp-wirefuzz passive listens, answers each
+# real connect() of sdp-wirefuzz client with a valid or broken HelloAck
+# (the connect must fail, counted) and then fuzzes as above.
 PORT=$((PORT + 1))
 echo "=== passive wire fuzz: seed $FUZZ_SEED, ${FUZZ_PSECS}s on port $PORT"
 perr0=$(sdp_stat proto_errors)
-SDP_HOSTILE_FUZZ_SECS=$FUZZ_PSECS timeout $((FUZZ_PSECS + 60)) \
-	"$HOSTILE" fuzz-passive $ADDR $PORT "$FUZZ_SEED" 1000000 \
+SDP_WIREFUZZ_SECS=$FUZZ_PSECS timeout $((FUZZ_PSECS + 60)) \
+	"$WIREFUZZ" passive $ADDR $PORT "$FUZZ_SEED" 1000000 \
 	> "$TMP/pfuzz.tool" 2>&1 &
 ppid=$!
 wait_for "$TMP/pfuzz.tool" listening 10
-timeout $((FUZZ_PSECS + 60)) "$HOSTILE" fuzz-client $ADDR $PORT \
+timeout $((FUZZ_PSECS + 60)) "$WIREFUZZ" client $ADDR $PORT \
 	$((FUZZ_PSECS + 30)) > "$TMP/pfuzz.client" 2>&1
 crc=$?
 wait "$ppid"
@@ -404,7 +407,7 @@ expect_eq "fuzz: RDMA resources back to the start" "$rdma0" "$rdma1"
 echo "wire fuzz: both parts took $((SECONDS - fuzz_t0)) s"
 if [ "$rc" -ne 0 ]; then
 	echo "passive fuzz: replay with SDP_TEST_FUZZ_SEED=$FUZZ_SEED tests/vm/vm.sh $SDP_KVER tests/vm/test-hostile.sh,"
-	echo "passive fuzz: or just the failing connection with the 'replay it' line above (and fuzz-client)"
+	echo "passive fuzz: or just the failing connection with the 'replay it' line above (and sdp-wirefuzz client)"
 fi
 
 echo "=== module still healthy"
