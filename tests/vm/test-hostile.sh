@@ -7,9 +7,10 @@
 # that connection, fail the socket (EPROTO / ECONNRESET / refusal), count a
 # protocol error where the peer broke the protocol, and leak nothing; the
 # module must stay usable and unload at the end. Every step is bounded.
-# Last, a seeded wire fuzz (tests/tools/sdp-wirefuzz, about 65 s, both
-# directions) mixes all of it over a thousand connections or more; it
-# prints its seed, and SDP_TEST_FUZZ_SEED replays a run.
+# Last, a seeded wire fuzz (tests/tools/sdp-wirefuzz: 30 + 15 s of new
+# connections, 20 + 10 s on the debug tier, both directions) mixes all of
+# it over hundreds of connections or more; it prints its seed, and
+# SDP_TEST_FUZZ_SEED replays a run.
 set -u
 
 . "$(dirname "$0")/testlib.sh"
@@ -306,14 +307,14 @@ done
 passive passive-silent silent 'client: connect -1 ETIMEDOUT' 0
 
 # Wire fuzz: seeded random and mutated message sequences (sdp-wirefuzz
-# active), about a thousand connections (three processes, each one after
-# the other) against one real listener. Each must end as its messages
+# active), hundreds of connections (three processes, each one after the
+# other) against one real listener. Each must end as its messages
 # require (the tool's verdict); then the listener still serves a normal
 # connection, nothing stays open or allocated, and proto_errors grew by
 # one per refused Hello or torn down protocol error (a racy ending may
 # add one). SDP_TEST_FUZZ_SEED replays a run; SDP_TEST_FUZZ_SECS,
-# SDP_TEST_FUZZ_PASSIVE_SECS and SDP_TEST_FUZZ_PROCS set how long the two
-# parts run and how many processes fuzz at once.
+# SDP_TEST_FUZZ_PASSIVE_SECS and SDP_TEST_FUZZ_PROCS set how long new
+# connections start in the two parts and how many processes fuzz at once.
 
 # fuzz_counted NAME LOG BEFORE: proto_errors grew from BEFORE by as much
 # as LOG's "...: proto_errors expected MIN..MAX" line allows.
@@ -331,9 +332,16 @@ fuzz_counted()
 }
 
 FUZZ_SEED=${SDP_TEST_FUZZ_SEED:-$(date +%s)}
-FUZZ_SECS=${SDP_TEST_FUZZ_SECS:-45}
 FUZZ_PROCS=${SDP_TEST_FUZZ_PROCS:-3}
-FUZZ_PSECS=${SDP_TEST_FUZZ_PASSIVE_SECS:-20}
+# The debug tier runs this suite too and is CI's slowest step; a connection
+# costs it several times as much, so it fuzzes for less time.
+if [ "$SDP_KVER" = debug ]; then
+	FUZZ_SECS=${SDP_TEST_FUZZ_SECS:-20}
+	FUZZ_PSECS=${SDP_TEST_FUZZ_PASSIVE_SECS:-10}
+else
+	FUZZ_SECS=${SDP_TEST_FUZZ_SECS:-30}
+	FUZZ_PSECS=${SDP_TEST_FUZZ_PASSIVE_SECS:-15}
+fi
 PORT=$((PORT + 1))
 echo "=== wire fuzz: seed $FUZZ_SEED, ${FUZZ_SECS}s on port $PORT"
 fuzz_t0=$SECONDS
