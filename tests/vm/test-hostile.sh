@@ -10,7 +10,7 @@
 # Last, a seeded wire fuzz (tests/tools/sdp-wirefuzz: 30 + 15 s of new
 # connections, 20 + 10 s on the debug tier, both directions) mixes all of
 # it over hundreds of connections or more; it prints its seed, and
-# SDP_TEST_FUZZ_SEED replays a run.
+# SDP_TEST_WIREFUZZ_SEED replays a run.
 set -u
 
 . "$(dirname "$0")/testlib.sh"
@@ -312,9 +312,10 @@ passive passive-silent silent 'client: connect -1 ETIMEDOUT' 0
 # require (the tool's verdict); then the listener still serves a normal
 # connection, nothing stays open or allocated, and proto_errors grew by
 # one per refused Hello or torn down protocol error (a racy ending may
-# add one). SDP_TEST_FUZZ_SEED replays a run; SDP_TEST_FUZZ_SECS,
-# SDP_TEST_FUZZ_PASSIVE_SECS and SDP_TEST_FUZZ_PROCS set how long new
-# connections start in the two parts and how many processes fuzz at once.
+# add one). SDP_TEST_WIREFUZZ_SEED replays a run; SDP_TEST_WIREFUZZ_SECS,
+# SDP_TEST_WIREFUZZ_PASSIVE_SECS and SDP_TEST_WIREFUZZ_PROCS set how long
+# new connections start in the two parts and how many processes fuzz at
+# once. SDP_TEST_FUZZ_* belong to test-fuzz.sh (netlink).
 
 # fuzz_counted NAME LOG BEFORE: proto_errors grew from BEFORE by as much
 # as LOG's "...: proto_errors expected MIN..MAX" line allows.
@@ -331,16 +332,16 @@ fuzz_counted()
 	fi
 }
 
-FUZZ_SEED=${SDP_TEST_FUZZ_SEED:-$(date +%s)}
-FUZZ_PROCS=${SDP_TEST_FUZZ_PROCS:-3}
+FUZZ_SEED=${SDP_TEST_WIREFUZZ_SEED:-$(date +%s)}
+FUZZ_PROCS=${SDP_TEST_WIREFUZZ_PROCS:-3}
 # The debug tier runs this suite too and is CI's slowest step; a connection
 # costs it several times as much, so it fuzzes for less time.
 if [ "$SDP_KVER" = debug ]; then
-	FUZZ_SECS=${SDP_TEST_FUZZ_SECS:-20}
-	FUZZ_PSECS=${SDP_TEST_FUZZ_PASSIVE_SECS:-10}
+	FUZZ_SECS=${SDP_TEST_WIREFUZZ_SECS:-20}
+	FUZZ_PSECS=${SDP_TEST_WIREFUZZ_PASSIVE_SECS:-10}
 else
-	FUZZ_SECS=${SDP_TEST_FUZZ_SECS:-30}
-	FUZZ_PSECS=${SDP_TEST_FUZZ_PASSIVE_SECS:-15}
+	FUZZ_SECS=${SDP_TEST_WIREFUZZ_SECS:-30}
+	FUZZ_PSECS=${SDP_TEST_WIREFUZZ_PASSIVE_SECS:-15}
 fi
 PORT=$((PORT + 1))
 echo "=== wire fuzz: seed $FUZZ_SEED, ${FUZZ_SECS}s on port $PORT"
@@ -373,7 +374,7 @@ else
 fi
 fuzz_counted "fuzz" "$TMP/fuzz.tool" "$perr0"
 if [ "$rc" -ne 0 ]; then
-	echo "fuzz: replay with SDP_TEST_FUZZ_SEED=$FUZZ_SEED tests/vm/vm.sh $SDP_KVER tests/vm/test-hostile.sh,"
+	echo "fuzz: replay with SDP_TEST_WIREFUZZ_SEED=$FUZZ_SEED tests/vm/vm.sh $SDP_KVER tests/vm/test-hostile.sh,"
 	echo "fuzz: or just the failing connection with the 'replay it' line above"
 fi
 
@@ -414,7 +415,7 @@ done
 expect_eq "fuzz: RDMA resources back to the start" "$rdma0" "$rdma1"
 echo "wire fuzz: both parts took $((SECONDS - fuzz_t0)) s"
 if [ "$rc" -ne 0 ]; then
-	echo "passive fuzz: replay with SDP_TEST_FUZZ_SEED=$FUZZ_SEED tests/vm/vm.sh $SDP_KVER tests/vm/test-hostile.sh,"
+	echo "passive fuzz: replay with SDP_TEST_WIREFUZZ_SEED=$FUZZ_SEED tests/vm/vm.sh $SDP_KVER tests/vm/test-hostile.sh,"
 	echo "passive fuzz: or just the failing connection with the 'replay it' line above (and sdp-wirefuzz client)"
 fi
 
