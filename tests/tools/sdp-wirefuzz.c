@@ -188,7 +188,8 @@ static void fz_poll(struct fz *f, int ms, int until, uint32_t mseq)
 			return;
 		/* armed, then looked at once more: nothing slips in between */
 		ibv_req_notify_cq(c->cq, 0);
-		if ((n = ibv_poll_cq(c->cq, 16, wc)) > 0) {
+		n = ibv_poll_cq(c->cq, 16, wc);
+		if (n > 0) {
 			for (i = 0; i < n; i++)
 				fz_wc(f, &wc[i]);
 			continue;
