@@ -346,7 +346,7 @@ fi
 PORT=$((PORT + 1))
 echo "=== wire fuzz: seed $FUZZ_SEED, ${FUZZ_SECS}s on port $PORT"
 fuzz_t0=$SECONDS
-rdma0=$(sdp_guest_rdma_counts "$SDP_RXE")
+sdp_rdma_mark
 perr0=$(sdp_stat proto_errors)
 timeout $((FUZZ_SECS + 120)) "$WIREFUZZ" server $ADDR $PORT 30 \
 	> "$TMP/fuzz.server" 2>&1 &
@@ -406,13 +406,7 @@ else
 fi
 fuzz_counted "passive fuzz" "$TMP/pfuzz.tool" "$perr0"
 # Once for both parts: the CM holds ids in timewait a few seconds.
-rdma1=
-for _ in $(seq 30); do
-	rdma1=$(sdp_guest_rdma_counts "$SDP_RXE")
-	[ "$rdma1" = "$rdma0" ] && break
-	sleep 1
-done
-expect_eq "fuzz: RDMA resources back to the start" "$rdma0" "$rdma1"
+sdp_expect_rdma_back "fuzz: RDMA resources back to the start" 30
 echo "wire fuzz: both parts took $((SECONDS - fuzz_t0)) s"
 if [ "$rc" -ne 0 ]; then
 	echo "passive fuzz: replay with SDP_TEST_WIREFUZZ_SEED=$FUZZ_SEED tests/vm/vm.sh $SDP_KVER tests/vm/test-hostile.sh,"
