@@ -79,99 +79,20 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
-#include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
-#include <infiniband/verbs.h>
-#include <rdma/rdma_cma.h>
-
-#define AF_INET_SDP 27
-
-#define MID_HELLO	0x00
-#define MID_HELLO_ACK	0x01
-#define MID_DISCONN	0x02
-#define MID_ABORT	0x03
-#define MID_DATA	0xff
-
-#define NRX		16
-#define RX_SIZE		32784
-#define TX_SLOT		4096
-#define NTX		128
-#define BIG_SIZE	(2u << 20)
-
-#define BSDH_OOB_PRES	0x01
+#include "hostile-wire.h"
 
 /* bad-rkey: nothing of the peer's is registered with these */
 #define BOGUS_RKEY	0x1badcafe
 #define BOGUS_ADDR	0x10000
 #define WRID_WRITE	0xbad00000000ull
-
-struct bsdh {
-	uint8_t mid;
-	uint8_t flags;
-	uint16_t bufs;
-	uint32_t len;
-	uint32_t mseq;
-	uint32_t mseq_ack;
-} __attribute__((packed));
-
-struct hh {
-	struct bsdh bsdh;
-	uint8_t majv_minv;
-	uint8_t ipv_cap;
-	uint8_t rsvd1;
-	uint8_t max_adverts;
-	uint32_t desremrcvsz;
-	uint32_t localrcvsz;
-	uint16_t port;
-	uint16_t rsvd2;
-} __attribute__((packed));
-
-struct hah {
-	struct bsdh bsdh;
-	uint8_t majv_minv;
-	uint8_t rsvd1[2];
-	uint8_t max_adverts;
-	uint32_t actrcvsz;
-} __attribute__((packed));
-
-_Static_assert(sizeof(struct bsdh) == 16, "bsdh");
-_Static_assert(sizeof(struct hh) == 32, "hh");
-_Static_assert(sizeof(struct hah) == 24, "hah");
-
-static const char *g_case = "sdp-hostile";
-static int g_nrx = NRX;		/* receives really posted at connect */
-static int g_timeout_ms = 15000;	/* for the teardown to be seen */
-
-static void __attribute__((noreturn, format(printf, 1, 2)))
-die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stdout, "%s: SETUP ", g_case);
-	va_start(ap, fmt);
-	vfprintf(stdout, fmt, ap);
-	va_end(ap);
-	fprintf(stdout, "\n");
-	exit(2);
-}
-
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
-}
 
 static const char *errname(int e)
 {
@@ -189,39 +110,7 @@ static const char *errname(int e)
 	}
 }
 
-static void make_addr(struct sockaddr_in *sin, const char *addr, const char *port)
-{
-	memset(sin, 0, sizeof(*sin));
-	sin->sin_family = AF_INET;
-	sin->sin_port = htons(atoi(port));
-	if (inet_pton(AF_INET, addr, &sin->sin_addr) != 1)
-		die("bad address %s", addr);
-}
-
 /* ---------------------------------------------------------------- sockets */
-
-static int sdp_socket(void)
-{
-	int fd = socket(AF_INET_SDP, SOCK_STREAM, 0);
-
-	if (fd < 0)
-		die("socket(AF_INET_SDP): %s", strerror(errno));
-	return fd;
-}
-
-static int sdp_listen(const char *addr, const char *port, int backlog)
-{
-	struct sockaddr_in sin;
-	int one = 1, fd = sdp_socket();
-
-	make_addr(&sin, addr, port);
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)))
-		die("bind: %s", strerror(errno));
-	if (listen(fd, backlog))
-		die("listen: %s", strerror(errno));
-	return fd;
-}
 
 static int run_server(const char *addr, const char *port, int accept_secs)
 {
@@ -351,225 +240,12 @@ static int run_client(const char *addr, const char *port)
 
 /* ---------------------------------------------------------------- verbs */
 
-struct conn {
-	struct rdma_event_channel *ch;
-	struct rdma_cm_id *id;
-	struct ibv_pd *pd;
-	struct ibv_cq *cq;
-	struct ibv_mr *mr;
-	char *mem;		/* NRX rx buffers, NTX tx slots, one big area */
-	struct hah hah;		/* what the peer sent */
-	uint32_t mseq;		/* last mseq we sent */
-	uint8_t flags;		/* BSDH flags of what we send */
-	int slot;
-	/* what we saw */
-	int disconnected, rejected, reject_status, err_wc, n_rx;
-	int got_abort, got_disconn;
-	uint32_t peer_mseq;	/* last mseq received */
-	enum ibv_wc_status first_err;
-	int write_done;		/* our RDMA Write completed, with: */
-	enum ibv_wc_status write_status;
-};
-
-static char *rx_buf(struct conn *c, int i) { return c->mem + (size_t)i * RX_SIZE; }
-static char *tx_base(struct conn *c) { return c->mem + (size_t)NRX * RX_SIZE; }
-static char *big_buf(struct conn *c) { return tx_base(c) + (size_t)NTX * TX_SLOT; }
-
-static int get_event(struct rdma_event_channel *ch, int ms,
-		     struct rdma_cm_event **ev)
-{
-	struct pollfd p = { .fd = ch->fd, .events = POLLIN };
-
-	if (poll(&p, 1, ms) <= 0)
-		return -1;
-	return rdma_get_cm_event(ch, ev);
-}
-
-/* Wait for event @want; anything else is returned as failure. */
-static int expect_event(struct rdma_event_channel *ch, enum rdma_cm_event_type want,
-			int ms)
-{
-	struct rdma_cm_event *ev;
-	int t;
-
-	if (get_event(ch, ms, &ev))
-		die("no %s within %d ms", rdma_event_str(want), ms);
-	t = ev->event;
-	rdma_ack_cm_event(ev);
-	if (t != (int)want)
-		die("got %s waiting for %s", rdma_event_str(t), rdma_event_str(want));
-	return 0;
-}
-
-static void post_recv(struct conn *c, int i)
-{
-	struct ibv_sge sge = {
-		.addr = (uintptr_t)rx_buf(c, i), .length = RX_SIZE,
-		.lkey = c->mr->lkey,
-	};
-	struct ibv_recv_wr wr = { .wr_id = i, .sg_list = &sge, .num_sge = 1 }, *bad;
-
-	if (ibv_post_recv(c->id->qp, &wr, &bad))
-		die("ibv_post_recv: %s", strerror(errno));
-}
-
-/* QP, CQ, MR, receives posted on @c->id. */
-static void conn_res(struct conn *c, int nrx)
-{
-	struct ibv_qp_init_attr qa = {};
-	size_t sz = (size_t)NRX * RX_SIZE + (size_t)NTX * TX_SLOT + BIG_SIZE;
-	int i;
-
-	c->pd = ibv_alloc_pd(c->id->verbs);
-	if (!c->pd)
-		die("ibv_alloc_pd");
-	c->cq = ibv_create_cq(c->id->verbs, NRX + NTX + 8, NULL, NULL, 0);
-	if (!c->cq)
-		die("ibv_create_cq");
-	c->mem = aligned_alloc(4096, sz);
-	if (!c->mem)
-		die("alloc");
-	memset(c->mem, 0, sz);
-	c->mr = ibv_reg_mr(c->pd, c->mem, sz, IBV_ACCESS_LOCAL_WRITE);
-	if (!c->mr)
-		die("ibv_reg_mr: %s", strerror(errno));
-	qa.send_cq = c->cq;
-	qa.recv_cq = c->cq;
-	qa.qp_type = IBV_QPT_RC;
-	qa.cap.max_send_wr = NTX;
-	qa.cap.max_recv_wr = NRX;
-	qa.cap.max_send_sge = 1;
-	qa.cap.max_recv_sge = 1;
-	if (rdma_create_qp(c->id, c->pd, &qa))
-		die("rdma_create_qp: %s", strerror(errno));
-	for (i = 0; i < nrx; i++)
-		post_recv(c, i);
-}
-
-static void fill_hello(struct hh *h, int port)
-{
-	memset(h, 0, sizeof(*h));
-	h->bsdh.mid = MID_HELLO;
-	h->bsdh.bufs = htons(NRX);
-	h->bsdh.len = htonl(sizeof(*h));
-	h->majv_minv = 0x22;
-	h->ipv_cap = 0x40;
-	h->max_adverts = 1;
-	h->desremrcvsz = htonl(RX_SIZE);
-	h->localrcvsz = htonl(RX_SIZE);
-	h->port = htons(port);
-}
-
-/* Resolve, set up, send the REQ with @pd/@pdlen; no waiting for the REP. */
-static void conn_start(struct conn *c, const char *addr, const char *port,
-		       const void *pd, int pdlen)
-{
-	struct rdma_conn_param cp = {};
-	struct sockaddr_in dst;
-
-	make_addr(&dst, addr, port);
-	c->ch = rdma_create_event_channel();
-	if (!c->ch)
-		die("rdma_create_event_channel: %s", strerror(errno));
-	if (rdma_create_id(c->ch, &c->id, c, RDMA_PS_TCP))
-		die("rdma_create_id: %s", strerror(errno));
-	if (rdma_resolve_addr(c->id, NULL, (struct sockaddr *)&dst, 2000))
-		die("rdma_resolve_addr: %s", strerror(errno));
-	expect_event(c->ch, RDMA_CM_EVENT_ADDR_RESOLVED, 5000);
-	if (rdma_resolve_route(c->id, 2000))
-		die("rdma_resolve_route: %s", strerror(errno));
-	expect_event(c->ch, RDMA_CM_EVENT_ROUTE_RESOLVED, 5000);
-	conn_res(c, g_nrx);
-	cp.private_data = pd;
-	cp.private_data_len = pdlen;
-	cp.responder_resources = 0;
-	cp.initiator_depth = 0;
-	cp.retry_count = 7;
-	cp.rnr_retry_count = 7;
-	if (rdma_connect(c->id, &cp))
-		die("rdma_connect: %s", strerror(errno));
-}
-
-/* Wait for the REP: 0 established (HelloAck saved), 1 rejected. */
-static int conn_wait_est(struct conn *c, int ms)
-{
-	struct rdma_cm_event *ev;
-	int t;
-
-	if (get_event(c->ch, ms, &ev))
-		return -1;
-	t = ev->event;
-	if (t == RDMA_CM_EVENT_ESTABLISHED) {
-		memset(&c->hah, 0, sizeof(c->hah));
-		memcpy(&c->hah, ev->param.conn.private_data,
-		       ev->param.conn.private_data_len < sizeof(c->hah) ?
-		       ev->param.conn.private_data_len : sizeof(c->hah));
-		rdma_ack_cm_event(ev);
-		return 0;
-	}
-	if (t == RDMA_CM_EVENT_REJECTED) {
-		c->rejected = 1;
-		c->reject_status = ev->status;
-		rdma_ack_cm_event(ev);
-		return 1;
-	}
-	rdma_ack_cm_event(ev);
-	printf("%s: got %s instead of ESTABLISHED\n", g_case, rdma_event_str(t));
-	return 2;
-}
-
-static void check_hah(struct conn *c)
-{
-	struct hah *a = &c->hah;
-
-	if (a->bsdh.mid != MID_HELLO_ACK || ntohl(a->bsdh.len) < 24 ||
-	    ntohs(a->bsdh.bufs) < 2 || a->majv_minv >> 4 != 2 ||
-	    a->max_adverts < 1 || ntohl(a->actrcvsz) <= 16)
-		die("bad HelloAck: mid %#x len %u bufs %u ver %#x maxadv %u rcvsz %u",
-		    a->bsdh.mid, ntohl(a->bsdh.len), ntohs(a->bsdh.bufs),
-		    a->majv_minv, a->max_adverts, ntohl(a->actrcvsz));
-}
-
-/*
- * Queue one message: BSDH with @mid/@bufs/@lenf/@mseq/@ack, then @pl
- * (@pln bytes); @total bytes are actually sent (the BSDH is cut off if
- * @total < 16).  Messages larger than a slot use the big area.
- */
 static void send_msg(struct conn *c, uint8_t mid, uint16_t bufs, uint32_t lenf,
 		     uint32_t mseq, uint32_t ack, const void *pl, uint32_t pln,
 		     uint32_t total)
 {
-	struct bsdh h = {
-		.mid = mid, .flags = c->flags, .bufs = htons(bufs),
-		.len = htonl(lenf),
-		.mseq = htonl(mseq), .mseq_ack = htonl(ack),
-	};
-	struct ibv_sge sge;
-	struct ibv_send_wr wr = {}, *bad;
-	char *b;
-
-	if (total > TX_SLOT) {
-		if (total > BIG_SIZE)
-			die("message too large");
-		b = big_buf(c);
-	} else {
-		b = tx_base(c) + (size_t)(c->slot++ % NTX) * TX_SLOT;
-	}
-	memset(b, 0, total);
-	memcpy(b, &h, total < 16 ? total : 16);
-	if (pl && total > 16)
-		memcpy(b + 16, pl, pln < total - 16 ? pln : total - 16);
-	sge.addr = (uintptr_t)b;
-	sge.length = total;
-	sge.lkey = c->mr->lkey;
-	wr.wr_id = mseq;
-	wr.sg_list = &sge;
-	wr.num_sge = 1;
-	wr.opcode = IBV_WR_SEND;
-	wr.send_flags = IBV_SEND_SIGNALED;
-	if (ibv_post_send(c->id->qp, &wr, &bad))
+	if (post_msg(c, mid, bufs, lenf, mseq, ack, pl, pln, total))
 		die("ibv_post_send: %s", strerror(errno));
-	c->mseq = mseq;
 }
 
 /* A well-formed message with the next mseq. */
@@ -678,23 +354,6 @@ static int warm_up(struct conn *c)
 		return 0;
 	conn_report(c, 0, "no credit update from the peer");
 	return 1;
-}
-
-static void conn_free(struct conn *c)
-{
-	if (c->id && c->id->qp)
-		rdma_destroy_qp(c->id);
-	if (c->mr)
-		ibv_dereg_mr(c->mr);
-	if (c->cq)
-		ibv_destroy_cq(c->cq);
-	if (c->pd)
-		ibv_dealloc_pd(c->pd);
-	if (c->id)
-		rdma_destroy_id(c->id);
-	if (c->ch)
-		rdma_destroy_event_channel(c->ch);
-	free(c->mem);
 }
 
 static int run_bad_hello(const char *cas, const char *addr, const char *port)
@@ -936,32 +595,23 @@ static int run_active(const char *cas, const char *addr, const char *port,
 static int run_passive(const char *variant, const char *addr, const char *port)
 {
 	struct rdma_event_channel *ch = rdma_create_event_channel();
-	struct rdma_cm_id *lid = NULL;
+	struct rdma_cm_id *lid;
 	struct rdma_cm_event *ev;
 	struct conn c = {};
-	struct sockaddr_in sin;
-	struct rdma_conn_param cp = {};
-	struct hah a = {};
+	struct hah a;
 	struct hh h;
 	long end;
 	int ok, est = 0;
 
 	g_case = "passive";
-	make_addr(&sin, addr, port);
-	if (!ch || rdma_create_id(ch, &lid, NULL, RDMA_PS_TCP))
-		die("rdma_create_id: %s", strerror(errno));
-	if (rdma_bind_addr(lid, (struct sockaddr *)&sin) || rdma_listen(lid, 4))
-		die("bind/listen: %s", strerror(errno));
+	lid = cm_listener(ch, addr, port, 4);
 	printf("passive: listening\n");
 	fflush(stdout);
 	if (get_event(ch, 20000, &ev))
 		die("no connect request");
 	if (ev->event != RDMA_CM_EVENT_CONNECT_REQUEST)
 		die("got %s", rdma_event_str(ev->event));
-	memset(&h, 0, sizeof(h));
-	memcpy(&h, ev->param.conn.private_data,
-	       ev->param.conn.private_data_len < sizeof(h) ?
-	       ev->param.conn.private_data_len : sizeof(h));
+	req_hello(&h, ev);
 	c.id = ev->id;
 	c.ch = ch;
 	rdma_ack_cm_event(ev);
@@ -980,12 +630,7 @@ static int run_passive(const char *variant, const char *addr, const char *port)
 		return 0;
 	}
 	conn_res(&c, NRX);
-	a.bsdh.mid = MID_HELLO_ACK;
-	a.bsdh.bufs = htons(NRX);
-	a.bsdh.len = htonl(sizeof(a));
-	a.majv_minv = 0x22;
-	a.max_adverts = 1;
-	a.actrcvsz = htonl(RX_SIZE);
+	fill_hello_ack(&a);
 	if (!strcmp(variant, "bad-version"))
 		a.majv_minv = 0x32;
 	else if (!strcmp(variant, "bad-bufs1"))
@@ -998,12 +643,7 @@ static int run_passive(const char *variant, const char *addr, const char *port)
 		a.max_adverts = 0;
 	else if (strcmp(variant, "good"))
 		die("unknown variant %s", variant);
-	cp.private_data = &a;
-	cp.private_data_len = sizeof(a);
-	cp.retry_count = 7;
-	cp.rnr_retry_count = 7;
-	if (rdma_accept(c.id, &cp))
-		die("rdma_accept: %s", strerror(errno));
+	conn_accept(&c, &a, sizeof(a));
 	end = now_ms() + g_timeout_ms;
 	while (now_ms() < end && !est) {
 		if (get_event(ch, 100, &ev))
@@ -1060,14 +700,9 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-	const char *t = getenv("SDP_HOSTILE_TIMEOUT_MS");
-
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (t)
-		g_timeout_ms = atoi(t);
 	if (argc < 4)
 		usage();
-	g_case = argv[1];
+	wire_init(argv[1]);
 	if (!strcmp(argv[1], "server"))
 		return run_server(argv[2], argv[3], argc > 4 ? atoi(argv[4]) : 20);
 	if (!strcmp(argv[1], "server-hold")) {
@@ -1084,3 +719,4 @@ int main(int argc, char **argv)
 	}
 	return run_active(argv[1], argv[2], argv[3], argc > 4 ? argv[4] : NULL);
 }
+

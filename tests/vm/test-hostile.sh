@@ -7,11 +7,16 @@
 # that connection, fail the socket (EPROTO / ECONNRESET / refusal), count a
 # protocol error where the peer broke the protocol, and leak nothing; the
 # module must stay usable and unload at the end. Every step is bounded.
+# Last, a seeded wire fuzz (tests/tools/sdp-wirefuzz: 30 + 15 s of new
+# connections, 20 + 10 s on the debug tier, both directions) mixes all of
+# it over hundreds of connections or more; it prints its seed, and
+# SDP_TEST_WIREFUZZ_SEED replays a run.
 set -u
 
 . "$(dirname "$0")/testlib.sh"
 sdp_suite_init test-hostile
 HOSTILE=$TOP/tests/tools/sdp-hostile
+WIREFUZZ=$TOP/tests/tools/sdp-wirefuzz
 PORT=7600
 # How long the tool waits for the teardown it provoked (ms).
 export SDP_HOSTILE_TIMEOUT_MS=15000
@@ -139,7 +144,9 @@ passive()
 echo "=== setup"
 sdp_suite_rdma_up
 expect_ok "insmod sdp.ko" insmod "$KO"
-[ -x "$HOSTILE" ] || { echo "build $HOSTILE first"; exit 1; }
+for t in "$HOSTILE" "$WIREFUZZ"; do
+	[ -x "$t" ] || { echo "build $t first"; exit 1; }
+done
 
 RESET='server: recv -1 (EPROTO|ECONNRESET)'
 
@@ -298,6 +305,113 @@ for v in bad-version bad-bufs1 bad-mid bad-rcvsz bad-maxadv0; do
 	passive "bad-helloack-$v" "$v" 'client: connect -1 (EPROTO|ECONNREFUSED|ECONNRESET)' 1
 done
 passive passive-silent silent 'client: connect -1 ETIMEDOUT' 0
+
+# Wire fuzz: seeded random and mutated message sequences (sdp-wirefuzz
+# active), hundreds of connections (three processes, each one after the
+# other) against one real listener. Each must end as its messages
+# require (the tool's verdict); then the listener still serves a normal
+# connection, nothing stays open or allocated, and proto_errors grew by
+# one per refused Hello or torn down protocol error (a racy ending may
+# add one). SDP_TEST_WIREFUZZ_SEED replays a run; SDP_TEST_WIREFUZZ_SECS,
+# SDP_TEST_WIREFUZZ_PASSIVE_SECS and SDP_TEST_WIREFUZZ_PROCS set how long
+# new connections start in the two parts and how many processes fuzz at
+# once. SDP_TEST_FUZZ_* belong to test-fuzz.sh (netlink).
+
+# fuzz_counted NAME LOG BEFORE: proto_errors grew from BEFORE by as much
+# as LOG's "...: proto_errors expected MIN..MAX" line allows.
+fuzz_counted()
+{
+	local name=$1 log=$2 before=$3 after min max
+	after=$(sdp_stat proto_errors)
+	read -r min max <<< "$(sed -n 's/^fuzz[a-z-]*: proto_errors expected \([0-9]*\)\.\.\([0-9]*\)$/\1 \2/p' "$log")"
+	if [ -n "${min:-}" ] && [ $((after - before)) -ge "$min" ] &&
+		[ $((after - before)) -le "$max" ]; then
+		sdp_pass "$name: proto_errors counted each error ($before -> $after, expected +$min..$max)"
+	else
+		sdp_fail "$name: proto_errors counted each error" "$before -> $after, expected +${min:-?}..${max:-?}"
+	fi
+}
+
+FUZZ_SEED=${SDP_TEST_WIREFUZZ_SEED:-$(date +%s)}
+FUZZ_PROCS=${SDP_TEST_WIREFUZZ_PROCS:-3}
+# The debug tier runs this suite too and is CI's slowest step; a connection
+# costs it several times as much, so it fuzzes for less time.
+if [ "$SDP_KVER" = debug ]; then
+	FUZZ_SECS=${SDP_TEST_WIREFUZZ_SECS:-20}
+	FUZZ_PSECS=${SDP_TEST_WIREFUZZ_PASSIVE_SECS:-10}
+else
+	FUZZ_SECS=${SDP_TEST_WIREFUZZ_SECS:-30}
+	FUZZ_PSECS=${SDP_TEST_WIREFUZZ_PASSIVE_SECS:-15}
+fi
+PORT=$((PORT + 1))
+echo "=== wire fuzz: seed $FUZZ_SEED, ${FUZZ_SECS}s on port $PORT"
+fuzz_t0=$SECONDS
+sdp_rdma_mark
+perr0=$(sdp_stat proto_errors)
+timeout $((FUZZ_SECS + 120)) "$WIREFUZZ" server $ADDR $PORT 30 \
+	> "$TMP/fuzz.server" 2>&1 &
+spid=$!
+wait_for "$TMP/fuzz.server" listening 10
+SDP_WIREFUZZ_SECS=$FUZZ_SECS timeout $((FUZZ_SECS + 60)) \
+	"$WIREFUZZ" active $ADDR $PORT "$FUZZ_SEED" 1000000 "$FUZZ_PROCS" \
+	> "$TMP/fuzz.tool" 2>&1
+rc=$?
+sed 's/^/  /' "$TMP/fuzz.tool"
+SDP_OUT=$(grep -E 'FAIL|SETUP|replay' "$TMP/fuzz.tool")
+expect_eq "fuzz: every connection ended as required (seed $FUZZ_SEED)" 0 "$rc"
+SDP_OUT=
+expect_ok "fuzz: the fuzzed listener still serves a normal connection" \
+	timeout 30 "$HOSTILE" client $ADDR $PORT
+kill -TERM "$spid"
+wait "$spid"
+sed 's/^/  /' "$TMP/fuzz.server"
+check_log "fuzz: listener read every connection to its end" "$TMP/fuzz.server" \
+	'fuzz-server: accepted [1-9]'
+if sdp_wait_conn_zero 30; then
+	sdp_pass "fuzz: conn_current back to 0"
+else
+	sdp_fail "fuzz: conn_current back to 0" "conn_current $(sdp_stat conn_current)"
+fi
+fuzz_counted "fuzz" "$TMP/fuzz.tool" "$perr0"
+if [ "$rc" -ne 0 ]; then
+	echo "fuzz: replay with SDP_TEST_WIREFUZZ_SEED=$FUZZ_SEED tests/vm/vm.sh $SDP_KVER tests/vm/test-hostile.sh,"
+	echo "fuzz: or just the failing connection with the 'replay it' line above"
+fi
+
+# The same from the other side: sdp-wirefuzz passive listens, answers each
+# real connect() of sdp-wirefuzz client with a valid or broken HelloAck
+# (the connect must fail, counted) and then fuzzes as above.
+PORT=$((PORT + 1))
+echo "=== passive wire fuzz: seed $FUZZ_SEED, ${FUZZ_PSECS}s on port $PORT"
+perr0=$(sdp_stat proto_errors)
+SDP_WIREFUZZ_SECS=$FUZZ_PSECS timeout $((FUZZ_PSECS + 60)) \
+	"$WIREFUZZ" passive $ADDR $PORT "$FUZZ_SEED" 1000000 \
+	> "$TMP/pfuzz.tool" 2>&1 &
+ppid=$!
+wait_for "$TMP/pfuzz.tool" listening 10
+timeout $((FUZZ_PSECS + 60)) "$WIREFUZZ" client $ADDR $PORT \
+	$((FUZZ_PSECS + 30)) > "$TMP/pfuzz.client" 2>&1
+crc=$?
+wait "$ppid"
+rc=$?
+sed 's/^/  /' "$TMP/pfuzz.tool" "$TMP/pfuzz.client"
+SDP_OUT=$(grep -E 'FAIL|SETUP|replay' "$TMP/pfuzz.tool")
+expect_eq "passive fuzz: every connection ended as required (seed $FUZZ_SEED)" 0 "$rc"
+SDP_OUT=
+expect_eq "passive fuzz: every connect() and read returned" 0 "$crc"
+if sdp_wait_conn_zero 30; then
+	sdp_pass "passive fuzz: conn_current back to 0"
+else
+	sdp_fail "passive fuzz: conn_current back to 0" "conn_current $(sdp_stat conn_current)"
+fi
+fuzz_counted "passive fuzz" "$TMP/pfuzz.tool" "$perr0"
+# Once for both parts: the CM holds ids in timewait a few seconds.
+sdp_expect_rdma_back "fuzz: RDMA resources back to the start" 30
+echo "wire fuzz: both parts took $((SECONDS - fuzz_t0)) s"
+if [ "$rc" -ne 0 ]; then
+	echo "passive fuzz: replay with SDP_TEST_WIREFUZZ_SEED=$FUZZ_SEED tests/vm/vm.sh $SDP_KVER tests/vm/test-hostile.sh,"
+	echo "passive fuzz: or just the failing connection with the 'replay it' line above (and sdp-wirefuzz client)"
+fi
 
 echo "=== module still healthy"
 PORT=$((PORT + 1))

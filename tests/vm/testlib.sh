@@ -150,14 +150,14 @@ sdp_stat() { "$SDPCTL" -j stats 2>/dev/null | jq -r ".$1"; }
 sdp_rxe_stat() { rdma -j statistic show link "$1/1" | jq -r ".[0].$2"; }
 
 # sdp_rdma_mark: remember the RDMA objects (cm_id qp cq pd mr) on rxe0;
-# sdp_expect_rdma_back NAME: they are those of the mark again.  Teardown
-# of closed sockets is asynchronous (the socket's work item), so it gets
-# up to 15 s.
+# sdp_expect_rdma_back NAME [SECS]: they are those of the mark again.
+# Teardown of closed sockets is asynchronous (the socket's work item), so
+# it gets up to 15 s, or SECS.
 sdp_rdma_mark() { SDP_RDMA_MARK=$(sdp_guest_rdma_counts "${SDP_RXE:-rxe0}"); }
 sdp_expect_rdma_back()
 {
 	local now i
-	for i in $(seq 150); do
+	for i in $(seq $((${2:-15} * 10))); do
 		now=$(sdp_guest_rdma_counts "${SDP_RXE:-rxe0}")
 		[ "$now" = "$SDP_RDMA_MARK" ] && break
 		sleep 0.1
