@@ -426,12 +426,7 @@ sdp_wait_conn_zero 15
 expect_jq "no connection left open" '.conn_current == 0' "$SDPCTL" -j stats
 echo "--- kernel log (sdp)"
 dmesg | grep -i sdp | tail -n 40 | sed 's/^/  /'
-unloaded=1
-for _ in $(seq 20); do
-	rmmod sdp 2>/dev/null && { unloaded=0; break; }
-	sleep 0.5
-done
-expect_eq "rmmod sdp succeeds (nothing leaked or pinned)" 0 "$unloaded"
+sdp_expect_unload "rmmod sdp succeeds (nothing leaked or pinned)"
 sdp_kmemleak_check
 
 rm -rf "$TMP"
