@@ -256,12 +256,7 @@ if sdp_in_guest "device removal under connected sockets"; then
 	sdp_count_checks "$TMP/devremove"
 	expect_eq "sockets saw the device go" 0 "$rc"
 fi
-unloaded=1
-for _ in $(seq 20); do
-	rmmod sdp 2>/dev/null && { unloaded=0; break; }
-	sleep 0.5
-done
-expect_eq "module unloads once the sockets are closed" 0 "$unloaded"
+sdp_expect_unload "module unloads once the sockets are closed"
 
 sdp_kmemleak_check
 
