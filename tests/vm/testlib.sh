@@ -178,6 +178,17 @@ sdp_expect_unload()
 	expect_eq "$1" 0 "$unloaded"
 }
 
+# sdp_expect_counters_sane NAME CMD...: every number of the stats JSON
+# that CMD prints is below 2^62: a gauge or counter that went below zero
+# would read near 2^64.
+sdp_expect_counters_sane()
+{
+	local name=$1
+	shift
+	expect_jq "$name" \
+		'[.. | numbers] | all(. >= 0 and . < 4611686018427387904)' "$@"
+}
+
 # sdp_rxe_retries DEV: print how often DEV retransmitted so far.  Not a
 # check: Soft-RoCE retransmits when an ACK is late (a loaded host), and on
 # 6.12 a retransmitted multi-packet SEND may complete at a wrong length
