@@ -366,7 +366,7 @@ BAD_PATTERNS=(
 FOREIGN_WARNINGS=(
 	# 6.12: rxe schedules a QP's task after the QP's last reference is
 	# gone (a race with QP destruction inside rxe; seen under connection
-	# churn, about one run in ten, the stack all rxe_wq/rxe frames).
+	# churn, once in four load runs here, the stack all rxe_wq/rxe frames).
 	'WARNING: .* at drivers/infiniband/sw/rxe/rxe_task\.c:[0-9]+ rxe_sched_task'
 )
 foreign_re=$(IFS='|'; echo "${FOREIGN_WARNINGS[*]}")
