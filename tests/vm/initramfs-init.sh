@@ -2,10 +2,11 @@
 # PID 1 of the sdp test VM (busybox sh inside the initramfs built by vm.sh).
 #
 # Loads the 9p modules, mounts the host's root (shared read-only over
-# virtio-9p) at /newroot, gives it fresh proc/sys/dev/tmp/run mounts, runs the
-# requested command chrooted there, prints "SDP-VM-EXIT: <status>" and powers
-# off. The command and its arguments come from /sdp-vm/run.conf, a shell
-# fragment written per run by vm.sh (see there for its format).
+# virtio-9p) at /newroot, gives it fresh proc/sys/dev/tmp/run mounts and
+# makes it the root (switch_root), where guest-run.sh runs the requested
+# command, prints "SDP-VM-EXIT: <status>" and powers off. The command and
+# its arguments come from /sdp-vm/run.conf, a shell fragment written per
+# run by vm.sh (see there for its format).
 #
 # This file is an input of the cached initramfs: editing it triggers a rebuild.
 
@@ -85,14 +86,6 @@ if [ -n "${SDP_BUILD_SHARED:-}" ]; then
 	mount9p sdpbuild "$R$SDP_BUILD_DIR"
 fi
 
-# Kernel-initiated module loads (request_module: "ip link add ... type veth",
-# crypto algorithms, netlink families) run /proc/sys/kernel/modprobe from the
-# root of PID 1, i.e. this initramfs, which has no modules tree. Forward them
-# into the real root, where modprobe and /lib/modules/$KVER live.
-printf '#!/bin/sh\nexec /bin/chroot /newroot /sbin/modprobe "$@"\n' >/sdp-vm/modprobe
-chmod 755 /sdp-vm/modprobe
-echo /sdp-vm/modprobe >/proc/sys/kernel/modprobe
-
 # Boot ran with "quiet" (console_loglevel 4). From here on, let everything up
 # to KERN_INFO reach the console: WARN splats are KERN_WARNING and user
 # "segfault at" reports are KERN_INFO, and both must show in the log.
@@ -101,17 +94,8 @@ echo 7 >/proc/sys/kernel/printk
 echo "sdp-vm-init: kernel $(uname -r), running: $*"
 # The host's SDP_TEST_* knobs ("export NAME='value'" lines from vm.sh).
 cp /sdp-vm/test.env $R/run/sdp-vm-test.env 2>/dev/null || : >$R/run/sdp-vm-test.env
-# shellcheck disable=SC2016 # $SDP_REPO and $@ expand in the guest's sh
-chroot $R /usr/bin/env -i \
-	PATH="$SDP_GUEST_PATH" HOME=/root TERM=dumb LANG=C.UTF-8 \
-	SDP_VM=1 SDP_KVER="$SDP_KVER" SDP_REPO="$SDP_REPO" \
-	SDP_BUILD_DIR="$SDP_BUILD_DIR" \
-	/bin/sh -c '. /run/sdp-vm-test.env; cd "$SDP_REPO" || exit 125; exec "$@"' sdp-vm "$@" </dev/null
-rc=$?
-
-# Leading newline: the marker must start a line even if the command's last
-# output line had no newline.
-echo
-echo "SDP-VM-EXIT: $rc"
-poweroff -f
-sleep 10
+cp /sdp-vm/run.conf $R/run/sdp-vm-run.conf || die "copy run.conf"
+# switch_root, not chroot: a chrooted process may not create a user
+# namespace (test-twohost.sh's unprivileged control-plane check).  PID 1
+# goes on in guest-run.sh, in the real root.
+exec switch_root $R /bin/sh "$SDP_REPO/tests/vm/guest-run.sh"

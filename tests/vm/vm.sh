@@ -239,6 +239,7 @@ mkdir -p "$RUNDIR/cpio/sdp-vm"
 	echo "SDP_BUILD_DIR=$(shq "$BUILD")"
 	echo "SDP_BUILD_SHARED=$BUILD_SHARED"
 	echo "SDP_GUEST_PATH=$(shq "$GUEST_PATH")"
+	echo "SDP_BUSYBOX=$(shq "$BUSYBOX")"
 	printf 'set --'
 	for a in "$GUEST_CMD" "$@"; do printf ' %s' "$(shq "$a")"; done
 	echo
