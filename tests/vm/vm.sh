@@ -25,6 +25,10 @@
 #      3072 for debug), SDP_VM_SMP (default 2), SDP_VM_CMDLINE (extra kernel
 #      cmdline words). The debug kernel is about 20x slower: its default
 #      timeout is 3600 s instead of 900.
+#      SDP_VM_NET: a QEMU -netdev backend for one virtio NIC, e.g.
+#      "socket,udp=127.0.0.1:P,localaddr=127.0.0.1:Q": two guests joined
+#      by the host's loopback (tests/vm/two-hosts.sh); SDP_VM_MAC its MAC
+#      address; SDP_VM_PCAP a file that records its frames (filter-dump).
 set -eu
 
 die() { echo "vm.sh: $*" >&2; exit 2; }
@@ -287,6 +291,12 @@ QEMU_ARGS=(
 	-fsdev "local,id=root,path=/,$P9" -device virtio-9p-pci,fsdev=root,mount_tag=sdproot
 	-fsdev "local,id=repo,path=$REPO,$P9" -device virtio-9p-pci,fsdev=repo,mount_tag=sdprepo
 )
+if [ -n "${SDP_VM_NET:-}" ]; then
+	QEMU_ARGS+=(-netdev "$SDP_VM_NET,id=net0"
+		-device "virtio-net-pci,netdev=net0,mac=${SDP_VM_MAC:-52:54:00:5d:70:01}")
+	[ -z "${SDP_VM_PCAP:-}" ] ||
+		QEMU_ARGS+=(-object "filter-dump,id=dump0,netdev=net0,file=$SDP_VM_PCAP")
+fi
 if [ -n "$BUILD_SHARED" ]; then
 	# shellcheck disable=SC2054
 	QEMU_ARGS+=(-fsdev "local,id=build,path=$BUILD,$P9"
