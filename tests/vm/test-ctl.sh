@@ -251,6 +251,24 @@ expect_fail "unprivileged stats reset" 4 "Operation not permitted" \
 expect_fail "unprivileged raw map-replace" 1 "EPERM" nobody "$NLRAW" map-replace
 expect_jq "nothing changed" 'length == 0' sdpctl -j map list
 
+echo "=== user namespaces: their root administers their own netns only"
+# The root of a user namespace (here made by nobody) administers the
+# network namespaces that namespace owns (GENL_UNS_ADMIN_PERM), and
+# nothing of the initial namespace's.
+userns() { nobody unshare -U -r "$@"; }
+rxbufs=$(sdpctl -j tune get rx-buffers | jq .value)
+expect_ok "userns root, own netns: map add, tune set, map list" userns -n \
+	sh -c "$SDPCTL map add action sdp port 5201 && $SDPCTL tune set rx-buffers 8 &&
+		$SDPCTL -j map list | jq -e 'length == 1 and .[0].port_min == 5201'"
+expect_fail "userns root, initial netns: map add is EPERM" 4 \
+	"Operation not permitted" userns "$SDPCTL" map add action sdp port 5202
+expect_fail "userns root, initial netns: tune set is EPERM" 4 \
+	"Operation not permitted" userns "$SDPCTL" tune set rx-buffers 8
+expect_ok "userns root, initial netns: reads are open" userns "$SDPCTL" stats
+expect_jq "initial netns: rx-buffers unchanged" ".value == $rxbufs" \
+	sdpctl -j tune get rx-buffers
+expect_jq "initial netns: still no rule" 'length == 0' sdpctl -j map list
+
 echo "=== network namespaces are isolated"
 ip netns add sdpt1
 inns() { ip netns exec sdpt1 "$@"; }
