@@ -5,6 +5,8 @@
  *   sdp-xfer ADDR PORT [BYTES]
  *   sdp-xfer ADDR PORT mixed BYTES [SEED]
  *   sdp-xfer ADDR PORT devremove
+ *   sdp-xfer ADDR PORT serve N
+ *   sdp-xfer ADDR PORT remote BYTES [SEED]
  *
  * ADDR is an IPv4 or IPv6 address of an RDMA device (AF_INET_SDP sockets
  * take sockaddr_in or sockaddr_in6 as it is one or the other).  Prints one
@@ -21,10 +23,23 @@
  * caller to delete the RDMA device, then both ends must see ECONNRESET
  * and the listener ENODEV.
  *
+ * serve and remote split the two ends between hosts (two guests, each its
+ * own kernel: tests/vm/two-hosts.sh).  serve listens on its own ADDR and
+ * serves N connections one after the other; remote connects to the
+ * serving host's ADDR and asks it, in a header at the start of each
+ * connection, for: BYTES each way in 64 KiB calls, BYTES / 16 in 100-byte
+ * calls, BYTES in random sizes following SEED, and an abort (the server
+ * closes with SO_LINGER 0: ECONNRESET here); then a connect to PORT + 1,
+ * where nobody listens, must be refused.  Each end checks the content it
+ * receives against the stream it expects, so each host's "ok:" lines
+ * stand on their own.  remote takes 4 connections of serve.
+ *
  * SDP_STREAM_FAMILY=tcp runs over TCP instead (devremove then tests
  * nothing meaningful).
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <endian.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
@@ -166,9 +181,123 @@ static int devremove(int port)
 	return 0;
 }
 
+/* What remote asks of serve, at the start of each connection. */
+struct remote_req {
+	uint32_t magic;		/* REMOTE_MAGIC, network order as the rest */
+	uint32_t chunk;		/* 0: abort instead */
+	uint64_t bytes;
+	uint64_t seed;		/* random call sizes following it; 0: chunk */
+};
+#define REMOTE_MAGIC 0x53445078	/* "SDPx" */
+
+/* One end of a transfer: send stream @tx_seed, expect stream @rx_seed. */
+static int remote_side(int fd, const char *who, const struct remote_req *rq,
+		       uint32_t tx_seed, uint32_t rx_seed)
+{
+	uint64_t bytes = be64toh(rq->bytes), seed = be64toh(rq->seed);
+	size_t chunk = seed ? MIXED_MAX : ntohl(rq->chunk);
+	struct side sd = {
+		.fd = fd,
+		.tx = { .fd = fd, .bytes = bytes, .seed = tx_seed, .chunk = chunk },
+		.rx = { .fd = fd, .bytes = bytes, .seed = rx_seed, .chunk = chunk },
+	};
+	double t0 = now(), dt;
+
+	sd.tx.random_sizes = sd.rx.random_sizes = !!seed;
+	sd.tx.rng = seed * 4 + tx_seed;
+	sd.rx.rng = seed * 4 + 2 + rx_seed;
+	run_side(&sd);
+	dt = now() - t0;
+	close(fd);
+	errno = sd.tx.err ?: sd.rx.err;
+	CHECK(!sd.tx.err && !sd.rx.err, "%s: errors tx %d rx %d", who,
+	      sd.tx.err, sd.rx.err);
+	CHECK(sd.rx.done == bytes, "%s: received %llu of %llu bytes", who,
+	      (unsigned long long)sd.rx.done, (unsigned long long)bytes);
+	printf("ok: %s: %llu bytes each way (%llu sends, %llu recvs), content as sent, %.2f s\n",
+	       who, (unsigned long long)bytes, (unsigned long long)sd.tx.calls,
+	       (unsigned long long)sd.rx.calls, dt);
+	return 0;
+}
+
+static int serve(int port, int n)
+{
+	int l = sock_listen(family, port, 4), i;
+
+	CHECK(l >= 0, "serve: listen on %s:%d", sock_addr_name(), port);
+	printf("serve: listening on %s:%d\n", sock_addr_name(), port);
+	fflush(stdout);
+	for (i = 0; i < n; i++) {
+		struct remote_req rq;
+		struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+		char who[64];
+		int a = accept(l, NULL, NULL);
+
+		CHECK(a >= 0, "serve: accept");
+		send_timeout(a);
+		CHECK(read_n(a, &rq, sizeof(rq)) == sizeof(rq) &&
+		      ntohl(rq.magic) == REMOTE_MAGIC, "serve: request header");
+		if (!rq.chunk) {
+			CHECK(!setsockopt(a, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)),
+			      "serve: SO_LINGER 0");
+			close(a);
+			printf("ok: serve: aborted a connection (SO_LINGER 0)\n");
+			continue;
+		}
+		snprintf(who, sizeof(who), "serve %d", i + 1);
+		remote_side(a, who, &rq, 2, 1);
+	}
+	close(l);
+	return 0;
+}
+
+/* One connection to the serving host, asking for @rq. */
+static int remote_conn(int port, const struct remote_req *rq, const char *who)
+{
+	int c = sock_connect(family, port);
+
+	CHECK(c >= 0, "%s: connect to %s:%d", who, sock_addr_name(), port);
+	send_timeout(c);
+	CHECK(send(c, rq, sizeof(*rq), 0) == sizeof(*rq), "%s: request", who);
+	return remote_side(c, who, rq, 1, 2);
+}
+
+static int remote(int port, uint64_t bytes, uint64_t seed)
+{
+	struct remote_req rq = { .magic = htonl(REMOTE_MAGIC) };
+	char b;
+	int c;
+
+	rq.bytes = htobe64(bytes);
+	rq.chunk = htonl(65536);
+	remote_conn(port, &rq, "remote 64 KiB calls");
+	rq.bytes = htobe64(bytes / 16);
+	rq.chunk = htonl(100);
+	remote_conn(port, &rq, "remote 100-byte calls");
+	printf("remote: mixed seed %llu\n", (unsigned long long)seed);
+	rq.bytes = htobe64(bytes);
+	rq.seed = htobe64(seed);
+	remote_conn(port, &rq, "remote mixed sizes");
+
+	c = sock_connect(family, port);
+	CHECK(c >= 0, "abort: connect");
+	rq.chunk = 0;
+	CHECK(send(c, &rq, sizeof(rq), 0) == sizeof(rq), "abort: request");
+	send_timeout(c);
+	CHECK(recv(c, &b, 1, 0) < 0 && errno == ECONNRESET,
+	      "abort: the peer's SO_LINGER 0 close is ECONNRESET here");
+	close(c);
+	printf("ok: remote: the peer's abortive close reads as ECONNRESET\n");
+
+	CHECK(sock_connect(family, port + 1) < 0 && errno == ECONNREFUSED,
+	      "connect where nobody listens: ECONNREFUSED");
+	printf("ok: remote: a connect to a port nobody listens on is refused\n");
+	return 0;
+}
+
 static int bad_args(const char *prog)
 {
-	fprintf(stderr, "usage: %s ADDR PORT [BYTES | mixed BYTES [SEED] | devremove]\n"
+	fprintf(stderr, "usage: %s ADDR PORT [BYTES | mixed BYTES [SEED] | devremove | serve N | remote BYTES [SEED]]\n"
 		"       (SDP_STREAM_FAMILY=tcp: over TCP instead of SDP)\n", prog);
 	return 2;
 }
@@ -187,7 +316,12 @@ int main(int argc, char **argv)
 		devremove(port);
 		return check_failures ? 1 : 0;
 	}
-	if (!strcmp(mode, "mixed") && argc > 4) {
+	if (!strcmp(mode, "serve") && argc > 4) {
+		serve(port, atoi(argv[4]));
+	} else if (!strcmp(mode, "remote") && argc > 4) {
+		remote(port, strtoull(argv[4], NULL, 0), argc > 5 ?
+		       strtoull(argv[5], NULL, 0) : (uint64_t)time(NULL) ^ getpid());
+	} else if (!strcmp(mode, "mixed") && argc > 4) {
 		mixed(port, strtoull(argv[4], NULL, 0), argc > 5 ?
 		      strtoull(argv[5], NULL, 0) : (uint64_t)time(NULL) ^ getpid());
 	} else if (!*mode || (*mode >= '0' && *mode <= '9')) {
