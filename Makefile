@@ -17,6 +17,8 @@
 #                     built once into ~/.cache/sdp/debug-kernel (~20 min)
 #   make module-debug sdp.ko against it: build/debug/kmod/sdp.ko (0 warnings)
 #   make test-debug   the debug tier's suites alone (make test runs them too)
+#   make test-two-hosts  6.1 and 6.12 in two guests joined by a wire, the
+#                     capture decoded by tshark (make test runs it too)
 #   make soak         the mixed workload on the debug kernel for 30 minutes
 #                     (SDP_TEST_SOAK_MINUTES; SOAK_KVER=6.1|6.12 for a stock
 #                     kernel); not part of make test
@@ -39,7 +41,7 @@ KMOD_SRC := Kbuild $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild uapi/linux/sdp.h
 
 .PHONY: all deps module modules-all lib tool demo demo-vm test bench bench-vm \
 	unit check-kmod checkpatch check-uapi uapi ksrc clean debug-kernel \
-	module-debug test-debug soak
+	module-debug test-debug test-two-hosts soak
 
 all: module lib tool
 
@@ -82,6 +84,10 @@ module-debug: debug-kernel
 # The debug tier alone (make test runs it after the stock kernels).
 test-debug: deps
 	tests/run-all.sh --debug-only
+
+test-two-hosts: deps modules-all
+	$(MAKE) -C tests/tools
+	tests/vm/two-hosts.sh 6.1 6.12
 
 # The soak: tests/vm/soak.sh in one guest, given its time plus a margin.
 SOAK_KVER ?= debug

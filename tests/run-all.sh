@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Run every test of the project: make demo and bench on a fresh machine (a
 # dry run), build, static checks, unit tests, the VM integration suites on
-# each installed Debian kernel series (6.1, 6.12), and then on the debug
-# tier (6.12 with KASAN, lockdep, kmemleak...: tests/debug-kernel/).
+# each installed Debian kernel series (6.1, 6.12), the two of them talking
+# to each other (tests/vm/two-hosts.sh), and then on the debug tier (6.12
+# with KASAN, lockdep, kmemleak...: tests/debug-kernel/).
 # Prints one "N passed, N failed" line at the end (the sum of every suite's
 # own count; a step without its own count counts as one test) and exits
 # non-zero if anything failed.
@@ -112,6 +113,9 @@ stock_tier()
 		step "vm-hostile-$series" tests/vm/vm.sh "$kver" "$TOP/tests/vm/test-hostile.sh"
 		step "vm-fuzz-$series" tests/vm/vm.sh "$kver" "$TOP/tests/vm/test-fuzz.sh"
 	done
+	# 6.1 and 6.12 in two guests, talking to each other over a wire.
+	[ "$BUILT" -eq 0 ] && [ -n "$(kernel_of 6.1)" ] && [ -n "$(kernel_of 6.12)" ] &&
+		step two-hosts tests/vm/two-hosts.sh 6.1 6.12
 }
 
 # debug_tier: the debug kernel (built once per machine, then cached),
