@@ -44,7 +44,7 @@ FAILED_STEPS=
 # step NAME CMD...: run CMD, log it, and add its test counts to the totals.
 step()
 {
-	local name=$1 log counts p f rc
+	local name=$1 log counts p f rc t0=$SECONDS
 	shift
 	log=$LOG/$name.log
 	echo "=== $name: $*"
@@ -65,9 +65,9 @@ step()
 	PASSED=$((PASSED + p))
 	FAILED=$((FAILED + f))
 	if [ "$rc" -eq 0 ]; then
-		echo "--- PASS $name ($p passed, $f failed)"
+		echo "--- PASS $name ($p passed, $f failed, $((SECONDS - t0)) s)"
 	else
-		echo "--- FAIL $name (exit $rc; log: $log)"
+		echo "--- FAIL $name (exit $rc, $((SECONDS - t0)) s; log: $log)"
 		FAILED_STEPS="$FAILED_STEPS $name"
 	fi
 	return "$rc"
