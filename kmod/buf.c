@@ -18,6 +18,7 @@
  */
 
 #include <linux/atomic.h>
+#include <linux/error-injection.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -50,6 +51,9 @@ static bool sdp_mem_charge(u32 pages)
  * @lkey: local key for its SGEs
  * @dir: DMA_FROM_DEVICE (receive) or DMA_TO_DEVICE (send)
  *
+ * The debug tier's fault injection (fail_function) fails it on demand:
+ * any buffer of either ring, at either end.
+ *
  * Return: 0, -ENOBUFS past the memory budget, or -ENOMEM.
  */
 int sdp_buf_alloc(struct ib_device *dev, struct sdp_buf *b, u32 size,
@@ -80,6 +84,7 @@ int sdp_buf_alloc(struct ib_device *dev, struct sdp_buf *b, u32 size,
 	}
 	return 0;
 }
+ALLOW_ERROR_INJECTION(sdp_buf_alloc, ERRNO);
 
 /* Undo the mappings of sdp_buf_alloc(); the memory stays. */
 void sdp_buf_unmap(struct ib_device *dev, struct sdp_buf *b,

@@ -18,6 +18,7 @@
 
 #include <linux/atomic.h>
 #include <linux/cpumask.h>
+#include <linux/error-injection.h>
 #include <linux/gfp.h>
 #include <linux/memcontrol.h>
 #include <linux/sched/mm.h>
@@ -128,8 +129,12 @@ static int sdp_comp_vector(struct ib_device *dev)
 	return n > 1 ? (u32)atomic_inc_return(&next) % n : 0;
 }
 
-/* PD, receive buffers, CQs and QP; receives posted.  res_mutex held. */
-static int sdp_res_setup(struct sdp_sock *ssk, struct rdma_cm_id *id)
+/*
+ * PD, receive buffers, CQs and QP; receives posted.  res_mutex held.
+ * Not inlined, so that fault injection (the debug tier's fail_function)
+ * can fail it as a whole: a PD, CQ or QP the device refuses.
+ */
+static noinline int sdp_res_setup(struct sdp_sock *ssk, struct rdma_cm_id *id)
 {
 	struct net *net = sock_net(&ssk->sk);
 	struct ib_device *dev = id->device;
@@ -243,12 +248,14 @@ static int sdp_res_setup(struct sdp_sock *ssk, struct rdma_cm_id *id)
 	spin_unlock_bh(&ssk->lock);
 	return err;
 }
+ALLOW_ERROR_INJECTION(sdp_res_setup, ERRNO);
 
 /*
  * Send slots sized to the peer's receive buffers, within what one send
- * work request can gather (one SGE per page).  res_mutex held.
+ * work request can gather (one SGE per page).  res_mutex held.  Not
+ * inlined, for fault injection as sdp_res_setup().
  */
-static int sdp_tx_setup(struct sdp_sock *ssk, u32 peer_size)
+static noinline int sdp_tx_setup(struct sdp_sock *ssk, u32 peer_size)
 {
 	struct ib_device *dev = ssk->pd->device;
 	u32 own = sdp_tun(sock_net(&ssk->sk), SDP_TUN_RX_BUFFER_SIZE);
@@ -285,6 +292,7 @@ static int sdp_tx_setup(struct sdp_sock *ssk, u32 peer_size)
 	spin_unlock_bh(&ssk->lock);
 	return 0;
 }
+ALLOW_ERROR_INJECTION(sdp_tx_setup, ERRNO);
 
 /*
  * The two setups above run in rdma_cm's workers: what they allocate is

@@ -15,6 +15,7 @@
 #include <linux/bitmap.h>
 #include <linux/capability.h>
 #include <linux/errno.h>
+#include <linux/error-injection.h>
 #include <linux/gfp.h>
 #include <linux/memcontrol.h>
 #include <linux/module.h>
@@ -384,6 +385,9 @@ int sdp_wait(struct sdp_sock *ssk, long *timeo,
  * @sock: the struct socket, NULL for a child of a listener
  * @kern: kernel socket
  *
+ * The debug tier's fault injection (fail_function) fails it on demand, for
+ * socket() and for a listener's child.
+ *
  * Return: the socket with one reference, or NULL.
  */
 struct sdp_sock *sdp_sock_alloc(struct net *net, struct socket *sock,
@@ -415,6 +419,7 @@ struct sdp_sock *sdp_sock_alloc(struct net *net, struct socket *sock,
 	ssk->laddr.ss_family = AF_INET;
 	return ssk;
 }
+ALLOW_ERROR_INJECTION(sdp_sock_alloc, NULL);
 
 /**
  * sdp_child_inherit() - give a new child what TCP's children get from
