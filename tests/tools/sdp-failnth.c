@@ -5,16 +5,23 @@
  * failure must give the caller a clean error, never a hang or a socket
  * that half works.
  *
- *   sdp-failnth ADDR PORT OP...
+ *   sdp-failnth [-F FUNCTION] ADDR PORT OP...
  *
  * OP is one of socket, bind, listen, connect, accept, send, recv,
- * sockopt, shutdown, close; each is run in turn. Each round prepares what OP needs without a
- * fault (a listener on ADDR:PORT serves every round), arms the N-th
- * allocation, runs OP and disarms. A round whose fault was injected must
- * end in ENOMEM, ENOBUFS or ENFILE, or succeed (the allocation had a fallback);
+ * sockopt, shutdown, close, conn (connect and accept: both ends); each is
+ * run in turn. Each round prepares what OP needs without a fault (a
+ * listener on ADDR:PORT serves every round), arms the N-th allocation,
+ * runs OP and disarms. A round whose fault was injected must end in
+ * ENOMEM, ENOBUFS or ENFILE, or succeed (the allocation had a fallback);
  * either way the connection must then move data correctly or be gone.
  * The first round that needs fewer than N allocations ends the run and
  * must succeed.
+ *
+ * -F FUNCTION: fail the N-th call of FUNCTION instead, wherever it runs
+ * (fail_function: sdp.ko's ALLOW_ERROR_INJECTION functions, also in the
+ * rdma_cm handlers and work items fail-nth cannot reach), returning
+ * -ENOMEM or NULL. A connect may then also end in the peer's refusal
+ * (ECONNREFUSED) or reset (ECONNRESET).
  *
  * Output: "ok: ..." and "FAIL: ..." lines (tests/vm/testlib.sh counts
  * them). Exit status: 0 if nothing failed, 1 otherwise, 2 usage.
@@ -25,6 +32,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +47,118 @@
 
 static struct sockaddr_in g_addr;	/* ADDR:PORT, the listener */
 static int g_listener = -1;		/* non-blocking */
+static const char *g_function;		/* -F, or NULL: fail-nth */
+
+/* ---- fail_function (Documentation/fault-injection/) --------------- */
+
+#define FAILFUNC "/sys/kernel/debug/fail_function/"
+
+static void failfunc_write(const char *file, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void failfunc_write(const char *file, const char *fmt, ...)
+{
+	char path[256];
+	va_list ap;
+	FILE *f;
+
+	snprintf(path, sizeof(path), FAILFUNC "%s", file);
+	f = fopen(path, "w");
+	if (!f) {
+		perror(path);
+		exit(2);
+	}
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	if (fclose(f)) {
+		perror(path);
+		exit(2);
+	}
+}
+
+/* The error type FUNCTION was declared with ("ERRNO", "NULL"...). */
+static const char *failfunc_type(const char *function)
+{
+	static char type[32];
+	char line[256], name[200];
+	FILE *f = fopen(FAILFUNC "injectable", "r");
+
+	if (!f) {
+		perror(FAILFUNC "injectable (a kernel with CONFIG_FAIL_FUNCTION?)");
+		exit(2);
+	}
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%199s [%*[^]]] %31s", name, type) == 2 &&
+		    !strcmp(name, function)) {
+			fclose(f);
+			return type;
+		}
+	fclose(f);
+	fprintf(stderr, "%s: not an injectable function\n", function);
+	exit(2);
+}
+
+/*
+ * FUNCTION, injected once, returns an error: -ENOMEM, or NULL where it
+ * returns a pointer.  Quietly: a stack dump would read as a splat.
+ */
+static void failfunc_setup(const char *function)
+{
+	const char *type = failfunc_type(function);
+	char retval[256];
+
+	failfunc_write("inject", "%s", function);
+	snprintf(retval, sizeof(retval), "%s/retval", function);
+	if (!strcmp(type, "ERRNO") || !strcmp(type, "ERRNO_NULL"))
+		failfunc_write(retval, "%#llx", (unsigned long long)-ENOMEM);
+	failfunc_write("probability", "100");
+	failfunc_write("interval", "1");
+	failfunc_write("verbose", "0");
+	failfunc_write("task-filter", "N");
+	failfunc_write("times", "0");
+}
+
+static void failfunc_cleanup(void)
+{
+	failfunc_write("times", "0");
+	failfunc_write("inject", "\n");
+}
+
+/* The n-th call from now on fails: the first n - 1 use up "space". */
+static void failfunc_arm(unsigned int n)
+{
+	failfunc_write("space", "%u", n);
+	failfunc_write("times", "1");
+}
+
+/* Disarm; true if the armed failure was injected ("times" used up). */
+static int failfunc_disarm(void)
+{
+	FILE *f = fopen(FAILFUNC "times", "r");
+	int times = -1;
+
+	if (!f || fscanf(f, "%d", &times) != 1) {
+		perror(FAILFUNC "times");
+		exit(2);
+	}
+	fclose(f);
+	failfunc_write("times", "0");
+	return times == 0;
+}
+
+static void arm(unsigned int n)
+{
+	if (g_function)
+		failfunc_arm(n);
+	else
+		failnth_arm(n);
+}
+
+static int disarm(void)
+{
+	return g_function ? failfunc_disarm() : failnth_disarm();
+}
 
 /* What one round works on; -1 where unused. */
 struct round {
@@ -174,6 +294,15 @@ static int op_listen(struct round *r)
 static int op_connect(struct round *r)
 {
 	return sdp_connect(r->fd) ? -errno : 0;
+}
+
+/* connect() and the listener's accept(): both ends of a connection. */
+static int op_conn(struct round *r)
+{
+	if (sdp_connect(r->fd))
+		return -errno;
+	r->peer = accept_peer_of(r->fd);
+	return r->peer < 0 ? -ETIMEDOUT : 0;
 }
 
 static int op_accept(struct round *r)
@@ -319,6 +448,7 @@ static const struct op ops[] = {
 	{ "sockopt", connect_pair, op_sockopt, check_connected },
 	{ "shutdown", connect_pair, op_shutdown, check_shut },
 	{ "close", connect_pair, op_close, check_none },
+	{ "conn", need_socket, op_conn, check_connected },
 };
 
 static void round_end(struct round *r)
@@ -344,11 +474,14 @@ static void round_end(struct round *r)
  */
 static int clean_error(int err)
 {
+	if (g_function && (err == -ECONNREFUSED || err == -ECONNRESET))
+		return 1;	/* the peer's failure, as the peer's answer */
 	return err == -ENOMEM || err == -ENOBUFS || err == -ENFILE;
 }
 
 static int run(const struct op *op)
 {
+	const char *what = g_function ? "call" : "allocation";
 	unsigned int n, nomem = 0, completed = 0;
 	int failed = 0;
 
@@ -362,17 +495,20 @@ static int run(const struct op *op)
 			round_end(&r);
 			return 1;
 		}
-		failnth_arm(n);
+		/* A round that hangs ends the run: SIGALRM kills the tool. */
+		alarm(120);
+		arm(n);
 		err = op->run(&r);
-		injected = failnth_disarm();
+		injected = disarm();
 		if (err && (!injected || !clean_error(err))) {
-			printf("FAIL: %s: allocation %u%s failed: %s\n", op->name,
+			printf("FAIL: %s: %s %u%s failed: %s\n", op->name, what,
 			       n, injected ? "" : " (none injected)",
 			       strerror(-err));
 			failed = 1;
 		} else if (!err && op->check(&r)) {
-			printf("FAIL: %s: allocation %u%s failed, the call succeeded, but the socket does not work: %s\n",
-			       op->name, n, injected ? "" : " (none injected)",
+			printf("FAIL: %s: %s %u%s failed, the call succeeded, but the socket does not work: %s\n",
+			       op->name, what, n,
+			       injected ? "" : " (none injected)",
 			       strerror(errno));
 			failed = 1;
 		}
@@ -391,8 +527,12 @@ static int run(const struct op *op)
 		       FAILNTH_MAX);
 		return 1;
 	}
-	printf("ok: %s: %u allocations in the caller's context, each failed once (%u clean errors, %u calls that worked anyway), then it worked\n",
-	       op->name, n - 1, nomem, completed);
+	if (g_function)
+		printf("ok: %s: %u calls of %s, each failed once (%u clean errors, %u calls that worked anyway), then it worked\n",
+		       op->name, n - 1, g_function, nomem, completed);
+	else
+		printf("ok: %s: %u allocations in the caller's context, each failed once (%u clean errors, %u calls that worked anyway), then it worked\n",
+		       op->name, n - 1, nomem, completed);
 	return 0;
 }
 
@@ -410,20 +550,24 @@ int main(int argc, char **argv)
 {
 	int i, one = 1, failed = 0;
 
+	if (argc > 2 && !strcmp(argv[1], "-F")) {
+		g_function = argv[2];
+		argc -= 2;
+		argv += 2;
+	}
 	g_addr.sin_family = AF_INET;
 	g_addr.sin_port = htons(argc > 3 ? atoi(argv[2]) : 0);
 	for (i = 3; i < argc && op_named(argv[i]); i++)
 		;
 	if (argc < 4 || i < argc ||
 	    inet_pton(AF_INET, argv[1], &g_addr.sin_addr) != 1) {
-		fprintf(stderr, "usage: %s ADDR PORT OP... (OP: socket bind listen connect accept send recv sockopt shutdown close)\n",
-			argv[0]);
+		fprintf(stderr, "usage: sdp-failnth [-F FUNCTION] ADDR PORT OP... (OP: socket bind listen connect accept send recv sockopt shutdown close conn)\n");
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGPIPE, SIG_IGN);
-	/* A round that hangs ends the run: SIGALRM kills the tool. */
-	alarm(600);
+	if (g_function)
+		failfunc_setup(g_function);
 	g_listener = socket(AF_INET_SDP, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	if (g_listener < 0 ||
 	    setsockopt(g_listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
@@ -435,5 +579,7 @@ int main(int argc, char **argv)
 	}
 	for (i = 3; i < argc; i++)
 		failed |= run(op_named(argv[i]));
+	if (g_function)
+		failfunc_cleanup();
 	return failed;
 }

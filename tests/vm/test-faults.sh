@@ -7,9 +7,10 @@
 # caller a clean error, or a call that worked anyway; afterwards nothing
 # is left: no connection, no RDMA object, no leak (kmemleak), and the
 # module unloads.  Allocations made in other contexts (the rdma_cm
-# handlers, the socket's work item, completions) are not reached by
-# fail-nth.  Needs CONFIG_FAULT_INJECTION: on a stock kernel every check
-# is reported as skipped.
+# handlers of both ends) are reached through sdp.ko's own allocating
+# functions instead (fail_function: each call fails once in turn).  Needs
+# CONFIG_FAULT_INJECTION (and CONFIG_FAIL_FUNCTION): on a stock kernel
+# every check is reported as skipped.
 set -u
 
 . "$(dirname "$0")/testlib.sh"
@@ -49,6 +50,41 @@ sdp_count_checks "$TMP/calls"
 expect_eq "sdp-failnth: exit status" 0 "$rc"
 expect_ok "every connection torn down" sdp_wait_conn_zero 30
 sdp_expect_rdma_back "rdma resources back to the start"
+
+echo "=== sdp.ko's functions, wherever they run"
+# fail_function fails the N-th call of one of sdp.ko's allocating
+# functions (ALLOW_ERROR_INJECTION) in any context: the rdma_cm handlers of
+# both ends, where fail-nth cannot reach.  Rings of 4 buffers each way keep
+# sdp_buf_alloc's rounds few (2 ends x (4 + 4) calls) and still fail one
+# in the middle of a ring.  Each count below proves both ends were reached.
+# funcfail FUNCTION PORT OP COUNT: sdp-failnth -F; COUNT calls in OP.
+funcfail()
+{
+	t0=$SECONDS
+	timeout 900 "$FAILNTH" -F "$1" "$ADDR" "$2" "$3" > "$TMP/func" 2>&1
+	rc=$?
+	cat "$TMP/func"
+	echo "# $1 in $3: $((SECONDS - t0)) s"
+	sdp_count_checks "$TMP/func"
+	expect_eq "sdp-failnth -F $1 $3: exit status" 0 "$rc"
+	expect_ok "$3: $4 calls of $1 (each end's)" \
+		grep -q "^ok: $3: $4 calls of $1," "$TMP/func"
+}
+if [ ! -e $DBG/fail_function/inject ]; then
+	sdp_skip "function fault injection" "kernel without CONFIG_FAIL_FUNCTION"
+else
+	expect_ok "sdp.ko's functions are injectable" sh -c \
+		"grep -c '\[sdp\]' $DBG/fail_function/injectable | grep -qx 4"
+	"$SDPCTL" tune set rx-buffers 4 && "$SDPCTL" tune set tx-queue-depth 4
+	funcfail sdp_sock_alloc 7910 socket 1
+	funcfail sdp_sock_alloc 7911 conn 1
+	funcfail sdp_res_setup 7912 conn 2
+	funcfail sdp_tx_setup 7913 conn 2
+	funcfail sdp_buf_alloc 7914 conn 16
+	"$SDPCTL" tune set rx-buffers 64 && "$SDPCTL" tune set tx-queue-depth 64
+	expect_ok "every connection torn down" sdp_wait_conn_zero 30
+	sdp_expect_rdma_back "rdma resources back to the start"
+fi
 
 echo "=== netlink requests"
 # nlfail NAME [PREP -- ...] REQUEST: sdp-nlraw -f; the PREP requests set
