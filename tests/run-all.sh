@@ -3,11 +3,20 @@
 # Run every test of the project: make demo and bench on a fresh machine (a
 # dry run), build, static checks, unit tests, the VM integration suites on
 # each installed Debian kernel series (6.1, 6.12), the two of them talking
-# to each other (tests/vm/two-hosts.sh), and then on the debug tier (6.12
-# with KASAN, lockdep, kmemleak...: tests/debug-kernel/).
+# to each other (tests/vm/two-hosts.sh), and every suite on the debug tier
+# (6.12 with KASAN, lockdep, kmemleak...: tests/debug-kernel/).
 # Prints one "N passed, N failed" line at the end (the sum of every suite's
 # own count; a step without its own count counts as one test) and exits
 # non-zero if anything failed.
+#
+# After the build and the static checks, two lanes run at once, each one
+# guest at a time: a guest leaves most of the machine's two cores idle
+# (a stock-kernel suite uses ~0.85 of a core), so two of them take little
+# longer than one.  The stock lane runs the suites on 6.1, then 6.12, then
+# the two-host run; the debug lane builds the debug kernel (niced: on a
+# fresh machine it builds while the stock lane runs) and sdp.ko for it.
+# Then both take debug-tier suites from one queue, longest first.  Each
+# lane's output is printed when it ends; progress lines as it goes.
 #
 # usage: tests/run-all.sh [--debug-only]
 #   --debug-only  build the tools, then every suite on the debug tier alone
@@ -20,36 +29,46 @@ case ${1:-} in
 --debug-only) DEBUG_ONLY=1 ;;
 *) echo "usage: $0 [--debug-only]" >&2; exit 2 ;;
 esac
-# The debug tier's suites: 3-20x slower than on the stock kernels, with
-# their counts and sizes scaled down (SDP_TEST_SCALE), never their checks.
-# All of them would take about an hour, so a full run takes the two that
-# cover the data path and its error paths, and fault injection (which
-# needs this kernel), --debug-only takes all six; docs/design.md ("The
-# debug tier") has their measured times.
-if [ -z "$DEBUG_ONLY" ]; then
-	DEBUG_SUITES="test-stream.sh test-hostile.sh test-faults.sh"
-else
-	DEBUG_SUITES="test-stream.sh test-hostile.sh test-faults.sh test-topo.sh test-ctl.sh test-load.sh"
-fi
+# The debug tier's suites, longest first: 3-20x slower than on the stock
+# kernels, with their counts and sizes scaled down (SDP_TEST_SCALE), never
+# their checks; docs/design.md ("The debug tier") has their times.
+DEBUG_SUITES="test-load.sh test-hostile.sh test-ctl.sh test-stream.sh test-topo.sh test-faults.sh"
+STOCK_SUITES="smoke.sh test-ctl.sh test-stream.sh test-topo.sh test-load.sh test-hostile.sh test-fuzz.sh"
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP" || exit 1
 LOG=$TOP/build/test-logs
+rm -rf "$LOG"
 mkdir -p "$LOG"
+# One line per step: NAME PASSED FAILED EXIT (appends of one short line
+# are atomic, whichever lane writes).
+RESULTS=$LOG/results
+: > "$RESULTS"
+QUEUE=$LOG/debug-queue
+DEBUG_STATE=$LOG/debug-state	# "ready" or "failed", once known
+OUT=		# a lane's file, for its steps' output; empty: stdout
 
-PASSED=0
-FAILED=0
-FAILED_STEPS=
+# record NAME PASSED FAILED EXIT
+record() { echo "$1 $2 $3 $4" >> "$RESULTS"; }
 
-# step NAME CMD...: run CMD, log it, and add its test counts to the totals.
+# say LINE: a progress line, on stdout and in the lane's file.
+say() { echo "$*"; [ -z "$OUT" ] || echo "$*" >> "$OUT"; }
+
+# step NAME CMD...: run CMD, log it, and record its test counts.
 step()
 {
 	local name=$1 log counts p f rc t0=$SECONDS
 	shift
 	log=$LOG/$name.log
-	echo "=== $name: $*"
-	"$@" 2>&1 | tee "$log"
-	rc=${PIPESTATUS[0]}
+	say "=== $name: $*"
+	if [ -z "$OUT" ]; then
+		"$@" 2>&1 | tee "$log"
+		rc=${PIPESTATUS[0]}
+	else
+		"$@" > "$log" 2>&1
+		rc=$?
+		cat "$log" >> "$OUT"
+	fi
 	counts=$(grep -Eo '[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
 	if [ -n "$counts" ]; then
 		p=${counts%% passed*}
@@ -62,13 +81,11 @@ step()
 	fi
 	# A suite that exits non-zero failed even if its count says otherwise.
 	[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
-	PASSED=$((PASSED + p))
-	FAILED=$((FAILED + f))
+	record "$name" "$p" "$f" "$rc"
 	if [ "$rc" -eq 0 ]; then
-		echo "--- PASS $name ($p passed, $f failed, $((SECONDS - t0)) s)"
+		say "--- PASS $name ($p passed, $f failed, $((SECONDS - t0)) s)"
 	else
-		echo "--- FAIL $name (exit $rc, $((SECONDS - t0)) s; log: $log)"
-		FAILED_STEPS="$FAILED_STEPS $name"
+		say "--- FAIL $name (exit $rc, $((SECONDS - t0)) s; log: $log)"
 	fi
 	return "$rc"
 }
@@ -80,82 +97,128 @@ kernel_of()
 		sort -V | tail -n 1
 }
 
-# stock_tier: build, static checks, unit tests, the suites on 6.1 and 6.12.
-stock_tier()
+# The next debug-tier suite, or nothing once the queue is empty.
+next_debug_suite()
 {
-	local series kver
-
-	step check-uapi make check-uapi
-	step check-kmod make check-kmod
-	step checkpatch make checkpatch
-	step unit make unit
-
-	for series in 6.1 6.12; do
-		kver=$(kernel_of "$series")
-		if [ -z "$kver" ]; then
-			echo "no Debian $series kernel installed (run make deps)"
-			FAILED=$((FAILED + 1))
-			FAILED_STEPS="$FAILED_STEPS vm-$series"
-			continue
-		fi
-		if [ "$BUILT" -ne 0 ]; then
-			FAILED=$((FAILED + 1))
-			FAILED_STEPS="$FAILED_STEPS vm-$series(not built)"
-			continue
-		fi
-		step "vm-smoke-$series" tests/vm/vm.sh "$kver" "$TOP/tests/vm/smoke.sh"
-		step "vm-ctl-$series" tests/vm/vm.sh "$kver" "$TOP/tests/vm/test-ctl.sh"
-		step "vm-stream-$series" tests/vm/vm.sh "$kver" "$TOP/tests/vm/test-stream.sh"
-		step "vm-topo-$series" tests/vm/vm.sh "$kver" "$TOP/tests/vm/test-topo.sh"
-		# 256 concurrent connections pin about 2.4 GiB (see test-load.sh).
-		step "vm-load-$series" env SDP_VM_MEM=6144 \
-			tests/vm/vm.sh "$kver" "$TOP/tests/vm/test-load.sh"
-		step "vm-hostile-$series" tests/vm/vm.sh "$kver" "$TOP/tests/vm/test-hostile.sh"
-		step "vm-fuzz-$series" tests/vm/vm.sh "$kver" "$TOP/tests/vm/test-fuzz.sh"
-	done
-	# 6.1 and 6.12 in two guests, talking to each other over a wire.
-	[ "$BUILT" -eq 0 ] && [ -n "$(kernel_of 6.1)" ] && [ -n "$(kernel_of 6.12)" ] &&
-		step two-hosts tests/vm/two-hosts.sh 6.1 6.12
+	(
+		flock 8
+		head -n 1 "$QUEUE"
+		sed -i 1d "$QUEUE"
+	) 8> "$LOG/debug-queue.lock"
 }
 
-# debug_tier: the debug kernel (built once per machine, then cached),
-# sdp.ko against it with no warning, and DEBUG_SUITES on it.
-debug_tier()
+# debug_worker: once the debug lane built the kernel and the module, run
+# debug-tier suites from the queue until it is empty.
+debug_worker()
 {
 	local t name
 
-	step debug-kernel make debug-kernel &&
-		step module-debug make module-debug || {
-		FAILED_STEPS="$FAILED_STEPS vm-debug(not built)"
-		return
-	}
-	[ "$BUILT" -eq 0 ] || return
-	for t in $DEBUG_SUITES; do
+	until [ -s "$DEBUG_STATE" ]; do sleep 5; done
+	[ "$(cat "$DEBUG_STATE")" = ready ] || return
+	while t=$(next_debug_suite) && [ -n "$t" ]; do
 		name=${t%.sh}
 		step "vm-${name#test-}-debug" tests/vm/vm.sh debug "$TOP/tests/vm/$t"
 	done
 }
 
+stock_lane()
+{
+	local series kver t name mem
+
+	for series in 6.1 6.12; do
+		kver=$(kernel_of "$series")
+		if [ -z "$kver" ]; then
+			say "no Debian $series kernel installed (run make deps)"
+			record "vm-$series(no-kernel)" 0 1 1
+			continue
+		fi
+		for t in $STOCK_SUITES; do
+			name=${t%.sh}
+			mem=
+			# 256 concurrent connections pin about 2.4 GiB (see test-load.sh).
+			[ "$t" != test-load.sh ] || mem=6144
+			step "vm-${name#test-}-$series" env ${mem:+SDP_VM_MEM=$mem} \
+				tests/vm/vm.sh "$kver" "$TOP/tests/vm/$t"
+		done
+	done
+	# 6.1 and 6.12 in two guests, talking to each other over a wire.
+	[ -n "$(kernel_of 6.1)" ] && [ -n "$(kernel_of 6.12)" ] &&
+		step two-hosts tests/vm/two-hosts.sh 6.1 6.12
+	debug_worker
+}
+
+debug_lane()
+{
+	if step debug-kernel make debug-kernel && step module-debug make module-debug; then
+		echo ready > "$DEBUG_STATE"
+	else
+		echo failed > "$DEBUG_STATE"
+		record "vm-debug(not-built)" 0 1 1
+	fi
+	debug_worker
+}
+
+# lane NAME FUNCTION: run FUNCTION in the background, its steps' output
+# in a file.
+lane()
+{
+	OUT=$LOG/lane-$1.out
+	: > "$OUT"
+	"$2" &
+	OUT=
+}
+
+for t in $DEBUG_SUITES; do echo "$t"; done > "$QUEUE"
 if [ -z "$DEBUG_ONLY" ]; then
 	step fresh-machine tests/fresh-machine.sh
 	step build make -j2 modules-all lib tool &&
 		step build-test-tools make -C tests/tools
 	BUILT=$?
-	stock_tier
+	step check-uapi make check-uapi
+	step check-kmod make check-kmod
+	step checkpatch make checkpatch
+	step unit make unit
 else
 	step build make -j2 lib tool &&
 		step build-test-tools make -C tests/tools
 	BUILT=$?
 fi
-debug_tier
+if [ "$BUILT" -ne 0 ]; then
+	record "vm(not-built)" 0 1 1
+else
+	if [ -z "$DEBUG_ONLY" ]; then
+		echo "=== two lanes: stock kernels then debug suites; debug kernel then debug suites"
+		lane a stock_lane
+	else
+		echo "=== two lanes, each taking debug suites"
+		lane a debug_worker
+	fi
+	lane b debug_lane
+	wait
+	for l in a b; do
+		echo "=== lane $l, whole output"
+		cat "$LOG/lane-$l.out"
+	done
+fi
 
 # Only the end of a run's output may be kept (CI's record is its tail):
 # repeat what failed there, with the guest's kernel messages around it.
+PASSED=0
+FAILED=0
+FAILED_STEPS=
+while read -r name p f rc; do
+	PASSED=$((PASSED + p))
+	FAILED=$((FAILED + f))
+	[ "$rc" -eq 0 ] || FAILED_STEPS="$FAILED_STEPS $name"
+done < "$RESULTS"
 for name in $FAILED_STEPS; do
 	echo "--- what failed in $name:"
+	[ -f "$LOG/$name.log" ] || continue
 	grep -E 'FAIL|^vm\.sh: |BUG:|WARNING:|Call Trace|\] sdp: ' \
 		"$LOG/$name.log" | grep -v 'taint' | tail -n 40
 done
+echo "--- steps and their times:"
+grep -h -E '^--- (PASS|FAIL) ' "$LOG"/lane-*.out 2>/dev/null
 [ -z "$FAILED_STEPS" ] || echo "failed steps:$FAILED_STEPS"
 echo "all: $PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ] && [ -z "$FAILED_STEPS" ]
