@@ -31,8 +31,16 @@ case ${1:-} in
 esac
 # The debug tier's suites, longest first: 3-20x slower than on the stock
 # kernels, with their counts and sizes scaled down (SDP_TEST_SCALE), never
-# their checks; docs/design.md ("The debug tier") has their times.
-DEBUG_SUITES="test-load.sh test-hostile.sh test-ctl.sh test-stream.sh test-topo.sh test-faults.sh"
+# their checks; docs/design.md ("The debug tier") has their times.  A full
+# run leaves out the control-plane suite there (18 min beside a stock
+# guest, which would bring CI within ten minutes of its limit): every
+# netlink operation still runs on this kernel, each allocation of it
+# failed in turn, in test-faults; --debug-only runs all six.
+if [ -z "$DEBUG_ONLY" ]; then
+	DEBUG_SUITES="test-load.sh test-hostile.sh test-stream.sh test-topo.sh test-faults.sh"
+else
+	DEBUG_SUITES="test-load.sh test-hostile.sh test-ctl.sh test-stream.sh test-topo.sh test-faults.sh"
+fi
 STOCK_SUITES="smoke.sh test-ctl.sh test-stream.sh test-topo.sh test-load.sh test-hostile.sh test-fuzz.sh"
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
