@@ -527,12 +527,10 @@ static int run(const struct op *op)
 		       FAILNTH_MAX);
 		return 1;
 	}
-	if (g_function)
-		printf("ok: %s: %u calls of %s, each failed once (%u clean errors, %u calls that worked anyway), then it worked\n",
-		       op->name, n - 1, g_function, nomem, completed);
-	else
-		printf("ok: %s: %u allocations in the caller's context, each failed once (%u clean errors, %u calls that worked anyway), then it worked\n",
-		       op->name, n - 1, nomem, completed);
+	printf("ok: %s: %u %s%s, each failed once (%u clean errors, %u calls that worked anyway), then it worked\n",
+	       op->name, n - 1,
+	       g_function ? "calls of " : "allocations in the caller's context",
+	       g_function ?: "", nomem, completed);
 	return 0;
 }
 

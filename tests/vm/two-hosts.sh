@@ -31,11 +31,6 @@ PASSED=0
 FAILED=0
 pass() { PASSED=$((PASSED + 1)); echo "ok - $1"; }
 fail() { FAILED=$((FAILED + 1)); echo "FAIL - $1${2:+: $2}"; }
-check() { # NAME CMD...
-	local name=$1
-	shift
-	if "$@"; then pass "$name"; else fail "$name"; fi
-}
 
 # Two UDP ports on the loopback, one per guest's end of the wire.
 PA=$((20000 + RANDOM % 20000))
