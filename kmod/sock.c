@@ -1052,7 +1052,7 @@ static int sdp_release(struct socket *sock)
 {
 	struct sock *sk = sock->sk;
 	struct sdp_sock *ssk;
-	bool abort, listener;
+	bool abort, listener, unconnected;
 
 	if (!sk)
 		return 0;
@@ -1066,6 +1066,8 @@ static int sdp_release(struct socket *sock)
 	spin_lock_bh(&ssk->lock);
 	abort = (sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime) ||
 		!list_empty(&ssk->rx.queue);
+	/* No QP, no peer to say goodbye to: nothing for the work to wait on. */
+	unconnected = !ssk->qp;
 	if (sk->sk_state == TCP_SYN_SENT) {
 		/* An attempt in flight: its handler disconnects later. */
 		ssk->conn_done = true;
@@ -1101,10 +1103,11 @@ static int sdp_release(struct socket *sock)
 	release_sock(sk);
 	sock->sk = NULL;
 	/*
-	 * As TCP, a closed listener's port is free for the next bind() at
-	 * once: its rdma_cm id goes now, not in the work item.
+	 * As TCP, the port of a closed listener, or of a socket that never
+	 * had a connection, is free for the next bind() at once: the rdma_cm
+	 * id goes now, not in the work item.
 	 */
-	if (listener)
+	if (listener || unconnected)
 		sdp_conn_destroy(ssk);
 	/* The socket's reference now belongs to the work item (see the top). */
 	sdp_conn_kick(ssk, 0);

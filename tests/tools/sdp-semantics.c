@@ -120,7 +120,10 @@ TEST_F(sock, create)
 	REQUIRE(s < 0 && errno == EPROTONOSUPPORT, "IPPROTO_UDP refused");
 }
 
-/* bind(): a port taken once only, port 0 an ephemeral one. */
+/*
+ * bind(): a port taken once only, port 0 an ephemeral one; a closed
+ * socket that never connected frees its port at once.
+ */
 TEST_F(sock, bind)
 {
 	struct sockaddr_storage a, got;
@@ -128,6 +131,7 @@ TEST_F(sock, bind)
 	int s1 = socket(self->family, SOCK_STREAM, 0);
 	int s2 = socket(self->family, SOCK_STREAM, 0);
 	int s3 = socket(self->family, SOCK_STREAM, 0);
+	int i;
 
 	REQUIRE(!bind(s1, (struct sockaddr *)&a, alen), "bind");
 	REQUIRE(bind(s2, (struct sockaddr *)&a, alen) && errno == EADDRINUSE,
@@ -140,6 +144,15 @@ TEST_F(sock, bind)
 	        got.ss_family, len, sock_port_of(&got));
 	ksft_print_msg("bind (ephemeral port %d, EADDRINUSE)\n", sock_port_of(&got));
 	close(s1);
+	/* Often enough to catch a port freed a little later. */
+	alen = sock_addr_with_port(self->port, &a);
+	for (i = 0; i < 100; i++) {
+		REQUIRE(!bind(s2, (struct sockaddr *)&a, alen),
+		        "bind %d right after the port's socket was closed", i);
+		close(s2);
+		s2 = socket(self->family, SOCK_STREAM, 0);
+		REQUIRE(s2 >= 0, "socket");
+	}
 	close(s2);
 	close(s3);
 }
