@@ -14,7 +14,7 @@
 /* Common nested types */
 const struct nla_policy sdp_rule_add_nl_policy[SDP_A_RULE_ACTION + 1] = {
 	[SDP_A_RULE_POSITION] = { .type = NLA_U32, },
-	[SDP_A_RULE_FAMILY] = NLA_POLICY_RANGE(NLA_U16, 2, 10),
+	[SDP_A_RULE_FAMILY] = NLA_POLICY_MAX(NLA_U16, 10),
 	[SDP_A_RULE_ADDR] = { .type = NLA_BINARY, },
 	[SDP_A_RULE_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 128),
 	[SDP_A_RULE_PORT_MIN] = { .type = NLA_U16, },
@@ -26,7 +26,7 @@ const struct nla_policy sdp_rule_add_nl_policy[SDP_A_RULE_ACTION + 1] = {
 
 const struct nla_policy sdp_rule_del_nl_policy[SDP_A_RULE_ACTION + 1] = {
 	[SDP_A_RULE_ID] = NLA_POLICY_MIN(NLA_U32, 1),
-	[SDP_A_RULE_FAMILY] = NLA_POLICY_RANGE(NLA_U16, 2, 10),
+	[SDP_A_RULE_FAMILY] = NLA_POLICY_MAX(NLA_U16, 10),
 	[SDP_A_RULE_ADDR] = { .type = NLA_BINARY, },
 	[SDP_A_RULE_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 128),
 	[SDP_A_RULE_PORT_MIN] = { .type = NLA_U16, },
@@ -41,7 +41,7 @@ const struct nla_policy sdp_rule_get_nl_policy[SDP_A_RULE_ID + 1] = {
 };
 
 const struct nla_policy sdp_rule_replace_nl_policy[SDP_A_RULE_ACTION + 1] = {
-	[SDP_A_RULE_FAMILY] = NLA_POLICY_RANGE(NLA_U16, 2, 10),
+	[SDP_A_RULE_FAMILY] = NLA_POLICY_MAX(NLA_U16, 10),
 	[SDP_A_RULE_ADDR] = { .type = NLA_BINARY, },
 	[SDP_A_RULE_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 128),
 	[SDP_A_RULE_PORT_MIN] = { .type = NLA_U16, },

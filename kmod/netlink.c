@@ -475,12 +475,13 @@ static int sdp_nl_rule_parse(struct sdp_rule *r, struct nlattr **tb,
 	const struct nlattr *a;
 	unsigned int alen;
 
-	if (NL_REQ_ATTR_CHECK(extack, nest, tb, SDP_A_RULE_FAMILY))
-		return -EINVAL;
-	m->family = nla_get_u16(tb[SDP_A_RULE_FAMILY]);
-	if (m->family != AF_INET && m->family != AF_INET6) {
+	/* No family: both, and then no address (see sdp_rule_matches()). */
+	a = tb[SDP_A_RULE_FAMILY];
+	m->family = a ? nla_get_u16(a) : AF_UNSPEC;
+	if (m->family != AF_UNSPEC && m->family != AF_INET &&
+	    m->family != AF_INET6) {
 		NL_SET_ERR_MSG_ATTR_FMT(extack, tb[SDP_A_RULE_FAMILY],
-					"family %u is not AF_INET (2) or AF_INET6 (10)",
+					"family %u is not AF_UNSPEC (0), AF_INET (2) or AF_INET6 (10)",
 					m->family);
 		return -EINVAL;
 	}
@@ -503,6 +504,11 @@ static int sdp_nl_rule_parse(struct sdp_rule *r, struct nlattr **tb,
 	}
 
 	a = tb[SDP_A_RULE_ADDR];
+	if (a && m->family == AF_UNSPEC) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "addr given without family (AF_INET or AF_INET6)");
+		return -EINVAL;
+	}
 	if (a) {
 		if (nla_len(a) != alen) {
 			NL_SET_ERR_MSG_ATTR_FMT(extack, a,

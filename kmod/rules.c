@@ -22,6 +22,7 @@
 #include <linux/slab.h>
 #include <linux/socket.h>
 #include <linux/string.h>
+#include <net/ipv6.h>
 
 #include "sdp.h"
 
@@ -476,8 +477,9 @@ static bool sdp_rule_matches(const struct sdp_rule *r, u16 family,
 {
 	const struct sdp_rule_match *m = &r->match;
 
-	if (m->family != family || !(m->role & role) ||
-	    port < m->port_min || port > m->port_max)
+	/* AF_UNSPEC: both families; such a rule has no address. */
+	if ((m->family != AF_UNSPEC && m->family != family) ||
+	    !(m->role & role) || port < m->port_min || port > m->port_max)
 		return false;
 	if (!sdp_prefix_match(m->addr, addr, m->prefix_len))
 		return false;
@@ -509,6 +511,14 @@ static int sdp_map_resolve(struct net *net, u16 family, const void *addr,
 	if ((family != AF_INET && family != AF_INET6) ||
 	    (role != SDP_ROLE_LISTEN && role != SDP_ROLE_CONNECT))
 		return -EINVAL;
+	/*
+	 * A dual-stack socket reaches an IPv4 peer at ::ffff:a.b.c.d: the
+	 * IPv4 rules decide it, as they would for an IPv4 socket.
+	 */
+	if (family == AF_INET6 && ipv6_addr_v4mapped(addr)) {
+		family = AF_INET;
+		addr = (const u8 *)addr + 12;
+	}
 
 	sdp_stats_inc(net, SDP_STAT_MAP_LOOKUPS);
 
@@ -548,7 +558,9 @@ static int sdp_map_resolve(struct net *net, u16 family, const void *addr,
  *	rule matched and the default-action tunable decided
  *
  * For the data path, which acts on the answer: the first matching rule in
- * table order wins and has its hits counter incremented; the namespace's
+ * table order wins and has its hits counter incremented (a rule of no
+ * family matches both; a v4-mapped IPv6 address is looked up as the IPv4
+ * address it carries); the namespace's
  * map-lookups counter counts every call.  Queries that decide nothing use
  * sdp_map_query().  Lockless (RCU); callable from any context, including
  * atomic ones.

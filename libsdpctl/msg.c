@@ -109,6 +109,12 @@ static int addr_len(uint16_t family)
 	}
 }
 
+/* A rule's: AF_UNSPEC is both families, and has no address. */
+static int rule_addr_len(uint16_t family)
+{
+	return family == AF_UNSPEC ? 0 : addr_len(family);
+}
+
 /* What of a rule a request carries. */
 enum {
 	PUT_ID		= 1 << 0,
@@ -120,7 +126,7 @@ static int put_rule(struct nl_msg *msg, const struct sdpctl_rule *r,
 		    unsigned int what)
 {
 	struct nlattr *nest;
-	int alen = addr_len(r->family);
+	int alen = rule_addr_len(r->family);
 
 	if ((what & PUT_MATCH) && alen < 0)
 		return alen;
@@ -134,8 +140,9 @@ static int put_rule(struct nl_msg *msg, const struct sdpctl_rule *r,
 	    nla_put_u32(msg, SDP_A_RULE_POSITION, r->position) < 0)
 		return -EMSGSIZE;
 	if (what & PUT_MATCH) {
-		if (nla_put_u16(msg, SDP_A_RULE_FAMILY, r->family) < 0 ||
-		    nla_put(msg, SDP_A_RULE_ADDR, alen, r->addr) < 0 ||
+		/* No family is both families (and then no address). */
+		if ((alen && nla_put_u16(msg, SDP_A_RULE_FAMILY, r->family) < 0) ||
+		    (alen && nla_put(msg, SDP_A_RULE_ADDR, alen, r->addr) < 0) ||
 		    nla_put_u8(msg, SDP_A_RULE_PREFIX_LEN, r->prefix_len) < 0 ||
 		    nla_put_u16(msg, SDP_A_RULE_PORT_MIN, r->port_min) < 0 ||
 		    nla_put_u16(msg, SDP_A_RULE_PORT_MAX, r->port_max) < 0 ||
@@ -376,7 +383,7 @@ int sdpctl_parse_rule_attr(struct nlattr *nest, struct sdpctl_rule *r)
 	else if (addr && nla_len(addr) == 16)
 		r->family = AF_INET6;
 	if (addr) {
-		if (nla_len(addr) != addr_len(r->family))
+		if (nla_len(addr) != rule_addr_len(r->family) || !nla_len(addr))
 			return -EBADMSG;
 		memcpy(r->addr, nla_data(addr), nla_len(addr));
 	}

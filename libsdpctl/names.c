@@ -56,6 +56,8 @@ const char *sdpctl_family_name(uint16_t family)
 		return "inet";
 	case AF_INET6:
 		return "inet6";
+	case AF_UNSPEC:
+		return "any";
 	default:
 		return NULL;
 	}
@@ -91,7 +93,7 @@ const char *sdpctl_hist_name(uint32_t hist_id)
 int sdpctl_rule_init_sz(struct sdpctl_rule *r, size_t size)
 {
 	struct sdpctl_rule own = {
-		.family = AF_INET,
+		.family = AF_UNSPEC,
 		.port_max = UINT16_MAX,
 		.role = SDPCTL_ROLE_ANY,
 	};

@@ -240,9 +240,10 @@ bad:
 		    "optionally /PREFIX, or any)", s);
 }
 
+/* Any address: of @family, or of both families for AF_UNSPEC. */
 static void set_any_addr(struct sdpctl_rule *r, uint16_t family)
 {
-	r->family = family == AF_UNSPEC ? AF_INET : family;
+	r->family = family;
 	memset(r->addr, 0, sizeof(r->addr));
 	r->prefix_len = 0;
 }
@@ -735,11 +736,16 @@ static int rule_format(const struct sdpctl_rule *r, char *buf, size_t len)
 	if (len)
 		buf[0] = '\0';
 	if (!action || !role || !family ||
-	    r->prefix_len > family_bits(r->family) || r->port_min > r->port_max)
+	    r->prefix_len > family_bits(r->family) || r->port_min > r->port_max ||
+	    (r->family == AF_UNSPEC && r->prefix_len))
 		return -EINVAL;
 	if (r->has_position)
 		emit(&o, "position %u ", r->position);
-	emit(&o, "action %s role %s family %s addr ", action, role, family);
+	emit(&o, "action %s role %s ", action, role);
+	/* Both families is what a rule without "family" means. */
+	if (r->family != AF_UNSPEC)
+		emit(&o, "family %s ", family);
+	emit(&o, "addr ");
 	if (r->prefix_len == 0) {
 		emit(&o, "any");
 	} else {

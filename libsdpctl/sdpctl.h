@@ -147,7 +147,7 @@ struct sdpctl_rule {
 	uint32_t size;			/* bytes filled in: see the top */
 	uint32_t id;			/* kernel-assigned; 0 = none yet */
 	uint32_t position;		/* valid when has_position */
-	uint16_t family;		/* AF_INET or AF_INET6 */
+	uint16_t family;		/* AF_INET, AF_INET6; AF_UNSPEC: both */
 	uint8_t addr[16];		/* network byte order; 4 bytes for inet */
 	uint8_t prefix_len;		/* 0 matches any address */
 	uint16_t port_min, port_max;	/* 0-65535 matches any port */
@@ -161,7 +161,7 @@ struct sdpctl_rule {
 
 #define SDPCTL_RULE_SZ sizeof(struct sdpctl_rule)
 
-/* A rule matching everything: any family-inet address, port, role. */
+/* A rule matching everything: both families, any port, role, program. */
 SDPCTL_EXPORT int sdpctl_rule_init_sz(struct sdpctl_rule *r, size_t size);
 #define sdpctl_rule_init(r) sdpctl_rule_init_sz(r, SDPCTL_RULE_SZ)
 
@@ -408,7 +408,7 @@ SDPCTL_EXPORT int sdpctl_rule_format_sz(const struct sdpctl_rule *r,
 /* Each returns NULL for a value it does not know. */
 SDPCTL_EXPORT const char *sdpctl_action_name(uint32_t action);
 SDPCTL_EXPORT const char *sdpctl_role_name(uint32_t role); /* listen|connect|any */
-SDPCTL_EXPORT const char *sdpctl_family_name(uint16_t family); /* inet|inet6 */
+SDPCTL_EXPORT const char *sdpctl_family_name(uint16_t family); /* inet|inet6|any */
 SDPCTL_EXPORT const char *sdpctl_feature_name(uint32_t feature_bit);
 /* Message types in msg-counts order, from index 0 until NULL. */
 SDPCTL_EXPORT const char *sdpctl_msg_type_name(unsigned int index);

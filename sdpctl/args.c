@@ -22,7 +22,7 @@
 "or a libsdp.conf line:\n" \
 "  use sdp|tcp|both server|listen|client|connect|any PROGRAM|* ADDR[/PLEN]:PORTS\n" \
 "  (* for any address or ports; IPv6 in brackets: [2001:db8::]/32:80)\n" \
-"Defaults: role any, addr any (family inet), port any, any program.\n"
+"Defaults: role any, addr any (both families), port any, any program.\n"
 
 #define EXIT_STATUS_HELP \
 "Exit status:\n" \

@@ -28,7 +28,7 @@ enum {
 
 static const struct fz_attr fz_attrs_rule_add[] = {
 	{ .name = "position", .id = SDP_A_RULE_POSITION, .type = FZ_U32 },
-	{ .name = "family", .id = SDP_A_RULE_FAMILY, .type = FZ_U16, .has_min = 1, .min = 2, .has_max = 1, .max = 10 },
+	{ .name = "family", .id = SDP_A_RULE_FAMILY, .type = FZ_U16, .has_max = 1, .max = 10 },
 	{ .name = "addr", .id = SDP_A_RULE_ADDR, .type = FZ_BINARY },
 	{ .name = "prefix-len", .id = SDP_A_RULE_PREFIX_LEN, .type = FZ_U8, .has_max = 1, .max = 128 },
 	{ .name = "port-min", .id = SDP_A_RULE_PORT_MIN, .type = FZ_U16 },
@@ -44,7 +44,7 @@ static const struct fz_attr fz_attrs_map_add_do_request[] = {
 
 static const struct fz_attr fz_attrs_rule_del[] = {
 	{ .name = "id", .id = SDP_A_RULE_ID, .type = FZ_U32, .has_min = 1, .min = 1 },
-	{ .name = "family", .id = SDP_A_RULE_FAMILY, .type = FZ_U16, .has_min = 1, .min = 2, .has_max = 1, .max = 10 },
+	{ .name = "family", .id = SDP_A_RULE_FAMILY, .type = FZ_U16, .has_max = 1, .max = 10 },
 	{ .name = "addr", .id = SDP_A_RULE_ADDR, .type = FZ_BINARY },
 	{ .name = "prefix-len", .id = SDP_A_RULE_PREFIX_LEN, .type = FZ_U8, .has_max = 1, .max = 128 },
 	{ .name = "port-min", .id = SDP_A_RULE_PORT_MIN, .type = FZ_U16 },
@@ -71,7 +71,7 @@ static const struct fz_attr fz_attrs_map_get_dump_request[] = {
 };
 
 static const struct fz_attr fz_attrs_rule_replace[] = {
-	{ .name = "family", .id = SDP_A_RULE_FAMILY, .type = FZ_U16, .has_min = 1, .min = 2, .has_max = 1, .max = 10 },
+	{ .name = "family", .id = SDP_A_RULE_FAMILY, .type = FZ_U16, .has_max = 1, .max = 10 },
 	{ .name = "addr", .id = SDP_A_RULE_ADDR, .type = FZ_BINARY },
 	{ .name = "prefix-len", .id = SDP_A_RULE_PREFIX_LEN, .type = FZ_U8, .has_max = 1, .max = 128 },
 	{ .name = "port-min", .id = SDP_A_RULE_PORT_MIN, .type = FZ_U16 },

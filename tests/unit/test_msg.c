@@ -95,6 +95,7 @@ static struct sdpctl_rule sample_rule(void)
 	sdpctl_rule_init(&r);
 	r.action = SDP_ACTION_SDP;
 	r.role = SDP_ROLE_CONNECT;
+	r.family = AF_INET;
 	inet_pton(AF_INET, "198.18.0.0", r.addr);
 	r.prefix_len = 24;
 	r.port_min = 5000;

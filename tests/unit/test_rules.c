@@ -84,9 +84,10 @@ static void test_keyword_any_order_and_defaults(void **state)
 	assert_int_equal(a.port_max, 80);
 	assert_int_equal(a.prefix_len, 8);
 
-	/* Defaults: any address (inet), any port, both roles, any program. */
+	/* Defaults: any address of both families, any port, both roles,
+	 * any program. */
 	assert_int_equal(b.action, SDP_ACTION_TCP);
-	assert_int_equal(b.family, AF_INET);
+	assert_int_equal(b.family, AF_UNSPEC);
 	assert_int_equal(b.prefix_len, 0);
 	assert_int_equal(b.port_min, 0);
 	assert_int_equal(b.port_max, 65535);
@@ -159,7 +160,7 @@ static void test_libsdp_lines(void **state)
 	assert_int_equal(r.action, SDP_ACTION_TCP);
 	assert_int_equal(r.role, SDP_ROLE_LISTEN);
 	assert_string_equal(r.program, "ttcp*");
-	assert_int_equal(r.family, AF_INET);
+	assert_int_equal(r.family, AF_UNSPEC);	/* "*": both families */
 	assert_int_equal(r.prefix_len, 0);
 	assert_int_equal(r.port_min, 22);
 	assert_int_equal(r.port_max, 25);
@@ -397,7 +398,11 @@ static void test_format_contract(void **state)
 	assert_int_equal(sdpctl_rule_format(&r, buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "action sdp role connect family inet "
 			    "addr 198.18.0.0/24 port 5000-5010 program iperf*");
+	/* No family: both, and the text says none. */
 	r = parse_ok("action tcp");
+	assert_int_equal(sdpctl_rule_format(&r, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "action tcp role any addr any port any");
+	r = parse_ok("action tcp family inet");
 	assert_int_equal(sdpctl_rule_format(&r, buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "action tcp role any family inet addr any "
 			    "port any");
@@ -471,7 +476,7 @@ static void test_obj_larger_filled(void **state)
 	assert_true(SDPCTL_HAS(&big.r, line));
 	assert_true(big.r.size < ADDED_END);	/* "added" not ours */
 	assert_true(big.added == 0);
-	assert_int_equal(big.r.family, AF_INET);
+	assert_int_equal(big.r.family, AF_UNSPEC);
 	assert_int_equal(big.r.port_max, 65535);
 
 	memset(&big, 0xa5, sizeof(big));

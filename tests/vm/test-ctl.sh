@@ -75,7 +75,8 @@ expect_jq "map add connect rule" \
 	 and .prefix_len == 24 and .port_min == 5000 and .port_max == 5010' \
 	sdpctl -j map add action sdp role connect addr 198.18.0.0/24 port 5000-5010
 ID1=$(printf '%s' "$SDP_OUT" | jq -r .id)
-expect_jq "map add listen rule with program" '.program == "iperf*"' \
+expect_jq "map add listen rule with program, of both families" \
+	'.program == "iperf*" and .family == "any" and .addr == ""' \
 	sdpctl -j map add action both role listen addr any port 5201 program 'iperf*'
 ID2=$(printf '%s' "$SDP_OUT" | jq -r .id)
 expect_jq "map add inet6 rule" '.family == "inet6" and .prefix_len == 32' \
@@ -104,8 +105,14 @@ expect_fail "map add at a position past the end" 1 "position" \
 echo "=== rules: the kernel checks every attribute itself (raw requests)"
 expect_fail "raw: missing action" 1 "EINVAL.*action" \
 	raw_add "u16:rule.family=2"
-expect_fail "raw: missing family" 1 "EINVAL.*family" \
-	raw_add "u32:rule.action=1"
+expect_ok "raw: no family is both families" \
+	raw_add "u32:rule.action=1" "u16:rule.port-min=7777" "u16:rule.port-max=7777"
+expect_jq "raw: the rule has no family" \
+	'[.[] | select(.port_min == 7777)] | length == 1 and .[0].family == "any"' \
+	sdpctl -j map list
+sdpctl map del action sdp port 7777
+expect_fail "raw: addr without family" 1 "EINVAL.*addr.*family" \
+	raw_add "u32:rule.action=1" "bin:rule.addr=c6120000"
 expect_fail "raw: unknown family" 1 "EINVAL.*family" \
 	raw_add "u16:rule.family=7" "u32:rule.action=1"
 expect_fail "raw: unknown action is out of the policy range" 1 "ERANGE" \
@@ -167,6 +174,12 @@ expect_jq "inet6 lookup inside the prefix" ".action == \"sdp\" and .rule == $ID3
 	sdpctl -j map lookup addr 2001:db8::1 port 80 role connect
 expect_jq "inet6 lookup outside the prefix" '.rule == null' \
 	sdpctl -j map lookup addr 2001:db9::1 port 80 role connect
+expect_jq "a rule of no family decides an inet6 (dual-stack) listener" \
+	".action == \"both\" and .rule == $ID2" \
+	sdpctl -j map lookup addr :: port 5201 role listen program iperf3
+expect_jq "a v4-mapped address is decided by the IPv4 rules" \
+	".action == \"sdp\" and .rule == $ID1" \
+	sdpctl -j map lookup addr ::ffff:198.18.0.7 port 5005 role connect
 expect_ok "default-action both" sdpctl tune set default-action both
 expect_jq "no match gives the default action" '.action == "both" and .rule == null' \
 	sdpctl -j map lookup addr 198.18.5.5 port 1 role connect

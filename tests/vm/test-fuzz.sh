@@ -127,7 +127,8 @@ check_state()
 		'([.[].id] | length == (unique | length)) and
 		 all(.[]; .port_min <= .port_max and
 		     ((.family == "inet" and .prefix_len <= 32) or
-		      (.family == "inet6" and .prefix_len <= 128)) and
+		      (.family == "inet6" and .prefix_len <= 128) or
+		      (.family == "any" and .prefix_len == 0)) and
 		     (.role | IN("listen", "connect", "any")) and
 		     (.action | IN("sdp", "tcp", "both")))' cat "$TMP/rules1"
 	expect_eq "$name: a rule dump twice gives the same table" \
