@@ -567,7 +567,8 @@ static int sdp_cm_req(struct sdp_sock *lssk, struct rdma_cm_id *id,
 		return 1;
 	}
 
-	child = sdp_sock_alloc(net, NULL, 0);
+	child = sdp_sock_alloc(net, lssk->sk.sk_family, lssk->sk.sk_prot,
+			       NULL, 0);
 	if (!child) {
 		sdp_stats_conn_close(net);
 		spin_lock_bh(&lssk->lock);

@@ -25,6 +25,7 @@
 #include <linux/string.h>
 #include <linux/version.h>
 #include <net/genetlink.h>
+#include <net/sock.h>
 
 /* Longest extack message netlink carries (NETLINK_MAX_FMTMSG_LEN, 6.2+). */
 #define SDP_EXTACK_MSG_LEN	80
@@ -209,5 +210,18 @@ static inline void sdp_genl_unregister(struct genl_family *family)
 	kfree(family->ops);
 }
 #endif /* genl_split_ops: 6.2+ */
+
+/*
+ * struct proto.ipv6_pinfo_offset (6.5) says where inet6_create() finds an
+ * AF_INET6 socket's struct ipv6_pinfo; before, it was at the end of the
+ * object (inet6_sk_generic()).  A field, not a macro: a version test.
+ */
+static inline void sdp_proto_set_ipv6_pinfo(struct proto *prot,
+					    unsigned int offset)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+	prot->ipv6_pinfo_offset = offset;
+#endif
+}
 
 #endif /* _SDP_COMPAT_H */

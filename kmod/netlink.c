@@ -288,7 +288,7 @@ static int sdp_nl_put_info(struct sk_buff *skb, const void *unused)
 			SDP_FEATURE_MAP | SDP_FEATURE_STATS |
 			SDP_FEATURE_TUNE | SDP_FEATURE_EVENTS |
 			SDP_FEATURE_IPV6 | SDP_FEATURE_STREAM |
-			SDP_FEATURE_CONNS))
+			SDP_FEATURE_CONNS | SDP_FEATURE_INET))
 		return -EMSGSIZE;
 	return 0;
 }

@@ -29,6 +29,7 @@
 #include <linux/termios.h>
 #include <linux/tcp.h>
 #include <linux/uio.h>
+#include <net/ipv6.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
 
@@ -380,30 +381,13 @@ int sdp_wait(struct sdp_sock *ssk, long *timeo,
 }
 
 /**
- * sdp_sock_alloc() - allocate and initialise an SDP socket
- * @net: its namespace
- * @sock: the struct socket, NULL for a child of a listener
- * @kern: kernel socket
- *
- * The debug tier's fault injection (fail_function) fails it on demand, for
- * socket() and for a listener's child.
- *
- * Return: the socket with one reference, or NULL.
+ * sdp_sock_setup() - initialise the SDP part of a new socket
+ * @ssk: the socket, just allocated (by sdp_sock_alloc() or, for an
+ *	IPPROTO_SDP socket, by inet_create() or inet6_create())
  */
-struct sdp_sock *sdp_sock_alloc(struct net *net, struct socket *sock,
-				int kern)
+void sdp_sock_setup(struct sdp_sock *ssk)
 {
-	struct sdp_sock *ssk;
-	struct sock *sk;
-
-	sk = sk_alloc(net, SDP_AF_INET_SDP, GFP_KERNEL, &sdp_proto, kern);
-	if (!sk)
-		return NULL;
-	sock_init_data(sock, sk);
-	sk->sk_protocol = IPPROTO_TCP;
-	sk->sk_destruct = sdp_sk_destruct;
-
-	ssk = sdp_sk(sk);
+	ssk->sk.sk_destruct = sdp_sk_destruct;
 	spin_lock_init(&ssk->lock);
 	mutex_init(&ssk->res_mutex);
 	INIT_LIST_HEAD(&ssk->rx.queue);
@@ -417,6 +401,55 @@ struct sdp_sock *sdp_sock_alloc(struct net *net, struct socket *sock,
 	ssk->tx.seq = 1;
 	ssk->nodelay = 1;
 	ssk->laddr.ss_family = AF_INET;
+}
+
+/**
+ * sdp_sock_open() - give a socket made by socket() its rdma_cm id
+ * @ssk: the socket, set up
+ *
+ * Return: 0 or a negative errno; the caller releases the socket then.
+ */
+int sdp_sock_open(struct sdp_sock *ssk)
+{
+	struct rdma_cm_id *id;
+
+	id = rdma_create_id(sock_net(&ssk->sk), sdp_cm_handler, ssk,
+			    RDMA_PS_TCP, IB_QPT_RC);
+	if (IS_ERR(id))
+		return PTR_ERR(id);
+	ssk->cm_id = id;
+	/* Buffers are allocated in rdma_cm's workers: remember who pays. */
+	ssk->memcg = get_mem_cgroup_from_mm(current->mm);
+	return 0;
+}
+
+/**
+ * sdp_sock_alloc() - allocate and initialise an SDP socket
+ * @net: its namespace
+ * @family: SDP_AF_INET_SDP, or a listener's AF_INET/AF_INET6 for a child
+ * @prot: sdp_proto, or the listener's for a child
+ * @sock: the struct socket, NULL for a child of a listener
+ * @kern: kernel socket
+ *
+ * The debug tier's fault injection (fail_function) fails it on demand, for
+ * socket() and for a listener's child.
+ *
+ * Return: the socket with one reference, or NULL.
+ */
+struct sdp_sock *sdp_sock_alloc(struct net *net, int family,
+				struct proto *prot, struct socket *sock,
+				int kern)
+{
+	struct sdp_sock *ssk;
+	struct sock *sk;
+
+	sk = sk_alloc(net, family, GFP_KERNEL, prot, kern);
+	if (!sk)
+		return NULL;
+	sock_init_data(sock, sk);
+	sk->sk_protocol = IPPROTO_TCP;
+	ssk = sdp_sk(sk);
+	sdp_sock_setup(ssk);
 	return ssk;
 }
 ALLOW_ERROR_INJECTION(sdp_sock_alloc, NULL);
@@ -440,6 +473,9 @@ void sdp_child_inherit(struct sdp_sock *child, const struct sdp_sock *lssk)
 	unsigned int i;
 
 	sk->sk_type = lsk->sk_type;
+	sk->sk_protocol = lsk->sk_protocol;
+	if (sk->sk_family == AF_INET6)
+		sdp_inet6_child_init(sk, lsk);
 	for (i = 0; i < ARRAY_SIZE(flags); i++)
 		sock_valbool_flag(sk, flags[i], sock_flag(lsk, flags[i]));
 	sk->sk_lingertime = READ_ONCE(lsk->sk_lingertime);
@@ -465,8 +501,8 @@ void sdp_child_inherit(struct sdp_sock *child, const struct sdp_sock *lssk)
 static int sdp_create(struct net *net, struct socket *sock, int protocol,
 		      int kern)
 {
-	struct rdma_cm_id *id;
 	struct sdp_sock *ssk;
+	int err;
 
 	if (sock->type != SOCK_STREAM)
 		return -ESOCKTNOSUPPORT;
@@ -475,20 +511,16 @@ static int sdp_create(struct net *net, struct socket *sock, int protocol,
 
 	sock->state = SS_UNCONNECTED;
 	sock->ops = &sdp_stream_ops;
-	ssk = sdp_sock_alloc(net, sock, kern);
+	ssk = sdp_sock_alloc(net, SDP_AF_INET_SDP, &sdp_proto, sock, kern);
 	if (!ssk)
 		return -ENOMEM;
-	id = rdma_create_id(net, sdp_cm_handler, ssk, RDMA_PS_TCP, IB_QPT_RC);
-	if (IS_ERR(id)) {
+	err = sdp_sock_open(ssk);
+	if (err) {
 		sock_orphan(&ssk->sk);
 		sock->sk = NULL;
 		sock_put(&ssk->sk);
-		return PTR_ERR(id);
 	}
-	ssk->cm_id = id;
-	/* Buffers are allocated in rdma_cm's workers: remember who pays. */
-	ssk->memcg = get_mem_cgroup_from_mm(current->mm);
-	return 0;
+	return err;
 }
 
 /*
@@ -566,28 +598,96 @@ static bool sdp_port_reserved(__be16 port)
 	return ret;
 }
 
-static int sdp_check_addr(const struct sockaddr *uaddr, int alen)
+/*
+ * The address a bind() or connect() names, as rdma_cm is to see it.  An
+ * AF_INET_SDP socket takes either family.  An IPPROTO_SDP socket takes
+ * its own family, with TCP's errnos, and an AF_INET6 one a v4-mapped
+ * address as the IPv4 address it is, unless IPV6_V6ONLY (then
+ * @v6only_err, TCP's errno for the call).
+ */
+static int sdp_sock_addr(const struct sock *sk, const struct sockaddr *uaddr,
+			 int alen, struct sockaddr_storage *addr,
+			 int v6only_err)
 {
+	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)addr;
+	struct sockaddr_in *sin = (struct sockaddr_in *)addr;
+	__be32 v4;
+	__be16 port;
+
 	if (alen < (int)sizeof(sa_family_t))
 		return -EINVAL;
-	if (uaddr->sa_family == AF_INET)
-		return alen >= (int)sizeof(struct sockaddr_in) ? 0 : -EINVAL;
-	if (uaddr->sa_family == AF_INET6)
-		return alen >= (int)sizeof(struct sockaddr_in6) ? 0 : -EINVAL;
-	return -EAFNOSUPPORT;
+	switch (sk->sk_family) {
+	case AF_INET:
+		if (alen < (int)sizeof(struct sockaddr_in))
+			return -EINVAL;
+		if (uaddr->sa_family != AF_INET)
+			return -EAFNOSUPPORT;
+		break;
+	case AF_INET6:
+		if (alen < SIN6_LEN_RFC2133)
+			return -EINVAL;
+		if (uaddr->sa_family != AF_INET6)
+			return -EAFNOSUPPORT;
+		break;
+	default:
+		if (uaddr->sa_family == AF_INET) {
+			if (alen < (int)sizeof(struct sockaddr_in))
+				return -EINVAL;
+		} else if (uaddr->sa_family == AF_INET6) {
+			if (alen < (int)sizeof(struct sockaddr_in6))
+				return -EINVAL;
+		} else {
+			return -EAFNOSUPPORT;
+		}
+	}
+	memset(addr, 0, sizeof(*addr));
+	memcpy(addr, uaddr, min_t(int, alen, sizeof(*addr)));
+	if (sk->sk_family != AF_INET6 ||
+	    !ipv6_addr_v4mapped(&sin6->sin6_addr))
+		return 0;
+	if (sk->sk_ipv6only)
+		return v6only_err;
+	port = sin6->sin6_port;
+	v4 = sin6->sin6_addr.s6_addr32[3];
+	memset(addr, 0, sizeof(*addr));
+	sin->sin_family = AF_INET;
+	sin->sin_port = port;
+	sin->sin_addr.s_addr = v4;
+	return 0;
+}
+
+/* Socket locked, not yet bound, an id of its own. */
+static int sdp_bind_id(struct sdp_sock *ssk, struct sockaddr_storage *addr)
+{
+	struct sock *sk = &ssk->sk;
+	int err;
+
+	if (sk->sk_reuse)
+		rdma_set_reuseaddr(ssk->cm_id, 1);
+	/* Dual stack or not, as TCP's [::] (native sockets: the sysctl's). */
+	if (sk->sk_family == AF_INET6 && addr->ss_family == AF_INET6)
+		rdma_set_afonly(ssk->cm_id, sk->sk_ipv6only);
+	err = rdma_bind_addr(ssk->cm_id, (struct sockaddr *)addr);
+	if (err == -ENODEV)
+		err = -EADDRNOTAVAIL;
+	if (!err) {
+		ssk->bound = true;
+		memcpy(&ssk->laddr, &ssk->cm_id->route.addr.src_addr,
+		       sizeof(ssk->laddr));
+	}
+	return err;
 }
 
 static int sdp_bind(struct socket *sock, struct sockaddr *uaddr, int alen)
 {
-	struct sockaddr_storage addr = {};
+	struct sockaddr_storage addr;
 	struct sock *sk = sock->sk;
 	struct sdp_sock *ssk = sdp_sk(sk);
 	int err;
 
-	err = sdp_check_addr(uaddr, alen);
+	err = sdp_sock_addr(sk, uaddr, alen, &addr, -EINVAL);
 	if (err)
 		return err;
-	memcpy(&addr, uaddr, min_t(int, alen, sizeof(addr)));
 	if (sdp_port_reserved(sdp_addr_port(&addr)) &&
 	    !ns_capable(sock_net(sk)->user_ns, CAP_NET_BIND_SERVICE))
 		return -EACCES;
@@ -598,16 +698,7 @@ static int sdp_bind(struct socket *sock, struct sockaddr *uaddr, int alen)
 		err = -EINVAL;
 		goto out;
 	}
-	if (sk->sk_reuse)
-		rdma_set_reuseaddr(ssk->cm_id, 1);
-	err = rdma_bind_addr(ssk->cm_id, (struct sockaddr *)&addr);
-	if (err == -ENODEV)
-		err = -EADDRNOTAVAIL;
-	if (!err) {
-		ssk->bound = true;
-		memcpy(&ssk->laddr, &ssk->cm_id->route.addr.src_addr,
-		       sizeof(ssk->laddr));
-	}
+	err = sdp_bind_id(ssk, &addr);
 out:
 	release_sock(sk);
 	return err;
@@ -627,6 +718,17 @@ static int sdp_listen(struct socket *sock, int backlog)
 	    ssk->connect_tried || !ssk->cm_id) {
 		err = -EINVAL;
 		goto out;
+	}
+	/*
+	 * rdma_listen() would bind an unbound id to IPv4's any address; an
+	 * AF_INET6 socket listens on [::], as TCP's does.
+	 */
+	if (!ssk->bound && sk->sk_family == AF_INET6) {
+		struct sockaddr_storage any = { .ss_family = AF_INET6 };
+
+		err = sdp_bind_id(ssk, &any);
+		if (err)
+			goto out;
 	}
 	/* Before rdma_listen(): a request may arrive at once. */
 	spin_lock_bh(&ssk->lock);
@@ -763,7 +865,7 @@ int sdp_wait_connect(struct sdp_sock *ssk, long *timeo)
 static int sdp_connect(struct socket *sock, struct sockaddr *uaddr, int alen,
 		       int flags)
 {
-	struct sockaddr_storage dst = {};
+	struct sockaddr_storage dst;
 	struct sock *sk = sock->sk;
 	struct sdp_sock *ssk = sdp_sk(sk);
 	struct net *net = sock_net(sk);
@@ -771,10 +873,9 @@ static int sdp_connect(struct socket *sock, struct sockaddr *uaddr, int alen,
 	u32 tmo;
 	int err;
 
-	err = sdp_check_addr(uaddr, alen);
+	err = sdp_sock_addr(sk, uaddr, alen, &dst, -ENETUNREACH);
 	if (err)
 		return err;
-	memcpy(&dst, uaddr, min_t(int, alen, sizeof(dst)));
 
 	lock_sock(sk);
 	switch (sock->state) {
@@ -858,6 +959,10 @@ out:
 	return err;
 }
 
+/*
+ * An AF_INET6 socket answers in its family: an IPv4 connection (a dual
+ * stack listener's child, a v4-mapped connect) with v4-mapped addresses.
+ */
 static int sdp_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
 {
 	struct sock *sk = sock->sk;
@@ -876,13 +981,26 @@ static int sdp_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
 	} else {
 		ss = &ssk->laddr;
 	}
-	if (ss->ss_family == AF_INET6)
+	if (sk->sk_family == AF_INET6 && ss->ss_family != AF_INET6) {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)uaddr;
+		const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
+
+		len = sizeof(*sin6);
+		memset(sin6, 0, len);
+		sin6->sin6_family = AF_INET6;
+		if (ss->ss_family == AF_INET) {
+			sin6->sin6_port = sin->sin_port;
+			ipv6_addr_set_v4mapped(sin->sin_addr.s_addr,
+					       &sin6->sin6_addr);
+		}
+	} else if (ss->ss_family == AF_INET6) {
 		len = sizeof(struct sockaddr_in6);
-	else
+		memcpy(uaddr, ss, len);
+	} else {
 		len = sizeof(struct sockaddr_in);
-	memcpy(uaddr, ss, len);
-	if (!ss->ss_family)
+		memcpy(uaddr, ss, len);
 		uaddr->sa_family = AF_INET;
+	}
 	release_sock(sk);
 	return len;
 }
@@ -1129,6 +1247,31 @@ static int sdp_set_keepalive_opt(int *opt, int val, int max)
 	return 0;
 }
 
+/*
+ * SOL_IPV6 of an AF_INET6 socket: IPV6_V6ONLY, until bind() or connect()
+ * as in TCP (a dual-stack listener is the default of most servers).
+ */
+static int sdp_setsockopt_ipv6(struct sdp_sock *ssk, int optname,
+			       sockptr_t optval, unsigned int optlen)
+{
+	struct sock *sk = &ssk->sk;
+	int val, err = 0;
+
+	if (optname != IPV6_V6ONLY)
+		return -ENOPROTOOPT;
+	if (optlen < sizeof(int))
+		return -EINVAL;
+	if (copy_from_sockptr(&val, optval, sizeof(val)))
+		return -EFAULT;
+	lock_sock(sk);
+	if (ssk->bound || ssk->connect_tried || sk->sk_state != TCP_CLOSE)
+		err = -EINVAL;
+	else
+		sk->sk_ipv6only = !!val;
+	release_sock(sk);
+	return err;
+}
+
 static int sdp_setsockopt(struct socket *sock, int level, int optname,
 			  sockptr_t optval, unsigned int optlen)
 {
@@ -1136,6 +1279,8 @@ static int sdp_setsockopt(struct socket *sock, int level, int optname,
 	struct sdp_sock *ssk = sdp_sk(sk);
 	int val, err = 0;
 
+	if (level == SOL_IPV6 && sk->sk_family == AF_INET6)
+		return sdp_setsockopt_ipv6(ssk, optname, optval, optlen);
 	if (level != SOL_TCP)
 		return -ENOPROTOOPT;
 	switch (optname) {
@@ -1203,12 +1348,17 @@ static int sdp_getsockopt(struct socket *sock, int level, int optname,
 	struct sdp_sock *ssk = sdp_sk(sock->sk);
 	int val, len;
 
-	if (level != SOL_TCP)
+	if (level == SOL_IPV6 && sock->sk->sk_family == AF_INET6 &&
+	    optname == IPV6_V6ONLY)
+		val = sock->sk->sk_ipv6only;
+	else if (level != SOL_TCP)
 		return -ENOPROTOOPT;
 	if (get_user(len, optlen))
 		return -EFAULT;
 	if (len < 0)
 		return -EINVAL;
+	if (level == SOL_IPV6)
+		goto put;
 	switch (optname) {
 	case TCP_NODELAY:
 		val = READ_ONCE(ssk->nodelay);
@@ -1231,31 +1381,40 @@ static int sdp_getsockopt(struct socket *sock, int level, int optname,
 	default:
 		return -ENOPROTOOPT;
 	}
+put:
 	len = min_t(int, len, sizeof(val));
 	if (put_user(len, optlen) || copy_to_user(optval, &val, len))
 		return -EFAULT;
 	return 0;
 }
 
-static const struct proto_ops sdp_stream_ops = {
-	.family		= SDP_AF_INET_SDP,
-	.owner		= THIS_MODULE,
-	.release	= sdp_release,
-	.bind		= sdp_bind,
-	.connect	= sdp_connect,
-	.socketpair	= sock_no_socketpair,
-	.accept		= sdp_accept,
-	.getname	= sdp_getname,
-	.poll		= sdp_poll,
-	.ioctl		= sdp_ioctl,
-	.listen		= sdp_listen,
-	.shutdown	= sdp_shutdown,
-	.setsockopt	= sdp_setsockopt,
-	.getsockopt	= sdp_getsockopt,
-	.sendmsg	= sdp_sendmsg,
-	.recvmsg	= sdp_recvmsg,
-	.mmap		= sock_no_mmap,
-};
+/*
+ * One set of operations for every SDP socket; those of the inet families
+ * (inet.c) differ in ->family only.
+ */
+#define SDP_STREAM_OPS(fam) {					\
+	.family		= (fam),				\
+	.owner		= THIS_MODULE,				\
+	.release	= sdp_release,				\
+	.bind		= sdp_bind,				\
+	.connect	= sdp_connect,				\
+	.socketpair	= sock_no_socketpair,			\
+	.accept		= sdp_accept,				\
+	.getname	= sdp_getname,				\
+	.poll		= sdp_poll,				\
+	.ioctl		= sdp_ioctl,				\
+	.listen		= sdp_listen,				\
+	.shutdown	= sdp_shutdown,				\
+	.setsockopt	= sdp_setsockopt,			\
+	.getsockopt	= sdp_getsockopt,			\
+	.sendmsg	= sdp_sendmsg,				\
+	.recvmsg	= sdp_recvmsg,				\
+	.mmap		= sock_no_mmap,				\
+}
+
+static const struct proto_ops sdp_stream_ops = SDP_STREAM_OPS(SDP_AF_INET_SDP);
+const struct proto_ops sdp_inet_stream_ops = SDP_STREAM_OPS(PF_INET);
+const struct proto_ops sdp_inet6_stream_ops = SDP_STREAM_OPS(PF_INET6);
 
 static const struct net_proto_family sdp_family_ops = {
 	.family	= SDP_AF_INET_SDP,
@@ -1264,7 +1423,7 @@ static const struct net_proto_family sdp_family_ops = {
 };
 
 /**
- * sdp_sock_init() - register the AF_INET_SDP socket family
+ * sdp_sock_init() - register the AF_INET_SDP socket family and IPPROTO_SDP
  *
  * Return: 0 or a negative errno.
  */
@@ -1288,8 +1447,13 @@ int sdp_sock_init(void)
 	err = sock_register(&sdp_family_ops);
 	if (err)
 		goto err_proto;
+	err = sdp_inet_init();
+	if (err)
+		goto err_family;
 	return 0;
 
+err_family:
+	sock_unregister(SDP_AF_INET_SDP);
 err_proto:
 	proto_unregister(&sdp_proto);
 err_wq:
@@ -1306,6 +1470,7 @@ err_wq:
  */
 void sdp_sock_exit(void)
 {
+	sdp_inet_exit();
 	sock_unregister(SDP_AF_INET_SDP);
 	destroy_workqueue(sdp_wq);
 	proto_unregister(&sdp_proto);

@@ -3,6 +3,7 @@
  * sdp: AF_INET_SDP stream sockets - the data path.
  *
  * sock.c  proto_ops, family registration, socket state machine
+ * inet.c  IPPROTO_SDP: the same sockets in the AF_INET/AF_INET6 families
  * cm.c    rdma_cm events, Hello/HelloAck, QP/CQ/buffer setup and teardown
  * tx.c    sendmsg(), posting messages, credits
  * rx.c    recvmsg(), urgent data, receive completions, message parsing
@@ -44,6 +45,7 @@
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
+#include <net/inet_sock.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
 #include <rdma/ib_verbs.h>
@@ -257,7 +259,9 @@ struct sdp_listen {
 
 /**
  * struct sdp_sock - an SDP socket (listener, connection or child)
- * @sk: the socket; must be first (sk_alloc of sdp_proto)
+ * @sk: the socket; must be first (sk_alloc() of its proto)
+ * @inet: the same, as inet_create() and inet6_create() see the socket of
+ *	an IPPROTO_SDP socket (inet.c); unused by native AF_INET_SDP ones
  * @lock: see the top of this file
  * @res_mutex: see the top of this file
  * @cm_id: rdma_cm id; created with the socket (or by rdma_cm for a child),
@@ -313,7 +317,10 @@ struct sdp_listen {
  *	state (see diag.h)
  */
 struct sdp_sock {
-	struct sock sk;
+	union {
+		struct sock sk;
+		struct inet_sock inet;
+	};
 	spinlock_t lock;		/* see above */
 	struct mutex res_mutex;		/* see above */
 	struct rdma_cm_id *cm_id;
@@ -392,9 +399,14 @@ static inline __be16 sdp_addr_port(const struct sockaddr_storage *ss)
 
 /* sock.c */
 extern struct proto sdp_proto;
+extern const struct proto_ops sdp_inet_stream_ops;
+extern const struct proto_ops sdp_inet6_stream_ops;
 extern struct workqueue_struct *sdp_wq;
-struct sdp_sock *sdp_sock_alloc(struct net *net, struct socket *sock,
+struct sdp_sock *sdp_sock_alloc(struct net *net, int family,
+				struct proto *prot, struct socket *sock,
 				int kern);
+void sdp_sock_setup(struct sdp_sock *ssk);
+int sdp_sock_open(struct sdp_sock *ssk);
 void sdp_conn_kick(struct sdp_sock *ssk, unsigned long delay);
 void sdp_conn_destroy(struct sdp_sock *ssk);
 void sdp_child_inherit(struct sdp_sock *child, const struct sdp_sock *lssk);
@@ -408,6 +420,11 @@ int sdp_wait_connect(struct sdp_sock *ssk, long *timeo);
 int sdp_wait(struct sdp_sock *ssk, long *timeo,
 	     bool (*ready)(const struct sdp_sock *ssk, const void *arg),
 	     const void *arg);
+
+/* inet.c */
+int sdp_inet_init(void);
+void sdp_inet_exit(void);
+void sdp_inet6_child_init(struct sock *sk, const struct sock *parent);
 
 /* cm.c */
 int sdp_cm_handler(struct rdma_cm_id *id, struct rdma_cm_event *ev);

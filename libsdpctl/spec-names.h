@@ -20,6 +20,7 @@ static const char *const spec_feature_names[] = {
 	"ipv6",
 	"zcopy",
 	"conns",
+	"inet",
 };
 
 static const char *const spec_hist_names[] = {

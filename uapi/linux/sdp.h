@@ -10,6 +10,7 @@
 #define SDP_FAMILY_VERSION	1
 
 #define SDP_AF_INET_SDP			27
+#define SDP_IPPROTO_SDP			253
 #define SDP_PROTO_VERSION		34
 #define SDP_PROGRAM_MAX_LEN		15
 #define SDP_TUNABLE_NAME_MAX_LEN	31
@@ -63,6 +64,8 @@ enum sdp_hist {
  * @SDP_FEATURE_ZCOPY: Zero-copy transfers (SrcAvail / RDMA read).
  * @SDP_FEATURE_CONNS: Dump of live sockets (conn-get) and conn-up/conn-down
  *   events.
+ * @SDP_FEATURE_INET: SDP sockets of AF_INET and AF_INET6 (protocol
+ *   ipproto-sdp).
  */
 enum sdp_feature {
 	SDP_FEATURE_MAP = 1,
@@ -73,6 +76,7 @@ enum sdp_feature {
 	SDP_FEATURE_IPV6 = 32,
 	SDP_FEATURE_ZCOPY = 64,
 	SDP_FEATURE_CONNS = 128,
+	SDP_FEATURE_INET = 256,
 };
 
 enum {
