@@ -39,7 +39,7 @@
 
 #include "sockutil.h"
 
-static int family;	/* AF_INET_SDP, or TCP's (SDP_STREAM_FAMILY) */
+static int family;	/* as sock_family_from_env() */
 
 static volatile sig_atomic_t sigurgs;
 
@@ -158,7 +158,7 @@ static int connclose(int port, int n)
 	CHECK(l >= 0, "listen");
 	fcntl(l, F_SETFL, O_NONBLOCK);
 	for (i = 0; i < n; i++) {
-		int c = socket(family, SOCK_STREAM, 0), a;
+		int c = sock_open(family, 0), a;
 
 		CHECK(c >= 0, "connclose %d: socket", i);
 		fcntl(c, F_SETFL, O_NONBLOCK);

@@ -80,6 +80,11 @@ FIXTURE_VARIANT_ADD(sock, sdp) {
 	.family = AF_INET_SDP,
 };
 
+/* socket(AF_INET or AF_INET6, SOCK_STREAM, IPPROTO_SDP): what sdp-run makes. */
+FIXTURE_VARIANT_ADD(sock, inet) {
+	.family = INET_SDP,
+};
+
 FIXTURE_VARIANT_ADD(sock, tcp) {
 	.family = AF_UNSPEC,
 };
@@ -89,8 +94,8 @@ FIXTURE_SETUP(sock)
 	struct __test_metadata *t;
 	int index = 0;
 
-	self->family = variant->family == AF_INET_SDP ? AF_INET_SDP :
-		       sock_addr_family();
+	self->family = variant->family == AF_UNSPEC ? sock_addr_family() :
+		       variant->family;
 	/* The test's place in the list: its ports, the same in each variant. */
 	for (t = _metadata->fixture->tests; t && t != _metadata; t = t->next)
 		index++;
@@ -99,6 +104,22 @@ FIXTURE_SETUP(sock)
 
 FIXTURE_TEARDOWN(sock)
 {
+}
+
+/* An int option's value, or -12345 if it cannot be read. */
+static int getint(int fd, int level, int name)
+{
+	socklen_t len = sizeof(int);
+	int v = -12345;
+
+	if (getsockopt(fd, level, name, &v, &len) || len != sizeof(int))
+		return -12345;
+	return v;
+}
+
+static int setint(int fd, int level, int name, int v)
+{
+	return setsockopt(fd, level, name, &v, sizeof(v));
 }
 
 /* Which socket() calls make an SDP socket (TCP's would be other ones). */
@@ -120,6 +141,168 @@ TEST_F(sock, create)
 	REQUIRE(s < 0 && errno == EPROTONOSUPPORT, "IPPROTO_UDP refused");
 }
 
+/* The inet families' SDP protocol, and what it is not. */
+TEST_F(sock, inet_create)
+{
+	static const int families[] = { AF_INET, AF_INET6 };
+	int s, i, v;
+
+	if (self->family != INET_SDP)
+		SKIP(return, "IPPROTO_SDP only");
+	for (i = 0; i < 2; i++) {
+		s = socket(families[i], SOCK_STREAM | SOCK_CLOEXEC,
+			   SDP_IPPROTO_SDP);
+		REQUIRE(s >= 0, "socket(%d, SOCK_STREAM, %d)", families[i],
+		        SDP_IPPROTO_SDP);
+		v = getint(s, SOL_SOCKET, SO_DOMAIN);
+		REQUIRE(v == families[i], "SO_DOMAIN %d", v);
+		v = getint(s, SOL_SOCKET, SO_PROTOCOL);
+		REQUIRE(v == SDP_IPPROTO_SDP, "SO_PROTOCOL %d", v);
+		REQUIRE(fcntl(s, F_GETFD) == FD_CLOEXEC, "SOCK_CLOEXEC kept");
+		close(s);
+		s = socket(families[i], SOCK_DGRAM, SDP_IPPROTO_SDP);
+		REQUIRE(s < 0 && errno == EPROTONOSUPPORT,
+		        "SOCK_DGRAM with IPPROTO_SDP refused");
+	}
+}
+
+/*
+ * A socket of an inet family takes addresses of its family only, with
+ * TCP's errnos, and answers getsockname() in its family before bind().
+ */
+TEST_F(sock, inet_addresses)
+{
+	struct sockaddr_storage a = {}, got;
+	socklen_t len = sizeof(got);
+	int fam = sock_addr_family(), s;
+
+	if (self->family == AF_INET_SDP)
+		SKIP(return, "inet families only");
+	s = sock_open(self->family, 0);
+	REQUIRE(s >= 0, "socket");
+	REQUIRE(!getsockname(s, (struct sockaddr *)&got, &len) &&
+	        got.ss_family == fam &&
+	        len == (fam == AF_INET6 ? sizeof(struct sockaddr_in6) :
+	                                  sizeof(struct sockaddr_in)),
+	        "getsockname before bind: family %d, length %u",
+	        got.ss_family, len);
+	if (fam == AF_INET) {
+		a.ss_family = AF_INET6;
+		REQUIRE(bind(s, (struct sockaddr *)&a,
+		             sizeof(struct sockaddr_in6)) &&
+		        errno == EAFNOSUPPORT, "bind AF_INET6 EAFNOSUPPORT");
+		REQUIRE(connect(s, (struct sockaddr *)&a,
+		                sizeof(struct sockaddr_in6)) &&
+		        errno == EAFNOSUPPORT, "connect AF_INET6 EAFNOSUPPORT");
+	} else {
+		a.ss_family = AF_INET;
+		REQUIRE(bind(s, (struct sockaddr *)&a,
+		             sizeof(struct sockaddr_in)) &&
+		        errno == EINVAL, "bind sockaddr_in EINVAL");
+		a.ss_family = AF_INET;
+		REQUIRE(bind(s, (struct sockaddr *)&a,
+		             sizeof(struct sockaddr_in6)) &&
+		        errno == EAFNOSUPPORT, "bind AF_INET EAFNOSUPPORT");
+	}
+	close(s);
+}
+
+/* The v4-mapped form of the address under test, with @port. */
+static socklen_t v4mapped(int port, struct sockaddr_in6 *sin6)
+{
+	struct sockaddr_storage a;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&a;
+
+	sock_addr_with_port(port, &a);
+	memset(sin6, 0, sizeof(*sin6));
+	sin6->sin6_family = AF_INET6;
+	sin6->sin6_port = sin->sin_port;
+	sin6->sin6_addr.s6_addr[10] = 0xff;
+	sin6->sin6_addr.s6_addr[11] = 0xff;
+	memcpy(&sin6->sin6_addr.s6_addr[12], &sin->sin_addr, 4);
+	return sizeof(*sin6);
+}
+
+/*
+ * An AF_INET6 socket on [::] serves IPv4 clients, whose addresses it
+ * shows v4-mapped, unless IPV6_V6ONLY (settable until bind()); an
+ * AF_INET6 socket connects to a v4-mapped address unless IPV6_V6ONLY.
+ */
+TEST_F(sock, dual_stack)
+{
+	struct sockaddr_in6 any = { .sin6_family = AF_INET6 }, m, got;
+	socklen_t len = sizeof(got), mlen;
+	int proto = self->family == INET_SDP ? SDP_IPPROTO_SDP : 0;
+	int l, c, a;
+	char b[8];
+
+	if (self->family == AF_INET_SDP || sock_addr_family() != AF_INET)
+		SKIP(return, "inet families, IPv4 address under test");
+	l = socket(AF_INET6, SOCK_STREAM, proto);
+	REQUIRE(l >= 0, "AF_INET6 socket");
+	REQUIRE(!setint(l, SOL_SOCKET, SO_REUSEADDR, 1), "SO_REUSEADDR");
+	REQUIRE(!setint(l, IPPROTO_IPV6, IPV6_V6ONLY, 0) &&
+	        getint(l, IPPROTO_IPV6, IPV6_V6ONLY) == 0, "IPV6_V6ONLY 0");
+	any.sin6_port = htons(self->port);
+	REQUIRE(!bind(l, (struct sockaddr *)&any, sizeof(any)) &&
+	        !listen(l, 4), "listen on [::]:%d", self->port);
+	REQUIRE(setint(l, IPPROTO_IPV6, IPV6_V6ONLY, 1) && errno == EINVAL,
+	        "IPV6_V6ONLY after bind EINVAL");
+	c = sock_connect(self->family, self->port);
+	REQUIRE(c >= 0, "IPv4 connect to the [::] listener");
+	a = accept(l, (struct sockaddr *)&got, &len);
+	mlen = v4mapped(0, &m);
+	REQUIRE(a >= 0 && len == mlen && got.sin6_family == AF_INET6 &&
+	        !memcmp(&got.sin6_addr, &m.sin6_addr, sizeof(m.sin6_addr)),
+	        "accept: the IPv4 client v4-mapped (length %u)", len);
+	len = sizeof(got);
+	REQUIRE(!getsockname(a, (struct sockaddr *)&got, &len) &&
+	        len == mlen && ntohs(got.sin6_port) == self->port &&
+	        !memcmp(&got.sin6_addr, &m.sin6_addr, sizeof(m.sin6_addr)),
+	        "getsockname of the accepted socket v4-mapped");
+	REQUIRE(send(c, "ping", 4, 0) == 4 && read_n(a, b, 4) == 4 &&
+	        send(a, "pong", 4, 0) == 4 && read_n(c, b, 4) == 4 &&
+	        !memcmp(b, "pong", 4), "data both ways");
+	close(a);
+	close(c);
+
+	/* An AF_INET6 client to the v4-mapped address. */
+	c = socket(AF_INET6, SOCK_STREAM, proto);
+	mlen = v4mapped(self->port, &m);
+	REQUIRE(c >= 0 && !connect(c, (struct sockaddr *)&m, mlen),
+	        "AF_INET6 connect to a v4-mapped address");
+	len = sizeof(got);
+	REQUIRE(!getpeername(c, (struct sockaddr *)&got, &len) &&
+	        len == mlen && !memcmp(&got, &m, mlen),
+	        "getpeername: the v4-mapped address");
+	a = accept(l, NULL, NULL);
+	REQUIRE(a >= 0, "accept");
+	close(a);
+	close(c);
+	close(l);
+
+	/* IPV6_V6ONLY: no IPv4 on either side. */
+	l = socket(AF_INET6, SOCK_STREAM, proto);
+	REQUIRE(l >= 0 && !setint(l, SOL_SOCKET, SO_REUSEADDR, 1) &&
+	        !setint(l, IPPROTO_IPV6, IPV6_V6ONLY, 1), "IPV6_V6ONLY 1");
+	any.sin6_port = htons(self->port + 1);
+	REQUIRE(!bind(l, (struct sockaddr *)&any, sizeof(any)) &&
+	        !listen(l, 4), "listen on [::]:%d, IPv6 only", self->port + 1);
+	c = sock_connect(self->family, self->port + 1);
+	REQUIRE(c < 0 && errno == ECONNREFUSED,
+	        "IPv4 connect to an IPv6-only listener refused");
+	c = socket(AF_INET6, SOCK_STREAM, proto);
+	mlen = v4mapped(self->port + 1, &m);
+	REQUIRE(c >= 0 && !setint(c, IPPROTO_IPV6, IPV6_V6ONLY, 1) &&
+	        connect(c, (struct sockaddr *)&m, mlen) &&
+	        errno == ENETUNREACH, "IPv6-only connect to v4-mapped ENETUNREACH");
+	REQUIRE(bind(c, (struct sockaddr *)&m, mlen) && errno == EINVAL,
+	        "IPv6-only bind to v4-mapped EINVAL");
+	close(c);
+	close(l);
+	ksft_print_msg("[::] serves IPv4 (v4-mapped), IPV6_V6ONLY refuses it\n");
+}
+
 /*
  * bind(): a port taken once only, port 0 an ephemeral one; a closed
  * socket that never connected frees its port at once.
@@ -128,9 +311,9 @@ TEST_F(sock, bind)
 {
 	struct sockaddr_storage a, got;
 	socklen_t alen = sock_addr_with_port(self->port, &a), len = sizeof(got);
-	int s1 = socket(self->family, SOCK_STREAM, 0);
-	int s2 = socket(self->family, SOCK_STREAM, 0);
-	int s3 = socket(self->family, SOCK_STREAM, 0);
+	int s1 = sock_open(self->family, 0);
+	int s2 = sock_open(self->family, 0);
+	int s3 = sock_open(self->family, 0);
 	int i;
 
 	REQUIRE(!bind(s1, (struct sockaddr *)&a, alen), "bind");
@@ -150,7 +333,7 @@ TEST_F(sock, bind)
 		REQUIRE(!bind(s2, (struct sockaddr *)&a, alen),
 		        "bind %d right after the port's socket was closed", i);
 		close(s2);
-		s2 = socket(self->family, SOCK_STREAM, 0);
+		s2 = sock_open(self->family, 0);
 		REQUIRE(s2 >= 0, "socket");
 	}
 	close(s2);
@@ -174,7 +357,7 @@ TEST_F(sock, nonblock)
 	socklen_t alen = sock_addr_with_port(self->port, &a), len = sizeof(int);
 	socklen_t plen = sizeof(peer);
 	int l = sock_listen(self->family, self->port, 1);
-	int c = socket(self->family, SOCK_STREAM, 0), acc, err = -1;
+	int c = sock_open(self->family, 0), acc, err = -1;
 	struct pollfd p;
 	char b[16];
 	int one = 1, v = 0;
@@ -269,7 +452,7 @@ TEST_F(sock, backlog)
 {
 	int l, c[3], n = 0, a;
 
-	if (self->family != AF_INET_SDP)
+	if (!sock_is_sdp(self->family))
 		SKIP(return, "SDP's accept queue bound only");
 	l = sock_listen(self->family, self->port, 1);
 	REQUIRE(l >= 0, "listen");
@@ -579,21 +762,6 @@ TEST_F(sock, sendflags)
 	ksft_print_msg("reset -> ECONNRESET, then EPIPE; SIGPIPE unless MSG_NOSIGNAL\n");
 }
 
-static int getint(int fd, int level, int name)
-{
-	socklen_t len = sizeof(int);
-	int v = -12345;
-
-	if (getsockopt(fd, level, name, &v, &len) || len != sizeof(int))
-		return -12345;
-	return v;
-}
-
-static int setint(int fd, int level, int name, int v)
-{
-	return setsockopt(fd, level, name, &v, sizeof(v));
-}
-
 /* Socket options that read back as set, on a connected socket. */
 TEST_F(sock, options)
 {
@@ -602,8 +770,9 @@ TEST_F(sock, options)
 	REQUIRE(!sock_pair(self->family, self->port, &c, &a), "connected pair");
 	REQUIRE(getint(c, SOL_SOCKET, SO_TYPE) == SOCK_STREAM, "SO_TYPE");
 	v = getint(c, SOL_SOCKET, SO_DOMAIN);
-	REQUIRE(v == self->family, "SO_DOMAIN %d", v);
-	REQUIRE(getint(c, SOL_SOCKET, SO_PROTOCOL) == IPPROTO_TCP, "SO_PROTOCOL");
+	REQUIRE(v == sock_domain(self->family), "SO_DOMAIN %d", v);
+	v = getint(c, SOL_SOCKET, SO_PROTOCOL);
+	REQUIRE(v == sock_protocol(self->family), "SO_PROTOCOL %d", v);
 	REQUIRE(getint(c, SOL_SOCKET, SO_ERROR) == 0, "SO_ERROR");
 	REQUIRE(getint(c, SOL_SOCKET, SO_ACCEPTCONN) == 0, "SO_ACCEPTCONN");
 	REQUIRE(!setint(c, IPPROTO_TCP, TCP_NODELAY, 1) &&
@@ -632,7 +801,7 @@ TEST_F(sock, buffer_sizes)
 {
 	int fl, v;
 
-	v = socket(self->family, SOCK_STREAM, 0);
+	v = sock_open(self->family, 0);
 	REQUIRE(!setint(v, SOL_SOCKET, SO_RCVBUF, 65536) &&
 	        !setint(v, SOL_SOCKET, SO_SNDBUF, 98304), "SO_RCVBUF/SO_SNDBUF");
 	fl = getint(v, SOL_SOCKET, SO_RCVBUF);
@@ -648,7 +817,7 @@ TEST_F(sock, unsupported_options)
 {
 	int c, a;
 
-	if (self->family != AF_INET_SDP)
+	if (!sock_is_sdp(self->family))
 		SKIP(return, "TCP takes them");
 	REQUIRE(!sock_pair(self->family, self->port, &c, &a), "connected pair");
 	REQUIRE(setint(c, IPPROTO_TCP, TCP_USER_TIMEOUT, 1000) &&
@@ -834,7 +1003,7 @@ TEST_F(sock, linger_peer_not_reading)
 	 * credits kept in reserve, so close() returns once the sends have
 	 * completed (see docs/protocol.md).
 	 */
-	if (self->family != AF_INET_SDP)
+	if (!sock_is_sdp(self->family))
 		REQUIRE(dt > 0.9 * time_scale && dt < 3 * time_scale,
 		        "linger %d s close took %.3f s", time_scale, dt);
 	else
@@ -1538,7 +1707,7 @@ TEST_F(sock, accept_inherit)
 	close(l);
 	REQUIRE(getint(a, SOL_SOCKET, SO_TYPE) == SOCK_STREAM,
 	        "accepted SO_TYPE %d", getint(a, SOL_SOCKET, SO_TYPE));
-	REQUIRE(getint(a, SOL_SOCKET, SO_PROTOCOL) == IPPROTO_TCP,
+	REQUIRE(getint(a, SOL_SOCKET, SO_PROTOCOL) == sock_protocol(self->family),
 	        "accepted SO_PROTOCOL");
 	len = sizeof(lg2);
 	REQUIRE(!getsockopt(a, SOL_SOCKET, SO_LINGER, &lg2, &len) &&

@@ -50,7 +50,7 @@
 
 #include "sockutil.h"
 
-static int family;	/* AF_INET_SDP, or TCP's (SDP_STREAM_FAMILY) */
+static int family;	/* as sock_family_from_env() */
 
 /*
  * A connected pair on @port as two sides, client stream seed 1, server

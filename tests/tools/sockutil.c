@@ -88,7 +88,32 @@ int sock_family_from_env(void)
 		return AF_INET_SDP;
 	if (!strcmp(f, "tcp"))
 		return sock_addr_family();
+	if (!strcmp(f, "inet"))
+		return INET_SDP;
 	return -1;
+}
+
+int sock_open(int family, int flags)
+{
+	if (family == INET_SDP)
+		return socket(sock_addr_family(), SOCK_STREAM | flags,
+			      SDP_IPPROTO_SDP);
+	return socket(family, SOCK_STREAM | flags, 0);
+}
+
+int sock_is_sdp(int family)
+{
+	return family == AF_INET_SDP || family == INET_SDP;
+}
+
+int sock_domain(int family)
+{
+	return family == INET_SDP ? sock_addr_family() : family;
+}
+
+int sock_protocol(int family)
+{
+	return family == INET_SDP ? SDP_IPPROTO_SDP : IPPROTO_TCP;
 }
 
 int driver_setup(const char *addr)
@@ -104,12 +129,12 @@ int sock_listen(int family, int port, int backlog)
 {
 	struct sockaddr_storage a;
 	socklen_t alen = sock_addr_with_port(port, &a);
-	int s = socket(family, SOCK_STREAM, 0), one = 1;
+	int s = sock_open(family, 0), one = 1;
 
 	if (s < 0)
 		return -1;
 	/* TCP's TIME_WAIT would hold the port between tests. */
-	if (family != AF_INET_SDP)
+	if (!sock_is_sdp(family))
 		setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(s, (struct sockaddr *)&a, alen) || listen(s, backlog)) {
 		close(s);
@@ -122,7 +147,7 @@ int sock_connect(int family, int port)
 {
 	struct sockaddr_storage a;
 	socklen_t alen = sock_addr_with_port(port, &a);
-	int s = socket(family, SOCK_STREAM, 0);
+	int s = sock_open(family, 0);
 
 	if (s < 0)
 		return -1;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * sockutil: what the SDP test programs (sdp-semantics, sdp-xfer, sdp-load)
- * share: the address under test, connected pairs of AF_INET_SDP or TCP
- * sockets, and checksummed bulk transfers.
+ * share: the address under test, connected pairs of AF_INET_SDP,
+ * IPPROTO_SDP or TCP sockets, and checksummed bulk transfers.
  */
 #ifndef SDP_TESTS_SOCKUTIL_H
 #define SDP_TESTS_SOCKUTIL_H
@@ -13,8 +13,14 @@
 #include <string.h>
 #include <errno.h>
 #include <sys/socket.h>
+#include <linux/sdp.h>
 
-#define AF_INET_SDP 27
+#define AF_INET_SDP SDP_AF_INET_SDP
+/*
+ * Not a family: the tools' "family" argument for an IPPROTO_SDP socket of
+ * the address's family (socket(AF_INET or AF_INET6, ..., IPPROTO_SDP)).
+ */
+#define INET_SDP (1 << 16 | SDP_IPPROTO_SDP)
 
 /*
  * The drivers' check (sdp-xfer, sdp-load): print "FAIL: ..." (one line,
@@ -49,10 +55,18 @@ int sock_port_of(const struct sockaddr_storage *ss);
 
 /*
  * SDP_STREAM_FAMILY=tcp runs the drivers over TCP instead of SDP (to try
- * them on a host without SDP): AF_INET_SDP, the address's TCP family, or
- * -1 if the variable names neither.
+ * them on a host without SDP), =inet over IPPROTO_SDP sockets: AF_INET_SDP
+ * (unset, or "sdp"), the address's TCP family, INET_SDP, or -1 if the
+ * variable names none of them.
  */
 int sock_family_from_env(void);
+/* A stream socket of @family (AF_INET_SDP, TCP's or INET_SDP), SOCK_* @flags. */
+int sock_open(int family, int flags);
+/* @family makes SDP sockets (AF_INET_SDP or INET_SDP). */
+int sock_is_sdp(int family);
+/* SO_DOMAIN and SO_PROTOCOL of @family's sockets. */
+int sock_domain(int family);
+int sock_protocol(int family);
 
 /*
  * A driver's start: @addr as the address under test, line-buffered
@@ -61,7 +75,7 @@ int sock_family_from_env(void);
  */
 int driver_setup(const char *addr);
 
-/* Sockets of @family (AF_INET_SDP, or TCP's) on the address's @port. */
+/* Sockets of @family (as sock_open()) on the address's @port. */
 int sock_listen(int family, int port, int backlog);
 int sock_connect(int family, int port);
 /* A connected pair on @port: *c connected, *a accepted; 0 or -1. */

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Data-path integration test, run inside a guest by tests/vm/vm.sh: real
-# AF_INET_SDP sockets over Soft-RoCE loopback (rxe0 on 198.18.0.1), with
+# AF_INET_SDP and IPPROTO_SDP sockets over Soft-RoCE loopback (rxe0 on 198.18.0.1), with
 # checksummed transfers both ways at once, socket semantics, the counters
 # that traffic must move, live sockets pinning the module, and removal of
 # the RDMA device under connected sockets.
@@ -26,14 +26,26 @@ expect_jq "info advertises the stream feature" '.features | index("stream")' \
 	"$SDPCTL" -j info
 
 # On the debug tier the TCP variant would only check Linux's own TCP
-# again, at a twentieth of the speed: SDP alone there.
+# again, at a twentieth of the speed, and IPPROTO_SDP sockets are the
+# same sockets past socket(), bind() and connect(): native SDP there,
+# IPPROTO_SDP for what differs.
 SEM_ONLY=()
-[ "$SDP_KVER" != debug ] || SEM_ONLY=(-V tcp)
-echo "=== socket semantics, each test on SDP and then on TCP${SEM_ONLY:+ (SDP only on the debug tier)}"
+if [ "$SDP_KVER" = debug ]; then
+	SEM_ONLY=(-v sdp)
+	for t in inet_create inet_addresses dual_stack nonblock options \
+		 accept_inherit; do
+		SEM_ONLY+=(-r "sock.inet.$t")
+	done
+fi
+echo "=== socket semantics, each test on SDP, IPPROTO_SDP and TCP${SEM_ONLY:+ (SDP, some IPPROTO_SDP on the debug tier)}"
 sdp_run_program tap sdp-semantics "$SEMANTICS" "$ADDR" 7200 "${SEM_ONLY[@]}"
 
 echo "=== transfers, $((BYTES >> 20)) MiB each way at once"
 sdp_run_program lines sdp-xfer "$XFER" "$ADDR" 7300 "$BYTES"
+
+echo "=== the same over IPPROTO_SDP sockets, $((BYTES >> 22)) MiB each way"
+sdp_run_program lines "sdp-xfer over IPPROTO_SDP" env SDP_STREAM_FAMILY=inet \
+	"$XFER" "$ADDR" 7450 $((BYTES / 4))
 
 echo "=== random sizes, 1 B to 16 MiB, $((MIXED >> 20)) MiB each way, with recv-poll"
 # recv-poll makes blocking reads spin before they sleep: the same bytes
