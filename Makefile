@@ -2,7 +2,8 @@
 #
 # sdp: Sockets Direct Protocol for Linux.
 #
-#   make              sdp.ko (for KDIR), libsdpctl and sdpctl
+#   make              sdp.ko (for KDIR), libsdpctl, sdpctl, and the preload
+#                     (preload/libsdp.so, run by preload/sdp-run)
 #   make deps         install every Debian package the project needs
 #   make demo         boot a Debian kernel, load sdp.ko, show sdpctl at work
 #   make test         install deps, build, run every test (unit, static, VM)
@@ -39,11 +40,11 @@ KDIR     ?= $(MODULES_DIR)/$(KVER)/build
 
 KMOD_SRC := Kbuild $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild uapi/linux/sdp.h
 
-.PHONY: all deps module modules-all lib tool demo demo-vm test bench bench-vm \
-	unit check-kmod checkpatch check-uapi uapi ksrc clean debug-kernel \
-	module-debug test-debug test-two-hosts soak
+.PHONY: all deps module modules-all lib tool preload demo demo-vm test bench \
+	bench-vm unit check-kmod checkpatch check-uapi uapi ksrc clean \
+	debug-kernel module-debug test-debug test-two-hosts soak
 
-all: module lib tool
+all: module lib tool preload
 
 deps:
 	$(INSTALL_DEPS)
@@ -104,6 +105,9 @@ lib:
 tool: lib
 	$(MAKE) -C sdpctl
 
+preload:
+	$(MAKE) -C preload
+
 # W=1 and sparse against every installed header set; any diagnostic fails.
 check-kmod:
 	@set -e; for v in $(KVERS); do \
@@ -162,7 +166,7 @@ check-uapi: ksrc
 	@set -e; for f in $(GEN_FILES); do diff -u $$f $(BUILD)/gen/$$f; done; \
 		echo "check-uapi: $(GEN_FILES) match docs/netlink/specs/sdp.yaml"
 
-unit: lib tool
+unit: lib tool preload
 	$(MAKE) -C tests/unit run
 
 # This make read KVERS before deps ran; on a fresh machine the kernel headers
@@ -188,4 +192,5 @@ clean:
 	rm -rf $(BUILD)
 	$(MAKE) -C libsdpctl clean
 	$(MAKE) -C sdpctl clean
+	$(MAKE) -C preload clean
 	-$(MAKE) -C tests/unit clean

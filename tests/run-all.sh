@@ -183,11 +183,11 @@ echo "=== lane b: the debug kernel and sdp.ko for it, then debug suites"
 lane b debug_lane
 if [ -z "$DEBUG_ONLY" ]; then
 	step fresh-machine tests/fresh-machine.sh
-	step build make -j2 modules-all lib tool &&
+	step build make -j2 modules-all lib tool preload &&
 		step build-test-tools make -C tests/tools
 	BUILT=$?
 else
-	step build make -j2 lib tool &&
+	step build make -j2 lib tool preload &&
 		step build-test-tools make -C tests/tools
 	BUILT=$?
 fi
