@@ -107,6 +107,7 @@ LIBSDP_EXPORT int socket(int family, int type, int protocol)
 	int saved_errno = errno;
 	int fd;
 
+	/* Only a program without libc has no socket() after this one. */
 	if (!next) {
 		errno = ENOSYS;
 		return -1;

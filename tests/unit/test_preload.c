@@ -66,6 +66,7 @@
 #endif
 
 #define TIMEOUT_MS	5000
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* Shared with the children, which do the checking. */
 static struct {
@@ -120,7 +121,7 @@ static bool refuse_sdp(int family, int type, int err)
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
 	struct sock_fprog prog = {
-		.len = sizeof(insns) / sizeof(insns[0]),
+		.len = ARRAY_SIZE(insns),
 		.filter = insns,
 	};
 
@@ -213,14 +214,14 @@ static int tcp_socket(const char *name, int family, int type, int protocol)
 
 	errno = EDOM;
 	fd = socket(family, type, protocol);
-	if (fd < 0)
+	if (fd < 0) {
 		check(false, name, "socket(): %s", strerror(errno));
-	else if (errno != EDOM)
+	} else if (errno != EDOM) {
 		check(false, name, "errno %s after success", strerrorname_np(errno));
-	else if ((why = not_tcp(fd, family)))
-		check(false, name, "%s", why);
-	else
-		check(true, name, NULL);
+	} else {
+		why = not_tcp(fd, family);
+		check(!why, name, "%s", why);
+	}
 	return fd;
 }
 
@@ -413,7 +414,7 @@ static void untouched(void)
 
 	if (!refuse_sdp(-1, -1, ENOBUFS))
 		return;
-	for (i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(calls); i++) {
 		int f = calls[i].family, t = calls[i].type;
 		int p = calls[i].protocol;
 		int fd, sys_fd, err, sys_err;
@@ -524,7 +525,7 @@ int main(void)
 	      "it is %s's (LD_PRELOAD=%s)", sym && dladdr(sym, &where) ?
 	      where.dli_fname : "nobody", getenv("LD_PRELOAD") ?: "");
 	if (!tally->failed)
-		for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		for (i = 0; i < ARRAY_SIZE(cases); i++)
 			run_in_child(cases[i].name, cases[i].fn);
 
 	printf("test_preload: %d passed, %d failed\n", tally->passed,
