@@ -23,11 +23,6 @@
 
 #include <linux/sdp.h>
 
-/* uapi/linux/sdp.h will carry it once sdp.ko registers the protocol. */
-#ifndef SDP_IPPROTO_SDP
-#define SDP_IPPROTO_SDP	253	/* RFC 3692 experimental; below IPPROTO_MAX */
-#endif
-
 #define LIBSDP_EXPORT	__attribute__((visibility("default")))
 
 typedef int socket_fn(int family, int type, int protocol);

@@ -41,11 +41,6 @@
 
 #include <linux/sdp.h>
 
-/* uapi/linux/sdp.h will carry it once sdp.ko registers the protocol. */
-#ifndef SDP_IPPROTO_SDP
-#define SDP_IPPROTO_SDP	253
-#endif
-
 #ifndef IPPROTO_MPTCP
 #define IPPROTO_MPTCP	262
 #endif
