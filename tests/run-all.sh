@@ -41,7 +41,7 @@ if [ -z "$DEBUG_ONLY" ]; then
 else
 	DEBUG_SUITES="test-load.sh test-hostile.sh test-ctl.sh test-stream.sh test-topo.sh test-faults.sh"
 fi
-STOCK_SUITES="smoke.sh test-ctl.sh test-stream.sh test-topo.sh test-load.sh test-hostile.sh test-fuzz.sh"
+STOCK_SUITES="smoke.sh test-ctl.sh test-stream.sh test-preload.sh test-topo.sh test-load.sh test-hostile.sh test-fuzz.sh"
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP" || exit 1

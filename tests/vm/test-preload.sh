@@ -1,0 +1,85 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Unmodified programs over SDP through sdp-run (preload/libsdp.so), run
+# inside a guest by tests/vm/vm.sh: qperf, Python's HTTP server on a
+# dual-stack [::] socket, curl.  Each program checks its own work; that SDP
+# carried it shows in rdma_cm's listeners, sdp.ko's counters and plain TCP
+# clients being refused.  Without sdp.ko the same commands run over TCP.
+set -u
+. "$(dirname "$0")/testlib.sh"
+sdp_suite_init test-preload
+RUN=$TOP/preload/sdp-run
+QPERF_PORT=19800
+HTTP_PORT=18080
+
+echo "=== setup"
+sdp_suite_rdma_up
+expect_ok "insmod sdp.ko" insmod "$KO"
+expect_jq "info advertises IPPROTO_SDP sockets" '.features | index("inet")' \
+	"$SDPCTL" -j info
+
+echo "=== qperf: its control and test connections"
+"$RUN" qperf -lp "$QPERF_PORT" > "$TMP/qperf-server" 2>&1 &
+QPERF=$!
+expect_ok "qperf's listener is an rdma_cm one" \
+	sdp_guest_wait_listen "$QPERF_PORT"
+expect_fail "a qperf without sdp-run (TCP) finds no listener" 1 \
+	"[Cc]onnection refused|failed to connect" \
+	timeout 30 qperf -lp "$QPERF_PORT" -t 1 "$ADDR" tcp_lat
+ACTIVE0=$(sdp_stat conn_active_opens)
+TXB0=$(sdp_stat tx_bytes)
+expect_match "sdp-run qperf tcp_bw, tcp_lat" "latency +=" \
+	timeout 60 "$RUN" qperf -lp "$QPERF_PORT" -t 2 "$ADDR" tcp_bw tcp_lat
+echo "$SDP_OUT"
+expect_eq "qperf measured a bandwidth" 1 \
+	"$(printf '%s\n' "$SDP_OUT" | grep -cE '^ +bw += +[0-9.]+ [KMG]B/sec')"
+expect_jq "qperf's connections were SDP's (control, tcp_bw, tcp_lat)" \
+	".conn_active_opens - $ACTIVE0 >= 3 and
+	 .tx_bytes - $TXB0 >= 1048576" "$SDPCTL" -j stats
+kill "$QPERF" 2>/dev/null
+wait "$QPERF" 2>/dev/null
+
+echo "=== Python's HTTP server on [::] (dual stack), curl over IPv4"
+mkdir -p "$TMP/www"
+head -c $((8 << 20)) /dev/urandom > "$TMP/www/blob"
+"$RUN" python3 -m http.server -b :: -d "$TMP/www" "$HTTP_PORT" \
+	> "$TMP/http-server" 2>&1 &
+HTTPD=$!
+expect_ok "the HTTP server's listener is an rdma_cm one" \
+	sdp_guest_wait_listen "$HTTP_PORT"
+expect_fail "curl without sdp-run (TCP) finds no listener" 7 "refused|Couldn't connect" \
+	curl -sS -o /dev/null "http://$ADDR:$HTTP_PORT/blob"
+ACTIVE0=$(sdp_stat conn_active_opens)
+PASSIVE0=$(sdp_stat conn_passive_opens)
+expect_ok "sdp-run curl fetches 8 MiB" \
+	timeout 60 "$RUN" curl -sS -o "$TMP/got" "http://$ADDR:$HTTP_PORT/blob"
+expect_ok "what curl got is the file" cmp "$TMP/www/blob" "$TMP/got"
+expect_jq "curl's connection was SDP's, accepted by the [::] listener" \
+	".conn_active_opens - $ACTIVE0 >= 1 and
+	 .conn_passive_opens - $PASSIVE0 >= 1" "$SDPCTL" -j stats
+expect_match "the server saw the client v4-mapped" "^::ffff:$ADDR " \
+	cat "$TMP/http-server"
+kill "$HTTPD" 2>/dev/null
+wait "$HTTPD" 2>/dev/null
+
+echo "=== without sdp.ko: the same programs over TCP"
+sdp_wait_conn_zero 15 || echo "# connections still open: $(sdp_stat conn_current)"
+sdp_expect_unload "unload sdp.ko"
+"$RUN" python3 -m http.server -b :: -d "$TMP/www" "$HTTP_PORT" \
+	> "$TMP/http-server" 2>&1 &
+HTTPD=$!
+listening=1
+for _ in $(seq 100); do
+	ss -Hltn "sport = :$HTTP_PORT" | grep -q . && { listening=0; break; }
+	sleep 0.1
+done
+expect_eq "sdp-run's HTTP server falls back to a TCP listener" 0 "$listening"
+rm -f "$TMP/got"
+expect_ok "sdp-run curl falls back to TCP and fetches 8 MiB" \
+	timeout 60 "$RUN" curl -sS -o "$TMP/got" "http://$ADDR:$HTTP_PORT/blob"
+expect_ok "what curl got over TCP is the file" cmp "$TMP/www/blob" "$TMP/got"
+kill "$HTTPD" 2>/dev/null
+wait "$HTTPD" 2>/dev/null
+
+sdp_kmemleak_check
+sdp_test_summary "preload-$SDP_KVER"
