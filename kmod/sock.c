@@ -1247,6 +1247,16 @@ static int sdp_set_keepalive_opt(int *opt, int val, int max)
 	return 0;
 }
 
+/* The int value of an option, as TCP's setsockopt() reads it. */
+static int sdp_sockopt_int(sockptr_t optval, unsigned int optlen, int *val)
+{
+	if (optlen < sizeof(int))
+		return -EINVAL;
+	if (copy_from_sockptr(val, optval, sizeof(*val)))
+		return -EFAULT;
+	return 0;
+}
+
 /*
  * SOL_IPV6 of an AF_INET6 socket: IPV6_V6ONLY, until bind() or connect()
  * as in TCP (a dual-stack listener is the default of most servers).
@@ -1255,14 +1265,13 @@ static int sdp_setsockopt_ipv6(struct sdp_sock *ssk, int optname,
 			       sockptr_t optval, unsigned int optlen)
 {
 	struct sock *sk = &ssk->sk;
-	int val, err = 0;
+	int val, err;
 
 	if (optname != IPV6_V6ONLY)
 		return -ENOPROTOOPT;
-	if (optlen < sizeof(int))
-		return -EINVAL;
-	if (copy_from_sockptr(&val, optval, sizeof(val)))
-		return -EFAULT;
+	err = sdp_sockopt_int(optval, optlen, &val);
+	if (err)
+		return err;
 	lock_sock(sk);
 	if (ssk->bound || ssk->connect_tried || sk->sk_state != TCP_CLOSE)
 		err = -EINVAL;
@@ -1293,10 +1302,9 @@ static int sdp_setsockopt(struct socket *sock, int level, int optname,
 	default:
 		return -ENOPROTOOPT;
 	}
-	if (optlen < sizeof(int))
-		return -EINVAL;
-	if (copy_from_sockptr(&val, optval, sizeof(val)))
-		return -EFAULT;
+	err = sdp_sockopt_int(optval, optlen, &val);
+	if (err)
+		return err;
 
 	lock_sock(sk);
 	switch (optname) {
