@@ -207,13 +207,12 @@ TEST_F(sock, inet_addresses)
 	close(s);
 }
 
-/* The v4-mapped form of the address under test, with @port. */
-static socklen_t v4mapped(int port, struct sockaddr_in6 *sin6)
+/* The v4-mapped form of the IPv4 address @a. */
+static socklen_t v4mapped_of(const struct sockaddr_storage *a,
+			     struct sockaddr_in6 *sin6)
 {
-	struct sockaddr_storage a;
-	struct sockaddr_in *sin = (struct sockaddr_in *)&a;
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)a;
 
-	sock_addr_with_port(port, &a);
 	memset(sin6, 0, sizeof(*sin6));
 	sin6->sin6_family = AF_INET6;
 	sin6->sin6_port = sin->sin_port;
@@ -221,6 +220,15 @@ static socklen_t v4mapped(int port, struct sockaddr_in6 *sin6)
 	sin6->sin6_addr.s6_addr[11] = 0xff;
 	memcpy(&sin6->sin6_addr.s6_addr[12], &sin->sin_addr, 4);
 	return sizeof(*sin6);
+}
+
+/* The v4-mapped form of the address under test, with @port. */
+static socklen_t v4mapped(int port, struct sockaddr_in6 *sin6)
+{
+	struct sockaddr_storage a;
+
+	sock_addr_with_port(port, &a);
+	return v4mapped_of(&a, sin6);
 }
 
 /*
@@ -231,7 +239,8 @@ static socklen_t v4mapped(int port, struct sockaddr_in6 *sin6)
 TEST_F(sock, dual_stack)
 {
 	struct sockaddr_in6 any = { .sin6_family = AF_INET6 }, m, got;
-	socklen_t len = sizeof(got), mlen;
+	struct sockaddr_storage local;
+	socklen_t len, mlen;
 	int proto = self->family == INET_SDP ? SDP_IPPROTO_SDP : 0;
 	int l, c, a;
 	char b[8];
@@ -250,11 +259,17 @@ TEST_F(sock, dual_stack)
 	        "IPV6_V6ONLY after bind EINVAL");
 	c = sock_connect(self->family, self->port);
 	REQUIRE(c >= 0, "IPv4 connect to the [::] listener");
+	/* The client's address: the peer's own in a topology test. */
+	len = sizeof(local);
+	REQUIRE(!getsockname(c, (struct sockaddr *)&local, &len) &&
+	        local.ss_family == AF_INET, "the IPv4 client's address");
+	len = sizeof(got);
 	a = accept(l, (struct sockaddr *)&got, &len);
-	mlen = v4mapped(0, &m);
+	mlen = v4mapped_of(&local, &m);
 	REQUIRE(a >= 0 && len == mlen && got.sin6_family == AF_INET6 &&
 	        !memcmp(&got.sin6_addr, &m.sin6_addr, sizeof(m.sin6_addr)),
 	        "accept: the IPv4 client v4-mapped (length %u)", len);
+	mlen = v4mapped(0, &m);
 	len = sizeof(got);
 	REQUIRE(!getsockname(a, (struct sockaddr *)&got, &len) &&
 	        len == mlen && ntohs(got.sin6_port) == self->port &&
