@@ -432,13 +432,14 @@ int sdp_sock_open(struct sdp_sock *ssk)
  * @kern: kernel socket
  *
  * The debug tier's fault injection (fail_function) fails it on demand, for
- * socket() and for a listener's child.
+ * socket() and for a listener's child: not inlined, or socket()'s call
+ * would not be the function it hooks.
  *
  * Return: the socket with one reference, or NULL.
  */
-struct sdp_sock *sdp_sock_alloc(struct net *net, int family,
-				struct proto *prot, struct socket *sock,
-				int kern)
+noinline struct sdp_sock *sdp_sock_alloc(struct net *net, int family,
+					 struct proto *prot,
+					 struct socket *sock, int kern)
 {
 	struct sdp_sock *ssk;
 	struct sock *sk;
