@@ -1351,6 +1351,52 @@ static int sdp_setsockopt(struct socket *sock, int level, int optname,
 	return err;
 }
 
+/*
+ * TCP_INFO: what an SDP connection can truthfully say in TCP's terms, zero
+ * where a field has no SDP meaning (retransmissions happen in the RDMA
+ * device, unseen; there is no congestion window or RTT estimate).  A
+ * message is a segment; the send window is the peer's receive buffers we
+ * hold credits for.
+ */
+static void sdp_tcp_info(struct sdp_sock *ssk, struct tcp_info *info)
+{
+	u32 snd_mss, rcv_mss;
+
+	memset(info, 0, sizeof(*info));
+	spin_lock_bh(&ssk->lock);
+	snd_mss = ssk->tx.size ? ssk->tx.size - SDP_BSDH_LEN : 0;
+	rcv_mss = ssk->rx.size ? ssk->rx.size - SDP_BSDH_LEN : 0;
+	info->tcpi_state = ssk->sk.sk_state;
+	info->tcpi_snd_mss = snd_mss;
+	info->tcpi_rcv_mss = rcv_mss;
+	info->tcpi_advmss = rcv_mss;
+	info->tcpi_unacked = ssk->tx.out;
+	info->tcpi_snd_wnd = max(ssk->tx.credits, 0) * snd_mss;
+	info->tcpi_notsent_bytes = ssk->tx.pend >= 0 ? ssk->tx.pend_len : 0;
+	info->tcpi_bytes_sent = ssk->diag.tx_bytes;
+	/* A completed send is one the peer's device acknowledged. */
+	info->tcpi_bytes_acked = ssk->diag.tx_bytes - ssk->tx.out_bytes;
+	info->tcpi_bytes_received = ssk->diag.rx_bytes;
+	info->tcpi_segs_out = ssk->tx.seq - 1;
+	info->tcpi_segs_in = ssk->rx.seq;
+	spin_unlock_bh(&ssk->lock);
+}
+
+static int sdp_getsockopt_info(struct sdp_sock *ssk, char __user *optval,
+			       int __user *optlen)
+{
+	struct tcp_info info;
+	int len;
+
+	if (get_user(len, optlen))
+		return -EFAULT;
+	sdp_tcp_info(ssk, &info);
+	len = min_t(unsigned int, len, sizeof(info));
+	if (put_user(len, optlen) || copy_to_user(optval, &info, len))
+		return -EFAULT;
+	return 0;
+}
+
 static int sdp_getsockopt(struct socket *sock, int level, int optname,
 			  char __user *optval, int __user *optlen)
 {
@@ -1362,6 +1408,8 @@ static int sdp_getsockopt(struct socket *sock, int level, int optname,
 		val = sock->sk->sk_ipv6only;
 	else if (level != SOL_TCP)
 		return -ENOPROTOOPT;
+	else if (optname == TCP_INFO)
+		return sdp_getsockopt_info(ssk, optval, optlen);
 	if (get_user(len, optlen))
 		return -EFAULT;
 	if (len < 0)
