@@ -2,6 +2,7 @@
 /* sockutil: see sockutil.h. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <linux/tcp.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -123,6 +124,29 @@ int driver_setup(const char *addr)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGPIPE, SIG_IGN);
 	return sock_family_from_env();
+}
+
+int sock_read_tcp_info(int fd, struct sock_tcp_info *ti)
+{
+	struct tcp_info info;
+	socklen_t len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len))
+		return -1;
+	*ti = (struct sock_tcp_info){
+		.state = info.tcpi_state,
+		.snd_mss = info.tcpi_snd_mss,
+		.rcv_mss = info.tcpi_rcv_mss,
+		.unacked = info.tcpi_unacked,
+		.snd_wnd = info.tcpi_snd_wnd,
+		.segs_out = info.tcpi_segs_out,
+		.segs_in = info.tcpi_segs_in,
+		.bytes_sent = info.tcpi_bytes_sent,
+		.bytes_acked = info.tcpi_bytes_acked,
+		.bytes_received = info.tcpi_bytes_received,
+	};
+	return 0;
 }
 
 int sock_listen(int family, int port, int backlog)

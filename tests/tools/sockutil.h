@@ -81,6 +81,17 @@ int sock_connect(int family, int port);
 /* A connected pair on @port: *c connected, *a accepted; 0 or -1. */
 int sock_pair(int family, int port, int *c, int *a);
 
+/*
+ * What the tests read of TCP_INFO (glibc's struct tcp_info ends before
+ * most of it); sock_read_tcp_info() fills it, 0 or -1 with errno.
+ */
+struct sock_tcp_info {
+	uint8_t state;
+	uint32_t snd_mss, rcv_mss, unacked, snd_wnd, segs_out, segs_in;
+	uint64_t bytes_sent, bytes_acked, bytes_received;
+};
+int sock_read_tcp_info(int fd, struct sock_tcp_info *ti);
+
 /* poll() @fd for @ev within @ms; returns revents (0 on timeout). */
 int wait_ev(int fd, short ev, int ms);
 /* Read exactly @n bytes (MSG_WAITALL), with a 10 s receive timeout. */
