@@ -612,35 +612,26 @@ static int sdp_sock_addr(const struct sock *sk, const struct sockaddr *uaddr,
 {
 	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)addr;
 	struct sockaddr_in *sin = (struct sockaddr_in *)addr;
+	int family, min_len;
 	__be32 v4;
 	__be16 port;
 
 	if (alen < (int)sizeof(sa_family_t))
 		return -EINVAL;
-	switch (sk->sk_family) {
-	case AF_INET:
-		if (alen < (int)sizeof(struct sockaddr_in))
-			return -EINVAL;
-		if (uaddr->sa_family != AF_INET)
-			return -EAFNOSUPPORT;
-		break;
-	case AF_INET6:
-		if (alen < SIN6_LEN_RFC2133)
-			return -EINVAL;
-		if (uaddr->sa_family != AF_INET6)
-			return -EAFNOSUPPORT;
-		break;
-	default:
-		if (uaddr->sa_family == AF_INET) {
-			if (alen < (int)sizeof(struct sockaddr_in))
-				return -EINVAL;
-		} else if (uaddr->sa_family == AF_INET6) {
-			if (alen < (int)sizeof(struct sockaddr_in6))
-				return -EINVAL;
-		} else {
-			return -EAFNOSUPPORT;
-		}
-	}
+	family = sk->sk_family == SDP_AF_INET_SDP ? uaddr->sa_family :
+						    sk->sk_family;
+	if (family == AF_INET)
+		min_len = sizeof(struct sockaddr_in);
+	else if (family == AF_INET6)
+		/* TCP's: a sockaddr_in6 without sin6_scope_id will do. */
+		min_len = sk->sk_family == AF_INET6 ? SIN6_LEN_RFC2133 :
+						      sizeof(struct sockaddr_in6);
+	else
+		return -EAFNOSUPPORT;
+	if (alen < min_len)
+		return -EINVAL;
+	if (uaddr->sa_family != family)
+		return -EAFNOSUPPORT;
 	memset(addr, 0, sizeof(*addr));
 	memcpy(addr, uaddr, min_t(int, alen, sizeof(*addr)));
 	if (sk->sk_family != AF_INET6 ||
