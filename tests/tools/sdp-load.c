@@ -158,7 +158,7 @@ static int connclose(int port, int n)
 	CHECK(l >= 0, "listen");
 	fcntl(l, F_SETFL, O_NONBLOCK);
 	for (i = 0; i < n; i++) {
-		int c = sock_open(family, 0), a;
+		int c = sock_open(family), a;
 
 		CHECK(c >= 0, "connclose %d: socket", i);
 		fcntl(c, F_SETFL, O_NONBLOCK);

@@ -178,7 +178,7 @@ TEST_F(sock, inet_addresses)
 
 	if (self->family == AF_INET_SDP)
 		SKIP(return, "inet families only");
-	s = sock_open(self->family, 0);
+	s = sock_open(self->family);
 	REQUIRE(s >= 0, "socket");
 	REQUIRE(!getsockname(s, (struct sockaddr *)&got, &len) &&
 	        got.ss_family == fam &&
@@ -241,13 +241,12 @@ TEST_F(sock, dual_stack)
 	struct sockaddr_in6 any = { .sin6_family = AF_INET6 }, m, got;
 	struct sockaddr_storage local;
 	socklen_t len, mlen;
-	int proto = self->family == INET_SDP ? SDP_IPPROTO_SDP : 0;
 	int l, c, a;
 	char b[8];
 
 	if (self->family == AF_INET_SDP || sock_addr_family() != AF_INET)
 		SKIP(return, "inet families, IPv4 address under test");
-	l = socket(AF_INET6, SOCK_STREAM, proto);
+	l = socket(AF_INET6, SOCK_STREAM, sock_protocol(self->family));
 	REQUIRE(l >= 0, "AF_INET6 socket");
 	REQUIRE(!setint(l, SOL_SOCKET, SO_REUSEADDR, 1), "SO_REUSEADDR");
 	REQUIRE(!setint(l, IPPROTO_IPV6, IPV6_V6ONLY, 0) &&
@@ -282,7 +281,7 @@ TEST_F(sock, dual_stack)
 	close(c);
 
 	/* An AF_INET6 client to the v4-mapped address. */
-	c = socket(AF_INET6, SOCK_STREAM, proto);
+	c = socket(AF_INET6, SOCK_STREAM, sock_protocol(self->family));
 	mlen = v4mapped(self->port, &m);
 	REQUIRE(c >= 0 && !connect(c, (struct sockaddr *)&m, mlen),
 	        "AF_INET6 connect to a v4-mapped address");
@@ -297,7 +296,7 @@ TEST_F(sock, dual_stack)
 	close(l);
 
 	/* IPV6_V6ONLY: no IPv4 on either side. */
-	l = socket(AF_INET6, SOCK_STREAM, proto);
+	l = socket(AF_INET6, SOCK_STREAM, sock_protocol(self->family));
 	REQUIRE(l >= 0 && !setint(l, SOL_SOCKET, SO_REUSEADDR, 1) &&
 	        !setint(l, IPPROTO_IPV6, IPV6_V6ONLY, 1), "IPV6_V6ONLY 1");
 	any.sin6_port = htons(self->port + 1);
@@ -306,7 +305,7 @@ TEST_F(sock, dual_stack)
 	c = sock_connect(self->family, self->port + 1);
 	REQUIRE(c < 0 && errno == ECONNREFUSED,
 	        "IPv4 connect to an IPv6-only listener refused");
-	c = socket(AF_INET6, SOCK_STREAM, proto);
+	c = socket(AF_INET6, SOCK_STREAM, sock_protocol(self->family));
 	mlen = v4mapped(self->port + 1, &m);
 	REQUIRE(c >= 0 && !setint(c, IPPROTO_IPV6, IPV6_V6ONLY, 1) &&
 	        connect(c, (struct sockaddr *)&m, mlen) &&
@@ -326,9 +325,9 @@ TEST_F(sock, bind)
 {
 	struct sockaddr_storage a, got;
 	socklen_t alen = sock_addr_with_port(self->port, &a), len = sizeof(got);
-	int s1 = sock_open(self->family, 0);
-	int s2 = sock_open(self->family, 0);
-	int s3 = sock_open(self->family, 0);
+	int s1 = sock_open(self->family);
+	int s2 = sock_open(self->family);
+	int s3 = sock_open(self->family);
 	int i;
 
 	REQUIRE(!bind(s1, (struct sockaddr *)&a, alen), "bind");
@@ -348,7 +347,7 @@ TEST_F(sock, bind)
 		REQUIRE(!bind(s2, (struct sockaddr *)&a, alen),
 		        "bind %d right after the port's socket was closed", i);
 		close(s2);
-		s2 = sock_open(self->family, 0);
+		s2 = sock_open(self->family);
 		REQUIRE(s2 >= 0, "socket");
 	}
 	close(s2);
@@ -372,7 +371,7 @@ TEST_F(sock, nonblock)
 	socklen_t alen = sock_addr_with_port(self->port, &a), len = sizeof(int);
 	socklen_t plen = sizeof(peer);
 	int l = sock_listen(self->family, self->port, 1);
-	int c = sock_open(self->family, 0), acc, err = -1;
+	int c = sock_open(self->family), acc, err = -1;
 	struct pollfd p;
 	char b[16];
 	int one = 1, v = 0;
@@ -816,7 +815,7 @@ TEST_F(sock, buffer_sizes)
 {
 	int fl, v;
 
-	v = sock_open(self->family, 0);
+	v = sock_open(self->family);
 	REQUIRE(!setint(v, SOL_SOCKET, SO_RCVBUF, 65536) &&
 	        !setint(v, SOL_SOCKET, SO_SNDBUF, 98304), "SO_RCVBUF/SO_SNDBUF");
 	fl = getint(v, SOL_SOCKET, SO_RCVBUF);

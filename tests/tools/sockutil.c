@@ -94,12 +94,11 @@ int sock_family_from_env(void)
 	return -1;
 }
 
-int sock_open(int family, int flags)
+int sock_open(int family)
 {
 	if (family == INET_SDP)
-		return socket(sock_addr_family(), SOCK_STREAM | flags,
-			      SDP_IPPROTO_SDP);
-	return socket(family, SOCK_STREAM | flags, 0);
+		return socket(sock_addr_family(), SOCK_STREAM, SDP_IPPROTO_SDP);
+	return socket(family, SOCK_STREAM, 0);
 }
 
 int sock_is_sdp(int family)
@@ -153,7 +152,7 @@ int sock_listen(int family, int port, int backlog)
 {
 	struct sockaddr_storage a;
 	socklen_t alen = sock_addr_with_port(port, &a);
-	int s = sock_open(family, 0), one = 1;
+	int s = sock_open(family), one = 1;
 
 	if (s < 0)
 		return -1;
@@ -171,7 +170,7 @@ int sock_connect(int family, int port)
 {
 	struct sockaddr_storage a;
 	socklen_t alen = sock_addr_with_port(port, &a);
-	int s = sock_open(family, 0);
+	int s = sock_open(family);
 
 	if (s < 0)
 		return -1;

@@ -60,8 +60,8 @@ int sock_port_of(const struct sockaddr_storage *ss);
  * variable names none of them.
  */
 int sock_family_from_env(void);
-/* A stream socket of @family (AF_INET_SDP, TCP's or INET_SDP), SOCK_* @flags. */
-int sock_open(int family, int flags);
+/* A stream socket of @family (AF_INET_SDP, TCP's or INET_SDP). */
+int sock_open(int family);
 /* @family makes SDP sockets (AF_INET_SDP or INET_SDP). */
 int sock_is_sdp(int family);
 /* SO_DOMAIN and SO_PROTOCOL of @family's sockets. */
