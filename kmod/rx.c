@@ -173,6 +173,11 @@ static int sdp_rx_msg(struct sdp_sock *ssk, struct sdp_rx_buf *rb, u32 bytes)
 		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
 		sdp_rx_recycle(ssk, rb);
 		sk->sk_state_change(sk);
+		/* As tcp_fin(): O_ASYNC owners hear of the end of the stream. */
+		if (!sock_flag(sk, SOCK_DEAD))
+			sk_wake_async(sk, SOCK_WAKE_WAITD,
+				      sk->sk_shutdown == SHUTDOWN_MASK ?
+				      POLL_HUP : POLL_IN);
 		if (ssk->closing)
 			sdp_conn_kick(ssk, 0);
 		break;
