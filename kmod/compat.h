@@ -82,15 +82,34 @@ void sdp_compat_extack_fmt(struct netlink_ext_ack *extack, const char *fmt, ...)
 /*
  * proto_ops.accept takes a struct proto_accept_arg since 6.10; before, it
  * took the flags and a "kern" boolean.  Nothing but the version tells the
- * two apart.  The handler is declared with SDP_ACCEPT_PARAMS and reads the
- * accept flags with SDP_ACCEPT_FLAGS.
+ * two apart.  The handler is declared with SDP_ACCEPT_PARAMS, reads the
+ * accept flags with SDP_ACCEPT_FLAGS and hands its call on to another
+ * socket's accept() with SDP_ACCEPT_FORWARD().
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
 #define SDP_ACCEPT_PARAMS	struct proto_accept_arg *sdp_accept_arg
 #define SDP_ACCEPT_FLAGS	(sdp_accept_arg->flags)
+static inline int sdp_accept_forward(struct socket *sock,
+				     struct socket *newsock,
+				     struct proto_accept_arg *arg)
+{
+	return sock->ops->accept(sock, newsock, arg);
+}
+
+#define SDP_ACCEPT_FORWARD(sock, newsock)			\
+	sdp_accept_forward(sock, newsock, sdp_accept_arg)
 #else
 #define SDP_ACCEPT_PARAMS	int sdp_accept_flags, bool sdp_accept_kern
 #define SDP_ACCEPT_FLAGS	(sdp_accept_flags)
+static inline int sdp_accept_forward(struct socket *sock,
+				     struct socket *newsock, int flags,
+				     bool kern)
+{
+	return sock->ops->accept(sock, newsock, flags, kern);
+}
+
+#define SDP_ACCEPT_FORWARD(sock, newsock)			\
+	sdp_accept_forward(sock, newsock, sdp_accept_flags, sdp_accept_kern)
 #endif
 
 /*

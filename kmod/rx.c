@@ -418,6 +418,7 @@ static void sdp_rx_advance(struct sdp_sock *ssk, struct sdp_rx_buf *rb,
  */
 int sdp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len, int flags)
 {
+	struct socket *tcp = sdp_tcp_sock(sock);
 	bool peek = flags & MSG_PEEK;
 	struct sock *sk = sock->sk;
 	struct sdp_sock *ssk = sdp_sk(sk);
@@ -427,6 +428,8 @@ int sdp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len, int flags)
 	long timeo;
 	u32 seq;
 
+	if (unlikely(tcp))
+		return tcp->ops->recvmsg(tcp, msg, len, flags);
 	if (!(flags & MSG_OOB))
 		sdp_rx_busy_wait(ssk, flags);
 	lock_sock(sk);

@@ -659,6 +659,7 @@ static int sdp_bind_id(struct sdp_sock *ssk, struct sockaddr_storage *addr)
 	/* Dual stack or not, as TCP's [::] (native sockets: the sysctl's). */
 	if (sk->sk_family == AF_INET6 && addr->ss_family == AF_INET6)
 		rdma_set_afonly(ssk->cm_id, sk->sk_ipv6only);
+	ssk->bind_port = sdp_addr_port(addr);
 	err = rdma_bind_addr(ssk->cm_id, (struct sockaddr *)addr);
 	if (err == -ENODEV)
 		err = -EADDRNOTAVAIL;
@@ -672,11 +673,14 @@ static int sdp_bind_id(struct sdp_sock *ssk, struct sockaddr_storage *addr)
 
 static int sdp_bind(struct socket *sock, struct sockaddr *uaddr, int alen)
 {
+	struct socket *tcp = sdp_tcp_sock(sock);
 	struct sockaddr_storage addr;
 	struct sock *sk = sock->sk;
 	struct sdp_sock *ssk = sdp_sk(sk);
 	int err;
 
+	if (unlikely(tcp))
+		return tcp->ops->bind(tcp, uaddr, alen);
 	err = sdp_sock_addr(sk, uaddr, alen, &addr, -EINVAL);
 	if (err)
 		return err;
@@ -696,12 +700,53 @@ out:
 	return err;
 }
 
+/*
+ * The local end a listen() is decided by: the bound address with the
+ * port bind() asked for, or the family's any address, port 0.
+ */
+static void sdp_listen_addr(const struct sdp_sock *ssk,
+			    struct sockaddr_storage *addr)
+{
+	memset(addr, 0, sizeof(*addr));
+	if (ssk->bound) {
+		memcpy(addr, &ssk->laddr, sizeof(*addr));
+		if (addr->ss_family == AF_INET6)
+			((struct sockaddr_in6 *)addr)->sin6_port = ssk->bind_port;
+		else
+			((struct sockaddr_in *)addr)->sin_port = ssk->bind_port;
+	} else {
+		addr->ss_family = ssk->sk.sk_family == AF_INET6 ? AF_INET6 :
+								  AF_INET;
+	}
+}
+
+/*
+ * The rule table said TCP: the socket becomes a TCP socket of @family
+ * (tcp.c) and gives up its rdma_cm id.  Socket locked; unlocked on return.
+ */
+static struct socket *sdp_become_tcp(struct sdp_sock *ssk,
+				     struct socket *sock, int family)
+{
+	struct socket *tcp = sdp_tcp_switch(ssk, sock, family);
+
+	release_sock(&ssk->sk);
+	if (IS_ERR(tcp))
+		return tcp;
+	sdp_stats_inc(sock_net(&ssk->sk), SDP_STAT_FALLBACK_TCP);
+	sdp_conn_destroy(ssk);
+	return tcp;
+}
+
 static int sdp_listen(struct socket *sock, int backlog)
 {
+	struct socket *tcp = sdp_tcp_sock(sock);
+	struct sockaddr_storage laddr;
 	struct sock *sk = sock->sk;
 	struct sdp_sock *ssk = sdp_sk(sk);
 	int err = 0;
 
+	if (unlikely(tcp))
+		return tcp->ops->listen(tcp, backlog);
 	lock_sock(sk);
 	WRITE_ONCE(sk->sk_max_ack_backlog, max(backlog, 0));
 	if (sk->sk_state == TCP_LISTEN)
@@ -710,6 +755,14 @@ static int sdp_listen(struct socket *sock, int backlog)
 	    ssk->connect_tried || !ssk->cm_id) {
 		err = -EINVAL;
 		goto out;
+	}
+	sdp_listen_addr(ssk, &laddr);
+	if (sdp_decide(ssk, SDP_ROLE_LISTEN, &laddr) == SDP_ACTION_TCP) {
+		tcp = sdp_become_tcp(ssk, sock, sk->sk_family == AF_INET6 ?
+					       AF_INET6 : laddr.ss_family);
+		if (IS_ERR(tcp))
+			return PTR_ERR(tcp);
+		return tcp->ops->listen(tcp, backlog);
 	}
 	/*
 	 * rdma_listen() would bind an unbound id to IPv4's any address; an
@@ -822,6 +875,15 @@ out:
 static int sdp_accept(struct socket *sock, struct socket *newsock,
 		      SDP_ACCEPT_PARAMS)
 {
+	struct socket *tcp = sdp_tcp_sock(sock);
+	int err;
+
+	if (unlikely(tcp)) {
+		err = SDP_ACCEPT_FORWARD(tcp, newsock);
+		if (!err)
+			sdp_tcp_accepted(tcp, newsock);
+		return err;
+	}
 	return sdp_accept_common(sock, newsock, SDP_ACCEPT_FLAGS);
 }
 
@@ -857,6 +919,7 @@ int sdp_wait_connect(struct sdp_sock *ssk, long *timeo)
 static int sdp_connect(struct socket *sock, struct sockaddr *uaddr, int alen,
 		       int flags)
 {
+	struct socket *tcp = sdp_tcp_sock(sock);
 	struct sockaddr_storage dst;
 	struct sock *sk = sock->sk;
 	struct sdp_sock *ssk = sdp_sk(sk);
@@ -865,6 +928,8 @@ static int sdp_connect(struct socket *sock, struct sockaddr *uaddr, int alen,
 	u32 tmo;
 	int err;
 
+	if (unlikely(tcp))
+		return tcp->ops->connect(tcp, uaddr, alen, flags);
 	err = sdp_sock_addr(sk, uaddr, alen, &dst, -ENETUNREACH);
 	if (err)
 		return err;
@@ -890,6 +955,15 @@ static int sdp_connect(struct socket *sock, struct sockaddr *uaddr, int alen,
 			/* One attempt per socket (see docs/protocol.md). */
 			err = -ECONNABORTED;
 			goto out;
+		}
+		if (sdp_decide(ssk, SDP_ROLE_CONNECT, &dst) == SDP_ACTION_TCP) {
+			/* TCP's family: the socket's, or the address's. */
+			tcp = sdp_become_tcp(ssk, sock,
+					     sk->sk_family == SDP_AF_INET_SDP ?
+					     uaddr->sa_family : sk->sk_family);
+			if (IS_ERR(tcp))
+				return PTR_ERR(tcp);
+			return tcp->ops->connect(tcp, uaddr, alen, flags);
 		}
 		/* max-connections: the socket may try again later. */
 		if (atomic64_read(&sdp_net(net)->stats.conn_current) >=
@@ -957,11 +1031,14 @@ out:
  */
 static int sdp_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
 {
+	struct socket *tcp = sdp_tcp_sock(sock);
 	struct sock *sk = sock->sk;
 	struct sdp_sock *ssk = sdp_sk(sk);
 	struct sockaddr_storage *ss;
 	int len;
 
+	if (unlikely(tcp))
+		return tcp->ops->getname(tcp, uaddr, peer);
 	lock_sock(sk);
 	if (peer) {
 		if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_SYN_SENT ||
@@ -973,26 +1050,8 @@ static int sdp_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
 	} else {
 		ss = &ssk->laddr;
 	}
-	if (sk->sk_family == AF_INET6 && ss->ss_family != AF_INET6) {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)uaddr;
-		const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
-
-		len = sizeof(*sin6);
-		memset(sin6, 0, len);
-		sin6->sin6_family = AF_INET6;
-		if (ss->ss_family == AF_INET) {
-			sin6->sin6_port = sin->sin_port;
-			ipv6_addr_set_v4mapped(sin->sin_addr.s_addr,
-					       &sin6->sin6_addr);
-		}
-	} else if (ss->ss_family == AF_INET6) {
-		len = sizeof(struct sockaddr_in6);
-		memcpy(uaddr, ss, len);
-	} else {
-		len = sizeof(struct sockaddr_in);
-		memcpy(uaddr, ss, len);
-		uaddr->sa_family = AF_INET;
-	}
+	len = sdp_addr_in_family(ss, sk->sk_family,
+				 (struct sockaddr_storage *)uaddr);
 	release_sock(sk);
 	return len;
 }
@@ -1000,11 +1059,14 @@ static int sdp_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
 static __poll_t sdp_poll(struct file *file, struct socket *sock,
 			 poll_table *wait)
 {
+	struct socket *tcp = sdp_tcp_sock(sock);
 	struct sock *sk = sock->sk;
 	struct sdp_sock *ssk = sdp_sk(sk);
 	int state, shutdown;
 	__poll_t mask = 0;
 
+	if (unlikely(tcp))
+		return tcp->ops->poll(file, tcp, wait);
 	sock_poll_wait(file, sock, wait);
 	state = READ_ONCE(sk->sk_state);
 	if (state == TCP_LISTEN) {
@@ -1037,9 +1099,12 @@ static __poll_t sdp_poll(struct file *file, struct socket *sock,
 
 static int sdp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 {
+	struct socket *tcp = sdp_tcp_sock(sock);
 	struct sdp_sock *ssk = sdp_sk(sock->sk);
 	int n;
 
+	if (unlikely(tcp))
+		return tcp->ops->ioctl(tcp, cmd, arg);
 	switch (cmd) {
 	case SIOCINQ:
 		if (sock->sk->sk_state == TCP_LISTEN)
@@ -1102,10 +1167,13 @@ static void sdp_listener_close(struct sdp_sock *lssk)
 
 static int sdp_shutdown(struct socket *sock, int how)
 {
+	struct socket *tcp = sdp_tcp_sock(sock);
 	struct sock *sk = sock->sk;
 	struct sdp_sock *ssk = sdp_sk(sk);
 	int err = 0;
 
+	if (unlikely(tcp))
+		return tcp->ops->shutdown(tcp, how);
 	how++;		/* SHUT_RD -> RCV_SHUTDOWN, ... */
 	if (how < RCV_SHUTDOWN || how > SHUTDOWN_MASK)
 		return -EINVAL;
@@ -1167,6 +1235,9 @@ static int sdp_release(struct socket *sock)
 	if (!sk)
 		return 0;
 	ssk = sdp_sk(sk);
+	/* The file's last close: the TCP socket it had moved to goes too. */
+	if (ssk->tcp)
+		sdp_tcp_release(ssk);
 	lock_sock(sk);
 	/* Shut down or not, a listener's id holds its port. */
 	listener = ssk->listened;
@@ -1276,10 +1347,14 @@ static int sdp_setsockopt_ipv6(struct sdp_sock *ssk, int optname,
 static int sdp_setsockopt(struct socket *sock, int level, int optname,
 			  sockptr_t optval, unsigned int optlen)
 {
+	struct socket *tcp = sdp_tcp_sock(sock);
 	struct sock *sk = sock->sk;
 	struct sdp_sock *ssk = sdp_sk(sk);
 	int val, err = 0;
 
+	if (unlikely(tcp))
+		return tcp->ops->setsockopt(tcp, level, optname, optval,
+					    optlen);
 	if (level == SOL_IPV6 && sk->sk_family == AF_INET6)
 		return sdp_setsockopt_ipv6(ssk, optname, optval, optlen);
 	if (level != SOL_TCP)
@@ -1302,6 +1377,7 @@ static int sdp_setsockopt(struct socket *sock, int level, int optname,
 	switch (optname) {
 	case TCP_NODELAY:
 		WRITE_ONCE(ssk->nodelay, !!val);
+		ssk->nodelay_set = true;
 		if (!val)
 			break;
 		/* As TCP: pushes what MSG_MORE held back (not a cork). */
@@ -1391,9 +1467,13 @@ static int sdp_getsockopt_info(struct sdp_sock *ssk, char __user *optval,
 static int sdp_getsockopt(struct socket *sock, int level, int optname,
 			  char __user *optval, int __user *optlen)
 {
+	struct socket *tcp = sdp_tcp_sock(sock);
 	struct sdp_sock *ssk = sdp_sk(sock->sk);
 	int val, len;
 
+	if (unlikely(tcp))
+		return tcp->ops->getsockopt(tcp, level, optname, optval,
+					    optlen);
 	if (level == SOL_IPV6 && sock->sk->sk_family == AF_INET6 &&
 	    optname == IPV6_V6ONLY)
 		val = sock->sk->sk_ipv6only;

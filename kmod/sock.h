@@ -51,6 +51,7 @@
 #include <rdma/ib_verbs.h>
 #include <rdma/rdma_cm.h>
 
+#include "compat.h"
 #include "proto.h"
 #include "diag.h"
 
@@ -301,12 +302,14 @@ struct sdp_listen {
  * @peer_gone: DISCONNECTED arrived; decided graceful or reset once the
  *	receives still in flight are flushed (or at @deadline)
  * @nodelay: TCP_NODELAY value (sends are never delayed anyway)
+ * @nodelay_set: a setsockopt() set @nodelay (for a TCP socket: tcp.c)
  * @cork: TCP_CORK value
  * @ka: keepalive
  * @work: deferred rdma_disconnect() and teardown of closed sockets; holds
  *	a socket reference while pending
  * @deadline: jiffies by which a closing socket is torn down regardless
  * @laddr: local address (bind, connect, accept); for getsockname()
+ * @bind_port: the port bind() asked for (0: any), network order
  * @raddr: peer address once connected; for getpeername()
  * @lsn: a listener's children
  * @accept_node: child: in the parent's accept queue
@@ -315,6 +318,9 @@ struct sdp_listen {
  *	listener's (a reference, dropped by sk_destruct)
  * @diag: conn-get listing, payload byte counters and conn-up/conn-down
  *	state (see diag.h)
+ * @tcp: the TCP socket the rule table made of this one (tcp.c), NULL
+ *	before; set once, under the socket lock, released with the socket
+ * @tcp_wake: entry on @tcp's wait queue forwarding its wake-ups to ours
  */
 struct sdp_sock {
 	union {
@@ -350,6 +356,7 @@ struct sdp_sock {
 	bool peer_gone;
 	bool qp_broken;
 	bool qp_err_early;
+	bool nodelay_set;
 	int nodelay;
 	int cork;
 	struct sdp_ka ka;
@@ -359,6 +366,7 @@ struct sdp_sock {
 
 	struct sockaddr_storage laddr;
 	struct sockaddr_storage raddr;
+	__be16 bind_port;
 
 	struct sdp_listen lsn;
 	struct list_head accept_node;
@@ -366,6 +374,9 @@ struct sdp_sock {
 
 	struct mem_cgroup *memcg;
 	struct sdp_diag_sock diag;
+
+	struct socket *tcp;
+	struct wait_queue_entry tcp_wake;
 };
 
 static inline struct sdp_sock *sdp_sk(const struct sock *sk)
@@ -420,6 +431,26 @@ int sdp_wait_connect(struct sdp_sock *ssk, long *timeo);
 int sdp_wait(struct sdp_sock *ssk, long *timeo,
 	     bool (*ready)(const struct sdp_sock *ssk, const void *arg),
 	     const void *arg);
+
+/*
+ * The TCP socket @sock (an SDP socket's) became, or NULL: every operation
+ * asks first (tcp.c).
+ */
+static inline struct socket *sdp_tcp_sock(const struct socket *sock)
+{
+	/* Pairs with the smp_store_release() in sdp_tcp_switch(). */
+	return smp_load_acquire(&sdp_sk(sock->sk)->tcp);
+}
+
+/* tcp.c */
+int sdp_decide(struct sdp_sock *ssk, u32 role,
+	       const struct sockaddr_storage *addr);
+int sdp_addr_in_family(const struct sockaddr_storage *ss, int family,
+		       struct sockaddr_storage *out);
+struct socket *sdp_tcp_switch(struct sdp_sock *ssk, struct socket *sock,
+			      int family);
+void sdp_tcp_release(struct sdp_sock *ssk);
+void sdp_tcp_accepted(struct socket *tcp, struct socket *newsock);
 
 /* inet.c */
 int sdp_inet_init(void);

@@ -344,6 +344,7 @@ static void sdp_tx_mark_urgent(struct sdp_sock *ssk)
  */
 int sdp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 {
+	struct socket *tcp = sdp_tcp_sock(sock);
 	struct sock *sk = sock->sk;
 	struct sdp_sock *ssk = sdp_sk(sk);
 	bool oob = msg->msg_flags & MSG_OOB, stalled = false, hold;
@@ -351,6 +352,8 @@ int sdp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 	long timeo;
 	int err = 0;
 
+	if (unlikely(tcp))
+		return tcp->ops->sendmsg(tcp, msg, len);
 	lock_sock(sk);
 	timeo = sock_sndtimeo(sk, msg->msg_flags & MSG_DONTWAIT);
 	if (sk->sk_state == TCP_SYN_SENT) {

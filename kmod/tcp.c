@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sdp: the decision between SDP and TCP, and the TCP socket a socket
+ * becomes when the rule table says TCP.
+ *
+ * An IPPROTO_SDP socket (what sdp-run makes of a program's TCP socket)
+ * asks the rule table at connect() and at listen(), as a program-named
+ * endpoint; the table, or its default-action, decides.  An AF_INET_SDP
+ * socket was asked for by name, so only a rule that matches it moves it.
+ *
+ * When the answer is TCP, sdp_tcp_switch() creates a TCP socket as the
+ * program would have (same namespace, same credentials, a user socket for
+ * LSMs and cgroup BPF), gives it the options set so far and the address
+ * bound so far, and points the file at it (file->private_data), as SMC
+ * does for its fallback: from then on every system call on the file is
+ * TCP's own, with TCP's semantics and no SDP code in between.  accept()
+ * on it returns plain TCP sockets.
+ *
+ * What stays with the SDP socket, which the file's inode still is:
+ *  - the release at the last close(), which releases the TCP socket too;
+ *  - wait queue entries made before the switch (poll, select and epoll
+ *    registrations of the SDP socket): @tcp_wake, an entry on the TCP
+ *    socket's wait queue, forwards every wake-up to them, so an epoll set
+ *    up before connect() or listen() keeps working, level or edge
+ *    triggered, EPOLLEXCLUSIVE included (SMC's fallback lacked this for
+ *    years: commit 341adeec9ada);
+ *  - calls that were already in an SDP operation when the file moved
+ *    (another thread, or a kernel user of a file-less socket): every
+ *    operation looks at sdp_sock.tcp first and hands over.
+ * fasync (O_ASYNC, F_SETOWN) registrations move to the TCP socket.  The
+ * TCP socket takes the SDP socket's inode number, so ss -p and lsof see
+ * the process that owns it.
+ */
+
+#include <linux/fs.h>
+#include <linux/lockdep.h>
+#include <linux/net.h>
+#include <linux/sched.h>
+#include <linux/tcp.h>
+#include <linux/wait.h>
+#include <net/ipv6.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+
+#include <linux/sdp.h>
+
+#include "rules.h"
+#include "sock.h"
+
+/**
+ * sdp_decide() - SDP or TCP for a connection about to be made
+ * @ssk: the socket; locked, neither connected nor listening
+ * @role: %SDP_ROLE_CONNECT (@addr: the peer) or %SDP_ROLE_LISTEN (@addr:
+ *	the local address, port 0 if none was bound)
+ * @addr: AF_INET or AF_INET6 address, as rdma_cm sees it
+ *
+ * Counts a hit on the deciding rule.  `both' is SDP without fallback for
+ * now.
+ *
+ * Return: %SDP_ACTION_SDP or %SDP_ACTION_TCP.
+ */
+int sdp_decide(struct sdp_sock *ssk, u32 role,
+	       const struct sockaddr_storage *addr)
+{
+	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)addr;
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)addr;
+	char comm[TASK_COMM_LEN];
+	const void *a;
+	u32 rule;
+	int action;
+
+	if (addr->ss_family == AF_INET6)
+		a = &sin6->sin6_addr;
+	else
+		a = &sin->sin_addr;
+	get_task_comm(comm, current);
+	action = sdp_map_lookup(sock_net(&ssk->sk), addr->ss_family, a,
+				ntohs(sdp_addr_port(addr)), role, comm, &rule);
+	/* socket(AF_INET_SDP, ...): default-action is not for it. */
+	if (ssk->sk.sk_family == SDP_AF_INET_SDP && !rule)
+		return SDP_ACTION_SDP;
+	return action == SDP_ACTION_TCP ? SDP_ACTION_TCP : SDP_ACTION_SDP;
+}
+
+/*
+ * An entry on the TCP socket's wait queue: every wake-up it gets goes on
+ * to the SDP socket's queue, where waiters from before the switch are.
+ * Called under the TCP queue's lock, which has a class of its own
+ * (sdp_tcp_wq_key) so that lockdep sees two queues, not one taken twice.
+ */
+static int sdp_tcp_wake(struct wait_queue_entry *wait, unsigned int mode,
+			int sync, void *key)
+{
+	struct sdp_sock *ssk = container_of(wait, struct sdp_sock, tcp_wake);
+	struct socket_wq *wq;
+
+	rcu_read_lock();
+	wq = rcu_dereference(ssk->sk.sk_wq);
+	/* No key: a state change, which wakes everyone (sock_def_wakeup()). */
+	if (skwq_has_sleeper(wq))
+		__wake_up(&wq->wait, mode, key ? 1 : 0, key);
+	rcu_read_unlock();
+	return 0;
+}
+
+static struct lock_class_key sdp_tcp_wq_key;
+
+/* What TCP's sockets take from the SDP socket's SOL_SOCKET options. */
+#define SDP_TCP_SK_FLAGS						\
+	(BIT(SOCK_URGINLINE) | BIT(SOCK_KEEPOPEN) | BIT(SOCK_LINGER) |	\
+	 BIT(SOCK_BROADCAST) | BIT(SOCK_TIMESTAMP) | BIT(SOCK_DBG) |	\
+	 BIT(SOCK_RCVTSTAMP) | BIT(SOCK_RCVTSTAMPNS) |			\
+	 BIT(SOCK_LOCALROUTE) | BIT(SOCK_RXQ_OVFL) | BIT(SOCK_NOFCS) |	\
+	 BIT(SOCK_TSTAMP_NEW))
+
+/*
+ * The options set on the SDP socket so far, onto the new TCP socket: the
+ * generic ones the socket layer stored in @osk, and SDP's own record of
+ * the TCP and IPv6 ones it accepted.
+ */
+static void sdp_tcp_copy_options(const struct sdp_sock *ssk, struct sock *nsk)
+{
+	const struct sock *osk = &ssk->sk;
+	u8 locks = osk->sk_userlocks & (SOCK_SNDBUF_LOCK | SOCK_RCVBUF_LOCK);
+
+	lock_sock(nsk);
+	nsk->sk_flags = (nsk->sk_flags & ~SDP_TCP_SK_FLAGS) |
+			(osk->sk_flags & SDP_TCP_SK_FLAGS);
+	nsk->sk_userlocks |= locks;
+	/* Buffer sizes only if set: TCP's defaults are not the socket layer's. */
+	if (locks & SOCK_SNDBUF_LOCK)
+		WRITE_ONCE(nsk->sk_sndbuf, READ_ONCE(osk->sk_sndbuf));
+	if (locks & SOCK_RCVBUF_LOCK)
+		WRITE_ONCE(nsk->sk_rcvbuf, READ_ONCE(osk->sk_rcvbuf));
+	WRITE_ONCE(nsk->sk_rcvtimeo, READ_ONCE(osk->sk_rcvtimeo));
+	WRITE_ONCE(nsk->sk_sndtimeo, READ_ONCE(osk->sk_sndtimeo));
+	WRITE_ONCE(nsk->sk_rcvlowat, READ_ONCE(osk->sk_rcvlowat));
+	WRITE_ONCE(nsk->sk_lingertime, READ_ONCE(osk->sk_lingertime));
+	WRITE_ONCE(nsk->sk_priority, READ_ONCE(osk->sk_priority));
+	WRITE_ONCE(nsk->sk_mark, READ_ONCE(osk->sk_mark));
+	WRITE_ONCE(nsk->sk_bound_dev_if, READ_ONCE(osk->sk_bound_dev_if));
+	nsk->sk_reuse = osk->sk_reuse;
+	nsk->sk_reuseport = osk->sk_reuseport;
+	if (nsk->sk_family == AF_INET6)
+		nsk->sk_ipv6only = osk->sk_ipv6only;
+	release_sock(nsk);
+
+	/* The TCP options, through TCP's own setters (they lock). */
+	/* SDP reports TCP_NODELAY on by default; TCP's default is off. */
+	if (ssk->nodelay_set && ssk->nodelay)
+		tcp_sock_set_nodelay(nsk);
+	if (ssk->cork)
+		tcp_sock_set_cork(nsk, true);
+	if (ssk->ka.idle)
+		tcp_sock_set_keepidle(nsk, ssk->ka.idle);
+	if (ssk->ka.intvl)
+		tcp_sock_set_keepintvl(nsk, ssk->ka.intvl);
+	if (ssk->ka.cnt)
+		tcp_sock_set_keepcnt(nsk, ssk->ka.cnt);
+}
+
+/**
+ * sdp_addr_in_family() - an address as a socket of @family shows it
+ * @ss: AF_INET or AF_INET6 address (an AF_UNSPEC one reads as IPv4's any)
+ * @family: AF_INET or AF_INET6
+ * @out: the address; an IPv4 one v4-mapped for AF_INET6
+ *
+ * Return: its length.
+ */
+int sdp_addr_in_family(const struct sockaddr_storage *ss, int family,
+		       struct sockaddr_storage *out)
+{
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
+
+	if (ss->ss_family == AF_INET6) {
+		memcpy(out, ss, sizeof(struct sockaddr_in6));
+		return sizeof(struct sockaddr_in6);
+	}
+	if (family == AF_INET6) {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)out;
+
+		memset(sin6, 0, sizeof(*sin6));
+		sin6->sin6_family = AF_INET6;
+		if (ss->ss_family == AF_INET) {
+			sin6->sin6_port = sin->sin_port;
+			ipv6_addr_set_v4mapped(sin->sin_addr.s_addr,
+					       &sin6->sin6_addr);
+		}
+		return sizeof(*sin6);
+	}
+	memcpy(out, ss, sizeof(struct sockaddr_in));
+	out->ss_family = AF_INET;
+	return sizeof(struct sockaddr_in);
+}
+
+/* The address bind() asked for, for the TCP socket of @family. */
+static int sdp_tcp_bind(const struct sdp_sock *ssk, struct socket *tcp,
+			int family)
+{
+	struct sockaddr_storage a, asked;
+	int len;
+
+	/* rdma_cm's port for a bind to port 0 is no choice of the program. */
+	memcpy(&asked, &ssk->laddr, sizeof(asked));
+	if (asked.ss_family == AF_INET6)
+		((struct sockaddr_in6 *)&asked)->sin6_port = ssk->bind_port;
+	else
+		((struct sockaddr_in *)&asked)->sin_port = ssk->bind_port;
+	len = sdp_addr_in_family(&asked, family, &a);
+	return kernel_bind(tcp, (struct sockaddr *)&a, len);
+}
+
+/**
+ * sdp_tcp_switch() - make the socket a TCP socket of @family
+ * @ssk: the socket; locked, undecided (sdp_decide() said TCP)
+ * @sock: its struct socket
+ * @family: AF_INET or AF_INET6
+ *
+ * Creates the TCP socket with the options and the bound address of the
+ * SDP socket and moves the file to it (see the top of this file).  The
+ * caller then drops the socket lock, gives up the rdma_cm id with
+ * sdp_conn_destroy() and carries on with the TCP socket's connect() or
+ * listen().  On failure nothing changed: the socket is still undecided.
+ *
+ * Return: the TCP socket, or an ERR_PTR(): socket creation's errors,
+ * bind()'s (EADDRINUSE: TCP's port is not rdma_cm's).
+ */
+struct socket *sdp_tcp_switch(struct sdp_sock *ssk, struct socket *sock,
+			      int family)
+{
+	struct sock *sk = &ssk->sk;
+	struct file *file = sock->file;
+	struct socket *tcp;
+	int err;
+
+	err = __sock_create(sock_net(sk), family, SOCK_STREAM, IPPROTO_TCP,
+			    &tcp, sk->sk_kern_sock);
+	if (err)
+		return ERR_PTR(err);
+	lockdep_set_class(&tcp->wq.wait.lock, &sdp_tcp_wq_key);
+	sdp_tcp_copy_options(ssk, tcp->sk);
+	if (ssk->bound) {
+		err = sdp_tcp_bind(ssk, tcp, family);
+		if (err) {
+			sock_release(tcp);
+			return ERR_PTR(err);
+		}
+	}
+
+	init_waitqueue_func_entry(&ssk->tcp_wake, sdp_tcp_wake);
+	add_wait_queue(&tcp->wq.wait, &ssk->tcp_wake);
+	/* Calls that still come to the SDP socket find the TCP one. */
+	smp_store_release(&ssk->tcp, tcp);
+	if (file) {
+		/* sock_fasync() of the SDP socket needs its lock: we hold it. */
+		tcp->wq.fasync_list = sock->wq.fasync_list;
+		sock->wq.fasync_list = NULL;
+		sock_valbool_flag(tcp->sk, SOCK_FASYNC,
+				  !!tcp->wq.fasync_list);
+		SOCK_INODE(tcp)->i_ino = SOCK_INODE(sock)->i_ino;
+		tcp->file = file;
+		WRITE_ONCE(file->private_data, tcp);
+	}
+	return tcp;
+}
+
+/**
+ * sdp_tcp_release() - release the TCP socket at the SDP socket's release
+ * @ssk: the socket, whose file is going away
+ */
+void sdp_tcp_release(struct sdp_sock *ssk)
+{
+	struct socket *tcp = ssk->tcp;
+
+	remove_wait_queue(&tcp->wq.wait, &ssk->tcp_wake);
+	/* Not the TCP socket's file: it must free its own inode. */
+	tcp->file = NULL;
+	sock_release(tcp);
+}
+
+/**
+ * sdp_tcp_accepted() - after accept() of a switched listener called
+ *	through the SDP socket (see the top of this file)
+ * @tcp: the TCP listener
+ * @newsock: the socket accept() made with the SDP socket's operations,
+ *	now holding the TCP listener's child
+ *
+ * The new socket is TCP's: it takes TCP's operations, and gives back the
+ * module reference the socket layer took for ours (the listener holds
+ * another, so the module stays).
+ */
+void sdp_tcp_accepted(struct socket *tcp, struct socket *newsock)
+{
+	newsock->ops = tcp->ops;
+	module_put(THIS_MODULE);
+}
