@@ -85,6 +85,14 @@ FIXTURE_VARIANT_ADD(sock, inet) {
 	.family = INET_SDP,
 };
 
+/*
+ * The same where the rule table decides TCP (tests/vm sets default-action
+ * tcp for this variant alone): TCP's semantics throughout.
+ */
+FIXTURE_VARIANT_ADD(sock, inet_tcp) {
+	.family = INET_SDP_TCP,
+};
+
 FIXTURE_VARIANT_ADD(sock, tcp) {
 	.family = AF_UNSPEC,
 };
@@ -147,7 +155,7 @@ TEST_F(sock, inet_create)
 	static const int families[] = { AF_INET, AF_INET6 };
 	int s, i, v;
 
-	if (self->family != INET_SDP)
+	if (!sock_is_inet_sdp(self->family))
 		SKIP(return, "IPPROTO_SDP only");
 	for (i = 0; i < 2; i++) {
 		s = socket(families[i], SOCK_STREAM | SOCK_CLOEXEC,
@@ -786,7 +794,7 @@ TEST_F(sock, options)
 	v = getint(c, SOL_SOCKET, SO_DOMAIN);
 	REQUIRE(v == sock_domain(self->family), "SO_DOMAIN %d", v);
 	v = getint(c, SOL_SOCKET, SO_PROTOCOL);
-	REQUIRE(v == sock_protocol(self->family), "SO_PROTOCOL %d", v);
+	REQUIRE(v == sock_protocol_connected(self->family), "SO_PROTOCOL %d", v);
 	REQUIRE(getint(c, SOL_SOCKET, SO_ERROR) == 0, "SO_ERROR");
 	REQUIRE(getint(c, SOL_SOCKET, SO_ACCEPTCONN) == 0, "SO_ACCEPTCONN");
 	REQUIRE(!setint(c, IPPROTO_TCP, TCP_NODELAY, 1) &&
@@ -1320,6 +1328,169 @@ TEST_F(sock, epollet)
 	ksft_print_msg("epoll edge-triggered: one event per arrival, no repeat, none lost between reads or after EAGAIN\n");
 }
 
+/*
+ * The socket may change under the program at connect() or listen() (an
+ * IPPROTO_SDP socket the rule table makes a TCP socket): what it set up
+ * before, it keeps.  Here: epoll, edge-triggered, registered before a
+ * non-blocking connect().
+ */
+TEST_F(sock, epoll_before_connect)
+{
+	struct sockaddr_storage sa;
+	socklen_t alen = sock_addr_with_port(self->port, &sa);
+	int l = sock_listen(self->family, self->port, 1);
+	int c = sock_open(self->family), a, ep, ev, r;
+
+	REQUIRE(l >= 0 && c >= 0, "listener and socket");
+	REQUIRE(!fcntl(c, F_SETFL, O_NONBLOCK), "O_NONBLOCK");
+	ep = epoll_new(c, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET);
+	REQUIRE(ep >= 0, "epoll before connect");
+	epoll_get(ep, 0);	/* an unconnected socket's EPOLLOUT | EPOLLHUP */
+	r = connect(c, (struct sockaddr *)&sa, alen);
+	REQUIRE(!r || errno == EINPROGRESS, "non-blocking connect");
+	ev = epoll_get(ep, 5000);
+	REQUIRE(ev & EPOLLOUT, "EPOLLOUT once connected (%#x)", ev);
+	REQUIRE(!(ev & (EPOLLERR | EPOLLHUP)), "no error (%#x)", ev);
+	a = accept(l, NULL, NULL);
+	REQUIRE(a >= 0, "accept");
+	REQUIRE(!epoll_get(ep, 100), "nothing new");
+	REQUIRE(send(a, "x", 1, 0) == 1, "send");
+	ev = epoll_get(ep, 5000);
+	REQUIRE(ev & EPOLLIN, "EPOLLIN on arrival (%#x)", ev);
+	close(a);
+	ev = epoll_get(ep, 5000);
+	REQUIRE(ev & EPOLLRDHUP, "EPOLLRDHUP on the peer's close (%#x)", ev);
+	close(ep);
+	close(c);
+	close(l);
+	ksft_print_msg("epoll (EPOLLET) registered before connect() sees the connection, data and the peer's close\n");
+}
+
+/*
+ * The same for a listener: epoll instances registered before listen(),
+ * one of them EPOLLEXCLUSIVE (nginx's workers), both edge-triggered so
+ * that only a wake-up can report the client.
+ */
+TEST_F(sock, epoll_before_listen)
+{
+	struct sockaddr_storage sa;
+	socklen_t alen = sock_addr_with_port(self->port, &sa);
+	int l = sock_open(self->family), c, a, ep1, ep2, ev;
+
+	REQUIRE(l >= 0 && !setint(l, SOL_SOCKET, SO_REUSEADDR, 1) &&
+	        !bind(l, (struct sockaddr *)&sa, alen), "bound socket");
+	ep1 = epoll_new(l, EPOLLIN | EPOLLET | EPOLLEXCLUSIVE);
+	ep2 = epoll_new(l, EPOLLIN | EPOLLET);
+	REQUIRE(ep1 >= 0 && ep2 >= 0, "epoll before listen");
+	epoll_get(ep1, 0);	/* an unconnected socket's EPOLLHUP */
+	epoll_get(ep2, 0);
+	REQUIRE(!listen(l, 4), "listen");
+	REQUIRE(!epoll_get(ep1, 100) && !epoll_get(ep2, 0),
+	        "no event before a client");
+	c = sock_connect(self->family, self->port);
+	REQUIRE(c >= 0, "connect");
+	ev = epoll_get(ep1, 5000);
+	REQUIRE(ev == EPOLLIN, "EPOLLEXCLUSIVE instance: EPOLLIN (%#x)", ev);
+	ev = epoll_get(ep2, 5000);
+	REQUIRE(ev == EPOLLIN, "second instance: EPOLLIN (%#x)", ev);
+	a = accept(l, NULL, NULL);
+	REQUIRE(a >= 0, "accept");
+	close(a);
+	close(c);
+	close(ep1);
+	close(ep2);
+	close(l);
+	ksft_print_msg("epoll (EPOLLET, EPOLLEXCLUSIVE) registered before listen() sees the client\n");
+}
+
+static volatile sig_atomic_t sigios;
+
+static void on_sigio(int sig)
+{
+	(void)sig;
+	sigios++;
+}
+
+/* O_ASYNC and F_SETOWN set before connect(): SIGIO when data arrives. */
+TEST_F(sock, async_before_connect)
+{
+	struct sigaction sa = { .sa_handler = on_sigio, .sa_flags = SA_RESTART };
+	int l = sock_listen(self->family, self->port, 1);
+	int c = sock_open(self->family), a, i;
+	struct sockaddr_storage ss;
+	socklen_t alen = sock_addr_with_port(self->port, &ss);
+
+	REQUIRE(l >= 0 && c >= 0, "listener and socket");
+	sigaction(SIGIO, &sa, NULL);
+	REQUIRE(!fcntl(c, F_SETOWN, getpid()) &&
+	        !fcntl(c, F_SETFL, fcntl(c, F_GETFL) | O_ASYNC),
+	        "F_SETOWN, O_ASYNC before connect");
+	REQUIRE(!connect(c, (struct sockaddr *)&ss, alen), "connect");
+	REQUIRE(fcntl(c, F_GETOWN) == getpid(), "F_GETOWN after connect");
+	a = accept(l, NULL, NULL);
+	REQUIRE(a >= 0, "accept");
+	sigios = 0;
+	REQUIRE(send(a, "x", 1, 0) == 1, "send");
+	for (i = 0; i < 500 && !sigios; i++)
+		usleep(10000);
+	REQUIRE(sigios >= 1, "SIGIO for the data (%d)", (int)sigios);
+	sigios = 0;
+	close(a);
+	for (i = 0; i < 500 && !sigios; i++)
+		usleep(10000);
+	REQUIRE(sigios >= 1, "SIGIO for the peer's close (%d)", (int)sigios);
+	close(c);
+	close(l);
+	signal(SIGIO, SIG_DFL);
+	ksft_print_msg("O_ASYNC and F_SETOWN set before connect(): SIGIO on data and on the peer's close\n");
+}
+
+/*
+ * Options set before connect() read back the same on the connection
+ * (replayed onto a TCP socket that replaced the socket, if one did).
+ */
+TEST_F(sock, options_before_connect)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 5 }, lg2;
+	/* A whole number of jiffies at any HZ: it reads back as set. */
+	struct timeval tv = { .tv_sec = 2, .tv_usec = 500000 }, tv2;
+	int l = sock_listen(self->family, self->port, 1);
+	int c = sock_open(self->family), a, v;
+	struct sockaddr_storage ss;
+	socklen_t len, alen = sock_addr_with_port(self->port, &ss);
+
+	REQUIRE(l >= 0 && c >= 0, "listener and socket");
+	REQUIRE(!setint(c, SOL_SOCKET, SO_KEEPALIVE, 1) &&
+	        !setint(c, IPPROTO_TCP, TCP_KEEPIDLE, 33) &&
+	        !setint(c, IPPROTO_TCP, TCP_KEEPINTVL, 7) &&
+	        !setint(c, IPPROTO_TCP, TCP_KEEPCNT, 4) &&
+	        !setint(c, IPPROTO_TCP, TCP_NODELAY, 1) &&
+	        !setint(c, SOL_SOCKET, SO_RCVBUF, 65536) &&
+	        !setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)) &&
+	        !setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)),
+	        "options before connect");
+	REQUIRE(!connect(c, (struct sockaddr *)&ss, alen), "connect");
+	a = accept(l, NULL, NULL);
+	REQUIRE(a >= 0, "accept");
+	REQUIRE(getint(c, SOL_SOCKET, SO_KEEPALIVE) == 1, "SO_KEEPALIVE");
+	REQUIRE(getint(c, IPPROTO_TCP, TCP_KEEPIDLE) == 33, "TCP_KEEPIDLE");
+	REQUIRE(getint(c, IPPROTO_TCP, TCP_KEEPINTVL) == 7, "TCP_KEEPINTVL");
+	REQUIRE(getint(c, IPPROTO_TCP, TCP_KEEPCNT) == 4, "TCP_KEEPCNT");
+	REQUIRE(getint(c, IPPROTO_TCP, TCP_NODELAY) == 1, "TCP_NODELAY");
+	v = getint(c, SOL_SOCKET, SO_RCVBUF);
+	REQUIRE(v == 2 * 65536, "SO_RCVBUF (%d)", v);
+	len = sizeof(lg2);
+	REQUIRE(!getsockopt(c, SOL_SOCKET, SO_LINGER, &lg2, &len) &&
+	        lg2.l_onoff && lg2.l_linger == 5, "SO_LINGER");
+	len = sizeof(tv2);
+	REQUIRE(!getsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv2, &len) &&
+	        tv2.tv_sec == 2 && tv2.tv_usec / 1000 == 500, "SO_RCVTIMEO");
+	close(a);
+	close(c);
+	close(l);
+	ksft_print_msg("SOL_SOCKET and TCP options set before connect() hold on the connection\n");
+}
+
 #define EV_ALL (EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLPRI)
 
 /* The peer's shutdown(SHUT_WR): EPOLLRDHUP with EPOLLIN, then EOF. */
@@ -1769,8 +1940,8 @@ TEST_F(sock, accept_inherit)
 	close(l);
 	REQUIRE(getint(a, SOL_SOCKET, SO_TYPE) == SOCK_STREAM,
 	        "accepted SO_TYPE %d", getint(a, SOL_SOCKET, SO_TYPE));
-	REQUIRE(getint(a, SOL_SOCKET, SO_PROTOCOL) == sock_protocol(self->family),
-	        "accepted SO_PROTOCOL");
+	REQUIRE(getint(a, SOL_SOCKET, SO_PROTOCOL) ==
+	        sock_protocol_connected(self->family), "accepted SO_PROTOCOL");
 	len = sizeof(lg2);
 	REQUIRE(!getsockopt(a, SOL_SOCKET, SO_LINGER, &lg2, &len) &&
 	        lg2.l_onoff && lg2.l_linger == 7, "accepted SO_LINGER");

@@ -96,7 +96,7 @@ int sock_family_from_env(void)
 
 int sock_open(int family)
 {
-	if (family == INET_SDP)
+	if (sock_is_inet_sdp(family))
 		return socket(sock_addr_family(), SOCK_STREAM, SDP_IPPROTO_SDP);
 	return socket(family, SOCK_STREAM, 0);
 }
@@ -106,12 +106,22 @@ int sock_is_sdp(int family)
 	return family == AF_INET_SDP || family == INET_SDP;
 }
 
+int sock_is_inet_sdp(int family)
+{
+	return family == INET_SDP || family == INET_SDP_TCP;
+}
+
 int sock_domain(int family)
 {
-	return family == INET_SDP ? sock_addr_family() : family;
+	return sock_is_inet_sdp(family) ? sock_addr_family() : family;
 }
 
 int sock_protocol(int family)
+{
+	return sock_is_inet_sdp(family) ? SDP_IPPROTO_SDP : IPPROTO_TCP;
+}
+
+int sock_protocol_connected(int family)
 {
 	return family == INET_SDP ? SDP_IPPROTO_SDP : IPPROTO_TCP;
 }

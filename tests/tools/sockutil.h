@@ -21,6 +21,12 @@
  * the address's family (socket(AF_INET or AF_INET6, ..., IPPROTO_SDP)).
  */
 #define INET_SDP (1 << 16 | SDP_IPPROTO_SDP)
+/*
+ * The same sockets where the rule table says TCP (tests/vm runs that
+ * variant with default-action tcp): IPPROTO_SDP until connect() or
+ * listen(), TCP's sockets after.
+ */
+#define INET_SDP_TCP (2 << 16 | SDP_IPPROTO_SDP)
 
 /*
  * The drivers' check (sdp-xfer, sdp-load): print "FAIL: ..." (one line,
@@ -60,13 +66,17 @@ int sock_port_of(const struct sockaddr_storage *ss);
  * variable names none of them.
  */
 int sock_family_from_env(void);
-/* A stream socket of @family (AF_INET_SDP, TCP's or INET_SDP). */
+/* A stream socket of @family (AF_INET_SDP, TCP's, INET_SDP or INET_SDP_TCP). */
 int sock_open(int family);
-/* @family makes SDP sockets (AF_INET_SDP or INET_SDP). */
+/* @family's connections are SDP's (AF_INET_SDP or INET_SDP). */
 int sock_is_sdp(int family);
-/* SO_DOMAIN and SO_PROTOCOL of @family's sockets. */
+/* @family makes IPPROTO_SDP sockets (INET_SDP or INET_SDP_TCP). */
+int sock_is_inet_sdp(int family);
+/* SO_DOMAIN of @family's sockets; the protocol socket() is given for them. */
 int sock_domain(int family);
 int sock_protocol(int family);
+/* SO_PROTOCOL of @family's sockets once connected (TCP's once switched). */
+int sock_protocol_connected(int family);
 
 /*
  * A driver's start: @addr as the address under test, line-buffered
