@@ -1,10 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Unmodified programs over SDP through sdp-run (preload/libsdp.so), run
-# inside a guest by tests/vm/vm.sh: qperf, Python's HTTP server on a
-# dual-stack [::] socket, curl.  Each program checks its own work; that SDP
-# carried it shows in rdma_cm's listeners, sdp.ko's counters and plain TCP
-# clients being refused.  Without sdp.ko the same commands run over TCP.
+# Unmodified programs through sdp-run (preload/libsdp.so), run inside a
+# guest by tests/vm/vm.sh: qperf, Python's HTTP server on a dual-stack [::]
+# socket, curl.  The rule table decides which transport carries them: with
+# no rule (default-action tcp) or a tcp rule TCP does, and ss shows the
+# programs' TCP sockets; with an sdp rule SDP does, shown by rdma_cm's
+# listeners, sdp.ko's counters and plain TCP clients being refused.  Each
+# program checks its own work.  Without sdp.ko the same commands run over
+# TCP.
 set -u
 . "$(dirname "$0")/testlib.sh"
 sdp_suite_init test-preload
@@ -18,7 +21,39 @@ expect_ok "insmod sdp.ko" insmod "$KO"
 expect_jq "info advertises IPPROTO_SDP sockets" '.features | index("inet")' \
 	"$SDPCTL" -j info
 
-echo "=== qperf: its control and test connections"
+# tcp_listener PORT PROGRAM: a TCP listener on PORT, owned by PROGRAM (ss -p
+# finds the process of a socket the rule table made TCP's).
+tcp_listener()
+{
+	local i
+	for i in $(seq 100); do
+		ss -Hltnp "sport = :$1" | grep -q "\"$2\"" && return 0
+		sleep 0.1
+	done
+	ss -ltnp
+	return 1
+}
+
+echo "=== qperf, no rule: default-action tcp keeps it on TCP"
+"$RUN" qperf -lp "$QPERF_PORT" > "$TMP/qperf-server" 2>&1 &
+QPERF=$!
+expect_ok "qperf's listener is TCP's, and ss names qperf" \
+	tcp_listener "$QPERF_PORT" qperf
+ACTIVE0=$(sdp_stat conn_active_opens)
+FALLBACK0=$(sdp_stat fallback_tcp)
+expect_match "sdp-run qperf tcp_lat over TCP" "latency +=" \
+	timeout 60 "$RUN" qperf -lp "$QPERF_PORT" -t 1 "$ADDR" tcp_lat
+expect_match "a qperf without sdp-run reaches it too" "latency +=" \
+	timeout 60 qperf -lp "$QPERF_PORT" -t 1 "$ADDR" tcp_lat
+expect_jq "no SDP connection; the client's sockets became TCP's" \
+	".conn_active_opens == $ACTIVE0 and .fallback_tcp >= $FALLBACK0 + 2" \
+	"$SDPCTL" -j stats
+kill "$QPERF" 2>/dev/null
+wait "$QPERF" 2>/dev/null
+
+echo "=== qperf, a rule for the program: its control and test connections over SDP"
+expect_ok "rule: action sdp program qperf" \
+	"$SDPCTL" map add action sdp program qperf
 "$RUN" qperf -lp "$QPERF_PORT" > "$TMP/qperf-server" 2>&1 &
 QPERF=$!
 expect_ok "qperf's listener is an rdma_cm one" \
@@ -38,10 +73,15 @@ expect_jq "qperf's connections were SDP's (control, tcp_bw, tcp_lat)" \
 	 .tx_bytes - $TXB0 >= 1048576" "$SDPCTL" -j stats
 kill "$QPERF" 2>/dev/null
 wait "$QPERF" 2>/dev/null
+expect_jq "the rule decided them" \
+	'.[0].program == "qperf" and .[0].hits >= 3' "$SDPCTL" -j map list
+expect_ok "map flush" "$SDPCTL" map flush
 
-echo "=== Python's HTTP server on [::] (dual stack), curl over IPv4"
+echo "=== Python's HTTP server on [::] (dual stack), curl over IPv4, a port rule"
 mkdir -p "$TMP/www"
 head -c $((8 << 20)) /dev/urandom > "$TMP/www/blob"
+expect_ok "rule: action sdp port $HTTP_PORT" \
+	"$SDPCTL" map add action sdp port "$HTTP_PORT"
 "$RUN" python3 -m http.server -b :: -d "$TMP/www" "$HTTP_PORT" \
 	> "$TMP/http-server" 2>&1 &
 HTTPD=$!
@@ -61,6 +101,37 @@ expect_match "the server saw the client v4-mapped" "^::ffff:$ADDR " \
 	cat "$TMP/http-server"
 kill "$HTTPD" 2>/dev/null
 wait "$HTTPD" 2>/dev/null
+
+echo "=== the same with a tcp rule: TCP carries it, plain curl reaches it"
+expect_ok "map flush" "$SDPCTL" map flush
+expect_ok "rule: action tcp port $HTTP_PORT" \
+	"$SDPCTL" map add action tcp port "$HTTP_PORT"
+expect_ok "default-action sdp (the rule must win)" \
+	"$SDPCTL" tune set default-action sdp
+"$RUN" python3 -m http.server -b :: -d "$TMP/www" "$HTTP_PORT" \
+	> "$TMP/http-server" 2>&1 &
+HTTPD=$!
+expect_ok "the HTTP server's listener is TCP's, and ss names python3" \
+	tcp_listener "$HTTP_PORT" python3
+ACTIVE0=$(sdp_stat conn_active_opens)
+PASSIVE0=$(sdp_stat conn_passive_opens)
+rm -f "$TMP/got"
+expect_ok "sdp-run curl fetches 8 MiB over TCP" \
+	timeout 60 "$RUN" curl -sS -o "$TMP/got" "http://$ADDR:$HTTP_PORT/blob"
+expect_ok "what curl got is the file" cmp "$TMP/www/blob" "$TMP/got"
+rm -f "$TMP/got"
+expect_ok "plain curl fetches it as well" \
+	timeout 60 curl -sS -o "$TMP/got" "http://$ADDR:$HTTP_PORT/blob"
+expect_ok "what plain curl got is the file" cmp "$TMP/www/blob" "$TMP/got"
+expect_jq "no SDP connection at either end" \
+	".conn_active_opens == $ACTIVE0 and .conn_passive_opens == $PASSIVE0" \
+	"$SDPCTL" -j stats
+expect_jq "the tcp rule decided the listener and curl's socket" \
+	'.[0].action == "tcp" and .[0].hits >= 2' "$SDPCTL" -j map list
+kill "$HTTPD" 2>/dev/null
+wait "$HTTPD" 2>/dev/null
+"$SDPCTL" map flush
+"$SDPCTL" tune set default-action tcp
 
 echo "=== without sdp.ko: the same programs over TCP"
 sdp_wait_conn_zero 15 || echo "# connections still open: $(sdp_stat conn_current)"
