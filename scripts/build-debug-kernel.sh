@@ -118,7 +118,8 @@ kmake -j"$JOBS" bzImage modules || { tail -n 40 "$LOG" >&2; die "kernel build fa
 # answer "built in" instead of "not found": install the (empty) module tree
 # and let depmod index it.
 kmake INSTALL_MOD_PATH="$DIR/modroot" DEPMOD=/sbin/depmod modules_install
-make -s -C "$SRC" kernelrelease >"$DIR/release"
+# Under make (make test), -C alone would print "Entering directory" here.
+make -s --no-print-directory -C "$SRC" kernelrelease >"$DIR/release"
 cp "$SRC/arch/x86/boot/bzImage" "$DIR/bzImage"
 rel=$(cat "$DIR/release")
 [ -f "$DIR/modroot/lib/modules/$rel/modules.builtin.bin" ] ||
