@@ -380,6 +380,9 @@ int sdp_wait(struct sdp_sock *ssk, long *timeo,
 	return 0;
 }
 
+static struct lock_class_key sdp_slock_key;
+static struct lock_class_key sdp_sk_lock_key;
+
 /**
  * sdp_sock_setup() - initialise the SDP part of a new socket
  * @ssk: the socket, just allocated (by sdp_sock_alloc() or, for an
@@ -387,7 +390,16 @@ int sdp_wait(struct sdp_sock *ssk, long *timeo,
  */
 void sdp_sock_setup(struct sdp_sock *ssk)
 {
-	ssk->sk.sk_destruct = sdp_sk_destruct;
+	struct sock *sk = &ssk->sk;
+
+	/*
+	 * A lock class of SDP's own: a socket the rule table makes TCP's
+	 * takes the TCP socket's lock, of the same family, inside its own
+	 * (tcp.c).
+	 */
+	sock_lock_init_class_and_name(sk, "slock-SDP", &sdp_slock_key,
+				      "sk_lock-SDP", &sdp_sk_lock_key);
+	sk->sk_destruct = sdp_sk_destruct;
 	spin_lock_init(&ssk->lock);
 	mutex_init(&ssk->res_mutex);
 	INIT_LIST_HEAD(&ssk->rx.queue);
@@ -879,9 +891,15 @@ static int sdp_accept(struct socket *sock, struct socket *newsock,
 	int err;
 
 	if (unlikely(tcp)) {
-		err = SDP_ACCEPT_FORWARD(tcp, newsock);
+		struct socket *child = sdp_tcp_child_new(tcp);
+
+		if (IS_ERR(child))
+			return PTR_ERR(child);
+		err = SDP_ACCEPT_FORWARD(tcp, child);
 		if (!err)
-			sdp_tcp_accepted(tcp, newsock);
+			err = sdp_tcp_adopt(sock->sk, newsock, child);
+		if (err)
+			sock_release(child);
 		return err;
 	}
 	return sdp_accept_common(sock, newsock, SDP_ACCEPT_FLAGS);

@@ -450,7 +450,9 @@ int sdp_addr_in_family(const struct sockaddr_storage *ss, int family,
 struct socket *sdp_tcp_switch(struct sdp_sock *ssk, struct socket *sock,
 			      int family);
 void sdp_tcp_release(struct sdp_sock *ssk);
-void sdp_tcp_accepted(struct socket *tcp, struct socket *newsock);
+struct socket *sdp_tcp_child_new(struct socket *tcp);
+int sdp_tcp_adopt(const struct sock *lsk, struct socket *newsock,
+		  struct socket *child);
 
 /* inet.c */
 int sdp_inet_init(void);

@@ -210,6 +210,31 @@ static int sdp_tcp_bind(const struct sdp_sock *ssk, struct socket *tcp,
 	return kernel_bind(tcp, (struct sockaddr *)&a, len);
 }
 
+/*
+ * From here on @ssk, whose struct socket is @sock, is @tcp: calls to the
+ * SDP socket find it, the file (if any) points at it, and its wait queue
+ * forwards wake-ups to @ssk's.  @ssk is locked, or not yet visible.
+ */
+static void sdp_tcp_attach(struct sdp_sock *ssk, struct socket *sock,
+			   struct socket *tcp)
+{
+	struct file *file = sock->file;
+
+	init_waitqueue_func_entry(&ssk->tcp_wake, sdp_tcp_wake);
+	add_wait_queue(&tcp->wq.wait, &ssk->tcp_wake);
+	/* Calls that still come to the SDP socket find the TCP one. */
+	smp_store_release(&ssk->tcp, tcp);
+	if (!file)
+		return;
+	/* sock_fasync() of the SDP socket needs its lock: held or unseen. */
+	tcp->wq.fasync_list = sock->wq.fasync_list;
+	sock->wq.fasync_list = NULL;
+	sock_valbool_flag(tcp->sk, SOCK_FASYNC, !!tcp->wq.fasync_list);
+	SOCK_INODE(tcp)->i_ino = SOCK_INODE(sock)->i_ino;
+	tcp->file = file;
+	WRITE_ONCE(file->private_data, tcp);
+}
+
 /**
  * sdp_tcp_switch() - make the socket a TCP socket of @family
  * @ssk: the socket; locked, undecided (sdp_decide() said TCP)
@@ -229,7 +254,6 @@ struct socket *sdp_tcp_switch(struct sdp_sock *ssk, struct socket *sock,
 			      int family)
 {
 	struct sock *sk = &ssk->sk;
-	struct file *file = sock->file;
 	struct socket *tcp;
 	int err;
 
@@ -247,20 +271,7 @@ struct socket *sdp_tcp_switch(struct sdp_sock *ssk, struct socket *sock,
 		}
 	}
 
-	init_waitqueue_func_entry(&ssk->tcp_wake, sdp_tcp_wake);
-	add_wait_queue(&tcp->wq.wait, &ssk->tcp_wake);
-	/* Calls that still come to the SDP socket find the TCP one. */
-	smp_store_release(&ssk->tcp, tcp);
-	if (file) {
-		/* sock_fasync() of the SDP socket needs its lock: we hold it. */
-		tcp->wq.fasync_list = sock->wq.fasync_list;
-		sock->wq.fasync_list = NULL;
-		sock_valbool_flag(tcp->sk, SOCK_FASYNC,
-				  !!tcp->wq.fasync_list);
-		SOCK_INODE(tcp)->i_ino = SOCK_INODE(sock)->i_ino;
-		tcp->file = file;
-		WRITE_ONCE(file->private_data, tcp);
-	}
+	sdp_tcp_attach(ssk, sock, tcp);
 	return tcp;
 }
 
@@ -279,18 +290,52 @@ void sdp_tcp_release(struct sdp_sock *ssk)
 }
 
 /**
- * sdp_tcp_accepted() - after accept() of a switched listener called
- *	through the SDP socket (see the top of this file)
+ * sdp_tcp_child_new() - a socket for accept() on a switched listener
+ *	called through the SDP socket (see the top of this file)
  * @tcp: the TCP listener
- * @newsock: the socket accept() made with the SDP socket's operations,
- *	now holding the TCP listener's child
  *
- * The new socket is TCP's: it takes TCP's operations, and gives back the
- * module reference the socket layer took for ours (the listener holds
- * another, so the module stays).
+ * Return: a socket with TCP's operations and no sock yet, or an ERR_PTR().
  */
-void sdp_tcp_accepted(struct socket *tcp, struct socket *newsock)
+struct socket *sdp_tcp_child_new(struct socket *tcp)
 {
-	newsock->ops = tcp->ops;
-	module_put(THIS_MODULE);
+	struct socket *child;
+	int err;
+
+	err = sock_create_lite(tcp->sk->sk_family, SOCK_STREAM, IPPROTO_TCP,
+			       &child);
+	if (err)
+		return ERR_PTR(err);
+	lockdep_set_class(&child->wq.wait.lock, &sdp_tcp_wq_key);
+	child->ops = tcp->ops;
+	__module_get(child->ops->owner);
+	return child;
+}
+
+/**
+ * sdp_tcp_adopt() - give accept()'s new socket the TCP child it accepted
+ * @lsk: the SDP listener
+ * @newsock: the socket accept() made, with the SDP socket's operations
+ *	(the socket layer, and kernel_accept(), use those on it afterwards)
+ * @child: the accepted TCP socket (sdp_tcp_child_new())
+ *
+ * @newsock gets an SDP socket of its own, switched to @child from the
+ * start, as SMC wraps its fallback children.
+ *
+ * Return: 0, or -ENOMEM (the caller releases @child).
+ */
+int sdp_tcp_adopt(const struct sock *lsk, struct socket *newsock,
+		  struct socket *child)
+{
+	struct sdp_sock *ssk;
+
+	ssk = sdp_sock_alloc(sock_net(lsk), lsk->sk_family, lsk->sk_prot,
+			     newsock, lsk->sk_kern_sock);
+	if (!ssk)
+		return -ENOMEM;
+	ssk->sk.sk_protocol = lsk->sk_protocol;
+	if (lsk->sk_family == AF_INET6)
+		sdp_inet6_child_init(&ssk->sk, lsk);
+	newsock->state = SS_CONNECTED;
+	sdp_tcp_attach(ssk, newsock, child);
+	return 0;
 }
