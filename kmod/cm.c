@@ -20,7 +20,9 @@
 #include <linux/cpumask.h>
 #include <linux/error-injection.h>
 #include <linux/gfp.h>
+#include <linux/irq_poll.h>
 #include <linux/memcontrol.h>
+#include <linux/rcupdate.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <rdma/ib_cm.h>
@@ -33,6 +35,29 @@ static u32 sdp_tx_max_sge(struct ib_device *dev)
 {
 	return min_t(u32, dev->attrs.max_send_sge,
 		     sdp_buf_pages(SDP_TX_MSG_MAX));
+}
+
+/*
+ * ib_poll_handler() calls ib_req_notify_cq() after irq_poll_complete(),
+ * and irq_poll_complete() is what lets ib_free_cq()'s irq_poll_disable()
+ * through: the free can race the handler's last access (KASAN,
+ * use-after-free in rxe_req_notify_cq(), under churn on the debug tier).
+ * So take each CQ's poll first (none can be scheduled while it is held),
+ * wait a grace period for a handler still past its irq_poll_complete()
+ * (softirq handlers are RCU read-side sections), and hand the polls back
+ * for ib_free_cq().  The QP is gone: no completion schedules them again.
+ */
+static void sdp_cqs_quiesce(struct ib_cq *rcq, struct ib_cq *scq)
+{
+	if (rcq)
+		irq_poll_disable(&rcq->iop);
+	if (scq)
+		irq_poll_disable(&scq->iop);
+	synchronize_rcu();
+	if (rcq)
+		irq_poll_enable(&rcq->iop);
+	if (scq)
+		irq_poll_enable(&scq->iop);
 }
 
 /* Unmap and destroy all verbs objects; buffer memory stays (sk_destruct). */
@@ -59,6 +84,8 @@ void sdp_res_free(struct sdp_sock *ssk, struct rdma_cm_id *id)
 		ssk->qp = NULL;
 	}
 	/* No completion handler runs once the CQs are freed. */
+	if (ssk->rcq || ssk->scq)
+		sdp_cqs_quiesce(ssk->rcq, ssk->scq);
 	if (ssk->rcq) {
 		ib_free_cq(ssk->rcq);
 		ssk->rcq = NULL;
