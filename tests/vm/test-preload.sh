@@ -133,6 +133,38 @@ wait "$HTTPD" 2>/dev/null
 "$SDPCTL" map flush
 "$SDPCTL" tune set default-action tcp
 
+echo "=== each namespace's rules decide its own sockets"
+NS=sdppreload
+expect_ok "netns $NS" ip netns add "$NS"
+expect_ok "rule in $NS only: action sdp port $HTTP_PORT" \
+	ip netns exec "$NS" "$SDPCTL" map add action sdp port "$HTTP_PORT"
+ip netns exec "$NS" "$RUN" python3 -m http.server -b 0.0.0.0 -d "$TMP/www" \
+	"$HTTP_PORT" > "$TMP/http-ns" 2>&1 &
+HTTPD_NS=$!
+"$RUN" python3 -m http.server -b :: -d "$TMP/www" "$HTTP_PORT" \
+	> "$TMP/http-server" 2>&1 &
+HTTPD=$!
+expect_ok "here, no rule: the server's listener is TCP's" \
+	tcp_listener "$HTTP_PORT" python3
+ns_sdp_listener()
+{
+	local i
+	for i in $(seq 100); do
+		ip netns exec "$NS" "$SDPCTL" -j conns | jq -e \
+			"map(select(.state == \"listen\" and
+				    .local_port == $HTTP_PORT)) | length == 1" \
+			> /dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+expect_ok "in $NS, its rule: the server's listener is SDP's" ns_sdp_listener
+expect_eq "no SDP listener here" 0 \
+	"$("$SDPCTL" -j conns | jq "map(select(.local_port == $HTTP_PORT)) | length")"
+kill "$HTTPD" "$HTTPD_NS" 2>/dev/null
+wait "$HTTPD" "$HTTPD_NS" 2>/dev/null
+ip netns del "$NS"
+
 echo "=== without sdp.ko: the same programs over TCP"
 sdp_wait_conn_zero 15 || echo "# connections still open: $(sdp_stat conn_current)"
 sdp_expect_unload "unload sdp.ko"

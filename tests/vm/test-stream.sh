@@ -9,7 +9,6 @@ set -u
 
 . "$(dirname "$0")/testlib.sh"
 sdp_suite_init test-stream
-SEMANTICS=$TOP/tests/tools/sdp-semantics
 XFER=$TOP/tests/tools/sdp-xfer
 # SDP_TEST_SCALE divides the bulk transfer sizes (64 MiB, 256 MiB mixed),
 # never the checks: 1 by default, 8 on the debug tier (about 20x slower).
@@ -25,48 +24,10 @@ expect_ok "insmod sdp.ko" insmod "$KO"
 expect_jq "info advertises the stream feature" '.features | index("stream")' \
 	"$SDPCTL" -j info
 
-# IPPROTO_SDP sockets follow the rule table, whose default-action is tcp:
-# the variants that want SDP run with default-action sdp, the inet_tcp
-# variant (the same sockets made TCP sockets at connect/listen) with tcp.
-# On the debug tier the TCP variant would only check Linux's own TCP
-# again, at a twentieth of the speed, and IPPROTO_SDP sockets are the
-# same sockets past socket(), bind() and connect(): native SDP there,
-# IPPROTO_SDP for what differs, and the switch to TCP.
-SWITCH_TESTS="inet_create inet_addresses dual_stack nonblock options
-	accept_inherit epoll_before_connect epoll_before_listen
-	async_before_connect options_before_connect"
-SEM_SDP=(-V inet_tcp)
-SEM_TCP=(-v inet_tcp)
-if [ "$SDP_KVER" = debug ]; then
-	SEM_SDP=(-v sdp)
-	SEM_TCP=()
-	for t in $SWITCH_TESTS; do
-		SEM_SDP+=(-r "sock.inet.$t")
-		SEM_TCP+=(-r "sock.inet_tcp.$t")
-	done
-fi
-# semantics_runs ADDR PORT NAME: both runs, the second proven TCP's.
-semantics_runs()
-{
-	local active0 lookups0 fallback0
-
-	expect_ok "default-action sdp" "$SDPCTL" tune set default-action sdp
-	sdp_run_program tap "sdp-semantics$3" "$SEMANTICS" "$1" "$2" \
-		"${SEM_SDP[@]}"
-	expect_ok "default-action tcp" "$SDPCTL" tune set default-action tcp
-	active0=$(sdp_stat conn_active_opens)
-	lookups0=$(sdp_stat map_lookups)
-	fallback0=$(sdp_stat fallback_tcp)
-	sdp_run_program tap "sdp-semantics$3, IPPROTO_SDP made TCP" \
-		"$SEMANTICS" "$1" "$2" "${SEM_TCP[@]}"
-	expect_jq "the rule table made the sockets TCP's$3, none connected over SDP" \
-		".conn_active_opens == $active0 and .map_lookups > $lookups0 and
-		 .fallback_tcp > $fallback0" "$SDPCTL" -j stats
-}
 what="each test on SDP, IPPROTO_SDP (SDP and made TCP) and TCP"
 [ "$SDP_KVER" != debug ] || what="SDP, and IPPROTO_SDP for what differs"
 echo "=== socket semantics: $what"
-semantics_runs "$ADDR" 7200 ""
+sdp_semantics_runs "$ADDR" 7200 ""
 
 echo "=== transfers, $((BYTES >> 20)) MiB each way at once"
 sdp_run_program lines sdp-xfer "$XFER" "$ADDR" 7300 "$BYTES"
@@ -94,7 +55,7 @@ if [ "${SDP_VM:-}" = 1 ]; then
 		ip -6 addr add "$ADDR6/64" dev "$SDP_DUMMY_IF" nodad
 fi
 if [ -n "$ADDR6" ]; then
-	semantics_runs "$ADDR6" 7600 " on IPv6"
+	sdp_semantics_runs "$ADDR6" 7600 " on IPv6"
 	sdp_run_program lines "sdp-xfer on IPv6" "$XFER" "$ADDR6" 7700 \
 		$((BYTES / 4))
 else

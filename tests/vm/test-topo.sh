@@ -17,7 +17,6 @@ set -u
 
 . "$(dirname "$0")/testlib.sh"
 sdp_suite_init test-topo
-SEMANTICS=$TOP/tests/tools/sdp-semantics
 XFER=$TOP/tests/tools/sdp-xfer
 CLI=$SDP_VETH1_ADDR
 SRV=$SDP_VETH2_ADDR
@@ -68,7 +67,7 @@ R1RX=$(sdp_rxe_stat "$SDP_RXE1" rcvd_pkts)
 start=$(date +%s)
 sdp_run_program lines sdp-xfer "$XFER" "$SRV" 7700 "$BYTES"
 echo "sdp-xfer: $(($(date +%s) - start)) s"
-sdp_run_program tap sdp-semantics "$SEMANTICS" "$SRV" 7600
+sdp_semantics_runs "$SRV" 7600 ""
 
 echo "=== the bytes crossed the wire ($MOVED bytes each way at least)"
 expect_grew "client -> server: $SDP_VETH1 tx_bytes" \

@@ -155,6 +155,43 @@ sdp_run_program()
 
 # sdp_stat NAME: one field of `$SDPCTL -j stats` (conn_current, ...).
 sdp_stat() { "$SDPCTL" -j stats 2>/dev/null | jq -r ".$1"; }
+
+# sdp_semantics_runs ADDR PORT LABEL: tests/tools/sdp-semantics twice.
+# IPPROTO_SDP sockets follow the rule table, whose default-action is tcp:
+# every variant but inet_tcp runs with default-action sdp, then inet_tcp
+# (the same sockets made TCP sockets at connect/listen) with tcp, proven
+# TCP's by the counters.  On the debug tier the TCP variant would only
+# check Linux's own TCP again, at a twentieth of the speed, and IPPROTO_SDP
+# sockets are the same sockets past socket(), bind() and connect(): native
+# SDP there, and IPPROTO_SDP (SDP and made TCP) for the tests that differ.
+SDP_SEM_INET_TESTS="inet_create inet_addresses dual_stack nonblock options
+	accept_inherit epoll_before_connect epoll_before_listen
+	async_before_connect options_before_connect fork_exec"
+sdp_semantics_runs()
+{
+	local -a sdpf=(-V inet_tcp) tcpf=(-v inet_tcp)
+	local sem=$TOP/tests/tools/sdp-semantics active0 lookups0 fallback0 t
+
+	if [ "$SDP_KVER" = debug ]; then
+		sdpf=(-v sdp)
+		tcpf=()
+		for t in $SDP_SEM_INET_TESTS; do
+			sdpf+=(-r "sock.inet.$t")
+			tcpf+=(-r "sock.inet_tcp.$t")
+		done
+	fi
+	expect_ok "default-action sdp" "$SDPCTL" tune set default-action sdp
+	sdp_run_program tap "sdp-semantics$3" "$sem" "$1" "$2" "${sdpf[@]}"
+	expect_ok "default-action tcp" "$SDPCTL" tune set default-action tcp
+	active0=$(sdp_stat conn_active_opens)
+	lookups0=$(sdp_stat map_lookups)
+	fallback0=$(sdp_stat fallback_tcp)
+	sdp_run_program tap "sdp-semantics$3, IPPROTO_SDP made TCP" \
+		"$sem" "$1" "$2" "${tcpf[@]}"
+	expect_jq "the rule table made the sockets TCP's$3, none connected over SDP" \
+		".conn_active_opens == $active0 and .map_lookups > $lookups0 and
+		 .fallback_tcp > $fallback0" "$SDPCTL" -j stats
+}
 # sdp_rxe_stat DEV COUNTER: one of Soft-RoCE's hardware counters of DEV.
 sdp_rxe_stat() { rdma -j statistic show link "$1/1" | jq -r ".[0].$2"; }
 
