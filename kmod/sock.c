@@ -712,33 +712,47 @@ out:
 	return err;
 }
 
+/**
+ * sdp_bind_asked() - the address bind() asked for
+ * @ssk: a bound socket
+ * @addr: the bound address with the port bind() named: 0 where rdma_cm
+ *	chose one, which was no choice of the program's
+ */
+void sdp_bind_asked(const struct sdp_sock *ssk, struct sockaddr_storage *addr)
+{
+	memcpy(addr, &ssk->laddr, sizeof(*addr));
+	if (addr->ss_family == AF_INET6)
+		((struct sockaddr_in6 *)addr)->sin6_port = ssk->bind_port;
+	else
+		((struct sockaddr_in *)addr)->sin_port = ssk->bind_port;
+}
+
 /*
- * The local end a listen() is decided by: the bound address with the
- * port bind() asked for, or the family's any address, port 0.
+ * The local end a listen() is decided by: the address bind() asked for,
+ * or the family's any address, port 0.
  */
 static void sdp_listen_addr(const struct sdp_sock *ssk,
 			    struct sockaddr_storage *addr)
 {
 	memset(addr, 0, sizeof(*addr));
-	if (ssk->bound) {
-		memcpy(addr, &ssk->laddr, sizeof(*addr));
-		if (addr->ss_family == AF_INET6)
-			((struct sockaddr_in6 *)addr)->sin6_port = ssk->bind_port;
-		else
-			((struct sockaddr_in *)addr)->sin_port = ssk->bind_port;
-	} else {
+	if (ssk->bound)
+		sdp_bind_asked(ssk, addr);
+	else
 		addr->ss_family = ssk->sk.sk_family == AF_INET6 ? AF_INET6 :
 								  AF_INET;
-	}
 }
 
 /*
- * The rule table said TCP: the socket becomes a TCP socket of @family
- * (tcp.c) and gives up its rdma_cm id.  Socket locked; unlocked on return.
+ * The rule table said TCP for a connection to or from @addr_family: the
+ * socket becomes a TCP socket of its own family, a native socket one of
+ * the address's (tcp.c), and gives up its rdma_cm id.  Socket locked;
+ * unlocked on return.
  */
 static struct socket *sdp_become_tcp(struct sdp_sock *ssk,
-				     struct socket *sock, int family)
+				     struct socket *sock, int addr_family)
 {
+	int family = ssk->sk.sk_family == SDP_AF_INET_SDP ? addr_family :
+							     ssk->sk.sk_family;
 	struct socket *tcp = sdp_tcp_switch(ssk, sock, family);
 
 	release_sock(&ssk->sk);
@@ -770,8 +784,7 @@ static int sdp_listen(struct socket *sock, int backlog)
 	}
 	sdp_listen_addr(ssk, &laddr);
 	if (sdp_decide(ssk, SDP_ROLE_LISTEN, &laddr) == SDP_ACTION_TCP) {
-		tcp = sdp_become_tcp(ssk, sock, sk->sk_family == AF_INET6 ?
-					       AF_INET6 : laddr.ss_family);
+		tcp = sdp_become_tcp(ssk, sock, laddr.ss_family);
 		if (IS_ERR(tcp))
 			return PTR_ERR(tcp);
 		return tcp->ops->listen(tcp, backlog);
@@ -975,10 +988,7 @@ static int sdp_connect(struct socket *sock, struct sockaddr *uaddr, int alen,
 			goto out;
 		}
 		if (sdp_decide(ssk, SDP_ROLE_CONNECT, &dst) == SDP_ACTION_TCP) {
-			/* TCP's family: the socket's, or the address's. */
-			tcp = sdp_become_tcp(ssk, sock,
-					     sk->sk_family == SDP_AF_INET_SDP ?
-					     uaddr->sa_family : sk->sk_family);
+			tcp = sdp_become_tcp(ssk, sock, uaddr->sa_family);
 			if (IS_ERR(tcp))
 				return PTR_ERR(tcp);
 			return tcp->ops->connect(tcp, uaddr, alen, flags);

@@ -200,12 +200,7 @@ static int sdp_tcp_bind(const struct sdp_sock *ssk, struct socket *tcp,
 	struct sockaddr_storage a, asked;
 	int len;
 
-	/* rdma_cm's port for a bind to port 0 is no choice of the program. */
-	memcpy(&asked, &ssk->laddr, sizeof(asked));
-	if (asked.ss_family == AF_INET6)
-		((struct sockaddr_in6 *)&asked)->sin6_port = ssk->bind_port;
-	else
-		((struct sockaddr_in *)&asked)->sin_port = ssk->bind_port;
+	sdp_bind_asked(ssk, &asked);
 	len = sdp_addr_in_family(&asked, family, &a);
 	return kernel_bind(tcp, (struct sockaddr *)&a, len);
 }
