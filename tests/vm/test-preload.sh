@@ -22,14 +22,11 @@ expect_jq "info advertises IPPROTO_SDP sockets" '.features | index("inet")' \
 	"$SDPCTL" -j info
 
 # tcp_listener PORT PROGRAM: a TCP listener on PORT, owned by PROGRAM (ss -p
-# finds the process of a socket the rule table made TCP's).
+# finds the process of a socket the rule table made TCP's), within 10 s.
+tcp_listening() { ss -Hltnp "sport = :$1" | grep -q "\"$2\""; }
 tcp_listener()
 {
-	local i
-	for i in $(seq 100); do
-		ss -Hltnp "sport = :$1" | grep -q "\"$2\"" && return 0
-		sleep 0.1
-	done
+	sdp_wait_until 10 tcp_listening "$1" "$2" && return 0
 	ss -ltnp
 	return 1
 }
@@ -146,19 +143,14 @@ HTTPD_NS=$!
 HTTPD=$!
 expect_ok "here, no rule: the server's listener is TCP's" \
 	tcp_listener "$HTTP_PORT" python3
-ns_sdp_listener()
+ns_sdp_listening()
 {
-	local i
-	for i in $(seq 100); do
-		ip netns exec "$NS" "$SDPCTL" -j conns | jq -e \
-			"map(select(.state == \"listen\" and
-				    .local_port == $HTTP_PORT)) | length == 1" \
-			> /dev/null && return 0
-		sleep 0.1
-	done
-	return 1
+	ip netns exec "$NS" "$SDPCTL" -j conns | jq -e \
+		"map(select(.state == \"listen\" and
+			    .local_port == $HTTP_PORT)) | length == 1" > /dev/null
 }
-expect_ok "in $NS, its rule: the server's listener is SDP's" ns_sdp_listener
+expect_ok "in $NS, its rule: the server's listener is SDP's" \
+	sdp_wait_until 10 ns_sdp_listening
 expect_eq "no SDP listener here" 0 \
 	"$("$SDPCTL" -j conns | jq "map(select(.local_port == $HTTP_PORT)) | length")"
 kill "$HTTPD" "$HTTPD_NS" 2>/dev/null
@@ -171,12 +163,8 @@ sdp_expect_unload "unload sdp.ko"
 "$RUN" python3 -m http.server -b :: -d "$TMP/www" "$HTTP_PORT" \
 	> "$TMP/http-server" 2>&1 &
 HTTPD=$!
-listening=1
-for _ in $(seq 100); do
-	ss -Hltn "sport = :$HTTP_PORT" | grep -q . && { listening=0; break; }
-	sleep 0.1
-done
-expect_eq "sdp-run's HTTP server falls back to a TCP listener" 0 "$listening"
+expect_ok "sdp-run's HTTP server falls back to a TCP listener" \
+	tcp_listener "$HTTP_PORT" python3
 rm -f "$TMP/got"
 expect_ok "sdp-run curl falls back to TCP and fetches 8 MiB" \
 	timeout 60 "$RUN" curl -sS -o "$TMP/got" "http://$ADDR:$HTTP_PORT/blob"

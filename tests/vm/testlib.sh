@@ -246,18 +246,25 @@ sdp_rxe_retries()
 		"duplicate_request $(sdp_rxe_stat "$1" duplicate_request)"
 }
 
-# sdp_wait_conn_zero SECS: conn_current back to 0 within SECS seconds
-# (closed sockets are torn down by their work item, asynchronously).
-sdp_wait_conn_zero()
+# sdp_wait_until SECS CMD...: CMD succeeds within SECS seconds (tried
+# every 0.1 s).
+sdp_wait_until()
 {
 	local n=$(($1 * 10))
+
+	shift
 	while [ "$n" -gt 0 ]; do
-		[ "$(sdp_stat conn_current)" = 0 ] && return 0
+		"$@" && return 0
 		sleep 0.1
 		n=$((n - 1))
 	done
 	return 1
 }
+
+# sdp_wait_conn_zero SECS: conn_current back to 0 within SECS seconds
+# (closed sockets are torn down by their work item, asynchronously).
+sdp_conn_zero() { [ "$(sdp_stat conn_current)" = 0 ]; }
+sdp_wait_conn_zero() { sdp_wait_until "$1" sdp_conn_zero; }
 
 # sdp_wait_pid PID SECS: wait for a background job, at most SECS seconds;
 # its exit status (killed if it overstays).
