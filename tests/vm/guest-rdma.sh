@@ -118,11 +118,28 @@ sdp_guest_veth_pair() {
 		_sdp_err "cannot set the veth pair's neighbours"
 		return 1
 	fi
+	# The wire's loss is set with sdp_guest_wire_loss, which changes this
+	# netem qdisc in place: adding or deleting a root qdisc on a live
+	# wire swaps in noop_qdisc for a moment, and a packet rxe sends then
+	# is dropped with NET_XMIT_CN, which rxe takes as a fatal send error
+	# (the QP, or QP1 and with it every later CM exchange, goes to the
+	# error state).  Installed before the devices exist, nothing is lost.
+	for _i in "$SDP_VETH1" "$SDP_VETH2"; do
+		tc qdisc add dev "$_i" root netem limit 100000 loss 0% ||
+			{ _sdp_err "cannot add netem to $_i"; return 1; }
+	done
 	for _p in "$SDP_RXE1:$SDP_VETH1" "$SDP_RXE2:$SDP_VETH2"; do
 		rdma link add "${_p%%:*}" type rxe netdev "${_p#*:}" ||
 			{ _sdp_err "rdma link add ${_p%%:*} on ${_p#*:} failed"; return 1; }
 	done
 	sdp_guest_wait_rxe "$SDP_RXE1" && sdp_guest_wait_rxe "$SDP_RXE2"
+}
+
+# sdp_guest_wire_loss PERCENT: the veth pair (both directions) drops that
+# share of packets from now on.
+sdp_guest_wire_loss() {
+	tc qdisc change dev "$SDP_VETH1" root netem limit 100000 loss "$1%" &&
+		tc qdisc change dev "$SDP_VETH2" root netem limit 100000 loss "$1%"
 }
 
 # sdp_guest_rdma_counts DEV...: the RDMA objects (cm_id qp cq pd mr) on

@@ -185,9 +185,8 @@ expect_eq "conns is empty once the sockets are torn down" 0 "$left"
 
 echo "=== a silent peer (veth pair, packets dropped): keepalive, connect-timeout"
 expect_ok "veth pair with rxe1/rxe2" sdp_guest_veth_pair
-BLACKHOLE="tc qdisc add dev $SDP_VETH1 root netem loss 100% &&
-	tc qdisc add dev $SDP_VETH2 root netem loss 100%"
-RESTORE="tc qdisc del dev $SDP_VETH1 root; tc qdisc del dev $SDP_VETH2 root"
+BLACKHOLE=". $TOP/tests/vm/guest-rdma.sh && sdp_guest_wire_loss 100"
+RESTORE=". $TOP/tests/vm/guest-rdma.sh && sdp_guest_wire_loss 0"
 ABORTED=$("$SDPCTL" -j stats | jq .conn_aborted)
 expect_ok "connect-timeout 2000 ms" "$SDPCTL" tune set connect-timeout 2000
 timeout 240 python3 "$TOP/tests/vm/silent-peer.py" "$SDP_VETH2_ADDR" 7450 \

@@ -177,7 +177,7 @@ expect_eq "python helper exit status" 0 "$?"
 cat "$TMP/conn-py"
 
 echo "=== ack-timeout: a wire that drops everything for a while"
-# A connection whose wire loses every packet (netem on both veth ends)
+# A connection whose wire loses every packet (sdp_guest_wire_loss)
 # for LOSS_S seconds while the client sends 4 KiB: the RC transport
 # retransmits every ack-timeout, which the client device's
 # completer_retry_err counts.  At 14 (67 ms) that is many times; at 31
@@ -212,23 +212,19 @@ PYEOF
 # what completer_retry_err grew by while the wire dropped everything.
 lossy()
 {
-	local dev r0
+	local r0
 	rm -f "$TMP/ready" "$TMP/go" "$TMP/healed"
 	expect_ok "ack-timeout $2" "$SDPCTL" tune set ack-timeout "$2"
 	timeout 60 python3 "$TMP/lossy.py" "$SRV" "$1" "$TMP" "$TOP/tests/vm" \
 		> "$TMP/lossy" 2>&1 &
 	LOSSY_PID=$!
 	for _ in $(seq 300); do [ -e "$TMP/ready" ] && break; sleep 0.1; done
-	for dev in "$SDP_VETH1" "$SDP_VETH2"; do
-		tc qdisc add dev "$dev" root netem loss 100%
-	done
+	sdp_guest_wire_loss 100
 	r0=$(sdp_rxe_stat "$SDP_RXE1" completer_retry_err)
 	touch "$TMP/go"
 	sleep "$LOSS_S"
 	RETRIES=$(($(sdp_rxe_stat "$SDP_RXE1" completer_retry_err) - r0))
-	for dev in "$SDP_VETH1" "$SDP_VETH2"; do
-		tc qdisc del dev "$dev" root
-	done
+	sdp_guest_wire_loss 0
 	touch "$TMP/healed"
 	wait "$LOSSY_PID"
 	cat "$TMP/lossy"
