@@ -430,14 +430,19 @@ static bool sdp_conn_count(struct net *net)
 	return false;
 }
 
-/* A connection attempt of @ssk failed with @err (positive errno). */
-static void sdp_connect_failed(struct sdp_sock *ssk, int err)
+/*
+ * A connection attempt of @ssk failed with @err (positive errno); a `both'
+ * socket falls back to TCP instead if there is a @reason to (enum
+ * sdp_fallback_reason, 0: none, the peer broke the protocol).
+ */
+static void sdp_connect_failed(struct sdp_sock *ssk, int err, u8 reason)
 {
 	struct net *net = sock_net(&ssk->sk);
 	struct sock *sk = &ssk->sk;
 
 	spin_lock_bh(&ssk->lock);
-	if (sk->sk_state == TCP_SYN_SENT && !ssk->conn_done) {
+	if (sk->sk_state == TCP_SYN_SENT && !ssk->conn_done &&
+	    !(reason && sdp_fallback_request(ssk, reason))) {
 		sdp_stats_inc(net, err == ECONNREFUSED ? SDP_STAT_CONN_REFUSED :
 			      SDP_STAT_CONN_FAILED);
 		ssk->conn_done = true;
@@ -506,14 +511,14 @@ static void sdp_cm_active_established(struct sdp_sock *ssk,
 	if (!sdp_hah_ok(hah, ev->param.conn.private_data_len)) {
 		net_warn_ratelimited("sdp: invalid HelloAck; connection aborted\n");
 		sdp_stats_inc(net, SDP_STAT_PROTO_ERRORS);
-		sdp_connect_failed(ssk, EPROTO);
+		sdp_connect_failed(ssk, EPROTO, 0);
 		rdma_disconnect(id);
 		return;
 	}
 	sdp_stats_msg(net, SDP_RX, SDP_MID_HELLO_ACK);
 	if (!sdp_conn_count(net)) {
 		/* max-connections reached meanwhile (see connect()). */
-		sdp_connect_failed(ssk, ENOBUFS);
+		sdp_connect_failed(ssk, ENOBUFS, SDP_FALLBACK_REASON_RESOURCES);
 		rdma_disconnect(id);
 		return;
 	}
@@ -523,7 +528,7 @@ static void sdp_cm_active_established(struct sdp_sock *ssk,
 	mutex_unlock(&ssk->res_mutex);
 	if (err) {
 		sdp_stats_conn_close(net);
-		sdp_connect_failed(ssk, -err);
+		sdp_connect_failed(ssk, -err, SDP_FALLBACK_REASON_RESOURCES);
 		rdma_disconnect(id);
 		return;
 	}
@@ -550,6 +555,7 @@ static void sdp_cm_active_established(struct sdp_sock *ssk,
 		rdma_disconnect(id);
 		return;
 	}
+	sdp_fallback_drop(ssk);
 	sdp_diag_conn_up(ssk);
 }
 
@@ -802,6 +808,23 @@ static int sdp_cm_errno(struct rdma_cm_event *ev)
 	}
 }
 
+/* Why a failed connect event makes a `both' socket fall back. */
+static u8 sdp_cm_fallback_reason(const struct rdma_cm_event *ev)
+{
+	switch (ev->event) {
+	case RDMA_CM_EVENT_ADDR_ERROR:
+		/* rdma_cm found the route's netdev without an RDMA device. */
+		return ev->status == -ENODEV ? SDP_FALLBACK_REASON_NO_DEVICE :
+					       SDP_FALLBACK_REASON_ADDRESS;
+	case RDMA_CM_EVENT_ROUTE_ERROR:
+		return SDP_FALLBACK_REASON_ROUTE;
+	case RDMA_CM_EVENT_REJECTED:
+		return SDP_FALLBACK_REASON_REJECTED;
+	default:
+		return SDP_FALLBACK_REASON_UNREACHABLE;
+	}
+}
+
 /**
  * sdp_cm_handler() - rdma_cm event handler of every SDP id
  * @id: the id; for CONNECT_REQUEST the new connection's id
@@ -822,14 +845,16 @@ int sdp_cm_handler(struct rdma_cm_id *id, struct rdma_cm_event *ev)
 		err = rdma_resolve_route(id, sdp_tun(sock_net(sk),
 						     SDP_TUN_CONNECT_TIMEOUT));
 		if (err)
-			sdp_connect_failed(ssk, EHOSTUNREACH);
+			sdp_connect_failed(ssk, EHOSTUNREACH, SDP_FALLBACK_REASON_ROUTE);
 		return 0;
 	case RDMA_CM_EVENT_ROUTE_RESOLVED:
 		err = sdp_cm_route_resolved(ssk, id);
-		if (err == -ENOMEM || err == -ENOBUFS || err == -ECONNABORTED)
-			sdp_connect_failed(ssk, -err);
+		if (err == -ENOMEM || err == -ENOBUFS)
+			sdp_connect_failed(ssk, -err, SDP_FALLBACK_REASON_RESOURCES);
+		else if (err == -ECONNABORTED)
+			sdp_connect_failed(ssk, -err, 0);
 		else if (err)
-			sdp_connect_failed(ssk, EHOSTUNREACH);
+			sdp_connect_failed(ssk, EHOSTUNREACH, SDP_FALLBACK_REASON_ROUTE);
 		return 0;
 	case RDMA_CM_EVENT_ESTABLISHED:
 		if (ssk->pending)
@@ -846,7 +871,8 @@ int sdp_cm_handler(struct rdma_cm_id *id, struct rdma_cm_event *ev)
 	case RDMA_CM_EVENT_CONNECT_ERROR:
 		if (ssk->pending)
 			return sdp_cm_child_failed(ssk, id);
-		sdp_connect_failed(ssk, -sdp_cm_errno(ev));
+		sdp_connect_failed(ssk, -sdp_cm_errno(ev),
+				   sdp_cm_fallback_reason(ev));
 		return 0;
 	case RDMA_CM_EVENT_DISCONNECTED:
 		if (ssk->pending) {

@@ -282,6 +282,7 @@ static void sdp_conn_work(struct work_struct *work)
 	bool destroy = false, disconnect = false, again = false;
 	struct sock *sk = &ssk->sk;
 	unsigned long delay = HZ / 20;
+	bool fallback = false;
 
 	if (READ_ONCE(ssk->half_open)) {
 		sdp_child_expire(ssk);
@@ -298,9 +299,15 @@ static void sdp_conn_work(struct work_struct *work)
 	 */
 	if (sk->sk_state == TCP_SYN_SENT && !ssk->conn_done) {
 		delay = sdp_jiffies_left(ssk->deadline);
-		if (!delay) {
-			sdp_stats_inc(sock_net(sk), SDP_STAT_CONN_FAILED);
-			sdp_conn_fail(ssk, ETIMEDOUT, false);
+		if (ssk->fb_reason) {
+			fallback = true;
+		} else if (!delay) {
+			fallback = sdp_fallback_request(ssk,
+							SDP_FALLBACK_REASON_TIMEOUT);
+			if (!fallback) {
+				sdp_stats_inc(sock_net(sk), SDP_STAT_CONN_FAILED);
+				sdp_conn_fail(ssk, ETIMEDOUT, false);
+			}
 			delay = HZ / 20;
 		} else {
 			again = true;
@@ -333,6 +340,8 @@ static void sdp_conn_work(struct work_struct *work)
 	}
 	spin_unlock_bh(&ssk->lock);
 
+	if (fallback)
+		sdp_fallback_run(ssk);
 	if (disconnect) {
 		mutex_lock(&ssk->res_mutex);
 		if (ssk->cm_id)
@@ -743,24 +752,23 @@ static void sdp_listen_addr(const struct sdp_sock *ssk,
 }
 
 /*
- * The rule table said TCP for a connection to or from @addr_family: the
- * socket becomes a TCP socket of its own family, a native socket one of
- * the address's (tcp.c), and gives up its rdma_cm id.  Socket locked;
- * unlocked on return.
+ * The family of the TCP socket for a connection to or from @addr_family:
+ * the socket's own, a native socket's the address's.
+ */
+static int sdp_tcp_family(const struct sdp_sock *ssk, int addr_family)
+{
+	return ssk->sk.sk_family == SDP_AF_INET_SDP ? addr_family :
+						       ssk->sk.sk_family;
+}
+
+/*
+ * The rule table said TCP: the socket becomes a TCP socket (tcp.c) and
+ * gives up its rdma_cm id.  Socket locked; unlocked on return.
  */
 static struct socket *sdp_become_tcp(struct sdp_sock *ssk,
 				     struct socket *sock, int addr_family)
 {
-	int family = ssk->sk.sk_family == SDP_AF_INET_SDP ? addr_family :
-							     ssk->sk.sk_family;
-	struct socket *tcp = sdp_tcp_switch(ssk, sock, family);
-
-	release_sock(&ssk->sk);
-	if (IS_ERR(tcp))
-		return tcp;
-	sdp_stats_inc(sock_net(&ssk->sk), SDP_STAT_FALLBACK_TCP);
-	sdp_conn_destroy(ssk);
-	return tcp;
+	return sdp_tcp_switch(ssk, sock, sdp_tcp_family(ssk, addr_family));
 }
 
 static int sdp_listen(struct socket *sock, int backlog)
@@ -955,9 +963,9 @@ static int sdp_connect(struct socket *sock, struct sockaddr *uaddr, int alen,
 	struct sock *sk = sock->sk;
 	struct sdp_sock *ssk = sdp_sk(sk);
 	struct net *net = sock_net(sk);
+	int action, err;
 	long timeo;
 	u32 tmo;
-	int err;
 
 	if (unlikely(tcp))
 		return tcp->ops->connect(tcp, uaddr, alen, flags);
@@ -987,21 +995,34 @@ static int sdp_connect(struct socket *sock, struct sockaddr *uaddr, int alen,
 			err = -ECONNABORTED;
 			goto out;
 		}
-		if (sdp_decide(ssk, SDP_ROLE_CONNECT, &dst) == SDP_ACTION_TCP) {
+		action = sdp_decide(ssk, SDP_ROLE_CONNECT, &dst);
+		if (action == SDP_ACTION_TCP) {
 			tcp = sdp_become_tcp(ssk, sock, uaddr->sa_family);
 			if (IS_ERR(tcp))
 				return PTR_ERR(tcp);
 			return tcp->ops->connect(tcp, uaddr, alen, flags);
 		}
+		if (action == SDP_ACTION_BOTH) {
+			int family = sdp_tcp_family(ssk, uaddr->sa_family);
+
+			sdp_fallback_prepare(ssk, family);
+		}
 		/* max-connections: the socket may try again later. */
 		if (atomic64_read(&sdp_net(net)->stats.conn_current) >=
 		    sdp_tun(net, SDP_TUN_MAX_CONNECTIONS)) {
+			tcp = sdp_fallback_now(ssk, sock,
+					       SDP_FALLBACK_REASON_RESOURCES);
+			if (tcp)
+				return tcp->ops->connect(tcp, uaddr, alen, flags);
 			sdp_stats_inc(net, SDP_STAT_CONN_FAILED);
 			err = -ENOBUFS;
 			goto out;
 		}
 		tmo = sdp_tun(net, SDP_TUN_CONNECT_TIMEOUT);
 		ssk->connect_tried = true;
+		/* `both': TCP takes over after the (shorter) fallback-timeout. */
+		if (ssk->fb_spare)
+			tmo = min(tmo, sdp_tun(net, SDP_TUN_FALLBACK_TIMEOUT));
 		ssk->deadline = jiffies + msecs_to_jiffies(tmo);
 		memcpy(&ssk->raddr, &dst, sizeof(ssk->raddr));
 		spin_lock_bh(&ssk->lock);
@@ -1014,17 +1035,23 @@ static int sdp_connect(struct socket *sock, struct sockaddr *uaddr, int alen,
 						     NULL,
 					(struct sockaddr *)&dst, tmo);
 		if (err) {
+			bool nodev = err == -ENODEV || err == -EADDRNOTAVAIL;
+
 			spin_lock_bh(&ssk->lock);
-			sdp_stats_inc(net, SDP_STAT_CONN_FAILED);
-			ssk->conn_done = true;
 			sdp_set_state(sk, TCP_CLOSE);
 			spin_unlock_bh(&ssk->lock);
-			if (err == -ENODEV || err == -EADDRNOTAVAIL)
-				err = -ENETUNREACH;
+			tcp = sdp_fallback_now(ssk, sock, nodev ?
+					       SDP_FALLBACK_REASON_NO_DEVICE :
+					       SDP_FALLBACK_REASON_ADDRESS);
+			if (tcp)
+				return tcp->ops->connect(tcp, uaddr, alen, flags);
+			sdp_stats_inc(net, SDP_STAT_CONN_FAILED);
+			ssk->conn_done = true;
+			err = nodev ? -ENETUNREACH : err;
 			goto out;
 		}
 		sock->state = SS_CONNECTING;
-		sdp_conn_kick(ssk, msecs_to_jiffies(tmo));
+		sdp_conn_kick(ssk, sdp_jiffies_left(ssk->deadline));
 		break;
 	default:
 		err = -EINVAL;
@@ -1038,6 +1065,13 @@ static int sdp_connect(struct socket *sock, struct sockaddr *uaddr, int alen,
 			goto out;
 		}
 		err = sdp_wait_connect(ssk, &timeo);
+		/* `both' fell back meanwhile: this connect() waits on TCP's. */
+		tcp = sdp_tcp_sock(sock);
+		if (tcp) {
+			release_sock(sk);
+			err = tcp->ops->connect(tcp, uaddr, alen, flags);
+			return err == -EISCONN ? 0 : err;
+		}
 		if (err)
 			goto out;
 	}
@@ -1263,7 +1297,14 @@ static int sdp_release(struct socket *sock)
 	if (!sk)
 		return 0;
 	ssk = sdp_sk(sk);
-	/* The file's last close: the TCP socket it had moved to goes too. */
+	/*
+	 * The file's last close: the TCP socket it had moved to goes too, and
+	 * a `both' connect's TCP socket (taken under the socket lock, which
+	 * sdp_fallback_run() switches under: no switch after this).
+	 */
+	lock_sock(sk);
+	sdp_fallback_drop(ssk);
+	release_sock(sk);
 	if (ssk->tcp)
 		sdp_tcp_release(ssk);
 	lock_sock(sk);

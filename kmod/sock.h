@@ -321,6 +321,11 @@ struct sdp_listen {
  * @tcp: the TCP socket the rule table made of this one (tcp.c), NULL
  *	before; set once, under the socket lock, released with the socket
  * @tcp_wake: entry on @tcp's wait queue forwarding its wake-ups to ours
+ * @fb_spare: action both, from connect() until the attempt is decided:
+ *	the TCP socket a fallback continues on (tcp.c); whoever uses or
+ *	drops it takes it under @lock
+ * @fb_reason: enum sdp_fallback_reason: the SDP attempt failed and the
+ *	work item is to switch to @fb_spare (under @lock)
  */
 struct sdp_sock {
 	union {
@@ -377,6 +382,8 @@ struct sdp_sock {
 
 	struct socket *tcp;
 	struct wait_queue_entry tcp_wake;
+	struct socket *fb_spare;
+	u8 fb_reason;
 };
 
 static inline struct sdp_sock *sdp_sk(const struct sock *sk)
@@ -450,6 +457,12 @@ int sdp_addr_in_family(const struct sockaddr_storage *ss, int family,
 		       struct sockaddr_storage *out);
 struct socket *sdp_tcp_switch(struct sdp_sock *ssk, struct socket *sock,
 			      int family);
+void sdp_fallback_prepare(struct sdp_sock *ssk, int family);
+void sdp_fallback_drop(struct sdp_sock *ssk);
+bool sdp_fallback_request(struct sdp_sock *ssk, u8 reason);
+struct socket *sdp_fallback_now(struct sdp_sock *ssk, struct socket *sock,
+				u8 reason);
+void sdp_fallback_run(struct sdp_sock *ssk);
 void sdp_tcp_release(struct sdp_sock *ssk);
 struct socket *sdp_tcp_child_new(struct socket *tcp);
 int sdp_tcp_adopt(const struct sock *lsk, struct socket *newsock,

@@ -30,6 +30,17 @@
  * fasync (O_ASYNC, F_SETOWN) registrations move to the TCP socket.  The
  * TCP socket takes the SDP socket's inode number, so ss -p and lsof see
  * the process that owns it.
+ *
+ * `both' (connect): connect() creates the TCP socket up front, in the
+ * caller's context (credentials, cgroup, LSM labels), and tries SDP.  If
+ * the attempt fails in connect() itself (no device, max-connections), the
+ * switch happens there and TCP's connect() carries on with the caller's
+ * flags.  If it fails later (an rdma_cm error event, a REJ, the
+ * fallback-timeout deadline), sdp_fallback_request() records the reason
+ * and the socket's work item switches the file and starts a non-blocking
+ * TCP connect; a connect() blocked on the SDP attempt wakes up and waits
+ * on TCP's, a non-blocking one's poll/epoll see TCP's connect complete.
+ * An attempt that succeeds over SDP drops the TCP socket.
  */
 
 #include <linux/fs.h>
@@ -45,6 +56,7 @@
 #include <linux/sdp.h>
 
 #include "rules.h"
+#include "sdp.h"
 #include "sock.h"
 
 /**
@@ -54,10 +66,9 @@
  *	the local address, port 0 if none was bound)
  * @addr: AF_INET or AF_INET6 address, as rdma_cm sees it
  *
- * Counts a hit on the deciding rule.  `both' is SDP without fallback for
- * now.
+ * Counts a hit on the deciding rule.
  *
- * Return: %SDP_ACTION_SDP or %SDP_ACTION_TCP.
+ * Return: %SDP_ACTION_SDP, %SDP_ACTION_TCP or %SDP_ACTION_BOTH.
  */
 int sdp_decide(struct sdp_sock *ssk, u32 role,
 	       const struct sockaddr_storage *addr)
@@ -79,7 +90,7 @@ int sdp_decide(struct sdp_sock *ssk, u32 role,
 	/* socket(AF_INET_SDP, ...): default-action is not for it. */
 	if (ssk->sk.sk_family == SDP_AF_INET_SDP && !rule)
 		return SDP_ACTION_SDP;
-	return action == SDP_ACTION_TCP ? SDP_ACTION_TCP : SDP_ACTION_SDP;
+	return action;
 }
 
 /*
@@ -230,23 +241,11 @@ static void sdp_tcp_attach(struct sdp_sock *ssk, struct socket *sock,
 	WRITE_ONCE(file->private_data, tcp);
 }
 
-/**
- * sdp_tcp_switch() - make the socket a TCP socket of @family
- * @ssk: the socket; locked, undecided (sdp_decide() said TCP)
- * @sock: its struct socket
- * @family: AF_INET or AF_INET6
- *
- * Creates the TCP socket with the options and the bound address of the
- * SDP socket and moves the file to it (see the top of this file).  The
- * caller then drops the socket lock, gives up the rdma_cm id with
- * sdp_conn_destroy() and carries on with the TCP socket's connect() or
- * listen().  On failure nothing changed: the socket is still undecided.
- *
- * Return: the TCP socket, or an ERR_PTR(): socket creation's errors,
- * bind()'s (EADDRINUSE: TCP's port is not rdma_cm's).
+/*
+ * A TCP socket of @family as the program would have made it, with the
+ * options and the bound address of @ssk (locked).
  */
-struct socket *sdp_tcp_switch(struct sdp_sock *ssk, struct socket *sock,
-			      int family)
+static struct socket *sdp_tcp_create(struct sdp_sock *ssk, int family)
 {
 	struct sock *sk = &ssk->sk;
 	struct socket *tcp;
@@ -265,9 +264,187 @@ struct socket *sdp_tcp_switch(struct sdp_sock *ssk, struct socket *sock,
 			return ERR_PTR(err);
 		}
 	}
-
-	sdp_tcp_attach(ssk, sock, tcp);
 	return tcp;
+}
+
+static void sdp_stats_fallback(struct net *net, u8 reason)
+{
+	sdp_stats_inc(net, SDP_STAT_FALLBACK_TCP);
+	sdp_stats_inc(net, SDP_STAT_FALLBACK_RULE + reason -
+		      SDP_FALLBACK_REASON_RULE);
+}
+
+/*
+ * @ssk (locked; unlocked on return), whose struct socket is @sock, becomes
+ * @tcp for @reason and gives up its rdma_cm id.
+ */
+static struct socket *sdp_tcp_take_over(struct sdp_sock *ssk,
+					struct socket *sock,
+					struct socket *tcp, u8 reason)
+{
+	sdp_tcp_attach(ssk, sock, tcp);
+	release_sock(&ssk->sk);
+	sdp_stats_fallback(sock_net(&ssk->sk), reason);
+	sdp_conn_destroy(ssk);
+	return tcp;
+}
+
+/**
+ * sdp_tcp_switch() - make the socket a TCP socket of @family
+ * @ssk: the socket; locked (unlocked on return), undecided (sdp_decide()
+ *	said TCP)
+ * @sock: its struct socket
+ * @family: AF_INET or AF_INET6
+ *
+ * Creates the TCP socket with the options and the bound address of the
+ * SDP socket, moves the file to it (see the top of this file) and gives
+ * up the rdma_cm id.  The caller carries on with the TCP socket's
+ * connect() or listen().  On failure nothing changed: the socket is still
+ * undecided.
+ *
+ * Return: the TCP socket, or an ERR_PTR(): socket creation's errors,
+ * bind()'s (EADDRINUSE: TCP's port is not rdma_cm's).
+ */
+struct socket *sdp_tcp_switch(struct sdp_sock *ssk, struct socket *sock,
+			      int family)
+{
+	struct socket *tcp = sdp_tcp_create(ssk, family);
+
+	if (IS_ERR(tcp)) {
+		release_sock(&ssk->sk);
+		return tcp;
+	}
+	return sdp_tcp_take_over(ssk, sock, tcp, SDP_FALLBACK_REASON_RULE);
+}
+
+/**
+ * sdp_fallback_prepare() - a `both' connect: the TCP socket to fall back on
+ * @ssk: the socket; locked, about to connect
+ * @family: the TCP socket's family
+ *
+ * Without it (no memory, or TCP's port bound elsewhere) the connect is
+ * SDP's only.
+ */
+void sdp_fallback_prepare(struct sdp_sock *ssk, int family)
+{
+	struct socket *tcp = sdp_tcp_create(ssk, family);
+
+	if (IS_ERR(tcp)) {
+		net_info_ratelimited("sdp: no TCP socket to fall back on (%ld)\n",
+				     PTR_ERR(tcp));
+		return;
+	}
+	spin_lock_bh(&ssk->lock);
+	ssk->fb_spare = tcp;
+	spin_unlock_bh(&ssk->lock);
+}
+
+static struct socket *sdp_fallback_take(struct sdp_sock *ssk)
+{
+	struct socket *tcp;
+
+	spin_lock_bh(&ssk->lock);
+	tcp = ssk->fb_spare;
+	ssk->fb_spare = NULL;
+	spin_unlock_bh(&ssk->lock);
+	return tcp;
+}
+
+/**
+ * sdp_fallback_drop() - no fallback any more: SDP connected, or close()
+ * @ssk: the socket; process context
+ */
+void sdp_fallback_drop(struct sdp_sock *ssk)
+{
+	struct socket *tcp = sdp_fallback_take(ssk);
+
+	if (tcp)
+		sock_release(tcp);
+}
+
+/**
+ * sdp_fallback_request() - the SDP attempt failed: continue over TCP
+ * @ssk: the socket; @lock held, in SYN_SENT and not yet given up
+ * @reason: enum sdp_fallback_reason
+ *
+ * Return: true if the work item will switch (the attempt is not to fail),
+ * false if the socket has no TCP socket to fall back on.
+ */
+bool sdp_fallback_request(struct sdp_sock *ssk, u8 reason)
+{
+	lockdep_assert_held(&ssk->lock);
+	if (!ssk->fb_spare)
+		return false;
+	if (!ssk->fb_reason) {
+		ssk->fb_reason = reason;
+		sdp_conn_kick(ssk, 0);
+	}
+	return true;
+}
+
+/**
+ * sdp_fallback_now() - fall back in connect() itself
+ * @ssk: the socket; locked, unlocked on return unless NULL is returned
+ * @sock: its struct socket
+ * @reason: enum sdp_fallback_reason
+ *
+ * Return: the TCP socket the file now is, for the caller's connect(); NULL
+ * if there is none (not `both').
+ */
+struct socket *sdp_fallback_now(struct sdp_sock *ssk, struct socket *sock,
+				u8 reason)
+{
+	struct socket *tcp = sdp_fallback_take(ssk);
+
+	if (!tcp)
+		return NULL;
+	return sdp_tcp_take_over(ssk, sock, tcp, reason);
+}
+
+/**
+ * sdp_fallback_run() - the work item's part of a fallback (see the top)
+ * @ssk: the socket; sdp_fallback_request() was called
+ *
+ * Switches to the TCP socket unless close() took it first, starts TCP's
+ * connect to the same peer and ends SYN_SENT of the SDP socket, which
+ * wakes a connect() waiting on it.
+ */
+void sdp_fallback_run(struct sdp_sock *ssk)
+{
+	struct sockaddr_storage dst;
+	struct sock *sk = &ssk->sk;
+	struct socket *tcp;
+	int len, err;
+	u8 reason;
+
+	lock_sock(sk);
+	spin_lock_bh(&ssk->lock);
+	reason = ssk->fb_reason;
+	tcp = NULL;
+	/* Not if established meanwhile, or if close() took the TCP socket. */
+	if (sk->sk_state == TCP_SYN_SENT && !ssk->conn_done) {
+		tcp = ssk->fb_spare;
+		ssk->fb_spare = NULL;
+		ssk->conn_done = !!tcp;
+	}
+	spin_unlock_bh(&ssk->lock);
+	if (!tcp) {
+		release_sock(sk);
+		return;
+	}
+	sdp_tcp_take_over(ssk, sk->sk_socket, tcp, reason);
+
+	len = sdp_addr_in_family(&ssk->raddr, tcp->sk->sk_family, &dst);
+	err = kernel_connect(tcp, (struct sockaddr *)&dst, len, O_NONBLOCK);
+	if (err && err != -EINPROGRESS) {
+		/* For SO_ERROR and poll(), as TCP reports a failed attempt. */
+		WRITE_ONCE(tcp->sk->sk_err, -err);
+		sk_error_report(tcp->sk);
+	}
+	spin_lock_bh(&ssk->lock);
+	sdp_set_state(sk, TCP_CLOSE);
+	spin_unlock_bh(&ssk->lock);
+	sk->sk_state_change(sk);
 }
 
 /**

@@ -96,6 +96,11 @@ struct sdp_tunable_desc sdp_tunables[SDP_TUN_NUM] __ro_after_init = {
 		.name = "mem-max-pages", .min = 64, .unit = "pages",
 		.doc = "buffer memory of all SDP sockets, host-wide (default: RAM / 4)",
 	},
+	[SDP_TUN_FALLBACK_TIMEOUT] = {
+		.name = "fallback-timeout", .def = 2000, .min = 100,
+		.max = 600000, .unit = "msec",
+		.doc = "action both: a connect not over SDP by then continues over TCP",
+	},
 };
 
 /* Host-wide: one value, the initial namespace's, for every namespace. */

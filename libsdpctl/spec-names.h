@@ -73,4 +73,12 @@ static const struct sdpctl_counter_name spec_stats_counters[] = {
 	{ SDP_A_STATS_MEM_REFUSED, "mem-refused" },
 	{ SDP_A_STATS_HALF_OPEN_EXPIRED, "half-open-expired" },
 	{ SDP_A_STATS_LOCAL_QP_ERRORS, "local-qp-errors" },
+	{ SDP_A_STATS_FALLBACK_RULE, "fallback-rule" },
+	{ SDP_A_STATS_FALLBACK_NO_DEVICE, "fallback-no-device" },
+	{ SDP_A_STATS_FALLBACK_ADDRESS, "fallback-address" },
+	{ SDP_A_STATS_FALLBACK_ROUTE, "fallback-route" },
+	{ SDP_A_STATS_FALLBACK_REJECTED, "fallback-rejected" },
+	{ SDP_A_STATS_FALLBACK_UNREACHABLE, "fallback-unreachable" },
+	{ SDP_A_STATS_FALLBACK_TIMEOUT, "fallback-timeout" },
+	{ SDP_A_STATS_FALLBACK_RESOURCES, "fallback-resources" },
 };

@@ -117,6 +117,14 @@ const struct nla_policy spec_stats_policy[SDP_A_STATS_MAX + 1] = {
 	[SDP_A_STATS_MEM_REFUSED] = { .type = NLA_U64 },
 	[SDP_A_STATS_HALF_OPEN_EXPIRED] = { .type = NLA_U64 },
 	[SDP_A_STATS_LOCAL_QP_ERRORS] = { .type = NLA_U64 },
+	[SDP_A_STATS_FALLBACK_RULE] = { .type = NLA_U64 },
+	[SDP_A_STATS_FALLBACK_NO_DEVICE] = { .type = NLA_U64 },
+	[SDP_A_STATS_FALLBACK_ADDRESS] = { .type = NLA_U64 },
+	[SDP_A_STATS_FALLBACK_ROUTE] = { .type = NLA_U64 },
+	[SDP_A_STATS_FALLBACK_REJECTED] = { .type = NLA_U64 },
+	[SDP_A_STATS_FALLBACK_UNREACHABLE] = { .type = NLA_U64 },
+	[SDP_A_STATS_FALLBACK_TIMEOUT] = { .type = NLA_U64 },
+	[SDP_A_STATS_FALLBACK_RESOURCES] = { .type = NLA_U64 },
 };
 
 static const struct spec_attr spec_stats_attrs[SDP_A_STATS_MAX + 1] = {
@@ -144,6 +152,14 @@ static const struct spec_attr spec_stats_attrs[SDP_A_STATS_MAX + 1] = {
 	[SDP_A_STATS_MEM_REFUSED] = { .name = "mem-refused" },
 	[SDP_A_STATS_HALF_OPEN_EXPIRED] = { .name = "half-open-expired" },
 	[SDP_A_STATS_LOCAL_QP_ERRORS] = { .name = "local-qp-errors" },
+	[SDP_A_STATS_FALLBACK_RULE] = { .name = "fallback-rule" },
+	[SDP_A_STATS_FALLBACK_NO_DEVICE] = { .name = "fallback-no-device" },
+	[SDP_A_STATS_FALLBACK_ADDRESS] = { .name = "fallback-address" },
+	[SDP_A_STATS_FALLBACK_ROUTE] = { .name = "fallback-route" },
+	[SDP_A_STATS_FALLBACK_REJECTED] = { .name = "fallback-rejected" },
+	[SDP_A_STATS_FALLBACK_UNREACHABLE] = { .name = "fallback-unreachable" },
+	[SDP_A_STATS_FALLBACK_TIMEOUT] = { .name = "fallback-timeout" },
+	[SDP_A_STATS_FALLBACK_RESOURCES] = { .name = "fallback-resources" },
 };
 
 const struct spec_set spec_stats_set = {

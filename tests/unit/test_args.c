@@ -857,6 +857,10 @@ static void test_stats_output(void **state)
 				 "\"conn_passive_opens\":0,", 46), 0);
 	assert_contains(text, "\"map_lookups\":9,\"mem_refused\":0,"
 			"\"half_open_expired\":0,\"local_qp_errors\":0,"
+			"\"fallback_rule\":0,\"fallback_no_device\":0,"
+			"\"fallback_address\":0,\"fallback_route\":0,"
+			"\"fallback_rejected\":0,\"fallback_unreachable\":0,"
+			"\"fallback_timeout\":0,\"fallback_resources\":0,"
 			"\"tx_msgs\":{\"hello\":0,");
 	assert_contains(text, "\"data\":77},\"rx_msgs\":{\"hello\":0,"
 			"\"hello_ack\":1,");
@@ -866,10 +870,10 @@ static void test_stats_output(void **state)
 	free(text);
 
 	text = capture_print(stats_text, st);
-	assert_int_equal(strncmp(text, "conn-active-opens  5\n", 21), 0);
-	assert_contains(text, "\nmap-lookups        9\n");
-	assert_contains(text, "\nlocal-qp-errors    0\n");
-	assert_contains(text, "\nreset-time         12\n");
+	assert_int_equal(strncmp(text, "conn-active-opens    5\n", 23), 0);
+	assert_contains(text, "\nmap-lookups          9\n");
+	assert_contains(text, "\nlocal-qp-errors      0\n");
+	assert_contains(text, "\nreset-time           12\n");
 	assert_contains(text, "\nmsg-type       tx rx\n");
 	assert_contains(text, "\ndata           77  0\n");
 	assert_contains(text, "\ntx-msg-size\n  0                 0\n");

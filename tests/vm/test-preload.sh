@@ -130,6 +130,86 @@ wait "$HTTPD" 2>/dev/null
 "$SDPCTL" map flush
 "$SDPCTL" tune set default-action tcp
 
+echo "=== both: SDP where the server has an SDP listener, TCP where not"
+# The server is plain TCP (no sdp-run): curl's SDP attempt is rejected (no
+# rdma_cm listener) and the same connect() continues over TCP.  curl
+# connects non-blocking (EINPROGRESS, then poll); Python's http.client
+# with no timeout blocks in connect().
+expect_ok "rule: action both role connect port $HTTP_PORT" \
+	"$SDPCTL" map add action both role connect port "$HTTP_PORT"
+python3 -m http.server -b :: -d "$TMP/www" "$HTTP_PORT" \
+	> "$TMP/http-server" 2>&1 &
+HTTPD=$!
+expect_ok "the plain server's listener is TCP's" \
+	tcp_listener "$HTTP_PORT" python3
+ACTIVE0=$(sdp_stat conn_active_opens)
+FAILED0=$(sdp_stat conn_failed)
+REJECTED0=$(sdp_stat fallback_rejected)
+FALLBACK0=$(sdp_stat fallback_tcp)
+rm -f "$TMP/got"
+expect_ok "sdp-run curl (non-blocking connect) falls back and fetches 8 MiB" \
+	timeout 60 "$RUN" curl -sS -o "$TMP/got" "http://$ADDR:$HTTP_PORT/blob"
+expect_ok "what curl got over TCP is the file" cmp "$TMP/www/blob" "$TMP/got"
+rm -f "$TMP/got"
+cat > "$TMP/fetch.py" <<'PYEOF'
+import http.client, sys
+c = http.client.HTTPConnection(sys.argv[1], int(sys.argv[2]))
+c.request("GET", "/blob")
+open(sys.argv[3], "wb").write(c.getresponse().read())
+PYEOF
+expect_ok "sdp-run python (blocking connect) falls back and fetches 8 MiB" \
+	timeout 60 "$RUN" python3 "$TMP/fetch.py" "$ADDR" "$HTTP_PORT" "$TMP/got"
+expect_ok "what python got over TCP is the file" cmp "$TMP/www/blob" "$TMP/got"
+expect_jq "both tried SDP, both fell back for the REJ, none counted failed" \
+	".conn_active_opens - $ACTIVE0 == 2 and .conn_failed == $FAILED0 and
+	 .fallback_rejected - $REJECTED0 == 2 and
+	 .fallback_tcp - $FALLBACK0 == 2" "$SDPCTL" -j stats
+kill "$HTTPD" 2>/dev/null
+wait "$HTTPD" 2>/dev/null
+
+expect_ok "rule: action sdp role listen port $HTTP_PORT" \
+	"$SDPCTL" map add action sdp role listen port "$HTTP_PORT"
+"$RUN" python3 -m http.server -b :: -d "$TMP/www" "$HTTP_PORT" \
+	> "$TMP/http-server" 2>&1 &
+HTTPD=$!
+expect_ok "the sdp-run server's listener is an rdma_cm one" \
+	sdp_guest_wait_listen "$HTTP_PORT"
+ACTIVE0=$(sdp_stat conn_active_opens)
+PASSIVE0=$(sdp_stat conn_passive_opens)
+FALLBACK0=$(sdp_stat fallback_tcp)
+rm -f "$TMP/got"
+expect_ok "sdp-run curl fetches 8 MiB over SDP" \
+	timeout 60 "$RUN" curl -sS -o "$TMP/got" "http://$ADDR:$HTTP_PORT/blob"
+expect_ok "what curl got over SDP is the file" cmp "$TMP/www/blob" "$TMP/got"
+expect_jq "SDP carried it, no fallback" \
+	".conn_active_opens - $ACTIVE0 == 1 and
+	 .conn_passive_opens - $PASSIVE0 == 1 and
+	 .fallback_tcp == $FALLBACK0" "$SDPCTL" -j stats
+kill "$HTTPD" 2>/dev/null
+wait "$HTTPD" 2>/dev/null
+
+# An address whose netdev has no RDMA device: rdma_cm's address
+# resolution says so (ENODEV), the connect goes over TCP at once.
+expect_ok "dummy netdev without an RDMA device, 198.18.5.1" \
+	sh -c 'ip link add sdpnodev type dummy &&
+		ip addr add 198.18.5.1/24 dev sdpnodev && ip link set sdpnodev up'
+python3 -m http.server -b 198.18.5.1 -d "$TMP/www" "$HTTP_PORT" \
+	> "$TMP/http-nodev" 2>&1 &
+HTTPD=$!
+expect_ok "the plain server's listener is TCP's" \
+	tcp_listener "$HTTP_PORT" python3
+NODEV0=$(sdp_stat fallback_no_device)
+rm -f "$TMP/got"
+expect_ok "sdp-run curl to it falls back and fetches 8 MiB" \
+	timeout 60 "$RUN" curl -sS -o "$TMP/got" "http://198.18.5.1:$HTTP_PORT/blob"
+expect_ok "what curl got is the file" cmp "$TMP/www/blob" "$TMP/got"
+expect_jq "counted as no-device" ".fallback_no_device - $NODEV0 == 1" \
+	"$SDPCTL" -j stats
+kill "$HTTPD" 2>/dev/null
+wait "$HTTPD" 2>/dev/null
+ip link del sdpnodev
+expect_ok "map flush" "$SDPCTL" map flush
+
 echo "=== each namespace's rules decide its own sockets"
 NS=sdppreload
 expect_ok "netns $NS" ip netns add "$NS"

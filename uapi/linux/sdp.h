@@ -28,6 +28,34 @@ enum sdp_action {
 };
 
 /**
+ * enum sdp_fallback_reason - Why a socket that could use SDP runs over TCP
+ *   instead.
+ * @SDP_FALLBACK_REASON_RULE: A rule, or default-action, said tcp.
+ * @SDP_FALLBACK_REASON_NO_DEVICE: No RDMA device serves the route to the peer
+ *   (action both).
+ * @SDP_FALLBACK_REASON_ADDRESS: Address resolution failed (action both).
+ * @SDP_FALLBACK_REASON_ROUTE: Route resolution failed (action both).
+ * @SDP_FALLBACK_REASON_REJECTED: The peer rejected the connection, no SDP
+ *   listener there (action both).
+ * @SDP_FALLBACK_REASON_UNREACHABLE: The peer's RDMA CM never answered (action
+ *   both).
+ * @SDP_FALLBACK_REASON_TIMEOUT: SDP did not connect within fallback-timeout
+ *   (action both).
+ * @SDP_FALLBACK_REASON_RESOURCES: No memory, buffer budget or max-connections
+ *   left for an SDP connection (action both).
+ */
+enum sdp_fallback_reason {
+	SDP_FALLBACK_REASON_RULE = 1,
+	SDP_FALLBACK_REASON_NO_DEVICE,
+	SDP_FALLBACK_REASON_ADDRESS,
+	SDP_FALLBACK_REASON_ROUTE,
+	SDP_FALLBACK_REASON_REJECTED,
+	SDP_FALLBACK_REASON_UNREACHABLE,
+	SDP_FALLBACK_REASON_TIMEOUT,
+	SDP_FALLBACK_REASON_RESOURCES,
+};
+
+/**
  * enum sdp_role - Which side of a connection a rule applies to.
  * @SDP_ROLE_LISTEN: Passive side (bind and listen on the local address).
  * @SDP_ROLE_CONNECT: Active side (connect to the remote address).
@@ -148,6 +176,14 @@ enum {
 	SDP_A_STATS_MEM_REFUSED,
 	SDP_A_STATS_HALF_OPEN_EXPIRED,
 	SDP_A_STATS_LOCAL_QP_ERRORS,
+	SDP_A_STATS_FALLBACK_RULE,
+	SDP_A_STATS_FALLBACK_NO_DEVICE,
+	SDP_A_STATS_FALLBACK_ADDRESS,
+	SDP_A_STATS_FALLBACK_ROUTE,
+	SDP_A_STATS_FALLBACK_REJECTED,
+	SDP_A_STATS_FALLBACK_UNREACHABLE,
+	SDP_A_STATS_FALLBACK_TIMEOUT,
+	SDP_A_STATS_FALLBACK_RESOURCES,
 
 	__SDP_A_STATS_MAX,
 	SDP_A_STATS_MAX = (__SDP_A_STATS_MAX - 1)
