@@ -135,6 +135,9 @@ echo "=== both: SDP where the server has an SDP listener, TCP where not"
 # rdma_cm listener) and the same connect() continues over TCP.  curl
 # connects non-blocking (EINPROGRESS, then poll); Python's http.client
 # with no timeout blocks in connect().
+expect_jq "tunable fallback-timeout: 2000 ms by default, within connect-timeout" \
+	'.value == 2000 and .default == 2000 and .min == 100' \
+	"$SDPCTL" -j tune get fallback-timeout
 expect_ok "rule: action both role connect port $HTTP_PORT" \
 	"$SDPCTL" map add action both role connect port "$HTTP_PORT"
 python3 -m http.server -b :: -d "$TMP/www" "$HTTP_PORT" \
