@@ -405,9 +405,9 @@ struct socket *sdp_fallback_now(struct sdp_sock *ssk, struct socket *sock,
  * sdp_fallback_run() - the work item's part of a fallback (see the top)
  * @ssk: the socket; sdp_fallback_request() was called
  *
- * Switches to the TCP socket unless close() took it first, starts TCP's
- * connect to the same peer and ends SYN_SENT of the SDP socket, which
- * wakes a connect() waiting on it.
+ * Unless close() took the TCP socket first: starts its connect to the
+ * same peer, switches to it and ends SYN_SENT of the SDP socket, which
+ * wakes a connect() waiting on it and the SDP socket's pollers.
  */
 void sdp_fallback_run(struct sdp_sock *ssk)
 {
@@ -432,8 +432,11 @@ void sdp_fallback_run(struct sdp_sock *ssk)
 		release_sock(sk);
 		return;
 	}
-	sdp_tcp_take_over(ssk, sk->sk_socket, tcp, reason);
-
+	/*
+	 * Connect before the switch: once the file points at the TCP socket,
+	 * a close() may release it at any time (this work holds no file).
+	 * Wake-ups it misses meanwhile are made good by ours below.
+	 */
 	len = sdp_addr_in_family(&ssk->raddr, tcp->sk->sk_family, &dst);
 	err = kernel_connect(tcp, (struct sockaddr *)&dst, len, O_NONBLOCK);
 	if (err && err != -EINPROGRESS) {
@@ -441,6 +444,7 @@ void sdp_fallback_run(struct sdp_sock *ssk)
 		WRITE_ONCE(tcp->sk->sk_err, -err);
 		sk_error_report(tcp->sk);
 	}
+	sdp_tcp_take_over(ssk, sk->sk_socket, tcp, reason);
 	spin_lock_bh(&ssk->lock);
 	sdp_set_state(sk, TCP_CLOSE);
 	spin_unlock_bh(&ssk->lock);
