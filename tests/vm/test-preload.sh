@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Unmodified programs through sdp-run (preload/libsdp.so), run inside a
 # guest by tests/vm/vm.sh: qperf, Python's HTTP server on a dual-stack [::]
-# socket, curl.  The rule table decides which transport carries them: with
+# socket, curl, iperf3, redis-server with redis-benchmark.  The rule table decides which transport carries them: with
 # no rule (default-action tcp) or a tcp rule TCP does, and ss shows the
 # programs' TCP sockets; with an sdp rule SDP does, shown by rdma_cm's
 # listeners, sdp.ko's counters and plain TCP clients being refused.  Each
@@ -211,6 +211,117 @@ expect_jq "counted as no-device" ".fallback_no_device - $NODEV0 == 1" \
 kill "$HTTPD" 2>/dev/null
 wait "$HTTPD" 2>/dev/null
 ip link del sdpnodev
+expect_ok "map flush" "$SDPCTL" map flush
+
+IPERF_PORT=15201
+REDIS_PORT=16379
+IPERF_SERVER=
+REDIS_SERVER=
+# iperf3_server [sdp-run]: iperf3's default server (dual-stack [::]).
+iperf3_server()
+{
+	"$@" iperf3 -s -p "$IPERF_PORT" > "$TMP/iperf3-server" 2>&1 &
+	IPERF_SERVER=$!
+}
+# iperf3_runs NAME: sdp-run iperf3 -c, -R and -P 4, 2 s each; each run's
+# JSON report must show the bytes and no error.
+iperf3_runs()
+{
+	local args
+	for args in "" "-R" "-P 4"; do
+		# shellcheck disable=SC2086
+		timeout 60 "$RUN" iperf3 -c "$ADDR" -p "$IPERF_PORT" -t 2 -J $args \
+			> "$TMP/iperf3.json" 2>&1
+		expect_jq "$1: iperf3 -c $args moved data" \
+			'.error == null and .end.sum_received.bytes > 1000000' \
+			cat "$TMP/iperf3.json"
+	done
+}
+# redis_server [sdp-run]: redis-server without persistence, open to the
+# wire (protected mode only answers loopback clients).
+redis_server()
+{
+	"$@" redis-server --port "$REDIS_PORT" --save '' --appendonly no \
+		--protected-mode no > "$TMP/redis-server" 2>&1 &
+	REDIS_SERVER=$!
+}
+redis_ready() { timeout 5 "$RUN" redis-cli -h "$ADDR" -p "$REDIS_PORT" ping | grep -q PONG; }
+# redis_runs NAME: redis-benchmark SET/GET, plain and pipelined (16), 50
+# clients each; every test must report its requests per second.  Each run
+# starts once the last one's SDP connections are torn down: 100 sockets
+# of default buffers (4 MiB each) fit the 2 GiB guest's buffer budget
+# (mem-max-pages, RAM / 4), twice that does not (ENOBUFS; see issue 11).
+redis_runs()
+{
+	local p
+	expect_ok "$1: redis answers PING" sdp_wait_until 20 redis_ready
+	for p in 1 16; do
+		sdp_wait_conn_zero 60 || echo "# still open: $(sdp_stat conn_current)"
+		timeout 120 "$RUN" redis-benchmark -h "$ADDR" -p "$REDIS_PORT" \
+			-t set,get -n 2000 -P "$p" -q > "$TMP/redis-bench" 2>&1
+		tr '\r' '\n' < "$TMP/redis-bench" | grep -E '^(SET|GET): [0-9.]+ requests' \
+			> "$TMP/redis-rps"
+		cat "$TMP/redis-rps"
+		expect_eq "$1: redis-benchmark -P $p: SET and GET done" 2 \
+			"$(grep -c . "$TMP/redis-rps")"
+	done
+}
+stop_servers()
+{
+	kill $IPERF_SERVER $REDIS_SERVER 2>/dev/null
+	wait $IPERF_SERVER $REDIS_SERVER 2>/dev/null
+	IPERF_SERVER= REDIS_SERVER=
+}
+
+echo "=== iperf3 and redis, no rule: TCP (default-action tcp)"
+iperf3_server "$RUN"
+redis_server "$RUN"
+expect_ok "iperf3's listener is TCP's" tcp_listener "$IPERF_PORT" iperf3
+ACTIVE0=$(sdp_stat conn_active_opens)
+RULE0=$(sdp_stat fallback_rule)
+iperf3_runs "tcp"
+redis_runs "tcp"
+expect_jq "no SDP connection; every socket was decided TCP's" \
+	".conn_active_opens == $ACTIVE0 and .fallback_rule - $RULE0 >= 100" \
+	"$SDPCTL" -j stats
+stop_servers
+
+echo "=== iperf3 and redis, an sdp rule for their ports: SDP"
+expect_ok "rule: action sdp port $IPERF_PORT" \
+	"$SDPCTL" map add action sdp port "$IPERF_PORT"
+expect_ok "rule: action sdp port $REDIS_PORT" \
+	"$SDPCTL" map add action sdp port "$REDIS_PORT"
+iperf3_server "$RUN"
+redis_server "$RUN"
+expect_ok "iperf3's listener is an rdma_cm one" sdp_guest_wait_listen "$IPERF_PORT"
+ACTIVE0=$(sdp_stat conn_active_opens)
+PASSIVE0=$(sdp_stat conn_passive_opens)
+TXB0=$(sdp_stat tx_bytes)
+iperf3_runs "sdp"
+expect_jq "iperf3's control and test connections were SDP's (2 + 2 + 5)" \
+	".conn_active_opens - $ACTIVE0 >= 9 and .conn_passive_opens - $PASSIVE0 >= 9
+	 and .tx_bytes - $TXB0 >= 3000000" "$SDPCTL" -j stats
+ACTIVE0=$(sdp_stat conn_active_opens)
+redis_runs "sdp"
+expect_jq "redis-benchmark's 50 clients a run were SDP's" \
+	".conn_active_opens - $ACTIVE0 >= 100" "$SDPCTL" -j stats
+stop_servers
+
+echo "=== iperf3 and redis, a both rule, plain TCP servers: the clients fall back"
+expect_ok "map flush" "$SDPCTL" map flush
+expect_ok "rule: action both role connect port $IPERF_PORT" \
+	"$SDPCTL" map add action both role connect port "$IPERF_PORT"
+expect_ok "rule: action both role connect port $REDIS_PORT" \
+	"$SDPCTL" map add action both role connect port "$REDIS_PORT"
+iperf3_server
+redis_server
+expect_ok "iperf3's listener is TCP's" tcp_listener "$IPERF_PORT" iperf3
+REJECTED0=$(sdp_stat fallback_rejected)
+iperf3_runs "both"
+redis_runs "both"
+expect_jq "every client socket fell back for the REJ" \
+	".fallback_rejected - $REJECTED0 >= 100 + 9" "$SDPCTL" -j stats
+stop_servers
 expect_ok "map flush" "$SDPCTL" map flush
 
 echo "=== each namespace's rules decide its own sockets"
