@@ -1045,8 +1045,10 @@ static int sdp_connect(struct socket *sock, struct sockaddr *uaddr, int alen,
 					       SDP_FALLBACK_REASON_ADDRESS);
 			if (tcp)
 				return tcp->ops->connect(tcp, uaddr, alen, flags);
-			sdp_stats_inc(net, SDP_STAT_CONN_FAILED);
+			spin_lock_bh(&ssk->lock);
 			ssk->conn_done = true;
+			spin_unlock_bh(&ssk->lock);
+			sdp_stats_inc(net, SDP_STAT_CONN_FAILED);
 			err = nodev ? -ENETUNREACH : err;
 			goto out;
 		}

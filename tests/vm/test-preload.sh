@@ -2,12 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # Unmodified programs through sdp-run (preload/libsdp.so), run inside a
 # guest by tests/vm/vm.sh: qperf, Python's HTTP server on a dual-stack [::]
-# socket, curl, iperf3, redis-server with redis-benchmark.  The rule table decides which transport carries them: with
-# no rule (default-action tcp) or a tcp rule TCP does, and ss shows the
-# programs' TCP sockets; with an sdp rule SDP does, shown by rdma_cm's
-# listeners, sdp.ko's counters and plain TCP clients being refused.  Each
-# program checks its own work.  Without sdp.ko the same commands run over
-# TCP.
+# socket, curl, iperf3, redis-server with redis-benchmark.  The rule table
+# decides which transport carries them: with no rule (default-action tcp)
+# or a tcp rule TCP does, and ss shows the programs' TCP sockets; with an
+# sdp rule SDP does, shown by rdma_cm's listeners, sdp.ko's counters and
+# plain TCP clients being refused; with a both rule the clients of plain
+# TCP servers fall back.  Each program checks its own work.  Without
+# sdp.ko the same commands run over TCP.
 set -u
 . "$(dirname "$0")/testlib.sh"
 sdp_suite_init test-preload
@@ -29,6 +30,30 @@ tcp_listener()
 	sdp_wait_until 10 tcp_listening "$1" "$2" && return 0
 	ss -ltnp
 	return 1
+}
+
+# http_server BIND [sdp-run]: Python's HTTP server of $TMP/www on
+# BIND:HTTP_PORT in the background (HTTPD), the program run by sdp-run or
+# not.
+http_server()
+{
+	local bind=$1
+	shift
+	"$@" python3 -m http.server -b "$bind" -d "$TMP/www" "$HTTP_PORT" \
+		> "$TMP/http-server" 2>&1 &
+	HTTPD=$!
+}
+
+# fetch NAME HOST CLIENT...: CLIENT (a curl command line, with or without
+# sdp-run) fetches the blob from HOST:HTTP_PORT; what it got is the file.
+fetch()
+{
+	local name=$1 host=$2
+	shift 2
+	rm -f "$TMP/got"
+	expect_ok "$name fetches 8 MiB" timeout 60 "$@" -sS -o "$TMP/got" \
+		"http://$host:$HTTP_PORT/blob"
+	expect_ok "$name: what it got is the file" cmp "$TMP/www/blob" "$TMP/got"
 }
 
 echo "=== qperf, no rule: default-action tcp keeps it on TCP"
@@ -79,18 +104,14 @@ mkdir -p "$TMP/www"
 head -c $((8 << 20)) /dev/urandom > "$TMP/www/blob"
 expect_ok "rule: action sdp port $HTTP_PORT" \
 	"$SDPCTL" map add action sdp port "$HTTP_PORT"
-"$RUN" python3 -m http.server -b :: -d "$TMP/www" "$HTTP_PORT" \
-	> "$TMP/http-server" 2>&1 &
-HTTPD=$!
+http_server :: "$RUN"
 expect_ok "the HTTP server's listener is an rdma_cm one" \
 	sdp_guest_wait_listen "$HTTP_PORT"
 expect_fail "curl without sdp-run (TCP) finds no listener" 7 "refused|Couldn't connect" \
 	curl -sS -o /dev/null "http://$ADDR:$HTTP_PORT/blob"
 ACTIVE0=$(sdp_stat conn_active_opens)
 PASSIVE0=$(sdp_stat conn_passive_opens)
-expect_ok "sdp-run curl fetches 8 MiB" \
-	timeout 60 "$RUN" curl -sS -o "$TMP/got" "http://$ADDR:$HTTP_PORT/blob"
-expect_ok "what curl got is the file" cmp "$TMP/www/blob" "$TMP/got"
+fetch "sdp-run curl" "$ADDR" "$RUN" curl
 expect_jq "curl's connection was SDP's, accepted by the [::] listener" \
 	".conn_active_opens - $ACTIVE0 >= 1 and
 	 .conn_passive_opens - $PASSIVE0 >= 1" "$SDPCTL" -j stats
@@ -105,21 +126,13 @@ expect_ok "rule: action tcp port $HTTP_PORT" \
 	"$SDPCTL" map add action tcp port "$HTTP_PORT"
 expect_ok "default-action sdp (the rule must win)" \
 	"$SDPCTL" tune set default-action sdp
-"$RUN" python3 -m http.server -b :: -d "$TMP/www" "$HTTP_PORT" \
-	> "$TMP/http-server" 2>&1 &
-HTTPD=$!
+http_server :: "$RUN"
 expect_ok "the HTTP server's listener is TCP's, and ss names python3" \
 	tcp_listener "$HTTP_PORT" python3
 ACTIVE0=$(sdp_stat conn_active_opens)
 PASSIVE0=$(sdp_stat conn_passive_opens)
-rm -f "$TMP/got"
-expect_ok "sdp-run curl fetches 8 MiB over TCP" \
-	timeout 60 "$RUN" curl -sS -o "$TMP/got" "http://$ADDR:$HTTP_PORT/blob"
-expect_ok "what curl got is the file" cmp "$TMP/www/blob" "$TMP/got"
-rm -f "$TMP/got"
-expect_ok "plain curl fetches it as well" \
-	timeout 60 curl -sS -o "$TMP/got" "http://$ADDR:$HTTP_PORT/blob"
-expect_ok "what plain curl got is the file" cmp "$TMP/www/blob" "$TMP/got"
+fetch "sdp-run curl (over TCP)" "$ADDR" "$RUN" curl
+fetch "plain curl" "$ADDR" curl
 expect_jq "no SDP connection at either end" \
 	".conn_active_opens == $ACTIVE0 and .conn_passive_opens == $PASSIVE0" \
 	"$SDPCTL" -j stats
@@ -140,19 +153,14 @@ expect_jq "tunable fallback-timeout: 2000 ms by default, within connect-timeout"
 	"$SDPCTL" -j tune get fallback-timeout
 expect_ok "rule: action both role connect port $HTTP_PORT" \
 	"$SDPCTL" map add action both role connect port "$HTTP_PORT"
-python3 -m http.server -b :: -d "$TMP/www" "$HTTP_PORT" \
-	> "$TMP/http-server" 2>&1 &
-HTTPD=$!
+http_server ::
 expect_ok "the plain server's listener is TCP's" \
 	tcp_listener "$HTTP_PORT" python3
 ACTIVE0=$(sdp_stat conn_active_opens)
 FAILED0=$(sdp_stat conn_failed)
 REJECTED0=$(sdp_stat fallback_rejected)
 FALLBACK0=$(sdp_stat fallback_tcp)
-rm -f "$TMP/got"
-expect_ok "sdp-run curl (non-blocking connect) falls back and fetches 8 MiB" \
-	timeout 60 "$RUN" curl -sS -o "$TMP/got" "http://$ADDR:$HTTP_PORT/blob"
-expect_ok "what curl got over TCP is the file" cmp "$TMP/www/blob" "$TMP/got"
+fetch "sdp-run curl (non-blocking connect, falls back)" "$ADDR" "$RUN" curl
 rm -f "$TMP/got"
 cat > "$TMP/fetch.py" <<'PYEOF'
 import http.client, sys
@@ -172,18 +180,13 @@ wait "$HTTPD" 2>/dev/null
 
 expect_ok "rule: action sdp role listen port $HTTP_PORT" \
 	"$SDPCTL" map add action sdp role listen port "$HTTP_PORT"
-"$RUN" python3 -m http.server -b :: -d "$TMP/www" "$HTTP_PORT" \
-	> "$TMP/http-server" 2>&1 &
-HTTPD=$!
+http_server :: "$RUN"
 expect_ok "the sdp-run server's listener is an rdma_cm one" \
 	sdp_guest_wait_listen "$HTTP_PORT"
 ACTIVE0=$(sdp_stat conn_active_opens)
 PASSIVE0=$(sdp_stat conn_passive_opens)
 FALLBACK0=$(sdp_stat fallback_tcp)
-rm -f "$TMP/got"
-expect_ok "sdp-run curl fetches 8 MiB over SDP" \
-	timeout 60 "$RUN" curl -sS -o "$TMP/got" "http://$ADDR:$HTTP_PORT/blob"
-expect_ok "what curl got over SDP is the file" cmp "$TMP/www/blob" "$TMP/got"
+fetch "sdp-run curl (over SDP)" "$ADDR" "$RUN" curl
 expect_jq "SDP carried it, no fallback" \
 	".conn_active_opens - $ACTIVE0 == 1 and
 	 .conn_passive_opens - $PASSIVE0 == 1 and
@@ -196,16 +199,11 @@ wait "$HTTPD" 2>/dev/null
 expect_ok "dummy netdev without an RDMA device, 198.18.5.1" \
 	sh -c 'ip link add sdpnodev type dummy &&
 		ip addr add 198.18.5.1/24 dev sdpnodev && ip link set sdpnodev up'
-python3 -m http.server -b 198.18.5.1 -d "$TMP/www" "$HTTP_PORT" \
-	> "$TMP/http-nodev" 2>&1 &
-HTTPD=$!
+http_server 198.18.5.1
 expect_ok "the plain server's listener is TCP's" \
 	tcp_listener "$HTTP_PORT" python3
 NODEV0=$(sdp_stat fallback_no_device)
-rm -f "$TMP/got"
-expect_ok "sdp-run curl to it falls back and fetches 8 MiB" \
-	timeout 60 "$RUN" curl -sS -o "$TMP/got" "http://198.18.5.1:$HTTP_PORT/blob"
-expect_ok "what curl got is the file" cmp "$TMP/www/blob" "$TMP/got"
+fetch "sdp-run curl to it (falls back)" 198.18.5.1 "$RUN" curl
 expect_jq "counted as no-device" ".fallback_no_device - $NODEV0 == 1" \
 	"$SDPCTL" -j stats
 kill "$HTTPD" 2>/dev/null
@@ -246,24 +244,27 @@ redis_server()
 	REDIS_SERVER=$!
 }
 redis_ready() { timeout 5 "$RUN" redis-cli -h "$ADDR" -p "$REDIS_PORT" ping | grep -q PONG; }
-# redis_runs NAME: redis-benchmark SET/GET, plain and pipelined (16), 50
+# redis_runs NAME: redis-benchmark SET/GET, plain and pipelined (16), 20
 # clients each; every test must report its requests per second.  Each run
-# starts once the last one's SDP connections are torn down: 100 sockets
-# of default buffers (4 MiB each) fit the 2 GiB guest's buffer budget
-# (mem-max-pages, RAM / 4), twice that does not (ENOBUFS; see issue 11).
+# starts once the last one's SDP connections are torn down: a run's
+# sockets of default buffers (4 MiB each) fit the 2 GiB guest's buffer
+# budget (mem-max-pages, RAM / 4), two runs' of 50 clients do not
+# (ENOBUFS; see issue 11).  20 clients, not 50: on a loaded TCG host 50
+# connects at once took rdma_cm past connect-timeout (10 s) for some.
 redis_runs()
 {
-	local p
+	local p n
 	expect_ok "$1: redis answers PING" sdp_wait_until 20 redis_ready
 	for p in 1 16; do
 		sdp_wait_conn_zero 60 || echo "# still open: $(sdp_stat conn_current)"
 		timeout 120 "$RUN" redis-benchmark -h "$ADDR" -p "$REDIS_PORT" \
-			-t set,get -n 2000 -P "$p" -q > "$TMP/redis-bench" 2>&1
+			-c 20 -t set,get -n 2000 -P "$p" -q > "$TMP/redis-bench" 2>&1
 		tr '\r' '\n' < "$TMP/redis-bench" | grep -E '^(SET|GET): [0-9.]+ requests' \
 			> "$TMP/redis-rps"
 		cat "$TMP/redis-rps"
-		expect_eq "$1: redis-benchmark -P $p: SET and GET done" 2 \
-			"$(grep -c . "$TMP/redis-rps")"
+		n=$(grep -c . "$TMP/redis-rps")
+		expect_eq "$1: redis-benchmark -P $p: SET and GET done" 2 "$n"
+		[ "$n" = 2 ] || tr '\r' '\n' < "$TMP/redis-bench" | tail -n 5
 	done
 }
 stop_servers()
@@ -282,7 +283,7 @@ RULE0=$(sdp_stat fallback_rule)
 iperf3_runs "tcp"
 redis_runs "tcp"
 expect_jq "no SDP connection; every socket was decided TCP's" \
-	".conn_active_opens == $ACTIVE0 and .fallback_rule - $RULE0 >= 100" \
+	".conn_active_opens == $ACTIVE0 and .fallback_rule - $RULE0 >= 40" \
 	"$SDPCTL" -j stats
 stop_servers
 
@@ -303,8 +304,8 @@ expect_jq "iperf3's control and test connections were SDP's (2 + 2 + 5)" \
 	 and .tx_bytes - $TXB0 >= 3000000" "$SDPCTL" -j stats
 ACTIVE0=$(sdp_stat conn_active_opens)
 redis_runs "sdp"
-expect_jq "redis-benchmark's 50 clients a run were SDP's" \
-	".conn_active_opens - $ACTIVE0 >= 100" "$SDPCTL" -j stats
+expect_jq "redis-benchmark's 20 clients a run were SDP's" \
+	".conn_active_opens - $ACTIVE0 >= 40" "$SDPCTL" -j stats
 stop_servers
 
 echo "=== iperf3 and redis, a both rule, plain TCP servers: the clients fall back"
@@ -320,7 +321,7 @@ REJECTED0=$(sdp_stat fallback_rejected)
 iperf3_runs "both"
 redis_runs "both"
 expect_jq "every client socket fell back for the REJ" \
-	".fallback_rejected - $REJECTED0 >= 100 + 9" "$SDPCTL" -j stats
+	".fallback_rejected - $REJECTED0 >= 40 + 9" "$SDPCTL" -j stats
 stop_servers
 expect_ok "map flush" "$SDPCTL" map flush
 
@@ -332,9 +333,7 @@ expect_ok "rule in $NS only: action sdp port $HTTP_PORT" \
 ip netns exec "$NS" "$RUN" python3 -m http.server -b 0.0.0.0 -d "$TMP/www" \
 	"$HTTP_PORT" > "$TMP/http-ns" 2>&1 &
 HTTPD_NS=$!
-"$RUN" python3 -m http.server -b :: -d "$TMP/www" "$HTTP_PORT" \
-	> "$TMP/http-server" 2>&1 &
-HTTPD=$!
+http_server :: "$RUN"
 expect_ok "here, no rule: the server's listener is TCP's" \
 	tcp_listener "$HTTP_PORT" python3
 ns_sdp_listening()
@@ -354,15 +353,10 @@ ip netns del "$NS"
 echo "=== without sdp.ko: the same programs over TCP"
 sdp_wait_conn_zero 15 || echo "# connections still open: $(sdp_stat conn_current)"
 sdp_expect_unload "unload sdp.ko"
-"$RUN" python3 -m http.server -b :: -d "$TMP/www" "$HTTP_PORT" \
-	> "$TMP/http-server" 2>&1 &
-HTTPD=$!
+http_server :: "$RUN"
 expect_ok "sdp-run's HTTP server falls back to a TCP listener" \
 	tcp_listener "$HTTP_PORT" python3
-rm -f "$TMP/got"
-expect_ok "sdp-run curl falls back to TCP and fetches 8 MiB" \
-	timeout 60 "$RUN" curl -sS -o "$TMP/got" "http://$ADDR:$HTTP_PORT/blob"
-expect_ok "what curl got over TCP is the file" cmp "$TMP/www/blob" "$TMP/got"
+fetch "sdp-run curl (TCP, no module)" "$ADDR" "$RUN" curl
 kill "$HTTPD" 2>/dev/null
 wait "$HTTPD" 2>/dev/null
 
