@@ -31,6 +31,7 @@
 #include <linux/uio.h>
 #include <net/ipv6.h>
 #include <net/sock.h>
+#include <net/tcp.h>
 #include <net/tcp_states.h>
 
 #include "sdp.h"
@@ -1436,13 +1437,18 @@ static int sdp_setsockopt(struct socket *sock, int level, int optname,
 	case TCP_KEEPIDLE:
 	case TCP_KEEPINTVL:
 	case TCP_KEEPCNT:
+	case TCP_QUICKACK:
 		break;
 	default:
+		/* TCP_CONGESTION too: SDP's RC flow control is the device's. */
 		return -ENOPROTOOPT;
 	}
 	err = sdp_sockopt_int(optval, optlen, &val);
 	if (err)
 		return err;
+	/* Every message is acknowledged at once: quick ACKs are all there is. */
+	if (optname == TCP_QUICKACK)
+		return 0;
 
 	lock_sock(sk);
 	switch (optname) {
@@ -1535,6 +1541,26 @@ static int sdp_getsockopt_info(struct sdp_sock *ssk, char __user *optval,
 	return 0;
 }
 
+/*
+ * TCP_CONGESTION: "sdp", as TCP names its algorithm.  No TCP algorithm
+ * runs: the RDMA device paces the connection and SDP's credits bound
+ * what may be in flight.
+ */
+static int sdp_getsockopt_congestion(char __user *optval, int __user *optlen)
+{
+	static const char name[TCP_CA_NAME_MAX] = "sdp";
+	int len;
+
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;
+	len = min_t(unsigned int, len, TCP_CA_NAME_MAX);
+	if (put_user(len, optlen) || copy_to_user(optval, name, len))
+		return -EFAULT;
+	return 0;
+}
+
 static int sdp_getsockopt(struct socket *sock, int level, int optname,
 			  char __user *optval, int __user *optlen)
 {
@@ -1552,6 +1578,8 @@ static int sdp_getsockopt(struct socket *sock, int level, int optname,
 		return -ENOPROTOOPT;
 	else if (optname == TCP_INFO)
 		return sdp_getsockopt_info(ssk, optval, optlen);
+	else if (optname == TCP_CONGESTION)
+		return sdp_getsockopt_congestion(optval, optlen);
 	if (get_user(len, optlen))
 		return -EFAULT;
 	if (len < 0)
@@ -1567,6 +1595,9 @@ static int sdp_getsockopt(struct socket *sock, int level, int optname,
 		break;
 	case TCP_MAXSEG:
 		val = ssk->tx.size ? ssk->tx.size - SDP_BSDH_LEN : 0;
+		break;
+	case TCP_QUICKACK:
+		val = 1;
 		break;
 	case TCP_KEEPIDLE:
 		val = sdp_keepidle(ssk);

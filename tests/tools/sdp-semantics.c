@@ -865,14 +865,41 @@ TEST_F(sock, unsupported_options)
 	REQUIRE(!sock_pair(self->family, self->port, &c, &a), "connected pair");
 	REQUIRE(setint(c, IPPROTO_TCP, TCP_USER_TIMEOUT, 1000) &&
 	        errno == ENOPROTOOPT, "TCP_USER_TIMEOUT ENOPROTOOPT");
-	REQUIRE(setint(c, IPPROTO_TCP, TCP_QUICKACK, 1) &&
-	        errno == ENOPROTOOPT, "TCP_QUICKACK ENOPROTOOPT");
+	REQUIRE(setsockopt(c, IPPROTO_TCP, TCP_CONGESTION, "cubic", 5) &&
+	        errno == ENOPROTOOPT, "setting TCP_CONGESTION ENOPROTOOPT");
 	REQUIRE(setint(c, IPPROTO_IP, IP_TOS, 0x10) && errno == ENOPROTOOPT,
 	        "IP_TOS ENOPROTOOPT");
 	REQUIRE(setint(c, SOL_SOCKET, SO_ZEROCOPY, 1) &&
 	        (errno == ENOPROTOOPT || errno == EOPNOTSUPP),
 	        "SO_ZEROCOPY refused");
 	ksft_print_msg("unsupported options refused (ENOPROTOOPT)\n");
+	close(c);
+	close(a);
+}
+
+/*
+ * TCP_QUICKACK is on and stays on (SDP acknowledges every message at
+ * once); TCP_CONGESTION names the algorithm, "sdp" on SDP (the device
+ * paces it), as much of the name as the buffer holds.
+ */
+TEST_F(sock, quickack_congestion)
+{
+	char ca[16] = "", two[2] = "xx";
+	socklen_t len = sizeof(ca);
+	int c, a;
+
+	REQUIRE(!sock_pair(self->family, self->port, &c, &a), "connected pair");
+	REQUIRE(!setint(c, IPPROTO_TCP, TCP_QUICKACK, 1) &&
+	        getint(c, IPPROTO_TCP, TCP_QUICKACK) == 1, "TCP_QUICKACK 1");
+	REQUIRE(!getsockopt(c, IPPROTO_TCP, TCP_CONGESTION, ca, &len) &&
+	        ca[0] && strnlen(ca, sizeof(ca)) < sizeof(ca),
+	        "TCP_CONGESTION names an algorithm");
+	if (sock_is_sdp(self->family))
+		REQUIRE(!strcmp(ca, "sdp"), "TCP_CONGESTION \"sdp\" (%s)", ca);
+	len = sizeof(two);
+	REQUIRE(!getsockopt(c, IPPROTO_TCP, TCP_CONGESTION, two, &len) &&
+	        len == 2 && !memcmp(two, ca, 2), "a short buffer gets the start");
+	ksft_print_msg("TCP_QUICKACK 1, TCP_CONGESTION %s\n", ca);
 	close(c);
 	close(a);
 }
