@@ -772,13 +772,15 @@ static struct socket *sdp_become_tcp(struct sdp_sock *ssk,
 	return sdp_tcp_switch(ssk, sock, sdp_tcp_family(ssk, addr_family));
 }
 
+static void sdp_listener_close(struct sdp_sock *lssk);
+
 static int sdp_listen(struct socket *sock, int backlog)
 {
 	struct socket *tcp = sdp_tcp_sock(sock);
 	struct sockaddr_storage laddr;
 	struct sock *sk = sock->sk;
 	struct sdp_sock *ssk = sdp_sk(sk);
-	int err = 0;
+	int action, err = 0;
 
 	if (unlikely(tcp))
 		return tcp->ops->listen(tcp, backlog);
@@ -792,7 +794,8 @@ static int sdp_listen(struct socket *sock, int backlog)
 		goto out;
 	}
 	sdp_listen_addr(ssk, &laddr);
-	if (sdp_decide(ssk, SDP_ROLE_LISTEN, &laddr) == SDP_ACTION_TCP) {
+	action = sdp_decide(ssk, SDP_ROLE_LISTEN, &laddr);
+	if (action == SDP_ACTION_TCP) {
 		tcp = sdp_become_tcp(ssk, sock, laddr.ss_family);
 		if (IS_ERR(tcp))
 			return PTR_ERR(tcp);
@@ -828,6 +831,13 @@ static int sdp_listen(struct socket *sock, int backlog)
 	memcpy(&ssk->laddr, &ssk->cm_id->route.addr.src_addr,
 	       sizeof(ssk->laddr));
 	sdp_diag_link(ssk);
+	if (action == SDP_ACTION_BOTH) {
+		err = sdp_tcp_listen_too(ssk, max(backlog, 1));
+		if (err) {
+			/* As after shutdown(): the id listens, no one accepts. */
+			sdp_listener_close(ssk);
+		}
+	}
 out:
 	release_sock(sk);
 	return err;
@@ -847,7 +857,8 @@ static bool sdp_accept_ready(const struct sdp_sock *ssk, const void *arg)
 {
 	const struct sock *sk = &ssk->sk;
 
-	return READ_ONCE(ssk->lsn.nqueued) || READ_ONCE(sk->sk_state) != TCP_LISTEN ||
+	return READ_ONCE(ssk->lsn.nqueued) || sdp_tcp_lsn_ready(ssk) ||
+	       READ_ONCE(sk->sk_state) != TCP_LISTEN ||
 	       READ_ONCE(sk->sk_err) || sdp_listener_dead(ssk);
 }
 
@@ -857,6 +868,7 @@ static int sdp_accept_common(struct socket *sock, struct socket *newsock,
 	struct sock *sk = sock->sk;
 	struct sdp_sock *ssk = sdp_sk(sk);
 	struct sdp_sock *child = NULL;
+	struct socket *tcp_child = NULL;
 	long timeo;
 	int err = 0;
 
@@ -877,6 +889,11 @@ static int sdp_accept_common(struct socket *sock, struct socket *newsock,
 		spin_unlock_bh(&ssk->lock);
 		if (child)
 			break;
+		/* A `both' listener: TCP's side. */
+		tcp_child = sdp_tcp_lsn_accept(ssk, &err);
+		if (tcp_child || err != -EAGAIN)
+			break;
+		err = 0;
 		if (sk->sk_state != TCP_LISTEN) {
 			err = -EINVAL;
 			break;
@@ -894,6 +911,12 @@ static int sdp_accept_common(struct socket *sock, struct socket *newsock,
 	}
 out:
 	release_sock(sk);
+	if (tcp_child) {
+		err = sdp_tcp_adopt(sk, newsock, tcp_child);
+		if (err)
+			sock_release(tcp_child);
+		return err;
+	}
 	if (!child)
 		return err;
 
@@ -1135,7 +1158,7 @@ static __poll_t sdp_poll(struct file *file, struct socket *sock,
 	sock_poll_wait(file, sock, wait);
 	state = READ_ONCE(sk->sk_state);
 	if (state == TCP_LISTEN) {
-		if (READ_ONCE(ssk->lsn.nqueued))
+		if (READ_ONCE(ssk->lsn.nqueued) || sdp_tcp_lsn_ready(ssk))
 			mask |= EPOLLIN | EPOLLRDNORM;
 		if (READ_ONCE(sk->sk_err) || sdp_listener_dead(ssk))
 			mask |= EPOLLERR;
@@ -1204,12 +1227,16 @@ static int sdp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 	return put_user(n, (int __user *)arg);
 }
 
-/* Listener closing: no new children, reset the queued ones. */
+/*
+ * Listener closing: no new children, reset the queued ones; a `both'
+ * listener's TCP side closes (TCP resets its queued connections).
+ */
 static void sdp_listener_close(struct sdp_sock *lssk)
 {
 	struct sdp_sock *child, *tmp;
 	LIST_HEAD(q);
 
+	sdp_tcp_lsn_close(lssk);
 	spin_lock_bh(&lssk->lock);
 	sdp_set_state(&lssk->sk, TCP_CLOSE);
 	list_splice_init(&lssk->lsn.accept_q, &q);

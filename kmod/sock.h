@@ -248,6 +248,9 @@ struct sdp_ka {
  * @accept_q: established children not yet accepted
  * @npending: children not yet established
  * @nqueued: children in @accept_q
+ * @tcp: a `both' listener's TCP listener on the same address and port
+ *	(tcp.c), from listen() to the listener's close; set and cleared
+ *	under the socket lock, its wake-ups forwarded by sdp_sock.tcp_wake
  *
  * Each child holds a reference to its listener until it is accepted or
  * given up (sdp_sock.parent).
@@ -256,6 +259,7 @@ struct sdp_listen {
 	struct list_head accept_q;
 	u32 npending;
 	u32 nqueued;
+	struct socket *tcp;
 };
 
 /**
@@ -463,6 +467,10 @@ bool sdp_fallback_request(struct sdp_sock *ssk, u8 reason);
 struct socket *sdp_fallback_now(struct sdp_sock *ssk, struct socket *sock,
 				u8 reason);
 void sdp_fallback_run(struct sdp_sock *ssk);
+int sdp_tcp_listen_too(struct sdp_sock *ssk, int backlog);
+bool sdp_tcp_lsn_ready(const struct sdp_sock *ssk);
+struct socket *sdp_tcp_lsn_accept(struct sdp_sock *ssk, int *err);
+void sdp_tcp_lsn_close(struct sdp_sock *ssk);
 void sdp_tcp_release(struct sdp_sock *ssk);
 struct socket *sdp_tcp_child_new(struct socket *tcp);
 int sdp_tcp_adopt(const struct sock *lsk, struct socket *newsock,

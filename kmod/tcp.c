@@ -49,6 +49,7 @@
 #include <linux/sched.h>
 #include <linux/tcp.h>
 #include <linux/wait.h>
+#include <net/inet_connection_sock.h>
 #include <net/ipv6.h>
 #include <net/sock.h>
 #include <net/tcp.h>
@@ -449,6 +450,94 @@ void sdp_fallback_run(struct sdp_sock *ssk)
 	sdp_set_state(sk, TCP_CLOSE);
 	spin_unlock_bh(&ssk->lock);
 	sk->sk_state_change(sk);
+}
+
+/**
+ * sdp_tcp_listen_too() - a `both' listener: TCP listens on the same end
+ * @ssk: the listener; locked, rdma_listen() done (@ssk->laddr has the
+ *	address and the port)
+ * @backlog: listen()'s
+ *
+ * rdma_cm's PS_TCP ports are not TCP's: the TCP listener binds the same
+ * address and port in TCP's space.  accept() takes from either, poll()
+ * reports either (wake-ups forwarded as for a switched socket).
+ *
+ * Return: 0, or socket creation's, bind()'s (EADDRINUSE) or listen()'s
+ * error.
+ */
+int sdp_tcp_listen_too(struct sdp_sock *ssk, int backlog)
+{
+	struct socket *sock = ssk->sk.sk_socket;
+	struct sockaddr_storage a;
+	struct socket *tcp;
+	int len, err;
+
+	err = __sock_create(sock_net(&ssk->sk), ssk->sk.sk_family, SOCK_STREAM,
+			    IPPROTO_TCP, &tcp, ssk->sk.sk_kern_sock);
+	if (err)
+		return err;
+	lockdep_set_class(&tcp->wq.wait.lock, &sdp_tcp_wq_key);
+	sdp_tcp_copy_options(ssk, tcp->sk);
+	len = sdp_addr_in_family(&ssk->laddr, ssk->sk.sk_family, &a);
+	err = kernel_bind(tcp, (struct sockaddr *)&a, len);
+	if (!err)
+		err = kernel_listen(tcp, backlog);
+	if (err) {
+		sock_release(tcp);
+		return err;
+	}
+	init_waitqueue_func_entry(&ssk->tcp_wake, sdp_tcp_wake);
+	add_wait_queue(&tcp->wq.wait, &ssk->tcp_wake);
+	/* ss -p finds the process by the inode of its file's socket. */
+	if (sock && sock->file)
+		SOCK_INODE(tcp)->i_ino = SOCK_INODE(sock)->i_ino;
+	WRITE_ONCE(ssk->lsn.tcp, tcp);
+	return 0;
+}
+
+/* A `both' listener's TCP listener has a connection to accept. */
+bool sdp_tcp_lsn_ready(const struct sdp_sock *ssk)
+{
+	struct socket *tcp = READ_ONCE(ssk->lsn.tcp);
+
+	return tcp && !reqsk_queue_empty(&inet_csk(tcp->sk)->icsk_accept_queue);
+}
+
+/**
+ * sdp_tcp_lsn_accept() - a connection from a `both' listener's TCP side
+ * @ssk: the listener; locked
+ * @err: set to the error when NULL is returned (-EAGAIN: none queued)
+ *
+ * Return: the accepted TCP socket, not yet anyone's, or NULL.
+ */
+struct socket *sdp_tcp_lsn_accept(struct sdp_sock *ssk, int *err)
+{
+	struct socket *child;
+
+	if (!ssk->lsn.tcp) {
+		*err = -EAGAIN;
+		return NULL;
+	}
+	*err = kernel_accept(ssk->lsn.tcp, &child, O_NONBLOCK);
+	if (*err)
+		return NULL;
+	lockdep_set_class(&child->wq.wait.lock, &sdp_tcp_wq_key);
+	return child;
+}
+
+/**
+ * sdp_tcp_lsn_close() - a `both' listener stops listening: TCP's side too
+ * @ssk: the listener; locked
+ */
+void sdp_tcp_lsn_close(struct sdp_sock *ssk)
+{
+	struct socket *tcp = ssk->lsn.tcp;
+
+	if (!tcp)
+		return;
+	WRITE_ONCE(ssk->lsn.tcp, NULL);
+	remove_wait_queue(&tcp->wq.wait, &ssk->tcp_wake);
+	sock_release(tcp);
 }
 
 /**

@@ -194,6 +194,38 @@ expect_jq "SDP carried it, no fallback" \
 kill "$HTTPD" 2>/dev/null
 wait "$HTTPD" 2>/dev/null
 
+# A both listener: the same server takes an SDP client and a plain TCP
+# client at once (rdma_cm's PS_TCP port beside TCP's).
+expect_ok "map flush" "$SDPCTL" map flush
+expect_ok "rule: action both role listen port $HTTP_PORT" \
+	"$SDPCTL" map add action both role listen port "$HTTP_PORT"
+expect_ok "rule: action sdp role connect port $HTTP_PORT" \
+	"$SDPCTL" map add action sdp role connect port "$HTTP_PORT"
+http_server :: "$RUN"
+expect_ok "the both server listens over SDP" sdp_guest_wait_listen "$HTTP_PORT"
+expect_ok "and over TCP, and ss names python3" \
+	tcp_listener "$HTTP_PORT" python3
+ACTIVE0=$(sdp_stat conn_active_opens)
+PASSIVE0=$(sdp_stat conn_passive_opens)
+FALLBACK0=$(sdp_stat fallback_tcp)
+timeout 60 curl -sS -o "$TMP/got-tcp" "http://$ADDR:$HTTP_PORT/blob" &
+TCPC=$!
+fetch "sdp-run curl (SDP) beside a plain curl" "$ADDR" "$RUN" curl
+wait "$TCPC"
+expect_eq "the plain curl (TCP) got its answer at the same time" 0 "$?"
+expect_ok "what the plain curl got is the file" cmp "$TMP/www/blob" "$TMP/got-tcp"
+expect_jq "one SDP connection, no fallback" \
+	".conn_active_opens - $ACTIVE0 == 1 and
+	 .conn_passive_opens - $PASSIVE0 == 1 and
+	 .fallback_tcp == $FALLBACK0" "$SDPCTL" -j stats
+kill "$HTTPD" 2>/dev/null
+wait "$HTTPD" 2>/dev/null
+expect_ok "the TCP listener went with it" \
+	sdp_wait_until 10 sh -c "! ss -Hltn 'sport = :$HTTP_PORT' | grep -q ."
+expect_ok "map flush" "$SDPCTL" map flush
+expect_ok "rule: action both role connect port $HTTP_PORT" \
+	"$SDPCTL" map add action both role connect port "$HTTP_PORT"
+
 # An address whose netdev has no RDMA device: rdma_cm's address
 # resolution says so (ENODEV), the connect goes over TCP at once.
 expect_ok "dummy netdev without an RDMA device, 198.18.5.1" \
