@@ -25,18 +25,21 @@ _sdp_err() { echo "guest-rdma: $*" >&2; }
 # Load the RDMA core and Soft-RoCE. crc32_generic first: without it adding an
 # rxe device fails with "failed to init crc32 algorithm err:-2" (rxe asks the
 # crypto API for "crc32", which is not autoloaded).
+# One modprobe for all of them (-a): a process costs up to a second on the
+# debug tier, where they are all built in.
 sdp_guest_rdma_modules() {
-	for _m in crc32_generic ib_core ib_uverbs rdma_cm rdma_ucm rdma_rxe; do
-		modprobe "$_m" || { _sdp_err "modprobe $_m failed"; return 1; }
-	done
+	modprobe -a crc32_generic ib_core ib_uverbs rdma_cm rdma_ucm rdma_rxe ||
+		{ _sdp_err "modprobe -a crc32_generic ib_core ib_uverbs rdma_cm rdma_ucm rdma_rxe failed"; return 1; }
 }
 
 # sdp_guest_wait_rxe RXE [SECS]: wait until `rdma link` shows port 1 ACTIVE.
 sdp_guest_wait_rxe() {
 	_n=$(( ${2:-$SDP_RXE_WAIT_SECS} * 10 ))
 	while [ "$_n" -gt 0 ]; do
-		rdma link show "$1/1" 2>/dev/null | grep -q 'state ACTIVE' && return 0
-		sleep 0.1
+		case $(rdma link show "$1/1" 2>/dev/null) in
+		*'state ACTIVE'*) return 0 ;;
+		esac
+		sdp_nap 0.1
 		_n=$((_n - 1))
 	done
 	_sdp_err "$1 not ACTIVE after ${2:-$SDP_RXE_WAIT_SECS}s:"
@@ -144,11 +147,24 @@ sdp_guest_wire_loss() {
 
 # sdp_guest_rdma_counts DEV...: the RDMA objects (cm_id qp cq pd mr) on
 # each device, as one comparable line ("rxe0:cm_id=0 rxe0:qp=1 ...").
+# One listing per kind for all the devices, its lines counted by the shell
+# (as grep -c "DEV[/ ]" would): on the debug tier every process costs up to
+# a second, and this runs in the suites' polling loops.
 sdp_guest_rdma_counts() {
+	for _k in cm_id qp cq pd mr; do
+		eval "_rc_$_k=\$(rdma resource show $_k)"
+	done
 	for _d in "$@"; do
 		for _k in cm_id qp cq pd mr; do
-			printf '%s:%s=%s ' "$_d" "$_k" \
-				"$(rdma resource show "$_k" | grep -c "${_d}[/ ]")"
+			eval "_o=\$_rc_$_k"
+			_n=0
+			# shellcheck disable=SC2154 # _o: set by the eval above
+			while IFS= read -r _l; do
+				case $_l in *"$_d"/* | *"$_d "*) _n=$((_n + 1)) ;; esac
+			done <<EOF
+$_o
+EOF
+			printf '%s:%s=%s ' "$_d" "$_k" "$_n"
 		done
 	done
 }
@@ -164,4 +180,58 @@ sdp_guest_wait_listen() {
 	done
 	_sdp_err "no rdma_cm listener on port $1 after ${2:-10}s"
 	return 1
+}
+
+# sdp_guest_kmemleak_manual: on a kernel with kmemleak (the debug tier),
+# turn off its automatic scans (a minute after boot, then every ten
+# minutes): each takes a vCPU for 15 s or more under TCG, away from the
+# suite.  The suites scan at their end (sdp_kmemleak_check in testlib.sh),
+# which reports every object still unreferenced then, whether or not an
+# automatic scan saw it before.  Elsewhere it does nothing.
+sdp_guest_kmemleak_manual() {
+	_f=/sys/kernel/debug/kmemleak
+	[ -e "$_f" ] || mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+	[ -e "$_f" ] || return 0
+	echo scan=off >"$_f" || _sdp_err "kmemleak: scan=off refused"
+	return 0
+}
+
+# sdp_guest_verbs_rxe_only: in a vm.sh guest, libibverbs loads the rxe
+# provider only (a tmpfs over /etc/libibverbs.d with its rxe.driver): the
+# guest's devices are all Soft-RoCE, and loading the other 16 providers
+# took each librdmacm program 3 s of its start on a loaded debug guest
+# (ibv_devices: 4.4 s, 1.4 s with rxe alone).  Elsewhere it does nothing.
+sdp_guest_verbs_rxe_only() {
+	[ "${SDP_VM:-}" = 1 ] || return 0
+	_v=/etc/libibverbs.d
+	[ -f "$_v/rxe.driver" ] || return 0
+	[ "$(ls "$_v")" = rxe.driver ] && return 0
+	if ! { _drv=$(cat "$_v/rxe.driver") &&
+		mount -t tmpfs -o mode=755 tmpfs "$_v" &&
+		echo "$_drv" >"$_v/rxe.driver"; }; then
+		_sdp_err "cannot limit libibverbs to rxe"
+		return 1
+	fi
+}
+
+# sdp_nap SECS: sleep SECS (fractions too), in bash without a process (a
+# read that times out on a fifo nobody writes to), elsewhere sleep(1).
+# On the debug tier a process costs up to a second of a loaded guest: a
+# polling loop that runs sleep 0.1 takes that from what it waits for.
+sdp_nap() {
+	if [ -n "${BASH_VERSION:-}" ]; then
+		if [ -z "${_sdp_nap_fd:-}" ]; then
+			if ! { _f=$(mktemp -u /tmp/sdp-nap.XXXXXX) && mkfifo "$_f"; }; then
+				sleep "$1"
+				return 0
+			fi
+			# shellcheck disable=SC3022 # bash only
+			exec {_sdp_nap_fd}<>"$_f"
+			rm -f "$_f"
+		fi
+		# shellcheck disable=SC3045 # bash only
+		read -r -t "$1" -u "$_sdp_nap_fd" _ || :
+		return 0
+	fi
+	sleep "$1"
 }
