@@ -82,30 +82,44 @@ sdp_guest_rdma_up() {
 # is a local address; rp_filter off for the same reason.
 sdp_guest_veth_pair() {
 	sdp_guest_rdma_modules || return 1
-	ip link set lo up || return 1
-	ip link add "$SDP_VETH1" type veth peer name "$SDP_VETH2" ||
-		{ _sdp_err "cannot create veth pair $SDP_VETH1/$SDP_VETH2"; return 1; }
+	# ip and tc run their commands in batches (-batch -): one process
+	# each, where a process costs up to a second on the debug tier.
+	ip -batch - <<EOF || { _sdp_err "cannot create veth pair $SDP_VETH1/$SDP_VETH2"; return 1; }
+link set lo up
+link add $SDP_VETH1 type veth peer name $SDP_VETH2
+EOF
 	# The effective rp_filter is the max of "all" and the interface's.
 	echo 0 >/proc/sys/net/ipv4/conf/all/rp_filter || return 1
 	for _i in "$SDP_VETH1" "$SDP_VETH2"; do
 		echo 1 >"/proc/sys/net/ipv4/conf/$_i/accept_local" || return 1
 		echo 0 >"/proc/sys/net/ipv4/conf/$_i/rp_filter" || return 1
 	done
-	ip addr add "$SDP_VETH1_ADDR/24" dev "$SDP_VETH1" || return 1
-	ip addr add "$SDP_VETH2_ADDR/24" dev "$SDP_VETH2" || return 1
-	ip link set "$SDP_VETH1" up || return 1
-	ip link set "$SDP_VETH2" up || return 1
-	if ! ip rule show pref 100 | grep -q 'lookup local'; then
-		if ! { ip rule add pref 100 lookup local &&
-			ip rule del pref 0 lookup local; }; then
+	ip -batch - <<EOF || return 1
+addr add $SDP_VETH1_ADDR/24 dev $SDP_VETH1
+addr add $SDP_VETH2_ADDR/24 dev $SDP_VETH2
+link set $SDP_VETH1 up
+link set $SDP_VETH2 up
+EOF
+	case $(ip rule show pref 100) in
+	*'lookup local'*) ;;
+	*)
+		if ! ip -batch - <<EOF
+rule add pref 100 lookup local
+rule del pref 0 lookup local
+EOF
+		then
 			_sdp_err "cannot move the local routing table rule"
 			return 1
 		fi
-	fi
-	if ! { ip route add "$SDP_VETH2_ADDR/32" dev "$SDP_VETH1" src "$SDP_VETH1_ADDR" table 201 &&
-		ip route add "$SDP_VETH1_ADDR/32" dev "$SDP_VETH2" src "$SDP_VETH2_ADDR" table 202 &&
-		ip rule add pref 10 iif lo to "$SDP_VETH2_ADDR" lookup 201 &&
-		ip rule add pref 11 iif lo to "$SDP_VETH1_ADDR" lookup 202; }; then
+		;;
+	esac
+	if ! ip -batch - <<EOF
+route add $SDP_VETH2_ADDR/32 dev $SDP_VETH1 src $SDP_VETH1_ADDR table 201
+route add $SDP_VETH1_ADDR/32 dev $SDP_VETH2 src $SDP_VETH2_ADDR table 202
+rule add pref 10 iif lo to $SDP_VETH2_ADDR lookup 201
+rule add pref 11 iif lo to $SDP_VETH1_ADDR lookup 202
+EOF
+	then
 		_sdp_err "cannot set up policy routing over the veth pair"
 		return 1
 	fi
@@ -114,10 +128,13 @@ sdp_guest_veth_pair() {
 	# 6.1: the first SDP connect took the whole 10 s connect-timeout,
 	# later ones 0.1 s), which would turn every first connect into a
 	# timeout.
-	if ! { ip neigh replace "$SDP_VETH2_ADDR" dev "$SDP_VETH1" nud permanent \
-		lladdr "$(cat "/sys/class/net/$SDP_VETH2/address")" &&
-		ip neigh replace "$SDP_VETH1_ADDR" dev "$SDP_VETH2" nud permanent \
-		lladdr "$(cat "/sys/class/net/$SDP_VETH1/address")"; }; then
+	if ! { read -r _m1 <"/sys/class/net/$SDP_VETH1/address" &&
+		read -r _m2 <"/sys/class/net/$SDP_VETH2/address" &&
+		ip -batch - <<EOF
+neigh replace $SDP_VETH2_ADDR dev $SDP_VETH1 nud permanent lladdr $_m2
+neigh replace $SDP_VETH1_ADDR dev $SDP_VETH2 nud permanent lladdr $_m1
+EOF
+	}; then
 		_sdp_err "cannot set the veth pair's neighbours"
 		return 1
 	fi
@@ -127,10 +144,10 @@ sdp_guest_veth_pair() {
 	# is dropped with NET_XMIT_CN, which rxe takes as a fatal send error
 	# (the QP, or QP1 and with it every later CM exchange, goes to the
 	# error state).  Installed before the devices exist, nothing is lost.
-	for _i in "$SDP_VETH1" "$SDP_VETH2"; do
-		tc qdisc add dev "$_i" root netem limit 100000 loss 0% ||
-			{ _sdp_err "cannot add netem to $_i"; return 1; }
-	done
+	tc -batch - <<EOF || { _sdp_err "cannot add netem to $SDP_VETH1 and $SDP_VETH2"; return 1; }
+qdisc add dev $SDP_VETH1 root netem limit 100000 loss 0%
+qdisc add dev $SDP_VETH2 root netem limit 100000 loss 0%
+EOF
 	for _p in "$SDP_RXE1:$SDP_VETH1" "$SDP_RXE2:$SDP_VETH2"; do
 		rdma link add "${_p%%:*}" type rxe netdev "${_p#*:}" ||
 			{ _sdp_err "rdma link add ${_p%%:*} on ${_p#*:} failed"; return 1; }
@@ -141,8 +158,10 @@ sdp_guest_veth_pair() {
 # sdp_guest_wire_loss PERCENT: the veth pair (both directions) drops that
 # share of packets from now on.
 sdp_guest_wire_loss() {
-	tc qdisc change dev "$SDP_VETH1" root netem limit 100000 loss "$1%" &&
-		tc qdisc change dev "$SDP_VETH2" root netem limit 100000 loss "$1%"
+	tc -batch - <<EOF
+qdisc change dev $SDP_VETH1 root netem limit 100000 loss $1%
+qdisc change dev $SDP_VETH2 root netem limit 100000 loss $1%
+EOF
 }
 
 # sdp_guest_rdma_counts DEV...: the RDMA objects (cm_id qp cq pd mr) on
