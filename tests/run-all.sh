@@ -14,9 +14,13 @@
 # ~0.85 of a core).  The debug lane starts first: it builds the debug
 # kernel (niced: on a fresh machine it builds while everything else runs)
 # and sdp.ko for it.  After the build and the static checks, the stock
-# lane runs the suites on 6.1, then 6.12, then the two-host run.  Then
-# both take debug-tier suites from one queue, longest first.  Each lane's
-# output is printed when it ends; progress lines as it goes.
+# lane starts.  Both then take VM steps from one queue, from its two ends:
+# the stock lane from the front (the suites on 6.1, then 6.12, then the
+# two-host run), the debug lane from the back (the debug-tier suites,
+# longest first).  When the ends meet, each lane has run what the other
+# did not get to, so they end within one step of each other whichever
+# tier ran slower (shortest steps in the middle).  Each lane's output is
+# printed when it ends; progress lines as it goes.
 #
 # usage: tests/run-all.sh [--debug-only]
 #   --debug-only  build the tools, then every suite on the debug tier alone
@@ -41,7 +45,7 @@ if [ -z "$DEBUG_ONLY" ]; then
 else
 	DEBUG_SUITES="test-load.sh test-hostile.sh test-ctl.sh test-stream.sh test-topo.sh test-faults.sh"
 fi
-STOCK_SUITES="smoke.sh test-ctl.sh test-stream.sh test-preload.sh test-topo.sh test-load.sh test-hostile.sh test-fuzz.sh"
+STOCK_SUITES="smoke.sh test-load.sh test-ctl.sh test-stream.sh test-hostile.sh test-topo.sh test-preload.sh test-fuzz.sh"
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP" || exit 1
@@ -52,7 +56,7 @@ mkdir -p "$LOG"
 # are atomic, whichever lane writes).
 RESULTS=$LOG/results
 : > "$RESULTS"
-QUEUE=$LOG/debug-queue
+QUEUE=$LOG/queue
 DEBUG_STATE=$LOG/debug-state	# "ready" or "failed", once known
 TOOLS_STATE=$LOG/tools-state	# the same for the build of the tools
 OUT=		# a lane's file, for its steps' output; empty: stdout
@@ -106,56 +110,66 @@ kernel_of()
 		sort -V | tail -n 1
 }
 
-# The next debug-tier suite, or nothing once the queue is empty.
-next_debug_suite()
+# take front|back: the next VM step from that end of the queue ("debug
+# SUITE", "KVER SERIES SUITE" or "two-hosts"), or nothing once it is empty.
+take()
 {
 	(
 		flock 8
-		head -n 1 "$QUEUE"
-		sed -i 1d "$QUEUE"
-	) 8> "$LOG/debug-queue.lock"
-}
-
-# debug_worker: once the debug lane built the kernel and the module, run
-# debug-tier suites from the queue until it is empty.
-debug_worker()
-{
-	local t name
-
-	until [ -s "$DEBUG_STATE" ] && [ -s "$TOOLS_STATE" ]; do sleep 5; done
-	[ "$(cat "$DEBUG_STATE")" = ready ] && [ "$(cat "$TOOLS_STATE")" = ready ] ||
-		return
-	while t=$(next_debug_suite) && [ -n "$t" ]; do
-		name=${t%.sh}
-		step "vm-${name#test-}-debug" tests/vm/vm.sh debug "$TOP/tests/vm/$t"
-	done
-}
-
-stock_lane()
-{
-	local series kver t name mem
-
-	for series in 6.1 6.12; do
-		kver=$(kernel_of "$series")
-		if [ -z "$kver" ]; then
-			say "no Debian $series kernel installed (run make deps)"
-			record "vm-$series(no-kernel)" 0 1 1
-			continue
+		if [ "$1" = front ]; then
+			head -n 1 "$QUEUE"
+			sed -i 1d "$QUEUE"
+		else
+			tail -n 1 "$QUEUE"
+			sed -i '$d' "$QUEUE"
 		fi
-		for t in $STOCK_SUITES; do
-			name=${t%.sh}
-			mem=
-			# 256 concurrent connections pin about 2.4 GiB (see test-load.sh).
-			[ "$t" != test-load.sh ] || mem=6144
-			step "vm-${name#test-}-$series" env ${mem:+SDP_VM_MEM=$mem} \
-				tests/vm/vm.sh "$kver" "$TOP/tests/vm/$t"
-		done
-	done
-	# 6.1 and 6.12 in two guests, talking to each other over a wire.
-	[ -n "$(kernel_of 6.1)" ] && [ -n "$(kernel_of 6.12)" ] &&
-		step two-hosts tests/vm/two-hosts.sh 6.1 6.12
-	debug_worker
+	) 8> "$LOG/queue.lock"
 }
+
+# run_vm_step KIND...: one step of the queue.
+run_vm_step()
+{
+	local name mem
+
+	case $1 in
+	debug)
+		# A lane may get here before the debug lane built the kernel.
+		until [ -s "$DEBUG_STATE" ]; do sleep 5; done
+		# Not built: recorded once, as vm-debug(not-built).
+		[ "$(cat "$DEBUG_STATE")" = ready ] || return 0
+		name=${2%.sh}
+		step "vm-${name#test-}-debug" tests/vm/vm.sh debug "$TOP/tests/vm/$2"
+		;;
+	two-hosts)
+		# 6.1 and 6.12 in two guests, talking to each other over a wire.
+		step two-hosts tests/vm/two-hosts.sh 6.1 6.12
+		;;
+	*)
+		name=${3%.sh}
+		mem=
+		# 256 concurrent connections pin about 2.4 GiB (see test-load.sh).
+		[ "$3" != test-load.sh ] || mem=6144
+		step "vm-${name#test-}-$2" env ${mem:+SDP_VM_MEM=$mem} \
+			tests/vm/vm.sh "$1" "$TOP/tests/vm/$3"
+		;;
+	esac
+}
+
+# vm_worker front|back: once the tools are built, run VM steps from that
+# end of the queue until it is empty.
+vm_worker()
+{
+	local s
+
+	until [ -s "$TOOLS_STATE" ]; do sleep 5; done
+	[ "$(cat "$TOOLS_STATE")" = ready ] || return
+	while s=$(take "$1") && [ -n "$s" ]; do
+		# shellcheck disable=SC2086 # the step's words
+		run_vm_step $s
+	done
+}
+
+stock_lane() { vm_worker front; }
 
 debug_lane()
 {
@@ -165,7 +179,7 @@ debug_lane()
 		echo failed > "$DEBUG_STATE"
 		record "vm-debug(not-built)" 0 1 1
 	fi
-	debug_worker
+	vm_worker back
 }
 
 # lane NAME FUNCTION: run FUNCTION in the background, its steps' output
@@ -178,8 +192,26 @@ lane()
 	OUT=
 }
 
-for t in $DEBUG_SUITES; do echo "$t"; done > "$QUEUE"
-echo "=== lane b: the debug kernel and sdp.ko for it, then debug suites"
+# The queue, front to back: the stock steps, then the debug-tier suites
+# from the shortest to the longest.  The steps in the middle, where the
+# lanes meet, are the shortest (6.12's fuzz, smoke and preload, the
+# two-host run; debug faults).
+{
+	if [ -z "$DEBUG_ONLY" ]; then
+		for series in 6.1 6.12; do
+			kver=$(kernel_of "$series")
+			if [ -z "$kver" ]; then
+				echo "no Debian $series kernel installed (run make deps)" >&2
+				record "vm-$series(no-kernel)" 0 1 1
+				continue
+			fi
+			for t in $STOCK_SUITES; do echo "$kver $series $t"; done
+		done
+		[ -n "$(kernel_of 6.1)" ] && [ -n "$(kernel_of 6.12)" ] && echo two-hosts
+	fi
+	for t in $DEBUG_SUITES; do echo "debug $t"; done | tac
+} > "$QUEUE"
+echo "=== lane b: the debug kernel and sdp.ko for it, debug suites, then what is left of the queue"
 lane b debug_lane
 if [ -z "$DEBUG_ONLY" ]; then
 	step fresh-machine tests/fresh-machine.sh
@@ -204,11 +236,11 @@ if [ -z "$DEBUG_ONLY" ]; then
 	step unit make unit
 fi
 if [ "$BUILT" -eq 0 ] && [ -z "$DEBUG_ONLY" ]; then
-	echo "=== lane a: stock kernels, two hosts, then debug suites"
+	echo "=== lane a: stock kernels, two hosts, then what is left of the queue"
 	lane a stock_lane
 elif [ "$BUILT" -eq 0 ]; then
 	echo "=== lane a: debug suites"
-	lane a debug_worker
+	lane a stock_lane
 fi
 wait
 for l in a b; do

@@ -21,14 +21,60 @@ PORT=7600
 # How long the tool waits for the teardown it provoked (ms).
 export SDP_HOSTILE_TIMEOUT_MS=15000
 
+# Every process costs: on the debug tier a fork and exec takes half a
+# second to a second of a loaded guest, which made the bookkeeping around
+# each case (grep, sed, cat, sleep, sdpctl | jq) cost more than the case.
+# So the helpers below read files, wait (sdp_nap, guest-rdma.sh) and read
+# counters in bash itself.
+
+# has FILE REGEX: a line of FILE matches the extended regex (grep -Eq).
+has()
+{
+	local l
+	[ -r "$1" ] || return 1
+	while IFS= read -r l || [ -n "$l" ]; do
+		[[ $l =~ $2 ]] && return 0
+	done < "$1"
+	return 1
+}
+
+# show FILE...: the files, each line indented (sed 's/^/  /').
+show()
+{
+	local f l
+	for f; do
+		while IFS= read -r l || [ -n "$l" ]; do printf '  %s\n' "$l"; done < "$f"
+	done
+}
+
+# counter NAME: one counter as `sdpctl stats` names it (proto-errors,
+# conn-current): sdp_stat's value, read with one process instead of two.
+counter()
+{
+	local out re="(^|"$'\n'")$1 +([0-9]+)"
+	out=$("$SDPCTL" stats 2>/dev/null)
+	[[ $out =~ $re ]] && echo "${BASH_REMATCH[2]}"
+}
+
+# conn_zero SECS: conn_current back to 0 within SECS seconds
+# (sdp_wait_conn_zero).
+conn_zero()
+{
+	local n=$(($1 * 10))
+	while [ "$(counter conn-current)" != 0 ]; do
+		n=$((n - 1))
+		[ "$n" -gt 0 ] || return 1
+		sdp_nap 0.1
+	done
+}
 
 # wait_for FILE PATTERN SECS
 wait_for()
 {
 	local n=$(($3 * 10))
 	while [ "$n" -gt 0 ]; do
-		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
+		has "$1" "$2" && return 0
+		sdp_nap 0.1
 		n=$((n - 1))
 	done
 	return 1
@@ -37,7 +83,7 @@ wait_for()
 # check_log NAME FILE REGEX: FILE matches REGEX.
 check_log()
 {
-	if grep -Eq -- "$3" "$2"; then
+	if has "$2" "$3"; then
 		sdp_pass "$1"
 	else
 		sdp_fail "$1" "no /$3/ in: $(tr '\n' '|' < "$2")"
@@ -49,7 +95,7 @@ check_log()
 check_aftermath()
 {
 	local name=$1 perr=$2 before=$3 after
-	after=$(sdp_stat proto_errors)
+	after=$(counter proto-errors)
 	if [ "$perr" = 1 ]; then
 		if [ "$after" -gt "$before" ] 2>/dev/null; then
 			sdp_pass "$name: proto_errors counted ($before -> $after)"
@@ -59,10 +105,10 @@ check_aftermath()
 	else
 		expect_eq "$name: no proto_errors" "$before" "$after"
 	fi
-	if sdp_wait_conn_zero 15; then
+	if conn_zero 15; then
 		sdp_pass "$name: conn_current back to 0"
 	else
-		sdp_fail "$name: conn_current back to 0" "conn_current $(sdp_stat conn_current)"
+		sdp_fail "$name: conn_current back to 0" "conn_current $(counter conn-current)"
 	fi
 }
 
@@ -85,20 +131,20 @@ attack()
 		wait "$spid"
 		return
 	fi
-	before=$(sdp_stat proto_errors)
+	before=$(counter proto-errors)
 	# shellcheck disable=SC2086 # $arg is empty or one word
 	timeout 40 "$HOSTILE" "$cas" $ADDR $PORT $arg > "$clog" 2>&1
 	rc=$?
 	# A refused connect never reaches accept(): stop waiting for it.
-	[ "$srx" = NOACCEPT ] && { sleep 1; kill "$spid" 2>/dev/null; }
+	[ "$srx" = NOACCEPT ] && { sdp_nap 1; kill "$spid" 2>/dev/null; }
 	wait "$spid"
-	sed 's/^/  /' "$clog" "$slog"
-	SDP_OUT=$(cat "$clog")
+	show "$clog" "$slog"
+	SDP_OUT=$(<"$clog")
 	expect_eq "$name: tool verdict (exit status)" 0 "$rc"
 	SDP_OUT=
 	if [ "$srx" != NOACCEPT ]; then
 		check_log "$name: server side" "$slog" "$srx"
-	elif grep -q accepted "$slog"; then
+	elif has "$slog" accepted; then
 		sdp_fail "$name: server accepted nothing" "$(tr '\n' '|' < "$slog")"
 	else
 		sdp_pass "$name: server accepted nothing"
@@ -123,19 +169,19 @@ passive()
 		wait "$ppid"
 		return
 	fi
-	before=$(sdp_stat proto_errors)
+	before=$(counter proto-errors)
 	timeout 40 "$HOSTILE" client $ADDR $PORT > "$clog" 2>&1
 	rc=$?
 	wait "$ppid"
 	prc=$?
-	sed 's/^/  /' "$clog" "$plog"
+	show "$clog" "$plog"
 	if [ "$rc" -ne 124 ]; then
 		sdp_pass "$name: connect() did not hang"
 	else
 		sdp_fail "$name: connect() did not hang" "killed by timeout"
 	fi
 	check_log "$name: client side" "$clog" "$crx"
-	SDP_OUT=$(cat "$plog")
+	SDP_OUT=$(<"$plog")
 	expect_eq "$name: hostile peer verdict (exit status)" 0 "$prc"
 	SDP_OUT=
 	check_aftermath "$name" "$perr" "$before"
@@ -143,6 +189,8 @@ passive()
 
 echo "=== setup"
 sdp_suite_rdma_up
+sdp_guest_kmemleak_manual
+sdp_guest_verbs_rxe_only
 expect_ok "insmod sdp.ko" insmod "$KO"
 for t in "$HOSTILE" "$WIREFUZZ"; do
 	[ -x "$t" ] || { echo "build $t first"; exit 1; }
@@ -187,7 +235,7 @@ attack disconn-payload "$RESET" 1 disconn-payload
 # IB_WC_LOC_QP_OP_ERR (rxe's copy_data() says -EINVAL, not -ENOSPC), which
 # on an HCA means a local fault: sdp.ko resets the connection and counts it
 # in local_qp_errors, not in proto_errors.
-lqp0=$(sdp_stat local_qp_errors)
+lqp0=$(counter local-qp-errors)
 attack oversize "$RESET" 0 oversize
 expect_jq "oversize: counted as a local QP error" \
 	".local_qp_errors > ${lqp0:-0}" "$SDPCTL" -j stats
@@ -226,18 +274,18 @@ flood()
 	timeout 60 "$HOSTILE" server-hold $ADDR $PORT "$backlog" "$shold" > "$slog" 2>&1 &
 	spid=$!
 	wait_for "$slog" listening 10
-	before=$(sdp_stat conn_refused)
+	before=$(counter conn-refused)
 	SDP_HOSTILE_HOLD=$thold timeout 60 "$HOSTILE" flood-connects $ADDR $PORT "$n" > "$tlog" 2>&1
 	rc=$?
-	sed 's/^/  /' "$tlog"
-	SDP_OUT=$(cat "$tlog")
+	show "$tlog"
+	SDP_OUT=$(<"$tlog")
 	expect_eq "$name: tool finished" 0 "$rc"
 	SDP_OUT=
 	"$SDPCTL" -j stats | jq -cM '{conn_current, conn_refused, conn_failed, conn_aborted, conn_established}'
 	wait "$spid"
-	sed 's/^/  /' "$slog"
+	show "$slog"
 	check_log "$name: listener drained" "$slog" 'server: accepted [0-9]+ queued'
-	after=$(sdp_stat conn_refused)
+	after=$(counter conn-refused)
 	if [ "$backlog" -ge "$n" ]; then
 		:
 	elif [ "$after" -gt "$before" ] 2>/dev/null; then
@@ -245,10 +293,10 @@ flood()
 	else
 		sdp_fail "$name: backlog refused the excess" "$before -> $after"
 	fi
-	if sdp_wait_conn_zero 30; then
+	if conn_zero 30; then
 		sdp_pass "$name: conn_current back to 0"
 	else
-		sdp_fail "$name: conn_current back to 0" "conn_current $(sdp_stat conn_current)"
+		sdp_fail "$name: conn_current back to 0" "conn_current $(counter conn-current)"
 	fi
 	"$SDPCTL" -j stats | jq -cM '{conn_current, conn_refused, conn_failed, conn_aborted, conn_established}'
 }
@@ -276,22 +324,22 @@ timeout $((HOLD + 50)) "$HOSTILE" server-hold $ADDR $PORT 64 $((HOLD + 2)) \
 	> "$TMP/half-open.server" 2>&1 &
 spid=$!
 wait_for "$TMP/half-open.server" listening 10
-failed0=$(sdp_stat conn_failed)
-expired0=$(sdp_stat half_open_expired)
+failed0=$(counter conn-failed)
+expired0=$(counter half-open-expired)
 t0=$SECONDS
 SDP_HOSTILE_HOLD=$HOLD timeout $((HOLD + 50)) "$HOSTILE" flood-connects $ADDR $PORT 30 \
 	> "$TMP/half-open.tool" 2>&1 &
 tpid=$!
 wait_for "$TMP/half-open.tool" 'flood-connects: ok' 20
-sed 's/^/  /' "$TMP/half-open.tool"
+show "$TMP/half-open.tool"
 nest=$(sed -n 's/.* \([0-9]*\) established, .*/\1/p' "$TMP/half-open.tool")
 nfree=$(sed -n 's/.* \([0-9]*\) left unreaped.*/\1/p' "$TMP/half-open.tool")
 # At least the deadline (3 s) past the tool's last connect, then until
 # every half-open one was given up or the tool's hold is nearly over.
-sleep 4
-while [ $(($(sdp_stat half_open_expired) - ${expired0:-0})) -lt "${nfree:-1}" ] &&
+sdp_nap 4
+while [ $(($(counter half-open-expired) - ${expired0:-0})) -lt "${nfree:-1}" ] &&
 	[ $((SECONDS - t0)) -lt $((HOLD - 2)) ]; do
-	sleep 0.5
+	sdp_nap 0.5
 done
 echo "# half-open: checked $((SECONDS - t0)) s after the flood began"
 "$SDPCTL" -j stats | jq -cM '{conn_current, conn_failed, half_open_expired}'
@@ -305,14 +353,14 @@ expect_jq "half-open: and counted in half_open_expired" \
 	".half_open_expired - ${expired0:-0} >= ${nfree:-1}" "$SDPCTL" -j stats
 sdp_wait_pid "$tpid" 30
 wait "$spid"
-sed 's/^/  /' "$TMP/half-open.server"
+show "$TMP/half-open.server"
 check_log "half-open: the listener got the established ones" \
 	"$TMP/half-open.server" 'server: accepted [0-9]+ queued'
 expect_ok "connect-timeout back to its default" "$SDPCTL" tune set connect-timeout 10000
-if sdp_wait_conn_zero 30; then
+if conn_zero 30; then
 	sdp_pass "half-open: conn_current back to 0"
 else
-	sdp_fail "half-open: conn_current back to 0" "conn_current $(sdp_stat conn_current)"
+	sdp_fail "half-open: conn_current back to 0" "conn_current $(counter conn-current)"
 fi
 
 passive passive-good good 'client: eof' 0
@@ -337,7 +385,7 @@ passive passive-silent silent 'client: connect -1 ETIMEDOUT' 0
 fuzz_counted()
 {
 	local name=$1 log=$2 before=$3 after min max
-	after=$(sdp_stat proto_errors)
+	after=$(counter proto-errors)
 	read -r min max <<< "$(sed -n 's/^fuzz[a-z-]*: proto_errors expected \([0-9]*\)\.\.\([0-9]*\)$/\1 \2/p' "$log")"
 	if [ -n "${min:-}" ] && [ $((after - before)) -ge "$min" ] &&
 		[ $((after - before)) -le "$max" ]; then
@@ -362,7 +410,7 @@ PORT=$((PORT + 1))
 echo "=== wire fuzz: seed $FUZZ_SEED, ${FUZZ_SECS}s on port $PORT"
 fuzz_t0=$SECONDS
 sdp_rdma_mark
-perr0=$(sdp_stat proto_errors)
+perr0=$(counter proto-errors)
 timeout $((FUZZ_SECS + 120)) "$WIREFUZZ" server $ADDR $PORT 30 \
 	> "$TMP/fuzz.server" 2>&1 &
 spid=$!
@@ -371,7 +419,7 @@ SDP_WIREFUZZ_SECS=$FUZZ_SECS timeout $((FUZZ_SECS + 60)) \
 	"$WIREFUZZ" active $ADDR $PORT "$FUZZ_SEED" 1000000 "$FUZZ_PROCS" \
 	> "$TMP/fuzz.tool" 2>&1
 rc=$?
-sed 's/^/  /' "$TMP/fuzz.tool"
+show "$TMP/fuzz.tool"
 SDP_OUT=$(grep -E 'FAIL|SETUP|replay' "$TMP/fuzz.tool")
 expect_eq "fuzz: every connection ended as required (seed $FUZZ_SEED)" 0 "$rc"
 SDP_OUT=
@@ -379,13 +427,13 @@ expect_ok "fuzz: the fuzzed listener still serves a normal connection" \
 	timeout 30 "$HOSTILE" client $ADDR $PORT
 kill -TERM "$spid"
 wait "$spid"
-sed 's/^/  /' "$TMP/fuzz.server"
+show "$TMP/fuzz.server"
 check_log "fuzz: listener read every connection to its end" "$TMP/fuzz.server" \
 	'fuzz-server: accepted [1-9]'
-if sdp_wait_conn_zero 30; then
+if conn_zero 30; then
 	sdp_pass "fuzz: conn_current back to 0"
 else
-	sdp_fail "fuzz: conn_current back to 0" "conn_current $(sdp_stat conn_current)"
+	sdp_fail "fuzz: conn_current back to 0" "conn_current $(counter conn-current)"
 fi
 fuzz_counted "fuzz" "$TMP/fuzz.tool" "$perr0"
 if [ "$rc" -ne 0 ]; then
@@ -398,7 +446,7 @@ fi
 # (the connect must fail, counted) and then fuzzes as above.
 PORT=$((PORT + 1))
 echo "=== passive wire fuzz: seed $FUZZ_SEED, ${FUZZ_PSECS}s on port $PORT"
-perr0=$(sdp_stat proto_errors)
+perr0=$(counter proto-errors)
 SDP_WIREFUZZ_SECS=$FUZZ_PSECS timeout $((FUZZ_PSECS + 60)) \
 	"$WIREFUZZ" passive $ADDR $PORT "$FUZZ_SEED" 1000000 \
 	> "$TMP/pfuzz.tool" 2>&1 &
@@ -409,15 +457,15 @@ timeout $((FUZZ_PSECS + 60)) "$WIREFUZZ" client $ADDR $PORT \
 crc=$?
 wait "$ppid"
 rc=$?
-sed 's/^/  /' "$TMP/pfuzz.tool" "$TMP/pfuzz.client"
+show "$TMP/pfuzz.tool" "$TMP/pfuzz.client"
 SDP_OUT=$(grep -E 'FAIL|SETUP|replay' "$TMP/pfuzz.tool")
 expect_eq "passive fuzz: every connection ended as required (seed $FUZZ_SEED)" 0 "$rc"
 SDP_OUT=
 expect_eq "passive fuzz: every connect() and read returned" 0 "$crc"
-if sdp_wait_conn_zero 30; then
+if conn_zero 30; then
 	sdp_pass "passive fuzz: conn_current back to 0"
 else
-	sdp_fail "passive fuzz: conn_current back to 0" "conn_current $(sdp_stat conn_current)"
+	sdp_fail "passive fuzz: conn_current back to 0" "conn_current $(counter conn-current)"
 fi
 fuzz_counted "passive fuzz" "$TMP/pfuzz.tool" "$perr0"
 # Once for both parts: the CM holds ids in timewait a few seconds.
@@ -436,7 +484,7 @@ wait_for "$TMP/final.server" listening 10
 expect_ok "normal SDP connection after all attacks" timeout 30 "$HOSTILE" client $ADDR $PORT
 wait "$spid"
 check_log "normal connection: server read hello to EOF" "$TMP/final.server" 'server: eof after 5 bytes'
-sdp_wait_conn_zero 15
+conn_zero 15
 "$SDPCTL" -j stats | jq -cM '{conn_current, proto_errors, conn_refused, conn_failed, conn_aborted, conn_established}'
 expect_jq "no connection left open" '.conn_current == 0' "$SDPCTL" -j stats
 echo "--- kernel log (sdp)"

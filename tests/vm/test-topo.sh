@@ -20,7 +20,12 @@ sdp_suite_init test-topo
 XFER=$TOP/tests/tools/sdp-xfer
 CLI=$SDP_VETH1_ADDR
 SRV=$SDP_VETH2_ADDR
-BYTES=$((32 << 20))
+# SDP_TEST_SCALE divides the transfer size (32 MiB), never the checks: 1
+# by default, 8 on the debug tier (as test-stream.sh; 32 MiB took 133 s
+# of a quiet debug guest's time there).
+SCALE=${SDP_TEST_SCALE:-1}
+[ "$SDP_KVER" != debug ] || SCALE=${SDP_TEST_SCALE:-8}
+BYTES=$(((32 << 20) / SCALE))
 # sdp-xfer moves BYTES, then BYTES / 16 in 100-byte writes, each
 # way at once: the least that must cross the wire in each direction.
 MOVED=$((BYTES + BYTES / 16))
@@ -48,6 +53,7 @@ expect_grew()
 
 echo "=== setup: $SDP_RXE1 on $SDP_VETH1 ($CLI) <-> $SDP_RXE2 on $SDP_VETH2 ($SRV)"
 sdp_guest_veth_pair || { echo "veth pair setup failed"; exit 1; }
+sdp_guest_kmemleak_manual
 expect_eq "only $SDP_RXE1 and $SDP_RXE2 exist (no loopback device to take)" \
 	"$SDP_RXE1 $SDP_RXE2" \
 	"$(rdma -j link show | jq -r '[.[].ifname] | sort | join(" ")')"
@@ -120,7 +126,7 @@ PYEOF
 timeout 120 python3 "$TMP/conn.py" "$SRV" "$PORT" "$TMP/ready" "$TMP/close" \
 	"$TOP/tests/vm" > "$TMP/conn-py" 2>&1 &
 PY=$!
-for _ in $(seq 300); do [ -s "$TMP/ready" ] && break; sleep 0.1; done
+for _ in $(seq 300); do [ -s "$TMP/ready" ] && break; sdp_nap 0.1; done
 CADDR='' CPORT=''
 [ -s "$TMP/ready" ] && read -r CADDR CPORT < "$TMP/ready"
 expect_eq "the unbound client got the client address $CLI" "$CLI" "${CADDR:-none}"
@@ -218,7 +224,7 @@ lossy()
 	timeout 60 python3 "$TMP/lossy.py" "$SRV" "$1" "$TMP" "$TOP/tests/vm" \
 		> "$TMP/lossy" 2>&1 &
 	LOSSY_PID=$!
-	for _ in $(seq 300); do [ -e "$TMP/ready" ] && break; sleep 0.1; done
+	for _ in $(seq 300); do [ -e "$TMP/ready" ] && break; sdp_nap 0.1; done
 	sdp_guest_wire_loss 100
 	r0=$(sdp_rxe_stat "$SDP_RXE1" completer_retry_err)
 	touch "$TMP/go"
@@ -245,7 +251,7 @@ left=1
 for _ in $(seq 100); do
 	[ "$(sdp_stat conn_current)" = 0 ] && [ "$("$SDPCTL" -j conns | jq length)" = 0 ] &&
 		{ left=0; break; }
-	sleep 0.1
+	sdp_nap 0.1
 done
 expect_eq "no socket left in conns, conn_current back to 0" 0 "$left"
 expect_jq "conn_current is 0, no protocol error" \
@@ -253,7 +259,7 @@ expect_jq "conn_current is 0, no protocol error" \
 for _ in $(seq 150); do
 	RDMA_NOW=$(sdp_guest_rdma_counts "$SDP_RXE1" "$SDP_RXE2")
 	[ "$RDMA_NOW" = "$RDMA_BEFORE" ] && break
-	sleep 0.1
+	sdp_nap 0.1
 done
 expect_eq "rdma resources back to the start" "$RDMA_BEFORE" "$RDMA_NOW"
 expect_ok "module unloads: no socket left" rmmod sdp

@@ -315,8 +315,9 @@ boot_once()
 	set +e
 	timeout -k 10 "$TIMEOUT" qemu-system-x86_64 "${QEMU_ARGS[@]}" </dev/null >"$RAW" 2>&1 &
 	QEMU_PID=$!
-	# Stream to stdout while it runs; tail exits once qemu (timeout) is gone.
-	tail -n +1 -f --pid="$QEMU_PID" "$RAW" &
+	# Stream to stdout while it runs; tail exits once qemu (timeout) is gone
+	# (it looks every -s seconds: 1 by default, a second more per step).
+	tail -n +1 -f -s 0.2 --pid="$QEMU_PID" "$RAW" &
 	TAIL_PID=$!
 	wait "$QEMU_PID"
 	qrc=$?
