@@ -1236,7 +1236,7 @@ static void sdp_listener_close(struct sdp_sock *lssk)
 	struct sdp_sock *child, *tmp;
 	LIST_HEAD(q);
 
-	sdp_tcp_lsn_close(lssk);
+	sdp_tcp_lsn_stop(lssk);
 	spin_lock_bh(&lssk->lock);
 	sdp_set_state(&lssk->sk, TCP_CLOSE);
 	list_splice_init(&lssk->lsn.accept_q, &q);
@@ -1342,6 +1342,7 @@ static int sdp_release(struct socket *sock)
 	listener = ssk->listened;
 	if (listener)
 		sdp_listener_close(ssk);
+	sdp_tcp_lsn_release(ssk);
 
 	spin_lock_bh(&ssk->lock);
 	abort = (sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime) ||

@@ -249,8 +249,9 @@ struct sdp_ka {
  * @npending: children not yet established
  * @nqueued: children in @accept_q
  * @tcp: a `both' listener's TCP listener on the same address and port
- *	(tcp.c), from listen() to the listener's close; set and cleared
- *	under the socket lock, its wake-ups forwarded by sdp_sock.tcp_wake
+ *	(tcp.c), from listen() to the file's release (shut down with the
+ *	listener before that); set and cleared under the socket lock, its
+ *	wake-ups forwarded by sdp_sock.tcp_wake
  *
  * Each child holds a reference to its listener until it is accepted or
  * given up (sdp_sock.parent).
@@ -470,7 +471,8 @@ void sdp_fallback_run(struct sdp_sock *ssk);
 int sdp_tcp_listen_too(struct sdp_sock *ssk, int backlog);
 bool sdp_tcp_lsn_ready(const struct sdp_sock *ssk);
 struct socket *sdp_tcp_lsn_accept(struct sdp_sock *ssk, int *err);
-void sdp_tcp_lsn_close(struct sdp_sock *ssk);
+void sdp_tcp_lsn_stop(struct sdp_sock *ssk);
+void sdp_tcp_lsn_release(struct sdp_sock *ssk);
 void sdp_tcp_release(struct sdp_sock *ssk);
 struct socket *sdp_tcp_child_new(struct socket *tcp);
 int sdp_tcp_adopt(const struct sock *lsk, struct socket *newsock,

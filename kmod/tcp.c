@@ -526,10 +526,23 @@ struct socket *sdp_tcp_lsn_accept(struct sdp_sock *ssk, int *err)
 }
 
 /**
- * sdp_tcp_lsn_close() - a `both' listener stops listening: TCP's side too
+ * sdp_tcp_lsn_stop() - a `both' listener stops listening: TCP's side too
  * @ssk: the listener; locked
+ *
+ * TCP resets the connections it had queued.  The socket stays until the
+ * listener's release: poll() and a waiting accept() read it unlocked.
  */
-void sdp_tcp_lsn_close(struct sdp_sock *ssk)
+void sdp_tcp_lsn_stop(struct sdp_sock *ssk)
+{
+	if (ssk->lsn.tcp)
+		kernel_sock_shutdown(ssk->lsn.tcp, SHUT_RD);
+}
+
+/**
+ * sdp_tcp_lsn_release() - release a `both' listener's TCP side
+ * @ssk: the listener, whose file is going away; locked
+ */
+void sdp_tcp_lsn_release(struct sdp_sock *ssk)
 {
 	struct socket *tcp = ssk->lsn.tcp;
 
