@@ -44,6 +44,21 @@ http_server()
 	HTTPD=$!
 }
 
+# sdp_mark, then expect_one_sdp NAME: since the mark exactly one SDP
+# connection (an active and a passive open) and no fallback to TCP.
+sdp_mark()
+{
+	ACTIVE0=$(sdp_stat conn_active_opens)
+	PASSIVE0=$(sdp_stat conn_passive_opens)
+	FALLBACK0=$(sdp_stat fallback_tcp)
+}
+expect_one_sdp()
+{
+	expect_jq "$1" ".conn_active_opens - $ACTIVE0 == 1 and
+		.conn_passive_opens - $PASSIVE0 == 1 and
+		.fallback_tcp == $FALLBACK0" "$SDPCTL" -j stats
+}
+
 # fetch NAME HOST CLIENT...: CLIENT (a curl command line, with or without
 # sdp-run) fetches the blob from HOST:HTTP_PORT; what it got is the file.
 fetch()
@@ -183,14 +198,9 @@ expect_ok "rule: action sdp role listen port $HTTP_PORT" \
 http_server :: "$RUN"
 expect_ok "the sdp-run server's listener is an rdma_cm one" \
 	sdp_guest_wait_listen "$HTTP_PORT"
-ACTIVE0=$(sdp_stat conn_active_opens)
-PASSIVE0=$(sdp_stat conn_passive_opens)
-FALLBACK0=$(sdp_stat fallback_tcp)
+sdp_mark
 fetch "sdp-run curl (over SDP)" "$ADDR" "$RUN" curl
-expect_jq "SDP carried it, no fallback" \
-	".conn_active_opens - $ACTIVE0 == 1 and
-	 .conn_passive_opens - $PASSIVE0 == 1 and
-	 .fallback_tcp == $FALLBACK0" "$SDPCTL" -j stats
+expect_one_sdp "SDP carried it, no fallback"
 kill "$HTTPD" 2>/dev/null
 wait "$HTTPD" 2>/dev/null
 
@@ -205,19 +215,14 @@ http_server :: "$RUN"
 expect_ok "the both server listens over SDP" sdp_guest_wait_listen "$HTTP_PORT"
 expect_ok "and over TCP, and ss names python3" \
 	tcp_listener "$HTTP_PORT" python3
-ACTIVE0=$(sdp_stat conn_active_opens)
-PASSIVE0=$(sdp_stat conn_passive_opens)
-FALLBACK0=$(sdp_stat fallback_tcp)
+sdp_mark
 timeout 60 curl -sS -o "$TMP/got-tcp" "http://$ADDR:$HTTP_PORT/blob" &
 TCPC=$!
 fetch "sdp-run curl (SDP) beside a plain curl" "$ADDR" "$RUN" curl
 wait "$TCPC"
 expect_eq "the plain curl (TCP) got its answer at the same time" 0 "$?"
 expect_ok "what the plain curl got is the file" cmp "$TMP/www/blob" "$TMP/got-tcp"
-expect_jq "one SDP connection, no fallback" \
-	".conn_active_opens - $ACTIVE0 == 1 and
-	 .conn_passive_opens - $PASSIVE0 == 1 and
-	 .fallback_tcp == $FALLBACK0" "$SDPCTL" -j stats
+expect_one_sdp "one SDP connection, no fallback"
 kill "$HTTPD" 2>/dev/null
 wait "$HTTPD" 2>/dev/null
 expect_ok "the TCP listener went with it" \
