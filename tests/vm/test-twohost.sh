@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # One of the two guests of tests/vm/two-hosts.sh, each with its own kernel
-# and its own sdp.ko, joined by a virtio NIC (a QEMU socket netdev on the
+# and its own sdp.ko, joined by an e1000 NIC (a QEMU socket netdev on the
 # host's loopback) with Soft-RoCE on it.  Both guests run the same steps:
 # serve checked transfers, then ask the other for them (so each kernel
 # connects to the other and accepts from it), and qperf's SDP tests
@@ -46,18 +46,18 @@ got.join()
 EOF
 }
 
-echo "=== setup: $LOCAL on the virtio NIC, rxe0 on it, sdp.ko ($SDP_KVER)"
-modprobe virtio_net 2>/dev/null
+echo "=== setup: $LOCAL on the e1000 NIC, rxe0 on it, sdp.ko ($SDP_KVER)"
+modprobe e1000 2>/dev/null
 nic=
 for _ in $(seq 50); do
 	for d in /sys/class/net/*; do
-		[ "$(basename "$(readlink -f "$d/device/driver" 2>/dev/null)")" = virtio_net ] &&
+		[ "$(basename "$(readlink -f "$d/device/driver" 2>/dev/null)")" = e1000 ] &&
 			nic=${d##*/}
 	done
 	[ -n "$nic" ] && break
 	sleep 0.1
 done
-expect_ok "a virtio NIC ($nic)" test -n "$nic"
+expect_ok "an e1000 NIC ($nic)" test -n "$nic"
 ip link set "$nic" up
 ip addr add "$LOCAL/24" dev "$nic"
 sdp_guest_rdma_modules

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Two real hosts: two QEMU guests, each booting its own kernel with its own
-# sdp.ko, joined by a virtio NIC on each (a QEMU socket netdev over the
+# sdp.ko, joined by an e1000 NIC on each (a QEMU socket netdev over the
 # host's loopback) with Soft-RoCE on it; both run tests/vm/test-twohost.sh,
 # so each kernel connects to the other and accepts from it.  Guest A's
 # frames are recorded (QEMU filter-dump) and decoded by tshark's

@@ -25,7 +25,7 @@
 #      3072 for debug), SDP_VM_SMP (default 2), SDP_VM_CMDLINE (extra kernel
 #      cmdline words). The debug kernel is about 20x slower: its default
 #      timeout is 3600 s instead of 900.
-#      SDP_VM_NET: a QEMU -netdev backend for one virtio NIC, e.g.
+#      SDP_VM_NET: a QEMU -netdev backend for one emulated e1000 NIC, e.g.
 #      "socket,udp=127.0.0.1:P,localaddr=127.0.0.1:Q": two guests joined
 #      by the host's loopback (tests/vm/two-hosts.sh); SDP_VM_MAC its MAC
 #      address; SDP_VM_PCAP a file that records its frames (filter-dump).
@@ -292,8 +292,13 @@ QEMU_ARGS=(
 	-fsdev "local,id=repo,path=$REPO,$P9" -device virtio-9p-pci,fsdev=repo,mount_tag=sdprepo
 )
 if [ -n "${SDP_VM_NET:-}" ]; then
+	# e1000, not virtio-net: when the socket backend's sendto() would
+	# block, QEMU 7.2's virtio-net parks its TX queue until the backend
+	# calls back, and once (CI, 2026-12-06) it never resumed: the guest
+	# logged NETDEV WATCHDOG every 5 s and two-hosts hung.  e1000 hands
+	# each frame over without waiting; a busy backend delays frames.
 	QEMU_ARGS+=(-netdev "$SDP_VM_NET,id=net0"
-		-device "virtio-net-pci,netdev=net0,mac=${SDP_VM_MAC:-52:54:00:5d:70:01}")
+		-device "e1000,netdev=net0,mac=${SDP_VM_MAC:-52:54:00:5d:70:01}")
 	[ -z "${SDP_VM_PCAP:-}" ] ||
 		QEMU_ARGS+=(-object "filter-dump,id=dump0,netdev=net0,file=$SDP_VM_PCAP")
 fi
