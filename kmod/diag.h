@@ -46,6 +46,8 @@ struct sdp_diag_sock {
 
 /* conn-up was reached (and announced); conn-down is still owed. */
 #define SDP_DIAG_UP	0
+/* The TCP socket underneath was seen established; conn-up is yet to go. */
+#define SDP_DIAG_TCP_UP	1
 
 /* Called by main.c for each namespace. */
 void sdp_diag_net_init(struct sdp_net *sn);

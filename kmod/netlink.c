@@ -28,6 +28,7 @@
 #include <linux/timekeeping.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
+#include <net/tcp.h>
 
 #include "sdp.h"
 #include "sock.h"
@@ -1094,83 +1095,148 @@ static size_t sdp_nl_conn_size(void)
 {
 	return 3 * nla_total_size(sizeof(u16)) +	/* family, ports */
 	       2 * nla_total_size(SDP_ADDR_MAX_LEN) +	/* addresses */
-	       nla_total_size(sizeof(u8)) +		/* state */
+	       3 * nla_total_size(sizeof(u8)) +		/* state .. reason */
 	       5 * nla_total_size(sizeof(u32)) +	/* credits .. uid */
 	       4 * nla_total_size_64bit(sizeof(u64));	/* bytes, inode, cookie */
 }
 
-/* Address bytes of @ss if it is of @family, else zeros; length returned. */
-static int sdp_nl_conn_addr(const struct sockaddr_storage *ss, u16 family,
-			    u8 *out)
+/* What a conn message says of a socket, read from SDP's or TCP's. */
+struct sdp_nl_conn_view {
+	u16 family;
+	u8 laddr[SDP_ADDR_MAX_LEN], raddr[SDP_ADDR_MAX_LEN];
+	u16 lport, rport;
+	bool has_remote;
+	u8 state;
+	u64 tx_bytes, rx_bytes;
+	u32 tx_credits, rx_posted, tx_queued, rx_queued;
+	u8 transport, reason;
+};
+
+/* Address bytes of @ss if it is of @family, else zeros. */
+static void sdp_nl_conn_addr(const struct sockaddr_storage *ss, u16 family,
+			     u8 *out)
 {
 	memset(out, 0, SDP_ADDR_MAX_LEN);
 	if (family == AF_INET6) {
 		if (ss->ss_family == AF_INET6)
 			memcpy(out, &((const struct sockaddr_in6 *)ss)->sin6_addr,
 			       sizeof(struct in6_addr));
-		return sizeof(struct in6_addr);
+		return;
 	}
 	if (ss->ss_family == AF_INET)
 		memcpy(out, &((const struct sockaddr_in *)ss)->sin_addr,
 		       sizeof(struct in_addr));
-	return sizeof(struct in_addr);
+}
+
+static void sdp_nl_conn_view_sdp(struct sdp_sock *ssk,
+				 struct sdp_nl_conn_view *v)
+{
+	struct sockaddr_storage laddr, raddr;
+	u32 txq;
+
+	/* Racy copies (see the top); only ever written while connecting. */
+	memcpy(&laddr, &ssk->laddr, sizeof(laddr));
+	memcpy(&raddr, &ssk->raddr, sizeof(raddr));
+	v->family = raddr.ss_family == AF_INET6 ||
+		    (!raddr.ss_family && laddr.ss_family == AF_INET6) ?
+		    AF_INET6 : AF_INET;
+	sdp_nl_conn_addr(&laddr, v->family, v->laddr);
+	sdp_nl_conn_addr(&raddr, v->family, v->raddr);
+	v->lport = ntohs(sdp_addr_port(&laddr));
+	v->rport = ntohs(sdp_addr_port(&raddr));
+	v->has_remote = raddr.ss_family;
+	v->state = READ_ONCE(ssk->sk.sk_state);
+	v->tx_bytes = READ_ONCE(ssk->diag.tx_bytes);
+	v->rx_bytes = READ_ONCE(ssk->diag.rx_bytes);
+	v->tx_credits = max(READ_ONCE(ssk->tx.credits), 0);
+	v->rx_posted = READ_ONCE(ssk->rx.posted);
+	txq = READ_ONCE(ssk->tx.out_bytes);
+	if (READ_ONCE(ssk->tx.pend) >= 0)
+		txq += READ_ONCE(ssk->tx.pend_len);
+	v->tx_queued = txq;
+	v->rx_queued = READ_ONCE(ssk->rx.queued);
+	v->transport = SDP_TRANSPORT_SDP;
+}
+
+/* The TCP socket underneath, read as /proc/net/tcp reads it. */
+static void sdp_nl_conn_view_tcp(struct sdp_sock *ssk, struct sock *tsk,
+				 struct sdp_nl_conn_view *v)
+{
+	const struct inet_sock *inet = inet_sk(tsk);
+	const struct tcp_sock *tp = tcp_sk(tsk);
+
+	v->family = tsk->sk_family;
+	if (v->family == AF_INET6) {
+		memcpy(v->laddr, &tsk->sk_v6_rcv_saddr, sizeof(struct in6_addr));
+		memcpy(v->raddr, &tsk->sk_v6_daddr, sizeof(struct in6_addr));
+	} else {
+		memcpy(v->laddr, &inet->inet_rcv_saddr, sizeof(__be32));
+		memcpy(v->raddr, &inet->inet_daddr, sizeof(__be32));
+	}
+	v->lport = READ_ONCE(inet->inet_num);
+	v->rport = ntohs(READ_ONCE(inet->inet_dport));
+	v->has_remote = v->rport;
+	v->state = READ_ONCE(tsk->sk_state);
+	v->tx_bytes = READ_ONCE(tp->bytes_acked);
+	v->rx_bytes = READ_ONCE(tp->bytes_received);
+	if (v->state != TCP_LISTEN) {
+		v->tx_queued = READ_ONCE(tp->write_seq) - READ_ONCE(tp->snd_una);
+		v->rx_queued = READ_ONCE(tp->rcv_nxt) - READ_ONCE(tp->copied_seq);
+	}
+	v->transport = SDP_TRANSPORT_TCP;
+	v->reason = READ_ONCE(ssk->fb_reason);
 }
 
 /*
  * Socket fields are read without sdp_sock.lock (READ_ONCE), as
  * /proc/net/tcp reads TCP sockets: a busy connection's values are a
  * snapshot, not a consistent one.  Never sleeps: the conn-get dump calls
- * it under sdp_net.conn_lock.
+ * it under sdp_net.conn_lock, which a TCP-backed socket leaves before
+ * its TCP socket goes (tcp.c), as conn-down's sender does.
  */
 static int sdp_nl_put_conn(struct sk_buff *skb, const void *obj)
 {
 	struct sdp_sock *ssk = (struct sdp_sock *)obj;
+	/* Pairs with sdp_tcp_attach()'s release: a TCP socket set up. */
+	struct socket *tcp = smp_load_acquire(&ssk->tcp);
+	struct sdp_nl_conn_view v = {};
 	struct sock *sk = &ssk->sk;
-	struct sockaddr_storage laddr, raddr;
-	u8 lbytes[SDP_ADDR_MAX_LEN], rbytes[SDP_ADDR_MAX_LEN];
-	u32 cookie[2], txq;
-	int alen, credits;
-	u16 family;
+	int alen;
+	u32 cookie[2];
 
-	/* Racy copies (see the top); only ever written while connecting. */
-	memcpy(&laddr, &ssk->laddr, sizeof(laddr));
-	memcpy(&raddr, &ssk->raddr, sizeof(raddr));
-	family = raddr.ss_family ?: laddr.ss_family;
-	if (family != AF_INET6)
-		family = AF_INET;
-	alen = sdp_nl_conn_addr(&laddr, family, lbytes);
-	sdp_nl_conn_addr(&raddr, family, rbytes);
-
-	txq = READ_ONCE(ssk->tx.out_bytes);
-	if (READ_ONCE(ssk->tx.pend) >= 0)
-		txq += READ_ONCE(ssk->tx.pend_len);
-	credits = READ_ONCE(ssk->tx.credits);
+	if (tcp)
+		sdp_nl_conn_view_tcp(ssk, tcp->sk, &v);
+	else
+		sdp_nl_conn_view_sdp(ssk, &v);
+	alen = v.family == AF_INET6 ? sizeof(struct in6_addr) :
+				      sizeof(struct in_addr);
 	sock_diag_save_cookie(sk, cookie);
 
-	if (nla_put_u16(skb, SDP_A_CONN_FAMILY, family) ||
-	    nla_put(skb, SDP_A_CONN_LOCAL_ADDR, alen, lbytes) ||
-	    nla_put_u16(skb, SDP_A_CONN_LOCAL_PORT,
-			ntohs(sdp_addr_port(&laddr))) ||
-	    (raddr.ss_family &&
-	     (nla_put(skb, SDP_A_CONN_REMOTE_ADDR, alen, rbytes) ||
-	      nla_put_u16(skb, SDP_A_CONN_REMOTE_PORT,
-			  ntohs(sdp_addr_port(&raddr))))) ||
-	    nla_put_u8(skb, SDP_A_CONN_STATE, READ_ONCE(sk->sk_state)) ||
-	    nla_put_u64_64bit(skb, SDP_A_CONN_TX_BYTES,
-			      READ_ONCE(ssk->diag.tx_bytes), SDP_A_CONN_PAD) ||
-	    nla_put_u64_64bit(skb, SDP_A_CONN_RX_BYTES,
-			      READ_ONCE(ssk->diag.rx_bytes), SDP_A_CONN_PAD) ||
-	    nla_put_u32(skb, SDP_A_CONN_TX_CREDITS, max(credits, 0)) ||
-	    nla_put_u32(skb, SDP_A_CONN_RX_POSTED, READ_ONCE(ssk->rx.posted)) ||
-	    nla_put_u32(skb, SDP_A_CONN_TX_QUEUED, txq) ||
-	    nla_put_u32(skb, SDP_A_CONN_RX_QUEUED, READ_ONCE(ssk->rx.queued)) ||
+	if (nla_put_u16(skb, SDP_A_CONN_FAMILY, v.family) ||
+	    nla_put(skb, SDP_A_CONN_LOCAL_ADDR, alen, v.laddr) ||
+	    nla_put_u16(skb, SDP_A_CONN_LOCAL_PORT, v.lport) ||
+	    (v.has_remote &&
+	     (nla_put(skb, SDP_A_CONN_REMOTE_ADDR, alen, v.raddr) ||
+	      nla_put_u16(skb, SDP_A_CONN_REMOTE_PORT, v.rport))) ||
+	    nla_put_u8(skb, SDP_A_CONN_STATE, v.state) ||
+	    nla_put_u64_64bit(skb, SDP_A_CONN_TX_BYTES, v.tx_bytes,
+			      SDP_A_CONN_PAD) ||
+	    nla_put_u64_64bit(skb, SDP_A_CONN_RX_BYTES, v.rx_bytes,
+			      SDP_A_CONN_PAD) ||
+	    nla_put_u32(skb, SDP_A_CONN_TX_CREDITS, v.tx_credits) ||
+	    nla_put_u32(skb, SDP_A_CONN_RX_POSTED, v.rx_posted) ||
+	    nla_put_u32(skb, SDP_A_CONN_TX_QUEUED, v.tx_queued) ||
+	    nla_put_u32(skb, SDP_A_CONN_RX_QUEUED, v.rx_queued) ||
 	    nla_put_u32(skb, SDP_A_CONN_UID,
 			from_kuid_munged(sock_net(sk)->user_ns,
 					 sock_i_uid(sk))) ||
 	    nla_put_u64_64bit(skb, SDP_A_CONN_INODE, sock_i_ino(sk),
 			      SDP_A_CONN_PAD) ||
 	    nla_put_u64_64bit(skb, SDP_A_CONN_COOKIE,
-			      (u64)cookie[1] << 32 | cookie[0], SDP_A_CONN_PAD))
+			      (u64)cookie[1] << 32 | cookie[0], SDP_A_CONN_PAD) ||
+	    nla_put_u8(skb, SDP_A_CONN_TRANSPORT, v.transport) ||
+	    (v.reason &&
+	     nla_put_u8(skb, SDP_A_CONN_FALLBACK_REASON, v.reason)))
 		return -EMSGSIZE;
 	return 0;
 }

@@ -198,7 +198,12 @@ void sdp_conn_destroy(struct sdp_sock *ssk)
 	sdp_ka_stop(ssk);
 	if (counted)
 		sdp_stats_conn_close(net);
-	/* After rdma_destroy_id(): no handler can announce conn-up later. */
+	/*
+	 * After rdma_destroy_id(): no handler can announce conn-up later.  A
+	 * socket now TCP-backed stays listed until its TCP socket goes.
+	 */
+	if (READ_ONCE(ssk->tcp))
+		return;
 	sdp_diag_conn_down(ssk);
 	sdp_diag_unlink(ssk);
 }

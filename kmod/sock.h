@@ -326,11 +326,15 @@ struct sdp_listen {
  * @tcp: the TCP socket the rule table made of this one (tcp.c), NULL
  *	before; set once, under the socket lock, released with the socket
  * @tcp_wake: entry on @tcp's wait queue forwarding its wake-ups to ours
+ * @tcp_events: sends conn-up and conn-down for @tcp's connection (tcp.c);
+ *	holds a socket reference while queued, cancelled before @tcp goes
  * @fb_spare: action both, from connect() until the attempt is decided:
  *	the TCP socket a fallback continues on (tcp.c); whoever uses or
  *	drops it takes it under @lock
  * @fb_reason: enum sdp_fallback_reason: the SDP attempt failed and the
- *	work item is to switch to @fb_spare (under @lock)
+ *	work item is to switch to @fb_spare; once switched, why the socket
+ *	is TCP-backed (0: a both listener's TCP client).  Written under
+ *	@lock, read by the conn-get dump without it
  */
 struct sdp_sock {
 	union {
@@ -387,6 +391,7 @@ struct sdp_sock {
 
 	struct socket *tcp;
 	struct wait_queue_entry tcp_wake;
+	struct work_struct tcp_events;
 	struct socket *fb_spare;
 	u8 fb_reason;
 };

@@ -56,6 +56,7 @@
 
 #include <linux/sdp.h>
 
+#include "diag.h"
 #include "rules.h"
 #include "sdp.h"
 #include "sock.h"
@@ -94,6 +95,55 @@ int sdp_decide(struct sdp_sock *ssk, u32 role,
 	return action;
 }
 
+/* TCP states of a connection that was established. */
+static bool sdp_tcp_was_established(int state)
+{
+	return (1 << state) & (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 |
+			       TCPF_FIN_WAIT2 | TCPF_CLOSE_WAIT |
+			       TCPF_CLOSING | TCPF_LAST_ACK);
+}
+
+/* conn-up and conn-down of a TCP-backed socket, as far as they are due. */
+static void sdp_tcp_events(struct sdp_sock *ssk)
+{
+	if (test_and_clear_bit(SDP_DIAG_TCP_UP, &ssk->diag.flags))
+		sdp_diag_conn_up(ssk);
+	if (READ_ONCE(ssk->tcp->sk->sk_state) == TCP_CLOSE)
+		sdp_diag_conn_down(ssk);
+}
+
+static void sdp_tcp_events_work(struct work_struct *work)
+{
+	struct sdp_sock *ssk = container_of(work, struct sdp_sock, tcp_events);
+
+	sdp_tcp_events(ssk);
+	sock_put(&ssk->sk);	/* the queued work's */
+}
+
+/*
+ * A state change of the TCP socket, seen from its wait queue (often in
+ * softirq): notifications need process context, so the work item sends
+ * them.  Established is recorded now, so a connection that ends before
+ * the work runs still has its conn-up.
+ */
+static void sdp_tcp_state_seen(struct sdp_sock *ssk)
+{
+	struct socket *tcp = READ_ONCE(ssk->tcp);
+	int state;
+
+	if (!tcp)		/* a both listener's TCP side */
+		return;
+	state = READ_ONCE(tcp->sk->sk_state);
+	if (sdp_tcp_was_established(state))
+		set_bit(SDP_DIAG_TCP_UP, &ssk->diag.flags);
+	else if (state != TCP_CLOSE ||
+		 !test_bit(SDP_DIAG_UP, &ssk->diag.flags))
+		return;
+	sock_hold(&ssk->sk);
+	if (!queue_work(sdp_wq, &ssk->tcp_events))
+		sock_put(&ssk->sk);
+}
+
 /*
  * An entry on the TCP socket's wait queue: every wake-up it gets goes on
  * to the SDP socket's queue, where waiters from before the switch are.
@@ -106,9 +156,11 @@ static int sdp_tcp_wake(struct wait_queue_entry *wait, unsigned int mode,
 	struct sdp_sock *ssk = container_of(wait, struct sdp_sock, tcp_wake);
 	struct socket_wq *wq;
 
+	/* No key: a state change, which wakes everyone (sock_def_wakeup()). */
+	if (!key)
+		sdp_tcp_state_seen(ssk);
 	rcu_read_lock();
 	wq = rcu_dereference(ssk->sk.sk_wq);
-	/* No key: a state change, which wakes everyone (sock_def_wakeup()). */
 	if (skwq_has_sleeper(wq))
 		__wake_up(&wq->wait, mode, key ? 1 : 0, key);
 	rcu_read_unlock();
@@ -227,6 +279,7 @@ static void sdp_tcp_attach(struct sdp_sock *ssk, struct socket *sock,
 {
 	struct file *file = sock->file;
 
+	INIT_WORK(&ssk->tcp_events, sdp_tcp_events_work);
 	init_waitqueue_func_entry(&ssk->tcp_wake, sdp_tcp_wake);
 	add_wait_queue(&tcp->wq.wait, &ssk->tcp_wake);
 	/* Calls that still come to the SDP socket find the TCP one. */
@@ -283,7 +336,12 @@ static struct socket *sdp_tcp_take_over(struct sdp_sock *ssk,
 					struct socket *sock,
 					struct socket *tcp, u8 reason)
 {
+	spin_lock_bh(&ssk->lock);
+	ssk->fb_reason = reason;
+	spin_unlock_bh(&ssk->lock);
 	sdp_tcp_attach(ssk, sock, tcp);
+	/* Listed, as TCP-backed, until its TCP socket goes (conns). */
+	sdp_diag_link(ssk);
 	release_sock(&ssk->sk);
 	sdp_stats_fallback(sock_net(&ssk->sk), reason);
 	sdp_conn_destroy(ssk);
@@ -562,6 +620,12 @@ void sdp_tcp_release(struct sdp_sock *ssk)
 	struct socket *tcp = ssk->tcp;
 
 	remove_wait_queue(&tcp->wq.wait, &ssk->tcp_wake);
+	if (cancel_work_sync(&ssk->tcp_events))
+		sock_put(&ssk->sk);
+	/* What the work item had yet to say, and conn-down: it goes now. */
+	sdp_tcp_events(ssk);
+	sdp_diag_conn_down(ssk);
+	sdp_diag_unlink(ssk);
 	/* Not the TCP socket's file: it must free its own inode. */
 	tcp->file = NULL;
 	sock_release(tcp);
@@ -615,5 +679,8 @@ int sdp_tcp_adopt(const struct sock *lsk, struct socket *newsock,
 		sdp_inet6_child_init(&ssk->sk, lsk);
 	newsock->state = SS_CONNECTED;
 	sdp_tcp_attach(ssk, newsock, child);
+	sdp_diag_link(ssk);
+	/* Established before anyone watched its state changes. */
+	sdp_tcp_state_seen(ssk);
 	return 0;
 }

@@ -355,6 +355,8 @@ const struct nla_policy spec_conn_policy[SDP_A_CONN_MAX + 1] = {
 	[SDP_A_CONN_UID] = { .type = NLA_U32 },
 	[SDP_A_CONN_INODE] = { .type = NLA_U64 },
 	[SDP_A_CONN_COOKIE] = { .type = NLA_U64 },
+	[SDP_A_CONN_TRANSPORT] = { .type = NLA_U8 },
+	[SDP_A_CONN_FALLBACK_REASON] = { .type = NLA_U8 },
 };
 
 static const struct spec_attr spec_conn_attrs[SDP_A_CONN_MAX + 1] = {
@@ -374,6 +376,8 @@ static const struct spec_attr spec_conn_attrs[SDP_A_CONN_MAX + 1] = {
 	[SDP_A_CONN_UID] = { .name = "uid" },
 	[SDP_A_CONN_INODE] = { .name = "inode" },
 	[SDP_A_CONN_COOKIE] = { .name = "cookie" },
+	[SDP_A_CONN_TRANSPORT] = { .name = "transport" },
+	[SDP_A_CONN_FALLBACK_REASON] = { .name = "fallback-reason" },
 };
 
 const struct spec_set spec_conn_set = {

@@ -56,6 +56,17 @@ enum sdp_fallback_reason {
 };
 
 /**
+ * enum sdp_transport - What carries a socket's bytes.
+ * @SDP_TRANSPORT_SDP: Its RDMA connection (SDP).
+ * @SDP_TRANSPORT_TCP: A kernel TCP socket underneath: a rule said tcp, a both
+ *   connect fell back, or a both listener accepted a TCP client.
+ */
+enum sdp_transport {
+	SDP_TRANSPORT_SDP = 1,
+	SDP_TRANSPORT_TCP,
+};
+
+/**
  * enum sdp_role - Which side of a connection a rule applies to.
  * @SDP_ROLE_LISTEN: Passive side (bind and listen on the local address).
  * @SDP_ROLE_CONNECT: Active side (connect to the remote address).
@@ -288,6 +299,8 @@ enum {
 	SDP_A_CONN_UID,
 	SDP_A_CONN_INODE,
 	SDP_A_CONN_COOKIE,
+	SDP_A_CONN_TRANSPORT,
+	SDP_A_CONN_FALLBACK_REASON,
 
 	__SDP_A_CONN_MAX,
 	SDP_A_CONN_MAX = (__SDP_A_CONN_MAX - 1)
