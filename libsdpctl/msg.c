@@ -517,6 +517,11 @@ int sdpctl_parse_conn(struct nlmsghdr *nlh, struct sdpctl_conn *c)
 		c->inode = nla_get_u64(tb[SDP_A_CONN_INODE]);
 	if (tb[SDP_A_CONN_COOKIE])
 		c->cookie = nla_get_u64(tb[SDP_A_CONN_COOKIE]);
+	/* A module that does not say lists SDP sockets only. */
+	c->transport = tb[SDP_A_CONN_TRANSPORT] ?
+		       nla_get_u8(tb[SDP_A_CONN_TRANSPORT]) : SDP_TRANSPORT_SDP;
+	if (tb[SDP_A_CONN_FALLBACK_REASON])
+		c->fallback_reason = nla_get_u8(tb[SDP_A_CONN_FALLBACK_REASON]);
 	return 0;
 }
 

@@ -85,6 +85,18 @@ const char *sdpctl_conn_state_name(uint8_t state)
 						      NULL;
 }
 
+const char *sdpctl_transport_name(uint8_t transport)
+{
+	return transport < ARRAY_SIZE(spec_transport_names) ?
+	       spec_transport_names[transport] : NULL;
+}
+
+const char *sdpctl_fallback_reason_name(uint8_t reason)
+{
+	return reason < ARRAY_SIZE(spec_fallback_reason_names) ?
+	       spec_fallback_reason_names[reason] : NULL;
+}
+
 const char *sdpctl_hist_name(uint32_t hist_id)
 {
 	return hist_id < ARRAY_SIZE(spec_hist_names) ? spec_hist_names[hist_id] : NULL;

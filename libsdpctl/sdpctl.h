@@ -264,6 +264,9 @@ struct sdpctl_conn {
 	uint32_t uid;
 	uint64_t inode;			/* 0 once closed / before accept() */
 	uint64_t cookie;		/* unique socket id (SO_COOKIE) */
+	/* Since 2.1 (size says whether filled in): */
+	uint8_t transport;		/* SDP_TRANSPORT_SDP or _TCP */
+	uint8_t fallback_reason;	/* SDP_FALLBACK_REASON_*; 0: none */
 };
 
 /*
@@ -282,6 +285,13 @@ SDPCTL_EXPORT int sdpctl_conn_dump(struct sdpctl *h, sdpctl_conn_cb cb,
  * a number it does not know.
  */
 SDPCTL_EXPORT const char *sdpctl_conn_state_name(uint8_t state);
+/*
+ * Names of a socket's transport ("sdp", "tcp") and of why it runs over TCP
+ * ("rule", "no-device", "rejected", ..., as the spec's fallback-reason
+ * enum); NULL for a number the library does not know.  Since 2.1.
+ */
+SDPCTL_EXPORT const char *sdpctl_transport_name(uint8_t transport);
+SDPCTL_EXPORT const char *sdpctl_fallback_reason_name(uint8_t reason);
 
 /* ---- events ----------------------------------------------------------- */
 

@@ -10,6 +10,22 @@ static const char *const spec_action_names[] = {
 	[SDP_ACTION_BOTH] = "both",
 };
 
+static const char *const spec_transport_names[] = {
+	[SDP_TRANSPORT_SDP] = "sdp",
+	[SDP_TRANSPORT_TCP] = "tcp",
+};
+
+static const char *const spec_fallback_reason_names[] = {
+	[SDP_FALLBACK_REASON_RULE] = "rule",
+	[SDP_FALLBACK_REASON_NO_DEVICE] = "no-device",
+	[SDP_FALLBACK_REASON_ADDRESS] = "address",
+	[SDP_FALLBACK_REASON_ROUTE] = "route",
+	[SDP_FALLBACK_REASON_REJECTED] = "rejected",
+	[SDP_FALLBACK_REASON_UNREACHABLE] = "unreachable",
+	[SDP_FALLBACK_REASON_TIMEOUT] = "timeout",
+	[SDP_FALLBACK_REASON_RESOURCES] = "resources",
+};
+
 /* Bit i of the features flags. */
 static const char *const spec_feature_names[] = {
 	"map",

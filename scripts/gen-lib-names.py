@@ -50,6 +50,14 @@ def main():
     emit('};')
     emit('')
 
+    for enum in ('transport', 'fallback-reason'):
+        var = enum.replace('-', '_')
+        emit(f'static const char *const spec_{var}_names[] = {{')
+        for e in definition(spec, enum)['entries']:
+            emit(f'\t[{c_name(prefix, enum, e["name"])}] = "{e["name"]}",')
+        emit('};')
+        emit('')
+
     emit('/* Bit i of the features flags. */')
     emit('static const char *const spec_feature_names[] = {')
     for e in definition(spec, 'feature')['entries']:

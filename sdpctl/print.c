@@ -408,6 +408,14 @@ void print_conn_json(FILE *f, const struct sdpctl_conn *c)
 		fprintf(f, "%u", c->remote_port);
 	else
 		fputs("null", f);
+	fputs(",\"transport\":", f);
+	json_enum(f, sdpctl_transport_name(c->transport), c->transport);
+	fputs(",\"fallback_reason\":", f);
+	if (c->fallback_reason)
+		json_enum(f, sdpctl_fallback_reason_name(c->fallback_reason),
+			  c->fallback_reason);
+	else
+		fputs("null", f);
 	fprintf(f, ",\"tx_bytes\":%" PRIu64 ",\"rx_bytes\":%" PRIu64
 		",\"tx_queued\":%" PRIu32 ",\"rx_queued\":%" PRIu32
 		",\"tx_credits\":%" PRIu32 ",\"rx_posted\":%" PRIu32
@@ -428,17 +436,39 @@ static const char *conn_state_text(uint8_t state, char *buf, size_t len)
 	return buf;
 }
 
-#define CONN_COLS 11
+/*
+ * The transport column: "sdp", "tcp", or "tcp:REASON" for a socket that
+ * was to try SDP (numbers where sdpctl knows no name).
+ */
+static const char *conn_via_text(const struct sdpctl_conn *c, char *buf,
+				 size_t len)
+{
+	const char *via = sdpctl_transport_name(c->transport);
+	const char *why = sdpctl_fallback_reason_name(c->fallback_reason);
+	char num[2][8];
+
+	if (!via)
+		snprintf(num[0], sizeof(num[0]), "%u", c->transport);
+	if (!why)
+		snprintf(num[1], sizeof(num[1]), "%u", c->fallback_reason);
+	if (c->fallback_reason)
+		snprintf(buf, len, "%s:%s", via ?: num[0], why ?: num[1]);
+	else
+		snprintf(buf, len, "%s", via ?: num[0]);
+	return buf;
+}
+
+#define CONN_COLS 12
 
 /* Columns sized to their contents, numbers right-aligned (ss style). */
 void print_conns_text(FILE *f, const struct sdpctl_conn *items, size_t n)
 {
 	static const char *const heads[CONN_COLS] = {
-		"STATE", "LOCAL", "PEER", "SEND-Q", "RECV-Q", "TX-BYTES",
-		"RX-BYTES", "CREDITS", "POSTED", "UID", "INODE"
+		"STATE", "VIA", "LOCAL", "PEER", "SEND-Q", "RECV-Q",
+		"TX-BYTES", "RX-BYTES", "CREDITS", "POSTED", "UID", "INODE"
 	};
 	/* Text columns are left-aligned, numbers right-aligned. */
-	static const bool left[CONN_COLS] = { true, true, true };
+	static const bool left[CONN_COLS] = { true, true, true, true };
 	char cell[CONN_COLS][64];
 	int w[CONN_COLS];
 	size_t i, c, pass;
@@ -458,19 +488,20 @@ void print_conns_text(FILE *f, const struct sdpctl_conn *items, size_t n)
 
 			snprintf(cell[0], 64, "%s",
 				 conn_state_text(k->state, cell[1], 64));
+			conn_via_text(k, cell[1], 64);
 			conn_endpoint_text(k->family, k->local_addr,
-					   k->local_port, true, cell[1], 64);
+					   k->local_port, true, cell[2], 64);
 			conn_endpoint_text(k->family, k->remote_addr,
 					   k->remote_port, k->has_remote,
-					   cell[2], 64);
-			snprintf(cell[3], 64, "%" PRIu32, k->tx_queued);
-			snprintf(cell[4], 64, "%" PRIu32, k->rx_queued);
-			snprintf(cell[5], 64, "%" PRIu64, k->tx_bytes);
-			snprintf(cell[6], 64, "%" PRIu64, k->rx_bytes);
-			snprintf(cell[7], 64, "%" PRIu32, k->tx_credits);
-			snprintf(cell[8], 64, "%" PRIu32, k->rx_posted);
-			snprintf(cell[9], 64, "%" PRIu32, k->uid);
-			snprintf(cell[10], 64, "%" PRIu64, k->inode);
+					   cell[3], 64);
+			snprintf(cell[4], 64, "%" PRIu32, k->tx_queued);
+			snprintf(cell[5], 64, "%" PRIu32, k->rx_queued);
+			snprintf(cell[6], 64, "%" PRIu64, k->tx_bytes);
+			snprintf(cell[7], 64, "%" PRIu64, k->rx_bytes);
+			snprintf(cell[8], 64, "%" PRIu32, k->tx_credits);
+			snprintf(cell[9], 64, "%" PRIu32, k->rx_posted);
+			snprintf(cell[10], 64, "%" PRIu32, k->uid);
+			snprintf(cell[11], 64, "%" PRIu64, k->inode);
 			if (!pass) {
 				for (c = 0; c < CONN_COLS; c++)
 					w[c] = max_int(w[c],
@@ -526,19 +557,20 @@ static void event_json(FILE *f, const struct sdpctl_event *ev)
 	fputs("}\n", f);
 }
 
-/* " LOCAL PEER STATE tx-bytes N rx-bytes N cookie N" */
+/* " LOCAL PEER STATE via VIA tx-bytes N rx-bytes N cookie N" */
 static void conn_event_text(FILE *f, const struct sdpctl_conn *c)
 {
-	char local[64], peer[64], state[8];
+	char local[64], peer[64], state[8], via[40];
 
 	conn_endpoint_text(c->family, c->local_addr, c->local_port, true,
 			   local, sizeof(local));
 	conn_endpoint_text(c->family, c->remote_addr, c->remote_port,
 			   c->has_remote, peer, sizeof(peer));
-	fprintf(f, " %s %s %s tx-bytes %" PRIu64 " rx-bytes %" PRIu64
+	fprintf(f, " %s %s %s via %s tx-bytes %" PRIu64 " rx-bytes %" PRIu64
 		" cookie %" PRIu64, local, peer,
-		conn_state_text(c->state, state, sizeof(state)), c->tx_bytes,
-		c->rx_bytes, c->cookie);
+		conn_state_text(c->state, state, sizeof(state)),
+		conn_via_text(c, via, sizeof(via)), c->tx_bytes, c->rx_bytes,
+		c->cookie);
 }
 
 static void event_text(FILE *f, const struct sdpctl_event *ev)

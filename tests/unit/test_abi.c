@@ -104,12 +104,28 @@ static void test_current_abi_versioned(void **state)
 	assert_null(dlsym(lib, "sdpctl_parse_stats"));
 }
 
+/* Calls added since 2.0 carry the node that added them. */
+static void test_later_calls_versioned(void **state)
+{
+	static const char *const calls_2_1[] = {
+		"sdpctl_transport_name", "sdpctl_fallback_reason_name",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(calls_2_1) / sizeof(calls_2_1[0]); i++) {
+		assert_non_null(dlvsym(lib, calls_2_1[i], "LIBSDPCTL_2.1"));
+		assert_null(dlvsym(lib, calls_2_1[i], ABI_NODE));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_soname),
 		cmocka_unit_test(test_old_abi_rejected),
 		cmocka_unit_test(test_current_abi_versioned),
+		cmocka_unit_test(test_later_calls_versioned),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

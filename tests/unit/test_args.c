@@ -981,7 +981,7 @@ static struct sdpctl_conn sample_conn(void)
 		.remote_port = 7500, .state = 1, .tx_bytes = 1000,
 		.rx_bytes = 300, .tx_credits = 63, .rx_posted = 64,
 		.tx_queued = 12, .rx_queued = 34, .uid = 1000, .inode = 777,
-		.cookie = 5,
+		.cookie = 5, .transport = SDP_TRANSPORT_SDP,
 	};
 
 	inet_pton(AF_INET, "198.18.0.1", c.local_addr);
@@ -1015,7 +1015,8 @@ static void test_conn_output(void **state)
 	assert_string_equal(text, "{\"family\":\"inet\",\"state\":"
 			    "\"established\",\"local_addr\":\"198.18.0.1\","
 			    "\"local_port\":40000,\"remote_addr\":"
-			    "\"198.18.0.2\",\"remote_port\":7500,\"tx_bytes\":"
+			    "\"198.18.0.2\",\"remote_port\":7500,\"transport\":"
+			    "\"sdp\",\"fallback_reason\":null,\"tx_bytes\":"
 			    "1000,\"rx_bytes\":300,\"tx_queued\":12,"
 			    "\"rx_queued\":34,\"tx_credits\":63,\"rx_posted\":"
 			    "64,\"uid\":1000,\"inode\":777,\"cookie\":5}");
@@ -1027,40 +1028,48 @@ static void test_conn_output(void **state)
 	c[1].local_port = 7500;
 	c[1].state = 10;
 	c[1].cookie = 6;
+	c[1].transport = SDP_TRANSPORT_TCP;
+	c[1].fallback_reason = SDP_FALLBACK_REASON_RULE;
 	text = capture_print(conn_json, &c[1]);
 	assert_contains(text, "\"family\":\"inet6\",\"state\":\"listen\","
 			"\"local_addr\":\"::\",\"local_port\":7500,"
-			"\"remote_addr\":null,\"remote_port\":null,");
+			"\"remote_addr\":null,\"remote_port\":null,"
+			"\"transport\":\"tcp\",\"fallback_reason\":\"rule\",");
 	free(text);
 
 	text = capture_print(conns_text, &table);
 	assert_string_equal(text,
-		"STATE       LOCAL            PEER            SEND-Q RECV-Q "
-		"TX-BYTES RX-BYTES CREDITS POSTED  UID INODE COOKIE\n"
-		"established 198.18.0.1:40000 198.18.0.2:7500     12     34 "
-		"    1000      300      63     64 1000   777 5\n"
-		"listen      *:7500           *:*                  0      0 "
-		"       0        0       0      0    0     0 6\n");
+		"STATE       VIA      LOCAL            PEER            SEND-Q "
+		"RECV-Q TX-BYTES RX-BYTES CREDITS POSTED  UID INODE COOKIE\n"
+		"established sdp      198.18.0.1:40000 198.18.0.2:7500     12 "
+		"    34     1000      300      63     64 1000   777 5\n"
+		"listen      tcp:rule *:7500           *:*                  0 "
+		"     0        0        0       0      0    0     0 6\n");
 	free(text);
 
-	/* An unknown state is shown as its number. */
+	/* An unknown state, transport or reason is shown as its number. */
 	c[0].state = 42;
+	c[0].transport = 9;
+	c[0].fallback_reason = 77;
 	table.n = 1;
 	text = capture_print(conns_text, &table);
-	assert_contains(text, "\n42    ");
+	assert_contains(text, "\n42    9:77 ");
 	free(text);
 	c[0].state = 1;
+	c[0].transport = SDP_TRANSPORT_SDP;
+	c[0].fallback_reason = 0;
 
 	ev.conn = c[0];
 	text = capture_print(event_text, &ev);
 	assert_string_equal(text, "conn-up 198.18.0.1:40000 198.18.0.2:7500 "
-			    "established tx-bytes 1000 rx-bytes 300 cookie 5\n");
+			    "established via sdp tx-bytes 1000 rx-bytes 300 "
+			    "cookie 5\n");
 	free(text);
 	ev.type = SDPCTL_EVENT_CONN_DOWN;
 	ev.conn = c[1];
 	text = capture_print(event_text, &ev);
-	assert_string_equal(text, "conn-down *:7500 *:* listen tx-bytes 0 "
-			    "rx-bytes 0 cookie 6\n");
+	assert_string_equal(text, "conn-down *:7500 *:* listen via tcp:rule "
+			    "tx-bytes 0 rx-bytes 0 cookie 6\n");
 	free(text);
 	text = capture_print(event_json, &ev);
 	assert_int_equal(strncmp(text, "{\"event\":\"conn-down\",\"conn\":"

@@ -794,6 +794,20 @@ static void test_parse_conn(void **state)
 	assert_int_equal(c.uid, 1000);
 	assert_true(c.inode == 4242);
 	assert_true(c.cookie == 0x100000001ULL);
+	/* A module that does not name the transport lists SDP sockets. */
+	assert_int_equal(c.transport, SDP_TRANSPORT_SDP);
+	assert_int_equal(c.fallback_reason, 0);
+	assert_true(SDPCTL_HAS(&c, fallback_reason));
+	nlmsg_free(msg);
+
+	/* A TCP-backed socket, and why. */
+	msg = conn_msg(SDP_CMD_CONN_GET, AF_INET, true);
+	nla_put_u8(msg, SDP_A_CONN_TRANSPORT, SDP_TRANSPORT_TCP);
+	nla_put_u8(msg, SDP_A_CONN_FALLBACK_REASON,
+		   SDP_FALLBACK_REASON_REJECTED);
+	assert_int_equal(sdpctl_parse_conn(nlmsg_hdr(msg), &c), 0);
+	assert_int_equal(c.transport, SDP_TRANSPORT_TCP);
+	assert_int_equal(c.fallback_reason, SDP_FALLBACK_REASON_REJECTED);
 	nlmsg_free(msg);
 
 	/* A listener: no remote end. */
@@ -861,6 +875,18 @@ static void test_conn_contract(void **state)
 	assert_int_equal(SDP_CMD_CONN_UP_NTF, 19);
 	assert_int_equal(SDP_CMD_CONN_DOWN_NTF, 20);
 	assert_int_equal(SDP_A_CONN_COOKIE, 16);
+	assert_int_equal(SDP_A_CONN_TRANSPORT, 17);
+	assert_int_equal(SDP_A_CONN_FALLBACK_REASON, 18);
+	assert_string_equal(sdpctl_transport_name(SDP_TRANSPORT_SDP), "sdp");
+	assert_string_equal(sdpctl_transport_name(SDP_TRANSPORT_TCP), "tcp");
+	assert_null(sdpctl_transport_name(0));
+	assert_null(sdpctl_transport_name(SDP_TRANSPORT_TCP + 1));
+	assert_string_equal(sdpctl_fallback_reason_name(SDP_FALLBACK_REASON_RULE),
+			    "rule");
+	assert_string_equal(sdpctl_fallback_reason_name(SDP_FALLBACK_REASON_RESOURCES),
+			    "resources");
+	assert_null(sdpctl_fallback_reason_name(0));
+	assert_null(sdpctl_fallback_reason_name(200));
 	assert_int_equal(SDP_FEATURE_CONNS, 1 << 7);
 	assert_string_equal(sdpctl_feature_name(SDP_FEATURE_CONNS), "conns");
 	assert_string_equal(sdpctl_conn_state_name(1), "established");
