@@ -71,6 +71,16 @@ fetch()
 	expect_ok "$name: what it got is the file" cmp "$TMP/www/blob" "$TMP/got"
 }
 
+# monitor_start N: sdpctl's next N events (JSON lines) into $TMP/events, in
+# the background (MON); monitor_wait: until it has them (10 s at most).
+monitor_start()
+{
+	"$SDPCTL" -j monitor --count "$1" > "$TMP/events" 2>&1 &
+	MON=$!
+	sdp_nap 1
+}
+monitor_wait() { sdp_wait_pid "$MON" 10; }
+
 echo "=== qperf, no rule: default-action tcp keeps it on TCP"
 "$RUN" qperf -lp "$QPERF_PORT" > "$TMP/qperf-server" 2>&1 &
 QPERF=$!
@@ -144,9 +154,25 @@ expect_ok "default-action sdp (the rule must win)" \
 http_server :: "$RUN"
 expect_ok "the HTTP server's listener is TCP's, and ss names python3" \
 	tcp_listener "$HTTP_PORT" python3
+LSN_INODE=$(ss -Hltne "sport = :$HTTP_PORT" | grep -o 'ino:[0-9]*' | cut -d: -f2)
+expect_jq "conns lists it: TCP-backed by the rule, ss's inode" \
+	"map(select(.local_port == $HTTP_PORT)) | length == 1 and
+	 (.[0] | .state == \"listen\" and .transport == \"tcp\" and
+		 .fallback_reason == \"rule\" and .inode == ${LSN_INODE:-0})" \
+	"$SDPCTL" -j conns
 ACTIVE0=$(sdp_stat conn_active_opens)
 PASSIVE0=$(sdp_stat conn_passive_opens)
+monitor_start 2
 fetch "sdp-run curl (over TCP)" "$ADDR" "$RUN" curl
+monitor_wait
+# Its client socket: one conn-up and one conn-down over TCP (the server's
+# accepted sockets are plain TCP ones, as accept() on TCP makes them).
+expect_ok "events: conn-up, conn-down of curl's socket, tcp for the rule" \
+	jq -se "map(.event) == [\"conn-up\", \"conn-down\"] and
+		all(.[].conn; .transport == \"tcp\" and
+			.fallback_reason == \"rule\" and
+			.remote_port == $HTTP_PORT) and
+		.[1].conn.rx_bytes > 8388608" "$TMP/events"
 fetch "plain curl" "$ADDR" curl
 expect_jq "no SDP connection at either end" \
 	".conn_active_opens == $ACTIVE0 and .conn_passive_opens == $PASSIVE0" \
@@ -175,6 +201,7 @@ ACTIVE0=$(sdp_stat conn_active_opens)
 FAILED0=$(sdp_stat conn_failed)
 REJECTED0=$(sdp_stat fallback_rejected)
 FALLBACK0=$(sdp_stat fallback_tcp)
+monitor_start 4
 fetch "sdp-run curl (non-blocking connect, falls back)" "$ADDR" "$RUN" curl
 rm -f "$TMP/got"
 cat > "$TMP/fetch.py" <<'PYEOF'
@@ -186,6 +213,12 @@ PYEOF
 expect_ok "sdp-run python (blocking connect) falls back and fetches 8 MiB" \
 	timeout 60 "$RUN" python3 "$TMP/fetch.py" "$ADDR" "$HTTP_PORT" "$TMP/got"
 expect_ok "what python got over TCP is the file" cmp "$TMP/www/blob" "$TMP/got"
+monitor_wait
+expect_ok "events: each fallen-back connection up and down, tcp for the REJ" \
+	jq -se "(map(.event) | sort) == [\"conn-down\", \"conn-down\",
+					\"conn-up\", \"conn-up\"] and
+		all(.[].conn; .transport == \"tcp\" and
+			.fallback_reason == \"rejected\")" "$TMP/events"
 expect_jq "both tried SDP, both fell back for the REJ, none counted failed" \
 	".conn_active_opens - $ACTIVE0 == 2 and .conn_failed == $FAILED0 and
 	 .fallback_rejected - $REJECTED0 == 2 and
@@ -216,6 +249,7 @@ expect_ok "the both server listens over SDP" sdp_guest_wait_listen "$HTTP_PORT"
 expect_ok "and over TCP, and ss names python3" \
 	tcp_listener "$HTTP_PORT" python3
 sdp_mark
+monitor_start 6
 timeout 60 curl -sS -o "$TMP/got-tcp" "http://$ADDR:$HTTP_PORT/blob" &
 TCPC=$!
 fetch "sdp-run curl (SDP) beside a plain curl" "$ADDR" "$RUN" curl
@@ -223,6 +257,15 @@ wait "$TCPC"
 expect_eq "the plain curl (TCP) got its answer at the same time" 0 "$?"
 expect_ok "what the plain curl got is the file" cmp "$TMP/www/blob" "$TMP/got-tcp"
 expect_one_sdp "one SDP connection, no fallback"
+monitor_wait
+# Up and down for both ends over SDP, and for the TCP client's accepted
+# socket: TCP-backed, no reason (the client chose TCP).
+expect_ok "events: the server's TCP child is TCP-backed, the SDP ends sdp" \
+	jq -se "(map(select(.event == \"conn-up\") | .conn |
+		     [.transport, .fallback_reason]) | sort) ==
+		[[\"sdp\", null], [\"sdp\", null], [\"tcp\", null]] and
+		(map(.event) | sort | unique) == [\"conn-down\", \"conn-up\"]" \
+	"$TMP/events"
 kill "$HTTPD" 2>/dev/null
 wait "$HTTPD" 2>/dev/null
 expect_ok "the TCP listener went with it" \
@@ -381,8 +424,10 @@ ns_sdp_listening()
 }
 expect_ok "in $NS, its rule: the server's listener is SDP's" \
 	sdp_wait_until 10 ns_sdp_listening
-expect_eq "no SDP listener here" 0 \
-	"$("$SDPCTL" -j conns | jq "map(select(.local_port == $HTTP_PORT)) | length")"
+expect_eq "here the listener is TCP-backed, for the default action" \
+	'["tcp","rule"]' "$("$SDPCTL" -j conns |
+		jq -c "map(select(.local_port == $HTTP_PORT)) |
+		       map(.transport, .fallback_reason)")"
 kill "$HTTPD" "$HTTPD_NS" 2>/dev/null
 wait "$HTTPD" "$HTTPD_NS" 2>/dev/null
 ip netns del "$NS"

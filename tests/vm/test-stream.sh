@@ -139,7 +139,8 @@ expect_jq "conns lists the client end, established, with its bytes" \
 	"map(select(.state == \"established\" and .local_port == $CPORT and
 		    .remote_port == $PORT and .remote_addr == \"$ADDR\" and
 		    .tx_bytes == 1000 and .rx_bytes == 300 and .rx_queued == 0
-		    and .inode > 0 and .cookie > 0)) | length == 1" \
+		    and .inode > 0 and .cookie > 0 and .transport == \"sdp\"
+		    and .fallback_reason == null)) | length == 1" \
 	"$SDPCTL" -j conns
 expect_jq "conns lists the server end, established, with its bytes" \
 	"map(select(.state == \"established\" and .local_port == $PORT and
@@ -153,8 +154,8 @@ sdp_run "$SDPCTL" conns
 echo "$SDP_OUT"
 expect_eq "conns human table: header and three sockets" 4 \
 	"$(printf '%s\n' "$SDP_OUT" | grep -c .)"
-expect_ok "conns human table shows the listener" \
-	grep -Eq "^listen +198\.18\.0\.1:$PORT +\*:\*" <<< "$SDP_OUT"
+expect_ok "conns human table shows the listener, via sdp" \
+	grep -Eq "^listen +sdp +198\.18\.0\.1:$PORT +\*:\*" <<< "$SDP_OUT"
 ip netns add sdpconns
 expect_jq "conns in another netns is empty" 'length == 0' \
 	ip netns exec sdpconns "$SDPCTL" -j conns
