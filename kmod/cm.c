@@ -381,6 +381,9 @@ static void sdp_save_addrs(struct sdp_sock *ssk, struct rdma_cm_id *id)
 {
 	memcpy(&ssk->laddr, &id->route.addr.src_addr, sizeof(ssk->laddr));
 	memcpy(&ssk->raddr, &id->route.addr.dst_addr, sizeof(ssk->raddr));
+	/* A child's traffic class is the one its REQ asked for. */
+	if (id->route.path_rec)
+		WRITE_ONCE(ssk->tclass, id->route.path_rec->traffic_class);
 }
 
 static void sdp_fill_bsdh(struct sdp_bsdh *h, u8 mid, u32 bufs, u32 len)

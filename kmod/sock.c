@@ -29,7 +29,9 @@
 #include <linux/termios.h>
 #include <linux/tcp.h>
 #include <linux/uio.h>
+#include <net/inet_ecn.h>
 #include <net/ipv6.h>
+#include <net/route.h>
 #include <net/sock.h>
 #include <net/tcp.h>
 #include <net/tcp_states.h>
@@ -524,6 +526,8 @@ void sdp_child_inherit(struct sdp_sock *child, const struct sdp_sock *lssk)
 	child->ka.idle = READ_ONCE(lssk->ka.idle);
 	child->ka.intvl = READ_ONCE(lssk->ka.intvl);
 	child->ka.cnt = READ_ONCE(lssk->ka.cnt);
+	/* Until the REQ tells its connection's (cm.c). */
+	child->tclass = READ_ONCE(lssk->tclass);
 }
 
 static int sdp_create(struct net *net, struct socket *sock, int protocol,
@@ -1059,6 +1063,8 @@ static int sdp_connect(struct socket *sock, struct sockaddr *uaddr, int alen,
 		spin_unlock_bh(&ssk->lock);
 		sdp_diag_link(ssk);
 		sdp_stats_inc(net, SDP_STAT_CONN_ACTIVE_OPENS);
+		if (ssk->tclass_set)
+			rdma_set_service_type(ssk->cm_id, ssk->tclass);
 		err = rdma_resolve_addr(ssk->cm_id,
 					ssk->bound ? (struct sockaddr *)&ssk->laddr :
 						     NULL,
@@ -1426,8 +1432,50 @@ static int sdp_sockopt_int(sockptr_t optval, unsigned int optlen, int *val)
 }
 
 /*
+ * IP_TOS, IPV6_TCLASS: the traffic class of the connection connect()
+ * makes (rdma_set_service_type(); RoCE writes it into the IP header of
+ * every packet, and the passive side answers in the class the REQ
+ * carried).  A live connection keeps its class, as an RC QP's path
+ * cannot change once it sends; a child reports its connection's.  The
+ * ECN bits are the device's, as TCP keeps them for itself.
+ */
+static void sdp_set_tclass(struct sdp_sock *ssk, int val)
+{
+	lock_sock(&ssk->sk);
+	WRITE_ONCE(ssk->tclass, val & 0xff & ~INET_ECN_MASK);
+	ssk->tclass_set = true;
+	release_sock(&ssk->sk);
+}
+
+/* SOL_IP: IP_TOS, an int or (as for IP) a byte. */
+static int sdp_setsockopt_ip(struct sdp_sock *ssk, int optname,
+			     sockptr_t optval, unsigned int optlen)
+{
+	u8 byte;
+	int val;
+
+	if (optname != IP_TOS)
+		return -ENOPROTOOPT;
+	if (optlen >= sizeof(int)) {
+		if (copy_from_sockptr(&val, optval, sizeof(val)))
+			return -EFAULT;
+	} else if (optlen >= sizeof(byte)) {
+		if (copy_from_sockptr(&byte, optval, sizeof(byte)))
+			return -EFAULT;
+		val = byte;
+	} else {
+		return -EINVAL;
+	}
+	sdp_set_tclass(ssk, val);
+	/* As IP's: the priority follows the TOS. */
+	WRITE_ONCE(ssk->sk.sk_priority, rt_tos2priority(val));
+	return 0;
+}
+
+/*
  * SOL_IPV6 of an AF_INET6 socket: IPV6_V6ONLY, until bind() or connect()
- * as in TCP (a dual-stack listener is the default of most servers).
+ * as in TCP (a dual-stack listener is the default of most servers), and
+ * IPV6_TCLASS (-1: the default, 0).
  */
 static int sdp_setsockopt_ipv6(struct sdp_sock *ssk, int optname,
 			       sockptr_t optval, unsigned int optlen)
@@ -1435,11 +1483,17 @@ static int sdp_setsockopt_ipv6(struct sdp_sock *ssk, int optname,
 	struct sock *sk = &ssk->sk;
 	int val, err;
 
-	if (optname != IPV6_V6ONLY)
+	if (optname != IPV6_V6ONLY && optname != IPV6_TCLASS)
 		return -ENOPROTOOPT;
 	err = sdp_sockopt_int(optval, optlen, &val);
 	if (err)
 		return err;
+	if (optname == IPV6_TCLASS) {
+		if (val < -1 || val > 0xff)
+			return -EINVAL;
+		sdp_set_tclass(ssk, max(val, 0));
+		return 0;
+	}
 	lock_sock(sk);
 	if (ssk->bound || ssk->connect_tried || sk->sk_state != TCP_CLOSE)
 		err = -EINVAL;
@@ -1460,6 +1514,8 @@ static int sdp_setsockopt(struct socket *sock, int level, int optname,
 	if (unlikely(tcp))
 		return tcp->ops->setsockopt(tcp, level, optname, optval,
 					    optlen);
+	if (level == SOL_IP)
+		return sdp_setsockopt_ip(ssk, optname, optval, optlen);
 	if (level == SOL_IPV6 && sk->sk_family == AF_INET6)
 		return sdp_setsockopt_ipv6(ssk, optname, optval, optlen);
 	if (level != SOL_TCP)
@@ -1607,6 +1663,13 @@ static int sdp_getsockopt(struct socket *sock, int level, int optname,
 	if (level == SOL_IPV6 && sock->sk->sk_family == AF_INET6 &&
 	    optname == IPV6_V6ONLY)
 		val = sock->sk->sk_ipv6only;
+	else if ((level == SOL_IP && optname == IP_TOS) ||
+		 (level == SOL_IPV6 && sock->sk->sk_family == AF_INET6 &&
+		  optname == IPV6_TCLASS))
+		val = READ_ONCE(ssk->tclass);
+	else if (level == SOL_IP && optname == IP_OPTIONS)
+		/* No IP options: SDP's packets have no IP header of ours. */
+		return put_user(0, optlen);
 	else if (level != SOL_TCP)
 		return -ENOPROTOOPT;
 	else if (optname == TCP_INFO)
@@ -1617,7 +1680,7 @@ static int sdp_getsockopt(struct socket *sock, int level, int optname,
 		return -EFAULT;
 	if (len < 0)
 		return -EINVAL;
-	if (level == SOL_IPV6)
+	if (level != SOL_TCP)
 		goto put;
 	switch (optname) {
 	case TCP_NODELAY:

@@ -309,6 +309,10 @@ struct sdp_listen {
  * @nodelay: TCP_NODELAY value (sends are never delayed anyway)
  * @nodelay_set: a setsockopt() set @nodelay (for a TCP socket: tcp.c)
  * @cork: TCP_CORK value
+ * @tclass: IP_TOS / IPV6_TCLASS, ECN bits clear: the traffic class of the
+ *	connection connect() makes; a connection's own once it has one
+ *	(set under the socket lock, read without it)
+ * @tclass_set: a setsockopt() set @tclass (else rdma_cm's default)
  * @ka: keepalive
  * @work: deferred rdma_disconnect() and teardown of closed sockets; holds
  *	a socket reference while pending
@@ -371,8 +375,10 @@ struct sdp_sock {
 	bool qp_broken;
 	bool qp_err_early;
 	bool nodelay_set;
+	bool tclass_set;
 	int nodelay;
 	int cork;
+	u8 tclass;
 	struct sdp_ka ka;
 
 	struct delayed_work work;

@@ -177,6 +177,17 @@ static struct lock_class_key sdp_tcp_wq_key;
 	 BIT(SOCK_LOCALROUTE) | BIT(SOCK_RXQ_OVFL) | BIT(SOCK_NOFCS) |	\
 	 BIT(SOCK_TSTAMP_NEW))
 
+/* IP_TOS, and for IPv6 IPV6_TCLASS, through TCP's own setsockopt(). */
+static void sdp_tcp_set_tclass(struct sock *nsk, int tclass)
+{
+	nsk->sk_prot->setsockopt(nsk, SOL_IP, IP_TOS, KERNEL_SOCKPTR(&tclass),
+				 sizeof(tclass));
+	if (nsk->sk_family == AF_INET6)
+		nsk->sk_prot->setsockopt(nsk, SOL_IPV6, IPV6_TCLASS,
+					 KERNEL_SOCKPTR(&tclass),
+					 sizeof(tclass));
+}
+
 /*
  * The options set on the SDP socket so far, onto the new TCP socket: the
  * generic ones the socket layer stored in @osk, and SDP's own record of
@@ -221,6 +232,8 @@ static void sdp_tcp_copy_options(const struct sdp_sock *ssk, struct sock *nsk)
 		tcp_sock_set_keepintvl(nsk, ssk->ka.intvl);
 	if (ssk->ka.cnt)
 		tcp_sock_set_keepcnt(nsk, ssk->ka.cnt);
+	if (ssk->tclass_set)
+		sdp_tcp_set_tclass(nsk, ssk->tclass);
 }
 
 /**
