@@ -182,6 +182,31 @@ sdp_wait_pid "$PY" 30
 expect_eq "python helper exit status" 0 "$?"
 cat "$TMP/conn-py"
 
+echo "=== IP_TOS: the connection's traffic class on the wire"
+# roce_tclass.py counts the RoCE packets on the server's veth by class
+# while one connection moves 256 KiB each way: with IP_TOS set before
+# connect(), every packet of the connection's QPs, both ways, carries it
+# (the server's QP answers in the class of the REQ); without, class 0.
+tclass_run() # NAME PORT TOS: roce_tclass.py's JSON in $TMP/tclass-NAME
+{
+	timeout 120 python3 "$TOP/tests/vm/roce_tclass.py" "$SDP_VETH2" "$SRV" \
+		"$2" "$3" > "$TMP/tclass-$1" 2>&1
+	cat "$TMP/tclass-$1"
+}
+tclass_keys() { echo "(.wire[\"$1\"].data | keys) == [\"$2\"]"; }
+tclass_run ef 7830 0xb8
+expect_jq "IP_TOS 0xb8: the client and the accepted socket read 184" \
+	'.client_tos == 184 and .accepted_tos == 184' cat "$TMP/tclass-ef"
+expect_jq "IP_TOS 0xb8: every data packet, both ways, in class 184 (EF)" \
+	".dropped == 0 and $(tclass_keys "$CLI>$SRV" 184) and
+	 $(tclass_keys "$SRV>$CLI" 184)" \
+	cat "$TMP/tclass-ef"
+tclass_run default 7831 -1
+expect_jq "no IP_TOS: both sockets read 0, every data packet in class 0" \
+	".client_tos == 0 and .accepted_tos == 0 and .dropped == 0 and
+	 $(tclass_keys "$CLI>$SRV" 0) and $(tclass_keys "$SRV>$CLI" 0)" \
+	cat "$TMP/tclass-default"
+
 echo "=== ack-timeout: a wire that drops everything for a while"
 # A connection whose wire loses every packet (sdp_guest_wire_loss)
 # for LOSS_S seconds while the client sends 4 KiB: the RC transport
