@@ -166,6 +166,65 @@ echo "SUnreclaim: $SUNRECL_CHURN0 kB before the churn, $SUNRECL_CHURN1 kB after"
 expect_ok "churn: unreclaimable slab grew by less than 8 MiB" \
 	test $((SUNRECL_CHURN1 - SUNRECL_CHURN0)) -lt 8192
 
+echo "=== converted sockets: $CHURN connect/transfer/close cycles in each mode"
+# sdp-run's sockets (IPPROTO_SDP), decided by the rule table: sdp (over
+# SDP), tcp (TCP-backed, no SDP connection), and both against a listener
+# the table made TCP's (every SDP attempt rejected, the same connect()
+# carried on over TCP).  Nothing may be left of any: no connection, no
+# listed socket, rdma resources and slab back.
+# converted NAME PORT RULES...: the cycles on PORT.. under RULES (each a
+# `map add' argument list, ;-separated), the rules flushed after.
+converted()
+{
+	local name=$1 port=$2 rule
+	local -a rules
+	shift 2
+	IFS=';' read -ra rules <<< "$*"
+	for rule in "${rules[@]}"; do
+		# shellcheck disable=SC2086 # a rule is words
+		expect_ok "$name: map add ${rule# }" "$SDPCTL" map add $rule
+	done
+	ACTIVE0=$(sdp_stat conn_active_opens)
+	FAILED0=$(sdp_stat conn_failed)
+	RULE0=$(sdp_stat fallback_rule)
+	REJECTED0=$(sdp_stat fallback_rejected)
+	start=$(date +%s)
+	SDP_STREAM_FAMILY=inet churn "$CHURN" "$CHURN_JOBS" "$port"
+	echo "$name: $CHURN cycles in $(($(date +%s) - start)) s"
+	"$SDPCTL" map flush
+}
+PORTS="port 7620-$((7620 + 3 * CHURN_JOBS))"
+[ -z "$CHURN_BUFFERS" ] || "$SDPCTL" tune set rx-buffers "$CHURN_BUFFERS"
+[ -z "$CHURN_BUFFERS" ] || "$SDPCTL" tune set tx-queue-depth "$CHURN_BUFFERS"
+SUNRECL_CONV0=$(sunreclaim)
+converted "sdp" 7620 "action sdp $PORTS"
+expect_jq "sdp: $CHURN SDP connections, none failed, no fallback" \
+	".conn_active_opens - $ACTIVE0 == $CHURN and .conn_failed == $FAILED0 and
+	 .fallback_rule == $RULE0 and .fallback_rejected == $REJECTED0" \
+	"$SDPCTL" -j stats
+converted "tcp" $((7620 + CHURN_JOBS)) "action tcp $PORTS"
+expect_jq "tcp: no SDP connection; each connect and listener decided tcp" \
+	".conn_active_opens == $ACTIVE0 and
+	 .fallback_rule - $RULE0 == $CHURN + $CHURN_JOBS" "$SDPCTL" -j stats
+converted "both" $((7620 + 2 * CHURN_JOBS)) \
+	"action tcp role listen $PORTS; action both role connect $PORTS"
+expect_jq "both: each of $CHURN connects tried SDP, was rejected, went on over TCP" \
+	".conn_active_opens - $ACTIVE0 == $CHURN and .conn_failed == $FAILED0 and
+	 .fallback_rejected - $REJECTED0 == $CHURN" "$SDPCTL" -j stats
+[ -z "$CHURN_BUFFERS" ] || "$SDPCTL" tune set rx-buffers "$(tune_default rx-buffers)"
+[ -z "$CHURN_BUFFERS" ] ||
+	"$SDPCTL" tune set tx-queue-depth "$(tune_default tx-queue-depth)"
+no_socket_listed() { [ "$("$SDPCTL" -j conns | jq length)" = 0 ]; }
+expect_ok "converted: no socket left in conns" sdp_wait_until 10 no_socket_listed
+sdp_expect_rdma_back "converted: rdma resources back to the start"
+expect_jq "converted: no connection left open, no protocol error" \
+	'.conn_current == 0 and .proto_errors == 0' "$SDPCTL" -j stats
+expect_mem_back "converted: memory available within 64 MiB of the start"
+SUNRECL_CONV1=$(sunreclaim)
+echo "SUnreclaim: $SUNRECL_CONV0 kB before the converted cycles, $SUNRECL_CONV1 kB after"
+expect_ok "converted: unreclaimable slab grew by less than 8 MiB" \
+	test $((SUNRECL_CONV1 - SUNRECL_CONV0)) -lt 8192
+
 echo "=== $TAIL connections: the last Data and the DisConn arrive together"
 # A reader that has just found the queue empty must not take a DisConn
 # that completed right after, with the last Data, for the end: 2 of 6,144
