@@ -271,6 +271,66 @@ expect_eq "ack-timeout 31: not retransmitted in $LOSS_S s" 0 "$RETRIES"
 expect_ok "ack-timeout back to the default" \
 	"$SDPCTL" tune set ack-timeout "$("$SDPCTL" -j tune get ack-timeout | jq .default)"
 
+echo "=== both: SDP gets no answer, fallback-timeout, the connect goes on over TCP"
+# A plain TCP server, and a client socket as sdp-run makes it
+# (IPPROTO_SDP) under a both rule, while the wire drops everything: the
+# REQ is never answered (the neighbours are static, so address and route
+# resolve), and after fallback-timeout (2 s) the same blocking connect()
+# continues over TCP, whose SYN gets through once the wire is back.
+FB_PORT=7840
+cat > "$TMP/fbtimeout.py" <<'PYEOF'
+import os, socket, sys, threading, time
+srv, port, tmp = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+IPPROTO_SDP = 253
+ls = socket.socket()
+ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+ls.bind((srv, port))
+ls.listen(1)
+def serve():
+    a, _ = ls.accept()
+    a.sendall(a.recv(100).upper())
+    a.recv(1)
+    a.close()
+threading.Thread(target=serve, daemon=True).start()
+c = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_SDP)
+open(os.path.join(tmp, "connecting"), "w").close()
+t0 = time.time()
+c.connect((srv, port))
+print("connected after %.1f s" % (time.time() - t0), flush=True)
+c.sendall(b"fallback")
+print("got %s" % c.recv(100).decode(), flush=True)
+open(os.path.join(tmp, "connected"), "w").close()
+while not os.path.exists(os.path.join(tmp, "done")):
+    time.sleep(0.05)
+c.close()
+PYEOF
+expect_ok "rule: action both role connect port $FB_PORT" \
+	"$SDPCTL" map add action both role connect port "$FB_PORT"
+TIMEOUT0=$(sdp_stat fallback_timeout)
+FAILED0=$(sdp_stat conn_failed)
+rm -f "$TMP/connecting" "$TMP/connected" "$TMP/done"
+sdp_guest_wire_loss 100
+timeout 60 python3 "$TMP/fbtimeout.py" "$SRV" "$FB_PORT" "$TMP" \
+	> "$TMP/fbtimeout" 2>&1 &
+FB_PID=$!
+for _ in $(seq 300); do [ -e "$TMP/connecting" ] && break; sdp_nap 0.1; done
+sleep 3
+sdp_guest_wire_loss 0
+for _ in $(seq 300); do [ -e "$TMP/connected" ] && break; sdp_nap 0.1; done
+cat "$TMP/fbtimeout"
+expect_ok "the connect carried on over TCP: the server answered" \
+	grep -qx "got FALLBACK" "$TMP/fbtimeout"
+expect_jq "conns: the client is TCP-backed, reason timeout" \
+	"map(select(.remote_port == $FB_PORT)) | length == 1 and
+	 (.[0] | .transport == \"tcp\" and .fallback_reason == \"timeout\" and
+		 .state == \"established\")" "$SDPCTL" -j conns
+expect_jq "stats: one fallback for the timeout, not a failed connection" \
+	".fallback_timeout - $TIMEOUT0 == 1 and .conn_failed == $FAILED0" \
+	"$SDPCTL" -j stats
+touch "$TMP/done"
+wait "$FB_PID"
+expect_ok "map flush" "$SDPCTL" map flush
+
 echo "=== nothing left behind"
 left=1
 for _ in $(seq 100); do
