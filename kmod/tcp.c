@@ -271,17 +271,6 @@ int sdp_addr_in_family(const struct sockaddr_storage *ss, int family,
 }
 
 /* The address bind() asked for, for the TCP socket of @family. */
-static int sdp_tcp_bind(const struct sdp_sock *ssk, struct socket *tcp,
-			int family)
-{
-	struct sockaddr_storage a, asked;
-	int len;
-
-	sdp_bind_asked(ssk, &asked);
-	len = sdp_addr_in_family(&asked, family, &a);
-	return kernel_bind(tcp, (struct sockaddr *)&a, len);
-}
-
 /*
  * From here on @ssk, whose struct socket is @sock, is @tcp: calls to the
  * SDP socket find it, the file (if any) points at it, and its wait queue
@@ -310,13 +299,15 @@ static void sdp_tcp_attach(struct sdp_sock *ssk, struct socket *sock,
 
 /*
  * A TCP socket of @family as the program would have made it, with the
- * options and the bound address of @ssk (locked).
+ * options of @ssk (locked), bound to @addr unless NULL.
  */
-static struct socket *sdp_tcp_create(struct sdp_sock *ssk, int family)
+static struct socket *sdp_tcp_create(struct sdp_sock *ssk, int family,
+				     const struct sockaddr_storage *addr)
 {
 	struct sock *sk = &ssk->sk;
+	struct sockaddr_storage a;
 	struct socket *tcp;
-	int err;
+	int len, err;
 
 	err = __sock_create(sock_net(sk), family, SOCK_STREAM, IPPROTO_TCP,
 			    &tcp, sk->sk_kern_sock);
@@ -324,14 +315,26 @@ static struct socket *sdp_tcp_create(struct sdp_sock *ssk, int family)
 		return ERR_PTR(err);
 	lockdep_set_class(&tcp->wq.wait.lock, &sdp_tcp_wq_key);
 	sdp_tcp_copy_options(ssk, tcp->sk);
-	if (ssk->bound) {
-		err = sdp_tcp_bind(ssk, tcp, family);
+	if (addr) {
+		len = sdp_addr_in_family(addr, family, &a);
+		err = kernel_bind(tcp, (struct sockaddr *)&a, len);
 		if (err) {
 			sock_release(tcp);
 			return ERR_PTR(err);
 		}
 	}
 	return tcp;
+}
+
+/* The TCP socket a switch or a fallback continues on: bound as bind() asked. */
+static struct socket *sdp_tcp_create_asked(struct sdp_sock *ssk, int family)
+{
+	struct sockaddr_storage asked;
+
+	if (!ssk->bound)
+		return sdp_tcp_create(ssk, family, NULL);
+	sdp_bind_asked(ssk, &asked);
+	return sdp_tcp_create(ssk, family, &asked);
 }
 
 static void sdp_stats_fallback(struct net *net, u8 reason)
@@ -380,7 +383,7 @@ static struct socket *sdp_tcp_take_over(struct sdp_sock *ssk,
 struct socket *sdp_tcp_switch(struct sdp_sock *ssk, struct socket *sock,
 			      int family)
 {
-	struct socket *tcp = sdp_tcp_create(ssk, family);
+	struct socket *tcp = sdp_tcp_create_asked(ssk, family);
 
 	if (IS_ERR(tcp)) {
 		release_sock(&ssk->sk);
@@ -399,7 +402,7 @@ struct socket *sdp_tcp_switch(struct sdp_sock *ssk, struct socket *sock,
  */
 void sdp_fallback_prepare(struct sdp_sock *ssk, int family)
 {
-	struct socket *tcp = sdp_tcp_create(ssk, family);
+	struct socket *tcp = sdp_tcp_create_asked(ssk, family);
 
 	if (IS_ERR(tcp)) {
 		net_info_ratelimited("sdp: no TCP socket to fall back on (%ld)\n",
@@ -539,20 +542,13 @@ void sdp_fallback_run(struct sdp_sock *ssk)
 int sdp_tcp_listen_too(struct sdp_sock *ssk, int backlog)
 {
 	struct socket *sock = ssk->sk.sk_socket;
-	struct sockaddr_storage a;
 	struct socket *tcp;
-	int len, err;
+	int err;
 
-	err = __sock_create(sock_net(&ssk->sk), ssk->sk.sk_family, SOCK_STREAM,
-			    IPPROTO_TCP, &tcp, ssk->sk.sk_kern_sock);
-	if (err)
-		return err;
-	lockdep_set_class(&tcp->wq.wait.lock, &sdp_tcp_wq_key);
-	sdp_tcp_copy_options(ssk, tcp->sk);
-	len = sdp_addr_in_family(&ssk->laddr, ssk->sk.sk_family, &a);
-	err = kernel_bind(tcp, (struct sockaddr *)&a, len);
-	if (!err)
-		err = kernel_listen(tcp, backlog);
+	tcp = sdp_tcp_create(ssk, ssk->sk.sk_family, &ssk->laddr);
+	if (IS_ERR(tcp))
+		return PTR_ERR(tcp);
+	err = kernel_listen(tcp, backlog);
 	if (err) {
 		sock_release(tcp);
 		return err;
