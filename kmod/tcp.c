@@ -270,7 +270,6 @@ int sdp_addr_in_family(const struct sockaddr_storage *ss, int family,
 	return sizeof(struct sockaddr_in);
 }
 
-/* The address bind() asked for, for the TCP socket of @family. */
 /*
  * From here on @ssk, whose struct socket is @sock, is @tcp: calls to the
  * SDP socket find it, the file (if any) points at it, and its wait queue
@@ -358,6 +357,8 @@ static struct socket *sdp_tcp_take_over(struct sdp_sock *ssk,
 	sdp_tcp_attach(ssk, sock, tcp);
 	/* Listed, as TCP-backed, until its TCP socket goes (conns). */
 	sdp_diag_link(ssk);
+	/* A fallback's connect may have completed before the entry was on. */
+	sdp_tcp_state_seen(ssk);
 	release_sock(&ssk->sk);
 	sdp_stats_fallback(sock_net(&ssk->sk), reason);
 	sdp_conn_destroy(ssk);
