@@ -570,6 +570,7 @@ static int sdp_cm_req(struct sdp_sock *lssk, struct rdma_cm_id *id,
 	struct net *net = sock_net(&lssk->sk);
 	struct rdma_conn_param param = {};
 	struct sdp_hah hah = {};
+	int bound_dev_if = READ_ONCE(lssk->sk.sk_bound_dev_if);
 	struct sdp_sock *child;
 	unsigned long tmo;
 	bool ok;
@@ -583,6 +584,16 @@ static int sdp_cm_req(struct sdp_sock *lssk, struct rdma_cm_id *id,
 	}
 	sdp_stats_msg(net, SDP_RX, SDP_MID_HELLO);
 
+	/*
+	 * SO_BINDTODEVICE: a request that came in on another netdev finds no
+	 * listener, as a SYN does in TCP.  rdma_cm set the new id's device.
+	 */
+	if (bound_dev_if &&
+	    id->route.addr.dev_addr.bound_dev_if != bound_dev_if) {
+		sdp_stats_inc(net, SDP_STAT_CONN_REFUSED);
+		rdma_reject(id, NULL, 0, IB_CM_REJ_CONSUMER_DEFINED);
+		return 1;
+	}
 	spin_lock_bh(&lssk->lock);
 	ok = lssk->sk.sk_state == TCP_LISTEN &&
 	     lssk->lsn.npending + lssk->lsn.nqueued <

@@ -1065,6 +1065,10 @@ static int sdp_connect(struct socket *sock, struct sockaddr *uaddr, int alen,
 		sdp_stats_inc(net, SDP_STAT_CONN_ACTIVE_OPENS);
 		if (ssk->tclass_set)
 			rdma_set_service_type(ssk->cm_id, ssk->tclass);
+		/* SO_BINDTODEVICE: address resolution routes out of it only. */
+		if (sk->sk_bound_dev_if)
+			ssk->cm_id->route.addr.dev_addr.bound_dev_if =
+				sk->sk_bound_dev_if;
 		err = rdma_resolve_addr(ssk->cm_id,
 					ssk->bound ? (struct sockaddr *)&ssk->laddr :
 						     NULL,

@@ -207,6 +207,64 @@ expect_jq "no IP_TOS: both sockets read 0, every data packet in class 0" \
 	 $(tclass_keys "$CLI>$SRV" 0) and $(tclass_keys "$SRV>$CLI" 0)" \
 	cat "$TMP/tclass-default"
 
+echo "=== SO_BINDTODEVICE: a listener hears its device only, a connect leaves by it"
+# A listener on the any address bound to the client's netdev refuses the
+# request that arrives on the server's; bound to the server's it takes
+# it.  A connect bound to a netdev with neither a route to the server nor
+# an RDMA device fails; bound to the route's own, it connects.
+cat > "$TMP/bindtodev.py" <<'PYEOF'
+import errno, os, socket, sys
+sys.path.insert(0, sys.argv[1])
+import sdpsock
+from sdpsock import check, sdp_socket
+srv, port, v1, v2, nodev = sys.argv[2], int(sys.argv[3]), *sys.argv[4:7]
+def bound(dev):
+    s = sdp_socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, dev.encode())
+    return s
+def listener(dev):
+    ls = bound(dev)
+    ls.bind(("0.0.0.0", port))
+    ls.listen(4)
+    return ls
+def connect(dev=None):
+    c = bound(dev) if dev else sdp_socket()
+    c.settimeout(30)
+    try:
+        c.connect((srv, port))
+        return c, "connected"
+    except OSError as e:
+        c.close()
+        return None, errno.errorcode.get(e.errno, str(e.errno))
+ls = listener(v1)
+c, how = connect()
+check("listener bound to %s: the request via %s refused (%s)" % (v1, v2, how),
+      how == "ECONNREFUSED")
+ls.close()
+ls = listener(v2)
+c, how = connect()
+check("listener bound to %s: the request accepted (%s)" % (v2, how),
+      how == "connected" and ls.accept()[0] is not None)
+c and c.close()
+c, how = connect(nodev)
+check("connect bound to %s fails (%s)" % (nodev, how), how != "connected")
+c, how = connect(v1)
+check("connect bound to %s, the route's device (%s)" % (v1, how),
+      how == "connected" and ls.accept()[0] is not None)
+c and c.close()
+ls.close()
+sys.exit(1 if sdpsock.fails else 0)
+PYEOF
+expect_ok "a dummy netdev, no route to $SRV, no RDMA device" \
+	sh -c 'ip link add sdpnodev type dummy && ip link set sdpnodev up'
+REFUSED0=$(sdp_stat conn_refused)
+sdp_run_program lines "SO_BINDTODEVICE:" python3 \
+	"$TMP/bindtodev.py" "$TOP/tests/vm" "$SRV" 7835 "$SDP_VETH1" \
+	"$SDP_VETH2" sdpnodev
+expect_jq "the refused request counted at both ends (refused, and refused to us)" \
+	".conn_refused - $REFUSED0 == 2" "$SDPCTL" -j stats
+ip link del sdpnodev
+
 echo "=== ack-timeout: a wire that drops everything for a while"
 # A connection whose wire loses every packet (sdp_guest_wire_loss)
 # for LOSS_S seconds while the client sends 4 KiB: the RC transport
