@@ -108,6 +108,23 @@ expect_mem_back()
 	expect_ok "$1" test $((MEM_BEFORE - now)) -lt 65536
 }
 
+# expect_all_back NAME SLAB_KB: after NAME's cycles, no connection open, no
+# protocol error, the rdma resources and memory back, and unreclaimable
+# slab within 8 MiB of SLAB_KB (1 MiB of growth over 10,000 cycles was
+# measured; a leak of 1 KiB a cycle would be 10 MiB).
+expect_all_back()
+{
+	local slab
+	sdp_expect_rdma_back "$1: rdma resources back to the start"
+	expect_jq "$1: no connection left open, no protocol error" \
+		'.conn_current == 0 and .proto_errors == 0' "$SDPCTL" -j stats
+	expect_mem_back "$1: memory available within 64 MiB of the start"
+	slab=$(sunreclaim)
+	echo "SUnreclaim: $2 kB before the $1 cycles, $slab kB after"
+	expect_ok "$1: unreclaimable slab grew by less than 8 MiB" \
+		test $((slab - $2)) -lt 8192
+}
+
 echo "=== setup"
 sdp_suite_rdma_up
 sdp_guest_kmemleak_manual
@@ -160,16 +177,7 @@ expect_jq "churn: $CHURN active and $CHURN passive opens counted, none failed" \
 	".conn_active_opens - $ACTIVE0 == $CHURN and
 	 .conn_passive_opens - $PASSIVE0 == $CHURN and
 	 .conn_failed - $FAILED0 == 0" "$SDPCTL" -j stats
-sdp_expect_rdma_back "churn: rdma resources back to the start"
-expect_jq "churn: no connection left open, no protocol error" \
-	'.conn_current == 0 and .proto_errors == 0' "$SDPCTL" -j stats
-expect_mem_back "churn: memory available within 64 MiB of the start"
-# Slab memory: 1 MiB of growth over 10,000 cycles was measured; a leak of
-# 1 KiB a cycle would be 10 MiB.
-SUNRECL_CHURN1=$(sunreclaim)
-echo "SUnreclaim: $SUNRECL_CHURN0 kB before the churn, $SUNRECL_CHURN1 kB after"
-expect_ok "churn: unreclaimable slab grew by less than 8 MiB" \
-	test $((SUNRECL_CHURN1 - SUNRECL_CHURN0)) -lt 8192
+expect_all_back churn "$SUNRECL_CHURN0"
 
 echo "=== converted sockets: $CONVERTED connect/transfer/close cycles in each mode"
 # sdp-run's sockets (IPPROTO_SDP), decided by the rule table: sdp (over
@@ -221,14 +229,7 @@ expect_jq "both: each of $CONVERTED connects tried SDP, was rejected, went on ov
 	"$SDPCTL" tune set tx-queue-depth "$(tune_default tx-queue-depth)"
 no_socket_listed() { [ "$("$SDPCTL" -j conns | jq length)" = 0 ]; }
 expect_ok "converted: no socket left in conns" sdp_wait_until 10 no_socket_listed
-sdp_expect_rdma_back "converted: rdma resources back to the start"
-expect_jq "converted: no connection left open, no protocol error" \
-	'.conn_current == 0 and .proto_errors == 0' "$SDPCTL" -j stats
-expect_mem_back "converted: memory available within 64 MiB of the start"
-SUNRECL_CONV1=$(sunreclaim)
-echo "SUnreclaim: $SUNRECL_CONV0 kB before the converted cycles, $SUNRECL_CONV1 kB after"
-expect_ok "converted: unreclaimable slab grew by less than 8 MiB" \
-	test $((SUNRECL_CONV1 - SUNRECL_CONV0)) -lt 8192
+expect_all_back converted "$SUNRECL_CONV0"
 
 echo "=== $TAIL connections: the last Data and the DisConn arrive together"
 # A reader that has just found the queue empty must not take a DisConn
