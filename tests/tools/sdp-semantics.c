@@ -16,9 +16,9 @@
  * only), the output is TAP ("ok N sock.sdp.bind", "not ok N ...",
  * "ok N ... # SKIP ..."), and the exit status is 0 when all passed.
  *
- * SDP_TEST_TIME_SCALE=N (N >= 1, default 1) stretches the SO_LINGER test's
- * linger time and its bounds, and every test's timeout, N times, for slow
- * kernels (the debug tier).
+ * SDP_TEST_TIME_SCALE=N (N >= 1, default 1) stretches the SO_LINGER tests'
+ * linger times and their bounds, and every test's timeout, N times, for
+ * slow kernels (the debug tier).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -1111,10 +1111,13 @@ static void *drainer(void *arg)
 	return NULL;
 }
 
-/* SO_LINGER 5 s, the peer reading: close() returns once all is delivered. */
+/*
+ * SO_LINGER 5 s (times time_scale), the peer reading: close() returns once
+ * all is delivered, well before the linger time.
+ */
 TEST_F(sock, linger_peer_reading)
 {
-	struct linger lg = { .l_onoff = 1, .l_linger = 5 };
+	struct linger lg = { .l_onoff = 1, .l_linger = 5 * time_scale };
 	static char big[65536];
 	struct drain d;
 	pthread_t t;
@@ -1132,7 +1135,7 @@ TEST_F(sock, linger_peer_reading)
 	dt = now() - t0;
 	pthread_join(t, NULL);
 	close(a);
-	REQUIRE(dt < 4 && d.got == 16 * sizeof(big) && d.eof,
+	REQUIRE(dt < 4 * time_scale && d.got == 16 * sizeof(big) && d.eof,
 	        "linger close %.3f s, peer got %llu eof %d", dt,
 	        (unsigned long long)d.got, d.eof);
 	ksft_print_msg("SO_LINGER 5 s, peer reading: close returned in %.3f s, all data + EOF\n",

@@ -123,7 +123,7 @@ c.close()
 a.close()
 ls.close()
 PYEOF
-timeout 120 python3 "$TMP/conn.py" "$SRV" "$PORT" "$TMP/ready" "$TMP/close" \
+timeout 300 python3 "$TMP/conn.py" "$SRV" "$PORT" "$TMP/ready" "$TMP/close" \
 	"$TOP/tests/vm" > "$TMP/conn-py" 2>&1 &
 PY=$!
 for _ in $(seq 300); do [ -s "$TMP/ready" ] && break; sdp_nap 0.1; done
