@@ -371,10 +371,10 @@ sdp_guest_wire_loss 100
 timeout 60 python3 "$TMP/fbtimeout.py" "$SRV" "$FB_PORT" "$TMP" \
 	> "$TMP/fbtimeout" 2>&1 &
 FB_PID=$!
-for _ in $(seq 300); do [ -e "$TMP/connecting" ] && break; sdp_nap 0.1; done
+sdp_wait_until 30 test -e "$TMP/connecting"
 sleep 3
 sdp_guest_wire_loss 0
-for _ in $(seq 300); do [ -e "$TMP/connected" ] && break; sdp_nap 0.1; done
+sdp_wait_until 30 test -e "$TMP/connected"
 cat "$TMP/fbtimeout"
 expect_ok "the connect carried on over TCP: the server answered" \
 	grep -qx "got FALLBACK" "$TMP/fbtimeout"
