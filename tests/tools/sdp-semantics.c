@@ -71,6 +71,7 @@ static int base_port;
 FIXTURE(sock) {
 	int family;	/* of the sockets under test */
 	int port;	/* this test's own: port and port + 1 */
+	double t0;	/* when it started: its time is printed (CI's budget) */
 };
 
 FIXTURE_VARIANT(sock) {
@@ -109,10 +110,12 @@ FIXTURE_SETUP(sock)
 	for (t = _metadata->fixture->tests; t && t != _metadata; t = t->next)
 		index++;
 	self->port = base_port + 2 * index;
+	self->t0 = now();
 }
 
 FIXTURE_TEARDOWN(sock)
 {
+	ksft_print_msg("%s took %.2f s\n", _metadata->name, now() - self->t0);
 }
 
 /* An int option's value, or -12345 if it cannot be read. */

@@ -20,13 +20,13 @@ nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 # raw_add ATTR...: a map-add request whose rule nest holds ATTR...
 raw_add() { "$NLRAW" map-add "nest:map.rule{" "$@" "}"; }
 
-echo "=== setup: RDMA stack and sdp.ko on $SDP_KVER"
+sdp_section "setup: RDMA stack and sdp.ko on $SDP_KVER"
 sdp_suite_rdma_up
 expect_fail "sdpctl without the module says so (exit 3)" 3 "not loaded|not found" \
 	sdpctl info
 expect_ok "insmod sdp.ko" insmod "$KO"
 
-echo "=== info"
+sdp_section "info"
 expect_jq "info: family 27, protocol 2.2, features" \
 	'.af_inet_sdp == 27 and .proto_version == "2.2" and
 	 (.features | index("map") and index("tune") and index("events"))' \
@@ -35,7 +35,7 @@ expect_ok "info: human output" sdpctl info
 expect_eq "info: version equals modinfo" \
 	"$(modinfo -F version "$KO")" "$(sdpctl -j info | jq -r .version)"
 
-echo "=== tunables"
+sdp_section "tunables"
 expect_jq "tune list: every tunable at its default, inside its range" \
 	'length >= 14 and all(.[]; .value == .default and .min <= .default
 	 and .default <= .max and (.doc | length) > 0)' \
@@ -68,7 +68,7 @@ expect_fail "raw tune-get with an unknown attribute is rejected" 1 "EINVAL" \
 expect_fail "raw tune-set with an overlong name" 1 "EINVAL" \
 	"$NLRAW" tune-set "str:tunable.name=$(printf 'x%.0s' $(seq 40))" "u64:tunable.value=1"
 
-echo "=== rules"
+sdp_section "rules"
 expect_jq "map list starts empty" 'length == 0' sdpctl -j map list
 expect_jq "map add connect rule" \
 	'.action == "sdp" and .role == "connect" and .addr == "198.18.0.0"
@@ -102,7 +102,7 @@ expect_fail "map add inverted ports: usage error" 2 "port" \
 expect_fail "map add at a position past the end" 1 "position" \
 	sdpctl map add position 99 action sdp port 1
 
-echo "=== rules: the kernel checks every attribute itself (raw requests)"
+sdp_section "rules: the kernel checks every attribute itself (raw requests)"
 expect_fail "raw: missing action" 1 "EINVAL.*action" \
 	raw_add "u16:rule.family=2"
 expect_ok "raw: no family is both families" \
@@ -157,7 +157,7 @@ expect_fail "raw: lookup with two roles" 1 "ERANGE" \
 expect_fail "raw: lookup without an address" 1 "EINVAL.*addr" \
 	"$NLRAW" map-lookup "u16:lookup.family=2" "u16:lookup.port=5005" "u32:lookup.role=2"
 
-echo "=== lookup"
+sdp_section "lookup"
 expect_jq "lookup hits the connect rule" ".action == \"sdp\" and .rule == $ID1" \
 	sdpctl -j map lookup addr 198.18.0.7 port 5005 role connect
 expect_jq "first match wins (position 0 rule)" ".action == \"tcp\" and .rule == $ID0" \
@@ -196,7 +196,7 @@ expect_jq "unprivileged lookup moved no hits either" \
 	".id == $ID1 and .hits == 0" sdpctl -j map get "$ID1"
 expect_jq "stats count map lookups" '.map_lookups >= 10' sdpctl -j stats
 
-echo "=== save, load, delete, flush"
+sdp_section "save, load, delete, flush"
 sdpctl map save > "$TMP/saved"
 expect_ok "map save" test -s "$TMP/saved"
 sdpctl -j map list | jq -c '[.[] | del(.id, .hits)]' > "$TMP/before"
@@ -226,7 +226,7 @@ expect_ok "map del by exact match" sdpctl map del action tcp role listen program
 expect_jq "one rule left" 'length == 1' sdpctl -j map list
 expect_fail "map del by match of no rule" 1 "No such" sdpctl map del action tcp port 9
 
-echo "=== bounds"
+sdp_section "bounds"
 expect_ok "max-rules 2" sdpctl tune set max-rules 2
 expect_ok "second rule fits" sdpctl map add action sdp port 1
 expect_fail "third rule: ENOSPC naming max-rules" 1 "max-rules" sdpctl map add action sdp port 2
@@ -237,7 +237,7 @@ expect_jq "still two rules" 'length == 2' sdpctl -j map list
 sdpctl map flush >/dev/null
 sdpctl tune set max-rules 1024
 
-echo "=== stats"
+sdp_section "stats"
 expect_jq "stats: every counter present" \
 	'has("conn_active_opens") and has("conn_current") and has("tx_bytes")
 	 and (.tx_msgs | has("data") and has("hello")) and (.rx_msgs | has("abort"))
@@ -248,7 +248,7 @@ expect_ok "stats human" sdpctl stats
 expect_ok "stats --reset" sdpctl stats --reset
 expect_jq "reset zeroes the counters" '.map_lookups == 0 and .reset_time < 5' sdpctl -j stats
 
-echo "=== permissions: reads are open, changes need CAP_NET_ADMIN"
+sdp_section "permissions: reads are open, changes need CAP_NET_ADMIN"
 expect_ok "unprivileged info" nobody "$SDPCTL" info
 expect_ok "unprivileged map list" nobody "$SDPCTL" map list
 expect_ok "unprivileged tune list" nobody "$SDPCTL" tune list
@@ -264,7 +264,7 @@ expect_fail "unprivileged stats reset" 4 "Operation not permitted" \
 expect_fail "unprivileged raw map-replace" 1 "EPERM" nobody "$NLRAW" map-replace
 expect_jq "nothing changed" 'length == 0' sdpctl -j map list
 
-echo "=== user namespaces: their root administers their own netns only"
+sdp_section "user namespaces: their root administers their own netns only"
 # The root of a user namespace (here made by nobody) administers the
 # network namespaces that namespace owns (GENL_UNS_ADMIN_PERM), and
 # nothing of the initial namespace's.
@@ -282,7 +282,7 @@ expect_jq "initial netns: rx-buffers unchanged" ".value == $rxbufs" \
 	sdpctl -j tune get rx-buffers
 expect_jq "initial netns: still no rule" 'length == 0' sdpctl -j map list
 
-echo "=== network namespaces are isolated"
+sdp_section "network namespaces are isolated"
 ip netns add sdpt1
 inns() { ip netns exec sdpt1 "$@"; }
 expect_ok "rule in the init netns" sdpctl map add action sdp port 4000
@@ -298,7 +298,7 @@ expect_jq "lookup in sdpt1 uses sdpt1 rules" '.action == "tcp" and .rule != null
 	inns "$SDPCTL" -j map lookup addr 198.18.0.1 port 4001 role connect
 expect_jq "stats are per netns" '.map_lookups == 1' inns "$SDPCTL" -j stats
 
-echo "=== events"
+sdp_section "events"
 sdpctl -j monitor --count 5 > "$TMP/events" 2>"$TMP/events.err" &
 MON=$!
 inns "$SDPCTL" -j monitor --count 1 > "$TMP/events-ns" 2>&1 &
@@ -331,7 +331,7 @@ sdpctl stats --reset
 wait "$MON"
 expect_eq "human monitor line for stats-reset" "stats-reset" "$(cat "$TMP/events-human")"
 
-echo "=== conns: thousands of sockets, one dump in many parts"
+sdp_section "conns: thousands of sockets, one dump in many parts"
 # Listeners only: no QP or buffers, so thousands are cheap even under TCG.
 # One conn message is over 100 bytes and a dump part at most 32 KiB, so
 # STEADY sockets need well over STEADY / 300 parts (checked, not assumed).
@@ -408,7 +408,7 @@ expect_ok "listeners came and went during the dumps (${CHURNED:-none})" \
 	test "${CHURNED:-0}" -ge $CHURN
 expect_ok "every listener leaves the listing" conns_gone 60
 
-echo "=== unload and reload with rules present"
+sdp_section "unload and reload with rules present"
 sdpctl map add action sdp port 4200 >/dev/null
 inns "$SDPCTL" map add action sdp port 4201 >/dev/null
 expect_ok "rmmod with rules in two netns" rmmod sdp

@@ -19,7 +19,7 @@ FAILNTH=$TOP/tests/tools/sdp-failnth
 NLRAW=$TOP/tests/tools/sdp-nlraw
 DBG=/sys/kernel/debug
 
-echo "=== setup"
+sdp_section "setup"
 [ -e $DBG/failslab ] || mount -t debugfs debugfs $DBG 2>/dev/null
 if [ ! -e /proc/self/fail-nth ] || [ ! -d $DBG/failslab ]; then
 	sdp_skip "fault injection" "kernel without CONFIG_FAULT_INJECTION/FAILSLAB"
@@ -39,7 +39,7 @@ done
 echo 0 > $DBG/fail_page_alloc/min-order
 sdp_rdma_mark
 
-echo "=== socket calls"
+sdp_section "socket calls"
 t0=$SECONDS
 timeout 900 "$FAILNTH" "$ADDR" 7900 socket bind listen connect accept send \
 	recv sockopt shutdown close > "$TMP/calls" 2>&1
@@ -51,7 +51,7 @@ expect_eq "sdp-failnth: exit status" 0 "$rc"
 expect_ok "every connection torn down" sdp_wait_conn_zero 30
 sdp_expect_rdma_back "rdma resources back to the start"
 
-echo "=== sdp.ko's functions, wherever they run"
+sdp_section "sdp.ko's functions, wherever they run"
 # fail_function fails the N-th call of one of sdp.ko's allocating
 # functions (ALLOW_ERROR_INJECTION) in any context: the rdma_cm handlers of
 # both ends, where fail-nth cannot reach.  Rings of 4 buffers each way keep
@@ -96,7 +96,7 @@ else
 	sdp_expect_rdma_back "rdma resources back to the start"
 fi
 
-echo "=== netlink requests"
+sdp_section "netlink requests"
 # nlfail NAME [PREP -- ...] REQUEST: sdp-nlraw -f; the PREP requests set
 # each round up (map-replace with one rule: the same table whatever the
 # round before did); REQUEST must end well once no allocation fails.
@@ -154,7 +154,7 @@ nlfail "conn-get dump" -d conn-get
 kill "$holder"
 wait "$holder"
 
-echo "=== nothing left behind"
+sdp_section "nothing left behind"
 expect_ok "every connection torn down" sdp_wait_conn_zero 30
 sdp_expect_rdma_back "rdma resources back to the start"
 for f in failslab fail_page_alloc; do

@@ -28,7 +28,7 @@ PORT=7800
 
 sdpctl() { "$SDPCTL" "$@"; }
 
-echo "=== setup: RDMA stack and sdp.ko on $SDP_KVER; fuzz seed $SEED"
+sdp_section "setup: RDMA stack and sdp.ko on $SDP_KVER; fuzz seed $SEED"
 sdp_suite_rdma_up
 expect_ok "insmod sdp.ko" insmod "$KO"
 
@@ -157,7 +157,7 @@ check_state()
 # bounds a phase on a slower host; the count check then fails.
 NS_COUNT=$((COUNT * 3 / 5))
 RACE_COUNT=$((NS_COUNT / 6))
-echo "=== fuzz: $COUNT messages with traffic and namespaces; seeds $((SEED + 2)) and $((SEED + 4)), $SEED"
+sdp_section "fuzz: $COUNT messages with traffic and namespaces; seeds $((SEED + 2)) and $((SEED + 4)), $SEED"
 rm -f "$TMP/stop"
 traffic &
 TRAFFIC=$!
@@ -202,12 +202,12 @@ expect_eq "every namespace round ran its rule and fuzzer" "" \
 	"$(cat "$TMP/netns.fail" 2>/dev/null)"
 expect_eq "no namespace left" "" "$(ip netns list)"
 
-echo "=== invariants"
+sdp_section "invariants"
 check_state "init netns after fuzzing"
 expect_ok "connections all gone" sdp_wait_conn_zero 60
 expect_jq "no socket listed" 'length == 0' sdpctl -j conns
 
-echo "=== the module unloads, and works again"
+sdp_section "the module unloads, and works again"
 # sdp_wait_conn_zero and the conns dump see a socket go when its teardown
 # starts; it keeps the module until freed, which for buffers of the
 # fuzzed sizes (up to 1 GiB a connection) takes seconds under TCG.
@@ -238,7 +238,7 @@ fi
 # netlink socket and the per-namespace exit race; then, with the traffic
 # stopped, nothing may pin the module: it is unloaded and loaded again.
 TD_ROUNDS=${SDP_TEST_TEARDOWN_ROUNDS:-2}
-echo "=== namespace teardown under load: $TD_ROUNDS rounds, module reloaded between them"
+sdp_section "namespace teardown under load: $TD_ROUNDS rounds, module reloaded between them"
 cat > "$TMP/holder.py" <<'PYEOF'
 import sys, time
 sys.path.insert(0, sys.argv[1])

@@ -122,7 +122,7 @@ attack()
 	local accept_secs=30
 
 	PORT=$((PORT + 1))
-	echo "=== $name ($cas $arg) on port $PORT"
+	sdp_section "$name ($cas $arg) on port $PORT"
 	timeout 60 "$HOSTILE" server $ADDR $PORT $accept_secs > "$slog" 2>&1 &
 	spid=$!
 	if ! wait_for "$slog" "listening" 10; then
@@ -160,7 +160,7 @@ passive()
 	local plog=$TMP/$name.passive clog=$TMP/$name.client
 
 	PORT=$((PORT + 1))
-	echo "=== $name (passive $var) on port $PORT"
+	sdp_section "$name (passive $var) on port $PORT"
 	timeout 60 "$HOSTILE" passive "$var" $ADDR $PORT > "$plog" 2>&1 &
 	ppid=$!
 	if ! wait_for "$plog" "listening" 10; then
@@ -187,7 +187,7 @@ passive()
 	check_aftermath "$name" "$perr" "$before"
 }
 
-echo "=== setup"
+sdp_section "setup"
 sdp_suite_rdma_up
 sdp_guest_kmemleak_manual
 sdp_guest_verbs_rxe_only
@@ -270,7 +270,7 @@ flood()
 	local slog=$TMP/$name.server tlog=$TMP/$name.tool
 
 	PORT=$((PORT + 1))
-	echo "=== $name: $n connects, backlog $backlog, listener closes after ${shold}s, tool exits after ${thold}s"
+	sdp_section "$name: $n connects, backlog $backlog, listener closes after ${shold}s, tool exits after ${thold}s"
 	timeout 60 "$HOSTILE" server-hold $ADDR $PORT "$backlog" "$shold" > "$slog" 2>&1 &
 	spid=$!
 	wait_for "$slog" listening 10
@@ -318,7 +318,7 @@ flood flood-listener-closes 64 4 10 30
 PORT=$((PORT + 1))
 HOLD=12
 [ "$SDP_KVER" != debug ] || HOLD=40
-echo "=== half-open: 30 connects, a third never answer the REP; connect-timeout 3 s"
+sdp_section "half-open: 30 connects, a third never answer the REP; connect-timeout 3 s"
 expect_ok "connect-timeout 3000 ms" "$SDPCTL" tune set connect-timeout 3000
 timeout $((HOLD + 50)) "$HOSTILE" server-hold $ADDR $PORT 64 $((HOLD + 2)) \
 	> "$TMP/half-open.server" 2>&1 &
@@ -407,7 +407,7 @@ else
 	FUZZ_PSECS=${SDP_TEST_WIREFUZZ_PASSIVE_SECS:-15}
 fi
 PORT=$((PORT + 1))
-echo "=== wire fuzz: seed $FUZZ_SEED, ${FUZZ_SECS}s on port $PORT"
+sdp_section "wire fuzz: seed $FUZZ_SEED, ${FUZZ_SECS}s on port $PORT"
 fuzz_t0=$SECONDS
 sdp_rdma_mark
 perr0=$(counter proto-errors)
@@ -445,7 +445,7 @@ fi
 # real connect() of sdp-wirefuzz client with a valid or broken HelloAck
 # (the connect must fail, counted) and then fuzzes as above.
 PORT=$((PORT + 1))
-echo "=== passive wire fuzz: seed $FUZZ_SEED, ${FUZZ_PSECS}s on port $PORT"
+sdp_section "passive wire fuzz: seed $FUZZ_SEED, ${FUZZ_PSECS}s on port $PORT"
 perr0=$(counter proto-errors)
 SDP_WIREFUZZ_SECS=$FUZZ_PSECS timeout $((FUZZ_PSECS + 60)) \
 	"$WIREFUZZ" passive $ADDR $PORT "$FUZZ_SEED" 1000000 \
@@ -476,7 +476,7 @@ if [ "$rc" -ne 0 ]; then
 	echo "passive fuzz: or just the failing connection with the 'replay it' line above (and sdp-wirefuzz client)"
 fi
 
-echo "=== module still healthy"
+sdp_section "module still healthy"
 PORT=$((PORT + 1))
 timeout 60 "$HOSTILE" server $ADDR $PORT 20 > "$TMP/final.server" 2>&1 &
 spid=$!

@@ -125,7 +125,7 @@ expect_all_back()
 		test $((slab - $2)) -lt 8192
 }
 
-echo "=== setup"
+sdp_section "setup"
 sdp_suite_rdma_up
 sdp_guest_kmemleak_manual
 expect_ok "insmod sdp.ko" insmod "$KO"
@@ -147,13 +147,13 @@ MEM_BEFORE=$(mem_avail)
 SUNRECL_BEFORE=$(sunreclaim)
 echo "rdma resources on rxe0 at the start: $SDP_RDMA_MARK"
 
-echo "=== churn: $CHURN_DEFAULT connect/transfer/close cycles, default buffers"
+sdp_section "churn: $CHURN_DEFAULT connect/transfer/close cycles, default buffers"
 mode "churn (default buffers)" 7605 churn "$CHURN_DEFAULT"
 sdp_expect_rdma_back "churn (default buffers): rdma resources back to the start"
 expect_jq "churn (default buffers): no connection left open, no protocol error" \
 	'.conn_current == 0 and .proto_errors == 0' "$SDPCTL" -j stats
 
-echo "=== churn: $CHURN connect/transfer/close cycles" \
+sdp_section "churn: $CHURN connect/transfer/close cycles" \
 	"($CHURN_JOBS churners, ${CHURN_BUFFERS:-default} buffers each way)"
 if [ -n "$CHURN_BUFFERS" ]; then
 	expect_ok "rx-buffers $TAIL_BUFFERS" "$SDPCTL" tune set rx-buffers "$TAIL_BUFFERS"
@@ -179,7 +179,7 @@ expect_jq "churn: $CHURN active and $CHURN passive opens counted, none failed" \
 	 .conn_failed - $FAILED0 == 0" "$SDPCTL" -j stats
 expect_all_back churn "$SUNRECL_CHURN0"
 
-echo "=== converted sockets: $CONVERTED connect/transfer/close cycles in each mode"
+sdp_section "converted sockets: $CONVERTED connect/transfer/close cycles in each mode"
 # sdp-run's sockets (IPPROTO_SDP), decided by the rule table: sdp (over
 # SDP), tcp (TCP-backed, no SDP connection), and both against a listener
 # the table made TCP's (every SDP attempt rejected, the same connect()
@@ -231,7 +231,7 @@ no_socket_listed() { [ "$("$SDPCTL" -j conns | jq length)" = 0 ]; }
 expect_ok "converted: no socket left in conns" sdp_wait_until 10 no_socket_listed
 expect_all_back converted "$SUNRECL_CONV0"
 
-echo "=== $TAIL connections: the last Data and the DisConn arrive together"
+sdp_section "$TAIL connections: the last Data and the DisConn arrive together"
 # A reader that has just found the queue empty must not take a DisConn
 # that completed right after, with the last Data, for the end: 2 of 6,144
 # connections lost their last message so before the fix.  Small buffers,
@@ -247,7 +247,7 @@ sdp_expect_rdma_back "tail: rdma resources back to the start"
 expect_jq "tail: no connection left open, no protocol error" \
 	'.conn_current == 0 and .proto_errors == 0' "$SDPCTL" -j stats
 
-echo "=== $CONCURRENT concurrent connections with checksums"
+sdp_section "$CONCURRENT concurrent connections with checksums"
 # They need more than the default budget (a quarter of RAM).
 expect_ok "mem-max-pages: all of RAM" \
 	"$SDPCTL" tune set mem-max-pages "$("$SDPCTL" -j tune get mem-max-pages | jq .max)"
@@ -263,7 +263,7 @@ expect_jq "concurrent: no connection left open, no protocol error" \
 	'.conn_current == 0 and .proto_errors == 0' "$SDPCTL" -j stats
 expect_mem_back "concurrent: memory available within 64 MiB of the start"
 
-echo "=== connects closed while in progress leave nothing behind"
+sdp_section "connects closed while in progress leave nothing behind"
 # Each attempt's child holds its rings until the REJ of the closed end
 # arrives, or connect-timeout if Soft-RoCE dropped it (a loaded host): with
 # 64-buffer rings a thousand attempts held the whole buffer budget in CI
@@ -279,17 +279,17 @@ sdp_expect_rdma_back "connclose: rdma resources back to the start"
 expect_jq "connclose: no connection left open" '.conn_current == 0' \
 	"$SDPCTL" -j stats
 
-echo "=== SIGURG while closing: closes under an urgent-data flood"
+sdp_section "SIGURG while closing: closes under an urgent-data flood"
 mode "urgclose" 7635 urgclose "$URGCLOSE"
 sdp_expect_rdma_back "urgclose: rdma resources back to the start"
 
-echo "=== max-connections bound"
+sdp_section "max-connections bound"
 expect_ok "max-connections 6" "$SDPCTL" tune set max-connections 6
 mode "maxconn" 7630 maxconn 6
 expect_ok "max-connections back to default" \
 	"$SDPCTL" tune set max-connections "$(tune_default max-connections)"
 
-echo "=== memory: one host-wide budget, charged to the user's memory cgroup"
+sdp_section "memory: one host-wide budget, charged to the user's memory cgroup"
 # Buffer pages of one loopback connection (two ends, each with rx-buffers
 # receive buffers and tx-queue-depth send slots of rx-buffer-size bytes).
 bufpages=$((($("$SDPCTL" -j tune get rx-buffer-size | jq .value) + 4095) / 4096))
@@ -357,7 +357,7 @@ expect_ok "their buffers are charged to the user's memory cgroup" \
 release
 rmdir "$CG/sdpmem"
 
-echo "=== memory tunables: a container cannot raise them"
+sdp_section "memory tunables: a container cannot raise them"
 ip netns add sdpmemns
 inns() { ip netns exec sdpmemns "$@"; }
 expect_fail "mem-max-pages is set in the initial namespace only" 4 \
@@ -377,7 +377,7 @@ expect_ok "rx-buffers back to default" \
 	"$SDPCTL" tune set rx-buffers "$(tune_default rx-buffers)"
 ip netns del sdpmemns
 
-echo "=== nothing left behind"
+sdp_section "nothing left behind"
 sdp_expect_rdma_back "rdma resources back to the start"
 expect_mem_back "memory available within 64 MiB of the start"
 expect_jq "conn_current is 0" '.conn_current == 0' "$SDPCTL" -j stats

@@ -16,7 +16,7 @@ RUN=$TOP/preload/sdp-run
 QPERF_PORT=19800
 HTTP_PORT=18080
 
-echo "=== setup"
+sdp_section "setup"
 sdp_suite_rdma_up
 expect_ok "insmod sdp.ko" insmod "$KO"
 expect_jq "info advertises IPPROTO_SDP sockets" '.features | index("inet")' \
@@ -81,7 +81,7 @@ monitor_start()
 }
 monitor_wait() { sdp_wait_pid "$MON" 10; }
 
-echo "=== qperf, no rule: default-action tcp keeps it on TCP"
+sdp_section "qperf, no rule: default-action tcp keeps it on TCP"
 "$RUN" qperf -lp "$QPERF_PORT" > "$TMP/qperf-server" 2>&1 &
 QPERF=$!
 expect_ok "qperf's listener is TCP's, and ss names qperf" \
@@ -98,7 +98,7 @@ expect_jq "no SDP connection; the client's sockets became TCP's" \
 kill "$QPERF" 2>/dev/null
 wait "$QPERF" 2>/dev/null
 
-echo "=== qperf, a rule for the program: its control and test connections over SDP"
+sdp_section "qperf, a rule for the program: its control and test connections over SDP"
 expect_ok "rule: action sdp program qperf" \
 	"$SDPCTL" map add action sdp program qperf
 "$RUN" qperf -lp "$QPERF_PORT" > "$TMP/qperf-server" 2>&1 &
@@ -124,7 +124,7 @@ expect_jq "the rule decided them" \
 	'.[0].program == "qperf" and .[0].hits >= 3' "$SDPCTL" -j map list
 expect_ok "map flush" "$SDPCTL" map flush
 
-echo "=== Python's HTTP server on [::] (dual stack), curl over IPv4, a port rule"
+sdp_section "Python's HTTP server on [::] (dual stack), curl over IPv4, a port rule"
 mkdir -p "$TMP/www"
 head -c $((8 << 20)) /dev/urandom > "$TMP/www/blob"
 expect_ok "rule: action sdp port $HTTP_PORT" \
@@ -145,7 +145,7 @@ expect_match "the server saw the client v4-mapped" "^::ffff:$ADDR " \
 kill "$HTTPD" 2>/dev/null
 wait "$HTTPD" 2>/dev/null
 
-echo "=== the same with a tcp rule: TCP carries it, plain curl reaches it"
+sdp_section "the same with a tcp rule: TCP carries it, plain curl reaches it"
 expect_ok "map flush" "$SDPCTL" map flush
 expect_ok "rule: action tcp port $HTTP_PORT" \
 	"$SDPCTL" map add action tcp port "$HTTP_PORT"
@@ -184,7 +184,7 @@ wait "$HTTPD" 2>/dev/null
 "$SDPCTL" map flush
 "$SDPCTL" tune set default-action tcp
 
-echo "=== both: SDP where the server has an SDP listener, TCP where not"
+sdp_section "both: SDP where the server has an SDP listener, TCP where not"
 # The server is plain TCP (no sdp-run): curl's SDP attempt is rejected (no
 # rdma_cm listener) and the same connect() continues over TCP.  curl
 # connects non-blocking (EINPROGRESS, then poll); Python's http.client
@@ -354,7 +354,7 @@ stop_servers()
 	IPERF_SERVER= REDIS_SERVER=
 }
 
-echo "=== iperf3 and redis, no rule: TCP (default-action tcp)"
+sdp_section "iperf3 and redis, no rule: TCP (default-action tcp)"
 iperf3_server "$RUN"
 redis_server "$RUN"
 expect_ok "iperf3's listener is TCP's" tcp_listener "$IPERF_PORT" iperf3
@@ -367,7 +367,7 @@ expect_jq "no SDP connection; every socket was decided TCP's" \
 	"$SDPCTL" -j stats
 stop_servers
 
-echo "=== iperf3 and redis, an sdp rule for their ports: SDP"
+sdp_section "iperf3 and redis, an sdp rule for their ports: SDP"
 expect_ok "rule: action sdp port $IPERF_PORT" \
 	"$SDPCTL" map add action sdp port "$IPERF_PORT"
 expect_ok "rule: action sdp port $REDIS_PORT" \
@@ -388,7 +388,7 @@ expect_jq "redis-benchmark's 20 clients a run were SDP's" \
 	".conn_active_opens - $ACTIVE0 >= 40" "$SDPCTL" -j stats
 stop_servers
 
-echo "=== iperf3 and redis, a both rule, plain TCP servers: the clients fall back"
+sdp_section "iperf3 and redis, a both rule, plain TCP servers: the clients fall back"
 expect_ok "map flush" "$SDPCTL" map flush
 expect_ok "rule: action both role connect port $IPERF_PORT" \
 	"$SDPCTL" map add action both role connect port "$IPERF_PORT"
@@ -405,7 +405,7 @@ expect_jq "every client socket fell back for the REJ" \
 stop_servers
 expect_ok "map flush" "$SDPCTL" map flush
 
-echo "=== each namespace's rules decide its own sockets"
+sdp_section "each namespace's rules decide its own sockets"
 NS=sdppreload
 expect_ok "netns $NS" ip netns add "$NS"
 expect_ok "rule in $NS only: action sdp port $HTTP_PORT" \
@@ -432,7 +432,7 @@ kill "$HTTPD" "$HTTPD_NS" 2>/dev/null
 wait "$HTTPD" "$HTTPD_NS" 2>/dev/null
 ip netns del "$NS"
 
-echo "=== without sdp.ko: the same programs over TCP"
+sdp_section "without sdp.ko: the same programs over TCP"
 sdp_wait_conn_zero 15 || echo "# connections still open: $(sdp_stat conn_current)"
 sdp_expect_unload "unload sdp.ko"
 http_server :: "$RUN"

@@ -19,7 +19,7 @@ SCALE=${SDP_TEST_SCALE:-1}
 BYTES=$(((64 << 20) / SCALE))
 MIXED=$(((256 << 20) / SCALE))
 
-echo "=== setup"
+sdp_section "setup"
 sdp_suite_rdma_up
 sdp_guest_kmemleak_manual
 expect_ok "insmod sdp.ko" insmod "$KO"
@@ -28,26 +28,26 @@ expect_jq "info advertises the stream feature" '.features | index("stream")' \
 
 what="each test on SDP, IPPROTO_SDP (SDP and made TCP) and TCP"
 [ "$SDP_KVER" != debug ] || what="SDP, and IPPROTO_SDP for what differs"
-echo "=== socket semantics: $what"
+sdp_section "socket semantics: $what"
 sdp_semantics_runs "$ADDR" 7200 ""
 
-echo "=== transfers, $((BYTES >> 20)) MiB each way at once"
+sdp_section "transfers, $((BYTES >> 20)) MiB each way at once"
 sdp_run_program lines sdp-xfer "$XFER" "$ADDR" 7300 "$BYTES"
 
-echo "=== the same over IPPROTO_SDP sockets, $((BYTES >> 22)) MiB each way"
+sdp_section "the same over IPPROTO_SDP sockets, $((BYTES >> 22)) MiB each way"
 expect_ok "default-action sdp" "$SDPCTL" tune set default-action sdp
 sdp_run_program lines "sdp-xfer over IPPROTO_SDP" env SDP_STREAM_FAMILY=inet \
 	"$XFER" "$ADDR" 7450 $((BYTES / 4))
 expect_ok "default-action tcp" "$SDPCTL" tune set default-action tcp
 
-echo "=== random sizes, 1 B to 16 MiB, $((MIXED >> 20)) MiB each way, with recv-poll"
+sdp_section "random sizes, 1 B to 16 MiB, $((MIXED >> 20)) MiB each way, with recv-poll"
 # recv-poll makes blocking reads spin before they sleep: the same bytes
 # must arrive, in order, whatever the read path.
 expect_ok "recv-poll 100 us" "$SDPCTL" tune set recv-poll 100
 sdp_run_program lines "mixed-size run" "$XFER" "$ADDR" 7350 mixed "$MIXED"
 expect_ok "recv-poll back to 0" "$SDPCTL" tune set recv-poll 0
 
-echo "=== IPv6: the same checks over sockaddr_in6"
+sdp_section "IPv6: the same checks over sockaddr_in6"
 # 2001:2::/48 is IPv6's benchmarking range (RFC 5180), as 198.18.0.0/15.
 # On another host: SDP_ADDR6, an IPv6 address of the RDMA netdev.
 ADDR6=${SDP_ADDR6:-}
@@ -64,7 +64,7 @@ else
 	sdp_skip "IPv6 transfers" "no SDP_ADDR6 given"
 fi
 
-echo "=== counters moved by the traffic"
+sdp_section "counters moved by the traffic"
 expect_jq "connections were counted" \
 	'.conn_active_opens > 0 and .conn_passive_opens > 0 and
 	 .conn_established > 0 and .conn_refused > 0 and .conn_aborted > 0' \
@@ -80,7 +80,7 @@ expect_jq "no connection left open, no protocol error" \
 expect_jq "message size histogram filled" '.hist.tx_msg_size | add > 0' \
 	"$SDPCTL" -j stats
 
-echo "=== conns: live sockets and conn-up / conn-down events"
+sdp_section "conns: live sockets and conn-up / conn-down events"
 # A listener and one connection kept open by a python3 helper: AF_INET_SDP
 # sockets driven as AF_INET ones (python knows no family 27 addresses).
 CPORT_FILE=$TMP/conn-ready
@@ -186,7 +186,7 @@ for _ in $(seq 50); do
 done
 expect_eq "conns is empty once the sockets are torn down" 0 "$left"
 
-echo "=== a silent peer (veth pair, packets dropped): keepalive, connect-timeout"
+sdp_section "a silent peer (veth pair, packets dropped): keepalive, connect-timeout"
 expect_ok "veth pair with rxe1/rxe2" sdp_guest_veth_pair
 BLACKHOLE=". $TOP/tests/vm/guest-rdma.sh && sdp_guest_wire_loss 100"
 RESTORE=". $TOP/tests/vm/guest-rdma.sh && sdp_guest_wire_loss 0"
@@ -207,7 +207,7 @@ expect_jq "the timed-out connection was counted as aborted" \
 sdp_wait_conn_zero 60
 expect_eq "the silent peer's connections are torn down" 0 "$?"
 
-echo "=== exposure: other RDMA services' ports, no autoload"
+sdp_section "exposure: other RDMA services' ports, no autoload"
 # bind_as USER PORT: what bind() of an SDP socket to $ADDR:PORT says
 # ("bound" or the errno name), as root or as nobody.
 bind_as()
@@ -242,7 +242,7 @@ expect_ok "reserved_ports back to the default" \
 expect_eq "no module alias: a netlink family lookup cannot load sdp.ko" "" \
 	"$(modinfo -F alias "$KO")"
 
-echo "=== live sockets pin the module; device removal resets them"
+sdp_section "live sockets pin the module; device removal resets them"
 if sdp_in_guest "device removal under connected sockets"; then
 	timeout 120 "$XFER" "$ADDR" 7400 devremove > "$TMP/devremove" 2>&1 &
 	PID=$!

@@ -51,7 +51,7 @@ expect_grew()
 	fi
 }
 
-echo "=== setup: $SDP_RXE1 on $SDP_VETH1 ($CLI) <-> $SDP_RXE2 on $SDP_VETH2 ($SRV)"
+sdp_section "setup: $SDP_RXE1 on $SDP_VETH1 ($CLI) <-> $SDP_RXE2 on $SDP_VETH2 ($SRV)"
 sdp_guest_veth_pair || { echo "veth pair setup failed"; exit 1; }
 sdp_guest_kmemleak_manual
 expect_eq "only $SDP_RXE1 and $SDP_RXE2 exist (no loopback device to take)" \
@@ -61,7 +61,7 @@ expect_ok "insmod sdp.ko" insmod "$KO"
 RDMA_BEFORE=$(sdp_guest_rdma_counts "$SDP_RXE1" "$SDP_RXE2")
 echo "rdma resources at the start: $RDMA_BEFORE"
 
-echo "=== sdp-xfer and sdp-semantics to $SRV: transfers and semantics across the wire"
+sdp_section "sdp-xfer and sdp-semantics to $SRV: transfers and semantics across the wire"
 V1TX=$(netstat_of "$SDP_VETH1" tx_bytes)
 V1RX=$(netstat_of "$SDP_VETH1" rx_bytes)
 V2TX=$(netstat_of "$SDP_VETH2" tx_bytes)
@@ -75,7 +75,7 @@ sdp_run_program lines sdp-xfer "$XFER" "$SRV" 7700 "$BYTES"
 echo "sdp-xfer: $(($(date +%s) - start)) s"
 sdp_semantics_runs "$SRV" 7600 ""
 
-echo "=== the bytes crossed the wire ($MOVED bytes each way at least)"
+sdp_section "the bytes crossed the wire ($MOVED bytes each way at least)"
 expect_grew "client -> server: $SDP_VETH1 tx_bytes" \
 	"$V1TX" "$(netstat_of "$SDP_VETH1" tx_bytes)" "$MOVED"
 expect_grew "client -> server: $SDP_VETH2 rx_bytes" \
@@ -98,7 +98,7 @@ expect_jq "sdp counted the bytes both ways, no protocol error" \
 	".tx_bytes >= 2 * $MOVED and .rx_bytes >= 2 * $MOVED and
 	 .proto_errors == 0" "$SDPCTL" -j stats
 
-echo "=== a live connection: client end on $SDP_RXE1, server end on $SDP_RXE2"
+sdp_section "a live connection: client end on $SDP_RXE1, server end on $SDP_RXE2"
 # A listener on the server address and one connection to it from an
 # unbound socket (the source comes from the routing: the client's veth),
 # kept open by a python3 helper (sdpsock.py: AF_INET_SDP sockets driven
@@ -182,7 +182,7 @@ sdp_wait_pid "$PY" 30
 expect_eq "python helper exit status" 0 "$?"
 cat "$TMP/conn-py"
 
-echo "=== IP_TOS: the connection's traffic class on the wire"
+sdp_section "IP_TOS: the connection's traffic class on the wire"
 # roce_tclass.py counts the RoCE packets on the server's veth by class
 # while one connection moves 256 KiB each way: with IP_TOS set before
 # connect(), every packet of the connection's QPs, both ways, carries it
@@ -207,7 +207,7 @@ expect_jq "no IP_TOS: both sockets read 0, every data packet in class 0" \
 	 $(tclass_keys "$CLI>$SRV" 0) and $(tclass_keys "$SRV>$CLI" 0)" \
 	cat "$TMP/tclass-default"
 
-echo "=== SO_BINDTODEVICE: a listener hears its device only, a connect leaves by it"
+sdp_section "SO_BINDTODEVICE: a listener hears its device only, a connect leaves by it"
 # A listener on the any address bound to the client's netdev refuses the
 # request that arrives on the server's; bound to the server's it takes
 # it.  A connect bound to a netdev with neither a route to the server nor
@@ -265,7 +265,7 @@ expect_jq "the refused request counted at both ends (refused, and refused to us)
 	".conn_refused - $REFUSED0 == 2" "$SDPCTL" -j stats
 ip link del sdpnodev
 
-echo "=== ack-timeout: a wire that drops everything for a while"
+sdp_section "ack-timeout: a wire that drops everything for a while"
 # A connection whose wire loses every packet (sdp_guest_wire_loss)
 # for LOSS_S seconds while the client sends 4 KiB: the RC transport
 # retransmits every ack-timeout, which the client device's
@@ -329,7 +329,7 @@ expect_eq "ack-timeout 31: not retransmitted in $LOSS_S s" 0 "$RETRIES"
 expect_ok "ack-timeout back to the default" \
 	"$SDPCTL" tune set ack-timeout "$("$SDPCTL" -j tune get ack-timeout | jq .default)"
 
-echo "=== both: SDP gets no answer, fallback-timeout, the connect goes on over TCP"
+sdp_section "both: SDP gets no answer, fallback-timeout, the connect goes on over TCP"
 # A plain TCP server, and a client socket as sdp-run makes it
 # (IPPROTO_SDP) under a both rule, while the wire drops everything: the
 # REQ is never answered (the neighbours are static, so address and route
@@ -389,7 +389,7 @@ touch "$TMP/done"
 wait "$FB_PID"
 expect_ok "map flush" "$SDPCTL" map flush
 
-echo "=== nothing left behind"
+sdp_section "nothing left behind"
 left=1
 for _ in $(seq 100); do
 	[ "$(sdp_stat conn_current)" = 0 ] && [ "$("$SDPCTL" -j conns | jq length)" = 0 ] &&

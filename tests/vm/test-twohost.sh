@@ -46,7 +46,7 @@ got.join()
 EOF
 }
 
-echo "=== setup: $LOCAL on the e1000 NIC, rxe0 on it, sdp.ko ($SDP_KVER)"
+sdp_section "setup: $LOCAL on the e1000 NIC, rxe0 on it, sdp.ko ($SDP_KVER)"
 modprobe e1000 2>/dev/null
 nic=
 for _ in $(seq 50); do
@@ -66,7 +66,7 @@ expect_ok "rxe0 ACTIVE" sdp_guest_wait_rxe rxe0
 expect_ok "insmod sdp.ko" insmod "$KO"
 sdp_rdma_mark
 
-echo "=== wait for the other host ($PEER)"
+sdp_section "wait for the other host ($PEER)"
 "$XFER" "$LOCAL" "$XFER_PORT" serve 4 > "$TMP/serve" 2>&1 &
 server=$!
 qperf --listen_port "$QPERF_PORT" > /dev/null 2>&1 &
@@ -75,14 +75,14 @@ t0=$SECONDS
 expect_ok "the other host is up and serving" barrier 7801
 echo "# waited $((SECONDS - t0)) s"
 
-echo "=== checked transfers across: this host connects, $PEER accepts"
+sdp_section "checked transfers across: this host connects, $PEER accepts"
 "$XFER" "$PEER" "$XFER_PORT" remote $((16 << 20)) "$SEED" > "$TMP/remote" 2>&1
 rc=$?
 cat "$TMP/remote"
 sdp_count_checks "$TMP/remote"
 expect_eq "sdp-xfer remote: exit status" 0 "$rc"
 
-echo "=== qperf across (an unmodified SDP program)"
+sdp_section "qperf across (an unmodified SDP program)"
 timeout 120 qperf "$PEER" --listen_port "$QPERF_PORT" -t 3 -m 64K \
 	sdp_bw sdp_lat > "$TMP/qperf" 2>&1
 rc=$?
@@ -91,14 +91,14 @@ expect_eq "qperf sdp_bw sdp_lat: exit status" 0 "$rc"
 expect_ok "qperf measured a bandwidth" grep -Eq 'bw += +[0-9.]+ [KMG]B/sec' "$TMP/qperf"
 expect_ok "qperf measured a latency" grep -Eq 'latency += +[0-9.]+ (ns|us|ms)' "$TMP/qperf"
 
-echo "=== $PEER connected here, this host accepted"
+sdp_section "$PEER connected here, this host accepted"
 sdp_wait_pid "$server" 300
 rc=$?
 cat "$TMP/serve"
 sdp_count_checks "$TMP/serve"
 expect_eq "sdp-xfer serve: exit status" 0 "$rc"
 
-echo "=== done: wait for the other host, then clean up"
+sdp_section "done: wait for the other host, then clean up"
 expect_ok "the other host is done too" barrier 7802
 kill "$qperfd" 2>/dev/null
 wait "$qperfd" 2>/dev/null

@@ -332,8 +332,29 @@ sdp_kmemleak_check()
 	fi
 }
 
+# sdp_section TITLE: start a section of the suite's output, and end the
+# one before it with the seconds it took (where a suite's time goes).
+SDP_SECTION=
+SDP_SECTION_T0=
+sdp_section_end()
+{
+	[ -n "$SDP_SECTION" ] || return 0
+	local ms=$(((${EPOCHREALTIME/./} - SDP_SECTION_T0) / 1000))
+	printf -- '--- %s: %d.%d s\n' "$SDP_SECTION" $((ms / 1000)) \
+		$((ms % 1000 / 100))
+	SDP_SECTION=
+}
+sdp_section()
+{
+	sdp_section_end
+	echo "=== $*"
+	SDP_SECTION=$*
+	SDP_SECTION_T0=${EPOCHREALTIME/./}
+}
+
 sdp_test_summary()
 {
+	sdp_section_end
 	[ "$SDP_SKIPPED" -eq 0 ] || echo "$1: $SDP_SKIPPED skipped"
 	echo "$1: $SDP_PASSED passed, $SDP_FAILED failed"
 	[ "$SDP_FAILED" -eq 0 ]
