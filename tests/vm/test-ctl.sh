@@ -337,22 +337,7 @@ sdp_section "conns: thousands of sockets, one dump in many parts"
 # STEADY sockets need well over STEADY / 300 parts (checked, not assumed).
 STEADY=1500 CHURN=1500 SPORT=20000 CPORT=30000 MIN_DUMPS=3 MAX_DUMPS=100
 # conns_ready FILE: conns.py wrote FILE (all its listeners are open).
-conns_ready()
-{
-	local _
-	for _ in $(seq 1800); do [ -s "$1" ] && return 0; sleep 0.1; done
-	return 1
-}
-# conns_gone SECS: the listing is empty (teardown is asynchronous).
-conns_gone()
-{
-	local _
-	for _ in $(seq $(($1 * 10))); do
-		[ "$(sdpctl -j conns | jq length)" = 0 ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
+conns_ready() { sdp_wait_until 180 test -s "$1"; }
 STEADY_PORTS="[range($SPORT; $SPORT + $STEADY)]"
 rm -f "$TMP/ready" "$TMP/stop"
 python3 "$CONNS_PY" listen "$ADDR" "$TMP/ready" "$TMP/stop" $SPORT $STEADY \
@@ -370,7 +355,7 @@ expect_ok "a raw dump got every socket, in several parts ($SDP_OUT)" \
 	test "$NMSG" -eq $STEADY -a "$NPARTS" -ge $((STEADY / 300))
 touch "$TMP/stop"
 sdp_wait_pid "$LPID" 120
-expect_ok "closed listeners leave the listing" conns_gone 60
+expect_ok "closed listeners leave the listing" sdp_wait_until 60 sdp_conns_empty
 
 # Half the sockets come and go while the dumps run, interleaved with the
 # steady half in the module's list: a dump must still list each steady
@@ -406,7 +391,7 @@ expect_eq "every dump lists each steady listener exactly once" 0 "$MISSED"
 CHURNED=$(sed -n 's/^churned //p' "$TMP/listen.out")
 expect_ok "listeners came and went during the dumps (${CHURNED:-none})" \
 	test "${CHURNED:-0}" -ge $CHURN
-expect_ok "every listener leaves the listing" conns_gone 60
+expect_ok "every listener leaves the listing" sdp_wait_until 60 sdp_conns_empty
 
 sdp_section "unload and reload with rules present"
 sdpctl map add action sdp port 4200 >/dev/null

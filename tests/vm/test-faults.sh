@@ -148,8 +148,7 @@ open(sys.argv[3], "w").close()
 time.sleep(30)
 PYEOF
 holder=$!
-for _ in $(seq 100); do [ -e "$TMP/held" ] && break; sleep 0.1; done
-expect_ok "a connection is up" test -e "$TMP/held"
+expect_ok "a connection is up" sdp_wait_until 10 test -e "$TMP/held"
 nlfail "conn-get dump" -d conn-get
 kill "$holder"
 wait "$holder"

@@ -98,15 +98,8 @@ fuzz()
 }
 
 # refs_gone SECS: nothing holds sdp.ko within SECS seconds.
-refs_gone()
-{
-	local _
-	for _ in $(seq $(($1 * 10))); do
-		[ "$(cat /sys/module/sdp/refcnt)" = 0 ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
+unpinned() { [ "$(< /sys/module/sdp/refcnt)" = 0 ]; }
+refs_gone() { sdp_wait_until "$1" unpinned; }
 
 # check_state NAME [CMD...]: the invariants of one namespace's state, read
 # through CMD (ip netns exec NS). Each dump is read twice; the rule hits
@@ -280,7 +273,7 @@ teardown_round()
 		pids+=($!)
 	done
 	for i in 0 1 2; do
-		for _ in $(seq 100); do [ -s "$TMP/held.$i" ] && break; sleep 0.1; done
+		sdp_wait_until 10 test -s "$TMP/held.$i"
 		expect_ok "round $r: namespace $i holds sockets ($(cat "$TMP/held.$i" 2>/dev/null))" \
 			grep -qx "listening on 7000, listening on 7001, connect: in progress" \
 			"$TMP/held.$i"

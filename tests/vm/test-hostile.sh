@@ -47,27 +47,6 @@ show()
 	done
 }
 
-# counter NAME: one counter as `sdpctl stats` names it (proto-errors,
-# conn-current): sdp_stat's value, read with one process instead of two.
-counter()
-{
-	local out re="(^|"$'\n'")$1 +([0-9]+)"
-	out=$("$SDPCTL" stats 2>/dev/null)
-	[[ $out =~ $re ]] && echo "${BASH_REMATCH[2]}"
-}
-
-# conn_zero SECS: conn_current back to 0 within SECS seconds
-# (sdp_wait_conn_zero).
-conn_zero()
-{
-	local n=$(($1 * 10))
-	while [ "$(counter conn-current)" != 0 ]; do
-		n=$((n - 1))
-		[ "$n" -gt 0 ] || return 1
-		sdp_nap 0.1
-	done
-}
-
 # wait_for FILE PATTERN SECS
 wait_for()
 {
@@ -95,7 +74,7 @@ check_log()
 check_aftermath()
 {
 	local name=$1 perr=$2 before=$3 after
-	after=$(counter proto-errors)
+	after=$(sdp_stat proto_errors)
 	if [ "$perr" = 1 ]; then
 		if [ "$after" -gt "$before" ] 2>/dev/null; then
 			sdp_pass "$name: proto_errors counted ($before -> $after)"
@@ -105,16 +84,16 @@ check_aftermath()
 	else
 		expect_eq "$name: no proto_errors" "$before" "$after"
 	fi
-	if conn_zero 15; then
+	if sdp_wait_conn_zero 15; then
 		sdp_pass "$name: conn_current back to 0"
 	else
-		sdp_fail "$name: conn_current back to 0" "conn_current $(counter conn-current)"
+		sdp_fail "$name: conn_current back to 0" "conn_current $(sdp_stat conn_current)"
 	fi
 }
 
 # attack NAME SERVER_REGEX PROTO_ERR(1|0) CASE [ARG]: start an SDP server,
 # run the case against it, check the tool's verdict, what the server's
-# recv() saw, the proto_errors counter and that nothing stays open.
+# recv() saw, the proto_errors sdp_stat and that nothing stays open.
 attack()
 {
 	local name=$1 srx=$2 perr=$3 cas=$4 arg=${5:-} spid rc before
@@ -131,7 +110,7 @@ attack()
 		wait "$spid"
 		return
 	fi
-	before=$(counter proto-errors)
+	before=$(sdp_stat proto_errors)
 	# shellcheck disable=SC2086 # $arg is empty or one word
 	timeout 40 "$HOSTILE" "$cas" $ADDR $PORT $arg > "$clog" 2>&1
 	rc=$?
@@ -169,7 +148,7 @@ passive()
 		wait "$ppid"
 		return
 	fi
-	before=$(counter proto-errors)
+	before=$(sdp_stat proto_errors)
 	timeout 40 "$HOSTILE" client $ADDR $PORT > "$clog" 2>&1
 	rc=$?
 	wait "$ppid"
@@ -235,7 +214,7 @@ attack disconn-payload "$RESET" 1 disconn-payload
 # IB_WC_LOC_QP_OP_ERR (rxe's copy_data() says -EINVAL, not -ENOSPC), which
 # on an HCA means a local fault: sdp.ko resets the connection and counts it
 # in local_qp_errors, not in proto_errors.
-lqp0=$(counter local-qp-errors)
+lqp0=$(sdp_stat local_qp_errors)
 attack oversize "$RESET" 0 oversize
 expect_jq "oversize: counted as a local QP error" \
 	".local_qp_errors > ${lqp0:-0}" "$SDPCTL" -j stats
@@ -274,7 +253,7 @@ flood()
 	timeout 60 "$HOSTILE" server-hold $ADDR $PORT "$backlog" "$shold" > "$slog" 2>&1 &
 	spid=$!
 	wait_for "$slog" listening 10
-	before=$(counter conn-refused)
+	before=$(sdp_stat conn_refused)
 	SDP_HOSTILE_HOLD=$thold timeout 60 "$HOSTILE" flood-connects $ADDR $PORT "$n" > "$tlog" 2>&1
 	rc=$?
 	show "$tlog"
@@ -285,7 +264,7 @@ flood()
 	wait "$spid"
 	show "$slog"
 	check_log "$name: listener drained" "$slog" 'server: accepted [0-9]+ queued'
-	after=$(counter conn-refused)
+	after=$(sdp_stat conn_refused)
 	if [ "$backlog" -ge "$n" ]; then
 		:
 	elif [ "$after" -gt "$before" ] 2>/dev/null; then
@@ -293,10 +272,10 @@ flood()
 	else
 		sdp_fail "$name: backlog refused the excess" "$before -> $after"
 	fi
-	if conn_zero 30; then
+	if sdp_wait_conn_zero 30; then
 		sdp_pass "$name: conn_current back to 0"
 	else
-		sdp_fail "$name: conn_current back to 0" "conn_current $(counter conn-current)"
+		sdp_fail "$name: conn_current back to 0" "conn_current $(sdp_stat conn_current)"
 	fi
 	"$SDPCTL" -j stats | jq -cM '{conn_current, conn_refused, conn_failed, conn_aborted, conn_established}'
 }
@@ -324,8 +303,8 @@ timeout $((HOLD + 50)) "$HOSTILE" server-hold $ADDR $PORT 64 $((HOLD + 2)) \
 	> "$TMP/half-open.server" 2>&1 &
 spid=$!
 wait_for "$TMP/half-open.server" listening 10
-failed0=$(counter conn-failed)
-expired0=$(counter half-open-expired)
+failed0=$(sdp_stat conn_failed)
+expired0=$(sdp_stat half_open_expired)
 t0=$SECONDS
 SDP_HOSTILE_HOLD=$HOLD timeout $((HOLD + 50)) "$HOSTILE" flood-connects $ADDR $PORT 30 \
 	> "$TMP/half-open.tool" 2>&1 &
@@ -337,7 +316,7 @@ nfree=$(sed -n 's/.* \([0-9]*\) left unreaped.*/\1/p' "$TMP/half-open.tool")
 # At least the deadline (3 s) past the tool's last connect, then until
 # every half-open one was given up or the tool's hold is nearly over.
 sdp_nap 4
-while [ $(($(counter half-open-expired) - ${expired0:-0})) -lt "${nfree:-1}" ] &&
+while [ $(($(sdp_stat half_open_expired) - ${expired0:-0})) -lt "${nfree:-1}" ] &&
 	[ $((SECONDS - t0)) -lt $((HOLD - 2)) ]; do
 	sdp_nap 0.5
 done
@@ -357,10 +336,10 @@ show "$TMP/half-open.server"
 check_log "half-open: the listener got the established ones" \
 	"$TMP/half-open.server" 'server: accepted [0-9]+ queued'
 expect_ok "connect-timeout back to its default" "$SDPCTL" tune set connect-timeout 10000
-if conn_zero 30; then
+if sdp_wait_conn_zero 30; then
 	sdp_pass "half-open: conn_current back to 0"
 else
-	sdp_fail "half-open: conn_current back to 0" "conn_current $(counter conn-current)"
+	sdp_fail "half-open: conn_current back to 0" "conn_current $(sdp_stat conn_current)"
 fi
 
 passive passive-good good 'client: eof' 0
@@ -385,7 +364,7 @@ passive passive-silent silent 'client: connect -1 ETIMEDOUT' 0
 fuzz_counted()
 {
 	local name=$1 log=$2 before=$3 after min max
-	after=$(counter proto-errors)
+	after=$(sdp_stat proto_errors)
 	read -r min max <<< "$(sed -n 's/^fuzz[a-z-]*: proto_errors expected \([0-9]*\)\.\.\([0-9]*\)$/\1 \2/p' "$log")"
 	if [ -n "${min:-}" ] && [ $((after - before)) -ge "$min" ] &&
 		[ $((after - before)) -le "$max" ]; then
@@ -410,7 +389,7 @@ PORT=$((PORT + 1))
 sdp_section "wire fuzz: seed $FUZZ_SEED, ${FUZZ_SECS}s on port $PORT"
 fuzz_t0=$SECONDS
 sdp_rdma_mark
-perr0=$(counter proto-errors)
+perr0=$(sdp_stat proto_errors)
 timeout $((FUZZ_SECS + 120)) "$WIREFUZZ" server $ADDR $PORT 30 \
 	> "$TMP/fuzz.server" 2>&1 &
 spid=$!
@@ -430,10 +409,10 @@ wait "$spid"
 show "$TMP/fuzz.server"
 check_log "fuzz: listener read every connection to its end" "$TMP/fuzz.server" \
 	'fuzz-server: accepted [1-9]'
-if conn_zero 30; then
+if sdp_wait_conn_zero 30; then
 	sdp_pass "fuzz: conn_current back to 0"
 else
-	sdp_fail "fuzz: conn_current back to 0" "conn_current $(counter conn-current)"
+	sdp_fail "fuzz: conn_current back to 0" "conn_current $(sdp_stat conn_current)"
 fi
 fuzz_counted "fuzz" "$TMP/fuzz.tool" "$perr0"
 if [ "$rc" -ne 0 ]; then
@@ -446,7 +425,7 @@ fi
 # (the connect must fail, counted) and then fuzzes as above.
 PORT=$((PORT + 1))
 sdp_section "passive wire fuzz: seed $FUZZ_SEED, ${FUZZ_PSECS}s on port $PORT"
-perr0=$(counter proto-errors)
+perr0=$(sdp_stat proto_errors)
 SDP_WIREFUZZ_SECS=$FUZZ_PSECS timeout $((FUZZ_PSECS + 60)) \
 	"$WIREFUZZ" passive $ADDR $PORT "$FUZZ_SEED" 1000000 \
 	> "$TMP/pfuzz.tool" 2>&1 &
@@ -462,10 +441,10 @@ SDP_OUT=$(grep -E 'FAIL|SETUP|replay' "$TMP/pfuzz.tool")
 expect_eq "passive fuzz: every connection ended as required (seed $FUZZ_SEED)" 0 "$rc"
 SDP_OUT=
 expect_eq "passive fuzz: every connect() and read returned" 0 "$crc"
-if conn_zero 30; then
+if sdp_wait_conn_zero 30; then
 	sdp_pass "passive fuzz: conn_current back to 0"
 else
-	sdp_fail "passive fuzz: conn_current back to 0" "conn_current $(counter conn-current)"
+	sdp_fail "passive fuzz: conn_current back to 0" "conn_current $(sdp_stat conn_current)"
 fi
 fuzz_counted "passive fuzz" "$TMP/pfuzz.tool" "$perr0"
 # Once for both parts: the CM holds ids in timewait a few seconds.
@@ -484,7 +463,7 @@ wait_for "$TMP/final.server" listening 10
 expect_ok "normal SDP connection after all attacks" timeout 30 "$HOSTILE" client $ADDR $PORT
 wait "$spid"
 check_log "normal connection: server read hello to EOF" "$TMP/final.server" 'server: eof after 5 bytes'
-conn_zero 15
+sdp_wait_conn_zero 15
 "$SDPCTL" -j stats | jq -cM '{conn_current, proto_errors, conn_refused, conn_failed, conn_aborted, conn_established}'
 expect_jq "no connection left open" '.conn_current == 0' "$SDPCTL" -j stats
 echo "--- kernel log (sdp)"

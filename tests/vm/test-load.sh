@@ -227,8 +227,7 @@ expect_jq "both: each of $CONVERTED connects tried SDP, was rejected, went on ov
 [ -z "$CHURN_BUFFERS" ] || "$SDPCTL" tune set rx-buffers "$(tune_default rx-buffers)"
 [ -z "$CHURN_BUFFERS" ] ||
 	"$SDPCTL" tune set tx-queue-depth "$(tune_default tx-queue-depth)"
-no_socket_listed() { [ "$("$SDPCTL" -j conns | jq length)" = 0 ]; }
-expect_ok "converted: no socket left in conns" sdp_wait_until 10 no_socket_listed
+expect_ok "converted: no socket left in conns" sdp_wait_until 10 sdp_conns_empty
 expect_all_back converted "$SUNRECL_CONV0"
 
 sdp_section "$TAIL connections: the last Data and the DisConn arrive together"

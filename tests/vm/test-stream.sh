@@ -121,7 +121,7 @@ sdp_nap 1
 timeout 120 python3 "$TMP/conn.py" "$PORT" "$CPORT_FILE" "$CLOSE_FILE" \
 	> "$TMP/conn-py" 2>&1 &
 PY=$!
-for _ in $(seq 300); do [ -s "$CPORT_FILE" ] && break; sdp_nap 0.1; done
+sdp_wait_until 30 test -s "$CPORT_FILE"
 CPORT=$(cat "$CPORT_FILE" 2>/dev/null)
 expect_ok "python helper connected (client port ${CPORT:-none})" test -n "$CPORT"
 CPORT=${CPORT:-0}
@@ -179,12 +179,8 @@ expect_ok "conn-down events match the conn-up ones, with final bytes" \
 		(map(.conn.tx_bytes) | sort) == [300, 1000]" "$TMP/mon-down"
 expect_eq "human monitor: two conn-down lines" 2 \
 	"$(grep -c "^conn-down .*:$PORT .*cookie [0-9]" "$TMP/mon-down-text")"
-left=1
-for _ in $(seq 50); do
-	[ "$("$SDPCTL" -j conns | jq length)" = 0 ] && { left=0; break; }
-	sdp_nap 0.2
-done
-expect_eq "conns is empty once the sockets are torn down" 0 "$left"
+expect_ok "conns is empty once the sockets are torn down" \
+	sdp_wait_until 10 sdp_conns_empty
 
 sdp_section "a silent peer (veth pair, packets dropped): keepalive, connect-timeout"
 expect_ok "veth pair with rxe1/rxe2" sdp_guest_veth_pair
@@ -246,10 +242,8 @@ sdp_section "live sockets pin the module; device removal resets them"
 if sdp_in_guest "device removal under connected sockets"; then
 	timeout 120 "$XFER" "$ADDR" 7400 devremove > "$TMP/devremove" 2>&1 &
 	PID=$!
-	for _ in $(seq 200); do
-		[[ $(< "$TMP/devremove") == *ready* ]] && break
-		sdp_nap 0.1
-	done
+	devremove_ready() { [[ $(< "$TMP/devremove") == *ready* ]]; }
+	sdp_wait_until 20 devremove_ready
 	expect_fail "rmmod is refused while sockets are open" 1 "in use" \
 		rmmod sdp
 	expect_ok "delete the Soft-RoCE device under connected sockets" \

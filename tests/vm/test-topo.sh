@@ -126,7 +126,7 @@ PYEOF
 timeout 300 python3 "$TMP/conn.py" "$SRV" "$PORT" "$TMP/ready" "$TMP/close" \
 	"$TOP/tests/vm" > "$TMP/conn-py" 2>&1 &
 PY=$!
-for _ in $(seq 300); do [ -s "$TMP/ready" ] && break; sdp_nap 0.1; done
+sdp_wait_until 30 test -s "$TMP/ready"
 CADDR='' CPORT=''
 [ -s "$TMP/ready" ] && read -r CADDR CPORT < "$TMP/ready"
 expect_eq "the unbound client got the client address $CLI" "$CLI" "${CADDR:-none}"
@@ -307,7 +307,7 @@ lossy()
 	timeout 60 python3 "$TMP/lossy.py" "$SRV" "$1" "$TMP" "$TOP/tests/vm" \
 		> "$TMP/lossy" 2>&1 &
 	LOSSY_PID=$!
-	for _ in $(seq 300); do [ -e "$TMP/ready" ] && break; sdp_nap 0.1; done
+	sdp_wait_until 30 test -e "$TMP/ready"
 	sdp_guest_wire_loss 100
 	r0=$(sdp_rxe_stat "$SDP_RXE1" completer_retry_err)
 	touch "$TMP/go"
@@ -390,13 +390,9 @@ wait "$FB_PID"
 expect_ok "map flush" "$SDPCTL" map flush
 
 sdp_section "nothing left behind"
-left=1
-for _ in $(seq 100); do
-	[ "$(sdp_stat conn_current)" = 0 ] && [ "$("$SDPCTL" -j conns | jq length)" = 0 ] &&
-		{ left=0; break; }
-	sdp_nap 0.1
-done
-expect_eq "no socket left in conns, conn_current back to 0" 0 "$left"
+no_socket_left() { sdp_conn_zero && sdp_conns_empty; }
+expect_ok "no socket left in conns, conn_current back to 0" \
+	sdp_wait_until 10 no_socket_left
 expect_jq "conn_current is 0, no protocol error" \
 	'.conn_current == 0 and .proto_errors == 0' "$SDPCTL" -j stats
 for _ in $(seq 150); do
