@@ -10,6 +10,14 @@ SDP_OUT=
 SDP_ERR=
 SDP_RC=0
 
+# jq: gojq where installed (make deps installs it), the same language
+# started in a sixth of the time: 36 ms against jq 1.6's 235 ms in a TCG
+# guest, where jq's start (it compiles its builtins) was most of many
+# checks' cost.
+if command -v gojq >/dev/null; then
+	jq() { gojq "$@"; }
+fi
+
 sdp_pass() { SDP_PASSED=$((SDP_PASSED + 1)); echo "ok - $1"; }
 
 sdp_fail()
