@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sdp: keepalive probes (SO_KEEPALIVE, TCP_KEEPIDLE/KEEPINTVL/KEEPCNT).
+ * sdp: keepalive probes (SO_KEEPALIVE, TCP_KEEPIDLE/KEEPINTVL/KEEPCNT)
+ * and TCP_USER_TIMEOUT.
  *
  * As TCP: once nothing has been heard from the peer for TCP_KEEPIDLE
  * seconds, a probe goes out every TCP_KEEPINTVL seconds; after
@@ -15,10 +16,17 @@
  * fails it after the transport's retries (IB_WC_RETRY_EXC_ERR).  One
  * probe is in flight at most; it uses the send queue's spare entry.
  *
+ * TCP_USER_TIMEOUT, as TCP's: the connection fails with ETIMEDOUT once
+ * sends have waited that long without progress (sdp_tx.since: a message
+ * the peer's device has not acknowledged, or data the peer gives no
+ * credits for, TCP's zero window), once a connect has taken that long,
+ * and, with keepalive, once the peer has been silent that long and a
+ * probe went unanswered (in place of TCP_KEEPCNT).
+ *
  * Timer: sk->sk_timer, armed with sk_reset_timer() (a pending timer holds
  * a socket reference).  Its handler takes sdp_sock.lock.  It is stopped
  * by close() and by teardown, and re-arms itself only while the socket is
- * open, established and has SOCK_KEEPOPEN.
+ * open and connected, with SOCK_KEEPOPEN or a user timeout.
  */
 
 #include "sdp.h"
@@ -88,25 +96,70 @@ static unsigned long sdp_ka_idle_left(const struct sdp_sock *ssk)
 	return quiet < idle ? idle - quiet : 0;
 }
 
+/* The user timeout in jiffies, 0 if none. */
+static unsigned long sdp_user_timeout(const struct sdp_sock *ssk)
+{
+	return msecs_to_jiffies(READ_ONCE(ssk->ka.user_timeout));
+}
+
+/* The timer has work: the connection is up, with keepalive or a user timeout. */
+static bool sdp_timer_wanted(const struct sdp_sock *ssk)
+{
+	const struct sock *sk = &ssk->sk;
+
+	if (ssk->closing || ssk->conn_done || ssk->qp_dead || !ssk->qp)
+		return false;
+	if (sk->sk_state == TCP_ESTABLISHED && sock_flag(sk, SOCK_KEEPOPEN))
+		return true;
+	return (sk->sk_state == TCP_ESTABLISHED ||
+		sk->sk_state == TCP_CLOSE_WAIT) && READ_ONCE(ssk->ka.user_timeout);
+}
+
+/*
+ * The user timeout's step; lock held.
+ * Return: jiffies until it must look again, 0 if it failed the connection
+ * or has no timeout to watch.
+ */
+static unsigned long sdp_ut_step(struct sdp_sock *ssk, unsigned long ut)
+{
+	unsigned long waited;
+
+	if (!ut)
+		return 0;
+	if (!ssk->tx.since)
+		return ut;
+	waited = jiffies - ssk->tx.since;
+	if (waited < ut)
+		return ut - waited;
+	net_info_ratelimited("sdp: sends made no progress for TCP_USER_TIMEOUT (%u ms), connection timed out\n",
+			     jiffies_to_msecs(ut));
+	sdp_conn_fail(ssk, ETIMEDOUT, false);
+	return 0;
+}
+
 /*
  * One keepalive step; lock held.
  * Return: jiffies until the next one, 0 for none.
  */
-static unsigned long sdp_ka_step(struct sdp_sock *ssk)
+static unsigned long sdp_ka_step(struct sdp_sock *ssk, unsigned long ut)
 {
 	struct sock *sk = &ssk->sk;
 	unsigned long left;
+	bool expired;
 
-	if (!sock_flag(sk, SOCK_KEEPOPEN) || ssk->closing ||
-	    sk->sk_state != TCP_ESTABLISHED || ssk->conn_done ||
-	    ssk->qp_dead || !ssk->qp)
+	if (!sock_flag(sk, SOCK_KEEPOPEN) || sk->sk_state != TCP_ESTABLISHED)
 		return 0;
 	if (ssk->tx.out)
 		return sdp_keepintvl(ssk) * HZ;
 	left = sdp_ka_idle_left(ssk);
 	if (left && !ssk->ka.probes)
 		return left;
-	if (ssk->ka.probes >= sdp_keepcnt(ssk)) {
+	/* As TCP's: a user timeout takes TCP_KEEPCNT's place. */
+	if (ut)
+		expired = ssk->ka.probes && jiffies - ssk->rx.last >= ut;
+	else
+		expired = ssk->ka.probes >= sdp_keepcnt(ssk);
+	if (expired) {
 		net_info_ratelimited("sdp: peer silent after %d keepalive probes, connection timed out\n",
 				     ssk->ka.probes);
 		sdp_conn_fail(ssk, ETIMEDOUT, false);
@@ -118,16 +171,27 @@ static unsigned long sdp_ka_step(struct sdp_sock *ssk)
 	return sdp_keepintvl(ssk) * HZ;
 }
 
+/* The earlier of two delays, where 0 is none. */
+static unsigned long sdp_sooner(unsigned long a, unsigned long b)
+{
+	return a && b ? min(a, b) : a | b;
+}
+
 static void sdp_ka_timer(struct timer_list *t)
 {
 	struct sock *sk = from_timer(sk, t, sk_timer);
 	struct sdp_sock *ssk = sdp_sk(sk);
-	unsigned long next;
+	unsigned long ut, next;
 
 	spin_lock_bh(&ssk->lock);
-	next = sdp_ka_step(ssk);
-	if (next)
-		sk_reset_timer(sk, &sk->sk_timer, jiffies + next);
+	if (sdp_timer_wanted(ssk)) {
+		ut = sdp_user_timeout(ssk);
+		next = sdp_ut_step(ssk, ut);
+		if (!ssk->conn_done)
+			next = sdp_sooner(next, sdp_ka_step(ssk, ut));
+		if (next && !ssk->conn_done)
+			sk_reset_timer(sk, &sk->sk_timer, jiffies + next);
+	}
 	spin_unlock_bh(&ssk->lock);
 	sock_put(sk);
 }
@@ -143,21 +207,18 @@ void sdp_ka_init(struct sdp_sock *ssk)
 }
 
 /**
- * sdp_ka_arm() - (re)start keepalive after a change
+ * sdp_ka_arm() - (re)start the timer after a change
  * @ssk: the socket; lock held
  *
- * Called when the connection is established and when SO_KEEPALIVE or
- * TCP_KEEPIDLE change; the timer stops by itself when keepalive is off.
- * Nothing to do without SOCK_KEEPOPEN.
+ * Called when the connection is established and when SO_KEEPALIVE,
+ * TCP_KEEPIDLE or TCP_USER_TIMEOUT change; the timer stops by itself
+ * when it has nothing left to watch.
  */
 void sdp_ka_arm(struct sdp_sock *ssk)
 {
-	struct sock *sk = &ssk->sk;
-
-	if (!sock_flag(sk, SOCK_KEEPOPEN) || sk->sk_state != TCP_ESTABLISHED ||
-	    ssk->conn_done || ssk->closing)
-		return;
-	sk_reset_timer(sk, &sk->sk_timer, jiffies + sdp_ka_idle_left(ssk));
+	/* The handler works out what is due, and when. */
+	if (sdp_timer_wanted(ssk))
+		sk_reset_timer(&ssk->sk, &ssk->sk.sk_timer, jiffies + 1);
 }
 
 /**
@@ -175,8 +236,10 @@ void sdp_ka_set(struct sock *sk, int on)
 {
 	struct sdp_sock *ssk = sdp_sk(sk);
 
+	/* A user timeout keeps the timer; its step sees keepalive off. */
 	if (!on) {
-		sk_stop_timer(sk, &sk->sk_timer);
+		if (!READ_ONCE(ssk->ka.user_timeout))
+			sk_stop_timer(sk, &sk->sk_timer);
 		return;
 	}
 	/* The caller sets it too, but only after this returns. */

@@ -110,6 +110,7 @@ static int sdp_rx_msg(struct sdp_sock *ssk, struct sdp_rx_buf *rb, u32 bytes)
 	struct net *net = sock_net(sk);
 	struct sdp_bsdh *h = rb->mem.addr;
 	u32 len, mseq, ack, paylen;
+	bool more;
 	int credits;
 
 	sdp_buf_sync(ssk->pd->device, &rb->mem, bytes, DMA_FROM_DEVICE, true);
@@ -133,7 +134,10 @@ static int sdp_rx_msg(struct sdp_sock *ssk, struct sdp_rx_buf *rb, u32 bytes)
 	ssk->rx.seq = mseq;
 	ssk->tx.acked = ack;
 	credits = (int)(ack - ssk->tx.seq + 1 + be16_to_cpu(h->bufs));
+	more = credits > ssk->tx.credits;
 	ssk->tx.credits = credits;
+	if (more)
+		sdp_tx_progress(ssk, true);
 	sdp_stats_msg(net, SDP_RX, h->mid);
 	sdp_stats_hist(net, SDP_HIST_RX_MSG_SIZE, len);
 	paylen = len - SDP_BSDH_LEN;

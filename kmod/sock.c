@@ -526,6 +526,7 @@ void sdp_child_inherit(struct sdp_sock *child, const struct sdp_sock *lssk)
 	child->ka.idle = READ_ONCE(lssk->ka.idle);
 	child->ka.intvl = READ_ONCE(lssk->ka.intvl);
 	child->ka.cnt = READ_ONCE(lssk->ka.cnt);
+	child->ka.user_timeout = READ_ONCE(lssk->ka.user_timeout);
 	/* Until the REQ tells its connection's (cm.c). */
 	child->tclass = READ_ONCE(lssk->tclass);
 }
@@ -1052,6 +1053,14 @@ static int sdp_connect(struct socket *sock, struct sockaddr *uaddr, int alen,
 			goto out;
 		}
 		tmo = sdp_tun(net, SDP_TUN_CONNECT_TIMEOUT);
+		/*
+		 * A user timeout bounds the connect too, as it ends TCP's SYN
+		 * retries (the first after a second: TCP_TIMEOUT_INIT).
+		 */
+		if (ssk->ka.user_timeout)
+			tmo = min_t(u32, tmo,
+				    max_t(u32, ssk->ka.user_timeout,
+					  jiffies_to_msecs(TCP_TIMEOUT_INIT)));
 		ssk->connect_tried = true;
 		/* `both': TCP takes over after the (shorter) fallback-timeout. */
 		if (ssk->fb_spare)
@@ -1531,6 +1540,7 @@ static int sdp_setsockopt(struct socket *sock, int level, int optname,
 	case TCP_KEEPINTVL:
 	case TCP_KEEPCNT:
 	case TCP_QUICKACK:
+	case TCP_USER_TIMEOUT:
 		break;
 	default:
 		/* TCP_CONGESTION too: SDP's RC flow control is the device's. */
@@ -1582,6 +1592,17 @@ static int sdp_setsockopt(struct socket *sock, int level, int optname,
 	case TCP_KEEPCNT:
 		err = sdp_set_keepalive_opt(&ssk->ka.cnt, val,
 					    SDP_MAX_KEEPCNT);
+		break;
+	case TCP_USER_TIMEOUT:
+		/* As TCP's: milliseconds, 0 for none, never negative. */
+		if (val < 0) {
+			err = -EINVAL;
+			break;
+		}
+		WRITE_ONCE(ssk->ka.user_timeout, val);
+		spin_lock_bh(&ssk->lock);
+		sdp_ka_arm(ssk);
+		spin_unlock_bh(&ssk->lock);
 		break;
 	}
 	release_sock(sk);
@@ -1707,6 +1728,9 @@ static int sdp_getsockopt(struct socket *sock, int level, int optname,
 		break;
 	case TCP_KEEPCNT:
 		val = sdp_keepcnt(ssk);
+		break;
+	case TCP_USER_TIMEOUT:
+		val = READ_ONCE(ssk->ka.user_timeout);
 		break;
 	default:
 		return -ENOPROTOOPT;

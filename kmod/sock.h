@@ -200,6 +200,13 @@ struct sdp_rx {
  *	posted regardless
  * @pend_oob: the last byte of @pend is urgent (MSG_OOB): nothing is
  *	appended to it and it goes out as soon as credits allow
+ * @blocked: a sendmsg() found no room (no credit or slot), and no room
+ *	has come since
+ * @since: jiffies (never 0) since sends have been waiting (a message out
+ *	and not completed, @pend due and held for lack of credits, or
+ *	@blocked) without progress (a completion, or credits from the peer);
+ *	0 while nothing waits.  TCP_USER_TIMEOUT counts from it
+ *	(keepalive.c).
  *
  * All under sdp_sock.lock once the QP exists (set up by cm.c).
  */
@@ -220,16 +227,19 @@ struct sdp_tx {
 	u32 pend_len;
 	bool pend_hold;
 	bool pend_oob;
+	bool blocked;
+	unsigned long since;
 };
 
 /**
- * struct sdp_ka - keepalive (keepalive.c)
+ * struct sdp_ka - keepalive and TCP_USER_TIMEOUT (keepalive.c)
  * @cqe: completion entry of the probe
  * @probes: probes unanswered so far (under sdp_sock.lock)
  * @inflight: the probe is posted and not completed (under sdp_sock.lock)
  * @idle: TCP_KEEPIDLE (s), 0: the keepalive-time tunable
  * @intvl: TCP_KEEPINTVL (s), 0: default
  * @cnt: TCP_KEEPCNT, 0: default
+ * @user_timeout: TCP_USER_TIMEOUT (ms), 0: none
  *
  * The options are set under the socket lock and read by the timer with
  * READ_ONCE(); a child takes its listener's.
@@ -241,6 +251,7 @@ struct sdp_ka {
 	int idle;
 	int intvl;
 	int cnt;
+	int user_timeout;
 };
 
 /**
@@ -583,6 +594,33 @@ static inline bool sdp_tx_data_ok(const struct sdp_sock *ssk)
 		       READ_ONCE(ssk->tx.pend_len) < sdp_tx_max_payload(ssk);
 	return READ_ONCE(ssk->tx.nfree) > 0 &&
 	       READ_ONCE(ssk->tx.credits) > READ_ONCE(ssk->tx.reserve);
+}
+
+/**
+ * sdp_tx_progress() - note whether sends wait, for TCP_USER_TIMEOUT
+ * @ssk: the socket; lock held
+ * @moved: a send completed, or the peer gave credits
+ *
+ * Called where messages go out, complete or stay back for lack of
+ * credits, and where sendmsg() finds no room (a slot held by TCP_CORK /
+ * MSG_MORE is the program's choice, not a wait).  Sets or clears
+ * sdp_tx.since.
+ */
+static inline void sdp_tx_progress(struct sdp_sock *ssk, bool moved)
+{
+	bool due;
+
+	if (ssk->tx.blocked && sdp_tx_data_ok(ssk))
+		ssk->tx.blocked = false;
+	due = ssk->tx.blocked ||
+		   (ssk->tx.pend >= 0 &&
+		    (!ssk->tx.pend_hold || ssk->tx.pend_oob ||
+		     ssk->tx.pend_len >= sdp_tx_max_payload(ssk)));
+
+	if (!ssk->tx.out && !due)
+		ssk->tx.since = 0;
+	else if (moved || !ssk->tx.since)
+		ssk->tx.since = jiffies ?: 1;
 }
 
 #endif /* _SDP_SOCK_H */

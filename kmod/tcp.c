@@ -232,6 +232,8 @@ static void sdp_tcp_copy_options(const struct sdp_sock *ssk, struct sock *nsk)
 		tcp_sock_set_keepintvl(nsk, ssk->ka.intvl);
 	if (ssk->ka.cnt)
 		tcp_sock_set_keepcnt(nsk, ssk->ka.cnt);
+	if (ssk->ka.user_timeout)
+		tcp_sock_set_user_timeout(nsk, ssk->ka.user_timeout);
 	if (ssk->tclass_set)
 		sdp_tcp_set_tclass(nsk, ssk->tclass);
 }

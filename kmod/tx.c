@@ -124,6 +124,7 @@ int sdp_post_msg(struct sdp_sock *ssk, int slot, u8 mid, u8 flags,
 	ssk->tx.seq++;
 	ssk->tx.credits--;
 	ssk->tx.out++;
+	sdp_tx_progress(ssk, false);
 	tb->len = paylen;
 	ssk->tx.out_bytes += paylen;
 	/* The peer now knows every buffer we have posted. */
@@ -164,8 +165,10 @@ int sdp_tx_push(struct sdp_sock *ssk)
 	if (ssk->tx.pend_hold && !ssk->tx.pend_oob &&
 	    ssk->tx.pend_len < sdp_tx_max_payload(ssk))
 		return -EAGAIN;
-	if (ssk->tx.credits < max(ssk->tx.reserve, 1))
+	if (ssk->tx.credits < max(ssk->tx.reserve, 1)) {
+		sdp_tx_progress(ssk, false);
 		return -EAGAIN;
+	}
 	if (ssk->tx.pend_oob)
 		flags = SDP_BSDH_OOB_PRES | SDP_BSDH_OOB_PEND;
 	/* Has a credit, so it is sent or (QP gone) dropped. */
@@ -272,6 +275,7 @@ void sdp_tx_done(struct ib_cq *cq, struct ib_wc *wc)
 		sdp_tx_push(ssk);
 		sdp_try_disconn(ssk);
 		sdp_maybe_credit_update(ssk);
+		sdp_tx_progress(ssk, true);
 	}
 	if (ssk->closing && !ssk->tx.out)
 		sdp_conn_kick(ssk, 0);
@@ -311,6 +315,13 @@ static int sdp_wait_tx(struct sdp_sock *ssk, long *timeo, bool *stalled)
 			*stalled = true;
 			sdp_stats_inc(sock_net(sk), SDP_STAT_CREDIT_STALLS);
 		}
+		/* Blocking or not, the program's data waits from now on. */
+		spin_lock_bh(&ssk->lock);
+		if (!ssk->tx.blocked && !sdp_tx_data_ok(ssk)) {
+			ssk->tx.blocked = true;
+			sdp_tx_progress(ssk, false);
+		}
+		spin_unlock_bh(&ssk->lock);
 		err = sdp_wait(ssk, timeo, sdp_tx_ready, NULL);
 		if (err)
 			break;

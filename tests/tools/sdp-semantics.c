@@ -836,7 +836,13 @@ TEST_F(sock, options)
 	REQUIRE(setint(c, IPPROTO_TCP, TCP_KEEPCNT, 0) && errno == EINVAL &&
 	        setint(c, IPPROTO_TCP, TCP_KEEPIDLE, 40000) && errno == EINVAL,
 	        "TCP_KEEPCNT 0 / TCP_KEEPIDLE 40000 EINVAL");
-	ksft_print_msg("SO_TYPE, SO_DOMAIN %d, SO_PROTOCOL, SO_ERROR, TCP_NODELAY, SO_KEEPALIVE + TCP_KEEP*\n",
+	REQUIRE(!setint(c, IPPROTO_TCP, TCP_USER_TIMEOUT, 30000) &&
+	        getint(c, IPPROTO_TCP, TCP_USER_TIMEOUT) == 30000 &&
+	        !setint(c, IPPROTO_TCP, TCP_USER_TIMEOUT, 0) &&
+	        getint(c, IPPROTO_TCP, TCP_USER_TIMEOUT) == 0, "TCP_USER_TIMEOUT");
+	REQUIRE(setint(c, IPPROTO_TCP, TCP_USER_TIMEOUT, -1) && errno == EINVAL,
+	        "TCP_USER_TIMEOUT -1 EINVAL");
+	ksft_print_msg("SO_TYPE, SO_DOMAIN %d, SO_PROTOCOL, SO_ERROR, TCP_NODELAY, SO_KEEPALIVE + TCP_KEEP*, TCP_USER_TIMEOUT\n",
 	               self->family);
 	close(c);
 	close(a);
@@ -866,8 +872,8 @@ TEST_F(sock, unsupported_options)
 	if (!sock_is_sdp(self->family))
 		SKIP(return, "TCP takes them");
 	REQUIRE(!sock_pair(self->family, self->port, &c, &a), "connected pair");
-	REQUIRE(setint(c, IPPROTO_TCP, TCP_USER_TIMEOUT, 1000) &&
-	        errno == ENOPROTOOPT, "TCP_USER_TIMEOUT ENOPROTOOPT");
+	REQUIRE(setint(c, IPPROTO_TCP, TCP_DEFER_ACCEPT, 1) &&
+	        errno == ENOPROTOOPT, "TCP_DEFER_ACCEPT ENOPROTOOPT");
 	REQUIRE(setsockopt(c, IPPROTO_TCP, TCP_CONGESTION, "cubic", 5) &&
 	        errno == ENOPROTOOPT, "setting TCP_CONGESTION ENOPROTOOPT");
 	REQUIRE(setint(c, SOL_SOCKET, SO_ZEROCOPY, 1) &&
@@ -1571,6 +1577,8 @@ TEST_F(sock, options_before_connect)
 	        !setint(c, IPPROTO_TCP, TCP_KEEPINTVL, 7) &&
 	        !setint(c, IPPROTO_TCP, TCP_KEEPCNT, 4) &&
 	        !setint(c, IPPROTO_TCP, TCP_NODELAY, 1) &&
+	        !setint(c, IPPROTO_TCP, TCP_USER_TIMEOUT, 30000) &&
+	        !setint(l, IPPROTO_TCP, TCP_USER_TIMEOUT, 25000) &&
 	        !setint(c, SOL_SOCKET, SO_RCVBUF, 65536) &&
 	        !setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)) &&
 	        !setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)),
@@ -1583,6 +1591,10 @@ TEST_F(sock, options_before_connect)
 	REQUIRE(getint(c, IPPROTO_TCP, TCP_KEEPINTVL) == 7, "TCP_KEEPINTVL");
 	REQUIRE(getint(c, IPPROTO_TCP, TCP_KEEPCNT) == 4, "TCP_KEEPCNT");
 	REQUIRE(getint(c, IPPROTO_TCP, TCP_NODELAY) == 1, "TCP_NODELAY");
+	REQUIRE(getint(c, IPPROTO_TCP, TCP_USER_TIMEOUT) == 30000,
+	        "TCP_USER_TIMEOUT");
+	v = getint(a, IPPROTO_TCP, TCP_USER_TIMEOUT);
+	REQUIRE(v == 25000, "accepted socket: the listener's TCP_USER_TIMEOUT (%d)", v);
 	v = getint(c, SOL_SOCKET, SO_RCVBUF);
 	REQUIRE(v == 2 * 65536, "SO_RCVBUF (%d)", v);
 	len = sizeof(lg2);

@@ -182,7 +182,7 @@ expect_eq "human monitor: two conn-down lines" 2 \
 expect_ok "conns is empty once the sockets are torn down" \
 	sdp_wait_until 10 sdp_conns_empty
 
-sdp_section "a silent peer (veth pair, packets dropped): keepalive, connect-timeout"
+sdp_section "a silent peer (veth pair, packets dropped): keepalive, connect-timeout, TCP_USER_TIMEOUT"
 expect_ok "veth pair with rxe1/rxe2" sdp_guest_veth_pair
 BLACKHOLE=". $TOP/tests/vm/guest-rdma.sh && sdp_guest_wire_loss 100"
 RESTORE=". $TOP/tests/vm/guest-rdma.sh && sdp_guest_wire_loss 0"
@@ -202,6 +202,14 @@ expect_jq "the timed-out connection was counted as aborted" \
 	"$SDPCTL" -j stats
 sdp_wait_conn_zero 60
 expect_eq "the silent peer's connections are torn down" 0 "$?"
+ABORTED=$(sdp_stat conn_aborted)
+sdp_run_program lines "user-timeout.py" python3 "$TOP/tests/vm/user-timeout.py" \
+	"$SDP_VETH2_ADDR" 7460 "$BLACKHOLE" "$RESTORE"
+expect_jq "TCP_USER_TIMEOUT's aborts were counted" \
+	".conn_aborted >= ${ABORTED:-0} + 2 and .proto_errors == 0" \
+	"$SDPCTL" -j stats
+sdp_wait_conn_zero 60
+expect_eq "the user timeout's connections are torn down" 0 "$?"
 
 sdp_section "exposure: other RDMA services' ports, no autoload"
 # bind_as USER PORT: what bind() of an SDP socket to $ADDR:PORT says
