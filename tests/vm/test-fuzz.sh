@@ -224,9 +224,12 @@ fi
 
 # Namespace teardown under load (issue 9). Each round: traffic in the init
 # netns; three namespaces, each with a rule, a tunable, an event monitor
-# and SDP sockets (two listeners, a connect stuck in address resolution on
-# a dummy link: rxe's UDP socket lives in the init netns, so no connection
-# can be established from another one); then their processes are killed and the
+# and SDP sockets (two listeners, a connect stuck in address resolution:
+# rxe's UDP socket lives in the init netns, so no connection can be
+# established from another one, and the ARP request goes out of a veth
+# whose peer is down, unanswered for connect-timeout's 10 s; a dummy link
+# answers at once, being NOARP, and the connect then failed on the missing
+# RDMA device, sometimes before connect() returned); then their processes are killed and the
 # namespaces deleted at once, so that the sockets' teardown, the monitor's
 # netlink socket and the per-namespace exit race; then, with the traffic
 # stopped, nothing may pin the module: it is unloaded and loaded again.
@@ -260,9 +263,9 @@ teardown_round()
 		ns=sdptd$i
 		ip netns add "$ns"
 		ip -n "$ns" link set lo up
-		ip -n "$ns" link add dummy1 type dummy
-		ip -n "$ns" addr add "198.19.$i.1/24" dev dummy1
-		ip -n "$ns" link set dummy1 up
+		ip -n "$ns" link add sdptdv0 type veth peer name sdptdv1
+		ip -n "$ns" addr add "198.19.$i.1/24" dev sdptdv0
+		ip -n "$ns" link set sdptdv0 up
 		ip netns exec "$ns" "$SDPCTL" map add action sdp port $((7000 + i)) >/dev/null
 		ip netns exec "$ns" "$SDPCTL" tune set rx-buffers 16 >/dev/null
 		ip netns exec "$ns" "$SDPCTL" monitor > "$TMP/mon.$i" 2>&1 &
