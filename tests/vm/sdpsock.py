@@ -2,7 +2,9 @@
 """What the python helpers of the VM suites share: AF_INET_SDP sockets
 driven as AF_INET ones, and "ok: ..." / "FAIL: ..." check lines (counted
 by sdp_count_checks in testlib.sh)."""
+import errno
 import socket
+import time
 
 AF_INET_SDP = 27
 fails = 0
@@ -12,6 +14,26 @@ def check(name, cond):
     global fails
     print(("ok: " if cond else "FAIL: ") + name, flush=True)
     fails += not cond
+
+
+def timed(sock, secs, call):
+    """call() with sock's timeout at secs: how it ended, as an errno (0: it
+    returned; None: Python's own timeout, which has none) and the seconds
+    it took."""
+    sock.settimeout(secs)
+    t0 = time.time()
+    try:
+        call()
+        return 0, time.time() - t0
+    except OSError as e:
+        return e.errno, time.time() - t0
+
+
+def errname(err):
+    """ETIMEDOUT for 110, "returned" for 0, "timed out" for None."""
+    if err is None:
+        return "timed out"
+    return errno.errorcode.get(err, str(err)) if err else "returned"
 
 
 def sdp_socket():

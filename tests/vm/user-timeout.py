@@ -22,10 +22,9 @@ import os
 import socket
 import subprocess
 import sys
-import time
 
 import sdpsock
-from sdpsock import check
+from sdpsock import check, errname, timed
 
 SCALE = int(os.environ.get("SDP_TEST_TIME_SCALE", "1"))
 
@@ -56,16 +55,9 @@ def fill(c):
 
 
 def blocked_send(c, secs):
-    """Blocking sends for at most secs: how they ended (an errno, None for
-    Python's own timeout, which has none) and how long they took."""
-    c.settimeout(secs)
-    t0 = time.time()
-    try:
-        # More than any send buffer and window take.
-        c.sendall(b"y" * (256 << 20))
-        return 0, time.time() - t0
-    except OSError as e:
-        return e.errno, time.time() - t0
+    """Blocking sends for at most secs (more than any send buffer and
+    window take): sdpsock.timed()'s errno and seconds."""
+    return timed(c, secs, lambda: c.sendall(b"y" * (256 << 20)))
 
 
 def not_reading(name, sdp, addr, port):
@@ -76,13 +68,13 @@ def not_reading(name, sdp, addr, port):
     fill(c)
     err, dt = blocked_send(c, 30 * SCALE)
     check("%s, peer not reading, TCP_USER_TIMEOUT 2000: %s after %.1f s"
-          % (name, errno.errorcode.get(err, err), dt),
+          % (name, errname(err), dt),
           err == errno.ETIMEDOUT and 1.5 <= dt < 15 * SCALE)
     c2, a2 = pair(sdp, ls, addr, port, 0)
     fill(c2)
     err, dt = blocked_send(c2, 4)
-    check("%s, peer not reading, no user timeout: still waiting after %.1f s (%r)"
-          % (name, dt, err), err is None)
+    check("%s, peer not reading, no user timeout: still waiting after %.1f s (%s)"
+          % (name, dt, errname(err)), err is None)
     for s in (c, a, c2, a2, ls):
         s.close()
 
@@ -103,26 +95,15 @@ def main():
     c.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT, 50)
     subprocess.check_call(blackhole, shell=True)
     try:
-        t0 = time.time()
-        c.settimeout(60)
-        try:
-            c.recv(1)
-            check("keepalive + user timeout: recv returned data", False)
-        except OSError as e:
-            dt = time.time() - t0
-            check("keepalive + TCP_USER_TIMEOUT 3000 (KEEPCNT 50): %r after %.1f s"
-                  % (e, dt), e.errno == errno.ETIMEDOUT and dt < 20 * SCALE)
+        err, dt = timed(c, 60, lambda: c.recv(1))
+        check("keepalive + TCP_USER_TIMEOUT 3000 (KEEPCNT 50): recv %s after %.1f s"
+              % (errname(err), dt), err == errno.ETIMEDOUT and dt < 20 * SCALE)
 
         s = sdpsock.sdp_socket()
         s.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, 2000)
-        t0 = time.time()
-        try:
-            s.connect((addr, port + 2))
-            check("connect with a user timeout to a silent peer: succeeded", False)
-        except OSError as e:
-            dt = time.time() - t0
-            check("connect, TCP_USER_TIMEOUT 2000, connect-timeout 10 s: %r after %.1f s"
-                  % (e, dt), e.errno == errno.ETIMEDOUT and dt < 9)
+        err, dt = timed(s, None, lambda: s.connect((addr, port + 2)))
+        check("connect, TCP_USER_TIMEOUT 2000, connect-timeout 10 s: %s after %.1f s"
+              % (errname(err), dt), err == errno.ETIMEDOUT and dt < 9)
         s.close()
     finally:
         subprocess.check_call(restore, shell=True)
