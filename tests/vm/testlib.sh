@@ -37,6 +37,7 @@ sdp_run()
 
 	SDP_OUT=$("$@" 2>"$errf")
 	SDP_RC=$?
+	SDP_ERR=
 	IFS= read -r -d '' SDP_ERR < "$errf" || :
 	while [ "${SDP_ERR%$'\n'}" != "$SDP_ERR" ]; do
 		SDP_ERR=${SDP_ERR%$'\n'}
