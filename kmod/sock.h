@@ -596,6 +596,16 @@ static inline bool sdp_tx_data_ok(const struct sdp_sock *ssk)
 	       READ_ONCE(ssk->tx.credits) > READ_ONCE(ssk->tx.reserve);
 }
 
+/*
+ * The slot being filled stays back by the program's choice (TCP_CORK,
+ * MSG_MORE) while it has room and no urgent byte.  Lock held.
+ */
+static inline bool sdp_tx_pend_held(const struct sdp_sock *ssk)
+{
+	return ssk->tx.pend_hold && !ssk->tx.pend_oob &&
+	       ssk->tx.pend_len < sdp_tx_max_payload(ssk);
+}
+
 /**
  * sdp_tx_progress() - note whether sends wait, for TCP_USER_TIMEOUT
  * @ssk: the socket; lock held
@@ -613,9 +623,7 @@ static inline void sdp_tx_progress(struct sdp_sock *ssk, bool moved)
 	if (ssk->tx.blocked && sdp_tx_data_ok(ssk))
 		ssk->tx.blocked = false;
 	due = ssk->tx.blocked ||
-		   (ssk->tx.pend >= 0 &&
-		    (!ssk->tx.pend_hold || ssk->tx.pend_oob ||
-		     ssk->tx.pend_len >= sdp_tx_max_payload(ssk)));
+	      (ssk->tx.pend >= 0 && !sdp_tx_pend_held(ssk));
 
 	if (!ssk->tx.out && !due)
 		ssk->tx.since = 0;

@@ -162,8 +162,7 @@ int sdp_tx_push(struct sdp_sock *ssk)
 
 	if (slot < 0)
 		return 0;
-	if (ssk->tx.pend_hold && !ssk->tx.pend_oob &&
-	    ssk->tx.pend_len < sdp_tx_max_payload(ssk))
+	if (sdp_tx_pend_held(ssk))
 		return -EAGAIN;
 	if (ssk->tx.credits < max(ssk->tx.reserve, 1)) {
 		sdp_tx_progress(ssk, false);
