@@ -29,6 +29,8 @@
  * open and connected, with SOCK_KEEPOPEN or a user timeout.
  */
 
+#include <net/tcp.h>
+
 #include "sdp.h"
 #include "sock.h"
 
@@ -116,7 +118,10 @@ static bool sdp_timer_wanted(const struct sdp_sock *ssk)
 }
 
 /*
- * The user timeout's step; lock held.
+ * The user timeout's step; lock held.  It looks no more often than TCP's
+ * shortest retransmission timeout, when TCP looks too: a user timeout of
+ * a millisecond must not fire a timer every jiffy for each socket that
+ * has one.
  * Return: jiffies until it must look again, 0 if it failed the connection
  * or has no timeout to watch.
  */
@@ -127,10 +132,10 @@ static unsigned long sdp_ut_step(struct sdp_sock *ssk, unsigned long ut)
 	if (!ut)
 		return 0;
 	if (!ssk->tx.since)
-		return ut;
+		return max(ut, TCP_RTO_MIN);
 	waited = jiffies - ssk->tx.since;
 	if (waited < ut)
-		return ut - waited;
+		return max(ut - waited, TCP_RTO_MIN);
 	net_info_ratelimited("sdp: sends made no progress for TCP_USER_TIMEOUT (%u ms), connection timed out\n",
 			     jiffies_to_msecs(ut));
 	sdp_conn_fail(ssk, ETIMEDOUT, false);
