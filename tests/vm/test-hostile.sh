@@ -24,8 +24,8 @@ export SDP_HOSTILE_TIMEOUT_MS=15000
 # Every process costs: on the debug tier a fork and exec takes half a
 # second to a second of a loaded guest, which made the bookkeeping around
 # each case (grep, sed, cat, sleep, sdpctl | jq) cost more than the case.
-# So the helpers below read files, wait (sdp_nap, guest-rdma.sh) and read
-# counters in bash itself.
+# So the helpers below read files and wait (sdp_nap, guest-rdma.sh) in
+# bash itself, and counters come from sdp_stat (testlib.sh): one process.
 
 # has FILE REGEX: a line of FILE matches the extended regex (grep -Eq).
 has()
@@ -93,7 +93,7 @@ check_aftermath()
 
 # attack NAME SERVER_REGEX PROTO_ERR(1|0) CASE [ARG]: start an SDP server,
 # run the case against it, check the tool's verdict, what the server's
-# recv() saw, the proto_errors sdp_stat and that nothing stays open.
+# recv() saw, the proto_errors counter and that nothing stays open.
 attack()
 {
 	local name=$1 srx=$2 perr=$3 cas=$4 arg=${5:-} spid rc before
