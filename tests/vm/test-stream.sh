@@ -200,16 +200,14 @@ expect_ok "connect-timeout back to its default" "$SDPCTL" tune set connect-timeo
 expect_jq "the timed-out connection was counted as aborted" \
 	".conn_aborted >= ${ABORTED:-0} + 1 and .proto_errors == 0" \
 	"$SDPCTL" -j stats
-sdp_wait_conn_zero 60
-expect_eq "the silent peer's connections are torn down" 0 "$?"
+expect_ok "the silent peer's connections are torn down" sdp_wait_conn_zero 60
 ABORTED=$(sdp_stat conn_aborted)
 sdp_run_program lines "user-timeout.py" python3 "$TOP/tests/vm/user-timeout.py" \
 	"$SDP_VETH2_ADDR" 7460 "$BLACKHOLE" "$RESTORE"
 expect_jq "TCP_USER_TIMEOUT's aborts were counted" \
 	".conn_aborted >= ${ABORTED:-0} + 2 and .proto_errors == 0" \
 	"$SDPCTL" -j stats
-sdp_wait_conn_zero 60
-expect_eq "the user timeout's connections are torn down" 0 "$?"
+expect_ok "the user timeout's connections are torn down" sdp_wait_conn_zero 60
 
 sdp_section "exposure: other RDMA services' ports, no autoload"
 # bind_as USER PORT: what bind() of an SDP socket to $ADDR:PORT says
