@@ -19,6 +19,7 @@
 
 #include <linux/atomic.h>
 #include <linux/error-injection.h>
+#include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -85,6 +86,40 @@ int sdp_buf_alloc(struct ib_device *dev, struct sdp_buf *b, u32 size,
 	return 0;
 }
 ALLOW_ERROR_INJECTION(sdp_buf_alloc, ERRNO);
+
+/**
+ * sdp_buf_add() - a buffer more for a ring of a live connection
+ * @ssk: the socket; its socket lock and res_mutex held
+ * @b: a buffer without memory
+ * @size: bytes
+ * @dir: DMA_FROM_DEVICE (receive) or DMA_TO_DEVICE (send)
+ *
+ * Charged like the buffers of the connection's setup (cm.c).  A ring
+ * that cannot grow keeps working with what it has, so a failure only
+ * leaves @b without memory again.
+ *
+ * Return: 0, -ENOTCONN once the connection's resources are gone, or as
+ * sdp_buf_alloc().
+ */
+int sdp_buf_add(struct sdp_sock *ssk, struct sdp_buf *b, u32 size,
+		enum dma_data_direction dir)
+{
+	struct mem_cgroup *old;
+	int err;
+
+	lockdep_assert_held(&ssk->res_mutex);
+	if (!ssk->pd || !ssk->qp)
+		return -ENOTCONN;
+	old = set_active_memcg(ssk->memcg);
+	err = sdp_buf_alloc(ssk->pd->device, b, size,
+			    ssk->pd->local_dma_lkey, dir);
+	set_active_memcg(old);
+	if (err) {
+		sdp_buf_unmap(ssk->pd->device, b, dir);
+		sdp_buf_free(b);
+	}
+	return err;
+}
 
 /* Undo the mappings of sdp_buf_alloc(); the memory stays. */
 void sdp_buf_unmap(struct ib_device *dev, struct sdp_buf *b,

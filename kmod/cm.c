@@ -157,9 +157,12 @@ static int sdp_comp_vector(struct ib_device *dev)
 }
 
 /*
- * PD, receive buffers, CQs and QP; receives posted.  res_mutex held.
- * Not inlined, so that fault injection (the debug tier's fail_function)
- * can fail it as a whole: a PD, CQ or QP the device refuses.
+ * PD, receive buffers, CQs and QP; receives posted.  The queues are sized
+ * for the whole rings (rx-buffers, tx-queue-depth), the memory only for
+ * their start: recvmsg() and sendmsg() add buffers as the traffic asks
+ * for them (rx.c, tx.c).  res_mutex held.  Not inlined, so that fault
+ * injection (the debug tier's fail_function) can fail it as a whole: a
+ * PD, CQ or QP the device refuses.
  */
 static noinline int sdp_res_setup(struct sdp_sock *ssk, struct rdma_cm_id *id)
 {
@@ -201,10 +204,13 @@ static noinline int sdp_res_setup(struct sdp_sock *ssk, struct rdma_cm_id *id)
 
 		rb->ssk = ssk;
 		INIT_LIST_HEAD(&rb->node);
+		if (i >= SDP_RX_RING_START)
+			continue;
 		err = sdp_buf_alloc(dev, &rb->mem, size,
 				    ssk->pd->local_dma_lkey, DMA_FROM_DEVICE);
 		if (err)
 			return err;
+		WRITE_ONCE(ssk->rx.ring, i + 1);
 	}
 
 	vector = sdp_comp_vector(dev);
@@ -268,7 +274,7 @@ static noinline int sdp_res_setup(struct sdp_sock *ssk, struct rdma_cm_id *id)
 	ssk->rx.seq = 0;
 	ssk->tx.seq = 1;
 	ssk->tx.acked = 0;
-	for (i = 0; i < nrx && !err; i++)
+	for (i = 0; i < ssk->rx.ring && !err; i++)
 		err = sdp_post_recv(ssk, &ssk->rx.bufs[i]);
 	/* The Hello / HelloAck advertises them all. */
 	ssk->rx.adv = ssk->rx.posted;
@@ -308,13 +314,16 @@ static noinline int sdp_tx_setup(struct sdp_sock *ssk, u32 peer_size)
 		int err;
 
 		tb->ssk = ssk;
+		if (i >= SDP_TX_RING_START)
+			continue;
 		err = sdp_buf_alloc(dev, &tb->mem, size,
 				    ssk->pd->local_dma_lkey, DMA_TO_DEVICE);
 		if (err)
 			return err;
+		WRITE_ONCE(ssk->tx.ring, i + 1);
 	}
 	spin_lock_bh(&ssk->lock);
-	for (i = 0; i < ntx; i++)
+	for (i = 0; i < ssk->tx.ring; i++)
 		sdp_tx_put_slot(ssk, i);
 	spin_unlock_bh(&ssk->lock);
 	return 0;

@@ -166,6 +166,18 @@ static int sdp_rx_msg(struct sdp_sock *ssk, struct sdp_rx_buf *rb, u32 bytes)
 		ssk->rx.queued += paylen;
 		if (h->flags & SDP_BSDH_OOB_PRES)
 			sdp_rx_urgent(ssk, rb);
+		/*
+		 * Half a buffer or more, and the peer has no credits left for
+		 * more data: it has more to send than the ring takes.
+		 */
+		if (!ssk->rx.grow && ssk->rx.ring < ssk->rx.num &&
+		    len * 2 > ssk->tx.size &&
+		    ssk->rx.adv - mseq <= SDP_CREDIT_RESERVE) {
+			ssk->rx.grow = true;
+			sock_hold(sk);
+			if (!queue_work(sdp_wq, &ssk->rx.grow_work))
+				sock_put(sk);
+		}
 		sdp_stats_add(net, SDP_STAT_RX_BYTES, paylen);
 		sdp_diag_rx(&ssk->diag, paylen);
 		sk->sk_data_ready(sk);
@@ -409,6 +421,43 @@ static void sdp_rx_advance(struct sdp_sock *ssk, struct sdp_rx_buf *rb,
 		WRITE_ONCE(ssk->rx.urg, 0);
 	if (rb->off == rb->len)
 		sdp_rx_consumed(ssk, rb);
+}
+
+/**
+ * sdp_rx_grow_work() - double the receive ring (sdp_sock.rx.grow_work)
+ * @work: the work item
+ *
+ * The peer showed it has more to send than the ring takes (sdp_rx_msg()):
+ * double the ring, up to rx-buffers, and tell the peer, whether or not
+ * the program is reading, as TCP's window lets a sender fill the
+ * receiver's buffer.  A buffer the memory budget refuses ends the
+ * growth; the ring works as it is.  Holds a socket reference, taken when
+ * queued.
+ */
+void sdp_rx_grow_work(struct work_struct *work)
+{
+	struct sdp_sock *ssk = container_of(work, struct sdp_sock,
+					    rx.grow_work);
+	u32 want, i;
+
+	mutex_lock(&ssk->res_mutex);
+	want = min(ssk->rx.ring * 2, ssk->rx.num);
+	for (i = ssk->rx.ring; i < want; i++) {
+		struct sdp_rx_buf *rb = &ssk->rx.bufs[i];
+
+		if (sdp_buf_add(ssk, &rb->mem, ssk->rx.size, DMA_FROM_DEVICE))
+			break;
+		spin_lock_bh(&ssk->lock);
+		WRITE_ONCE(ssk->rx.ring, i + 1);
+		sdp_rx_recycle(ssk, rb);
+		spin_unlock_bh(&ssk->lock);
+	}
+	spin_lock_bh(&ssk->lock);
+	ssk->rx.grow = false;
+	sdp_maybe_credit_update(ssk);
+	spin_unlock_bh(&ssk->lock);
+	mutex_unlock(&ssk->res_mutex);
+	sock_put(&ssk->sk);
 }
 
 /**

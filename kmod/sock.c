@@ -423,6 +423,7 @@ void sdp_sock_setup(struct sdp_sock *ssk)
 	INIT_LIST_HEAD(&ssk->lsn.accept_q);
 	INIT_LIST_HEAD(&ssk->accept_node);
 	INIT_DELAYED_WORK(&ssk->work, sdp_conn_work);
+	INIT_WORK(&ssk->rx.grow_work, sdp_rx_grow_work);
 	sdp_ka_init(ssk);
 	sdp_diag_sock_init(ssk);
 	ssk->tx.free = -1;

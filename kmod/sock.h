@@ -19,8 +19,9 @@
  *                    handler blocking on the socket lock could deadlock.
  * sdp_sock.res_mutex serialises setup and teardown of the connection's
  *                    verbs resources and the clearing of sdp_sock.cm_id;
- *                    held by rdma_cm handlers (device removal) and by the
- *                    teardown work, never across rdma_destroy_id().
+ *                    held by rdma_cm handlers (device removal), by the
+ *                    teardown work and by the rings' growth (sendmsg(),
+ *                    sdp_rx_grow_work()), never across rdma_destroy_id().
  * sdp_sock.lock      spinlock (BH): everything completion handlers touch
  *                    (rings, credits, sequence numbers, rx queue, flags,
  *                    sk_state / sk_shutdown / sk_err changes once the
@@ -70,6 +71,14 @@ void sdp_sock_exit(void);
 #define SDP_TX_MSG_MAX		(256 * 1024 + SDP_BSDH_LEN)
 /* Fewest send slots a connection works with. */
 #define SDP_TX_MIN		4
+/*
+ * Buffers a connection starts with, each way (docs/design.md, "Memory"):
+ * more than SDP_CREDIT_RESERVE receive buffers so that the peer can send
+ * data, and a send slot beside the one sendmsg() may hold back for
+ * control messages.  The rings grow to rx-buffers and tx-queue-depth.
+ */
+#define SDP_RX_RING_START	4
+#define SDP_TX_RING_START	2
 /* Orphaned sockets wait at most this long for their sends to finish. */
 #define SDP_CLOSE_TIMEOUT	(10 * HZ)
 
@@ -133,7 +142,15 @@ struct sdp_tx_buf {
 /**
  * struct sdp_rx - the receive side of a connection
  * @bufs: @num receive buffers of @size bytes
- * @num: receive buffers (rx-buffers tunable at connect/accept time)
+ * @num: receive buffers at most (rx-buffers tunable at connect/accept
+ *	time, SO_RCVBUF)
+ * @ring: buffers [0, @ring) have memory: posted, queued, or idle once the
+ *	connection is dead; the rest have none yet (under sdp_sock.lock;
+ *	grown by @grow_work, which also holds res_mutex)
+ * @grow: the peer has sent large messages until it ran out of credits:
+ *	@grow_work is queued to double @ring (under sdp_sock.lock)
+ * @grow_work: rx.c's sdp_rx_grow_work(); holds a socket reference while
+ *	queued or running
  * @size: bytes per receive buffer, BSDH included
  * @queue: buffers holding unread data, in order (under sdp_sock.lock)
  * @queued: unread payload bytes in @queue (under sdp_sock.lock)
@@ -162,6 +179,9 @@ struct sdp_tx_buf {
 struct sdp_rx {
 	struct sdp_rx_buf *bufs;
 	u32 num;
+	u32 ring;
+	bool grow;
+	struct work_struct grow_work;
 	u32 size;
 	struct list_head queue;
 	u32 queued;
@@ -179,7 +199,10 @@ struct sdp_rx {
 /**
  * struct sdp_tx - the send side of a connection
  * @bufs: @num send slots of @size bytes
- * @num: send slots (tx-queue-depth tunable)
+ * @num: send slots at most (tx-queue-depth tunable, SO_SNDBUF)
+ * @ring: slots [0, @ring) have memory, the rest none yet: sendmsg() adds
+ *	one when it could send but for a free slot (written under the
+ *	socket lock, res_mutex and sdp_sock.lock)
  * @size: bytes per send slot: our rx-buffer-size, capped by the peer's
  *	buffer size and SDP_TX_MSG_MAX
  * @inline_max: messages up to this many bytes (BSDH included) are posted
@@ -213,6 +236,7 @@ struct sdp_rx {
 struct sdp_tx {
 	struct sdp_tx_buf *bufs;
 	u32 num;
+	u32 ring;
 	u32 size;
 	u32 inline_max;
 	int free;
@@ -531,6 +555,8 @@ void sdp_ka_stop(struct sdp_sock *ssk);
 void sdp_ka_set(struct sock *sk, int on);
 
 /* buf.c */
+int sdp_buf_add(struct sdp_sock *ssk, struct sdp_buf *b, u32 size,
+		enum dma_data_direction dir);
 int sdp_buf_alloc(struct ib_device *dev, struct sdp_buf *b, u32 size,
 		  u32 lkey, enum dma_data_direction dir);
 void sdp_buf_unmap(struct ib_device *dev, struct sdp_buf *b,
@@ -541,6 +567,7 @@ void sdp_buf_sync(struct ib_device *dev, struct sdp_buf *b, u32 len,
 
 /* rx.c */
 int sdp_post_recv(struct sdp_sock *ssk, struct sdp_rx_buf *rb);
+void sdp_rx_grow_work(struct work_struct *work);
 void sdp_rx_done(struct ib_cq *cq, struct ib_wc *wc);
 bool sdp_rx_readable(const struct sdp_sock *ssk);
 int sdp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len, int flags);
@@ -584,16 +611,20 @@ static inline u32 sdp_tx_max_payload(const struct sdp_sock *ssk)
  * sdp_tx_data_ok() - may sendmsg() take more data now
  * @ssk: the socket; @ssk->lock held or a racy read that is re-checked
  *
+ * The slot being filled is the socket's send buffer: sendmsg() fills it
+ * with or without credits, and sdp_tx_push() posts it once credits allow,
+ * so that small writes the peer has no buffers for yet are taken (and
+ * coalesced) as TCP takes them into its send buffer.
+ *
  * Return: the slot being filled has room and no urgent byte, or (none
- * being filled) a send slot is free and credits exceed the reserve.
+ * being filled) a send slot is free.
  */
 static inline bool sdp_tx_data_ok(const struct sdp_sock *ssk)
 {
 	if (READ_ONCE(ssk->tx.pend) >= 0)
 		return !READ_ONCE(ssk->tx.pend_oob) &&
 		       READ_ONCE(ssk->tx.pend_len) < sdp_tx_max_payload(ssk);
-	return READ_ONCE(ssk->tx.nfree) > 0 &&
-	       READ_ONCE(ssk->tx.credits) > READ_ONCE(ssk->tx.reserve);
+	return READ_ONCE(ssk->tx.nfree) > 0;
 }
 
 /*

@@ -24,7 +24,7 @@ struct sdp_tunable_desc sdp_tunables[SDP_TUN_NUM] __ro_after_init = {
 	[SDP_TUN_RX_BUFFERS] = {
 		.name = "rx-buffers", .def = 64, .min = 2, .max = 1024,
 		.unit = "buffers",
-		.doc = "receive buffers posted per connection (credits granted to the peer)",
+		.doc = "receive buffers a connection may grow to (credits granted to the peer)",
 	},
 	[SDP_TUN_RX_BUFFER_SIZE] = {
 		.name = "rx-buffer-size", .def = 32784, .min = 1040,
@@ -34,7 +34,7 @@ struct sdp_tunable_desc sdp_tunables[SDP_TUN_NUM] __ro_after_init = {
 	[SDP_TUN_TX_QUEUE_DEPTH] = {
 		.name = "tx-queue-depth", .def = 64, .min = 4, .max = 4096,
 		.unit = "buffers",
-		.doc = "send work requests per connection",
+		.doc = "send slots a connection may grow to",
 	},
 	[SDP_TUN_INLINE_THRESHOLD] = {
 		.name = "inline-threshold", .def = 256, .min = 0, .max = 1024,

@@ -148,9 +148,8 @@ err:
  * @ssk: the socket; lock held
  *
  * It stays back while TCP_CORK / MSG_MORE hold it and it is neither full
- * nor urgent, or while data may not use the credits left (as in
- * sendmsg(): the last credits beyond the reserve are kept for control
- * messages).
+ * nor urgent, or while data may not use the credits left (the last ones,
+ * the reserve, are kept for control messages).
  *
  * Return: 0 if nothing is left to push, -EAGAIN if it stays back, or
  * the error of sdp_post_msg() (the data is dropped).
@@ -243,7 +242,7 @@ void sdp_maybe_credit_update(struct sdp_sock *ssk)
 		return;
 	peer_view = ssk->rx.adv - ssk->rx.seq;
 	thr = min_t(u64, sdp_tun(net, SDP_TUN_CREDIT_UPDATE_THRESHOLD),
-		    max(ssk->rx.num / 2, 1U));
+		    max(ssk->rx.ring / 2, 1U));
 	if (unadv < thr && peer_view > SDP_CREDIT_RESERVE)
 		return;
 	if (!sdp_post_ctrl(ssk, SDP_MID_DATA))
@@ -292,6 +291,35 @@ static bool sdp_tx_ready(const struct sdp_sock *ssk, const void *arg)
 	       READ_ONCE(ssk->conn_done);
 }
 
+/*
+ * sendmsg() could send now but for a free slot: one more, up to
+ * tx-queue-depth.  Without it (memory budget) the slots in flight come
+ * back.  Socket locked.
+ *
+ * Return: true if a slot was added.
+ */
+static bool sdp_tx_grow(struct sdp_sock *ssk)
+{
+	u32 i = ssk->tx.ring;
+	bool grown = false;
+
+	if (i >= ssk->tx.num || READ_ONCE(ssk->tx.pend) >= 0 ||
+	    READ_ONCE(ssk->tx.nfree) ||
+	    READ_ONCE(ssk->tx.credits) <= READ_ONCE(ssk->tx.reserve))
+		return false;
+	mutex_lock(&ssk->res_mutex);
+	if (!sdp_buf_add(ssk, &ssk->tx.bufs[i].mem, ssk->tx.size,
+			 DMA_TO_DEVICE)) {
+		spin_lock_bh(&ssk->lock);
+		WRITE_ONCE(ssk->tx.ring, i + 1);
+		sdp_tx_put_slot(ssk, i);
+		spin_unlock_bh(&ssk->lock);
+		grown = true;
+	}
+	mutex_unlock(&ssk->res_mutex);
+	return grown;
+}
+
 /* Wait until data may be sent; socket locked. */
 static int sdp_wait_tx(struct sdp_sock *ssk, long *timeo, bool *stalled)
 {
@@ -308,7 +336,7 @@ static int sdp_wait_tx(struct sdp_sock *ssk, long *timeo, bool *stalled)
 			err = -EPIPE;
 			break;
 		}
-		if (sdp_tx_data_ok(ssk))
+		if (sdp_tx_data_ok(ssk) || sdp_tx_grow(ssk))
 			break;
 		if (!*stalled && READ_ONCE(ssk->tx.nfree)) {
 			*stalled = true;

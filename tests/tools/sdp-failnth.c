@@ -8,7 +8,8 @@
  *   sdp-failnth [-F FUNCTION] ADDR PORT OP...
  *
  * OP is one of socket, bind, listen, connect, accept, send, recv,
- * sockopt, shutdown, close, conn (connect and accept: both ends); each is
+ * stream (1 MiB through a new connection), sockopt, shutdown, close, conn
+ * (connect and accept: both ends); each is
  * run in turn. Each round prepares what OP needs without a fault (a
  * listener on ADDR:PORT serves every round), arms the N-th allocation,
  * runs OP and disarms. A round whose fault was injected must end in
@@ -38,6 +39,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "failnth.h"
@@ -332,6 +334,50 @@ static int op_recv(struct round *r)
 	       0 : -EBADMSG;
 }
 
+/*
+ * Bytes of a stream op: enough for both rings to grow to their ends
+ * (the caller keeps rx-buffers and tx-queue-depth small).
+ */
+#define STREAM_BYTES (1 << 20)
+
+/*
+ * The peer, in a child, reads STREAM_BYTES patterned bytes while r->fd
+ * sends them: the receiving end adds buffers in recvmsg(), the sending
+ * end send slots in sendmsg().  A ring that could not grow must only
+ * slow the stream down.
+ */
+static int op_stream(struct round *r)
+{
+	static unsigned char out[STREAM_BYTES], in[STREAM_BYTES];
+	size_t i, sent = 0;
+	int status;
+	pid_t pid;
+
+	for (i = 0; i < sizeof(out); i++)
+		out[i] = (unsigned char)(i * 131 + i / PAYLOAD);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		ssize_t n = recv(r->peer, in, sizeof(in), MSG_WAITALL);
+
+		_exit(n == (ssize_t)sizeof(in) && !memcmp(in, out, sizeof(in)) ?
+		      0 : 1);
+	}
+	while (sent < sizeof(out)) {
+		ssize_t n = send(r->fd, out + sent, sizeof(out) - sent, 0);
+
+		if (n <= 0)
+			break;
+		sent += n;
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		return -errno;
+	if (sent < sizeof(out))
+		return -EPIPE;
+	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -EBADMSG;
+}
+
 static int op_sockopt(struct round *r)
 {
 	struct linger lg = { .l_onoff = 1, .l_linger = 5 };
@@ -444,6 +490,7 @@ static const struct op ops[] = {
 	{ "connect", need_socket, op_connect, check_connected },
 	{ "accept", need_pending, op_accept, check_connected },
 	{ "send", connect_pair, op_send, check_sent },
+	{ "stream", connect_pair, op_stream, check_connected },
 	{ "recv", need_sent, op_recv, check_connected },
 	{ "sockopt", connect_pair, op_sockopt, check_connected },
 	{ "shutdown", connect_pair, op_shutdown, check_shut },
@@ -559,7 +606,7 @@ int main(int argc, char **argv)
 		;
 	if (argc < 4 || i < argc ||
 	    inet_pton(AF_INET, argv[1], &g_addr.sin_addr) != 1) {
-		fprintf(stderr, "usage: sdp-failnth [-F FUNCTION] ADDR PORT OP... (OP: socket bind listen connect accept send recv sockopt shutdown close conn)\n");
+		fprintf(stderr, "usage: sdp-failnth [-F FUNCTION] ADDR PORT OP... (OP: socket bind listen connect accept send recv stream sockopt shutdown close conn)\n");
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);

@@ -297,11 +297,11 @@ expect_ok "max-connections back to default" \
 	"$SDPCTL" tune set max-connections "$(tune_default max-connections)"
 
 sdp_section "memory: one host-wide budget, charged to the user's memory cgroup"
-# Buffer pages of one loopback connection (two ends, each with rx-buffers
-# receive buffers and tx-queue-depth send slots of rx-buffer-size bytes).
+# Buffer pages of one idle loopback connection: two ends, each starting
+# with 4 receive buffers and 2 send slots of rx-buffer-size bytes
+# (docs/design.md, "Memory"; the tunables here are larger).
 bufpages=$((($("$SDPCTL" -j tune get rx-buffer-size | jq .value) + 4095) / 4096))
-PER_CONN=$((2 * bufpages * ($("$SDPCTL" -j tune get rx-buffers | jq .value) +
-	$("$SDPCTL" -j tune get tx-queue-depth | jq .value))))
+PER_CONN=$((2 * bufpages * (4 + 2)))
 echo "one connection: $PER_CONN buffer pages"
 # hold NAME PORT N [CGROUP]: mem-hold.py as nobody (in CGROUP if given),
 # its "established K" and "error E" in $HELD / $HELD_ERR; it keeps the
