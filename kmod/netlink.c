@@ -1096,7 +1096,7 @@ static size_t sdp_nl_conn_size(void)
 	return 3 * nla_total_size(sizeof(u16)) +	/* family, ports */
 	       2 * nla_total_size(SDP_ADDR_MAX_LEN) +	/* addresses */
 	       3 * nla_total_size(sizeof(u8)) +		/* state .. reason */
-	       5 * nla_total_size(sizeof(u32)) +	/* credits .. uid */
+	       6 * nla_total_size(sizeof(u32)) +	/* credits .. uid, pages */
 	       4 * nla_total_size_64bit(sizeof(u64));	/* bytes, inode, cookie */
 }
 
@@ -1108,7 +1108,7 @@ struct sdp_nl_conn_view {
 	bool has_remote;
 	u8 state;
 	u64 tx_bytes, rx_bytes;
-	u32 tx_credits, rx_posted, tx_queued, rx_queued;
+	u32 tx_credits, rx_posted, tx_queued, rx_queued, mem_pages;
 	u8 transport, reason;
 };
 
@@ -1155,6 +1155,9 @@ static void sdp_nl_conn_view_sdp(struct sdp_sock *ssk,
 		txq += READ_ONCE(ssk->tx.pend_len);
 	v->tx_queued = txq;
 	v->rx_queued = READ_ONCE(ssk->rx.queued);
+	v->mem_pages =
+		READ_ONCE(ssk->rx.ring) * sdp_buf_pages(READ_ONCE(ssk->rx.size)) +
+		READ_ONCE(ssk->tx.ring) * sdp_buf_pages(READ_ONCE(ssk->tx.size));
 	v->transport = SDP_TRANSPORT_SDP;
 }
 
@@ -1235,6 +1238,7 @@ static int sdp_nl_put_conn(struct sk_buff *skb, const void *obj)
 	    nla_put_u64_64bit(skb, SDP_A_CONN_COOKIE,
 			      (u64)cookie[1] << 32 | cookie[0], SDP_A_CONN_PAD) ||
 	    nla_put_u8(skb, SDP_A_CONN_TRANSPORT, v.transport) ||
+	    nla_put_u32(skb, SDP_A_CONN_MEM_PAGES, v.mem_pages) ||
 	    (v.reason &&
 	     nla_put_u8(skb, SDP_A_CONN_FALLBACK_REASON, v.reason)))
 		return -EMSGSIZE;

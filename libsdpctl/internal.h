@@ -25,7 +25,7 @@
 #define SDPCTL_RULE_KNOWN	SDPCTL_OFFSETOFEND(struct sdpctl_rule, line)
 #define SDPCTL_LOOKUP_KNOWN	SDPCTL_OFFSETOFEND(struct sdpctl_lookup, program)
 #define SDPCTL_TUNABLE_KNOWN	SDPCTL_OFFSETOFEND(struct sdpctl_tunable, doc)
-#define SDPCTL_CONN_KNOWN	SDPCTL_OFFSETOFEND(struct sdpctl_conn, fallback_reason)
+#define SDPCTL_CONN_KNOWN	SDPCTL_OFFSETOFEND(struct sdpctl_conn, mem_pages)
 #define SDPCTL_PERR_KNOWN	SDPCTL_OFFSETOFEND(struct sdpctl_parse_error, msg)
 
 /*

@@ -522,6 +522,8 @@ int sdpctl_parse_conn(struct nlmsghdr *nlh, struct sdpctl_conn *c)
 		       nla_get_u8(tb[SDP_A_CONN_TRANSPORT]) : SDP_TRANSPORT_SDP;
 	if (tb[SDP_A_CONN_FALLBACK_REASON])
 		c->fallback_reason = nla_get_u8(tb[SDP_A_CONN_FALLBACK_REASON]);
+	if (tb[SDP_A_CONN_MEM_PAGES])
+		c->mem_pages = nla_get_u32(tb[SDP_A_CONN_MEM_PAGES]);
 	return 0;
 }
 

@@ -267,6 +267,8 @@ struct sdpctl_conn {
 	/* Since 2.1 (size says whether filled in): */
 	uint8_t transport;		/* SDP_TRANSPORT_SDP or _TCP */
 	uint8_t fallback_reason;	/* SDP_FALLBACK_REASON_*; 0: none */
+	/* Since 2.2: */
+	uint32_t mem_pages;		/* buffer pages held (mem-max-pages) */
 };
 
 /*

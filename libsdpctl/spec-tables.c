@@ -357,6 +357,7 @@ const struct nla_policy spec_conn_policy[SDP_A_CONN_MAX + 1] = {
 	[SDP_A_CONN_COOKIE] = { .type = NLA_U64 },
 	[SDP_A_CONN_TRANSPORT] = { .type = NLA_U8 },
 	[SDP_A_CONN_FALLBACK_REASON] = { .type = NLA_U8 },
+	[SDP_A_CONN_MEM_PAGES] = { .type = NLA_U32 },
 };
 
 static const struct spec_attr spec_conn_attrs[SDP_A_CONN_MAX + 1] = {
@@ -378,6 +379,7 @@ static const struct spec_attr spec_conn_attrs[SDP_A_CONN_MAX + 1] = {
 	[SDP_A_CONN_COOKIE] = { .name = "cookie" },
 	[SDP_A_CONN_TRANSPORT] = { .name = "transport" },
 	[SDP_A_CONN_FALLBACK_REASON] = { .name = "fallback-reason" },
+	[SDP_A_CONN_MEM_PAGES] = { .name = "mem-pages" },
 };
 
 const struct spec_set spec_conn_set = {

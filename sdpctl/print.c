@@ -419,10 +419,12 @@ void print_conn_json(FILE *f, const struct sdpctl_conn *c)
 	fprintf(f, ",\"tx_bytes\":%" PRIu64 ",\"rx_bytes\":%" PRIu64
 		",\"tx_queued\":%" PRIu32 ",\"rx_queued\":%" PRIu32
 		",\"tx_credits\":%" PRIu32 ",\"rx_posted\":%" PRIu32
+		",\"mem_pages\":%" PRIu32
 		",\"uid\":%" PRIu32 ",\"inode\":%" PRIu64
 		",\"cookie\":%" PRIu64 "}",
 		c->tx_bytes, c->rx_bytes, c->tx_queued, c->rx_queued,
-		c->tx_credits, c->rx_posted, c->uid, c->inode, c->cookie);
+		c->tx_credits, c->rx_posted, c->mem_pages, c->uid, c->inode,
+		c->cookie);
 }
 
 /* The state column: the name, or the number sdpctl does not know. */

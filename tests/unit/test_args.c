@@ -981,7 +981,7 @@ static struct sdpctl_conn sample_conn(void)
 		.remote_port = 7500, .state = 1, .tx_bytes = 1000,
 		.rx_bytes = 300, .tx_credits = 63, .rx_posted = 64,
 		.tx_queued = 12, .rx_queued = 34, .uid = 1000, .inode = 777,
-		.cookie = 5, .transport = SDP_TRANSPORT_SDP,
+		.cookie = 5, .transport = SDP_TRANSPORT_SDP, .mem_pages = 48,
 	};
 
 	inet_pton(AF_INET, "198.18.0.1", c.local_addr);
@@ -1019,7 +1019,8 @@ static void test_conn_output(void **state)
 			    "\"sdp\",\"fallback_reason\":null,\"tx_bytes\":"
 			    "1000,\"rx_bytes\":300,\"tx_queued\":12,"
 			    "\"rx_queued\":34,\"tx_credits\":63,\"rx_posted\":"
-			    "64,\"uid\":1000,\"inode\":777,\"cookie\":5}");
+			    "64,\"mem_pages\":48,\"uid\":1000,\"inode\":777,"
+			    "\"cookie\":5}");
 	free(text);
 
 	/* A listener on an IPv6 wildcard: no peer, unbound address. */

@@ -764,6 +764,7 @@ static struct nl_msg *conn_msg(uint8_t cmd, uint16_t family, bool remote)
 	nla_put_u32(msg, SDP_A_CONN_UID, 1000);
 	nla_put_u64(msg, SDP_A_CONN_INODE, 4242);
 	nla_put_u64(msg, SDP_A_CONN_COOKIE, 0x100000001ULL);
+	nla_put_u32(msg, SDP_A_CONN_MEM_PAGES, 48);
 	/* An attribute a newer kernel appended is ignored. */
 	nla_put_u32(msg, SDP_A_CONN_MAX + 1, 9);
 	return msg;
@@ -798,6 +799,8 @@ static void test_parse_conn(void **state)
 	assert_int_equal(c.transport, SDP_TRANSPORT_SDP);
 	assert_int_equal(c.fallback_reason, 0);
 	assert_true(SDPCTL_HAS(&c, fallback_reason));
+	assert_int_equal(c.mem_pages, 48);
+	assert_true(SDPCTL_HAS(&c, mem_pages));
 	nlmsg_free(msg);
 
 	/* A TCP-backed socket, and why. */
@@ -877,6 +880,7 @@ static void test_conn_contract(void **state)
 	assert_int_equal(SDP_A_CONN_COOKIE, 16);
 	assert_int_equal(SDP_A_CONN_TRANSPORT, 17);
 	assert_int_equal(SDP_A_CONN_FALLBACK_REASON, 18);
+	assert_int_equal(SDP_A_CONN_MEM_PAGES, 19);
 	assert_string_equal(sdpctl_transport_name(SDP_TRANSPORT_SDP), "sdp");
 	assert_string_equal(sdpctl_transport_name(SDP_TRANSPORT_TCP), "tcp");
 	assert_null(sdpctl_transport_name(0));

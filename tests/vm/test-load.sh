@@ -296,16 +296,17 @@ mode "maxconn" 7630 maxconn 6
 expect_ok "max-connections back to default" \
 	"$SDPCTL" tune set max-connections "$(tune_default max-connections)"
 
-sdp_section "memory: one host-wide budget, charged to the user's memory cgroup"
+sdp_section "memory: rings that start small and grow, one host-wide budget, the memory cgroup"
 # Buffer pages of one idle loopback connection: two ends, each starting
 # with 4 receive buffers and 2 send slots of rx-buffer-size bytes
 # (docs/design.md, "Memory"; the tunables here are larger).
 bufpages=$((($("$SDPCTL" -j tune get rx-buffer-size | jq .value) + 4095) / 4096))
 PER_CONN=$((2 * bufpages * (4 + 2)))
 echo "one connection: $PER_CONN buffer pages"
-# hold NAME PORT N [CGROUP]: mem-hold.py as nobody (in CGROUP if given),
-# its "established K" and "error E" in $HELD / $HELD_ERR; it keeps the
-# connections open until release.
+# hold NAME PORT N [CGROUP [BYTES]]: mem-hold.py as nobody (in CGROUP if
+# not empty; BYTES through each connection), its "established K" and
+# "error E" in $HELD / $HELD_ERR; it keeps the connections open until
+# release.
 hold()
 {
 	local name=$1 port=$2 n=$3 cg=${4:-} i
@@ -313,7 +314,7 @@ hold()
 	sh -c '[ -z "$1" ] || echo $$ > "$1/cgroup.procs" || exit 1; shift
 		exec setpriv --reuid=65534 --regid=65534 --clear-groups "$@"' \
 		hold "$cg" python3 "$TOP/tests/vm/mem-hold.py" "$ADDR" "$port" \
-		"$n" "$TMP/done" > "$TMP/$name" 2>&1 &
+		"$n" "$TMP/done" ${5:+"$5"} > "$TMP/$name" 2>&1 &
 	HOLD_PID=$!
 	# Polled in bash: on the debug tier a grep and a sleep every 0.1 s
 	# would take a second of CPU each from mem-hold.py's start.
@@ -348,6 +349,25 @@ expect_ok "mem-max-pages back to default" \
 	"$SDPCTL" tune set mem-max-pages "$(tune_default mem-max-pages)"
 hold budget-again 7641 3
 expect_eq "once released, the budget serves again" 3 "$HELD"
+release
+
+# mem_pages of each established end: what it holds.
+end_pages() { "$SDPCTL" -j conns | jq -c '[.[] | select(.state == "established") | .mem_pages]'; }
+hold idle 7643 1
+echo "idle connection, pages per end: $(end_pages)"
+expect_eq "an idle connection holds what it started with" \
+	"[$((PER_CONN / 2)),$((PER_CONN / 2))]" "$(end_pages)"
+release
+# 16 MiB one way: the receiving end adds receive buffers, the sending end
+# send slots, each up to its tunable.
+MAX_END=$((bufpages * ($("$SDPCTL" -j tune get rx-buffers | jq .value) +
+	$("$SDPCTL" -j tune get tx-queue-depth | jq .value))))
+hold grown 7644 1 "" $((16 << 20))
+expect_eq "16 MiB through a connection" 1 "$HELD"
+echo "after 16 MiB, pages per end: $(end_pages) (at most $MAX_END each)"
+expect_jq "both ends grew with the stream, within their tunables" \
+	"length == 2 and all(.[]; . > $((PER_CONN / 2)) and . <= $MAX_END)" \
+	end_pages
 release
 
 CG=/sys/fs/cgroup
