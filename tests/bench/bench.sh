@@ -9,7 +9,10 @@
 # Everything runs over rxe0 on dummy0 (198.18.0.1, Soft-RoCE loopback);
 # TCP uses the same address. Per message size: SDP (qperf sdp_bw, AF 27),
 # TCP (qperf tcp_bw), verbs (perftest ib_send_bw -R) and rsockets
-# (rstream); then 64-byte latency with each. The tables go to stdout.
+# (rstream); then 64-byte latency with each; then short connections (SDP
+# and TCP connect / accept / 4 KiB each way / close cycles, one client
+# and several at once) and the buffer memory of an idle and a busy SDP
+# connection. The tables go to stdout.
 #
 # Units: MB/s is 10^6 bytes/s for every column (perftest's "MB/sec" is
 # MiB/s and is converted; rstream's Gb/sec is converted). Latency is the
@@ -22,6 +25,7 @@
 #      SDP_BENCH_SIZES  message sizes in bytes (default 64 .. 1 MiB)
 #      SDP_BENCH_TUNE   NAME=VALUE... SDP tunables to set first (sdpctl tune)
 #      SDP_BENCH_RECV_POLL  recv-poll (us) of the second SDP latency run (50)
+#      SDP_BENCH_CYCLES connect/close cycles per connection-rate run (400)
 # (vm.sh passes no environment into the guest: set these by editing a copy,
 # or from a wrapper script under the repo or build dir.)
 set -u
@@ -37,6 +41,9 @@ ADDR=$SDP_DUMMY_ADDR
 DEV=$SDP_RXE
 QT=${SDP_BENCH_TIME:-2}
 RECV_POLL=${SDP_BENCH_RECV_POLL:-50}
+CYCLES=${SDP_BENCH_CYCLES:-400}
+LOAD=$TOP/tests/tools/sdp-load
+CLIENTS=4
 SIZES=${SDP_BENCH_SIZES:-"64 1024 4096 16384 65536 262144 1048576"}
 QPERF_PORT=19765
 PORT=20000 # rdma_cm ports for perftest / rstream; one per run
@@ -286,6 +293,53 @@ qperf_run sdp_lat_poll sdp_lat 64 latency
 qperf_run tcp_lat tcp_lat 64 latency
 perftest_run verbs_lat ib_send_lat 64 5000
 rstream_run rs_lat 64 1 5000
+
+# --- short connections ---------------------------------------------------------
+say "=== bench: connections"
+# churn_run KIND FAMILY CLIENTS: CLIENTS sdp-load churn processes at once,
+# each on its own port (a listener each), CYCLES cycles in all; the result
+# is cycles per second over the slowest one.
+churn_run() {
+	local kind=$1 fam=$2 n=$3 i t0 t1 rc=0 pids=()
+	t0=$(date +%s.%N)
+	for ((i = 0; i < n; i++)); do
+		next_port
+		SDP_STREAM_FAMILY=$fam timeout 300 "$LOAD" "$ADDR" "$PORT" churn \
+			$((CYCLES / n)) >"$TMP/$kind-$i.churn" 2>&1 &
+		pids+=($!)
+	done
+	for i in "${pids[@]}"; do wait "$i" || rc=1; done
+	t1=$(date +%s.%N)
+	if [ "$rc" != 0 ]; then
+		fail_tool "sdp-load churn ($kind)" "$TMP/$kind"-*.churn
+		return 1
+	fi
+	R[$kind]=$(awk -v a="$t0" -v b="$t1" -v c=$((CYCLES / n * n)) \
+		'BEGIN { printf "%.0f\n", c / (b - a) }')
+}
+churn_run conn_sdp sdp 1
+churn_run conn_tcp tcp 1
+churn_run conn_sdp_par sdp "$CLIENTS"
+churn_run conn_tcp_par tcp "$CLIENTS"
+
+# Buffer pages (sdpctl -j conns, mem_pages) of one idle connection, both
+# ends, and of the same connection after 64 MiB went through it.
+say "=== bench: memory per connection"
+next_port
+python3 "$TOP/tests/vm/mem-hold.py" "$ADDR" "$PORT" 1 "$TMP/held" >"$TMP/hold" 2>&1 &
+HOLD=$!
+for _ in $(seq 100); do grep -q '^error' "$TMP/hold" 2>/dev/null && break; sleep 0.1; done
+mem_pages() { "$SDPCTL" -j conns | jq '[.[] | select(.state == "established") | .mem_pages] | add // 0'; }
+R[mem_idle]=$(mem_pages)
+touch "$TMP/held"
+wait "$HOLD"
+# A qperf sdp_bw run holds its connection while it lasts: look half way.
+timeout $((QT + 30)) qperf "$ADDR" -lp "$QPERF_PORT" -t $((QT * 2)) -m 65536 sdp_bw \
+	>"$TMP/mem-bw.qperf" 2>&1 &
+BW=$!
+sleep "$QT"
+R[mem_busy]=$(mem_pages)
+wait "$BW"
 ELAPSED=$(($(date +%s) - START))
 
 say "=== bench: sdpctl stats (all SDP runs above, bandwidth and latency)"
@@ -320,6 +374,21 @@ sdp=${R[sdp_lat_poll:64]:-}
 printf "$lfmt" "64 rp$RECV_POLL" "${sdp:--}" "${tcp:--}" "${vb:--}" "${rs:--}" \
 	"$(ratio "$sdp" "$vb")" "$(ratio "$sdp" "$tcp")" "$(ratio "$sdp" "$rs")"
 say "(rp$RECV_POLL: SDP with the recv-poll tunable at $RECV_POLL us.)"
+say ""
+cfmt2='%-24s | %9s | %9s | %7s\n'
+# shellcheck disable=SC2059
+printf "$cfmt2" "connect/close cycles/s" SDP TCP TCP/SDP
+# shellcheck disable=SC2059
+printf "$cfmt2" "1 client" "${R[conn_sdp]:--}" "${R[conn_tcp]:--}" \
+	"$(ratio "${R[conn_tcp]:-}" "${R[conn_sdp]:-}")"
+# shellcheck disable=SC2059
+printf "$cfmt2" "$CLIENTS clients at once" "${R[conn_sdp_par]:--}" "${R[conn_tcp_par]:--}" \
+	"$(ratio "${R[conn_tcp_par]:-}" "${R[conn_sdp_par]:-}")"
+say "(a cycle: connect, accept, 4 KiB each way, close; $CYCLES cycles per row;"
+say " TCP/SDP is how many times longer an SDP cycle takes.)"
+say ""
+say "SDP buffer memory of one loopback connection, both ends (sdpctl mem_pages):"
+say "  idle: ${R[mem_idle]:--} pages, during a 64 KiB sdp_bw run: ${R[mem_busy]:--} pages"
 say ""
 say "SDP per size (counter deltas over the sdp_bw run; qperf -v CPU use, send/recv %):"
 say "pipe MB/s: copy ceiling probed just before the row (low = busy host)."
