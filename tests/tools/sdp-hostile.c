@@ -21,11 +21,12 @@
  *     ack-future           mseq_ack 5 although the peer sent nothing
  *     urgent-empty         zero-length Data flagged OOB_PRES (no byte to
  *                          be urgent)
- *     ack-backwards        20 Data, wait for the peer's credit update,
- *                          acknowledge it, then acknowledge one less
- *     bad-rkey             20 Data, wait for the peer's credit update (its
- *                          reader is up), then one signalled RDMA Write of
- *                          5 bytes to address 0x10000 with rkey 0x1badcafe:
+ *     ack-backwards        Data (warm_up()), wait for the peer's credit
+ *                          update, acknowledge it, then acknowledge one less
+ *     bad-rkey             Data (warm_up()), wait for the peer's credit
+ *                          update (its reader is up), then one signalled
+ *                          RDMA Write of 5 bytes to address 0x10000 with
+ *                          rkey 0x1badcafe:
  *                          our Write must fail with a remote access error
  *                          (that moves the peer's QP to the error state,
  *                          only flushes tell it) and the peer must still
@@ -345,9 +346,15 @@ static void conn_report(struct conn *c, int ok, const char *what)
  */
 static int warm_up(struct conn *c)
 {
-	int i;
+	/*
+	 * As many one-byte Data as the peer's HelloAck gives credits for,
+	 * less the 2 a sender keeps for control messages (at most 20): a
+	 * peer that starts with few buffers is not overrun.
+	 */
+	int i, n = ntohs(c->hah.bsdh.bufs) - 2;
 
-	for (i = 0; i < 20; i++)
+	n = n < 1 ? 1 : n > 20 ? 20 : n;
+	for (i = 0; i < n; i++)
 		send_next(c, MID_DATA, NRX, "x", 0);
 	conn_watch_until(c, g_timeout_ms, 2);
 	if (c->n_rx && !c->disconnected)
@@ -562,7 +569,7 @@ static int run_active(const char *cas, const char *addr, const char *port,
 		send_next(&c, MID_DISCONN, NRX, NULL, 0);
 		send_next(&c, MID_DATA, NRX, "late", 0);
 	} else if (!strcmp(cas, "ack-backwards")) {
-		/* 20 one-byte Data: the server reads them, a credit update comes */
+		/* One-byte Data: the server reads them, a credit update comes */
 		if (warm_up(&c))
 			return 1;
 		send_next(&c, MID_DATA, NRX, "y", c.peer_mseq);
