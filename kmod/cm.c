@@ -571,9 +571,17 @@ static void sdp_cm_active_established(struct sdp_sock *ssk,
 	sdp_diag_conn_up(ssk);
 }
 
-/* CONNECT_REQUEST on listener @lssk; @id is the new connection's id. */
-static int sdp_cm_req(struct sdp_sock *lssk, struct rdma_cm_id *id,
-		      struct rdma_cm_event *ev)
+/**
+ * sdp_cm_req() - CONNECT_REQUEST on a listener
+ * @lssk: the listener: @id's context, or the member a SO_REUSEPORT group
+ *	picked (reuseport.c), held by the caller
+ * @id: the new connection's id
+ * @ev: the event
+ *
+ * Return: non-zero to have rdma_cm destroy @id.
+ */
+int sdp_cm_req(struct sdp_sock *lssk, struct rdma_cm_id *id,
+	       struct rdma_cm_event *ev)
 {
 	const struct sdp_hh *hh = ev->param.conn.private_data;
 	struct net *net = sock_net(&lssk->sk);

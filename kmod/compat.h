@@ -243,4 +243,17 @@ static inline void sdp_proto_set_ipv6_pinfo(struct proto *prot,
 #endif
 }
 
+/*
+ * SOCK_CUSTOM_SOCKOPT (6.12 has it, 6.1 not) sends SOL_SOCKET options to
+ * the family's setsockopt.  Without it the core refuses SO_REUSEPORT to
+ * an AF_INET_SDP socket (EOPNOTSUPP: not inet), and the socket goes
+ * without it.
+ */
+static inline void sdp_sock_custom_sockopt(struct socket *sock)
+{
+#ifdef SOCK_CUSTOM_SOCKOPT
+	set_bit(SOCK_CUSTOM_SOCKOPT, &sock->flags);
+#endif
+}
+
 #endif /* _SDP_COMPAT_H */

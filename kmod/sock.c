@@ -424,6 +424,7 @@ void sdp_sock_setup(struct sdp_sock *ssk)
 	INIT_LIST_HEAD(&ssk->accept_node);
 	INIT_DELAYED_WORK(&ssk->work, sdp_conn_work);
 	INIT_WORK(&ssk->rx.grow_work, sdp_rx_grow_work);
+	INIT_LIST_HEAD(&ssk->reuseport_node);
 	sdp_ka_init(ssk);
 	sdp_diag_sock_init(ssk);
 	ssk->tx.free = -1;
@@ -545,6 +546,8 @@ static int sdp_create(struct net *net, struct socket *sock, int protocol,
 
 	sock->state = SS_UNCONNECTED;
 	sock->ops = &sdp_stream_ops;
+	/* SOL_SOCKET comes to sdp_setsockopt(): SO_REUSEPORT (see there). */
+	sdp_sock_custom_sockopt(sock);
 	ssk = sdp_sock_alloc(net, SDP_AF_INET_SDP, &sdp_proto, sock, kern);
 	if (!ssk)
 		return -ENOMEM;
@@ -727,7 +730,11 @@ static int sdp_bind(struct socket *sock, struct sockaddr *uaddr, int alen)
 		err = -EINVAL;
 		goto out;
 	}
-	err = sdp_bind_id(ssk, &addr);
+	/* As TCP, port 0 with SO_REUSEPORT is a port of the socket's own. */
+	if (sk->sk_reuseport && sdp_addr_port(&addr))
+		err = sdp_reuseport_bind(ssk, &addr);
+	else
+		err = sdp_bind_id(ssk, &addr);
 out:
 	release_sock(sk);
 	return err;
@@ -830,7 +837,10 @@ static int sdp_listen(struct socket *sock, int backlog)
 	/* Listening again after shutdown(): the id still listens. */
 	if (ssk->listened)
 		goto out;
-	err = rdma_listen(ssk->cm_id, max(backlog, 1));
+	if (ssk->reuseport)
+		err = sdp_reuseport_listen(ssk, max(backlog, 1));
+	else
+		err = rdma_listen(ssk->cm_id, max(backlog, 1));
 	if (err) {
 		spin_lock_bh(&ssk->lock);
 		sdp_set_state(sk, TCP_CLOSE);
@@ -839,8 +849,10 @@ static int sdp_listen(struct socket *sock, int backlog)
 	}
 	ssk->bound = true;
 	ssk->listened = true;
-	memcpy(&ssk->laddr, &ssk->cm_id->route.addr.src_addr,
-	       sizeof(ssk->laddr));
+	/* A group member's address is the group's, since bind(). */
+	if (!ssk->reuseport)
+		memcpy(&ssk->laddr, &ssk->cm_id->route.addr.src_addr,
+		       sizeof(ssk->laddr));
 	sdp_diag_link(ssk);
 	if (action == SDP_ACTION_BOTH) {
 		err = sdp_tcp_listen_too(ssk, max(backlog, 1));
@@ -860,6 +872,8 @@ out:
  */
 static bool sdp_listener_dead(const struct sdp_sock *ssk)
 {
+	if (ssk->reuseport)
+		return sdp_reuseport_dead(ssk);
 	return !READ_ONCE(ssk->cm_id);
 }
 
@@ -1408,6 +1422,8 @@ static int sdp_release(struct socket *sock)
 	sock_orphan(sk);
 	release_sock(sk);
 	sock->sk = NULL;
+	if (ssk->reuseport)
+		sdp_reuseport_leave(ssk);
 	/*
 	 * As TCP, the port of a closed listener, or of a socket that never
 	 * had a connection, is free for the next bind() at once: the rdma_cm
@@ -1517,6 +1533,33 @@ static int sdp_setsockopt_ipv6(struct sdp_sock *ssk, int optname,
 	return err;
 }
 
+/*
+ * SOL_SOCKET of an AF_INET_SDP socket (SOCK_CUSTOM_SOCKOPT, compat.h):
+ * the core's sock_setsockopt(), on the TCP socket once there is one, but
+ * for SO_REUSEPORT, which the core keeps to inet sockets and which an
+ * SDP listener honours as TCP's (reuseport.c).
+ */
+static int sdp_setsockopt_socket(struct socket *sock, struct socket *tcp,
+				 int optname, sockptr_t optval,
+				 unsigned int optlen)
+{
+	int val, err;
+
+	if (tcp)
+		return sock_setsockopt(tcp, SOL_SOCKET, optname, optval,
+				       optlen);
+	if (optname != SO_REUSEPORT)
+		return sock_setsockopt(sock, SOL_SOCKET, optname, optval,
+				       optlen);
+	err = sdp_sockopt_int(optval, optlen, &val);
+	if (err)
+		return err;
+	lock_sock(sock->sk);
+	sock->sk->sk_reuseport = !!val;
+	release_sock(sock->sk);
+	return 0;
+}
+
 static int sdp_setsockopt(struct socket *sock, int level, int optname,
 			  sockptr_t optval, unsigned int optlen)
 {
@@ -1525,6 +1568,9 @@ static int sdp_setsockopt(struct socket *sock, int level, int optname,
 	struct sdp_sock *ssk = sdp_sk(sk);
 	int val, err = 0;
 
+	if (level == SOL_SOCKET)
+		return sdp_setsockopt_socket(sock, tcp, optname, optval,
+					     optlen);
 	if (unlikely(tcp))
 		return tcp->ops->setsockopt(tcp, level, optname, optval,
 					    optlen);

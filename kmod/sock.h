@@ -9,6 +9,7 @@
  * rx.c    recvmsg(), urgent data, receive completions, message parsing
  * keepalive.c  keepalive probes (sk->sk_timer)
  * buf.c   message buffer memory and DMA mappings
+ * reuseport.c  SO_REUSEPORT: sockets sharing one listening id
  *
  * Locks, in the order they may nest (outermost first):
  *
@@ -55,6 +56,8 @@
 #include "compat.h"
 #include "proto.h"
 #include "diag.h"
+
+struct sdp_reuseport;
 
 /* sdp_sock.rx.urg, as TCP's urg_data: the low byte is the urgent byte. */
 #define SDP_URG_VALID		0x0100
@@ -356,6 +359,9 @@ struct sdp_listen {
  * @bind_port: the port bind() asked for (0: any), network order
  * @raddr: peer address once connected; for getpeername()
  * @lsn: a listener's children
+ * @reuseport: the SO_REUSEPORT group whose id the socket shares
+ *	(reuseport.c), from bind() to close(); NULL if none
+ * @reuseport_node: in the group's members
  * @accept_node: child: in the parent's accept queue
  * @parent: child before accept(): the listener (holds a reference)
  * @memcg: memory cgroup buffers are charged to: the creator's, a child's
@@ -424,6 +430,8 @@ struct sdp_sock {
 	__be16 bind_port;
 
 	struct sdp_listen lsn;
+	struct sdp_reuseport *reuseport;
+	struct list_head reuseport_node;
 	struct list_head accept_node;
 	struct sdp_sock *parent;
 
@@ -531,6 +539,14 @@ void sdp_inet6_child_init(struct sock *sk, const struct sock *parent);
 
 /* cm.c */
 int sdp_cm_handler(struct rdma_cm_id *id, struct rdma_cm_event *ev);
+int sdp_cm_req(struct sdp_sock *lssk, struct rdma_cm_id *id,
+	       struct rdma_cm_event *ev);
+
+/* reuseport.c */
+int sdp_reuseport_bind(struct sdp_sock *ssk, struct sockaddr_storage *addr);
+int sdp_reuseport_listen(struct sdp_sock *ssk, int backlog);
+bool sdp_reuseport_dead(const struct sdp_sock *ssk);
+void sdp_reuseport_leave(struct sdp_sock *ssk);
 void sdp_res_free(struct sdp_sock *ssk, struct rdma_cm_id *id);
 
 /* tx.c */

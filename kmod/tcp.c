@@ -363,6 +363,9 @@ static struct socket *sdp_tcp_take_over(struct sdp_sock *ssk,
 	sdp_tcp_state_seen(ssk);
 	release_sock(&ssk->sk);
 	sdp_stats_fallback(sock_net(&ssk->sk), reason);
+	/* TCP's own SO_REUSEPORT shares the port from now on. */
+	if (ssk->reuseport)
+		sdp_reuseport_leave(ssk);
 	sdp_conn_destroy(ssk);
 	return tcp;
 }

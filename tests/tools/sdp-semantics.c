@@ -38,6 +38,7 @@
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -862,6 +863,103 @@ TEST_F(sock, buffer_sizes)
 	REQUIRE(fl == 2 * 98304, "SO_SNDBUF reads back doubled (%d)", fl);
 	close(v);
 	ksft_print_msg("SO_RCVBUF / SO_SNDBUF read back as set (doubled, as TCP)\n");
+}
+
+/* The running kernel is older than @major.@minor. */
+static int kernel_before(int major, int minor)
+{
+	struct utsname u;
+	int ma = 0, mi = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		return 0;
+	return ma < major || (ma == major && mi < minor);
+}
+
+/* A listener on @port, SO_REUSEPORT set if @reuse; -1 and errno if not. */
+static int reuseport_listener(int family, int port, int reuse)
+{
+	struct sockaddr_storage sa;
+	socklen_t len = sock_addr_with_port(port, &sa);
+	int fd = sock_open(family), err;
+
+	if (fd < 0)
+		return -1;
+	/* As sock_listen(): TCP's closing children would hold the port. */
+	if (!sock_is_sdp(family))
+		setint(fd, SOL_SOCKET, SO_REUSEADDR, 1);
+	if ((reuse && setint(fd, SOL_SOCKET, SO_REUSEPORT, 1)) ||
+	    bind(fd, (struct sockaddr *)&sa, len) || listen(fd, 64)) {
+		err = errno;
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * A connection to @port, accepted from whichever of @n listeners it went
+ * to; that listener's index, or -1.
+ */
+static int reuseport_conn(int family, int port, const int *l, int n)
+{
+	struct pollfd p[2];
+	int c = sock_connect(family, port), a = -1, k;
+
+	for (k = 0; k < n; k++)
+		p[k] = (struct pollfd){ .fd = l[k], .events = POLLIN };
+	if (c >= 0 && poll(p, n, 5000) > 0) {
+		for (k = 0; k < n && !(p[k].revents & POLLIN); k++)
+			;
+		if (k < n)
+			a = accept(l[k], NULL, NULL);
+	}
+	if (c >= 0)
+		close(c);
+	if (a < 0)
+		return -1;
+	close(a);
+	return k;
+}
+
+/*
+ * SO_REUSEPORT: listeners of one owner share a port and its connections;
+ * one without the option is refused the port; once one listener closes,
+ * the others take every connection, and the last one's close frees it.
+ */
+TEST_F(sock, reuseport)
+{
+	int l[2], n[2] = { 0, 0 }, i, k, x;
+
+	l[0] = reuseport_listener(self->family, self->port, 1);
+	if (l[0] < 0 && errno == EOPNOTSUPP && sock_is_sdp(self->family) &&
+	    !sock_is_inet_sdp(self->family) && kernel_before(6, 12))
+		SKIP(return, "AF_INET_SDP: this kernel's core refuses SO_REUSEPORT to non-inet sockets and cannot hand it to the family (no SOCK_CUSTOM_SOCKOPT)");
+	l[1] = reuseport_listener(self->family, self->port, 1);
+	REQUIRE(l[0] >= 0 && l[1] >= 0,
+	        "two SO_REUSEPORT listeners on one port");
+	x = reuseport_listener(self->family, self->port, 0);
+	REQUIRE(x < 0 && errno == EADDRINUSE,
+	        "one without SO_REUSEPORT: EADDRINUSE");
+	/* The peer's address and port pick the listener: 32 spread. */
+	for (i = 0; i < 32; i++) {
+		k = reuseport_conn(self->family, self->port, l, 2);
+		REQUIRE(k >= 0, "connection %d accepted", i);
+		n[k]++;
+	}
+	REQUIRE(n[0] && n[1], "both listeners took connections (%d, %d)",
+	        n[0], n[1]);
+	close(l[0]);
+	for (i = 0; i < 8; i++)
+		REQUIRE(reuseport_conn(self->family, self->port, &l[1], 1) == 0,
+		        "after one closed, the other takes connection %d", i);
+	close(l[1]);
+	x = reuseport_listener(self->family, self->port, 0);
+	REQUIRE(x >= 0, "the port is free once both closed");
+	close(x);
+	ksft_print_msg("SO_REUSEPORT: 32 connections split %d/%d, then all to the one left\n",
+		       n[0], n[1]);
 }
 
 /* The TCP and IP options SDP has no use for are refused, not ignored. */

@@ -405,6 +405,44 @@ expect_jq "every client socket fell back for the REJ" \
 stop_servers
 expect_ok "map flush" "$SDPCTL" map flush
 
+sdp_section "socat's reuseport: two servers on one port over SDP share its clients"
+# Each server answers its own letter; socat sets SO_REUSEPORT before its
+# bind() and forks a child per connection.
+SOCAT_PORT=17700
+# sdp_listeners PORT N: N SDP listeners on PORT in sdpctl conns.
+sdp_listeners()
+{
+	[ "$("$SDPCTL" -j conns | jq --argjson p "$1" '[.[] | select(.state == "listen"
+		and .local_port == $p and .transport == "sdp")] | length')" = "$2" ]
+}
+expect_ok "rule: action sdp port $SOCAT_PORT" \
+	"$SDPCTL" map add action sdp port "$SOCAT_PORT"
+SOCATS=
+for letter in A B; do
+	"$RUN" socat "TCP-LISTEN:$SOCAT_PORT,bind=$ADDR,reuseport,fork" \
+		"SYSTEM:echo $letter" 2> "$TMP/socat-$letter.err" &
+	SOCATS="$SOCATS $!"
+done
+expect_ok "two socat listeners over SDP on port $SOCAT_PORT" \
+	sdp_wait_until 10 sdp_listeners "$SOCAT_PORT" 2
+ACTIVE0=$(sdp_stat conn_active_opens)
+for i in $(seq 16); do
+	timeout 10 "$RUN" socat -u "TCP:$ADDR:$SOCAT_PORT" - 2>> "$TMP/socat-c.err"
+done > "$TMP/socat.out"
+echo "answers: $(sort "$TMP/socat.out" | uniq -c | tr -s ' \n' ' ')"
+expect_eq "16 clients answered" 16 "$(wc -l < "$TMP/socat.out")"
+expect_ok "both servers took clients" \
+	sh -c "grep -qx A '$TMP/socat.out' && grep -qx B '$TMP/socat.out'"
+expect_jq "the clients' connections were SDP's" \
+	".conn_active_opens - $ACTIVE0 >= 16" "$SDPCTL" -j stats
+# shellcheck disable=SC2086 # two pids
+kill $SOCATS
+# shellcheck disable=SC2086
+wait $SOCATS 2>/dev/null
+expect_ok "their port is free again" sdp_wait_until 10 sdp_listeners "$SOCAT_PORT" 0
+cat "$TMP"/socat-*.err
+expect_ok "map flush" "$SDPCTL" map flush
+
 sdp_section "each namespace's rules decide its own sockets"
 NS=sdppreload
 expect_ok "netns $NS" ip netns add "$NS"
