@@ -425,6 +425,23 @@ for letter in A B; do
 done
 expect_ok "two socat listeners over SDP on port $SOCAT_PORT" \
 	sdp_wait_until 10 sdp_listeners "$SOCAT_PORT" 2
+# reuse_bind UID: what an IPPROTO_SDP socket of UID with SO_REUSEPORT gets
+# binding the servers' port: "bound" or the errno's name.
+reuse_bind()
+{
+	setpriv --reuid="$1" --regid="$1" --clear-groups python3 -c '
+import errno, socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 253)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+try:
+    s.bind((sys.argv[1], int(sys.argv[2])))
+    print("bound")
+except OSError as e:
+    print(errno.errorcode.get(e.errno, e.errno))' "$ADDR" "$SOCAT_PORT"
+}
+expect_eq "another user's SO_REUSEPORT socket cannot share their port" \
+	EADDRINUSE "$(reuse_bind 65534)"
+expect_eq "the servers' user's can" bound "$(reuse_bind 0)"
 ACTIVE0=$(sdp_stat conn_active_opens)
 for i in $(seq 16); do
 	timeout 10 "$RUN" socat -u "TCP:$ADDR:$SOCAT_PORT" - 2>> "$TMP/socat-c.err"
