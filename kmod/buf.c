@@ -89,7 +89,7 @@ ALLOW_ERROR_INJECTION(sdp_buf_alloc, ERRNO);
 
 /**
  * sdp_buf_add() - a buffer more for a ring of a live connection
- * @ssk: the socket; its socket lock and res_mutex held
+ * @ssk: the socket; res_mutex held (which orders it with the teardown)
  * @b: a buffer without memory
  * @size: bytes
  * @dir: DMA_FROM_DEVICE (receive) or DMA_TO_DEVICE (send)

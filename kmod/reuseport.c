@@ -217,15 +217,9 @@ static struct sdp_reuseport *sdp_reuseport_make(struct sdp_sock *ssk,
 		return NULL;
 	}
 	g->id = id;
-	if (sk->sk_reuse)
-		rdma_set_reuseaddr(id, 1);
-	if (sk->sk_family == AF_INET6 && addr->ss_family == AF_INET6)
-		rdma_set_afonly(id, sk->sk_ipv6only);
-	*err = rdma_bind_addr(id, (struct sockaddr *)addr);
+	*err = sdp_id_bind(sk, id, addr);
 	if (*err) {
 		sdp_reuseport_free(g);
-		if (*err == -ENODEV)
-			*err = -EADDRNOTAVAIL;
 		return NULL;
 	}
 	return g;

@@ -684,21 +684,36 @@ static int sdp_sock_addr(const struct sock *sk, const struct sockaddr *uaddr,
 	return 0;
 }
 
-/* Socket locked, not yet bound, an id of its own. */
-static int sdp_bind_id(struct sdp_sock *ssk, struct sockaddr_storage *addr)
+/**
+ * sdp_id_bind() - bind an rdma_cm id to @addr as @sk's bind() asks
+ * @sk: the socket whose SO_REUSEADDR and IPV6_V6ONLY apply
+ * @id: a new id: the socket's own, or its SO_REUSEPORT group's
+ * @addr: the address
+ *
+ * Return: 0, -EADDRNOTAVAIL for an address of no RDMA device, or
+ * rdma_bind_addr()'s error.
+ */
+int sdp_id_bind(const struct sock *sk, struct rdma_cm_id *id,
+		struct sockaddr_storage *addr)
 {
-	struct sock *sk = &ssk->sk;
 	int err;
 
 	if (sk->sk_reuse)
-		rdma_set_reuseaddr(ssk->cm_id, 1);
+		rdma_set_reuseaddr(id, 1);
 	/* Dual stack or not, as TCP's [::] (native sockets: the sysctl's). */
 	if (sk->sk_family == AF_INET6 && addr->ss_family == AF_INET6)
-		rdma_set_afonly(ssk->cm_id, sk->sk_ipv6only);
+		rdma_set_afonly(id, sk->sk_ipv6only);
+	err = rdma_bind_addr(id, (struct sockaddr *)addr);
+	return err == -ENODEV ? -EADDRNOTAVAIL : err;
+}
+
+/* Socket locked, not yet bound, an id of its own. */
+static int sdp_bind_id(struct sdp_sock *ssk, struct sockaddr_storage *addr)
+{
+	int err;
+
 	ssk->bind_port = sdp_addr_port(addr);
-	err = rdma_bind_addr(ssk->cm_id, (struct sockaddr *)addr);
-	if (err == -ENODEV)
-		err = -EADDRNOTAVAIL;
+	err = sdp_id_bind(&ssk->sk, ssk->cm_id, addr);
 	if (!err) {
 		ssk->bound = true;
 		memcpy(&ssk->laddr, &ssk->cm_id->route.addr.src_addr,

@@ -484,6 +484,8 @@ struct sdp_sock *sdp_sock_alloc(struct net *net, int family,
 				int kern);
 void sdp_sock_setup(struct sdp_sock *ssk);
 void sdp_bind_asked(const struct sdp_sock *ssk, struct sockaddr_storage *addr);
+int sdp_id_bind(const struct sock *sk, struct rdma_cm_id *id,
+		struct sockaddr_storage *addr);
 int sdp_sock_open(struct sdp_sock *ssk);
 void sdp_conn_kick(struct sdp_sock *ssk, unsigned long delay);
 void sdp_conn_destroy(struct sdp_sock *ssk);
