@@ -1690,7 +1690,7 @@ static void sdp_tcp_info(struct sdp_sock *ssk, struct tcp_info *info)
 	info->tcpi_snd_mss = snd_mss;
 	info->tcpi_rcv_mss = rcv_mss;
 	info->tcpi_advmss = rcv_mss;
-	info->tcpi_unacked = ssk->tx.out;
+	info->tcpi_unacked = ssk->tx.out_data;
 	info->tcpi_snd_wnd = max(ssk->tx.credits, 0) * snd_mss;
 	info->tcpi_notsent_bytes = ssk->tx.pend >= 0 ? ssk->tx.pend_len : 0;
 	info->tcpi_bytes_sent = ssk->diag.tx_bytes;

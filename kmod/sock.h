@@ -218,6 +218,8 @@ struct sdp_rx {
  * @reserve: credits data leaves for control messages
  * @out: sends posted and not completed
  * @out_bytes: payload bytes of those sends (SIOCOUTQ, SO_LINGER)
+ * @out_data: those of them carrying payload; TCP_INFO's unacked, which
+ *	counts data segments and not pure ACKs (credit updates)
  * @pend: slot being filled and not posted yet (TCP_CORK, MSG_MORE, or no
  *	credit when it was due), -1 if none.  A sendmsg() filling it takes
  *	it out (-1) while it copies.
@@ -250,6 +252,7 @@ struct sdp_tx {
 	int reserve;
 	u32 out;
 	u32 out_bytes;
+	u32 out_data;
 	int pend;
 	u32 pend_len;
 	bool pend_hold;

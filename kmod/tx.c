@@ -127,6 +127,7 @@ int sdp_post_msg(struct sdp_sock *ssk, int slot, u8 mid, u8 flags,
 	sdp_tx_progress(ssk, false);
 	tb->len = paylen;
 	ssk->tx.out_bytes += paylen;
+	ssk->tx.out_data += !!paylen;
 	/* The peer now knows every buffer we have posted. */
 	ssk->rx.adv = ssk->rx.seq + ssk->rx.posted;
 
@@ -264,6 +265,7 @@ void sdp_tx_done(struct ib_cq *cq, struct ib_wc *wc)
 	spin_lock_bh(&ssk->lock);
 	ssk->tx.out--;
 	ssk->tx.out_bytes -= tb->len;
+	ssk->tx.out_data -= !!tb->len;
 	tb->len = 0;
 	sdp_tx_put_slot(ssk, tb - ssk->tx.bufs);
 	if (wc->status != IB_WC_SUCCESS) {
