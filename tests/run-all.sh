@@ -243,8 +243,9 @@ for l in a b; do
 	cat "$LOG/lane-$l.out"
 done
 
-# Only the end of a run's output may be kept (CI's record is its tail):
-# repeat what failed there, with the guest's kernel messages around it.
+# Only the end of a run's output may be kept (CI's record is its last
+# few dozen lines): the step times, then the first failures of each failed
+# step, then the totals.
 PASSED=0
 FAILED=0
 FAILED_STEPS=
@@ -253,14 +254,14 @@ while read -r name p f rc; do
 	FAILED=$((FAILED + f))
 	[ "$rc" -eq 0 ] || FAILED_STEPS="$FAILED_STEPS $name"
 done < "$RESULTS"
-for name in $FAILED_STEPS; do
-	echo "--- what failed in $name:"
-	[ -f "$LOG/$name.log" ] || continue
-	grep -E 'FAIL|^vm\.sh: |BUG:|WARNING:|Call Trace|\] sdp: ' \
-		"$LOG/$name.log" | grep -v 'taint' | tail -n 40
-done
 echo "--- steps and their times:"
 grep -h -E '^--- (PASS|FAIL) ' "$LOG"/lane-*.out 2>/dev/null
+for name in $FAILED_STEPS; do
+	echo "--- what failed first in $name:"
+	[ -f "$LOG/$name.log" ] || continue
+	grep -E '^FAIL|^not ok|BUG:|WARNING:|^vm\.sh: FAIL' "$LOG/$name.log" |
+		grep -v 'taint' | head -n 8
+done
 [ -z "$FAILED_STEPS" ] || echo "failed steps:$FAILED_STEPS"
 echo "all: $PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ] && [ -z "$FAILED_STEPS" ]
