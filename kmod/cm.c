@@ -696,12 +696,15 @@ int sdp_cm_req(struct sdp_sock *lssk, struct rdma_cm_id *id,
 	return 0;
 }
 
-/* ESTABLISHED on a child: queue it for accept(). */
+/*
+ * ESTABLISHED on a child: queue it for accept(), or with TCP_DEFER_ACCEPT
+ * on its listener, defer it (still counted as pending).
+ */
 static void sdp_cm_passive_established(struct sdp_sock *child)
 {
 	struct sdp_sock *lssk = child->parent;
 	struct net *net = sock_net(&child->sk);
-	bool queued = false, up = false;
+	bool queued = false, up = false, defer;
 
 	child->pending = false;
 	spin_lock_bh(&child->lock);
@@ -728,28 +731,29 @@ static void sdp_cm_passive_established(struct sdp_sock *child)
 	if (up)
 		sdp_diag_conn_up(child);
 
+	defer = up && READ_ONCE(lssk->lsn.defer_accept);
 	spin_lock_bh(&lssk->lock);
-	lssk->lsn.npending--;
 	if (lssk->sk.sk_state == TCP_LISTEN) {
-		list_add_tail(&child->accept_node, &lssk->lsn.accept_q);
-		lssk->lsn.nqueued++;
+		if (defer) {
+			list_add_tail(&child->accept_node, &lssk->lsn.defer_q);
+		} else {
+			lssk->lsn.npending--;
+			list_add_tail(&child->accept_node, &lssk->lsn.accept_q);
+			lssk->lsn.nqueued++;
+			lssk->sk.sk_data_ready(&lssk->sk);
+		}
 		queued = true;
-		lssk->sk.sk_data_ready(&lssk->sk);
+	} else {
+		lssk->lsn.npending--;
 	}
 	spin_unlock_bh(&lssk->lock);
+	if (queued && defer)
+		sdp_child_defer(child);
 	if (queued)
 		return;
 
 	/* The listener closed meanwhile: reset, as TCP does. */
-	child->parent = NULL;
-	sock_put(&lssk->sk);
-	spin_lock_bh(&child->lock);
-	child->closing = true;
-	child->deadline = jiffies + SDP_CLOSE_TIMEOUT;
-	sock_set_flag(&child->sk, SOCK_DEAD);
-	sdp_conn_fail(child, ECONNRESET, true);
-	sdp_conn_kick(child, 0);
-	spin_unlock_bh(&child->lock);
+	sdp_child_drop(child);
 }
 
 /*

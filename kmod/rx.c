@@ -181,6 +181,9 @@ static int sdp_rx_msg(struct sdp_sock *ssk, struct sdp_rx_buf *rb, u32 bytes)
 		sdp_stats_add(net, SDP_STAT_RX_BYTES, paylen);
 		sdp_diag_rx(&ssk->diag, paylen);
 		sk->sk_data_ready(sk);
+		/* TCP_DEFER_ACCEPT waited for this (sdp_child_defer()). */
+		if (ssk->deferred)
+			sdp_conn_kick(ssk, 0);
 		break;
 	case SDP_MID_DISCONN:
 		if (paylen || ssk->disconn_rcvd)
@@ -194,7 +197,7 @@ static int sdp_rx_msg(struct sdp_sock *ssk, struct sdp_rx_buf *rb, u32 bytes)
 			sk_wake_async(sk, SOCK_WAKE_WAITD,
 				      sk->sk_shutdown == SHUTDOWN_MASK ?
 				      POLL_HUP : POLL_IN);
-		if (ssk->closing)
+		if (ssk->closing || ssk->deferred)
 			sdp_conn_kick(ssk, 0);
 		break;
 	case SDP_MID_ABORT:

@@ -283,13 +283,129 @@ void sdp_child_expire(struct sdp_sock *child)
 	sdp_child_release(child);
 }
 
+/**
+ * sdp_child_drop() - reset a child its listener will never accept
+ * @child: a child taken off its listener's queues (or never put there)
+ *
+ * As TCP resets the connections a closing listener had queued.  The
+ * child's reference to its listener goes; the work item tears it down.
+ */
+void sdp_child_drop(struct sdp_sock *child)
+{
+	struct sdp_sock *lssk = child->parent;
+
+	child->parent = NULL;
+	sock_put(&lssk->sk);
+	sock_set_flag(&child->sk, SOCK_DEAD);
+	spin_lock_bh(&child->lock);
+	child->closing = true;
+	child->deadline = jiffies + SDP_CLOSE_TIMEOUT;
+	sdp_conn_fail(child, ECONNRESET, true);
+	sdp_conn_kick(child, 0);
+	spin_unlock_bh(&child->lock);
+}
+
+/*
+ * TCP_DEFER_ACCEPT in TCP's terms: seconds become the count of SYN-ACK
+ * retransmissions whose timeouts (1 s, doubling up to TCP_RTO_MAX) cover
+ * them, and a count reads back as the seconds it covers (5 -> 7), so
+ * programs see on SDP what they see on TCP.
+ */
+static u8 sdp_defer_retrans(int secs)
+{
+	int rto = TCP_TIMEOUT_INIT / HZ, covered = rto;
+	u8 n;
+
+	if (secs <= 0)
+		return 0;
+	for (n = 1; covered < secs && n < U8_MAX; n++) {
+		rto = min(rto * 2, TCP_RTO_MAX / HZ);
+		covered += rto;
+	}
+	return n;
+}
+
+int sdp_defer_secs(u8 retrans)
+{
+	int rto = TCP_TIMEOUT_INIT / HZ, covered = 0;
+
+	for (; retrans; retrans--) {
+		covered += rto;
+		rto = min(rto * 2, TCP_RTO_MAX / HZ);
+	}
+	return covered;
+}
+
+/**
+ * sdp_child_defer() - hold an established child back from accept()
+ * @child: a child its listener put on the defer queue; called once, by
+ *	the ESTABLISHED handler
+ *
+ * As TCP with TCP_DEFER_ACCEPT: the connection waits for its first data
+ * (or the end of the stream, or an error) up to the deferral, then goes
+ * to the accept queue either way.  The work item decides
+ * (sdp_child_undefer()); the receive path kicks it when data comes.
+ */
+void sdp_child_defer(struct sdp_sock *child)
+{
+	u8 retrans = READ_ONCE(child->parent->lsn.defer_accept);
+
+	spin_lock_bh(&child->lock);
+	child->deferred = true;
+	child->defer_until = jiffies + sdp_defer_secs(retrans) * HZ;
+	/* Data may have come before: the work item looks at once. */
+	sdp_conn_kick(child, 0);
+	spin_unlock_bh(&child->lock);
+}
+
+/*
+ * A deferred child: to the accept queue once it has data, its end of
+ * stream or an error, or once its deferral ran out; reset if its listener
+ * closed (which took it off the defer queue).  Only this work item clears
+ * @child->parent of a deferred child, so the listener stays valid here.
+ * Returns the jiffies until it is due again, 0 once it is decided.
+ */
+static unsigned long sdp_child_undefer(struct sdp_sock *child)
+{
+	struct sdp_sock *lssk = child->parent;
+	struct sock *sk = &child->sk;
+	unsigned long left;
+	bool orphan, ready;
+
+	spin_lock_bh(&child->lock);
+	left = sdp_jiffies_left(child->defer_until);
+	ready = !left || child->rx.queued || child->conn_done ||
+		(sk->sk_shutdown & RCV_SHUTDOWN);
+	spin_unlock_bh(&child->lock);
+
+	spin_lock_bh(&lssk->lock);
+	orphan = list_empty(&child->accept_node);
+	if (orphan || ready)
+		lssk->lsn.npending--;
+	if (!orphan && ready) {
+		list_move_tail(&child->accept_node, &lssk->lsn.accept_q);
+		lssk->lsn.nqueued++;
+		lssk->sk.sk_data_ready(&lssk->sk);
+	}
+	spin_unlock_bh(&lssk->lock);
+	if (!orphan && !ready)
+		return left;
+
+	spin_lock_bh(&child->lock);
+	child->deferred = false;
+	spin_unlock_bh(&child->lock);
+	if (orphan)
+		sdp_child_drop(child);
+	return 0;
+}
+
 static void sdp_conn_work(struct work_struct *work)
 {
 	struct sdp_sock *ssk = container_of(to_delayed_work(work),
 					    struct sdp_sock, work);
 	bool destroy = false, disconnect = false, again = false;
 	struct sock *sk = &ssk->sk;
-	unsigned long delay = HZ / 20;
+	unsigned long delay = HZ / 20, defer_left = 0;
 	bool fallback = false;
 
 	if (READ_ONCE(ssk->half_open)) {
@@ -297,6 +413,8 @@ static void sdp_conn_work(struct work_struct *work)
 		sock_put(sk);		/* the work's own */
 		return;
 	}
+	if (READ_ONCE(ssk->deferred))
+		defer_left = sdp_child_undefer(ssk);
 	spin_lock_bh(&ssk->lock);
 	if (READ_ONCE(ssk->qp_broken) && !ssk->conn_done)
 		sdp_conn_fail(ssk, ECONNRESET, false);
@@ -347,6 +465,10 @@ static void sdp_conn_work(struct work_struct *work)
 		}
 	}
 	spin_unlock_bh(&ssk->lock);
+	if (defer_left && (!again || defer_left < delay)) {
+		delay = defer_left;
+		again = true;
+	}
 
 	if (fallback)
 		sdp_fallback_run(ssk);
@@ -421,6 +543,7 @@ void sdp_sock_setup(struct sdp_sock *ssk)
 	mutex_init(&ssk->res_mutex);
 	INIT_LIST_HEAD(&ssk->rx.queue);
 	INIT_LIST_HEAD(&ssk->lsn.accept_q);
+	INIT_LIST_HEAD(&ssk->lsn.defer_q);
 	INIT_LIST_HEAD(&ssk->accept_node);
 	INIT_DELAYED_WORK(&ssk->work, sdp_conn_work);
 	INIT_WORK(&ssk->rx.grow_work, sdp_rx_grow_work);
@@ -1295,19 +1418,16 @@ static void sdp_listener_close(struct sdp_sock *lssk)
 	sdp_set_state(&lssk->sk, TCP_CLOSE);
 	list_splice_init(&lssk->lsn.accept_q, &q);
 	lssk->lsn.nqueued = 0;
+	/* Off the defer queue, each one's work item resets it. */
+	list_for_each_entry_safe(child, tmp, &lssk->lsn.defer_q, accept_node) {
+		list_del_init(&child->accept_node);
+		sdp_conn_kick(child, 0);
+	}
 	spin_unlock_bh(&lssk->lock);
 
 	list_for_each_entry_safe(child, tmp, &q, accept_node) {
 		list_del_init(&child->accept_node);
-		child->parent = NULL;
-		sock_put(&lssk->sk);
-		sock_set_flag(&child->sk, SOCK_DEAD);
-		spin_lock_bh(&child->lock);
-		child->closing = true;
-		child->deadline = jiffies + SDP_CLOSE_TIMEOUT;
-		sdp_conn_fail(child, ECONNRESET, true);
-		sdp_conn_kick(child, 0);
-		spin_unlock_bh(&child->lock);
+		sdp_child_drop(child);
 	}
 }
 
@@ -1603,6 +1723,7 @@ static int sdp_setsockopt(struct socket *sock, int level, int optname,
 	case TCP_KEEPCNT:
 	case TCP_QUICKACK:
 	case TCP_USER_TIMEOUT:
+	case TCP_DEFER_ACCEPT:
 		break;
 	default:
 		/* TCP_CONGESTION too: SDP's RC flow control is the device's. */
@@ -1665,6 +1786,11 @@ static int sdp_setsockopt(struct socket *sock, int level, int optname,
 		spin_lock_bh(&ssk->lock);
 		sdp_ka_arm(ssk);
 		spin_unlock_bh(&ssk->lock);
+		break;
+	case TCP_DEFER_ACCEPT:
+		/* As TCP's: any socket keeps it, a listener uses it. */
+		WRITE_ONCE(ssk->lsn.defer_accept, sdp_defer_retrans(val));
+		sdp_tcp_lsn_setsockopt(ssk, SOL_TCP, optname, val);
 		break;
 	}
 	release_sock(sk);
@@ -1793,6 +1919,9 @@ static int sdp_getsockopt(struct socket *sock, int level, int optname,
 		break;
 	case TCP_USER_TIMEOUT:
 		val = READ_ONCE(ssk->ka.user_timeout);
+		break;
+	case TCP_DEFER_ACCEPT:
+		val = sdp_defer_secs(READ_ONCE(ssk->lsn.defer_accept));
 		break;
 	default:
 		return -ENOPROTOOPT;

@@ -287,8 +287,14 @@ struct sdp_ka {
 /**
  * struct sdp_listen - a listener's children (under sdp_sock.lock)
  * @accept_q: established children not yet accepted
- * @npending: children not yet established
+ * @defer_q: established children TCP_DEFER_ACCEPT holds back until data
+ *	comes or @defer_accept runs out (sdp_child_undefer())
+ * @npending: children not yet established, or in @defer_q (as TCP counts
+ *	its deferred connections among the requests)
  * @nqueued: children in @accept_q
+ * @defer_accept: TCP_DEFER_ACCEPT as TCP keeps it, a count of SYN-ACK
+ *	retransmissions (sdp_defer_secs()); set under the socket lock, read
+ *	by the ESTABLISHED handler without it
  * @tcp: a `both' listener's TCP listener on the same address and port
  *	(tcp.c), from listen() to the file's release (shut down with the
  *	listener before that); set and cleared under the socket lock, its
@@ -299,8 +305,10 @@ struct sdp_ka {
  */
 struct sdp_listen {
 	struct list_head accept_q;
+	struct list_head defer_q;
 	u32 npending;
 	u32 nqueued;
+	u8 defer_accept;
 	struct socket *tcp;
 };
 
@@ -345,6 +353,8 @@ struct sdp_listen {
  *	@lock): a REJ or timeout of the CM, or a QP that broke under data
  *	that came before the RTU; a child that becomes ESTABLISHED with it
  *	is reset (sdp_wc_err_expected())
+ * @deferred: child established and put on its listener's defer queue
+ *	(under @lock; cleared by the work item, sdp_child_undefer())
  * @peer_gone: DISCONNECTED arrived; decided graceful or reset once the
  *	receives still in flight are flushed (or at @deadline)
  * @nodelay: TCP_NODELAY value (sends are never delayed anyway)
@@ -358,6 +368,8 @@ struct sdp_listen {
  * @work: deferred rdma_disconnect() and teardown of closed sockets; holds
  *	a socket reference while pending
  * @deadline: jiffies by which a closing socket is torn down regardless
+ * @defer_until: jiffies at which a @deferred child is queued for accept()
+ *	without data
  * @laddr: local address (bind, connect, accept); for getsockname()
  * @bind_port: the port bind() asked for (0: any), network order
  * @raddr: peer address once connected; for getpeername()
@@ -365,7 +377,8 @@ struct sdp_listen {
  * @reuseport: the SO_REUSEPORT group whose id the socket shares
  *	(reuseport.c), from bind() to close(); NULL if none
  * @reuseport_node: in the group's members
- * @accept_node: child: in the parent's accept queue
+ * @accept_node: child: in the parent's accept queue or defer queue (under
+ *	the parent's lock)
  * @parent: child before accept(): the listener (holds a reference)
  * @memcg: memory cgroup buffers are charged to: the creator's, a child's
  *	listener's (a reference, dropped by sk_destruct)
@@ -415,6 +428,7 @@ struct sdp_sock {
 	bool connect_tried;
 	bool pending;
 	bool half_open;
+	bool deferred;
 	bool peer_gone;
 	bool qp_broken;
 	bool qp_err_early;
@@ -427,6 +441,7 @@ struct sdp_sock {
 
 	struct delayed_work work;
 	unsigned long deadline;
+	unsigned long defer_until;
 
 	struct sockaddr_storage laddr;
 	struct sockaddr_storage raddr;
@@ -495,6 +510,9 @@ void sdp_conn_destroy(struct sdp_sock *ssk);
 void sdp_child_inherit(struct sdp_sock *child, const struct sdp_sock *lssk);
 void sdp_child_release(struct sdp_sock *child);
 void sdp_child_expire(struct sdp_sock *child);
+void sdp_child_drop(struct sdp_sock *child);
+void sdp_child_defer(struct sdp_sock *child);
+int sdp_defer_secs(u8 retrans);
 void sdp_peer_gone_check(struct sdp_sock *ssk, bool force);
 void sdp_conn_fail(struct sdp_sock *ssk, int err, bool send_abort);
 void sdp_wc_failed(struct sdp_sock *ssk, const struct ib_wc *wc,
@@ -528,6 +546,8 @@ struct socket *sdp_fallback_now(struct sdp_sock *ssk, struct socket *sock,
 				u8 reason);
 void sdp_fallback_run(struct sdp_sock *ssk);
 int sdp_tcp_listen_too(struct sdp_sock *ssk, int backlog);
+void sdp_tcp_lsn_setsockopt(struct sdp_sock *ssk, int level, int optname,
+			    int val);
 bool sdp_tcp_lsn_ready(const struct sdp_sock *ssk);
 struct socket *sdp_tcp_lsn_accept(struct sdp_sock *ssk, int *err);
 void sdp_tcp_lsn_stop(struct sdp_sock *ssk);

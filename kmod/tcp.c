@@ -178,14 +178,19 @@ static struct lock_class_key sdp_tcp_wq_key;
 	 BIT(SOCK_TSTAMP_NEW))
 
 /* IP_TOS, and for IPv6 IPV6_TCLASS, through TCP's own setsockopt(). */
+/* An int option onto a TCP socket, through TCP's own setsockopt. */
+static void sdp_tcp_setopt_int(struct sock *nsk, int level, int optname,
+			       int val)
+{
+	nsk->sk_prot->setsockopt(nsk, level, optname, KERNEL_SOCKPTR(&val),
+				 sizeof(val));
+}
+
 static void sdp_tcp_set_tclass(struct sock *nsk, int tclass)
 {
-	nsk->sk_prot->setsockopt(nsk, SOL_IP, IP_TOS, KERNEL_SOCKPTR(&tclass),
-				 sizeof(tclass));
+	sdp_tcp_setopt_int(nsk, SOL_IP, IP_TOS, tclass);
 	if (nsk->sk_family == AF_INET6)
-		nsk->sk_prot->setsockopt(nsk, SOL_IPV6, IPV6_TCLASS,
-					 KERNEL_SOCKPTR(&tclass),
-					 sizeof(tclass));
+		sdp_tcp_setopt_int(nsk, SOL_IPV6, IPV6_TCLASS, tclass);
 }
 
 /*
@@ -236,6 +241,9 @@ static void sdp_tcp_copy_options(const struct sdp_sock *ssk, struct sock *nsk)
 		tcp_sock_set_user_timeout(nsk, ssk->ka.user_timeout);
 	if (ssk->tclass_set)
 		sdp_tcp_set_tclass(nsk, ssk->tclass);
+	if (ssk->lsn.defer_accept)
+		sdp_tcp_setopt_int(nsk, SOL_TCP, TCP_DEFER_ACCEPT,
+				   sdp_defer_secs(ssk->lsn.defer_accept));
 }
 
 /**
@@ -566,6 +574,21 @@ int sdp_tcp_listen_too(struct sdp_sock *ssk, int backlog)
 		SOCK_INODE(tcp)->i_ino = SOCK_INODE(sock)->i_ino;
 	WRITE_ONCE(ssk->lsn.tcp, tcp);
 	return 0;
+}
+
+/**
+ * sdp_tcp_lsn_setsockopt() - a listener option set after listen(): onto a
+ * `both' listener's TCP side too
+ * @ssk: the listener; locked
+ * @level: SOL_TCP...
+ * @optname: the option
+ * @val: its value, as the caller gave it
+ */
+void sdp_tcp_lsn_setsockopt(struct sdp_sock *ssk, int level, int optname,
+			    int val)
+{
+	if (ssk->lsn.tcp)
+		sdp_tcp_setopt_int(ssk->lsn.tcp->sk, level, optname, val);
 }
 
 /* A `both' listener's TCP listener has a connection to accept. */

@@ -460,6 +460,50 @@ expect_ok "their port is free again" sdp_wait_until 10 sdp_listeners "$SOCAT_POR
 cat "$TMP"/socat-*.err
 expect_ok "map flush" "$SDPCTL" map flush
 
+sdp_section "socat's defer-accept: the server accepts at the first byte, over TCP and SDP"
+# The client connects at once and writes 3 s later; socat's defer-accept
+# is TCP_DEFER_ACCEPT (10 s): the server's accept() returns with the byte.
+# Under sdp-run both ways: no rule (default-action tcp: TCP-backed) and a
+# rule for the port (SDP).
+DEFER_PORT=17710
+# client_up VIA: the client's end of the connection is established.
+client_up()
+{
+	if [ "$1" = tcp ]; then
+		[ -n "$(ss -tnH state established "( dport = :$DEFER_PORT )")" ]
+	else
+		"$SDPCTL" -j conns | jq -e --argjson p "$DEFER_PORT" \
+			'any(.[]; .state == "established" and .remote_port == $p
+			     and .transport == "sdp")' > /dev/null
+	fi
+}
+accepted() { grep -q "accepting connection" "$TMP/defer-$1.log"; }
+for via in tcp sdp; do
+	[ "$via" = tcp ] || expect_ok "rule: action sdp port $DEFER_PORT" \
+		"$SDPCTL" map add action sdp port "$DEFER_PORT"
+	"$RUN" socat -d -d -u \
+		"TCP-LISTEN:$DEFER_PORT,bind=$ADDR,reuseaddr,defer-accept=10" \
+		"CREATE:$TMP/defer-$via.got" 2> "$TMP/defer-$via.log" &
+	SRV=$!
+	if [ "$via" = tcp ]; then
+		expect_ok "tcp: socat listens" tcp_listener "$DEFER_PORT" socat
+	else
+		expect_ok "sdp: socat listens over SDP" \
+			sdp_wait_until 10 sdp_listeners "$DEFER_PORT" 1
+	fi
+	timeout 20 "$RUN" socat -u SYSTEM:"sleep 3; echo hi" \
+		"TCP:$ADDR:$DEFER_PORT" 2> "$TMP/defer-$via.client" &
+	CLI=$!
+	expect_ok "$via: the client is connected" sdp_wait_until 10 client_up "$via"
+	expect_fail "$via: the server has not accepted it yet" 1 "" accepted "$via"
+	expect_ok "$via: accepted once the byte came" sdp_wait_until 15 accepted "$via"
+	expect_ok "$via: the client is done" sdp_wait_pid "$CLI" 20
+	expect_ok "$via: so is the server" sdp_wait_pid "$SRV" 20
+	expect_eq "$via: the server got the data" hi "$(cat "$TMP/defer-$via.got")"
+	cat "$TMP/defer-$via.log" "$TMP/defer-$via.client"
+done
+expect_ok "map flush" "$SDPCTL" map flush
+
 sdp_section "each namespace's rules decide its own sockets"
 NS=sdppreload
 expect_ok "netns $NS" ip netns add "$NS"
