@@ -1562,9 +1562,11 @@ static int sdp_release(struct socket *sock)
 	/*
 	 * As TCP, the port of a closed listener, or of a socket that never
 	 * had a connection, is free for the next bind() at once: the rdma_cm
-	 * id goes now, not in the work item.
+	 * id goes now, not in the work item.  A TCP-backed socket's id went
+	 * at the switch, or goes in the work item after a fallback: close()
+	 * does not wait for that teardown (a drained QP, a grace period).
 	 */
-	if (listener || unconnected)
+	if ((listener || unconnected) && !ssk->tcp)
 		sdp_conn_destroy(ssk);
 	/* The socket's reference now belongs to the work item (see the top). */
 	sdp_conn_kick(ssk, 0);

@@ -374,6 +374,16 @@ static struct socket *sdp_tcp_take_over(struct sdp_sock *ssk,
 	/* TCP's own SO_REUSEPORT shares the port from now on. */
 	if (ssk->reuseport)
 		sdp_reuseport_leave(ssk);
+	/*
+	 * A connect() waiting for the SDP attempt goes on with TCP's now,
+	 * not after the attempt's teardown (a drained QP, a grace period).
+	 */
+	if (READ_ONCE(ssk->sk.sk_state) == TCP_SYN_SENT) {
+		spin_lock_bh(&ssk->lock);
+		sdp_set_state(&ssk->sk, TCP_CLOSE);
+		spin_unlock_bh(&ssk->lock);
+		ssk->sk.sk_state_change(&ssk->sk);
+	}
 	sdp_conn_destroy(ssk);
 	return tcp;
 }
@@ -534,10 +544,6 @@ void sdp_fallback_run(struct sdp_sock *ssk)
 		sk_error_report(tcp->sk);
 	}
 	sdp_tcp_take_over(ssk, sk->sk_socket, tcp, reason);
-	spin_lock_bh(&ssk->lock);
-	sdp_set_state(sk, TCP_CLOSE);
-	spin_unlock_bh(&ssk->lock);
-	sk->sk_state_change(sk);
 }
 
 /**

@@ -321,6 +321,12 @@ churn_run conn_sdp sdp 1
 churn_run conn_tcp tcp 1
 churn_run conn_sdp_par sdp "$CLIENTS"
 churn_run conn_tcp_par tcp "$CLIENTS"
+# sdp-run's sockets with a both rule against a server the table made TCP's:
+# each cycle's SDP attempt is rejected and its connect() goes on over TCP.
+"$SDPCTL" map add action tcp role listen port $((PORT + 1)) >/dev/null
+"$SDPCTL" map add action both role connect port $((PORT + 1)) >/dev/null
+churn_run conn_both_rej inet 1
+"$SDPCTL" map flush >/dev/null
 
 # Buffer pages (sdpctl -j conns, mem_pages) of one idle connection, both
 # ends, and of the same connection after 64 MiB went through it.
@@ -384,8 +390,13 @@ printf "$cfmt2" "1 client" "${R[conn_sdp]:--}" "${R[conn_tcp]:--}" \
 # shellcheck disable=SC2059
 printf "$cfmt2" "$CLIENTS clients at once" "${R[conn_sdp_par]:--}" "${R[conn_tcp_par]:--}" \
 	"$(ratio "${R[conn_tcp_par]:-}" "${R[conn_sdp_par]:-}")"
+# shellcheck disable=SC2059
+printf "$cfmt2" "both, SDP rejected" "${R[conn_both_rej]:--}" "${R[conn_tcp]:--}" \
+	"$(ratio "${R[conn_tcp]:-}" "${R[conn_both_rej]:-}")"
 say "(a cycle: connect, accept, 4 KiB each way, close; $CYCLES cycles per row;"
-say " TCP/SDP is how many times longer an SDP cycle takes.)"
+say " TCP/SDP is how many times longer an SDP cycle takes. both, SDP rejected:"
+say " IPPROTO_SDP sockets, rules tcp for listen and both for connect, so each"
+say " connect tries SDP, is rejected and goes on over TCP.)"
 say ""
 say "SDP buffer memory of one loopback connection, both ends (sdpctl mem_pages):"
 say "  idle: ${R[mem_idle]:--} pages, during a 64 KiB sdp_bw run: ${R[mem_busy]:--} pages"
