@@ -942,8 +942,12 @@ static int sdp_listen(struct socket *sock, int backlog)
 		return tcp->ops->listen(tcp, backlog);
 	lock_sock(sk);
 	WRITE_ONCE(sk->sk_max_ack_backlog, max(backlog, 0));
-	if (sk->sk_state == TCP_LISTEN)
+	/* A `both' listener's TCP side takes the new backlog too. */
+	if (sk->sk_state == TCP_LISTEN) {
+		if (ssk->lsn.tcp)
+			err = kernel_listen(ssk->lsn.tcp, max(backlog, 1));
 		goto out;
+	}
 	if (sock->state != SS_UNCONNECTED || sk->sk_state != TCP_CLOSE ||
 	    ssk->connect_tried || !ssk->cm_id) {
 		err = -EINVAL;
@@ -972,9 +976,18 @@ static int sdp_listen(struct socket *sock, int backlog)
 	spin_lock_bh(&ssk->lock);
 	sdp_set_state(sk, TCP_LISTEN);
 	spin_unlock_bh(&ssk->lock);
-	/* Listening again after shutdown(): the id still listens. */
-	if (ssk->listened)
+	/*
+	 * Listening again after shutdown(): the id still listens; a `both'
+	 * listener's TCP side, shut down with it, listens again (on its
+	 * port, still bound).
+	 */
+	if (ssk->listened) {
+		if (ssk->lsn.tcp)
+			err = kernel_listen(ssk->lsn.tcp, max(backlog, 1));
+		if (err)
+			sdp_listener_close(ssk);
 		goto out;
+	}
 	if (ssk->reuseport)
 		err = sdp_reuseport_listen(ssk, max(backlog, 1));
 	else

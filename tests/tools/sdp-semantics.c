@@ -96,6 +96,11 @@ FIXTURE_VARIANT_ADD(sock, inet_tcp) {
 	.family = INET_SDP_TCP,
 };
 
+/* And where it decides both: SDP connections through a both listener. */
+FIXTURE_VARIANT_ADD(sock, inet_both) {
+	.family = INET_SDP_BOTH,
+};
+
 FIXTURE_VARIANT_ADD(sock, tcp) {
 	.family = AF_UNSPEC,
 };
@@ -474,10 +479,14 @@ TEST_F(sock, shutdown)
 	ksft_print_msg("shutdown(SHUT_WR) half close, EPIPE\n");
 }
 
-/* TCP's accept queue takes backlog + 1, and SYNs beyond it are retried. */
+/*
+ * TCP's accept queue takes backlog + 1, and SYNs beyond it are retried;
+ * SDP's refuses what is beyond its backlog.  A both listener has both
+ * queues: a client SDP's refuses (a both connect too) goes on over TCP.
+ */
 TEST_F(sock, backlog)
 {
-	int l, c[3], n = 0, a;
+	int l, c[3], n = 0, ntcp = 0, a;
 
 	if (!sock_is_sdp(self->family))
 		SKIP(return, "SDP's accept queue bound only");
@@ -487,8 +496,17 @@ TEST_F(sock, backlog)
 		c[i] = sock_connect(self->family, self->port);
 		if (c[i] >= 0)
 			n++;
+		if (c[i] >= 0 && getint(c[i], SOL_SOCKET, SO_PROTOCOL) ==
+				 IPPROTO_TCP)
+			ntcp++;
 	}
-	REQUIRE(n >= 1 && n < 3, "backlog 1 bounds the accept queue (%d connected)", n);
+	if (self->family == INET_SDP_BOTH)
+		REQUIRE(n == 3 && ntcp >= 1 && ntcp < 3,
+		        "backlog 1: the clients SDP's queue refused went on over TCP (%d connected, %d over TCP)",
+		        n, ntcp);
+	else
+		REQUIRE(n >= 1 && n < 3,
+		        "backlog 1 bounds the accept queue (%d connected)", n);
 	a = accept(l, NULL, NULL);
 	REQUIRE(a >= 0, "accept");
 	close(a);

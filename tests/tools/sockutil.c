@@ -103,12 +103,14 @@ int sock_open(int family)
 
 int sock_is_sdp(int family)
 {
-	return family == AF_INET_SDP || family == INET_SDP;
+	return family == AF_INET_SDP || family == INET_SDP ||
+	       family == INET_SDP_BOTH;
 }
 
 int sock_is_inet_sdp(int family)
 {
-	return family == INET_SDP || family == INET_SDP_TCP;
+	return family == INET_SDP || family == INET_SDP_TCP ||
+	       family == INET_SDP_BOTH;
 }
 
 int sock_domain(int family)
@@ -123,7 +125,8 @@ int sock_protocol(int family)
 
 int sock_protocol_connected(int family)
 {
-	return family == INET_SDP ? SDP_IPPROTO_SDP : IPPROTO_TCP;
+	return family == INET_SDP || family == INET_SDP_BOTH ?
+	       SDP_IPPROTO_SDP : IPPROTO_TCP;
 }
 
 int driver_setup(const char *addr)
@@ -166,8 +169,8 @@ int sock_listen(int family, int port, int backlog)
 
 	if (s < 0)
 		return -1;
-	/* TCP's TIME_WAIT would hold the port between tests. */
-	if (!sock_is_sdp(family))
+	/* TCP's TIME_WAIT would hold the port between tests (a both one's too). */
+	if (!sock_is_sdp(family) || family == INET_SDP_BOTH)
 		setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(s, (struct sockaddr *)&a, alen) || listen(s, backlog)) {
 		close(s);

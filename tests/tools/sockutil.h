@@ -27,6 +27,12 @@
  * listen(), TCP's sockets after.
  */
 #define INET_SDP_TCP (2 << 16 | SDP_IPPROTO_SDP)
+/*
+ * The same where the rule table says both (default-action both): a
+ * listener that takes SDP and TCP clients, a connect that tries SDP
+ * first; between two of them, SDP connections.
+ */
+#define INET_SDP_BOTH (3 << 16 | SDP_IPPROTO_SDP)
 
 /*
  * The drivers' check (sdp-xfer, sdp-load): print "FAIL: ..." (one line,

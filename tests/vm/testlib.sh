@@ -177,28 +177,33 @@ sdp_stat()
 	[[ $out =~ $re ]] && echo "${BASH_REMATCH[1]}"
 }
 
-# sdp_semantics_runs ADDR PORT LABEL: tests/tools/sdp-semantics twice.
-# IPPROTO_SDP sockets follow the rule table, whose default-action is tcp:
-# every variant but inet_tcp runs with default-action sdp, then inet_tcp
-# (the same sockets made TCP sockets at connect/listen) with tcp, proven
-# TCP's by the counters.  On the debug tier the TCP variant would only
-# check Linux's own TCP again, at a twentieth of the speed, and IPPROTO_SDP
-# sockets are the same sockets past socket(), bind() and connect(): native
-# SDP there, and IPPROTO_SDP (SDP and made TCP) for the tests that differ.
+# sdp_semantics_runs ADDR PORT LABEL: tests/tools/sdp-semantics three
+# times.  IPPROTO_SDP sockets follow the rule table, whose default-action
+# is tcp: every variant but inet_tcp and inet_both runs with default-action
+# sdp, then inet_tcp (the same sockets made TCP sockets at connect/listen)
+# with tcp, proven TCP's by the counters, then inet_both with both (both
+# listeners, connects that try SDP first: SDP connections).  On the debug
+# tier the TCP variant would only check Linux's own TCP again, at a
+# twentieth of the speed, and IPPROTO_SDP sockets are the same sockets
+# past socket(), bind() and connect(): native SDP there, and IPPROTO_SDP
+# (SDP, made TCP, both) for the tests that differ.
 SDP_SEM_INET_TESTS="inet_create inet_addresses dual_stack nonblock options
 	accept_inherit epoll_before_connect epoll_before_listen
 	async_before_connect options_before_connect fork_exec"
 sdp_semantics_runs()
 {
-	local -a sdpf=(-V inet_tcp) tcpf=(-v inet_tcp)
+	local -a sdpf=(-V inet_tcp -V inet_both) tcpf=(-v inet_tcp)
+	local -a bothf=(-v inet_both)
 	local sem=$TOP/tests/tools/sdp-semantics active0 lookups0 fallback0 t
 
 	if [ "$SDP_KVER" = debug ]; then
 		sdpf=(-v sdp)
 		tcpf=()
+		bothf=()
 		for t in $SDP_SEM_INET_TESTS; do
 			sdpf+=(-r "sock.inet.$t")
 			tcpf+=(-r "sock.inet_tcp.$t")
+			bothf+=(-r "sock.inet_both.$t")
 		done
 	fi
 	expect_ok "default-action sdp" "$SDPCTL" tune set default-action sdp
@@ -212,6 +217,15 @@ sdp_semantics_runs()
 	expect_jq "the rule table made the sockets TCP's$3, none connected over SDP" \
 		".conn_active_opens == $active0 and .map_lookups > $lookups0 and
 		 .fallback_tcp > $fallback0" "$SDPCTL" -j stats
+	# Ports of their own: a both listener's TCP side would meet the TCP
+	# runs' TIME_WAIT connections on theirs.
+	expect_ok "default-action both" "$SDPCTL" tune set default-action both
+	active0=$(sdp_stat conn_active_opens)
+	sdp_run_program tap "sdp-semantics$3, IPPROTO_SDP with both" \
+		"$sem" "$1" $(($2 + 2000)) "${bothf[@]}"
+	expect_ok "default-action tcp" "$SDPCTL" tune set default-action tcp
+	expect_jq "the both sockets connected over SDP$3" \
+		".conn_active_opens > $active0" "$SDPCTL" -j stats
 }
 # sdp_rxe_stat DEV COUNTER: one of Soft-RoCE's hardware counters of DEV.
 # Read from rdma's text ("link rxe0/1 sent_pkts 12 rcvd_pkts 34 ..."),
