@@ -148,9 +148,49 @@ static int mixed(int port, uint64_t bytes, uint64_t seed)
  * Connected pair, then block in recv on both until the RDMA device goes
  * away (the guest script deletes it): both must see ECONNRESET.
  */
+/*
+ * An IPPROTO_SDP listener on @port with SO_REUSEPORT (the caller's rule
+ * table says sdp): every kernel takes the option on those.
+ */
+static int reuseport_listener(int port)
+{
+	struct sockaddr_storage sa;
+	socklen_t len = sock_addr_with_port(port, &sa);
+	int fd = sock_open(INET_SDP), one = 1;
+
+	if (fd < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) ||
+	    bind(fd, (struct sockaddr *)&sa, len) || listen(fd, 4)) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Both listeners of an SO_REUSEPORT group lost their device.  The group's
+ * id may hear of it after the connections' ids did: poll() waits for it.
+ */
+static int devremove_reuseport(const int *rl)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		CHECK(wait_ev(rl[i], POLLIN, 10000) & POLLERR,
+		      "SO_REUSEPORT listener %d: poll() POLLERR", i);
+		fcntl(rl[i], F_SETFL, O_NONBLOCK);
+		CHECK(accept(rl[i], NULL, NULL) < 0 && errno == ENODEV,
+		      "SO_REUSEPORT listener %d: accept() ENODEV", i);
+		close(rl[i]);
+	}
+	printf("ok: device removal -> both SO_REUSEPORT listeners sharing a port fail with ENODEV, poll() POLLERR\n");
+	return 0;
+}
+
 static int devremove(int port)
 {
-	int l = sock_listen(family, port, 1), c, a;
+	int l = sock_listen(family, port, 1), c, a, rl[2];
 	char b[16];
 	ssize_t r1, r2;
 
@@ -159,6 +199,12 @@ static int devremove(int port)
 	CHECK(c >= 0, "connect");
 	a = accept(l, NULL, NULL);
 	CHECK(a >= 0, "accept");
+	/* A group's listening id is its own (kmod/reuseport.c). */
+	rl[0] = reuseport_listener(port + 1);
+	rl[1] = reuseport_listener(port + 1);
+	CHECK(rl[0] >= 0 && rl[1] >= 0,
+	      "two IPPROTO_SDP listeners share port %d (SO_REUSEPORT)",
+	      port + 1);
 	printf("devremove: ready\n");
 	fflush(stdout);
 	r1 = recv(c, b, sizeof(b), 0);
@@ -178,7 +224,7 @@ static int devremove(int port)
 	CHECK(wait_ev(l, POLLIN, 1000) & POLLERR, "listener: poll() POLLERR");
 	close(l);
 	printf("ok: device removal -> the listener's accept() fails with ENODEV each time, poll() POLLERR\n");
-	return 0;
+	return devremove_reuseport(rl);
 }
 
 /* What remote asks of serve, at the start of each connection. */

@@ -246,6 +246,8 @@ expect_eq "no module alias: a netlink family lookup cannot load sdp.ko" "" \
 
 sdp_section "live sockets pin the module; device removal resets them"
 if sdp_in_guest "device removal under connected sockets"; then
+	# The SO_REUSEPORT listeners are IPPROTO_SDP sockets: over SDP.
+	expect_ok "default-action sdp" "$SDPCTL" tune set default-action sdp
 	timeout 120 "$XFER" "$ADDR" 7400 devremove > "$TMP/devremove" 2>&1 &
 	PID=$!
 	devremove_ready() { [[ $(< "$TMP/devremove") == *ready* ]]; }
@@ -259,6 +261,7 @@ if sdp_in_guest "device removal under connected sockets"; then
 	cat "$TMP/devremove"
 	sdp_count_checks "$TMP/devremove"
 	expect_eq "sockets saw the device go" 0 "$rc"
+	expect_ok "default-action tcp" "$SDPCTL" tune set default-action tcp
 fi
 sdp_expect_unload "module unloads once the sockets are closed"
 
