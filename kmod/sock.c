@@ -351,7 +351,7 @@ void sdp_child_defer(struct sdp_sock *child)
 	u8 retrans = READ_ONCE(child->parent->lsn.defer_accept);
 
 	spin_lock_bh(&child->lock);
-	child->deferred = true;
+	WRITE_ONCE(child->deferred, true);
 	child->defer_until = jiffies + sdp_defer_secs(retrans) * HZ;
 	/* Data may have come before: the work item looks at once. */
 	sdp_conn_kick(child, 0);
@@ -392,7 +392,7 @@ static unsigned long sdp_child_undefer(struct sdp_sock *child)
 		return left;
 
 	spin_lock_bh(&child->lock);
-	child->deferred = false;
+	WRITE_ONCE(child->deferred, false);
 	spin_unlock_bh(&child->lock);
 	if (orphan)
 		sdp_child_drop(child);
