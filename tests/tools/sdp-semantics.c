@@ -101,6 +101,11 @@ FIXTURE_VARIANT_ADD(sock, inet_both) {
 	.family = INET_SDP_BOTH,
 };
 
+/* And both connects to listeners it made TCP's: each one falls back. */
+FIXTURE_VARIANT_ADD(sock, inet_fallback) {
+	.family = INET_SDP_FALLBACK,
+};
+
 FIXTURE_VARIANT_ADD(sock, tcp) {
 	.family = AF_UNSPEC,
 };

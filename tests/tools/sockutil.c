@@ -110,7 +110,7 @@ int sock_is_sdp(int family)
 int sock_is_inet_sdp(int family)
 {
 	return family == INET_SDP || family == INET_SDP_TCP ||
-	       family == INET_SDP_BOTH;
+	       family == INET_SDP_BOTH || family == INET_SDP_FALLBACK;
 }
 
 int sock_domain(int family)

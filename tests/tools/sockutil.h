@@ -33,6 +33,12 @@
  * first; between two of them, SDP connections.
  */
 #define INET_SDP_BOTH (3 << 16 | SDP_IPPROTO_SDP)
+/*
+ * The same where it says tcp for listen and both for connect: every
+ * connect tries SDP, is refused (no SDP listener) and goes on over TCP,
+ * the switch made after connect() started; TCP's semantics.
+ */
+#define INET_SDP_FALLBACK (4 << 16 | SDP_IPPROTO_SDP)
 
 /*
  * The drivers' check (sdp-xfer, sdp-load): print "FAIL: ..." (one line,

@@ -177,24 +177,32 @@ sdp_stat()
 	[[ $out =~ $re ]] && echo "${BASH_REMATCH[1]}"
 }
 
-# sdp_semantics_runs ADDR PORT LABEL: tests/tools/sdp-semantics three
+# sdp_semantics_runs ADDR PORT LABEL: tests/tools/sdp-semantics four
 # times.  IPPROTO_SDP sockets follow the rule table, whose default-action
-# is tcp: every variant but inet_tcp and inet_both runs with default-action
-# sdp, then inet_tcp (the same sockets made TCP sockets at connect/listen)
-# with tcp, proven TCP's by the counters, then inet_both with both (both
-# listeners, connects that try SDP first: SDP connections).  On the debug
-# tier the TCP variant would only check Linux's own TCP again, at a
-# twentieth of the speed, and IPPROTO_SDP sockets are the same sockets
-# past socket(), bind() and connect(): native SDP there, and IPPROTO_SDP
-# (SDP, made TCP, both) for the tests that differ.
+# is tcp: every variant but inet_tcp, inet_both and inet_fallback runs
+# with default-action sdp, then inet_tcp (the same sockets made TCP
+# sockets at connect/listen) with tcp, proven TCP's by the counters, then
+# inet_both with both (both listeners, connects that try SDP first: SDP
+# connections), then inet_fallback with rules that make listeners TCP's
+# and connects both (each connect refused over SDP, carried on over TCP)
+# for the tests where IPPROTO_SDP sockets differ.  On the debug tier the
+# TCP variant would only check Linux's own TCP again, at a twentieth of
+# the speed, and IPPROTO_SDP sockets are the same sockets past socket(),
+# bind() and connect(): native SDP there, and IPPROTO_SDP (SDP, made TCP,
+# both, fallen back) for the tests that differ.
 SDP_SEM_INET_TESTS="inet_create inet_addresses dual_stack nonblock options
 	accept_inherit epoll_before_connect epoll_before_listen
 	async_before_connect options_before_connect fork_exec"
 sdp_semantics_runs()
 {
-	local -a sdpf=(-V inet_tcp -V inet_both) tcpf=(-v inet_tcp)
-	local -a bothf=(-v inet_both)
+	local -a sdpf=(-V inet_tcp -V inet_both -V inet_fallback)
+	local -a tcpf=(-v inet_tcp) bothf=(-v inet_both) fallbackf=()
 	local sem=$TOP/tests/tools/sdp-semantics active0 lookups0 fallback0 t
+	local fbport=$(($2 + 3000))
+
+	for t in $SDP_SEM_INET_TESTS; do
+		fallbackf+=(-r "sock.inet_fallback.$t")
+	done
 
 	if [ "$SDP_KVER" = debug ]; then
 		sdpf=(-v sdp)
@@ -226,6 +234,15 @@ sdp_semantics_runs()
 	expect_ok "default-action tcp" "$SDPCTL" tune set default-action tcp
 	expect_jq "the both sockets connected over SDP$3" \
 		".conn_active_opens > $active0" "$SDPCTL" -j stats
+	expect_ok "rules: listen tcp, connect both" sh -c "
+		'$SDPCTL' map add action tcp role listen port $fbport-$((fbport + 400)) &&
+		'$SDPCTL' map add action both role connect port $fbport-$((fbport + 400))"
+	fallback0=$(sdp_stat fallback_rejected)
+	sdp_run_program tap "sdp-semantics$3, IPPROTO_SDP falling back" \
+		"$sem" "$1" "$fbport" "${fallbackf[@]}"
+	expect_ok "map flush" "$SDPCTL" map flush
+	expect_jq "the connects were refused over SDP and went on over TCP$3" \
+		".fallback_rejected > $fallback0" "$SDPCTL" -j stats
 }
 # sdp_rxe_stat DEV COUNTER: one of Soft-RoCE's hardware counters of DEV.
 # Read from rdma's text ("link rxe0/1 sent_pkts 12 rcvd_pkts 34 ..."),
