@@ -497,8 +497,11 @@ for via in tcp sdp; do
 	expect_ok "$via: the client is connected" sdp_wait_until 10 client_up "$via"
 	expect_fail "$via: the server has not accepted it yet" 1 "" accepted "$via"
 	expect_ok "$via: accepted once the byte came" sdp_wait_until 15 accepted "$via"
-	expect_ok "$via: the client is done" sdp_wait_pid "$CLI" 20
-	expect_ok "$via: so is the server" sdp_wait_pid "$SRV" 20
+	# Here, not in expect_ok's subshell: only this shell can wait for them.
+	sdp_wait_pid "$CLI" 20
+	expect_eq "$via: the client is done" 0 "$?"
+	sdp_wait_pid "$SRV" 20
+	expect_eq "$via: so is the server" 0 "$?"
 	expect_eq "$via: the server got the data" hi "$(cat "$TMP/defer-$via.got")"
 	cat "$TMP/defer-$via.log" "$TMP/defer-$via.client"
 done
