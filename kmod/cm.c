@@ -160,9 +160,9 @@ static int sdp_comp_vector(struct ib_device *dev)
  * PD, receive buffers, CQs and QP; receives posted.  The queues are sized
  * for the whole rings (rx-buffers, tx-queue-depth), the memory only for
  * their start: sdp_rx_grow_work() and sendmsg() add buffers as the
- * traffic asks for them (rx.c, tx.c).  res_mutex held.  Not inlined, so that fault
- * injection (the debug tier's fail_function) can fail it as a whole: a
- * PD, CQ or QP the device refuses.
+ * traffic asks for them (rx.c, tx.c).  res_mutex held.  Not inlined, so
+ * that fault injection (the debug tier's fail_function) can fail it as a
+ * whole: a PD, CQ or QP the device refuses.
  */
 static noinline int sdp_res_setup(struct sdp_sock *ssk, struct rdma_cm_id *id)
 {

@@ -177,8 +177,7 @@ static struct lock_class_key sdp_tcp_wq_key;
 	 BIT(SOCK_LOCALROUTE) | BIT(SOCK_RXQ_OVFL) | BIT(SOCK_NOFCS) |	\
 	 BIT(SOCK_TSTAMP_NEW))
 
-/* IP_TOS, and for IPv6 IPV6_TCLASS, through TCP's own setsockopt(). */
-/* An int option onto a TCP socket, through TCP's own setsockopt. */
+/* An int option onto a TCP socket, through TCP's own setsockopt(). */
 static void sdp_tcp_setopt_int(struct sock *nsk, int level, int optname,
 			       int val)
 {
@@ -186,6 +185,7 @@ static void sdp_tcp_setopt_int(struct sock *nsk, int level, int optname,
 				 sizeof(val));
 }
 
+/* IP_TOS, and for IPv6 IPV6_TCLASS. */
 static void sdp_tcp_set_tclass(struct sock *nsk, int tclass)
 {
 	sdp_tcp_setopt_int(nsk, SOL_IP, IP_TOS, tclass);
