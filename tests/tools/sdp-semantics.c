@@ -909,28 +909,6 @@ static int kernel_before(int major, int minor)
 	return ma < major || (ma == major && mi < minor);
 }
 
-/* A listener on @port, SO_REUSEPORT set if @reuse; -1 and errno if not. */
-static int reuseport_listener(int family, int port, int reuse)
-{
-	struct sockaddr_storage sa;
-	socklen_t len = sock_addr_with_port(port, &sa);
-	int fd = sock_open(family), err;
-
-	if (fd < 0)
-		return -1;
-	/* As sock_listen(): TCP's closing children would hold the port. */
-	if (!sock_is_sdp(family))
-		setint(fd, SOL_SOCKET, SO_REUSEADDR, 1);
-	if ((reuse && setint(fd, SOL_SOCKET, SO_REUSEPORT, 1)) ||
-	    bind(fd, (struct sockaddr *)&sa, len) || listen(fd, 64)) {
-		err = errno;
-		close(fd);
-		errno = err;
-		return -1;
-	}
-	return fd;
-}
-
 /*
  * A connection to @port, accepted from whichever of @n listeners it went
  * to; that listener's index, or -1.
@@ -965,14 +943,14 @@ TEST_F(sock, reuseport)
 {
 	int l[2], n[2] = { 0, 0 }, i, k, x;
 
-	l[0] = reuseport_listener(self->family, self->port, 1);
+	l[0] = sock_listen_reuseport(self->family, self->port, 1);
 	if (l[0] < 0 && errno == EOPNOTSUPP && sock_is_sdp(self->family) &&
 	    !sock_is_inet_sdp(self->family) && kernel_before(6, 12))
 		SKIP(return, "AF_INET_SDP: this kernel's core refuses SO_REUSEPORT to non-inet sockets and cannot hand it to the family (no SOCK_CUSTOM_SOCKOPT)");
-	l[1] = reuseport_listener(self->family, self->port, 1);
+	l[1] = sock_listen_reuseport(self->family, self->port, 1);
 	REQUIRE(l[0] >= 0 && l[1] >= 0,
 	        "two SO_REUSEPORT listeners on one port");
-	x = reuseport_listener(self->family, self->port, 0);
+	x = sock_listen_reuseport(self->family, self->port, 0);
 	REQUIRE(x < 0 && errno == EADDRINUSE,
 	        "one without SO_REUSEPORT: EADDRINUSE");
 	/* The peer's address and port pick the listener: 32 spread. */
@@ -988,7 +966,7 @@ TEST_F(sock, reuseport)
 		REQUIRE(reuseport_conn(self->family, self->port, &l[1], 1) == 0,
 		        "after one closed, the other takes connection %d", i);
 	close(l[1]);
-	x = reuseport_listener(self->family, self->port, 0);
+	x = sock_listen_reuseport(self->family, self->port, 0);
 	REQUIRE(x >= 0, "the port is free once both closed");
 	close(x);
 	ksft_print_msg("SO_REUSEPORT: 32 connections split %d/%d, then all to the one left\n",

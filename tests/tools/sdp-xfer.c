@@ -145,30 +145,6 @@ static int mixed(int port, uint64_t bytes, uint64_t seed)
 }
 
 /*
- * Connected pair, then block in recv on both until the RDMA device goes
- * away (the guest script deletes it): both must see ECONNRESET.
- */
-/*
- * An IPPROTO_SDP listener on @port with SO_REUSEPORT (the caller's rule
- * table says sdp): every kernel takes the option on those.
- */
-static int reuseport_listener(int port)
-{
-	struct sockaddr_storage sa;
-	socklen_t len = sock_addr_with_port(port, &sa);
-	int fd = sock_open(INET_SDP), one = 1;
-
-	if (fd < 0 ||
-	    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) ||
-	    bind(fd, (struct sockaddr *)&sa, len) || listen(fd, 4)) {
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/*
  * Both listeners of an SO_REUSEPORT group lost their device.  The group's
  * id may hear of it after the connections' ids did: poll() waits for it.
  */
@@ -188,6 +164,10 @@ static int devremove_reuseport(const int *rl)
 	return 0;
 }
 
+/*
+ * Connected pair, then block in recv on both until the RDMA device goes
+ * away (the guest script deletes it): both must see ECONNRESET.
+ */
 static int devremove(int port)
 {
 	int l = sock_listen(family, port, 1), c, a, rl[2];
@@ -199,9 +179,13 @@ static int devremove(int port)
 	CHECK(c >= 0, "connect");
 	a = accept(l, NULL, NULL);
 	CHECK(a >= 0, "accept");
-	/* A group's listening id is its own (kmod/reuseport.c). */
-	rl[0] = reuseport_listener(port + 1);
-	rl[1] = reuseport_listener(port + 1);
+	/*
+	 * A group's listening id is its own (kmod/reuseport.c).  IPPROTO_SDP
+	 * sockets (the caller's rule table says sdp): every kernel gives them
+	 * SO_REUSEPORT.
+	 */
+	rl[0] = sock_listen_reuseport(INET_SDP, port + 1, 1);
+	rl[1] = sock_listen_reuseport(INET_SDP, port + 1, 1);
 	CHECK(rl[0] >= 0 && rl[1] >= 0,
 	      "two IPPROTO_SDP listeners share port %d (SO_REUSEPORT)",
 	      port + 1);

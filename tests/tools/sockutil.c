@@ -179,6 +179,28 @@ int sock_listen(int family, int port, int backlog)
 	return s;
 }
 
+int sock_listen_reuseport(int family, int port, int reuse)
+{
+	struct sockaddr_storage sa;
+	socklen_t len = sock_addr_with_port(port, &sa);
+	int fd = sock_open(family), one = 1, err;
+
+	if (fd < 0)
+		return -1;
+	/* As sock_listen(): TCP's closing children would hold the port. */
+	if (!sock_is_sdp(family))
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if ((reuse &&
+	     setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one))) ||
+	    bind(fd, (struct sockaddr *)&sa, len) || listen(fd, 64)) {
+		err = errno;
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	return fd;
+}
+
 int sock_connect(int family, int port)
 {
 	struct sockaddr_storage a;

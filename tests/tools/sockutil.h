@@ -99,6 +99,8 @@ int driver_setup(const char *addr);
 
 /* Sockets of @family (as sock_open()) on the address's @port. */
 int sock_listen(int family, int port, int backlog);
+/* A listener with SO_REUSEPORT set if @reuse; -1 and errno if not. */
+int sock_listen_reuseport(int family, int port, int reuse);
 int sock_connect(int family, int port);
 /* A connected pair on @port: *c connected, *a accepted; 0 or -1. */
 int sock_pair(int family, int port, int *c, int *a);
