@@ -27,6 +27,8 @@
 #define TX_SLOT		4096
 #define NTX		128
 #define BIG_SIZE	(2u << 20)
+/* The most receive buffers sdp.ko posts: the rx-buffers tunable's max. */
+#define SDP_RX_RING_MAX	1024
 
 #define BSDH_OOB_PRES	0x01
 

@@ -81,7 +81,6 @@ struct fz {
 	uint32_t adv;		/* the highest mseq the peer surely allows */
 	uint32_t ack;		/* the last mseq_ack of a valid message of ours */
 	uint32_t maxpl;		/* payload that fits its buffers and our slot */
-	uint16_t peer_bufs;	/* its HelloAck's bufs: all it ever posts */
 	char log[3072];		/* what we sent, printed on failure */
 	size_t loglen;
 };
@@ -374,10 +373,13 @@ static void fz_violation(struct fz *f)
 	default:
 		/*
 		 * Credit overrun: from here on bufs 0, so the peer can grant
-		 * nothing more; it has at most peer_bufs buffers beyond the
-		 * mseq it last saw from us, so one more is an overrun.
+		 * nothing more.  Its ring grows past its Hello's bufs with
+		 * use, to at most SDP_RX_RING_MAX beyond the mseq it last saw
+		 * from us; in-order messages up to what it advertised each
+		 * find a buffer, and so does the first one past it: the
+		 * overrun, wherever the peer's ring stands.
 		 */
-		end = c->mseq + f->peer_bufs + 1;
+		end = c->mseq + SDP_RX_RING_MAX + 1;
 		while ((int32_t)(c->mseq - end) < 0)
 			if (fz_send(f, MID_DATA, 0, 0, 16, c->mseq + 1, ack, 16))
 				break;
@@ -574,7 +576,6 @@ static int fz_done(struct fz *f, const char *addr, const char *port,
 /* Peer limits from its Hello or HelloAck. */
 static void fz_peer(struct fz *f, uint16_t bufs, uint32_t rcvsz)
 {
-	f->peer_bufs = bufs;
 	f->adv = bufs;
 	rcvsz -= 16;
 	f->maxpl = rcvsz < TX_SLOT - 16 ? rcvsz : TX_SLOT - 16;
