@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Unmodified programs through sdp-run (preload/libsdp.so), run inside a
 # guest by tests/vm/vm.sh: qperf, Python's HTTP server on a dual-stack [::]
-# socket, curl, iperf3, redis-server with redis-benchmark.  The rule table
+# socket, curl, iperf3, redis-server with redis-benchmark, and socat's
+# reuseport, defer-accept and TCP_USER_TIMEOUT options.  The rule table
 # decides which transport carries them: with no rule (default-action tcp)
 # or a tcp rule TCP does, and ss shows the programs' TCP sockets; with an
 # sdp rule SDP does, shown by rdma_cm's listeners, sdp.ko's counters and
@@ -504,6 +505,48 @@ for via in tcp sdp; do
 	expect_eq "$via: so is the server" 0 "$?"
 	expect_eq "$via: the server got the data" hi "$(cat "$TMP/defer-$via.got")"
 	cat "$TMP/defer-$via.log" "$TMP/defer-$via.client"
+done
+expect_ok "map flush" "$SDPCTL" map flush
+
+sdp_section "socat's TCP_USER_TIMEOUT: a sender whose reader stopped gives up, over TCP and SDP"
+# The server's children never read: sleep holds the pipe each writes the
+# connection into, so the senders' data stops being taken (TCP's zero
+# window, SDP's credits).  socat's sockopt-int=6:18:2000 sets
+# TCP_USER_TIMEOUT (2 s) once connected: that sender fails with ETIMEDOUT
+# within seconds, while one without it is still blocked.  The server runs
+# in its own session, so that its children go with it.
+UT_PORT=17720
+for via in tcp sdp; do
+	[ "$via" = tcp ] || expect_ok "rule: action sdp port $UT_PORT" \
+		"$SDPCTL" map add action sdp port "$UT_PORT"
+	setsid "$RUN" socat -u "TCP-LISTEN:$UT_PORT,bind=$ADDR,reuseaddr,fork" \
+		SYSTEM:"sleep 120" 2> "$TMP/ut-$via.server" &
+	SRV=$!
+	if [ "$via" = tcp ]; then
+		expect_ok "tcp: socat listens" tcp_listener "$UT_PORT" socat
+	else
+		expect_ok "sdp: socat listens over SDP" \
+			sdp_wait_until 10 sdp_listeners "$UT_PORT" 1
+	fi
+	timeout 60 "$RUN" socat -u /dev/zero "TCP:$ADDR:$UT_PORT" \
+		2> "$TMP/ut-$via.plain" &
+	PLAIN=$!
+	t0=$SECONDS
+	timeout 60 "$RUN" socat -u /dev/zero \
+		"TCP:$ADDR:$UT_PORT,sockopt-int=6:18:2000" 2> "$TMP/ut-$via.timed" &
+	TIMED=$!
+	sdp_wait_pid "$TIMED" 40
+	expect_eq "$via: the sender with the user timeout gave up" 1 "$?"
+	echo "$via: it gave up after $((SECONDS - t0)) s"
+	expect_match "$via: with ETIMEDOUT" "Connection timed out" \
+		cat "$TMP/ut-$via.timed"
+	expect_ok "$via: the sender without it is still blocked" kill -0 "$PLAIN"
+	kill "$PLAIN"
+	wait "$PLAIN"
+	kill -TERM -- -"$SRV"
+	wait "$SRV"
+	expect_ok "$via: every socket closed" sdp_wait_until 20 sdp_conns_empty
+	cat "$TMP/ut-$via.timed"
 done
 expect_ok "map flush" "$SDPCTL" map flush
 
