@@ -3,6 +3,7 @@
 """One SDP connection with a traffic class, and the classes on the wire.
 
 usage: roce_tclass.py IFACE SERVER PORT TOS
+       roce_tclass.py IFACE -- COMMAND [ARG...]
 
 Listens on SERVER:PORT and connects to it from an unbound socket that set
 IP_TOS TOS first (none if TOS is -1), moves 256 KiB each way, and counts
@@ -10,12 +11,15 @@ the RoCEv2 packets (UDP port 4791) IFACE carries meanwhile, by direction
 and IP traffic class; packets to QP 1 (the CM's MADs) are counted apart.
 Prints one JSON object: the client's and the accepted socket's IP_TOS,
 the frames the capture dropped, and {"SRC>DST": {"data"|"cm":
-{"TCLASS": count}}}.
+{"TCLASS": count}}}.  The second form counts while COMMAND runs (a real
+program's connection) and gives its exit status instead of the IP_TOS
+values.
 """
 import json
 import os
 import socket
 import struct
+import subprocess
 import sys
 import threading
 
@@ -53,14 +57,19 @@ def roce_class(frame):
     return src, dst, "cm" if qpn == 1 else "data", tclass
 
 
-def sniff(iface, stop, counts):
+def capture(iface):
+    """A packet socket on IFACE, bound before anything is sent."""
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
                       socket.htons(ETH_P_ALL))
-    # Room for every frame of the run: this thread reads slower than the
+    # Room for every frame of the run: the sniffer reads slower than the
     # guest sends (a full buffer drops frames, in both directions).
     s.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 64 << 20)
     s.bind((iface, 0))
     s.settimeout(0.5)
+    return s
+
+
+def sniff(s, stop, counts):
     while True:
         try:
             frame = s.recv(65536)
@@ -85,12 +94,7 @@ def move(a, b, n):
         got += len(b.recv(65536))
 
 
-def main():
-    iface, server, port, tos = sys.argv[1], sys.argv[2], int(sys.argv[3]), \
-        int(sys.argv[4], 0)
-    counts, stop = {}, threading.Event()
-    sniffer = threading.Thread(target=sniff, args=(iface, stop, counts))
-    sniffer.start()
+def own_connection(server, port, tos):
     ls = sdp_socket()
     ls.bind((server, port))
     ls.listen(1)
@@ -106,6 +110,20 @@ def main():
     c.close()
     a.close()
     ls.close()
+    return result
+
+
+def main():
+    iface = sys.argv[1]
+    counts, stop = {}, threading.Event()
+    sniffer = threading.Thread(target=sniff,
+                               args=(capture(iface), stop, counts))
+    sniffer.start()
+    if sys.argv[2] == "--":
+        result = {"status": subprocess.run(sys.argv[3:]).returncode}
+    else:
+        result = own_connection(sys.argv[2], int(sys.argv[3]),
+                                int(sys.argv[4], 0))
     stop.set()
     sniffer.join()
     result["dropped"] = counts.pop("dropped")

@@ -5,8 +5,9 @@
 # client on rxe1 (sdpveth1, 198.18.1.1), the server on rxe2 (sdpveth2,
 # 198.18.1.2). Checksummed transfers and the socket semantics across the
 # wire, proof that the bytes crossed it (veth and rxe counters) and that
-# each end of a live connection sits on its own device, and nothing left
-# behind.
+# each end of a live connection sits on its own device; IP_TOS's class on
+# the wire and SO_BINDTODEVICE, from our own sockets and from socat under
+# sdp-run; and nothing left behind.
 #
 # One network namespace, not two: on 6.1 and 6.12 rdma_rxe only works in
 # the initial namespace (its UDP socket and route lookups are init_net's),
@@ -263,6 +264,64 @@ sdp_run_program lines "SO_BINDTODEVICE:" python3 \
 	"$SDP_VETH2" sdpnodev
 expect_jq "the refused request counted at both ends (refused, and refused to us)" \
 	".conn_refused - $REFUSED0 == 2" "$SDPCTL" -j stats
+
+sdp_section "a real program's IP_TOS and SO_BINDTODEVICE: socat under sdp-run"
+# socat's tos= and if= set IP_TOS and SO_BINDTODEVICE on the sockets
+# sdp-run converts, and a rule puts its port on SDP: the same effects as
+# above, on the wire and in who hears whom.
+RUN=$TOP/preload/sdp-run
+SOCAT_PORT=7836
+head -c $((256 << 10)) /dev/urandom > "$TMP/socat.in"
+expect_ok "rule: action sdp port $SOCAT_PORT" \
+	"$SDPCTL" map add action sdp port "$SOCAT_PORT"
+socat_listening()
+{
+	"$SDPCTL" -j conns | jq -e --argjson p "$SOCAT_PORT" \
+		'any(.[]; .state == "listen" and .local_port == $p and
+		     .transport == "sdp")' > /dev/null
+}
+# socat_server DEV: a one-connection socat listener on the any address,
+# bound to DEV, writing what it gets to $TMP/socat.out (SOCAT_SRV).
+socat_server()
+{
+	rm -f "$TMP/socat.out"
+	"$RUN" socat -u "TCP-LISTEN:$SOCAT_PORT,reuseaddr,if=$1" \
+		"CREATE:$TMP/socat.out" 2> "$TMP/socat-$1.server" &
+	SOCAT_SRV=$!
+	expect_ok "socat listens over SDP, bound to $1" \
+		sdp_wait_until 10 socat_listening
+}
+socat_send() # [OPTIONS]: socat sends socat.in to the server's port
+{
+	timeout 60 "$RUN" socat -u "OPEN:$TMP/socat.in" \
+		"TCP:$SRV:$SOCAT_PORT${1:+,$1}"
+}
+socat_server "$SDP_VETH1"
+expect_fail "the listener bound to $SDP_VETH1 refuses the request via $SDP_VETH2" \
+	1 "E connect.*Connection refused" socat_send
+kill "$SOCAT_SRV"
+wait "$SOCAT_SRV"
+socat_server "$SDP_VETH2"
+expect_fail "a connect bound to sdpnodev fails" 1 "E connect" \
+	socat_send "if=sdpnodev"
+ACTIVE0=$(sdp_stat conn_active_opens)
+PASSIVE0=$(sdp_stat conn_passive_opens)
+timeout 120 python3 "$TOP/tests/vm/roce_tclass.py" "$SDP_VETH2" -- \
+	timeout 60 "$RUN" socat -u "OPEN:$TMP/socat.in" \
+	"TCP:$SRV:$SOCAT_PORT,tos=0xb8,if=$SDP_VETH1" > "$TMP/tclass-socat" 2>&1
+cat "$TMP/tclass-socat"
+expect_jq "tos=0xb8, if=$SDP_VETH1: socat connected and sent it all" \
+	'.status == 0' tail -n 1 "$TMP/tclass-socat"
+sdp_wait_pid "$SOCAT_SRV" 20
+expect_eq "the server bound to $SDP_VETH2 took it" 0 "$?"
+expect_ok "what it got is what was sent" cmp "$TMP/socat.in" "$TMP/socat.out"
+expect_jq "over SDP: one active and one passive open" \
+	".conn_active_opens - $ACTIVE0 == 1 and
+	 .conn_passive_opens - $PASSIVE0 == 1" "$SDPCTL" -j stats
+expect_jq "every data packet, both ways, in class 184 (EF)" \
+	".dropped == 0 and $(tclass_keys "$CLI>$SRV" 184) and
+	 $(tclass_keys "$SRV>$CLI" 184)" tail -n 1 "$TMP/tclass-socat"
+expect_ok "map flush" "$SDPCTL" map flush
 ip link del sdpnodev
 
 sdp_section "ack-timeout: a wire that drops everything for a while"
