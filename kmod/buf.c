@@ -39,7 +39,7 @@ static bool sdp_mem_charge(u32 pages)
 	if (atomic_long_add_return(pages, &sdp_mem_pages) <= max)
 		return true;
 	atomic_long_sub(pages, &sdp_mem_pages);
-	net_warn_ratelimited("sdp: buffer memory budget (mem-max-pages %ld) exhausted; connection refused\n",
+	net_warn_ratelimited("sdp: buffer memory budget (mem-max-pages %ld) exhausted; buffer refused\n",
 			     max);
 	return false;
 }
@@ -65,7 +65,8 @@ int sdp_buf_alloc(struct ib_device *dev, struct sdp_buf *b, u32 size,
 	if (!sdp_mem_charge(n))
 		return -ENOBUFS;
 	b->pages = n;
-	b->addr = __vmalloc(size, GFP_KERNEL_ACCOUNT);
+	/* A failure is the caller's error (or a ring that stops growing). */
+	b->addr = __vmalloc(size, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!b->addr)
 		return -ENOMEM;
 	b->sge = kcalloc(n, sizeof(*b->sge), GFP_KERNEL_ACCOUNT);

@@ -183,7 +183,8 @@ static noinline int sdp_res_setup(struct sdp_sock *ssk, struct rdma_cm_id *id)
 	size = min_t(u32, size, dev->attrs.max_recv_sge * PAGE_SIZE);
 	/* Room for ib_drain_qp()'s requests, and a keepalive probe. */
 	nrx = min_t(u32, nrx, min(dev->attrs.max_qp_wr, dev->attrs.max_cqe) - 1);
-	ntx = min_t(u32, ntx, min(dev->attrs.max_qp_wr, dev->attrs.max_cqe) - 2);
+	ntx = min_t(u32, ntx, min(dev->attrs.max_qp_wr, dev->attrs.max_cqe) -
+		    SDP_TX_CTRL_MAX - 2);
 	if (nrx < 2 || ntx < SDP_TX_MIN)
 		return -EINVAL;
 
@@ -220,7 +221,8 @@ static noinline int sdp_res_setup(struct sdp_sock *ssk, struct rdma_cm_id *id)
 		ssk->rcq = NULL;
 		return err;
 	}
-	ssk->scq = ib_alloc_cq(dev, ssk, ntx + 2, vector, IB_POLL_SOFTIRQ);
+	ssk->scq = ib_alloc_cq(dev, ssk, ntx + SDP_TX_CTRL_MAX + 2, vector,
+			       IB_POLL_SOFTIRQ);
 	if (IS_ERR(ssk->scq)) {
 		err = PTR_ERR(ssk->scq);
 		ssk->scq = NULL;
@@ -243,8 +245,11 @@ static noinline int sdp_res_setup(struct sdp_sock *ssk, struct rdma_cm_id *id)
 	 * under memory pressure), and retrying with those would never end.
 	 */
 	for (try_inl = inl;;) {
-		/* Beyond the slots: the keepalive probe and the drain. */
-		qpa.cap.max_send_wr = ntx + 2;
+		/*
+		 * Beyond the slots: control messages posted inline, the
+		 * keepalive probe and the drain.
+		 */
+		qpa.cap.max_send_wr = ntx + SDP_TX_CTRL_MAX + 2;
 		qpa.cap.max_recv_wr = nrx + 1;
 		qpa.cap.max_send_sge = sdp_tx_max_sge(dev);
 		qpa.cap.max_recv_sge = sdp_buf_pages(size);
@@ -274,6 +279,7 @@ static noinline int sdp_res_setup(struct sdp_sock *ssk, struct rdma_cm_id *id)
 	ssk->rx.seq = 0;
 	ssk->tx.seq = 1;
 	ssk->tx.acked = 0;
+	ssk->tx.ctrl_out = 0;
 	for (i = 0; i < ssk->rx.ring && !err; i++)
 		err = sdp_post_recv(ssk, &ssk->rx.bufs[i]);
 	/* The Hello / HelloAck advertises them all. */
@@ -298,9 +304,12 @@ static noinline int sdp_tx_setup(struct sdp_sock *ssk, u32 peer_size)
 	 */
 	u32 size = min3(min(peer_size, own), SDP_TX_MSG_MAX,
 			(u32)(sdp_tx_max_sge(dev) * PAGE_SIZE));
-	u32 ntx = ssk->tx.num, i;
+	u32 ntx = ssk->tx.num, start = 0, i;
 
 	lockdep_assert_held(&ssk->res_mutex);
+	/* Control messages come from the slots if not inline (tx.c). */
+	if (ssk->tx.inline_max < SDP_BSDH_LEN)
+		start = SDP_TX_RING_START_NOINL;
 	if (ssk->sk.sk_userlocks & SOCK_SNDBUF_LOCK)
 		ntx = clamp_t(u32, READ_ONCE(ssk->sk.sk_sndbuf) / size,
 			      SDP_TX_MIN, ntx);
@@ -314,7 +323,7 @@ static noinline int sdp_tx_setup(struct sdp_sock *ssk, u32 peer_size)
 		int err;
 
 		tb->ssk = ssk;
-		if (i >= SDP_TX_RING_START)
+		if (i >= start)
 			continue;
 		err = sdp_buf_alloc(dev, &tb->mem, size,
 				    ssk->pd->local_dma_lkey, DMA_TO_DEVICE);

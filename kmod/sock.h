@@ -77,11 +77,15 @@ void sdp_sock_exit(void);
 /*
  * Buffers a connection starts with, each way (docs/design.md, "Memory"):
  * more than SDP_CREDIT_RESERVE receive buffers so that the peer can send
- * data, and a send slot beside the one sendmsg() may hold back for
- * control messages.  The rings grow to rx-buffers and tx-queue-depth.
+ * data.  Send slots come with the first sendmsg(): control messages are
+ * posted inline, from no slot, up to SDP_TX_CTRL_MAX at a time.  A
+ * device without inline data (or inline-threshold 0) takes them from the
+ * slots, and starts with two: one beside the one sendmsg() may hold back.
+ * The rings grow to rx-buffers and tx-queue-depth.
  */
 #define SDP_RX_RING_START	4
-#define SDP_TX_RING_START	2
+#define SDP_TX_RING_START_NOINL	2
+#define SDP_TX_CTRL_MAX		2
 /* Orphaned sockets wait at most this long for their sends to finish. */
 #define SDP_CLOSE_TIMEOUT	(10 * HZ)
 
@@ -210,13 +214,16 @@ struct sdp_rx {
  *	buffer size and SDP_TX_MSG_MAX
  * @inline_max: messages up to this many bytes (BSDH included) are posted
  *	inline (inline-threshold tunable, 0 if the device refused it)
+ * @ctrl_cqe: completion entry of control messages posted inline, from no
+ *	slot (sdp_post_ctrl())
+ * @ctrl_out: those posted and not completed, SDP_TX_CTRL_MAX at most
  * @free: index of the first free slot, -1 if none
  * @nfree: free slots
  * @seq: mseq of the next message we send
  * @acked: highest mseq the peer acknowledged
  * @credits: receive buffers the peer has free for us
  * @reserve: credits data leaves for control messages
- * @out: sends posted and not completed
+ * @out: sends posted and not completed, control messages included
  * @out_bytes: payload bytes of those sends (SIOCOUTQ, SO_LINGER)
  * @out_data: those of them carrying payload; TCP_INFO's unacked, which
  *	counts data segments and not pure ACKs (credit updates)
@@ -244,6 +251,8 @@ struct sdp_tx {
 	u32 ring;
 	u32 size;
 	u32 inline_max;
+	struct ib_cqe ctrl_cqe;
+	u32 ctrl_out;
 	int free;
 	u32 nfree;
 	u32 seq;
@@ -584,6 +593,7 @@ void sdp_tx_put_slot(struct sdp_sock *ssk, int slot);
 bool sdp_try_disconn(struct sdp_sock *ssk);
 void sdp_maybe_credit_update(struct sdp_sock *ssk);
 void sdp_tx_done(struct ib_cq *cq, struct ib_wc *wc);
+void sdp_tx_ctrl_done(struct ib_cq *cq, struct ib_wc *wc);
 int sdp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len);
 
 /* keepalive.c */
@@ -658,14 +668,15 @@ static inline u32 sdp_tx_max_payload(const struct sdp_sock *ssk)
  * coalesced) as TCP takes them into its send buffer.
  *
  * Return: the slot being filled has room and no urgent byte, or (none
- * being filled) a send slot is free.
+ * being filled) a send slot is free, or none has memory yet.
  */
 static inline bool sdp_tx_data_ok(const struct sdp_sock *ssk)
 {
 	if (READ_ONCE(ssk->tx.pend) >= 0)
 		return !READ_ONCE(ssk->tx.pend_oob) &&
 		       READ_ONCE(ssk->tx.pend_len) < sdp_tx_max_payload(ssk);
-	return READ_ONCE(ssk->tx.nfree) > 0;
+	/* No slot yet: sendmsg() adds the first (sdp_wait_tx()). */
+	return READ_ONCE(ssk->tx.nfree) > 0 || !READ_ONCE(ssk->tx.ring);
 }
 
 /*

@@ -45,6 +45,72 @@ void sdp_tx_put_slot(struct sdp_sock *ssk, int slot)
 	ssk->tx.nfree++;
 }
 
+/* The BSDH of a message of @len bytes, current as it is posted. */
+static void sdp_bsdh_fill(const struct sdp_sock *ssk, struct sdp_bsdh *h,
+			  u8 mid, u8 flags, u32 len)
+{
+	h->mid = mid;
+	h->flags = flags;
+	h->bufs = cpu_to_be16(ssk->rx.posted);
+	h->len = cpu_to_be32(len);
+	h->mseq = cpu_to_be32(ssk->tx.seq);
+	h->mseq_ack = cpu_to_be32(ssk->rx.seq);
+}
+
+/*
+ * Post @len bytes at @addr, copied into the work request now, from the
+ * CPU's address (inline data is never DMA-read): @addr may be on the
+ * stack.
+ */
+static int sdp_post_inline(struct sdp_sock *ssk, struct ib_cqe *cqe,
+			   void *addr, u32 len)
+{
+	struct ib_sge inl = {
+		.addr = (uintptr_t)addr,
+		.length = len,
+		.lkey = ssk->pd->local_dma_lkey,
+	};
+	struct ib_send_wr wr = {
+		.wr_cqe = cqe,
+		.opcode = IB_WR_SEND,
+		.send_flags = IB_SEND_SIGNALED | IB_SEND_INLINE,
+		.sg_list = &inl,
+		.num_sge = 1,
+	};
+
+	return ib_post_send(ssk->qp, &wr, NULL);
+}
+
+/* A message of @paylen payload bytes has been posted: count it. */
+static void sdp_tx_posted(struct sdp_sock *ssk, u8 mid, u32 paylen)
+{
+	struct net *net = sock_net(&ssk->sk);
+
+	ssk->tx.seq++;
+	ssk->tx.credits--;
+	ssk->tx.out++;
+	sdp_tx_progress(ssk, false);
+	ssk->tx.out_bytes += paylen;
+	ssk->tx.out_data += !!paylen;
+	/* The peer now knows every buffer we have posted. */
+	ssk->rx.adv = ssk->rx.seq + ssk->rx.posted;
+
+	sdp_stats_msg(net, SDP_TX, mid);
+	sdp_stats_hist(net, SDP_HIST_TX_MSG_SIZE, SDP_BSDH_LEN + paylen);
+	if (paylen) {
+		sdp_stats_add(net, SDP_STAT_TX_BYTES, paylen);
+		sdp_diag_tx(&ssk->diag, paylen);
+	}
+}
+
+/* A message may go: the QP is up and the peer has a buffer for it. */
+static int sdp_tx_may_post(const struct sdp_sock *ssk)
+{
+	if (ssk->qp_dead || !ssk->qp)
+		return -ENOTCONN;
+	return ssk->tx.credits < 1 ? -EAGAIN : 0;
+}
+
 /**
  * sdp_post_msg() - send one message
  * @ssk: the socket; lock held
@@ -63,45 +129,19 @@ int sdp_post_msg(struct sdp_sock *ssk, int slot, u8 mid, u8 flags,
 		 u32 paylen)
 {
 	struct sdp_tx_buf *tb = &ssk->tx.bufs[slot];
-	struct net *net = sock_net(&ssk->sk);
 	u32 len = SDP_BSDH_LEN + paylen;
-	struct sdp_bsdh *h = tb->mem.addr;
 	struct ib_send_wr wr = {};
-	struct ib_sge *last, inl;
+	struct ib_sge *last;
 	u32 nsge, last_len;
 	int err;
 
-	if (ssk->qp_dead || !ssk->qp) {
-		err = -ENOTCONN;
+	err = sdp_tx_may_post(ssk);
+	if (err)
 		goto err;
-	}
-	if (ssk->tx.credits < 1) {
-		err = -EAGAIN;
-		goto err;
-	}
-
-	h->mid = mid;
-	h->flags = flags;
-	h->bufs = cpu_to_be16(ssk->rx.posted);
-	h->len = cpu_to_be32(len);
-	h->mseq = cpu_to_be32(ssk->tx.seq);
-	h->mseq_ack = cpu_to_be32(ssk->rx.seq);
+	sdp_bsdh_fill(ssk, tb->mem.addr, mid, flags, len);
 	tb->cqe.done = sdp_tx_done;
-	wr.wr_cqe = &tb->cqe;
-	wr.opcode = IB_WR_SEND;
-	wr.send_flags = IB_SEND_SIGNALED;
 	if (len <= ssk->tx.inline_max) {
-		/*
-		 * Copied into the work request now, from the CPU's address
-		 * (inline data is never DMA-read).
-		 */
-		inl.addr = (uintptr_t)tb->mem.addr;
-		inl.length = len;
-		inl.lkey = ssk->pd->local_dma_lkey;
-		wr.sg_list = &inl;
-		wr.num_sge = 1;
-		wr.send_flags |= IB_SEND_INLINE;
-		err = ib_post_send(ssk->qp, &wr, NULL);
+		err = sdp_post_inline(ssk, &tb->cqe, tb->mem.addr, len);
 	} else {
 		/*
 		 * The pages holding @len bytes; the verbs copy the list at
@@ -113,6 +153,9 @@ int sdp_post_msg(struct sdp_sock *ssk, int slot, u8 mid, u8 flags,
 		last = &tb->mem.sge[nsge - 1];
 		last_len = last->length;
 		last->length = len - (nsge - 1) * PAGE_SIZE;
+		wr.wr_cqe = &tb->cqe;
+		wr.opcode = IB_WR_SEND;
+		wr.send_flags = IB_SEND_SIGNALED;
 		wr.sg_list = tb->mem.sge;
 		wr.num_sge = nsge;
 		err = ib_post_send(ssk->qp, &wr, NULL);
@@ -120,23 +163,8 @@ int sdp_post_msg(struct sdp_sock *ssk, int slot, u8 mid, u8 flags,
 	}
 	if (err)
 		goto err;
-
-	ssk->tx.seq++;
-	ssk->tx.credits--;
-	ssk->tx.out++;
-	sdp_tx_progress(ssk, false);
 	tb->len = paylen;
-	ssk->tx.out_bytes += paylen;
-	ssk->tx.out_data += !!paylen;
-	/* The peer now knows every buffer we have posted. */
-	ssk->rx.adv = ssk->rx.seq + ssk->rx.posted;
-
-	sdp_stats_msg(net, SDP_TX, mid);
-	sdp_stats_hist(net, SDP_HIST_TX_MSG_SIZE, len);
-	if (paylen) {
-		sdp_stats_add(net, SDP_STAT_TX_BYTES, paylen);
-		sdp_diag_tx(&ssk->diag, paylen);
-	}
+	sdp_tx_posted(ssk, mid, paylen);
 	return 0;
 
 err:
@@ -183,15 +211,36 @@ int sdp_tx_push(struct sdp_sock *ssk)
  * @ssk: the socket; lock held
  * @mid: DisConn, AbortConn, or Data (a credit update)
  *
- * Return: 0, -EAGAIN without a free slot or credit, or as sdp_post_msg().
+ * Inline from the stack where the device takes a BSDH inline, so that a
+ * connection needs no send slot until it sends data; else from a slot.
+ *
+ * Return: 0, -EAGAIN without a credit or room (SDP_TX_CTRL_MAX in
+ * flight, or no free slot), or as sdp_post_msg().
  */
 int sdp_post_ctrl(struct sdp_sock *ssk, u8 mid)
 {
-	int slot = sdp_tx_get_slot(ssk);
+	struct sdp_bsdh h;
+	int slot, err;
 
-	if (slot < 0)
+	if (ssk->tx.inline_max < SDP_BSDH_LEN) {
+		slot = sdp_tx_get_slot(ssk);
+		if (slot < 0)
+			return -EAGAIN;
+		return sdp_post_msg(ssk, slot, mid, 0, 0);
+	}
+	if (ssk->tx.ctrl_out >= SDP_TX_CTRL_MAX)
 		return -EAGAIN;
-	return sdp_post_msg(ssk, slot, mid, 0, 0);
+	err = sdp_tx_may_post(ssk);
+	if (err)
+		return err;
+	sdp_bsdh_fill(ssk, &h, mid, 0, SDP_BSDH_LEN);
+	ssk->tx.ctrl_cqe.done = sdp_tx_ctrl_done;
+	err = sdp_post_inline(ssk, &ssk->tx.ctrl_cqe, &h, SDP_BSDH_LEN);
+	if (err)
+		return err;
+	ssk->tx.ctrl_out++;
+	sdp_tx_posted(ssk, mid, 0);
+	return 0;
 }
 
 /**
@@ -250,24 +299,11 @@ void sdp_maybe_credit_update(struct sdp_sock *ssk)
 		sdp_stats_inc(net, SDP_STAT_CREDIT_UPDATES);
 }
 
-/**
- * sdp_tx_done() - send completion (softirq)
- * @cq: the send CQ
- * @wc: the completion
- */
-void sdp_tx_done(struct ib_cq *cq, struct ib_wc *wc)
+/* A send completed (softirq): what it frees may let more go.  Lock held. */
+static void sdp_tx_completed(struct sdp_sock *ssk, struct ib_wc *wc)
 {
-	struct sdp_tx_buf *tb = container_of(wc->wr_cqe, struct sdp_tx_buf,
-					     cqe);
-	struct sdp_sock *ssk = tb->ssk;
 	struct sock *sk = &ssk->sk;
 
-	spin_lock_bh(&ssk->lock);
-	ssk->tx.out--;
-	ssk->tx.out_bytes -= tb->len;
-	ssk->tx.out_data -= !!tb->len;
-	tb->len = 0;
-	sdp_tx_put_slot(ssk, tb - ssk->tx.bufs);
 	if (wc->status != IB_WC_SUCCESS) {
 		if (!sdp_wc_err_expected(ssk, wc->status))
 			sdp_wc_failed(ssk, wc, "send");
@@ -280,6 +316,43 @@ void sdp_tx_done(struct ib_cq *cq, struct ib_wc *wc)
 	if (ssk->closing && !ssk->tx.out)
 		sdp_conn_kick(ssk, 0);
 	sk->sk_write_space(sk);
+}
+
+/**
+ * sdp_tx_done() - send completion of a slot (softirq)
+ * @cq: the send CQ
+ * @wc: the completion
+ */
+void sdp_tx_done(struct ib_cq *cq, struct ib_wc *wc)
+{
+	struct sdp_tx_buf *tb = container_of(wc->wr_cqe, struct sdp_tx_buf,
+					     cqe);
+	struct sdp_sock *ssk = tb->ssk;
+
+	spin_lock_bh(&ssk->lock);
+	ssk->tx.out--;
+	ssk->tx.out_bytes -= tb->len;
+	ssk->tx.out_data -= !!tb->len;
+	tb->len = 0;
+	sdp_tx_put_slot(ssk, tb - ssk->tx.bufs);
+	sdp_tx_completed(ssk, wc);
+	spin_unlock_bh(&ssk->lock);
+}
+
+/**
+ * sdp_tx_ctrl_done() - send completion of an inline control message
+ * @cq: the send CQ
+ * @wc: the completion
+ */
+void sdp_tx_ctrl_done(struct ib_cq *cq, struct ib_wc *wc)
+{
+	struct sdp_sock *ssk = container_of(wc->wr_cqe, struct sdp_sock,
+					    tx.ctrl_cqe);
+
+	spin_lock_bh(&ssk->lock);
+	ssk->tx.out--;
+	ssk->tx.ctrl_out--;
+	sdp_tx_completed(ssk, wc);
 	spin_unlock_bh(&ssk->lock);
 }
 
@@ -295,31 +368,32 @@ static bool sdp_tx_ready(const struct sdp_sock *ssk, const void *arg)
 
 /*
  * sendmsg() could send now but for a free slot: one more, up to
- * tx-queue-depth.  Without it (memory budget) the slots in flight come
- * back.  Socket locked.
+ * tx-queue-depth; the first whatever the credits.  Without it (memory
+ * budget) the slots in flight come back.  Socket locked.
  *
- * Return: true if a slot was added.
+ * Return: 0 if a slot was added, -EAGAIN if none is to be, or as
+ * sdp_buf_add().
  */
-static bool sdp_tx_grow(struct sdp_sock *ssk)
+static int sdp_tx_grow(struct sdp_sock *ssk)
 {
 	u32 i = ssk->tx.ring;
-	bool grown = false;
+	int err;
 
 	if (i >= ssk->tx.num || READ_ONCE(ssk->tx.pend) >= 0 ||
 	    READ_ONCE(ssk->tx.nfree) ||
-	    READ_ONCE(ssk->tx.credits) <= READ_ONCE(ssk->tx.reserve))
-		return false;
+	    (i && READ_ONCE(ssk->tx.credits) <= READ_ONCE(ssk->tx.reserve)))
+		return -EAGAIN;
 	mutex_lock(&ssk->res_mutex);
-	if (!sdp_buf_add(ssk, &ssk->tx.bufs[i].mem, ssk->tx.size,
-			 DMA_TO_DEVICE)) {
+	err = sdp_buf_add(ssk, &ssk->tx.bufs[i].mem, ssk->tx.size,
+			  DMA_TO_DEVICE);
+	if (!err) {
 		spin_lock_bh(&ssk->lock);
 		WRITE_ONCE(ssk->tx.ring, i + 1);
 		sdp_tx_put_slot(ssk, i);
 		spin_unlock_bh(&ssk->lock);
-		grown = true;
 	}
 	mutex_unlock(&ssk->res_mutex);
-	return grown;
+	return err;
 }
 
 /* Wait until data may be sent; socket locked. */
@@ -338,7 +412,15 @@ static int sdp_wait_tx(struct sdp_sock *ssk, long *timeo, bool *stalled)
 			err = -EPIPE;
 			break;
 		}
-		if (sdp_tx_data_ok(ssk) || sdp_tx_grow(ssk))
+		if (!READ_ONCE(ssk->tx.ring)) {
+			/* The first slot: no slot in flight would free one. */
+			err = sdp_tx_grow(ssk);
+			if (err == -ENOTCONN)
+				err = sock_error(sk) ?: -EPIPE;
+			if (err)
+				break;
+		}
+		if (sdp_tx_data_ok(ssk) || !sdp_tx_grow(ssk))
 			break;
 		if (!*stalled && READ_ONCE(ssk->tx.nfree)) {
 			*stalled = true;

@@ -344,13 +344,14 @@ static int op_recv(struct round *r)
  * The peer, in a child, reads STREAM_BYTES patterned bytes while r->fd
  * sends them: the receiving end adds buffers in recvmsg(), the sending
  * end send slots in sendmsg().  A ring that could not grow must only
- * slow the stream down.
+ * slow the stream down; a first send slot that cannot be had fails the
+ * send (ENOBUFS), as nothing in flight would free one.
  */
 static int op_stream(struct round *r)
 {
 	static unsigned char out[STREAM_BYTES], in[STREAM_BYTES];
 	size_t i, sent = 0;
-	int status;
+	int status, err = 0;
 	pid_t pid;
 
 	for (i = 0; i < sizeof(out); i++)
@@ -367,14 +368,18 @@ static int op_stream(struct round *r)
 	while (sent < sizeof(out)) {
 		ssize_t n = send(r->fd, out + sent, sizeof(out) - sent, 0);
 
-		if (n <= 0)
+		if (n <= 0) {
+			err = n ? -errno : -EPIPE;
+			/* The reader would wait for the rest. */
+			kill(pid, SIGKILL);
 			break;
+		}
 		sent += n;
 	}
 	if (waitpid(pid, &status, 0) != pid)
 		return -errno;
-	if (sent < sizeof(out))
-		return -EPIPE;
+	if (err)
+		return err;
 	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -EBADMSG;
 }
 

@@ -55,9 +55,9 @@ sdp_section "sdp.ko's functions, wherever they run"
 # fail_function fails the N-th call of one of sdp.ko's allocating
 # functions (ALLOW_ERROR_INJECTION) in any context: the rdma_cm handlers of
 # both ends, where fail-nth cannot reach.  A connection starts with 4
-# receive buffers and 2 send slots at each end (docs/design.md, "Memory"):
-# sdp_buf_alloc's rounds are 2 ends x (4 + 2) calls, one failing in the
-# middle of a ring.  Each count below proves both ends were reached.
+# receive buffers and no send slot at each end (docs/design.md, "Memory"):
+# sdp_buf_alloc's rounds are 2 ends x 4 calls, one failing in the middle
+# of a ring.  Each count below proves both ends were reached.
 # funcfail FUNCTION PORT OP COUNT: sdp-failnth -F; COUNT calls in OP.
 funcfail()
 {
@@ -91,11 +91,12 @@ else
 	funcfail sdp_sock_alloc 7911 conn 1
 	funcfail sdp_res_setup 7912 conn 2
 	funcfail sdp_tx_setup 7913 conn 2
-	funcfail sdp_buf_alloc 7914 conn 12
-	# A stream grows both rings: the sender's send slots from 2 to 4, the
-	# receiver's buffers from 4 to 8; one that cannot grow only slows it.
+	funcfail sdp_buf_alloc 7914 conn 8
+	# A stream grows both rings: the sender's send slots from 0 to 4, the
+	# receiver's buffers from 4 to 8; one that cannot grow only slows it
+	# (the first send slot fails the send: ENOBUFS).
 	"$SDPCTL" tune set rx-buffers 8
-	funcfail sdp_buf_alloc 7915 stream 6
+	funcfail sdp_buf_alloc 7915 stream 8
 	"$SDPCTL" tune set rx-buffers 64 && "$SDPCTL" tune set tx-queue-depth 64
 	expect_ok "every connection torn down" sdp_wait_conn_zero 30
 	sdp_expect_rdma_back "rdma resources back to the start"

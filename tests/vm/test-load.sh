@@ -302,10 +302,10 @@ expect_ok "max-connections back to default" \
 
 sdp_section "memory: rings that start small and grow, one host-wide budget, the memory cgroup"
 # Buffer pages of one idle loopback connection: two ends, each starting
-# with 4 receive buffers and 2 send slots of rx-buffer-size bytes
-# (docs/design.md, "Memory"; the tunables here are larger).
+# with 4 receive buffers of rx-buffer-size bytes and no send slot until
+# it sends (docs/design.md, "Memory"; the tunables here are larger).
 bufpages=$((($("$SDPCTL" -j tune get rx-buffer-size | jq .value) + 4095) / 4096))
-PER_CONN=$((2 * bufpages * (4 + 2)))
+PER_CONN=$((2 * bufpages * 4))
 echo "one connection: $PER_CONN buffer pages"
 # hold NAME PORT N [CGROUP [BYTES]]: mem-hold.py as nobody (in CGROUP if
 # not empty; BYTES through each connection), its "established K" and
@@ -362,6 +362,16 @@ echo "idle connection, pages per end: $(end_pages)"
 expect_eq "an idle connection holds what it started with" \
 	"[$((PER_CONN / 2)),$((PER_CONN / 2))]" "$(end_pages)"
 release
+# Without inline sends control messages take send slots: two at the start.
+INLINE_DEFAULT=$(tune_default inline-threshold)
+expect_ok "inline-threshold 0" "$SDPCTL" tune set inline-threshold 0
+hold idle-noinline 7645 1
+noinl=$((PER_CONN / 2 + 2 * bufpages))
+expect_eq "without inline sends, each end also holds two send slots" \
+	"[$noinl,$noinl]" "$(end_pages)"
+release
+expect_ok "inline-threshold back to $INLINE_DEFAULT" \
+	"$SDPCTL" tune set inline-threshold "$INLINE_DEFAULT"
 # GROW_BYTES one way: the receiving end adds receive buffers (its peer ran out
 # of credits), up to its tunable. The sending end adds a send slot only
 # when every slot is in flight and credits are left, which the device's

@@ -47,6 +47,17 @@ expect_ok "recv-poll 100 us" "$SDPCTL" tune set recv-poll 100
 sdp_run_program lines "mixed-size run" "$XFER" "$ADDR" 7350 mixed "$MIXED"
 expect_ok "recv-poll back to 0" "$SDPCTL" tune set recv-poll 0
 
+sdp_section "no inline sends (inline-threshold 0), $((MIXED >> 22)) MiB each way"
+# As on a device that takes no inline data: control messages (credit
+# updates, DisConn) then come from the send slots, and a connection
+# starts with two of them instead of none.
+INLINE_DEFAULT=$("$SDPCTL" -j tune get inline-threshold | jq .default)
+expect_ok "inline-threshold 0" "$SDPCTL" tune set inline-threshold 0
+sdp_run_program lines "mixed-size run without inline sends" "$XFER" "$ADDR" \
+	7360 mixed $((MIXED / 4))
+expect_ok "inline-threshold back to $INLINE_DEFAULT" \
+	"$SDPCTL" tune set inline-threshold "$INLINE_DEFAULT"
+
 sdp_section "IPv6: the same checks over sockaddr_in6"
 # 2001:2::/48 is IPv6's benchmarking range (RFC 5180), as 198.18.0.0/15.
 # On another host: SDP_ADDR6, an IPv6 address of the RDMA netdev.
