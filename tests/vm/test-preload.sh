@@ -479,19 +479,30 @@ client_up()
 	fi
 }
 accepted() { grep -q "accepting connection" "$TMP/defer-$1.log"; }
+# via_rule VIA PORT: for sdp a rule puts PORT on SDP; tcp needs none (the
+# default action).  socat_listens VIA PORT: socat's listener on PORT is
+# up, over VIA, within 10 s.
+via_rule()
+{
+	[ "$1" = tcp ] || expect_ok "rule: action sdp port $2" \
+		"$SDPCTL" map add action sdp port "$2"
+}
+socat_listens()
+{
+	if [ "$1" = tcp ]; then
+		expect_ok "tcp: socat listens" tcp_listener "$2" socat
+	else
+		expect_ok "sdp: socat listens over SDP" \
+			sdp_wait_until 10 sdp_listeners "$2" 1
+	fi
+}
 for via in tcp sdp; do
-	[ "$via" = tcp ] || expect_ok "rule: action sdp port $DEFER_PORT" \
-		"$SDPCTL" map add action sdp port "$DEFER_PORT"
+	via_rule "$via" "$DEFER_PORT"
 	"$RUN" socat -d -d -u \
 		"TCP-LISTEN:$DEFER_PORT,bind=$ADDR,reuseaddr,defer-accept=10" \
 		"CREATE:$TMP/defer-$via.got" 2> "$TMP/defer-$via.log" &
 	SRV=$!
-	if [ "$via" = tcp ]; then
-		expect_ok "tcp: socat listens" tcp_listener "$DEFER_PORT" socat
-	else
-		expect_ok "sdp: socat listens over SDP" \
-			sdp_wait_until 10 sdp_listeners "$DEFER_PORT" 1
-	fi
+	socat_listens "$via" "$DEFER_PORT"
 	timeout 20 "$RUN" socat -u SYSTEM:"sleep 3; echo hi" \
 		"TCP:$ADDR:$DEFER_PORT" 2> "$TMP/defer-$via.client" &
 	CLI=$!
@@ -517,17 +528,11 @@ sdp_section "socat's TCP_USER_TIMEOUT: a sender whose reader stopped gives up, o
 # in its own session, so that its children go with it.
 UT_PORT=17720
 for via in tcp sdp; do
-	[ "$via" = tcp ] || expect_ok "rule: action sdp port $UT_PORT" \
-		"$SDPCTL" map add action sdp port "$UT_PORT"
+	via_rule "$via" "$UT_PORT"
 	setsid "$RUN" socat -u "TCP-LISTEN:$UT_PORT,bind=$ADDR,reuseaddr,fork" \
 		SYSTEM:"sleep 120" 2> "$TMP/ut-$via.server" &
 	SRV=$!
-	if [ "$via" = tcp ]; then
-		expect_ok "tcp: socat listens" tcp_listener "$UT_PORT" socat
-	else
-		expect_ok "sdp: socat listens over SDP" \
-			sdp_wait_until 10 sdp_listeners "$UT_PORT" 1
-	fi
+	socat_listens "$via" "$UT_PORT"
 	timeout 60 "$RUN" socat -u /dev/zero "TCP:$ADDR:$UT_PORT" \
 		2> "$TMP/ut-$via.plain" &
 	PLAIN=$!
