@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sdp: message buffers.  A receive buffer or send slot is virtually
- * contiguous (vmalloc) and DMA-mapped page by page, one SGE per page, so
- * that no buffer needs a high-order allocation: 32 KiB + BSDH buffers
- * taken as order-4 pages failed under fragmentation with hundreds of MiB
- * still free (256 connections in a 2 GiB guest).
+ * sdp: message buffers.  A receive buffer or send slot is a BSDH of its
+ * own (kmalloc, one SGE) and a payload that is virtually contiguous
+ * (vmalloc) and DMA-mapped page by page, one SGE per page, so that no
+ * buffer needs a high-order allocation (32 KiB + BSDH buffers taken as
+ * order-4 pages failed under fragmentation with hundreds of MiB still
+ * free: 256 connections in a 2 GiB guest), and 32 KiB of payload takes
+ * 8 pages, not a 9th for the BSDH's 16 bytes.
  *
  * Lifetime: the mappings go with the connection's verbs resources
  * (sdp_res_free()), the memory with the socket (sk_destruct), since
@@ -60,29 +62,36 @@ static bool sdp_mem_charge(u32 pages)
 int sdp_buf_alloc(struct ib_device *dev, struct sdp_buf *b, u32 size,
 		  u32 lkey, enum dma_data_direction dir)
 {
-	u32 i, n = sdp_buf_pages(size);
+	u32 i, n = sdp_buf_pages(size), pay = size - SDP_BSDH_LEN;
+	u64 dma;
 
 	if (!sdp_mem_charge(n))
 		return -ENOBUFS;
 	b->pages = n;
+	b->hdr = kzalloc(SDP_BSDH_LEN, GFP_KERNEL_ACCOUNT);
 	/* A failure is the caller's error (or a ring that stops growing). */
-	b->addr = __vmalloc(size, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
-	if (!b->addr)
+	b->addr = __vmalloc(pay, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	b->sge = kcalloc(1 + n, sizeof(*b->sge), GFP_KERNEL_ACCOUNT);
+	if (!b->hdr || !b->addr || !b->sge)
 		return -ENOMEM;
-	b->sge = kcalloc(n, sizeof(*b->sge), GFP_KERNEL_ACCOUNT);
-	if (!b->sge)
+	dma = ib_dma_map_single(dev, b->hdr, SDP_BSDH_LEN, dir);
+	if (ib_dma_mapping_error(dev, dma))
 		return -ENOMEM;
+	b->sge[0].addr = dma;
+	b->sge[0].length = SDP_BSDH_LEN;
+	b->sge[0].lkey = lkey;
+	b->nsge = 1;
 	for (i = 0; i < n; i++) {
-		u32 len = min_t(u32, PAGE_SIZE, size - i * PAGE_SIZE);
+		u32 len = min_t(u32, PAGE_SIZE, pay - i * PAGE_SIZE);
 		struct page *pg = vmalloc_to_page(b->addr + i * PAGE_SIZE);
-		u64 dma = ib_dma_map_page(dev, pg, 0, len, dir);
 
+		dma = ib_dma_map_page(dev, pg, 0, len, dir);
 		if (ib_dma_mapping_error(dev, dma))
 			return -ENOMEM;
-		b->sge[i].addr = dma;
-		b->sge[i].length = len;
-		b->sge[i].lkey = lkey;
-		b->nsge = i + 1;
+		b->sge[1 + i].addr = dma;
+		b->sge[1 + i].length = len;
+		b->sge[1 + i].lkey = lkey;
+		b->nsge = 2 + i;
 	}
 	return 0;
 }
@@ -128,7 +137,9 @@ void sdp_buf_unmap(struct ib_device *dev, struct sdp_buf *b,
 {
 	u32 i;
 
-	for (i = 0; i < b->nsge; i++)
+	if (b->nsge)
+		ib_dma_unmap_single(dev, b->sge[0].addr, b->sge[0].length, dir);
+	for (i = 1; i < b->nsge; i++)
 		ib_dma_unmap_page(dev, b->sge[i].addr, b->sge[i].length, dir);
 	b->nsge = 0;
 }
@@ -140,6 +151,8 @@ void sdp_buf_free(struct sdp_buf *b)
 	b->sge = NULL;
 	vfree(b->addr);
 	b->addr = NULL;
+	kfree(b->hdr);
+	b->hdr = NULL;
 	atomic_long_sub(b->pages, &sdp_mem_pages);
 	b->pages = 0;
 }
@@ -148,7 +161,7 @@ void sdp_buf_free(struct sdp_buf *b)
  * sdp_buf_sync() - hand the first @len bytes to the CPU or the device
  * @dev: the device
  * @b: a mapped buffer
- * @len: bytes from the start
+ * @len: bytes from the start, the BSDH's first
  * @dir: the buffer's direction
  * @for_cpu: true before the CPU reads what the device wrote, false before
  *	the device accesses what the CPU wrote (or may overwrite it)

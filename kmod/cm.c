@@ -34,7 +34,7 @@
 static u32 sdp_tx_max_sge(struct ib_device *dev)
 {
 	return min_t(u32, dev->attrs.max_send_sge,
-		     sdp_buf_pages(SDP_TX_MSG_MAX));
+		     sdp_buf_sges(SDP_TX_MSG_MAX));
 }
 
 /*
@@ -179,8 +179,8 @@ static noinline int sdp_res_setup(struct sdp_sock *ssk, struct rdma_cm_id *id)
 	/* SO_RCVBUF set by the user bounds the credits we grant. */
 	if (ssk->sk.sk_userlocks & SOCK_RCVBUF_LOCK)
 		nrx = clamp_t(u32, READ_ONCE(ssk->sk.sk_rcvbuf) / size, 2, nrx);
-	/* One SGE per page of a buffer (buf.c). */
-	size = min_t(u32, size, dev->attrs.max_recv_sge * PAGE_SIZE);
+	/* The BSDH's SGE and one per page of payload (buf.c). */
+	size = min_t(u32, size, sdp_buf_max_size(dev->attrs.max_recv_sge));
 	/* Room for ib_drain_qp()'s requests, and a keepalive probe. */
 	nrx = min_t(u32, nrx, min(dev->attrs.max_qp_wr, dev->attrs.max_cqe) - 1);
 	ntx = min_t(u32, ntx, min(dev->attrs.max_qp_wr, dev->attrs.max_cqe) -
@@ -252,7 +252,7 @@ static noinline int sdp_res_setup(struct sdp_sock *ssk, struct rdma_cm_id *id)
 		qpa.cap.max_send_wr = ntx + SDP_TX_CTRL_MAX + 2;
 		qpa.cap.max_recv_wr = nrx + 1;
 		qpa.cap.max_send_sge = sdp_tx_max_sge(dev);
-		qpa.cap.max_recv_sge = sdp_buf_pages(size);
+		qpa.cap.max_recv_sge = sdp_buf_sges(size);
 		qpa.cap.max_inline_data = try_inl;
 		err = rdma_create_qp(id, ssk->pd, &qpa);
 		if (err != -EINVAL && err != -ENOMEM)
@@ -291,8 +291,8 @@ ALLOW_ERROR_INJECTION(sdp_res_setup, ERRNO);
 
 /*
  * Send slots sized to the peer's receive buffers, within what one send
- * work request can gather (one SGE per page).  res_mutex held.  Not
- * inlined, for fault injection as sdp_res_setup().
+ * work request can gather (the BSDH's SGE, one per page of payload).
+ * res_mutex held.  Not inlined, for fault injection as sdp_res_setup().
  */
 static noinline int sdp_tx_setup(struct sdp_sock *ssk, u32 peer_size)
 {
@@ -303,7 +303,7 @@ static noinline int sdp_tx_setup(struct sdp_sock *ssk, u32 peer_size)
 	 * both ways; the peer's buffer size only caps them.
 	 */
 	u32 size = min3(min(peer_size, own), SDP_TX_MSG_MAX,
-			(u32)(sdp_tx_max_sge(dev) * PAGE_SIZE));
+			sdp_buf_max_size(sdp_tx_max_sge(dev)));
 	u32 ntx = ssk->tx.num, start = 0, i;
 
 	lockdep_assert_held(&ssk->res_mutex);

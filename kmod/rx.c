@@ -77,7 +77,7 @@ static void sdp_rx_recycle(struct sdp_sock *ssk, struct sdp_rx_buf *rb)
 static void sdp_rx_urgent(struct sdp_sock *ssk, struct sdp_rx_buf *rb)
 {
 	struct sock *sk = &ssk->sk;
-	u8 byte = *((u8 *)rb->mem.addr + SDP_BSDH_LEN + rb->len - 1);
+	u8 byte = *((u8 *)rb->mem.addr + rb->len - 1);
 
 	if (ssk->rx.urg && ssk->rx.urg_seq == ssk->rx.copied &&
 	    !sock_flag(sk, SOCK_URGINLINE)) {
@@ -108,7 +108,7 @@ static int sdp_rx_msg(struct sdp_sock *ssk, struct sdp_rx_buf *rb, u32 bytes)
 {
 	struct sock *sk = &ssk->sk;
 	struct net *net = sock_net(sk);
-	struct sdp_bsdh *h = rb->mem.addr;
+	struct sdp_bsdh *h = rb->mem.hdr;
 	u32 len, mseq, ack, paylen;
 	bool more;
 	int credits;
@@ -545,7 +545,7 @@ int sdp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len, int flags)
 			 * lookup) removes buffers from the queue or moves
 			 * their offsets, so @rb stays put.
 			 */
-			if (copy_to_iter(rb->mem.addr + SDP_BSDH_LEN + off + skip,
+			if (copy_to_iter(rb->mem.addr + off + skip,
 					 n, &msg->msg_iter) != n) {
 				err = -EFAULT;
 				break;

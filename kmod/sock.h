@@ -91,21 +91,38 @@ void sdp_sock_exit(void);
 
 /**
  * struct sdp_buf - memory of one message buffer (buf.c)
- * @addr: kernel address (vmalloc, page aligned): BSDH then payload
- * @sge: one entry per page, DMA address and length, the PD's lkey
+ * @hdr: its BSDH (kmalloc), apart from the payload: a buffer of 32 KiB
+ *	of payload takes 8 pages, not 9
+ * @addr: the payload (vmalloc, page aligned)
+ * @sge: the BSDH's entry, then one per page of payload: DMA address and
+ *	length, the PD's lkey
  * @nsge: entries mapped (0: none, or unmapped at teardown)
  * @pages: pages counted against the memory budget (buf.c)
  */
 struct sdp_buf {
+	struct sdp_bsdh *hdr;
 	void *addr;
 	struct ib_sge *sge;
 	u32 nsge;
 	u32 pages;
 };
 
+/* Pages of payload of a buffer or message of @size bytes, BSDH included. */
 static inline u32 sdp_buf_pages(u32 size)
 {
-	return DIV_ROUND_UP(size, PAGE_SIZE);
+	return DIV_ROUND_UP(size - SDP_BSDH_LEN, PAGE_SIZE);
+}
+
+/* SGEs of a buffer or message of @size bytes: the BSDH's, the pages'. */
+static inline u32 sdp_buf_sges(u32 size)
+{
+	return 1 + sdp_buf_pages(size);
+}
+
+/* The largest buffer @sges SGEs take, BSDH included. */
+static inline u32 sdp_buf_max_size(u32 sges)
+{
+	return SDP_BSDH_LEN + (sges - 1) * PAGE_SIZE;
 }
 
 /**

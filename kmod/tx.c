@@ -58,24 +58,30 @@ static void sdp_bsdh_fill(const struct sdp_sock *ssk, struct sdp_bsdh *h,
 }
 
 /*
- * Post @len bytes at @addr, copied into the work request now, from the
- * CPU's address (inline data is never DMA-read): @addr may be on the
- * stack.
+ * Post the BSDH at @h and @paylen bytes at @payload, copied into the work
+ * request now, from the CPU's addresses (inline data is never DMA-read):
+ * they may be on the stack.
  */
 static int sdp_post_inline(struct sdp_sock *ssk, struct ib_cqe *cqe,
-			   void *addr, u32 len)
+			   struct sdp_bsdh *h, void *payload, u32 paylen)
 {
-	struct ib_sge inl = {
-		.addr = (uintptr_t)addr,
-		.length = len,
-		.lkey = ssk->pd->local_dma_lkey,
+	struct ib_sge inl[2] = {
+		{
+			.addr = (uintptr_t)h,
+			.length = SDP_BSDH_LEN,
+			.lkey = ssk->pd->local_dma_lkey,
+		}, {
+			.addr = (uintptr_t)payload,
+			.length = paylen,
+			.lkey = ssk->pd->local_dma_lkey,
+		},
 	};
 	struct ib_send_wr wr = {
 		.wr_cqe = cqe,
 		.opcode = IB_WR_SEND,
 		.send_flags = IB_SEND_SIGNALED | IB_SEND_INLINE,
-		.sg_list = &inl,
-		.num_sge = 1,
+		.sg_list = inl,
+		.num_sge = paylen ? 2 : 1,
 	};
 
 	return ib_post_send(ssk->qp, &wr, NULL);
@@ -138,21 +144,24 @@ int sdp_post_msg(struct sdp_sock *ssk, int slot, u8 mid, u8 flags,
 	err = sdp_tx_may_post(ssk);
 	if (err)
 		goto err;
-	sdp_bsdh_fill(ssk, tb->mem.addr, mid, flags, len);
+	sdp_bsdh_fill(ssk, tb->mem.hdr, mid, flags, len);
 	tb->cqe.done = sdp_tx_done;
 	if (len <= ssk->tx.inline_max) {
-		err = sdp_post_inline(ssk, &tb->cqe, tb->mem.addr, len);
+		err = sdp_post_inline(ssk, &tb->cqe, tb->mem.hdr, tb->mem.addr,
+				      paylen);
 	} else {
 		/*
-		 * The pages holding @len bytes; the verbs copy the list at
-		 * post time, so the last entry is trimmed just for the call.
+		 * The BSDH and the pages holding @paylen bytes; the verbs
+		 * copy the list at post time, so the last entry is trimmed
+		 * just for the call.
 		 */
 		sdp_buf_sync(ssk->pd->device, &tb->mem, len, DMA_TO_DEVICE,
 			     false);
-		nsge = sdp_buf_pages(len);
+		nsge = sdp_buf_sges(len);
 		last = &tb->mem.sge[nsge - 1];
 		last_len = last->length;
-		last->length = len - (nsge - 1) * PAGE_SIZE;
+		if (nsge > 1)
+			last->length = paylen - (nsge - 2) * PAGE_SIZE;
 		wr.wr_cqe = &tb->cqe;
 		wr.opcode = IB_WR_SEND;
 		wr.send_flags = IB_SEND_SIGNALED;
@@ -235,7 +244,7 @@ int sdp_post_ctrl(struct sdp_sock *ssk, u8 mid)
 		return err;
 	sdp_bsdh_fill(ssk, &h, mid, 0, SDP_BSDH_LEN);
 	ssk->tx.ctrl_cqe.done = sdp_tx_ctrl_done;
-	err = sdp_post_inline(ssk, &ssk->tx.ctrl_cqe, &h, SDP_BSDH_LEN);
+	err = sdp_post_inline(ssk, &ssk->tx.ctrl_cqe, &h, NULL, 0);
 	if (err)
 		return err;
 	ssk->tx.ctrl_out++;
@@ -514,7 +523,7 @@ int sdp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 		if (slot < 0)
 			continue;
 		n = min_t(size_t, len - copied, maxpay - plen);
-		if (!copy_from_iter_full(ssk->tx.bufs[slot].mem.addr + SDP_BSDH_LEN + plen,
+		if (!copy_from_iter_full(ssk->tx.bufs[slot].mem.addr + plen,
 					 n, &msg->msg_iter)) {
 			spin_lock_bh(&ssk->lock);
 			if (plen)

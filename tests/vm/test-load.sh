@@ -304,7 +304,8 @@ sdp_section "memory: rings that start small and grow, one host-wide budget, the 
 # Buffer pages of one idle loopback connection: two ends, each starting
 # with 4 receive buffers of rx-buffer-size bytes and no send slot until
 # it sends (docs/design.md, "Memory"; the tunables here are larger).
-bufpages=$((($("$SDPCTL" -j tune get rx-buffer-size | jq .value) + 4095) / 4096))
+# A buffer's pages hold its payload; its 16-byte BSDH is apart (buf.c).
+bufpages=$((($("$SDPCTL" -j tune get rx-buffer-size | jq .value) - 16 + 4095) / 4096))
 PER_CONN=$((2 * bufpages * 4))
 echo "one connection: $PER_CONN buffer pages"
 # hold NAME PORT N [CGROUP [BYTES]]: mem-hold.py as nobody (in CGROUP if
