@@ -30,11 +30,16 @@
 #include "sdp.h"
 #include "sock.h"
 
-/* SGEs a send may gather: enough for the largest message we send. */
-static u32 sdp_tx_max_sge(struct ib_device *dev)
+/*
+ * SGEs a send may gather: enough for the largest message we send, which
+ * our own buffer size @own bounds (sdp_tx_setup()), and no more: each
+ * one is room in every entry of the send queue (rxe: 16 bytes, and 65 of
+ * them for 256 KiB messages made an entry 2 KiB).
+ */
+static u32 sdp_tx_max_sge(struct ib_device *dev, u32 own)
 {
 	return min_t(u32, dev->attrs.max_send_sge,
-		     sdp_buf_sges(SDP_TX_MSG_MAX));
+		     sdp_buf_sges(min_t(u32, own, SDP_TX_MSG_MAX)));
 }
 
 /*
@@ -251,7 +256,7 @@ static noinline int sdp_res_setup(struct sdp_sock *ssk, struct rdma_cm_id *id)
 		 */
 		qpa.cap.max_send_wr = ntx + SDP_TX_CTRL_MAX + 2;
 		qpa.cap.max_recv_wr = nrx + 1;
-		qpa.cap.max_send_sge = sdp_tx_max_sge(dev);
+		qpa.cap.max_send_sge = sdp_tx_max_sge(dev, size);
 		qpa.cap.max_recv_sge = sdp_buf_sges(size);
 		qpa.cap.max_inline_data = try_inl;
 		err = rdma_create_qp(id, ssk->pd, &qpa);
@@ -297,13 +302,14 @@ ALLOW_ERROR_INJECTION(sdp_res_setup, ERRNO);
 static noinline int sdp_tx_setup(struct sdp_sock *ssk, u32 peer_size)
 {
 	struct ib_device *dev = ssk->pd->device;
-	u32 own = sdp_tun(sock_net(&ssk->sk), SDP_TUN_RX_BUFFER_SIZE);
+	u32 own = ssk->rx.size;
 	/*
-	 * Our memory, our size: the rx-buffer-size tunable sizes messages
-	 * both ways; the peer's buffer size only caps them.
+	 * Our memory, our size: our receive buffers' size (rx-buffer-size
+	 * when the QP was made) sizes messages both ways; the peer's buffer
+	 * size only caps them.
 	 */
 	u32 size = min3(min(peer_size, own), SDP_TX_MSG_MAX,
-			sdp_buf_max_size(sdp_tx_max_sge(dev)));
+			sdp_buf_max_size(sdp_tx_max_sge(dev, own)));
 	u32 ntx = ssk->tx.num, start = 0, i;
 
 	lockdep_assert_held(&ssk->res_mutex);
