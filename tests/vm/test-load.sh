@@ -373,6 +373,20 @@ expect_eq "without inline sends, each end also holds two send slots" \
 release
 expect_ok "inline-threshold back to $INLINE_DEFAULT" \
 	"$SDPCTL" tune set inline-threshold "$INLINE_DEFAULT"
+# What an idle connection costs the kernel in all: its buffers, and the
+# device's queues and our objects beside them (rxe vmallocs its queues).
+# Reported for docs/performance.md, not checked: other work moves these.
+vmalloc_used() { awk '$1 == "VmallocUsed:" { print $2 }' /proc/meminfo; }
+IDLE_N=$((64 / SCALE))
+v0=$(vmalloc_used) a0=$(mem_avail)
+hold idle-many 7646 "$IDLE_N"
+echo "$HELD idle connections, per connection (both ends):" \
+	"buffers $(($("$SDPCTL" -j conns | jq '[.[] | select(.state == "established")
+		| .mem_pages] | add') * 4 / IDLE_N)) KiB," \
+	"vmalloc $((($(vmalloc_used) - v0) / IDLE_N)) KiB," \
+	"MemAvailable -$(((a0 - $(mem_avail)) / IDLE_N)) KiB"
+expect_eq "$IDLE_N idle connections held" "$IDLE_N" "$HELD"
+release
 # GROW_BYTES one way: the receiving end adds receive buffers (its peer ran out
 # of credits), up to its tunable. The sending end adds a send slot only
 # when every slot is in flight and credits are left, which the device's
