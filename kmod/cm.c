@@ -285,6 +285,7 @@ static noinline int sdp_res_setup(struct sdp_sock *ssk, struct rdma_cm_id *id)
 	ssk->tx.seq = 1;
 	ssk->tx.acked = 0;
 	ssk->tx.ctrl_out = 0;
+	ssk->tx.ctrl_cqe.done = sdp_tx_ctrl_done;
 	for (i = 0; i < ssk->rx.ring && !err; i++)
 		err = sdp_post_recv(ssk, &ssk->rx.bufs[i]);
 	/* The Hello / HelloAck advertises them all. */
@@ -313,8 +314,7 @@ static noinline int sdp_tx_setup(struct sdp_sock *ssk, u32 peer_size)
 	u32 ntx = ssk->tx.num, start = 0, i;
 
 	lockdep_assert_held(&ssk->res_mutex);
-	/* Control messages come from the slots if not inline (tx.c). */
-	if (ssk->tx.inline_max < SDP_BSDH_LEN)
+	if (!sdp_tx_ctrl_inline(ssk))
 		start = SDP_TX_RING_START_NOINL;
 	if (ssk->sk.sk_userlocks & SOCK_SNDBUF_LOCK)
 		ntx = clamp_t(u32, READ_ONCE(ssk->sk.sk_sndbuf) / size,

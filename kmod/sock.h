@@ -697,6 +697,15 @@ static inline bool sdp_tx_data_ok(const struct sdp_sock *ssk)
 }
 
 /*
+ * Control messages (a bare BSDH) go inline, from no send slot, where the
+ * QP takes that much inline data; else from the slots (tx.c).
+ */
+static inline bool sdp_tx_ctrl_inline(const struct sdp_sock *ssk)
+{
+	return ssk->tx.inline_max >= SDP_BSDH_LEN;
+}
+
+/*
  * The slot being filled stays back by the program's choice (TCP_CORK,
  * MSG_MORE) while it has room and no urgent byte.  Lock held.
  */

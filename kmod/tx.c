@@ -231,7 +231,7 @@ int sdp_post_ctrl(struct sdp_sock *ssk, u8 mid)
 	struct sdp_bsdh h;
 	int slot, err;
 
-	if (ssk->tx.inline_max < SDP_BSDH_LEN) {
+	if (!sdp_tx_ctrl_inline(ssk)) {
 		slot = sdp_tx_get_slot(ssk);
 		if (slot < 0)
 			return -EAGAIN;
@@ -243,7 +243,6 @@ int sdp_post_ctrl(struct sdp_sock *ssk, u8 mid)
 	if (err)
 		return err;
 	sdp_bsdh_fill(ssk, &h, mid, 0, SDP_BSDH_LEN);
-	ssk->tx.ctrl_cqe.done = sdp_tx_ctrl_done;
 	err = sdp_post_inline(ssk, &ssk->tx.ctrl_cqe, &h, NULL, 0);
 	if (err)
 		return err;
