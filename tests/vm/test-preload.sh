@@ -410,12 +410,6 @@ sdp_section "socat's reuseport: two servers on one port over SDP share its clien
 # Each server answers its own letter; socat sets SO_REUSEPORT before its
 # bind() and forks a child per connection.
 SOCAT_PORT=17700
-# sdp_listeners PORT N: N SDP listeners on PORT in sdpctl conns.
-sdp_listeners()
-{
-	[ "$("$SDPCTL" -j conns | jq --argjson p "$1" '[.[] | select(.state == "listen"
-		and .local_port == $p and .transport == "sdp")] | length')" = "$2" ]
-}
 expect_ok "rule: action sdp port $SOCAT_PORT" \
 	"$SDPCTL" map add action sdp port "$SOCAT_PORT"
 SOCATS=

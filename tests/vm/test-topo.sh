@@ -274,12 +274,6 @@ SOCAT_PORT=7836
 head -c $((256 << 10)) /dev/urandom > "$TMP/socat.in"
 expect_ok "rule: action sdp port $SOCAT_PORT" \
 	"$SDPCTL" map add action sdp port "$SOCAT_PORT"
-socat_listening()
-{
-	"$SDPCTL" -j conns | jq -e --argjson p "$SOCAT_PORT" \
-		'any(.[]; .state == "listen" and .local_port == $p and
-		     .transport == "sdp")' > /dev/null
-}
 # socat_server DEV: a one-connection socat listener on the any address,
 # bound to DEV, writing what it gets to $TMP/socat.out (SOCAT_SRV).
 socat_server()
@@ -289,7 +283,7 @@ socat_server()
 		"CREATE:$TMP/socat.out" 2> "$TMP/socat-$1.server" &
 	SOCAT_SRV=$!
 	expect_ok "socat listens over SDP, bound to $1" \
-		sdp_wait_until 10 socat_listening
+		sdp_wait_until 10 sdp_listeners "$SOCAT_PORT" 1
 }
 socat_send() # [OPTIONS]: socat sends socat.in to the server's port
 {

@@ -326,6 +326,12 @@ sdp_conn_zero() { [ "$(sdp_stat conn_current)" = 0 ]; }
 sdp_wait_conn_zero() { sdp_wait_until "$1" sdp_conn_zero; }
 # sdp_conns_empty: sdpctl conns lists no socket (an empty JSON array).
 sdp_conns_empty() { [ "$("$SDPCTL" -j conns)" = "[]" ]; }
+# sdp_listeners PORT N: N SDP listeners on PORT in sdpctl conns.
+sdp_listeners()
+{
+	[ "$("$SDPCTL" -j conns | jq --argjson p "$1" '[.[] | select(.state == "listen"
+		and .local_port == $p and .transport == "sdp")] | length')" = "$2" ]
+}
 
 # sdp_wait_pid PID SECS: wait for a background job, at most SECS seconds;
 # its exit status (killed if it overstays).
