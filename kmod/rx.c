@@ -164,6 +164,8 @@ static int sdp_rx_msg(struct sdp_sock *ssk, struct sdp_rx_buf *rb, u32 bytes)
 		rb->off = 0;
 		list_add_tail(&rb->node, &ssk->rx.queue);
 		ssk->rx.queued += paylen;
+		/* The peer answered: what autocork held goes (below). */
+		ssk->tx.pend_autocork = false;
 		if (h->flags & SDP_BSDH_OOB_PRES)
 			sdp_rx_urgent(ssk, rb);
 		/*

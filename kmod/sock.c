@@ -553,7 +553,6 @@ void sdp_sock_setup(struct sdp_sock *ssk)
 	ssk->tx.free = -1;
 	ssk->tx.pend = -1;
 	ssk->tx.seq = 1;
-	ssk->nodelay = 1;
 	ssk->laddr.ss_family = AF_INET;
 }
 
@@ -1755,13 +1754,13 @@ static int sdp_setsockopt(struct socket *sock, int level, int optname,
 	switch (optname) {
 	case TCP_NODELAY:
 		WRITE_ONCE(ssk->nodelay, !!val);
-		ssk->nodelay_set = true;
 		if (!val)
 			break;
 		/* As TCP: pushes what MSG_MORE held back (not a cork). */
 		spin_lock_bh(&ssk->lock);
 		if (!ssk->cork)
 			ssk->tx.pend_hold = false;
+		ssk->tx.pend_autocork = false;
 		sdp_tx_push(ssk);
 		spin_unlock_bh(&ssk->lock);
 		break;
@@ -1770,6 +1769,7 @@ static int sdp_setsockopt(struct socket *sock, int level, int optname,
 		WRITE_ONCE(ssk->cork, !!val);
 		if (!val) {
 			ssk->tx.pend_hold = false;
+			ssk->tx.pend_autocork = false;
 			sdp_tx_push(ssk);
 		}
 		spin_unlock_bh(&ssk->lock);

@@ -250,6 +250,9 @@ struct sdp_rx {
  * @pend_len: payload bytes in @pend
  * @pend_hold: @pend is held back by TCP_CORK / MSG_MORE; a full slot is
  *	posted regardless
+ * @pend_autocork: @pend is held back while a Data message is in flight
+ *	(TCP_NODELAY off, tunable autocork on); that message's completion
+ *	or a message from the peer posts it
  * @pend_oob: the last byte of @pend is urgent (MSG_OOB): nothing is
  *	appended to it and it goes out as soon as credits allow
  * @blocked: a sendmsg() found no room (no credit or slot), and no room
@@ -282,6 +285,7 @@ struct sdp_tx {
 	int pend;
 	u32 pend_len;
 	bool pend_hold;
+	bool pend_autocork;
 	bool pend_oob;
 	bool blocked;
 	unsigned long since;
@@ -383,8 +387,8 @@ struct sdp_listen {
  *	(under @lock; cleared by the work item, sdp_child_undefer())
  * @peer_gone: DISCONNECTED arrived; decided graceful or reset once the
  *	receives still in flight are flushed (or at @deadline)
- * @nodelay: TCP_NODELAY value (sends are never delayed anyway)
- * @nodelay_set: a setsockopt() set @nodelay (for a TCP socket: tcp.c)
+ * @nodelay: TCP_NODELAY value; off (as TCP's default) small sends
+ *	autocork (sdp_tx_pend_held())
  * @cork: TCP_CORK value
  * @tclass: IP_TOS / IPV6_TCLASS, ECN bits clear: the traffic class of the
  *	connection connect() makes; a connection's own once it has one
@@ -458,7 +462,6 @@ struct sdp_sock {
 	bool peer_gone;
 	bool qp_broken;
 	bool qp_err_early;
-	bool nodelay_set;
 	bool tclass_set;
 	int nodelay;
 	int cork;
@@ -706,13 +709,19 @@ static inline bool sdp_tx_ctrl_inline(const struct sdp_sock *ssk)
 }
 
 /*
- * The slot being filled stays back by the program's choice (TCP_CORK,
- * MSG_MORE) while it has room and no urgent byte.  Lock held.
+ * The slot being filled stays back while it has room and no urgent byte:
+ * by the program's choice (TCP_CORK, MSG_MORE), or autocorked while a
+ * Data message is in flight.  The latter is Nagle's rule without its
+ * timer: the peer's device acknowledges a message whatever its program
+ * does, so the completion that posts the held slot always comes.  Lock
+ * held.
  */
 static inline bool sdp_tx_pend_held(const struct sdp_sock *ssk)
 {
-	return ssk->tx.pend_hold && !ssk->tx.pend_oob &&
-	       ssk->tx.pend_len < sdp_tx_max_payload(ssk);
+	if (ssk->tx.pend_oob || ssk->tx.pend_len >= sdp_tx_max_payload(ssk))
+		return false;
+	return ssk->tx.pend_hold ||
+	       (ssk->tx.pend_autocork && ssk->tx.out_data);
 }
 
 /**

@@ -226,8 +226,7 @@ static void sdp_tcp_copy_options(const struct sdp_sock *ssk, struct sock *nsk)
 	release_sock(nsk);
 
 	/* The TCP options, through TCP's own setters (they lock). */
-	/* SDP reports TCP_NODELAY on by default; TCP's default is off. */
-	if (ssk->nodelay_set && ssk->nodelay)
+	if (ssk->nodelay)
 		tcp_sock_set_nodelay(nsk);
 	if (ssk->cork)
 		tcp_sock_set_cork(nsk, true);

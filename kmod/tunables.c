@@ -101,6 +101,11 @@ struct sdp_tunable_desc sdp_tunables[SDP_TUN_NUM] __ro_after_init = {
 		.max = 600000, .unit = "msec",
 		.doc = "action both: a connect not over SDP by then continues over TCP",
 	},
+	[SDP_TUN_AUTOCORK] = {
+		.name = "autocork", .def = 1, .min = 0, .max = 1,
+		.unit = "bool",
+		.doc = "TCP_NODELAY off: small sends coalesce while a Data message is in flight",
+	},
 };
 
 /* Host-wide: one value, the initial namespace's, for every namespace. */

@@ -268,6 +268,7 @@ bool sdp_try_disconn(struct sdp_sock *ssk)
 		return false;
 	/* Data held back goes first. */
 	ssk->tx.pend_hold = false;
+	ssk->tx.pend_autocork = false;
 	if (sdp_tx_push(ssk))
 		return false;
 	if (ssk->tx.credits < max(ssk->tx.reserve, 1))
@@ -477,7 +478,8 @@ int sdp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 	struct socket *tcp = sdp_tcp_sock(sock);
 	struct sock *sk = sock->sk;
 	struct sdp_sock *ssk = sdp_sk(sk);
-	bool oob = msg->msg_flags & MSG_OOB, stalled = false, hold;
+	bool oob = msg->msg_flags & MSG_OOB, stalled = false, corked = false;
+	bool hold, autocork;
 	size_t copied = 0;
 	long timeo;
 	int err = 0;
@@ -498,6 +500,8 @@ int sdp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 	}
 
 	hold = READ_ONCE(ssk->cork) || (msg->msg_flags & MSG_MORE);
+	autocork = !READ_ONCE(ssk->nodelay) &&
+		   sdp_tun(sock_net(sk), SDP_TUN_AUTOCORK);
 	while (copied < len) {
 		u32 maxpay = sdp_tx_max_payload(ssk), plen = 0;
 		size_t n;
@@ -538,10 +542,16 @@ int sdp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 		ssk->tx.pend = slot;
 		ssk->tx.pend_len = plen + n;
 		ssk->tx.pend_hold = hold;
+		ssk->tx.pend_autocork = autocork;
 		/* MSG_OOB: the last byte of the call is urgent, as in TCP. */
 		ssk->tx.pend_oob = oob && copied == len;
 		/* -EAGAIN: held back, or sent once credits come (rx.c). */
 		err = sdp_tx_push(ssk);
+		if (err == -EAGAIN && !corked && !hold &&
+		    sdp_tx_pend_held(ssk)) {
+			corked = true;
+			sdp_stats_inc(sock_net(sk), SDP_STAT_AUTOCORKED);
+		}
 		spin_unlock_bh(&ssk->lock);
 		if (err && err != -EAGAIN) {
 			err = -EPIPE;

@@ -97,4 +97,5 @@ static const struct sdpctl_counter_name spec_stats_counters[] = {
 	{ SDP_A_STATS_FALLBACK_UNREACHABLE, "fallback-unreachable" },
 	{ SDP_A_STATS_FALLBACK_TIMEOUT, "fallback-timeout" },
 	{ SDP_A_STATS_FALLBACK_RESOURCES, "fallback-resources" },
+	{ SDP_A_STATS_AUTOCORKED, "autocorked" },
 };

@@ -125,6 +125,7 @@ const struct nla_policy spec_stats_policy[SDP_A_STATS_MAX + 1] = {
 	[SDP_A_STATS_FALLBACK_UNREACHABLE] = { .type = NLA_U64 },
 	[SDP_A_STATS_FALLBACK_TIMEOUT] = { .type = NLA_U64 },
 	[SDP_A_STATS_FALLBACK_RESOURCES] = { .type = NLA_U64 },
+	[SDP_A_STATS_AUTOCORKED] = { .type = NLA_U64 },
 };
 
 static const struct spec_attr spec_stats_attrs[SDP_A_STATS_MAX + 1] = {
@@ -160,6 +161,7 @@ static const struct spec_attr spec_stats_attrs[SDP_A_STATS_MAX + 1] = {
 	[SDP_A_STATS_FALLBACK_UNREACHABLE] = { .name = "fallback-unreachable" },
 	[SDP_A_STATS_FALLBACK_TIMEOUT] = { .name = "fallback-timeout" },
 	[SDP_A_STATS_FALLBACK_RESOURCES] = { .name = "fallback-resources" },
+	[SDP_A_STATS_AUTOCORKED] = { .name = "autocorked" },
 };
 
 const struct spec_set spec_stats_set = {

@@ -9,7 +9,8 @@
 # Everything runs over rxe0 on dummy0 (198.18.0.1, Soft-RoCE loopback);
 # TCP uses the same address. Per message size: SDP (qperf sdp_bw, AF 27),
 # TCP (qperf tcp_bw), verbs (perftest ib_send_bw -R) and rsockets
-# (rstream); then 64-byte latency with each; then short connections (SDP
+# (rstream); then 64-byte writes streamed (SDP with autocork on and off,
+# TCP, rsockets); then 64-byte latency with each; then short connections (SDP
 # and TCP connect / accept / 4 KiB each way / close cycles, one client
 # and several at once) and the buffer memory of an idle and a busy SDP
 # connection. The tables go to stdout.
@@ -282,6 +283,16 @@ for s in $SIZES; do
 	rstream_run rs_bw "$s" "$(clamp $(( (32 << 20) / s )) 50 20000)" 1
 done
 
+# --- 64-byte writes streamed: SDP with autocork on and off ---------------------
+say "=== bench: 64-byte writes"
+qperf_run rate_sdp sdp_bw 64 bw
+AUTOCORK_BEFORE=$("$SDPCTL" -j tune get autocork | jq .value)
+"$SDPCTL" tune set autocork 0
+qperf_run rate_sdp_nocork sdp_bw 64 bw
+"$SDPCTL" tune set autocork "${AUTOCORK_BEFORE:-1}"
+qperf_run rate_tcp tcp_bw 64 bw
+rstream_run rate_rs 64 20000 1
+
 # --- latency, 64 bytes -------------------------------------------------------
 say "=== bench: latency 64 B"
 qperf_run sdp_lat sdp_lat 64 latency
@@ -380,6 +391,25 @@ sdp=${R[sdp_lat_poll:64]:-}
 printf "$lfmt" "64 rp$RECV_POLL" "${sdp:--}" "${tcp:--}" "${vb:--}" "${rs:--}" \
 	"$(ratio "$sdp" "$vb")" "$(ratio "$sdp" "$tcp")" "$(ratio "$sdp" "$rs")"
 say "(rp$RECV_POLL: SDP with the recv-poll tunable at $RECV_POLL us.)"
+say ""
+rfmt='%-22s | %9s | %9s | %13s\n'
+# shellcheck disable=SC2059
+printf "$rfmt" "64-byte writes" "MB/s" "K writes/s" "SDP autocork/x"
+for k in rate_sdp rate_sdp_nocork rate_tcp rate_rs; do
+	v=${R[$k:64]:-}
+	case $k in
+	rate_sdp) n="SDP (autocork)" ;;
+	rate_sdp_nocork) n="SDP, autocork 0" ;;
+	rate_tcp) n="TCP" ;;
+	*) n="rsockets" ;;
+	esac
+	# shellcheck disable=SC2059
+	printf "$rfmt" "$n" "${v:--}" \
+		"$([ -n "$v" ] && awk -v v="$v" 'BEGIN { printf "%.0f", v * 1e6 / 64 / 1e3 }')" \
+		"$(ratio "${R[rate_sdp:64]:-}" "$v")"
+done
+say "(qperf sdp_bw/tcp_bw -m 64, TCP_NODELAY off; rstream -S 64. SDP autocork/x:"
+say " the SDP row with autocork on against that row.)"
 say ""
 cfmt2='%-24s | %9s | %9s | %7s\n'
 # shellcheck disable=SC2059

@@ -1255,6 +1255,45 @@ TEST_F(sock, msg_more)
 	close(a);
 }
 
+/*
+ * TCP_NODELAY is off by default, as TCP's.  Small sends then coalesce
+ * while one is in flight (SDP's autocork, TCP's Nagle and autocork), but
+ * none is stranded: a burst arrives whole with nothing sent after it,
+ * and a ping-pong of small messages flows.
+ */
+TEST_F(sock, small_sends)
+{
+	enum { N = 200, SZ = 64 };
+	static char b[N * SZ];
+	char m[SZ];
+	int c, a, i, bad = 0;
+
+	REQUIRE(!sock_pair(self->family, self->port, &c, &a), "connected pair");
+	REQUIRE(getint(c, IPPROTO_TCP, TCP_NODELAY) == 0 &&
+	        getint(a, IPPROTO_TCP, TCP_NODELAY) == 0,
+	        "TCP_NODELAY off by default");
+	send_timeout(a);
+	for (i = 0; i < N; i++) {
+		memset(m, 'A' + i % 26, SZ);
+		REQUIRE(send(a, m, SZ, 0) == SZ, "small send %d", i);
+	}
+	REQUIRE(read_n(c, b, sizeof(b)) == sizeof(b),
+	        "a burst of %d sends arrives whole, the last included", N);
+	for (i = 0; i < N * SZ; i++)
+		bad += b[i] != 'A' + i / SZ % 26;
+	REQUIRE(!bad, "burst in order (%d bytes differ)", bad);
+	send_timeout(c);
+	for (i = 0; i < N; i++) {
+		REQUIRE(send(c, m, SZ, 0) == SZ && read_n(a, b, SZ) == SZ &&
+		        send(a, b, SZ, 0) == SZ && read_n(c, b, SZ) == SZ,
+		        "ping-pong round %d", i);
+	}
+	ksft_print_msg("TCP_NODELAY off by default; %d small sends, burst and ping-pong, none held back\n",
+	               N);
+	close(c);
+	close(a);
+}
+
 struct drain {
 	int fd;
 	uint64_t got;

@@ -861,6 +861,7 @@ static void test_stats_output(void **state)
 			"\"fallback_address\":0,\"fallback_route\":0,"
 			"\"fallback_rejected\":0,\"fallback_unreachable\":0,"
 			"\"fallback_timeout\":0,\"fallback_resources\":0,"
+			"\"autocorked\":0,"
 			"\"tx_msgs\":{\"hello\":0,");
 	assert_contains(text, "\"data\":77},\"rx_msgs\":{\"hello\":0,"
 			"\"hello_ack\":1,");

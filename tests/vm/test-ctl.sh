@@ -43,7 +43,7 @@ expect_jq "tune list: every tunable at its default, inside its range" \
 for t in rx-buffers rx-buffer-size tx-queue-depth inline-threshold \
 	 zcopy-threshold keepalive-time recv-poll credit-update-threshold \
 	 connect-timeout ack-timeout max-connections max-rules default-action \
-	 debug-level fallback-timeout; do
+	 debug-level fallback-timeout autocork; do
 	expect_jq "tune get $t" ".name == \"$t\"" sdpctl -j tune get "$t"
 done
 expect_ok "tune set rx-buffers 128" sdpctl tune set rx-buffers 128

@@ -23,16 +23,6 @@ expect_ok "insmod sdp.ko" insmod "$KO"
 expect_jq "info advertises IPPROTO_SDP sockets" '.features | index("inet")' \
 	"$SDPCTL" -j info
 
-# tcp_listener PORT PROGRAM: a TCP listener on PORT, owned by PROGRAM (ss -p
-# finds the process of a socket the rule table made TCP's), within 10 s.
-tcp_listening() { ss -Hltnp "sport = :$1" | grep -q "\"$2\""; }
-tcp_listener()
-{
-	sdp_wait_until 10 tcp_listening "$1" "$2" && return 0
-	ss -ltnp
-	return 1
-}
-
 # http_server BIND [sdp-run]: Python's HTTP server of $TMP/www on
 # BIND:HTTP_PORT in the background (HTTPD), the program run by sdp-run or
 # not.

@@ -58,6 +58,70 @@ sdp_run_program lines "mixed-size run without inline sends" "$XFER" "$ADDR" \
 expect_ok "inline-threshold back to $INLINE_DEFAULT" \
 	"$SDPCTL" tune set inline-threshold "$INLINE_DEFAULT"
 
+sdp_section "autocork: small writes share a message while one is in flight"
+# qperf leaves TCP_NODELAY off (the default, as TCP's): while a Data
+# message is in flight its 64-byte writes fill the next one.  Counted by
+# autocorked; tx_bytes / 64 is the number of writes.  How many writes a
+# message takes depends on the host's speed: make bench measures it.
+QPERF_PORT=7380
+qperf -lp "$QPERF_PORT" > "$TMP/qperf-server" 2>&1 &
+QPERF=$!
+expect_ok "qperf server listening" tcp_listener "$QPERF_PORT" qperf
+# autocork_run AUTOCORK: one 2-second qperf sdp_bw -m 64; sets WRITES,
+# MSGS (Data messages sent) and CORKED (autocorked) of the run.
+autocork_run()
+{
+	local b0 m0 c0
+	"$SDPCTL" tune set autocork "$1"
+	b0=$(sdp_stat tx_bytes) c0=$(sdp_stat autocorked)
+	m0=$("$SDPCTL" -j stats | jq .tx_msgs.data)
+	timeout 120 qperf "$ADDR" -lp "$QPERF_PORT" -t 2 -m 64 sdp_bw \
+		> "$TMP/qperf-client" 2>&1
+	WRITES=$((($(sdp_stat tx_bytes) - b0) / 64))
+	MSGS=$(($("$SDPCTL" -j stats | jq .tx_msgs.data) - m0))
+	CORKED=$(($(sdp_stat autocorked) - c0))
+	echo "# autocork $1: $WRITES writes of 64 bytes, $MSGS Data messages, autocorked $CORKED ($(grep -o 'bw *= .*' "$TMP/qperf-client"))"
+}
+autocork_run 1
+expect_ok "autocork on: sends held back, counted" test "$CORKED" -gt 0
+autocork_run 0
+expect_eq "autocork off: no send held back by it" 0 "$CORKED"
+expect_ok "tune set autocork 1" "$SDPCTL" tune set autocork 1
+kill "$QPERF"
+wait "$QPERF" 2>/dev/null
+# TCP_NODELAY on: every write goes at once (or waits for a credit).
+CORKED0=$(sdp_stat autocorked)
+expect_ok "TCP_NODELAY: 2000 small writes arrive" \
+	env ADDR="$ADDR" python3 - 7381 <<'PYEOF'
+import os, socket, sys, threading
+addr, port = os.environ["ADDR"], int(sys.argv[1])
+def sdp():
+    raw = socket.socket(27, socket.SOCK_STREAM)
+    return socket.socket(socket.AF_INET, socket.SOCK_STREAM, 0, raw.detach())
+ls = sdp()
+ls.bind((addr, port))
+ls.listen(1)
+c = sdp()
+c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+c.connect((addr, port))
+a, _ = ls.accept()
+a.settimeout(10)
+got = 0
+def read():
+    global got
+    while got < 2000 * 64:
+        got += len(a.recv(65536))
+reader = threading.Thread(target=read)
+reader.start()
+c.settimeout(10)
+for i in range(2000):
+    c.sendall(b"n" * 64)
+reader.join(20)
+sys.exit(got != 2000 * 64)
+PYEOF
+expect_eq "TCP_NODELAY: no send held back by autocork" \
+	"$CORKED0" "$(sdp_stat autocorked)"
+
 sdp_section "IPv6: the same checks over sockaddr_in6"
 # 2001:2::/48 is IPv6's benchmarking range (RFC 5180), as 198.18.0.0/15.
 # On another host: SDP_ADDR6, an IPv6 address of the RDMA netdev.

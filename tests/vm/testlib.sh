@@ -333,6 +333,16 @@ sdp_listeners()
 		and .local_port == $p and .transport == "sdp")] | length')" = "$2" ]
 }
 
+# tcp_listener PORT PROGRAM: a TCP listener on PORT, owned by PROGRAM (ss -p
+# finds the process of a socket the rule table made TCP's), within 10 s.
+tcp_listening() { ss -Hltnp "sport = :$1" | grep -q "\"$2\""; }
+tcp_listener()
+{
+	sdp_wait_until 10 tcp_listening "$1" "$2" && return 0
+	ss -ltnp
+	return 1
+}
+
 # sdp_wait_pid PID SECS: wait for a background job, at most SECS seconds;
 # its exit status (killed if it overstays).
 sdp_wait_pid()
