@@ -4,7 +4,8 @@
  * each buffer it empties (sdp_recvmsg(), as smc_rx_recvmsg()), urgent data
  * included.  Receive completions arrive in softirq
  * (IB_POLL_SOFTIRQ) in mseq order; each one is checked against the BSDH
- * rules, Data with payload is queued for recvmsg() and every other
+ * rules, Data with payload is queued for recvmsg() (packed into fewer
+ * buffers while the reader stalls, sdp_rx_compact()) and every other
  * buffer is reposted at once.  Anything the peer gets wrong aborts this
  * connection only.
  */
@@ -103,6 +104,83 @@ static void sdp_rx_sigurg(struct sock *sk)
 	read_unlock(&sk->sk_callback_lock);
 }
 
+/*
+ * The reader stalls: as many Data messages as the peer could send (all
+ * of the ring but the reserve) arrived since it last took bytes.  Lock
+ * held.
+ */
+static bool sdp_rx_stalled(const struct sdp_sock *ssk)
+{
+	return ssk->rx.unread_msgs + SDP_CREDIT_RESERVE >= ssk->rx.ring;
+}
+
+/*
+ * Pack the unread data into as few buffers as it needs, in order, and
+ * repost the buffers that empties: a stalled reader then holds the
+ * stream in buffers as full as TCP's window is in bytes, not a 32 KiB
+ * buffer per small message.  A buffer's data moves only if all of it
+ * fits behind the data of the buffer before; the head buffer never moves.
+ * recvmsg() copies from queued buffers without this lock, so the caller
+ * makes sure no recvmsg() owns the socket.  Lock held.
+ */
+static void sdp_rx_compact(struct sdp_sock *ssk)
+{
+	u32 room = ssk->rx.size - SDP_BSDH_LEN, n;
+	struct sdp_rx_buf *dst = NULL, *rb, *tmp;
+	int err;
+
+	list_for_each_entry_safe(rb, tmp, &ssk->rx.queue, node) {
+		n = rb->len - rb->off;
+		if (!dst || dst->len + n > room) {
+			dst = rb;
+			continue;
+		}
+		memcpy(dst->mem.addr + dst->len, rb->mem.addr + rb->off, n);
+		dst->len += n;
+		list_del_init(&rb->node);
+		rb->len = 0;
+		rb->off = 0;
+		err = sdp_post_recv(ssk, rb);
+		if (err && err != -ENOTCONN) {
+			sdp_conn_fail(ssk, ECONNRESET, false);
+			return;
+		}
+	}
+}
+
+/*
+ * A Data message of @len bytes just took a buffer and left the peer no
+ * credits for more data.  If it fills half a buffer or more, or the
+ * reader stalls, the peer has more to send than the ring takes: the ring
+ * grows (sdp_rx_grow_work()) while it can, and once it cannot, a stalled
+ * reader's data is packed to free buffers.  Ping-pong traffic never gets
+ * here, nor small messages to a reader that keeps up.  Lock held.
+ */
+static void sdp_rx_make_room(struct sdp_sock *ssk, u32 len)
+{
+	struct sock *sk = &ssk->sk;
+	bool stalled = sdp_rx_stalled(ssk);
+
+	if (ssk->rx.adv - ssk->rx.seq > SDP_CREDIT_RESERVE || ssk->rx.grow)
+		return;
+	if (ssk->rx.ring >= ssk->rx.num) {
+		/*
+		 * Without the socket's spinlock: a recvmsg() that looked up
+		 * a buffer did so under our lock, after lock_sock() marked
+		 * the socket owned, so holding our lock we see the mark.
+		 */
+		if (stalled && !sock_owned_by_user_nocheck(sk))
+			sdp_rx_compact(ssk);
+		return;
+	}
+	if (len * 2 <= ssk->tx.size && !stalled)
+		return;
+	ssk->rx.grow = true;
+	sock_hold(sk);
+	if (!queue_work(sdp_wq, &ssk->rx.grow_work))
+		sock_put(sk);
+}
+
 /* One message received into @rb, @bytes long; lock held. */
 static int sdp_rx_msg(struct sdp_sock *ssk, struct sdp_rx_buf *rb, u32 bytes)
 {
@@ -164,22 +242,12 @@ static int sdp_rx_msg(struct sdp_sock *ssk, struct sdp_rx_buf *rb, u32 bytes)
 		rb->off = 0;
 		list_add_tail(&rb->node, &ssk->rx.queue);
 		ssk->rx.queued += paylen;
+		ssk->rx.unread_msgs++;
 		/* The peer answered: what autocork held goes (below). */
 		ssk->tx.pend_autocork = false;
 		if (h->flags & SDP_BSDH_OOB_PRES)
 			sdp_rx_urgent(ssk, rb);
-		/*
-		 * Half a buffer or more, and the peer has no credits left for
-		 * more data: it has more to send than the ring takes.
-		 */
-		if (!ssk->rx.grow && ssk->rx.ring < ssk->rx.num &&
-		    len * 2 > ssk->tx.size &&
-		    ssk->rx.adv - mseq <= SDP_CREDIT_RESERVE) {
-			ssk->rx.grow = true;
-			sock_hold(sk);
-			if (!queue_work(sdp_wq, &ssk->rx.grow_work))
-				sock_put(sk);
-		}
+		sdp_rx_make_room(ssk, len);
 		sdp_stats_add(net, SDP_STAT_RX_BYTES, paylen);
 		sdp_diag_rx(&ssk->diag, paylen);
 		sk->sk_data_ready(sk);
@@ -419,6 +487,7 @@ static void sdp_rx_advance(struct sdp_sock *ssk, struct sdp_rx_buf *rb,
 {
 	rb->off += n;
 	ssk->rx.queued -= n;
+	ssk->rx.unread_msgs = 0;
 	ssk->rx.copied += n;
 	if (ssk->rx.hole && (s32)(ssk->rx.copied - ssk->rx.hole_seq) > 0)
 		ssk->rx.hole = false;
@@ -432,10 +501,10 @@ static void sdp_rx_advance(struct sdp_sock *ssk, struct sdp_rx_buf *rb,
  * sdp_rx_grow_work() - double the receive ring (sdp_sock.rx.grow_work)
  * @work: the work item
  *
- * The peer showed it has more to send than the ring takes (sdp_rx_msg()):
- * double the ring, up to rx-buffers, and tell the peer, whether or not
- * the program is reading, as TCP's window lets a sender fill the
- * receiver's buffer.  A buffer the memory budget refuses ends the
+ * The peer showed it has more to send than the ring takes
+ * (sdp_rx_make_room()): double the ring, up to rx-buffers, and tell the
+ * peer, whether or not the program is reading, as TCP's window lets a
+ * sender fill the receiver's buffer.  A buffer the memory budget refuses ends the
  * growth; the ring works as it is.  Holds a socket reference, taken when
  * queued.
  */

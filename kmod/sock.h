@@ -171,13 +171,17 @@ struct sdp_tx_buf {
  * @ring: buffers [0, @ring) have memory: posted, queued, or idle once the
  *	connection is dead; the rest have none yet (under sdp_sock.lock;
  *	grown by @grow_work, which also holds res_mutex)
- * @grow: the peer has sent large messages until it ran out of credits:
- *	@grow_work is queued to double @ring (under sdp_sock.lock)
+ * @grow: the peer has sent large messages, or messages the reader left
+ *	unread, until it ran out of credits: @grow_work is queued to double
+ *	@ring (under sdp_sock.lock)
  * @grow_work: rx.c's sdp_rx_grow_work(); holds a socket reference while
  *	queued or running
  * @size: bytes per receive buffer, BSDH included
  * @queue: buffers holding unread data, in order (under sdp_sock.lock)
  * @queued: unread payload bytes in @queue (under sdp_sock.lock)
+ * @unread_msgs: Data messages arrived since recvmsg() last took bytes
+ *	(under sdp_sock.lock); as many as the peer has credits for means
+ *	the reader stalls (rx.c)
  * @posted: receives posted now; advertised in every BSDH
  * @seq: mseq of the last message received
  * @adv: @seq + @posted as of our last message: the highest mseq the peer
@@ -209,6 +213,7 @@ struct sdp_rx {
 	u32 size;
 	struct list_head queue;
 	u32 queued;
+	u32 unread_msgs;
 	u32 posted;
 	u32 seq;
 	u32 adv;

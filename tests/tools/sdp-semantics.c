@@ -1294,6 +1294,41 @@ TEST_F(sock, small_sends)
 	close(a);
 }
 
+/*
+ * A peer that does not read still takes 128 KiB of 64-byte writes, with
+ * TCP_NODELAY on or off, as TCP's receive window and send buffer do:
+ * however small the writes, a receive buffer each would not do.
+ */
+TEST_F(sock, unread_small_writes)
+{
+	enum { SZ = 64, N = (128 << 10) / SZ };
+	static char b[N * SZ];
+	int c, a, nd, i, bad;
+	char m[SZ];
+
+	for (nd = 0; nd < 2; nd++) {
+		REQUIRE(!sock_pair(self->family, self->port + nd, &c, &a),
+		        "connected pair");
+		REQUIRE(!setint(a, IPPROTO_TCP, TCP_NODELAY, nd), "TCP_NODELAY %d",
+		        nd);
+		send_timeout(a);
+		for (i = 0; i < N; i++) {
+			memset(m, 'a' + i % 26, SZ);
+			REQUIRE(send(a, m, SZ, 0) == SZ,
+			        "TCP_NODELAY %d: write %d of %d, no reader", nd, i, N);
+		}
+		REQUIRE(read_n(c, b, sizeof(b)) == sizeof(b),
+		        "TCP_NODELAY %d: all of it read at last", nd);
+		for (i = bad = 0; i < N * SZ; i++)
+			bad += b[i] != 'a' + i / SZ % 26;
+		REQUIRE(!bad, "TCP_NODELAY %d: in order (%d bytes differ)", nd, bad);
+		close(c);
+		close(a);
+	}
+	ksft_print_msg("%d KiB of %d-byte writes taken with no reader, TCP_NODELAY off and on\n",
+	               N * SZ >> 10, SZ);
+}
+
 struct drain {
 	int fd;
 	uint64_t got;
