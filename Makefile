@@ -23,6 +23,11 @@
 #   make soak         the mixed workload on the debug kernel for 30 minutes
 #                     (SDP_TEST_SOAK_MINUTES; SOAK_KVER=6.1|6.12 for a stock
 #                     kernel); not part of make test
+#   make install      sdp.ko into /lib/modules/KVER/updates (depmod), the
+#                     library, sdpctl, the preload, man pages and an example
+#                     /etc/modprobe.d/sdp.conf; DESTDIR stages, PREFIX
+#                     (/usr/local) places all but the module and /etc
+#   make uninstall    removes what make install put there
 
 TOP      := $(CURDIR)
 BUILD    := $(TOP)/build
@@ -42,7 +47,8 @@ KMOD_SRC := Kbuild $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild uapi/linux/sdp.h
 
 .PHONY: all deps module modules-all lib tool preload demo demo-vm test bench \
 	bench-vm unit check-kmod checkpatch check-uapi uapi ksrc clean \
-	debug-kernel module-debug test-debug test-two-hosts soak
+	debug-kernel module-debug test-debug test-two-hosts soak install \
+	uninstall
 
 all: module lib tool preload
 
@@ -187,6 +193,31 @@ bench-vm: modules-all tool
 # run-all.sh finds the kernels itself, after deps.
 test: deps
 	tests/run-all.sh
+
+# make install: PREFIX goes to every part, so that the library's .pc file
+# and sdp-run's path to the preload agree with where they land.  depmod
+# -b writes the staged tree's own module index; ldconfig runs only for a
+# real install.
+PREFIX     ?= /usr/local
+MODDIR     := /lib/modules/$(KVER)/updates
+SUBMAKE    := $(MAKE) PREFIX=$(PREFIX)
+install: module lib tool preload
+	install -D -m 0644 $(BUILD)/$(KVER)/kmod/sdp.ko $(DESTDIR)$(MODDIR)/sdp.ko
+	depmod -b $(or $(DESTDIR),/) $(KVER)
+	$(SUBMAKE) -C libsdpctl install
+	$(SUBMAKE) -C sdpctl install
+	$(SUBMAKE) -C preload install
+	install -D -m 0644 etc/modprobe.d-sdp.conf $(DESTDIR)/etc/modprobe.d/sdp.conf
+	$(if $(DESTDIR),,ldconfig)
+
+uninstall:
+	rm -f $(DESTDIR)$(MODDIR)/sdp.ko $(DESTDIR)/etc/modprobe.d/sdp.conf
+	-rmdir $(DESTDIR)$(MODDIR) 2>/dev/null
+	depmod -b $(or $(DESTDIR),/) $(KVER)
+	$(SUBMAKE) -C libsdpctl uninstall
+	$(SUBMAKE) -C sdpctl uninstall
+	$(SUBMAKE) -C preload uninstall
+	$(if $(DESTDIR),,ldconfig)
 
 clean:
 	rm -rf $(BUILD)

@@ -228,6 +228,7 @@ if [ -z "$DEBUG_ONLY" ]; then
 	step check-kmod make check-kmod
 	step checkpatch make checkpatch
 	step unit make unit
+	[ "$BUILT" -ne 0 ] || step install tests/test-install.sh
 fi
 if [ "$BUILT" -eq 0 ] && [ -z "$DEBUG_ONLY" ]; then
 	echo "=== lane a: stock kernels, two hosts, then what is left of the queue"

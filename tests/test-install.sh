@@ -1,0 +1,89 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make install and make uninstall into a staging DESTDIR: the files land
+# where the README says, the module is in the staged tree's depmod index,
+# the installed sdpctl runs, a program builds against the installed
+# library through its pkg-config file and runs with it, sdp-run names the
+# installed preload, and make uninstall leaves no file behind.
+# Runs on the host, no VM, no root; a few seconds after the build.
+set -u
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$TOP/tests/vm/testlib.sh"
+
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+D=$TMP/root
+# The newest kernel with headers, the Makefile's default; sdp.ko is built.
+KVER=$(basename "$(dirname "$(ls -d /lib/modules/*/build | sort -V | tail -n 1)")")
+MULTIARCH=$(gcc -print-multiarch)
+
+sdp_section "make install DESTDIR=... PREFIX=/usr (kernel $KVER)"
+expect_ok "make install" make -s -C "$TOP" install DESTDIR="$D" PREFIX=/usr KVER="$KVER"
+
+# Every file and link, relative to DESTDIR, but the depmod index.
+cat > "$TMP/want" <<LIST
+etc/modprobe.d/sdp.conf
+lib/modules/$KVER/updates/sdp.ko
+usr/bin/sdp-run
+usr/include/libsdpctl/linux/sdp.h
+usr/include/libsdpctl/sdpctl.h
+usr/lib/$MULTIARCH/sdp/libsdp.so
+usr/lib/libsdpctl.a
+usr/lib/libsdpctl.so
+usr/lib/libsdpctl.so.2
+usr/lib/libsdpctl.so.2.2.0
+usr/lib/pkgconfig/libsdpctl.pc
+usr/sbin/sdpctl
+usr/share/man/man1/sdp-run.1
+usr/share/man/man8/sdpctl.8
+LIST
+installed() { (cd "$D" && find . ! -type d ! -path "./lib/modules/$KVER/modules.*" |
+	sed 's|^\./||' | LC_ALL=C sort); }
+expect_eq "the files installed" "$(LC_ALL=C sort "$TMP/want")" "$(installed)"
+expect_match "depmod indexed it: modules.dep names updates/sdp.ko" \
+	"^updates/sdp.ko:" cat "$D/lib/modules/$KVER/modules.dep"
+expect_eq "the installed module is the one built" \
+	"$(modinfo -F version "$TOP/build/$KVER/kmod/sdp.ko")" \
+	"$(modinfo -F version "$D/lib/modules/$KVER/updates/sdp.ko")"
+expect_eq "libsdpctl.so.2 -> libsdpctl.so.2.2.0" libsdpctl.so.2.2.0 \
+	"$(readlink "$D/usr/lib/libsdpctl.so.2")"
+expect_match "the library's soname" "SONAME +libsdpctl\\.so\\.2\$" \
+	objdump -p "$D/usr/lib/libsdpctl.so.2.2.0"
+expect_match "the installed sdpctl runs" "^sdpctl [0-9]" "$D/usr/sbin/sdpctl" --version
+expect_match "sdp-run names the installed preload" \
+	"^installed_lib='/usr/\\\$LIB/sdp/libsdp.so'" cat "$D/usr/bin/sdp-run"
+expect_match "the .pc file has the prefix" "^prefix=/usr\$" \
+	cat "$D/usr/lib/pkgconfig/libsdpctl.pc"
+
+# A program of a library user: built with what pkg-config says of the
+# installed copy (sysroot: the staged tree), run with the installed .so.
+cat > "$TMP/user.c" <<'C'
+#include <stdio.h>
+#include <sdpctl.h>
+#include <linux/sdp.h>
+
+int main(void)
+{
+	struct sdpctl_rule r;
+	int err = sdpctl_rule_init(&r);
+
+	printf("rule_init %d port_max %u af %d\n", err, r.port_max,
+	       SDP_AF_INET_SDP);
+	return err != 0;
+}
+C
+PC="env PKG_CONFIG_PATH=$D/usr/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$D pkg-config"
+expect_ok "a program builds against the installed library" \
+	sh -c "gcc -o '$TMP/user' '$TMP/user.c' \$($PC --cflags --libs libsdpctl)"
+expect_match "and runs with the installed .so" "^rule_init 0 port_max 65535 af 27\$" \
+	env LD_LIBRARY_PATH="$D/usr/lib" "$TMP/user"
+expect_match "the installed .so is the one it loaded" "$D/usr/lib/libsdpctl.so.2" \
+	env LD_LIBRARY_PATH="$D/usr/lib" ldd "$TMP/user"
+
+sdp_section "make uninstall"
+expect_ok "make uninstall" make -s -C "$TOP" uninstall DESTDIR="$D" PREFIX=/usr \
+	KVER="$KVER"
+expect_eq "no file left but the staged depmod index" "" "$(installed)"
+
+sdp_test_summary install
