@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # make install and make uninstall into a staging DESTDIR: the files land
 # where the README says, the module is in the staged tree's depmod index,
-# the installed sdpctl runs, a program builds against the installed
+# the installed sdpctl runs and takes sdp-rules.conf(5)'s example, a
+# program builds against the installed
 # library through its pkg-config file and runs with it, sdp-run names the
 # installed preload, and make uninstall leaves no file behind.
 # Runs on the host, no VM, no root; a few seconds after the build.
@@ -36,6 +37,8 @@ usr/lib/libsdpctl.so.2.2.0
 usr/lib/pkgconfig/libsdpctl.pc
 usr/sbin/sdpctl
 usr/share/man/man1/sdp-run.1
+usr/share/man/man3/libsdpctl.3
+usr/share/man/man5/sdp-rules.conf.5
 usr/share/man/man8/sdpctl.8
 LIST
 installed() { (cd "$D" && find . ! -type d ! -path "./lib/modules/$KVER/modules.*" |
@@ -55,6 +58,24 @@ expect_match "sdp-run names the installed preload" \
 	"^installed_lib='/usr/\\\$LIB/sdp/libsdp.so'" cat "$D/usr/bin/sdp-run"
 expect_match "the .pc file has the prefix" "^prefix=/usr\$" \
 	cat "$D/usr/lib/pkgconfig/libsdpctl.pc"
+
+# sdp-rules.conf(5)'s example is a rule file sdpctl takes: map load checks
+# a whole file before it looks for the module (exit 2 on a bad line, 3
+# without the module), in a namespace of its own lest it replace this
+# host's table where the module is loaded.
+sed -e '1,/^\.SH EXAMPLE/d' "$D/usr/share/man/man5/sdp-rules.conf.5" |
+	sed -n '/^\.EX/,/^\.EE/{//!p;/^\.EE/q}' > "$TMP/rules.conf"
+rules_load() { unshare -rn "$D/usr/sbin/sdpctl" map load "$1"; }
+expect_match "sdp-rules.conf(5)'s example has rules" "^action " cat "$TMP/rules.conf"
+sdp_run rules_load "$TMP/rules.conf"
+if [ "$SDP_RC" = 0 ] || [ "$SDP_RC" = 3 ]; then
+	sdp_pass "sdp-rules.conf(5)'s example parses"
+else
+	sdp_fail "sdp-rules.conf(5)'s example parses" "exit $SDP_RC: $SDP_ERR"
+fi
+echo "action sdp port 99999" > "$TMP/bad.conf"
+expect_fail "a bad rule file: exit 2 naming the line" 2 "line 1" \
+	rules_load "$TMP/bad.conf"
 
 # A program of a library user: built with what pkg-config says of the
 # installed copy (sysroot: the staged tree), run with the installed .so.
@@ -80,6 +101,19 @@ expect_match "and runs with the installed .so" "^rule_init 0 port_max 65535 af 2
 	env LD_LIBRARY_PATH="$D/usr/lib" "$TMP/user"
 expect_match "the installed .so is the one it loaded" "$D/usr/lib/libsdpctl.so.2" \
 	env LD_LIBRARY_PATH="$D/usr/lib" ldd "$TMP/user"
+# libsdpctl(3)'s example builds too, and runs: exit 3 where the module is
+# not loaded, else 0 (it adds a rule: in a namespace of its own).
+sed -e '1,/^\.SH EXAMPLE/d' "$D/usr/share/man/man3/libsdpctl.3" |
+	sed -n '/^\.EX/,/^\.EE/{//!p;/^\.EE/q}' |
+	sed -e 's/\\-/-/g' -e 's/\\e/\\/g' > "$TMP/example.c"
+expect_ok "libsdpctl(3)'s example builds" \
+	sh -c "gcc -Wall -Werror -o '$TMP/example' '$TMP/example.c' \$($PC --cflags --libs libsdpctl)"
+sdp_run unshare -rn env LD_LIBRARY_PATH="$D/usr/lib" "$TMP/example"
+if [ "$SDP_RC" = 0 ] || { [ "$SDP_RC" = 3 ] && [ "$SDP_ERR" = "sdp module not loaded" ]; }; then
+	sdp_pass "libsdpctl(3)'s example runs"
+else
+	sdp_fail "libsdpctl(3)'s example runs" "exit $SDP_RC: $SDP_ERR"
+fi
 
 sdp_section "make uninstall"
 expect_ok "make uninstall" make -s -C "$TOP" uninstall DESTDIR="$D" PREFIX=/usr \
