@@ -79,8 +79,15 @@ static const struct cli_cmd tune_commands[] = {
 const struct cli_cmd cli_commands[] = {
 	{ .name = "info", .main = info_main, .synopsis = "",
 	  .help = "describe the running module" },
-	{ .name = "stats", .main = stats_main, .synopsis = "[--reset]",
-	  .help = "show the counters and histograms (or reset them)" },
+	{ .name = "stats", .main = stats_main,
+	  .synopsis = "[--reset | --interval SECONDS [--count N] [--exact]]",
+	  .help = "show the counters and histograms (or reset them)",
+	  .details = "--interval prints a line of rates every SECONDS (0.1 "
+		     "to 86400): bytes, messages,\nconnections established, "
+		     "fallbacks to TCP and aborts per second, and the\n"
+		     "connections open; -j prints every counter's rate as a "
+		     "JSON line.  --count\nstops after N lines, --exact "
+		     "prints whole numbers instead of K, M, G.\n" },
 	{ .name = "map", .synopsis = "COMMAND",
 	  .help = "manage the port-mapping rules", .subs = map_commands,
 	  .default_sub = "list" },
@@ -111,6 +118,43 @@ int cli_usage_error(FILE *err, const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', err);
 	return EXIT_USAGE;
+}
+
+/*
+ * Is argv[*i] option @name ("--count"), as "--count=V" or "--count V", or
+ * @alias (may be NULL) as "-c V"?  Then *val is V and *i its word.
+ * Return: 1 if so, 0 if argv[*i] is another word, -1 (reported as a
+ * usage error) if V is missing.
+ */
+int cli_opt_value(const struct cli_ctx *ctx, int argc, char **argv, int *i,
+		  const char *name, const char *alias, const char **val)
+{
+	const char *arg = argv[*i];
+	size_t n = strlen(name);
+
+	if (!strncmp(arg, name, n) && arg[n] == '=') {
+		*val = arg + n + 1;
+		return 1;
+	}
+	if (strcmp(arg, name) && (!alias || strcmp(arg, alias)))
+		return 0;
+	if (*i + 1 >= argc) {
+		cli_usage_error(ctx->err, ctx->name, "%s needs a value", arg);
+		return -1;
+	}
+	*val = argv[++*i];
+	return 1;
+}
+
+/* A count of @what, at least 1; else a usage error. */
+int cli_parse_count(const struct cli_ctx *ctx, const char *val,
+		    const char *what, uint64_t *n)
+{
+	if (val[0] < '0' || val[0] > '9' || cli_parse_u64(val, n) || !*n)
+		return cli_usage_error(ctx->err, ctx->name,
+				       "bad count \"%s\" (expected a number of %s, at least 1)",
+				       val, what);
+	return EXIT_OK;
 }
 
 int cli_exit_code(int err)

@@ -74,6 +74,10 @@ int cli_fail(struct cli_ctx *ctx, int err, const char *fallback);
 int cli_parse_u64(const char *s, uint64_t *v);
 int cli_parse_u32(const char *s, uint32_t *v);
 int cli_unexpected(const struct cli_ctx *ctx, const char *arg);
+int cli_opt_value(const struct cli_ctx *ctx, int argc, char **argv, int *i,
+		  const char *name, const char *alias, const char **val);
+int cli_parse_count(const struct cli_ctx *ctx, const char *val,
+		    const char *what, uint64_t *n);
 int cli_no_args(const struct cli_ctx *ctx, int argc, char **argv);
 
 /*
@@ -86,6 +90,9 @@ int cli_no_args(const struct cli_ctx *ctx, int argc, char **argv);
 /* cmd_info.c */
 struct stats_args {
 	bool reset;			/* --reset */
+	double interval;		/* --interval SECONDS; 0: one reading */
+	uint64_t count;			/* --count N lines of rates; 0: no end */
+	bool exact;			/* --exact: no K/M/G in text */
 };
 
 int info_main(struct cli_ctx *ctx, int argc, char **argv);
@@ -181,6 +188,10 @@ void print_lookup(FILE *f, uint32_t action, uint32_t rule_id, bool json);
 void print_info(FILE *f, const struct sdpctl_info *info, bool json);
 void print_stats_json(FILE *f, const struct sdpctl_stats *st);
 void print_stats_text(FILE *f, const struct sdpctl_stats *st);
+void print_rates_header(FILE *f);
+void print_rates(FILE *f, const struct sdpctl_stats *prev,
+		 const struct sdpctl_stats *cur, double secs, bool json,
+		 bool exact);
 bool print_event(FILE *f, const struct sdpctl_event *ev, bool json);
 void conn_endpoint_text(uint16_t family, const uint8_t *addr, uint16_t port,
 			bool present, char *buf, size_t len);

@@ -42,23 +42,14 @@ int monitor_parse(const struct cli_ctx *ctx, int argc, char **argv,
 	memset(args, 0, sizeof(*args));
 	for (i = 0; i < argc; i++) {
 		const char *val;
+		int r = cli_opt_value(ctx, argc, argv, &i, "--count", "-c", &val);
 
-		if (!strncmp(argv[i], "--count=", 8)) {
-			val = argv[i] + 8;
-		} else if (!strcmp(argv[i], "--count") ||
-			   !strcmp(argv[i], "-c")) {
-			if (i + 1 >= argc)
-				return cli_usage_error(ctx->err, ctx->name,
-					"%s needs a number", argv[i]);
-			val = argv[++i];
-		} else {
+		if (r < 0)
+			return EXIT_USAGE;
+		if (!r)
 			return cli_unexpected(ctx, argv[i]);
-		}
-		if (val[0] < '0' || val[0] > '9' ||
-		    cli_parse_u64(val, &args->count) || !args->count)
-			return cli_usage_error(ctx->err, ctx->name,
-				"bad count \"%s\" (expected a number of events, "
-				"at least 1)", val);
+		if (cli_parse_count(ctx, val, "events", &args->count))
+			return EXIT_USAGE;
 	}
 	return EXIT_OK;
 }

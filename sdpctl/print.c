@@ -360,6 +360,118 @@ void print_stats_text(FILE *f, const struct sdpctl_stats *st)
 	}
 }
 
+/* ---- rates: sdpctl stats --interval ------------------------------------ */
+
+/*
+ * Per second between two readings; a counter that went back (the counters
+ * were reset between them) counts from 0.
+ */
+static double rate(uint64_t before, uint64_t after, double secs)
+{
+	return (double)(after >= before ? after - before : after) / secs;
+}
+
+static uint64_t counter(const struct sdpctl_stats *st, const char *name)
+{
+	uint64_t v = 0;
+
+	sdpctl_stats_value(st, name, &v);
+	return v;
+}
+
+static uint64_t msgs_total(const struct sdpctl_stats *st, enum sdpctl_dir d)
+{
+	uint64_t n = 0;
+	unsigned int t;
+
+	for (t = 0; sdpctl_msg_type_name(t); t++)
+		n += sdpctl_stats_msgs(st, d, t);
+	return n;
+}
+
+/* The text form's columns: what an operator watches, 9 wide each. */
+static const struct {
+	const char *head;
+	const char *counter;	/* its spec name, or NULL: messages */
+	enum sdpctl_dir dir;	/* of the messages */
+} rate_cols[] = {
+	{ "tx B/s", "tx-bytes", SDPCTL_TX },
+	{ "rx B/s", "rx-bytes", SDPCTL_RX },
+	{ "tx msg/s", NULL, SDPCTL_TX },
+	{ "rx msg/s", NULL, SDPCTL_RX },
+	{ "conn/s", "conn-established", SDPCTL_TX },
+	{ "fallbk/s", "fallback-tcp", SDPCTL_TX },
+	{ "abort/s", "conn-aborted", SDPCTL_TX },
+};
+
+/* 1234567 as 1.2M (K, M, G, T, P: powers of 1000), or whole if @exact. */
+static const char *scaled(double v, bool exact, char *buf, size_t len)
+{
+	static const char units[] = "KMGTP";
+	int u = -1;
+
+	if (exact || v < 999.5) {
+		snprintf(buf, len, "%.0f", v);
+		return buf;
+	}
+	while (v >= 999.5 && u < 4) {
+		v /= 1000;
+		u++;
+	}
+	snprintf(buf, len, v < 9.95 ? "%.1f%c" : "%.0f%c", v, units[u]);
+	return buf;
+}
+
+void print_rates_header(FILE *f)
+{
+	size_t c;
+
+	for (c = 0; c < sizeof(rate_cols) / sizeof(rate_cols[0]); c++)
+		fprintf(f, "%8s ", rate_cols[c].head);
+	fprintf(f, "%8s\n", "open");
+}
+
+/*
+ * One line of rates between readings @prev and @cur, @secs apart: the
+ * columns of print_rates_header(), then the connections open now; or,
+ * with @json, an object with every counter's rate (conn-current, a
+ * gauge, as its value) and the messages of each direction.
+ */
+void print_rates(FILE *f, const struct sdpctl_stats *prev,
+		 const struct sdpctl_stats *cur, double secs, bool json,
+		 bool exact)
+{
+	const char *name;
+	uint64_t after;
+	char buf[32];
+	unsigned int i;
+	size_t c;
+
+	if (!json) {
+		for (c = 0; c < sizeof(rate_cols) / sizeof(rate_cols[0]); c++) {
+			const char *n = rate_cols[c].counter;
+			enum sdpctl_dir d = rate_cols[c].dir;
+			double r = n ? rate(counter(prev, n), counter(cur, n), secs) :
+				       rate(msgs_total(prev, d), msgs_total(cur, d), secs);
+
+			fprintf(f, "%8s ", scaled(r, exact, buf, sizeof(buf)));
+		}
+		fprintf(f, "%8" PRIu64 "\n", counter(cur, "conn-current"));
+		return;
+	}
+	fprintf(f, "{\"interval\":%.3f,\"conn_current\":%" PRIu64 ",\"rates\":{",
+		secs, counter(cur, "conn-current"));
+	for (i = 0; (name = sdpctl_stats_counter(cur, i, &after)); i++) {
+		if (!strcmp(name, "conn-current"))
+			continue;
+		json_key(f, name);
+		fprintf(f, "%.1f,", rate(counter(prev, name), after, secs));
+	}
+	fprintf(f, "\"tx_msgs\":%.1f,\"rx_msgs\":%.1f}}\n",
+		rate(msgs_total(prev, SDPCTL_TX), msgs_total(cur, SDPCTL_TX), secs),
+		rate(msgs_total(prev, SDPCTL_RX), msgs_total(cur, SDPCTL_RX), secs));
+}
+
 /* "198.18.0.1:7300", "[2001:db8::1]:7300", "*:*" (unbound or absent). */
 void conn_endpoint_text(uint16_t family, const uint8_t *addr, uint16_t port,
 			bool present, char *buf, size_t len)

@@ -107,16 +107,13 @@ static int parse_cmd_args(const struct cli_ctx *ctx,
  * cli_parse() of "sdpctl ARGS..." (NULL-terminated), then the command's
  * own parser; CLI_RUN if the command would run.
  */
-static struct run *parse(struct run *r, ...)
+static struct run *vparse(struct run *r, va_list ap)
 {
 	FILE *out, *err;
-	va_list ap;
 	int argc;
 
 	memset(r, 0, sizeof(*r));
-	va_start(ap, r);
 	argc = set_argv(r, ap);
-	va_end(ap);
 	capture(r, &out, &err);
 	r->rc = cli_parse(argc, r->argv, &r->inv, out, err);
 	if (r->rc == CLI_RUN) {
@@ -130,6 +127,16 @@ static struct run *parse(struct run *r, ...)
 	}
 	fclose(out);
 	fclose(err);
+	return r;
+}
+
+static struct run *parse(struct run *r, ...)
+{
+	va_list ap;
+
+	va_start(ap, r);
+	vparse(r, ap);
+	va_end(ap);
 	return r;
 }
 
@@ -174,6 +181,18 @@ static void assert_usage_error(struct run *r, const char *part)
 	assert_int_equal(strchr(r->err, '\n') - r->err + 1, r->err_len);
 	assert_int_equal(r->out_len, 0);
 	done(r);
+}
+
+/* "sdpctl ARGS..." (NULL-terminated) is a usage error naming @part. */
+static void assert_usage(const char *part, ...)
+{
+	struct run r;
+	va_list ap;
+
+	va_start(ap, part);
+	vparse(&r, ap);
+	va_end(ap);
+	assert_usage_error(&r, part);
 }
 
 static const struct cli_cmd *run_cmd(struct run *r)
@@ -343,6 +362,25 @@ static void test_stats_args(void **state)
 	run_cmd(parse(&r, "stats", "--reset", NULL));
 	assert_true(r.args.stats.reset);
 	done(&r);
+	run_cmd(parse(&r, "-j", "stats", "--interval", "2", "--count=3", NULL));
+	assert_true(r.args.stats.interval == 2.0 && r.args.stats.count == 3 &&
+		    !r.args.stats.exact && r.inv.json);
+	done(&r);
+	run_cmd(parse(&r, "stats", "-i", "0.5", "--exact", NULL));
+	assert_true(r.args.stats.interval == 0.5 && !r.args.stats.count &&
+		    r.args.stats.exact);
+	done(&r);
+
+	assert_usage("bad interval \"0\"", "stats", "--interval", "0", NULL);
+	assert_usage("bad interval \"1s\"", "stats", "--interval", "1s", NULL);
+	assert_usage("bad interval", "stats", "--interval=nan", NULL);
+	assert_usage("0.1 to 86400", "stats", "--interval", "86401", NULL);
+	assert_usage("--interval needs a value", "stats", "--interval", NULL);
+	assert_usage("bad count \"0\"", "stats", "-i", "1", "--count", "0", NULL);
+	assert_usage("--count and --exact need --interval", "stats", "--count",
+		     "3", NULL);
+	assert_usage("--reset takes no other option", "stats", "--reset", "-i",
+		     "1", NULL);
 }
 
 /* ---- map -------------------------------------------------------------- */
@@ -619,16 +657,12 @@ static void test_monitor_args(void **state)
 	assert_true(r.args.monitor.count == 1 && r.inv.json);
 	done(&r);
 
-	parse(&r, "monitor", "--count", "0", NULL);
-	assert_usage_error(&r, "bad count \"0\"");
-	parse(&r, "monitor", "--count", "x", NULL);
-	assert_usage_error(&r, "bad count");
-	parse(&r, "monitor", "--count=-3", NULL);
-	assert_usage_error(&r, "bad count");
-	parse(&r, "monitor", "--count", NULL);
-	assert_usage_error(&r, "--count needs a number");
-	parse(&r, "monitor", "--follow", NULL);
-	assert_usage_error(&r, "unexpected argument \"--follow\"");
+	assert_usage("bad count \"0\"", "monitor", "--count", "0", NULL);
+	assert_usage("bad count", "monitor", "--count", "x", NULL);
+	assert_usage("bad count", "monitor", "--count=-3", NULL);
+	assert_usage("--count needs a value", "monitor", "--count", NULL);
+	assert_usage("unexpected argument \"--follow\"", "monitor", "--follow",
+		     NULL);
 }
 
 /* ---- exit codes and error lines ---------------------------------------- */
@@ -809,8 +843,11 @@ static void test_info_output(void **state)
 static void stats_text(FILE *f, const void *s) { print_stats_text(f, s); }
 static void stats_json(FILE *f, const void *s) { print_stats_json(f, s); }
 
-/* A stats reply as the kernel sends it: every counter, two set. */
-static struct sdpctl_stats *stats_reply(void)
+/*
+ * A stats reply as the kernel sends it: every counter, two set; @k moves
+ * tx-bytes (3 MB each), Data sent (1000 each) and conn-current (7).
+ */
+static struct sdpctl_stats *stats_reply_at(uint64_t k)
 {
 	struct nl_msg *msg = nlmsg_alloc();
 	struct sdpctl_stats *st = NULL;
@@ -822,7 +859,9 @@ static struct sdpctl_stats *stats_reply(void)
 	for (a = SDP_A_STATS_CONN_ACTIVE_OPENS; a <= SDP_A_STATS_MAX; a++) {
 		uint64_t v = a == SDP_A_STATS_CONN_ACTIVE_OPENS ? 5 :
 			     a == SDP_A_STATS_MAP_LOOKUPS ? 9 :
-			     a == SDP_A_STATS_RESET_TIME ? 12 : 0;
+			     a == SDP_A_STATS_RESET_TIME ? 12 :
+			     a == SDP_A_STATS_TX_BYTES ? k * 3000000 :
+			     a == SDP_A_STATS_CONN_CURRENT ? k * 7 : 0;
 
 		if (a == SDP_A_STATS_TX_MSGS || a == SDP_A_STATS_RX_MSGS ||
 		    a == SDP_A_STATS_HIST)
@@ -830,7 +869,7 @@ static struct sdpctl_stats *stats_reply(void)
 		nla_put_u64(msg, a, v);
 	}
 	nest = nla_nest_start(msg, SDP_A_STATS_TX_MSGS);
-	nla_put_u64(msg, SDP_A_MSG_COUNTS_DATA, 77);
+	nla_put_u64(msg, SDP_A_MSG_COUNTS_DATA, 77 + k * 1000);
 	nla_nest_end(msg, nest);
 	nest = nla_nest_start(msg, SDP_A_STATS_RX_MSGS);
 	nla_put_u64(msg, SDP_A_MSG_COUNTS_HELLO_ACK, 1);
@@ -844,6 +883,77 @@ static struct sdpctl_stats *stats_reply(void)
 	assert_int_equal(sdpctl_parse_stats(nlmsg_hdr(msg), &st), 0);
 	nlmsg_free(msg);
 	return st;
+}
+
+static struct sdpctl_stats *stats_reply(void)
+{
+	return stats_reply_at(0);
+}
+
+/* Two readings @secs apart. */
+struct rates_case {
+	struct sdpctl_stats *prev, *cur;
+	double secs;
+	bool json, exact;
+};
+
+static void rates_print(FILE *f, const void *c)
+{
+	const struct rates_case *rc = c;
+
+	print_rates(f, rc->prev, rc->cur, rc->secs, rc->json, rc->exact);
+}
+
+static void rates_header(FILE *f, const void *c)
+{
+	(void)c;
+	print_rates_header(f);
+}
+
+static void test_rates_output(void **state)
+{
+	struct rates_case c = { .prev = stats_reply_at(1),
+				.cur = stats_reply_at(3), .secs = 2.0 };
+	char *text;
+
+	(void)state;
+	text = capture_print(rates_header, NULL);
+	assert_string_equal(text, "  tx B/s   rx B/s tx msg/s rx msg/s   conn/s "
+			    "fallbk/s  abort/s     open\n");
+	assert_true(strlen(text) <= 80);
+	free(text);
+	/* 6 MB and 2000 Data messages more in 2 s. */
+	text = capture_print(rates_print, &c);
+	assert_string_equal(text, "    3.0M        0     1.0K        0        0 "
+			    "       0        0       21\n");
+	free(text);
+	c.exact = true;
+	text = capture_print(rates_print, &c);
+	assert_string_equal(text, " 3000000        0     1000        0        0 "
+			    "       0        0       21\n");
+	free(text);
+	c.json = true;
+	text = capture_print(rates_print, &c);
+	assert_int_equal(strncmp(text, "{\"interval\":2.000,\"conn_current\":21,"
+				 "\"rates\":{\"conn_active_opens\":0.0,", 69), 0);
+	assert_contains(text, "\"conn_aborted\":0.0,\"tx_bytes\":3000000.0,");
+	assert_null(strstr(text, "\"conn_current\":0"));
+	assert_contains(text, "\"autocorked\":0.0,\"tx_msgs\":1000.0,"
+			"\"rx_msgs\":0.0}}\n");
+	free(text);
+	/* Reset between readings 1 s apart: what the second holds. */
+	sdpctl_stats_free(c.prev);
+	c.prev = c.cur;
+	c.cur = stats_reply_at(1);
+	c.secs = 1.0;
+	c.json = false;
+	c.exact = false;
+	text = capture_print(rates_print, &c);
+	assert_string_equal(text, "    3.0M        0     1.1K        0        0 "
+			    "       0        0        7\n");
+	free(text);
+	sdpctl_stats_free(c.prev);
+	sdpctl_stats_free(c.cur);
 }
 
 static void test_stats_output(void **state)
@@ -1131,6 +1241,7 @@ int main(void)
 		cmocka_unit_test(test_lookup_output),
 		cmocka_unit_test(test_info_output),
 		cmocka_unit_test(test_stats_output),
+		cmocka_unit_test(test_rates_output),
 		cmocka_unit_test(test_event_output),
 		cmocka_unit_test(test_tunable_output),
 		cmocka_unit_test(test_conn_output),

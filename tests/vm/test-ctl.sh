@@ -247,6 +247,23 @@ expect_jq "stats: every counter present" \
 expect_ok "stats human" sdpctl stats
 expect_ok "stats --reset" sdpctl stats --reset
 expect_jq "reset zeroes the counters" '.map_lookups == 0 and .reset_time < 5' sdpctl -j stats
+# Rates: lookups asked in a loop move map_lookups' rate, nothing else
+# moves; two JSON lines, then a header and two lines of text.
+( while :; do "$SDPCTL" map lookup addr 198.18.0.1 port 80 role connect; done \
+	>/dev/null 2>&1 ) &
+LOOKUPS=$!
+sdp_run "$SDPCTL" -j stats --interval 1 --count 2
+kill "$LOOKUPS"
+wait "$LOOKUPS" 2>/dev/null
+expect_eq "stats --interval --count 2: two JSON lines" 2 "$(wc -l <<<"$SDP_OUT")"
+expect_jq "each a second of rates: lookups moved, bytes did not" \
+	'.interval > 0.9 and .interval < 3 and .rates.map_lookups > 0
+	 and .rates.tx_bytes == 0 and .rates.tx_msgs == 0 and .conn_current == 0' \
+	tail -n 1 <<<"$SDP_OUT"
+sdp_run sdpctl stats -i 0.2 -c 2
+expect_eq "stats -i 0.2 -c 2: a header, then two lines of rates, all 0" \
+	"1 header, 2 rates" \
+	"$(grep -Ec '^ +tx B/s +rx B/s .* open$' <<<"$SDP_OUT") header, $(grep -Ec '^( +0){8}$' <<<"$SDP_OUT") rates"
 
 sdp_section "permissions: reads are open, changes need CAP_NET_ADMIN"
 expect_ok "unprivileged info" nobody "$SDPCTL" info
