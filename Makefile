@@ -24,7 +24,8 @@
 #                     (SDP_TEST_SOAK_MINUTES; SOAK_KVER=6.1|6.12 for a stock
 #                     kernel); not part of make test
 #   make install      sdp.ko into /lib/modules/KVER/updates (depmod), the
-#                     library, sdpctl, the preload, man pages and an example
+#                     library, sdpctl, the preload, man pages, bash
+#                     completion, the sdp-rules units and an example
 #                     /etc/modprobe.d/sdp.conf; DESTDIR stages, PREFIX
 #                     (/usr/local) places all but the module and /etc
 #   make uninstall    removes what make install put there
@@ -200,6 +201,9 @@ test: deps
 # real install.
 PREFIX     ?= /usr/local
 MODDIR     := /lib/modules/$(KVER)/updates
+# systemd looks in /usr/local/lib/systemd/system too.
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+UNITS      := sdp-rules.service sdp-rules@.service
 SUBMAKE    := $(MAKE) PREFIX=$(PREFIX)
 install: module lib tool preload
 	install -D -m 0644 $(BUILD)/$(KVER)/kmod/sdp.ko $(DESTDIR)$(MODDIR)/sdp.ko
@@ -208,10 +212,17 @@ install: module lib tool preload
 	$(SUBMAKE) -C sdpctl install
 	$(SUBMAKE) -C preload install
 	install -D -m 0644 etc/modprobe.d-sdp.conf $(DESTDIR)/etc/modprobe.d/sdp.conf
+	install -d $(DESTDIR)$(UNITDIR)
+	for u in $(UNITS); do \
+		sed 's|@SBINDIR@|$(PREFIX)/sbin|' etc/systemd/$$u.in \
+			> $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
+	done
 	$(if $(DESTDIR),,ldconfig)
+	$(if $(DESTDIR),,-systemctl daemon-reload)
 
 uninstall:
-	rm -f $(DESTDIR)$(MODDIR)/sdp.ko $(DESTDIR)/etc/modprobe.d/sdp.conf
+	rm -f $(DESTDIR)$(MODDIR)/sdp.ko $(DESTDIR)/etc/modprobe.d/sdp.conf \
+		$(addprefix $(DESTDIR)$(UNITDIR)/,$(UNITS))
 	-rmdir $(DESTDIR)$(MODDIR) 2>/dev/null
 	depmod -b $(or $(DESTDIR),/) $(KVER)
 	$(SUBMAKE) -C libsdpctl uninstall

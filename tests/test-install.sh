@@ -29,6 +29,8 @@ lib/modules/$KVER/updates/sdp.ko
 usr/bin/sdp-run
 usr/include/libsdpctl/linux/sdp.h
 usr/include/libsdpctl/sdpctl.h
+usr/lib/systemd/system/sdp-rules.service
+usr/lib/systemd/system/sdp-rules@.service
 usr/lib/$MULTIARCH/sdp/libsdp.so
 usr/lib/libsdpctl.a
 usr/lib/libsdpctl.so
@@ -36,6 +38,7 @@ usr/lib/libsdpctl.so.2
 usr/lib/libsdpctl.so.2.2.0
 usr/lib/pkgconfig/libsdpctl.pc
 usr/sbin/sdpctl
+usr/share/bash-completion/completions/sdpctl
 usr/share/man/man1/sdp-run.1
 usr/share/man/man3/libsdpctl.3
 usr/share/man/man5/sdp-rules.conf.5
@@ -58,6 +61,38 @@ expect_match "sdp-run names the installed preload" \
 	"^installed_lib='/usr/\\\$LIB/sdp/libsdp.so'" cat "$D/usr/bin/sdp-run"
 expect_match "the .pc file has the prefix" "^prefix=/usr\$" \
 	cat "$D/usr/lib/pkgconfig/libsdpctl.pc"
+
+# The units, as systemd-analyze verify sees them (any complaint fails,
+# warnings included): their sdpctl the staged one, their man pages the
+# staged ones, the template with an instance name.
+mkdir -p "$TMP/units"
+sed "s|/usr/sbin/sdpctl|$D/usr/sbin/sdpctl|" \
+	"$D/usr/lib/systemd/system/sdp-rules.service" > "$TMP/units/sdp-rules.service"
+sed "s|/usr/sbin/sdpctl|$D/usr/sbin/sdpctl|" \
+	"$D/usr/lib/systemd/system/sdp-rules@.service" > "$TMP/units/sdp-rules@net1.service"
+expect_match "the units run the installed sdpctl" \
+	"^ExecReload=/usr/sbin/sdpctl map load /etc/sdp/rules.conf\$" \
+	cat "$D/usr/lib/systemd/system/sdp-rules.service"
+expect_eq "systemd-analyze verify: no complaint" "" \
+	"$(cd "$TMP/units" && MANPATH=$D/usr/share/man systemd-analyze verify \
+		./sdp-rules.service ./sdp-rules@net1.service 2>&1)"
+
+# Bash completion, installed where bash-completion looks.  The tunable
+# names come from the module (test-ctl checks them); none here.
+COMP=$D/usr/share/bash-completion/completions/sdpctl
+expect_eq "completion: commands" "conns info map monitor stats tune" \
+	"$(sdp_complete "$COMP" "")"
+expect_eq "completion: options" "--help --json --version -V -h -j" \
+	"$(sdp_complete "$COMP" -)"
+expect_eq "completion: map subcommands" "add" "$(sdp_complete "$COMP" map a)"
+expect_eq "completion: an action" "both sdp tcp" \
+	"$(sdp_complete "$COMP" -j map add action "")"
+expect_eq "completion: the keywords left" "addr family port position program" \
+	"$(sdp_complete "$COMP" map add action sdp role any "")"
+expect_eq "completion: stats options" "--count --exact --help --interval --json --reset -h -j" \
+	"$(sdp_complete "$COMP" stats -)"
+expect_match "completion: map load takes a file" "sdpctl" \
+	sdp_complete "$COMP" map load "$D/usr/sbin/sd"
 
 # sdp-rules.conf(5)'s example is a rule file sdpctl takes: map load checks
 # a whole file before it looks for the module (exit 2 on a bad line, 3

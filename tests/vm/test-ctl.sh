@@ -46,6 +46,9 @@ for t in rx-buffers rx-buffer-size tx-queue-depth inline-threshold \
 	 debug-level fallback-timeout autocork; do
 	expect_jq "tune get $t" ".name == \"$t\"" sdpctl -j tune get "$t"
 done
+expect_eq "bash completion offers the module's tunable names" \
+	"$(sdpctl -j tune list | jq -r '.[].name' | LC_ALL=C sort | xargs)" \
+	"$(sdp_complete "$TOP/sdpctl/sdpctl.bash-completion" -j tune set "")"
 expect_ok "tune set rx-buffers 128" sdpctl tune set rx-buffers 128
 expect_jq "tune get shows the new value" '.value == 128' sdpctl -j tune get rx-buffers
 expect_fail "tune set below min: EINVAL naming the tunable" 1 \
@@ -314,6 +317,39 @@ expect_jq "sdpt1 tunable changed" '.value == 7' inns "$SDPCTL" -j tune get max-r
 expect_jq "lookup in sdpt1 uses sdpt1 rules" '.action == "tcp" and .rule != null' \
 	inns "$SDPCTL" -j map lookup addr 198.18.0.1 port 4001 role connect
 expect_jq "stats are per netns" '.map_lookups == 1' inns "$SDPCTL" -j stats
+
+sdp_section "the sdp-rules units' commands"
+# What systemd runs for sdp-rules.service and sdp-rules@sdpt1.service
+# (etc/systemd/; tests/test-install.sh verifies the units themselves):
+# their sdpctl this tree's, their /etc/sdp file one of ours.  The module
+# is loaded already (their ExecStartPre modprobes it).
+# unit_cmd UNIT KEY INSTANCE FILE: the command line of the unit's KEY=.
+unit_cmd()
+{
+	sed -n "s|^$2=||p" "$TOP/etc/systemd/$1.in" | sed -e "s|@SBINDIR@/sdpctl|$SDPCTL|" \
+		-e "s|%i|$3|g" -e "s|/etc/sdp/[^ ]*\.conf|$4|"
+}
+printf 'action sdp port 4300\naction tcp port 4301 # comment\n' > "$TMP/rules.conf"
+# shellcheck disable=SC2046 # the command's words
+expect_ok "ExecStart loads the file" \
+	$(unit_cmd sdp-rules.service ExecStart "" "$TMP/rules.conf")
+expect_jq "the file is the table, in its order" \
+	'length == 2 and .[0].port_min == 4300 and .[1].action == "tcp"' sdpctl -j map list
+printf 'action sdp port 4302\naction tcp port 70000\n' > "$TMP/rules.conf"
+# shellcheck disable=SC2046
+expect_fail "ExecReload of a bad file: exit 2, naming the line" 2 "line 2" \
+	$(unit_cmd sdp-rules.service ExecReload "" "$TMP/rules.conf")
+expect_jq "and the table stays as it was" 'length == 2 and .[0].port_min == 4300' \
+	sdpctl -j map list
+printf 'action both port 4310\n' > "$TMP/net.conf"
+# shellcheck disable=SC2046
+expect_ok "the template's ExecStart in netns sdpt1" \
+	inns $(unit_cmd sdp-rules@.service ExecStart sdpt1 "$TMP/net.conf")
+expect_jq "sdpt1's table is its file" 'length == 1 and .[0].port_min == 4310' \
+	inns "$SDPCTL" -j map list
+expect_jq "the initial namespace's table is untouched" 'length == 2' sdpctl -j map list
+sdpctl map flush >/dev/null
+inns "$SDPCTL" map flush >/dev/null
 
 sdp_section "events"
 sdpctl -j monitor --count 5 > "$TMP/events" 2>"$TMP/events.err" &

@@ -343,6 +343,16 @@ tcp_listener()
 	return 1
 }
 
+# sdp_complete FILE WORDS...: what the bash completion in FILE offers
+# for sdpctl WORDS (the last one the word being completed, "" for a new
+# one), sorted, on one line.  The sdpctl it asks is $SDPCTL's.
+sdp_complete()
+{
+	PATH=$(dirname "${SDPCTL:-sdpctl}"):$PATH bash -c '. "$1"; shift
+		COMP_WORDS=(sdpctl "$@"); COMP_CWORD=$#; _sdpctl
+		printf "%s\n" "${COMPREPLY[@]}" | LC_ALL=C sort | xargs' _ "$@"
+}
+
 # sdp_wait_pid PID SECS: wait for a background job, at most SECS seconds;
 # its exit status (killed if it overstays).
 sdp_wait_pid()
