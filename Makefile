@@ -29,6 +29,9 @@
 #                     /etc/modprobe.d/sdp.conf; DESTDIR stages, PREFIX
 #                     (/usr/local) places all but the module and /etc
 #   make uninstall    removes what make install put there
+#   make install-dkms the module's sources and dkms.conf into
+#                     /usr/src/sdp-VERSION, then dkms add, build, install
+#                     (DESTDIR: only the copy, for a package)
 
 TOP      := $(CURDIR)
 BUILD    := $(TOP)/build
@@ -49,7 +52,7 @@ KMOD_SRC := Kbuild $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild uapi/linux/sdp.h
 .PHONY: all deps module modules-all lib tool preload demo demo-vm test bench \
 	bench-vm unit check-kmod checkpatch check-uapi uapi ksrc clean \
 	debug-kernel module-debug test-debug test-two-hosts soak install \
-	uninstall
+	uninstall install-dkms
 
 all: module lib tool preload
 
@@ -229,6 +232,18 @@ uninstall:
 	$(SUBMAKE) -C sdpctl uninstall
 	$(SUBMAKE) -C preload uninstall
 	$(if $(DESTDIR),,ldconfig)
+
+# The module's version, from kmod/sdp.h, names the DKMS source tree.
+SDP_VERSION := $(shell sed -n 's/^\#define SDP_VERSION[[:space:]]*"\(.*\)"/\1/p' kmod/sdp.h)
+DKMS_SRC    := /usr/src/sdp-$(SDP_VERSION)
+install-dkms:
+	rm -rf $(DESTDIR)$(DKMS_SRC)
+	install -d $(DESTDIR)$(DKMS_SRC)
+	cp --parents $(KMOD_SRC) $(DESTDIR)$(DKMS_SRC)/
+	sed 's|@VERSION@|$(SDP_VERSION)|' dkms.conf > $(DESTDIR)$(DKMS_SRC)/dkms.conf
+	$(if $(DESTDIR),,dkms add -m sdp -v $(SDP_VERSION))
+	$(if $(DESTDIR),,dkms build -m sdp -v $(SDP_VERSION))
+	$(if $(DESTDIR),,dkms install -m sdp -v $(SDP_VERSION))
 
 clean:
 	rm -rf $(BUILD)

@@ -13,7 +13,7 @@ libnl-3-dev libnl-genl-3-dev libcmocka-dev
 rdma-core ibverbs-providers ibverbs-utils rdmacm-utils perftest libibverbs-dev librdmacm-dev
 iproute2 jq gojq qperf strace python3-yaml python3-jsonschema util-linux tshark
 curl iperf3 redis-server redis-tools socat
-systemd man-db
+systemd man-db dkms
 linux-source-6.12 libssl-dev
 "
 

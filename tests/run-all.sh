@@ -37,7 +37,7 @@ esac
 # kernels, with their counts and sizes scaled down (SDP_TEST_SCALE), never
 # their checks; docs/design.md ("The debug tier") has their times.
 DEBUG_SUITES="test-load.sh test-hostile.sh test-ctl.sh test-stream.sh test-topo.sh test-faults.sh"
-STOCK_SUITES="smoke.sh test-load.sh test-ctl.sh test-stream.sh test-hostile.sh test-topo.sh test-preload.sh test-fuzz.sh"
+STOCK_SUITES="smoke.sh dkms-load.sh test-load.sh test-ctl.sh test-stream.sh test-hostile.sh test-topo.sh test-preload.sh test-fuzz.sh"
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP" || exit 1
@@ -229,6 +229,8 @@ if [ -z "$DEBUG_ONLY" ]; then
 	step checkpatch make checkpatch
 	step unit make unit
 	[ "$BUILT" -ne 0 ] || step install tests/test-install.sh
+	# Before the stock lane: its queue loads what this builds.
+	[ "$BUILT" -ne 0 ] || step dkms tests/test-dkms.sh
 fi
 if [ "$BUILT" -eq 0 ] && [ -z "$DEBUG_ONLY" ]; then
 	echo "=== lane a: stock kernels, two hosts, then what is left of the queue"
