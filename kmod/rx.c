@@ -504,9 +504,9 @@ static void sdp_rx_advance(struct sdp_sock *ssk, struct sdp_rx_buf *rb,
  * The peer showed it has more to send than the ring takes
  * (sdp_rx_make_room()): double the ring, up to rx-buffers, and tell the
  * peer, whether or not the program is reading, as TCP's window lets a
- * sender fill the receiver's buffer.  A buffer the memory budget refuses ends the
- * growth; the ring works as it is.  Holds a socket reference, taken when
- * queued.
+ * sender fill the receiver's buffer.  A buffer the memory budget refuses
+ * ends the growth; the ring works as it is.  Holds a socket reference,
+ * taken when queued.
  */
 void sdp_rx_grow_work(struct work_struct *work)
 {

@@ -393,15 +393,15 @@ static uint64_t msgs_total(const struct sdpctl_stats *st, enum sdpctl_dir d)
 static const struct {
 	const char *head;
 	const char *counter;	/* its spec name, or NULL: messages */
-	enum sdpctl_dir dir;	/* of the messages */
+	enum sdpctl_dir dir;	/* of the messages (no counter) */
 } rate_cols[] = {
-	{ "tx B/s", "tx-bytes", SDPCTL_TX },
-	{ "rx B/s", "rx-bytes", SDPCTL_RX },
-	{ "tx msg/s", NULL, SDPCTL_TX },
-	{ "rx msg/s", NULL, SDPCTL_RX },
-	{ "conn/s", "conn-established", SDPCTL_TX },
-	{ "fallbk/s", "fallback-tcp", SDPCTL_TX },
-	{ "abort/s", "conn-aborted", SDPCTL_TX },
+	{ .head = "tx B/s", .counter = "tx-bytes" },
+	{ .head = "rx B/s", .counter = "rx-bytes" },
+	{ .head = "tx msg/s", .dir = SDPCTL_TX },
+	{ .head = "rx msg/s", .dir = SDPCTL_RX },
+	{ .head = "conn/s", .counter = "conn-established" },
+	{ .head = "fallbk/s", .counter = "fallback-tcp" },
+	{ .head = "abort/s", .counter = "conn-aborted" },
 };
 
 /* 1234567 as 1.2M (K, M, G, T, P: powers of 1000), or whole if @exact. */
