@@ -52,6 +52,7 @@ KMOD_SRC := Kbuild $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild uapi/linux/sdp.h
 .PHONY: all deps module modules-all lib tool preload demo demo-vm test bench \
 	bench-vm unit check-kmod checkpatch check-uapi uapi ksrc clean \
 	debug-kernel module-debug test-debug test-two-hosts soak install \
+	install-module install-userspace \
 	uninstall install-dkms
 
 all: module lib tool preload
@@ -208,9 +209,14 @@ MODDIR     := /lib/modules/$(KVER)/updates
 UNITDIR    ?= $(PREFIX)/lib/systemd/system
 UNITS      := sdp-rules.service sdp-rules@.service
 SUBMAKE    := $(MAKE) PREFIX=$(PREFIX)
-install: module lib tool preload
+install: install-module install-userspace
+
+install-module: module
 	install -D -m 0644 $(BUILD)/$(KVER)/kmod/sdp.ko $(DESTDIR)$(MODDIR)/sdp.ko
 	depmod -b $(or $(DESTDIR),/) $(KVER)
+
+# All but the module: what the Debian packages ship beside sdp-dkms.
+install-userspace: lib tool preload
 	$(SUBMAKE) -C libsdpctl install
 	$(SUBMAKE) -C sdpctl install
 	$(SUBMAKE) -C preload install
@@ -240,7 +246,7 @@ install-dkms:
 	rm -rf $(DESTDIR)$(DKMS_SRC)
 	install -d $(DESTDIR)$(DKMS_SRC)
 	cp --parents $(KMOD_SRC) $(DESTDIR)$(DKMS_SRC)/
-	sed 's|@VERSION@|$(SDP_VERSION)|' dkms.conf > $(DESTDIR)$(DKMS_SRC)/dkms.conf
+	sed 's|#MODULE_VERSION#|$(SDP_VERSION)|' dkms.conf > $(DESTDIR)$(DKMS_SRC)/dkms.conf
 	$(if $(DESTDIR),,dkms add -m sdp -v $(SDP_VERSION))
 	$(if $(DESTDIR),,dkms build -m sdp -v $(SDP_VERSION))
 	$(if $(DESTDIR),,dkms install -m sdp -v $(SDP_VERSION))
