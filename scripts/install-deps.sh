@@ -14,6 +14,7 @@ rdma-core ibverbs-providers ibverbs-utils rdmacm-utils perftest libibverbs-dev l
 iproute2 jq gojq qperf strace python3-yaml python3-jsonschema util-linux tshark
 curl iperf3 redis-server redis-tools socat
 systemd man-db dkms
+debhelper dh-dkms lintian fakeroot dpkg-dev
 linux-source-6.12 libssl-dev
 "
 
