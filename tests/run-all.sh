@@ -37,7 +37,7 @@ esac
 # kernels, with their counts and sizes scaled down (SDP_TEST_SCALE), never
 # their checks; docs/design.md ("The debug tier") has their times.
 DEBUG_SUITES="test-load.sh test-hostile.sh test-ctl.sh test-stream.sh test-topo.sh test-faults.sh"
-STOCK_SUITES="smoke.sh dkms-load.sh test-load.sh test-ctl.sh test-stream.sh test-hostile.sh test-topo.sh test-preload.sh test-fuzz.sh"
+STOCK_SUITES="smoke.sh test-load.sh test-ctl.sh test-stream.sh test-hostile.sh test-topo.sh test-preload.sh test-fuzz.sh"
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP" || exit 1
@@ -138,12 +138,18 @@ run_vm_step()
 		;;
 	*)
 		name=${3%.sh}
-		mem= tmo=
+		mem= tmo= inst=
 		# 256 concurrent connections pin about 2.4 GiB (see
 		# test-load.sh), and its 30,000 connection cycles took up to
 		# 15 min beside the other guests, vm.sh's default limit.
 		[ "$3" != test-load.sh ] || { mem=6144; tmo=1800; }
-		step "vm-${name#test-}-$2" env ${mem:+SDP_VM_MEM=$mem} \
+		# On the stock kernels the control-plane suite runs with the
+		# Debian packages' files only: installed by tests/test-deb.sh
+		# into the root the guest boots on.
+		[ "$3" != test-ctl.sh ] ||
+			inst="SDP_VM_OVERLAY=$TOP/build/deb/overlay SDP_TEST_INSTALLED=1"
+		# shellcheck disable=SC2086 # inst's words
+		step "vm-${name#test-}${inst:+-installed}-$2" env ${mem:+SDP_VM_MEM=$mem} $inst \
 			tests/vm/vm.sh ${tmo:+-t $tmo} "$1" "$TOP/tests/vm/$3"
 		;;
 	esac
@@ -229,8 +235,10 @@ if [ -z "$DEBUG_ONLY" ]; then
 	step checkpatch make checkpatch
 	step unit make unit
 	[ "$BUILT" -ne 0 ] || step install tests/test-install.sh
-	# Before the stock lane: its queue loads what this builds.
 	[ "$BUILT" -ne 0 ] || step dkms tests/test-dkms.sh
+	# Before the stock lane: its control-plane suites boot on the root
+	# this installs the packages into.
+	[ "$BUILT" -ne 0 ] || step deb tests/test-deb.sh
 fi
 if [ "$BUILT" -eq 0 ] && [ -z "$DEBUG_ONLY" ]; then
 	echo "=== lane a: stock kernels, two hosts, then what is left of the queue"

@@ -6,8 +6,9 @@
 # /usr/src, /var/lib/dkms and /lib/modules stay as they are (dkms still
 # makes its signing key in /var/lib/dkms once).  Each module DKMS built
 # has the vermagic of its kernel and the srcversion of the one make builds
-# from the same sources; tests/vm/dkms-load.sh then boots each kernel with
-# it.  Runs on the host, no VM; about a minute per kernel.
+# from the same sources (the sdp-dkms package's modules, from the same
+# dkms.conf, are the ones loaded in guests: tests/test-deb.sh).  Runs on
+# the host, no VM; about a minute per kernel.
 set -u
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)

@@ -98,8 +98,7 @@ expect_match "completion: map load takes a file" "sdpctl" \
 # a whole file before it looks for the module (exit 2 on a bad line, 3
 # without the module), in a namespace of its own lest it replace this
 # host's table where the module is loaded.
-sed -e '1,/^\.SH EXAMPLE/d' "$D/usr/share/man/man5/sdp-rules.conf.5" |
-	sed -n '/^\.EX/,/^\.EE/{//!p;/^\.EE/q}' > "$TMP/rules.conf"
+sdp_man_example "$D/usr/share/man/man5/sdp-rules.conf.5" > "$TMP/rules.conf"
 rules_load() { unshare -rn "$D/usr/sbin/sdpctl" map load "$1"; }
 expect_match "sdp-rules.conf(5)'s example has rules" "^action " cat "$TMP/rules.conf"
 sdp_run rules_load "$TMP/rules.conf"
@@ -138,9 +137,7 @@ expect_match "the installed .so is the one it loaded" "$D/usr/lib/libsdpctl.so.2
 	env LD_LIBRARY_PATH="$D/usr/lib" ldd "$TMP/user"
 # libsdpctl(3)'s example builds too, and runs: exit 3 where the module is
 # not loaded, else 0 (it adds a rule: in a namespace of its own).
-sed -e '1,/^\.SH EXAMPLE/d' "$D/usr/share/man/man3/libsdpctl.3" |
-	sed -n '/^\.EX/,/^\.EE/{//!p;/^\.EE/q}' |
-	sed -e 's/\\-/-/g' -e 's/\\e/\\/g' > "$TMP/example.c"
+sdp_man_example "$D/usr/share/man/man3/libsdpctl.3" > "$TMP/example.c"
 expect_ok "libsdpctl(3)'s example builds" \
 	sh -c "gcc -Wall -Werror -o '$TMP/example' '$TMP/example.c' \$($PC --cflags --libs libsdpctl)"
 sdp_run unshare -rn env LD_LIBRARY_PATH="$D/usr/lib" "$TMP/example"

@@ -5,6 +5,11 @@
 # device up, and drives every sdpctl command, every kind of bad input (also
 # sent raw, past sdpctl's own checks), permissions, netns isolation, events,
 # and module unload/reload with rules present.
+# With SDP_TEST_INSTALLED=1, in a guest on the root tests/test-deb.sh
+# installed the Debian packages into, it uses the installed files only:
+# sdpctl, the completion and the units from the packages, the module
+# DKMS built; a section checks the packages' own parts (libsdpctl's
+# example, sdp-run with socat).
 set -u
 
 . "$(dirname "$0")/testlib.sh"
@@ -20,11 +25,51 @@ nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 # raw_add ATTR...: a map-add request whose rule nest holds ATTR...
 raw_add() { "$NLRAW" map-add "nest:map.rule{" "$@" "}"; }
 
+# installed_checks: the parts of the packages the rest does not use.
+installed_checks()
+{
+	local port=7901 sent=$TMP/sent got=$TMP/got opens0 srv
+
+	sdp_section "the installed packages"
+	expect_eq "the module loaded is the one DKMS built" \
+		"/lib/modules/$SDP_KVER/updates/dkms" "$(dirname "$(modinfo -n sdp)")"
+	expect_eq "its version is sdp-dkms's" \
+		"$(dpkg-query -W -f '${Version}' sdp-dkms)" "$(sdpctl -j info | jq -r .version)"
+	expect_eq "the checkout's build products are out of sight" "" \
+		"$(find "$TOP/build" "$TOP/sdpctl" "$TOP/libsdpctl" "$TOP/preload" -mindepth 1)"
+	# tests/test-deb.sh built it with pkg-config against libsdpctl-dev.
+	expect_match "libsdpctl(3)'s example, on libsdpctl.so.2" "^established: [0-9]+$" \
+		/var/lib/sdp-test/example
+	expect_jq "its rule is in the table" \
+		'length == 1 and .[0].port_min == 6379 and .[0].action == "both"' \
+		sdpctl -j map list
+	expect_ok "map flush" sdpctl map flush
+
+	# sdp-run from sdp-preload: socat's bytes over SDP, both ends.
+	expect_ok "map add action sdp port $port" sdpctl map add action sdp port "$port"
+	head -c $((1 << 20)) /dev/urandom > "$sent"
+	opens0=$(sdp_stat conn_passive_opens)
+	timeout 60 sdp-run socat -u "TCP-LISTEN:$port,bind=$ADDR" "CREATE:$got" &
+	srv=$!
+	expect_ok "sdp-run socat listens over SDP" sdp_wait_until 10 sdp_listeners "$port" 1
+	expect_ok "sdp-run socat sends 1 MiB" \
+		timeout 60 sdp-run socat -u "OPEN:$sent" "TCP:$ADDR:$port"
+	expect_ok "the listener exits" wait "$srv"
+	expect_ok "what arrived is what was sent" cmp "$sent" "$got"
+	expect_eq "one SDP connection accepted" $((opens0 + 1)) "$(sdp_stat conn_passive_opens)"
+	expect_ok "map flush" sdpctl map flush
+}
+
 sdp_section "setup: RDMA stack and sdp.ko on $SDP_KVER"
 sdp_suite_rdma_up
 expect_fail "sdpctl without the module says so (exit 3)" 3 "not loaded|not found" \
 	sdpctl info
-expect_ok "insmod sdp.ko" insmod "$KO"
+if [ "${SDP_TEST_INSTALLED:-}" != 1 ]; then
+	expect_ok "insmod sdp.ko" insmod "$KO"
+else
+	expect_ok "modprobe sdp, as sdp-rules.service does" modprobe sdp
+	installed_checks
+fi
 
 sdp_section "info"
 expect_jq "info: family 27, protocol 2.2, features" \
@@ -48,7 +93,7 @@ for t in rx-buffers rx-buffer-size tx-queue-depth inline-threshold \
 done
 expect_eq "bash completion offers the module's tunable names" \
 	"$(sdpctl -j tune list | jq -r '.[].name' | LC_ALL=C sort | xargs)" \
-	"$(sdp_complete "$TOP/sdpctl/sdpctl.bash-completion" -j tune set "")"
+	"$(sdp_complete "$SDP_COMPLETION" -j tune set "")"
 expect_ok "tune set rx-buffers 128" sdpctl tune set rx-buffers 128
 expect_jq "tune get shows the new value" '.value == 128' sdpctl -j tune get rx-buffers
 expect_fail "tune set below min: EINVAL naming the tunable" 1 \
@@ -323,13 +368,17 @@ expect_jq "stats are per netns" '.map_lookups == 1' inns "$SDPCTL" -j stats
 
 sdp_section "the sdp-rules units' commands"
 # What systemd runs for sdp-rules.service and sdp-rules@sdpt1.service
-# (etc/systemd/; tests/test-install.sh verifies the units themselves):
-# their sdpctl this tree's, their /etc/sdp file one of ours.  The module
-# is loaded already (their ExecStartPre modprobes it).
+# (etc/systemd/, or the installed units; tests/test-install.sh verifies
+# the units themselves): their sdpctl $SDPCTL, their /etc/sdp file one of
+# ours.  The module is loaded already (their ExecStartPre modprobes it).
+UNIT_SRC=$TOP/etc/systemd/%s.in
+[ "${SDP_TEST_INSTALLED:-}" != 1 ] || UNIT_SRC=/lib/systemd/system/%s
 # unit_cmd UNIT KEY INSTANCE FILE: the command line of the unit's KEY=.
 unit_cmd()
 {
-	sed -n "s|^$2=||p" "$TOP/etc/systemd/$1.in" | sed -e "s|@SBINDIR@/sdpctl|$SDPCTL|" \
+	# shellcheck disable=SC2059 # the format is UNIT_SRC
+	sed -n "s|^$2=||p" "$(printf "$UNIT_SRC" "$1")" |
+		sed -e "s|@SBINDIR@/sdpctl|$SDPCTL|" \
 		-e "s|%i|$3|g" -e "s|/etc/sdp/[^ ]*\.conf|$4|"
 }
 printf 'action sdp port 4300\naction tcp port 4301 # comment\n' > "$TMP/rules.conf"

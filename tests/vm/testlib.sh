@@ -447,10 +447,20 @@ sdp_test_summary()
 	[ "$SDP_FAILED" -eq 0 ]
 }
 
+# sdp_man_example PAGE: the first example (.EX to .EE after .SH EXAMPLE)
+# of a man page, plain or gzipped, with the roff escapes \- and \e undone.
+sdp_man_example()
+{
+	zcat -f "$1" | sed -e '1,/^\.SH EXAMPLE/d' |
+		sed -n '/^\.EX/,/^\.EE/{//!p;/^\.EE/q}' |
+		sed -e 's/\\-/-/g' -e 's/\\e/\\/g'
+}
+
 # ---- the prologue every suite shares -----------------------------------------
 
-# sdp_suite_init NAME: set TOP, KO, SDPCTL, TMP (removed when the shell
-# exits) and ADDR, the address of the RDMA netdev the suite connects to.
+# sdp_suite_init NAME: set TOP, KO, SDPCTL, SDP_COMPLETION, TMP (removed
+# when the shell exits) and ADDR, the address of the RDMA netdev the suite
+# connects to.
 #
 # Under tests/vm/vm.sh (SDP_VM=1) the RDMA device is Soft-RoCE on dummy0
 # (guest-rdma.sh), set up by sdp_suite_rdma_up.  Any other host that has an
@@ -463,8 +473,13 @@ sdp_suite_init()
 	TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 	. "$TOP/tests/vm/guest-rdma.sh"
 	: "${SDP_KVER:=$(uname -r)}"
-	KO=${SDP_KO:-$TOP/build/$SDP_KVER/kmod/sdp.ko}
-	SDPCTL=$TOP/sdpctl/sdpctl
+	if [ "${SDP_TEST_INSTALLED:-}" = 1 ]; then
+		sdp_installed_only "$1"
+	else
+		KO=${SDP_KO:-$TOP/build/$SDP_KVER/kmod/sdp.ko}
+		SDPCTL=$TOP/sdpctl/sdpctl
+		SDP_COMPLETION=$TOP/sdpctl/sdpctl.bash-completion
+	fi
 	if [ "${SDP_VM:-}" = 1 ]; then
 		ADDR=$SDP_DUMMY_ADDR
 	else
@@ -483,6 +498,27 @@ sdp_suite_init()
 	export SDP_TEST_TIME_SCALE=${SDP_TEST_TIME_SCALE:-1}
 	TMP=$(mktemp -d)
 	trap 'rm -rf "$TMP"' EXIT
+}
+
+# sdp_installed_only NAME: SDP_TEST_INSTALLED=1, in a guest booted on the
+# root tests/test-deb.sh installed the packages into (vm.sh's
+# SDP_VM_OVERLAY): the suite runs with the installed files only.  The
+# checkout's build products are hidden under empty mounts; sdpctl and
+# its completion are the installed ones, KO is the module DKMS built,
+# as modprobe finds it.
+sdp_installed_only()
+{
+	local d
+
+	[ "${SDP_VM:-}" = 1 ] ||
+		{ echo "$1: SDP_TEST_INSTALLED=1 is for a vm.sh guest" >&2; exit 2; }
+	for d in build libsdpctl sdpctl preload; do
+		mount -t tmpfs -o ro,mode=755 sdp-hidden "$TOP/$d" ||
+			{ echo "$1: cannot hide $TOP/$d" >&2; exit 1; }
+	done
+	KO=$(modinfo -n sdp 2>/dev/null) || KO=/no-installed-module/sdp.ko
+	SDPCTL=/usr/sbin/sdpctl
+	SDP_COMPLETION=/usr/share/bash-completion/completions/sdpctl
 }
 
 # sdp_suite_rdma_up: the RDMA device is there and active (set up in a guest).

@@ -29,6 +29,9 @@
 #      "socket,udp=127.0.0.1:P,localaddr=127.0.0.1:Q": two guests joined
 #      by the host's loopback (tests/vm/two-hosts.sh); SDP_VM_MAC its MAC
 #      address; SDP_VM_PCAP a file that records its frames (filter-dump).
+#      SDP_VM_OVERLAY=DIR: the guest's root is the host's with DIR/upper
+#      on top (tests/vm/overlay-root.sh), e.g. build/deb/overlay, where
+#      tests/test-deb.sh installed the Debian packages.
 set -eu
 
 die() { echo "vm.sh: $*" >&2; exit 2; }
@@ -37,6 +40,15 @@ usage() {
 	echo "usage: $0 [-t TIMEOUT_SECS] KVER GUEST_CMD [ARGS...]" >&2
 	exit 2
 }
+
+# An overlay root exists in a mount namespace of its own: run in one.
+ROOT_EXPORT=/
+if [ -n "${SDP_VM_OVERLAY:-}" ]; then
+	[ -n "${SDP_VM_IN_OVERLAY:-}" ] ||
+		SDP_VM_IN_OVERLAY=1 exec "$(dirname "$0")/overlay-root.sh" \
+			"$SDP_VM_OVERLAY" "$0" "$@"
+	ROOT_EXPORT=$(realpath "$SDP_VM_OVERLAY")/root
+fi
 
 TIMEOUT=
 while getopts t:h opt; do
@@ -257,7 +269,7 @@ done < <(compgen -e | grep -E '^SDP_TEST_[A-Z0-9_]+$' || true) >"$RUNDIR/cpio/sd
 cat "$INITRAMFS" "$RUNDIR/run.cpio.gz" >"$RUNDIR/initrd"
 
 # --- boot --------------------------------------------------------------------
-LOG=$VMDIR/console-$KVER-$(basename "$GUEST_CMD").log
+LOG=$VMDIR/console-$KVER-$(basename "$GUEST_CMD")${SDP_VM_OVERLAY:+-overlay}.log
 
 # quiet: boot chatter off (init raises the console loglevel before the test).
 # edd=off: skips the slow BIOS EDD probe. mitigations=off: TCG is slow enough.
@@ -288,7 +300,7 @@ QEMU_ARGS=(
 	-nographic -nodefaults -serial stdio -no-reboot -nic none
 	-bios qboot.rom
 	-kernel "$KERNEL" -initrd "$RUNDIR/initrd" -append "$CMDLINE"
-	-fsdev "local,id=root,path=/,$P9" -device virtio-9p-pci,fsdev=root,mount_tag=sdproot
+	-fsdev "local,id=root,path=$ROOT_EXPORT,$P9" -device virtio-9p-pci,fsdev=root,mount_tag=sdproot
 	-fsdev "local,id=repo,path=$REPO,$P9" -device virtio-9p-pci,fsdev=repo,mount_tag=sdprepo
 )
 if [ -n "${SDP_VM_NET:-}" ]; then
