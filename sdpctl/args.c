@@ -94,13 +94,17 @@ const struct cli_cmd cli_commands[] = {
 	{ .name = "tune", .synopsis = "COMMAND", .help = "show and change the tunables",
 	  .subs = tune_commands, .default_sub = "list" },
 	{ .name = "conns", .alias = "connections", .main = conns_main,
-	  .synopsis = "",
+	  .synopsis = "[--details] [--exact] [--interval SECONDS [--count N]]",
 	  .help = "list the SDP sockets of this network namespace",
 	  .details = "One line per listener or connection, in creation order:\n"
-		     "state, local and peer address, bytes queued to send "
-		     "(SEND-Q) and unread\n(RECV-Q), payload bytes sent and "
-		     "received, send credits, receive buffers\nposted, owner, "
-		     "inode and socket cookie.\n" },
+		     "state, transport, local and peer address, bytes queued "
+		     "to send (SEND-Q)\nand unread (RECV-Q), payload bytes "
+		     "sent and received (K, M, G unless\n--exact).  "
+		     "--details (-d) adds send credits, receive buffers posted,"
+		     " buffer\npages held, owner, inode and socket cookie.  "
+		     "--interval prints the table\nevery SECONDS with bytes "
+		     "per second each way instead of totals (-j: a JSON\n"
+		     "line per interval); --count stops after N tables.\n" },
 	{ .name = "monitor", .main = monitor_main, .synopsis = "[--count N]",
 	  .help = "print one line per event until interrupted or N events" },
 	{ 0 }

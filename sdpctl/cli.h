@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "sdpctl.h"
 
@@ -87,11 +88,38 @@ int cli_no_args(const struct cli_ctx *ctx, int argc, char **argv);
  * then runs the command.
  */
 
+/* watch.c: --interval and --count, and readings on a fixed schedule. */
+struct watch_args {
+	double interval;		/* --interval SECONDS; 0: one reading */
+	uint64_t count;			/* --count N readings shown; 0: no end */
+};
+
+struct watch_clock {
+	struct watch_args args;
+	struct timespec start, then;
+	uint64_t n;			/* readings due so far */
+};
+
+/*
+ * --interval SECONDS (-i) or --count N (-c, N @counted) at argv[*i]: 1
+ * taken (*i moved past its value), 0 neither, -1 a usage error (printed).
+ */
+int watch_opt(const struct cli_ctx *ctx, int argc, char **argv, int *i,
+	      struct watch_args *w, const char *counted);
+/* The first reading was just taken. */
+void watch_start(struct watch_clock *c, const struct watch_args *w);
+/*
+ * Sleep until the next reading is due, every interval from the first (a
+ * slow reading does not shift the next); false after --count of them.
+ */
+bool watch_next(struct watch_clock *c);
+/* Seconds since the previous reading; the one just taken becomes that. */
+double watch_mark(struct watch_clock *c);
+
 /* cmd_info.c */
 struct stats_args {
 	bool reset;			/* --reset */
-	double interval;		/* --interval SECONDS; 0: one reading */
-	uint64_t count;			/* --count N lines of rates; 0: no end */
+	struct watch_args watch;	/* lines of rates */
 	bool exact;			/* --exact: no K/M/G in text */
 };
 
@@ -172,6 +200,14 @@ int monitor_parse(const struct cli_ctx *ctx, int argc, char **argv,
 int monitor_main(struct cli_ctx *ctx, int argc, char **argv);
 
 /* cmd_conns.c */
+struct conns_args {
+	bool details;			/* --details: credits, owner, ids */
+	bool exact;			/* --exact: no K/M/G in text */
+	struct watch_args watch;	/* tables of rates */
+};
+
+int conns_parse(const struct cli_ctx *ctx, int argc, char **argv,
+		struct conns_args *args);
 int conns_main(struct cli_ctx *ctx, int argc, char **argv);
 
 /* print.c */
@@ -195,7 +231,22 @@ void print_rates(FILE *f, const struct sdpctl_stats *prev,
 bool print_event(FILE *f, const struct sdpctl_event *ev, bool json);
 void conn_endpoint_text(uint16_t family, const uint8_t *addr, uint16_t port,
 			bool present, char *buf, size_t len);
-void print_conn_json(FILE *f, const struct sdpctl_conn *c);
-void print_conns_text(FILE *f, const struct sdpctl_conn *items, size_t n);
+/* Bytes per second of one connection, both ways (conns --interval). */
+struct conn_rates {
+	double tx, rx;
+};
+
+/* How conns shows its table; @rates, one per connection, or NULL. */
+struct conns_view {
+	bool details, exact;
+	const struct conn_rates *rates;
+};
+
+void print_conn_json(FILE *f, const struct sdpctl_conn *c,
+		     const struct conn_rates *r);
+void print_conns_json(FILE *f, const struct sdpctl_conn *items, size_t n,
+		      const struct conn_rates *rates, double secs);
+void print_conns_text(FILE *f, const struct sdpctl_conn *items, size_t n,
+		      const struct conns_view *v);
 
 #endif /* SDPCTL_CLI_H */

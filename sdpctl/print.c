@@ -505,7 +505,8 @@ static void json_addr(FILE *f, uint16_t family, const uint8_t *addr,
 	json_string(f, a);
 }
 
-void print_conn_json(FILE *f, const struct sdpctl_conn *c)
+void print_conn_json(FILE *f, const struct sdpctl_conn *c,
+		     const struct conn_rates *r)
 {
 	fputs("{\"family\":", f);
 	json_enum(f, sdpctl_family_name(c->family), c->family);
@@ -533,10 +534,34 @@ void print_conn_json(FILE *f, const struct sdpctl_conn *c)
 		",\"tx_credits\":%" PRIu32 ",\"rx_posted\":%" PRIu32
 		",\"mem_pages\":%" PRIu32
 		",\"uid\":%" PRIu32 ",\"inode\":%" PRIu64
-		",\"cookie\":%" PRIu64 "}",
+		",\"cookie\":%" PRIu64,
 		c->tx_bytes, c->rx_bytes, c->tx_queued, c->rx_queued,
 		c->tx_credits, c->rx_posted, c->mem_pages, c->uid, c->inode,
 		c->cookie);
+	/* Named as stats --interval names them: the counter's name. */
+	if (r)
+		fprintf(f, ",\"rates\":{\"tx_bytes\":%.1f,\"rx_bytes\":%.1f}",
+			r->tx, r->rx);
+	fputc('}', f);
+}
+
+/*
+ * conns -j: an array of sockets; with @rates (conns --interval), a line
+ * {"interval":@secs,"conns":[...]} whose sockets carry their rates.
+ */
+void print_conns_json(FILE *f, const struct sdpctl_conn *items, size_t n,
+		      const struct conn_rates *rates, double secs)
+{
+	size_t i;
+
+	if (rates)
+		fprintf(f, "{\"interval\":%.3f,\"conns\":", secs);
+	fputc('[', f);
+	for (i = 0; i < n; i++) {
+		fputs(i ? "," : "", f);
+		print_conn_json(f, &items[i], rates ? &rates[i] : NULL);
+	}
+	fputs(rates ? "]}\n" : "]\n", f);
 }
 
 /* The state column: the name, or the number sdpctl does not know. */
@@ -572,61 +597,90 @@ static const char *conn_via_text(const struct sdpctl_conn *c, char *buf,
 	return buf;
 }
 
-#define CONN_COLS 12
+enum conn_col {
+	COL_STATE, COL_VIA, COL_LOCAL, COL_PEER, COL_SENDQ, COL_RECVQ,
+	COL_TX, COL_RX,
+	/* conns --details only: */
+	COL_CREDITS, COL_POSTED, COL_PAGES, COL_UID, COL_INODE, COL_COOKIE,
+	CONN_COLS
+};
 
-/* Columns sized to their contents, numbers right-aligned (ss style). */
-void print_conns_text(FILE *f, const struct sdpctl_conn *items, size_t n)
+#define CONN_CELL 64
+
+/* One socket's row; TX and RX its bytes, or with @r its rates. */
+static void conn_cells(const struct sdpctl_conn *k, const struct conn_rates *r,
+		       bool exact, char cell[CONN_COLS][CONN_CELL])
+{
+	snprintf(cell[COL_STATE], CONN_CELL, "%s",
+		 conn_state_text(k->state, cell[COL_VIA], CONN_CELL));
+	conn_via_text(k, cell[COL_VIA], CONN_CELL);
+	conn_endpoint_text(k->family, k->local_addr, k->local_port, true,
+			   cell[COL_LOCAL], CONN_CELL);
+	conn_endpoint_text(k->family, k->remote_addr, k->remote_port,
+			   k->has_remote, cell[COL_PEER], CONN_CELL);
+	snprintf(cell[COL_SENDQ], CONN_CELL, "%" PRIu32, k->tx_queued);
+	snprintf(cell[COL_RECVQ], CONN_CELL, "%" PRIu32, k->rx_queued);
+	scaled(r ? r->tx : (double)k->tx_bytes, exact, cell[COL_TX], CONN_CELL);
+	scaled(r ? r->rx : (double)k->rx_bytes, exact, cell[COL_RX], CONN_CELL);
+	snprintf(cell[COL_CREDITS], CONN_CELL, "%" PRIu32, k->tx_credits);
+	snprintf(cell[COL_POSTED], CONN_CELL, "%" PRIu32, k->rx_posted);
+	snprintf(cell[COL_PAGES], CONN_CELL, "%" PRIu32, k->mem_pages);
+	snprintf(cell[COL_UID], CONN_CELL, "%" PRIu32, k->uid);
+	snprintf(cell[COL_INODE], CONN_CELL, "%" PRIu64, k->inode);
+	snprintf(cell[COL_COOKIE], CONN_CELL, "%" PRIu64, k->cookie);
+}
+
+/* One row: cells apart by a space, none after the last (ss style). */
+static void conn_row(FILE *f, char cell[CONN_COLS][CONN_CELL],
+		     const int *w, size_t cols)
+{
+	size_t c;
+
+	for (c = 0; c < cols; c++)
+		fprintf(f, "%s%*s", c ? " " : "",
+			c <= COL_PEER ? -w[c] : w[c], cell[c]);
+	fputc('\n', f);
+}
+
+/*
+ * Columns sized to their contents, text left-aligned and numbers right.
+ * Without --details the table fits 80 columns for IPv4 sockets; TX and
+ * RX in K, M, G unless exact.
+ */
+void print_conns_text(FILE *f, const struct sdpctl_conn *items, size_t n,
+		      const struct conns_view *v)
 {
 	static const char *const heads[CONN_COLS] = {
 		"STATE", "VIA", "LOCAL", "PEER", "SEND-Q", "RECV-Q",
-		"TX-BYTES", "RX-BYTES", "CREDITS", "POSTED", "UID", "INODE"
+		"TX", "RX", "CREDITS", "POSTED", "PAGES", "UID", "INODE",
+		"COOKIE"
 	};
-	/* Text columns are left-aligned, numbers right-aligned. */
-	static const bool left[CONN_COLS] = { true, true, true, true };
-	char cell[CONN_COLS][64];
+	size_t cols = v->details ? CONN_COLS : COL_CREDITS;
+	char cell[CONN_COLS][CONN_CELL];
 	int w[CONN_COLS];
-	size_t i, c, pass;
+	size_t i, c;
 
 	for (c = 0; c < CONN_COLS; c++)
-		w[c] = (int)strlen(heads[c]);
-	/* Pass 0 measures, pass 1 prints. */
-	for (pass = 0; pass < 2; pass++) {
-		if (pass) {
-			for (c = 0; c < CONN_COLS; c++)
-				fprintf(f, left[c] ? "%-*s " : "%*s ", w[c],
-					heads[c]);
-			fputs("COOKIE\n", f);
-		}
-		for (i = 0; i < n; i++) {
-			const struct sdpctl_conn *k = &items[i];
+		snprintf(cell[c], CONN_CELL, "%s", heads[c]);
+	if (v->rates) {
+		snprintf(cell[COL_TX], CONN_CELL, "TX/s");
+		snprintf(cell[COL_RX], CONN_CELL, "RX/s");
+	}
+	for (c = 0; c < CONN_COLS; c++)
+		w[c] = (int)strlen(cell[c]);
+	for (i = 0; i < n; i++) {
+		char row[CONN_COLS][CONN_CELL];
 
-			snprintf(cell[0], 64, "%s",
-				 conn_state_text(k->state, cell[1], 64));
-			conn_via_text(k, cell[1], 64);
-			conn_endpoint_text(k->family, k->local_addr,
-					   k->local_port, true, cell[2], 64);
-			conn_endpoint_text(k->family, k->remote_addr,
-					   k->remote_port, k->has_remote,
-					   cell[3], 64);
-			snprintf(cell[4], 64, "%" PRIu32, k->tx_queued);
-			snprintf(cell[5], 64, "%" PRIu32, k->rx_queued);
-			snprintf(cell[6], 64, "%" PRIu64, k->tx_bytes);
-			snprintf(cell[7], 64, "%" PRIu64, k->rx_bytes);
-			snprintf(cell[8], 64, "%" PRIu32, k->tx_credits);
-			snprintf(cell[9], 64, "%" PRIu32, k->rx_posted);
-			snprintf(cell[10], 64, "%" PRIu32, k->uid);
-			snprintf(cell[11], 64, "%" PRIu64, k->inode);
-			if (!pass) {
-				for (c = 0; c < CONN_COLS; c++)
-					w[c] = max_int(w[c],
-						       (int)strlen(cell[c]));
-				continue;
-			}
-			for (c = 0; c < CONN_COLS; c++)
-				fprintf(f, left[c] ? "%-*s " : "%*s ", w[c],
-					cell[c]);
-			fprintf(f, "%" PRIu64 "\n", k->cookie);
-		}
+		conn_cells(&items[i], v->rates ? &v->rates[i] : NULL, v->exact,
+			   row);
+		for (c = 0; c < CONN_COLS; c++)
+			w[c] = max_int(w[c], (int)strlen(row[c]));
+	}
+	conn_row(f, cell, w, cols);
+	for (i = 0; i < n; i++) {
+		conn_cells(&items[i], v->rates ? &v->rates[i] : NULL, v->exact,
+			   cell);
+		conn_row(f, cell, w, cols);
 	}
 }
 
@@ -665,7 +719,7 @@ static void event_json(FILE *f, const struct sdpctl_event *ev)
 	case SDPCTL_EVENT_CONN_UP:
 	case SDPCTL_EVENT_CONN_DOWN:
 		fputs(",\"conn\":", f);
-		print_conn_json(f, &ev->conn);
+		print_conn_json(f, &ev->conn, NULL);
 		break;
 	}
 	fputs("}\n", f);

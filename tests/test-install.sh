@@ -91,6 +91,8 @@ expect_eq "completion: the keywords left" "addr family port position program" \
 	"$(sdp_complete "$COMP" map add action sdp role any "")"
 expect_eq "completion: stats options" "--count --exact --help --interval --json --reset -h -j" \
 	"$(sdp_complete "$COMP" stats -)"
+expect_eq "completion: conns options" "--count --details --exact --help --interval --json -h -j" \
+	"$(sdp_complete "$COMP" conns -)"
 expect_match "completion: map load takes a file" "sdpctl" \
 	sdp_complete "$COMP" map load "$D/usr/sbin/sd"
 

@@ -36,6 +36,7 @@ union cmd_args {
 	struct tune_get_args tune_get;
 	struct tune_set_args tune_set;
 	struct monitor_args monitor;
+	struct conns_args conns;
 };
 
 /* One sdpctl invocation with stdout and stderr captured. */
@@ -84,6 +85,8 @@ static int parse_cmd_args(const struct cli_ctx *ctx,
 
 	if (cmd_main == stats_main)
 		return stats_parse(ctx, argc, argv, &args->stats);
+	if (cmd_main == conns_main)
+		return conns_parse(ctx, argc, argv, &args->conns);
 	if (cmd_main == map_add_main)
 		return map_add_parse(ctx, argc, argv, &args->map_add);
 	if (cmd_main == map_del_main)
@@ -169,6 +172,12 @@ static void assert_contains(const char *text, const char *part)
 {
 	if (!strstr(text, part))
 		fail_msg("\"%s\" not in:\n%s", part, text);
+}
+
+static void assert_starts(const char *text, const char *prefix)
+{
+	if (strncmp(text, prefix, strlen(prefix)))
+		fail_msg("does not start with \"%s\":\n%s", prefix, text);
 }
 
 /* A usage error: exit 2, one line on stderr holding part, no stdout. */
@@ -320,6 +329,8 @@ static void test_command_lookup(void **state)
 	done(&r);
 	assert_ptr_equal(run_cmd(parse(&r, "conns", NULL))->main, conns_main);
 	assert_string_equal(r.inv.name, "conns");
+	assert_false(r.args.conns.details || r.args.conns.exact ||
+		     r.args.conns.watch.interval);
 	done(&r);
 	assert_ptr_equal(run_cmd(parse(&r, "-j", "connections", NULL))->main,
 			 conns_main);
@@ -327,6 +338,21 @@ static void test_command_lookup(void **state)
 	done(&r);
 	assert_usage_error(run_main(&r, "conns", "all", NULL),
 			   "unexpected argument \"all\"");
+	run_cmd(parse(&r, "conns", "-d", "--exact", "-i", "0.5", "-c", "4",
+		      NULL));
+	assert_true(r.args.conns.details && r.args.conns.exact &&
+		    r.args.conns.watch.interval == 0.5 &&
+		    r.args.conns.watch.count == 4);
+	done(&r);
+	run_cmd(parse(&r, "conns", "--details", "--interval=2", NULL));
+	assert_true(r.args.conns.details && !r.args.conns.exact &&
+		    r.args.conns.watch.interval == 2.0 &&
+		    !r.args.conns.watch.count);
+	done(&r);
+	assert_usage("--count needs --interval", "conns", "--count", "2", NULL);
+	assert_usage("bad interval \"0.01\"", "conns", "-i", "0.01", NULL);
+	assert_usage("bad count \"x\" (expected a number of tables", "conns",
+		     "-i", "1", "-c", "x", NULL);
 }
 
 static void test_json_flag_anywhere(void **state)
@@ -363,11 +389,13 @@ static void test_stats_args(void **state)
 	assert_true(r.args.stats.reset);
 	done(&r);
 	run_cmd(parse(&r, "-j", "stats", "--interval", "2", "--count=3", NULL));
-	assert_true(r.args.stats.interval == 2.0 && r.args.stats.count == 3 &&
+	assert_true(r.args.stats.watch.interval == 2.0 &&
+		    r.args.stats.watch.count == 3 &&
 		    !r.args.stats.exact && r.inv.json);
 	done(&r);
 	run_cmd(parse(&r, "stats", "-i", "0.5", "--exact", NULL));
-	assert_true(r.args.stats.interval == 0.5 && !r.args.stats.count &&
+	assert_true(r.args.stats.watch.interval == 0.5 &&
+		    !r.args.stats.watch.count &&
 		    r.args.stats.exact);
 	done(&r);
 
@@ -1100,24 +1128,36 @@ static struct sdpctl_conn sample_conn(void)
 	return c;
 }
 
-static void conn_json(FILE *f, const void *c) { print_conn_json(f, c); }
+static void conn_json(FILE *f, const void *c)
+{
+	print_conn_json(f, c, NULL);
+}
 
 struct conn_table {
 	const struct sdpctl_conn *items;
 	size_t n;
+	struct conns_view view;
+	double secs;			/* conns_json: with view.rates */
 };
 
 static void conns_text(FILE *f, const void *arg)
 {
 	const struct conn_table *t = arg;
 
-	print_conns_text(f, t->items, t->n);
+	print_conns_text(f, t->items, t->n, &t->view);
+}
+
+static void conns_json(FILE *f, const void *arg)
+{
+	const struct conn_table *t = arg;
+
+	print_conns_json(f, t->items, t->n, t->view.rates, t->secs);
 }
 
 static void test_conn_output(void **state)
 {
 	struct sdpctl_conn c[2] = { sample_conn(), sample_conn() };
-	struct conn_table table = { c, 2 };
+	struct conn_table table = { .items = c, .n = 2 };
 	struct sdpctl_event ev = { .type = SDPCTL_EVENT_CONN_UP };
 	char *text;
 
@@ -1149,15 +1189,62 @@ static void test_conn_output(void **state)
 			"\"transport\":\"tcp\",\"fallback_reason\":\"rule\",");
 	free(text);
 
+	/* 80 columns: no per-socket ids unless --details; K, M, G. */
+	c[0].tx_bytes = 1234567;
 	text = capture_print(conns_text, &table);
 	assert_string_equal(text,
 		"STATE       VIA      LOCAL            PEER            SEND-Q "
-		"RECV-Q TX-BYTES RX-BYTES CREDITS POSTED  UID INODE COOKIE\n"
+		"RECV-Q   TX  RX\n"
 		"established sdp      198.18.0.1:40000 198.18.0.2:7500     12 "
-		"    34     1000      300      63     64 1000   777 5\n"
+		"    34 1.2M 300\n"
 		"listen      tcp:rule *:7500           *:*                  0 "
-		"     0        0        0       0      0    0     0 6\n");
+		"     0    0   0\n");
 	free(text);
+	table.view.details = true;
+	table.view.exact = true;
+	text = capture_print(conns_text, &table);
+	assert_string_equal(text,
+		"STATE       VIA      LOCAL            PEER            SEND-Q "
+		"RECV-Q      TX  RX CREDITS POSTED PAGES  UID INODE COOKIE\n"
+		"established sdp      198.18.0.1:40000 198.18.0.2:7500     12 "
+		"    34 1234567 300      63     64    48 1000   777      5\n"
+		"listen      tcp:rule *:7500           *:*                  0 "
+		"     0       0   0       0      0     0    0     0      6\n");
+	free(text);
+	c[0].tx_bytes = 1000;
+	table.view = (struct conns_view){ 0 };
+
+	/* conns -j: the array; --interval: each socket with its rates. */
+	text = capture_print(conns_json, &table);
+	assert_starts(text, "[{\"family\":\"inet\",");
+	assert_contains(text, "\"cookie\":5},{\"family\":\"inet6\",");
+	assert_contains(text, "\"cookie\":6}]\n");
+	assert_null(strstr(text, "rates"));
+	free(text);
+	{
+		const struct conn_rates rates[2] = { { 2500, 150.25 }, { 0, 0 } };
+
+		table.view.rates = rates;
+		table.secs = 2;
+		text = capture_print(conns_json, &table);
+		assert_starts(text, "{\"interval\":2.000,\"conns\":"
+			      "[{\"family\":\"inet\",");
+		assert_contains(text, "\"cookie\":5,\"rates\":{\"tx_bytes\":"
+				"2500.0,\"rx_bytes\":150.2}},{");
+		assert_contains(text, "\"cookie\":6,\"rates\":{\"tx_bytes\":"
+				"0.0,\"rx_bytes\":0.0}}]}\n");
+		free(text);
+		text = capture_print(conns_text, &table);
+		assert_string_equal(text,
+			"STATE       VIA      LOCAL            PEER            "
+			"SEND-Q RECV-Q TX/s RX/s\n"
+			"established sdp      198.18.0.1:40000 198.18.0.2:7500 "
+			"    12     34 2.5K  150\n"
+			"listen      tcp:rule *:7500           *:*             "
+			"     0      0    0    0\n");
+		free(text);
+		table.view.rates = NULL;
+	}
 
 	/* An unknown state, transport or reason is shown as its number. */
 	c[0].state = 42;

@@ -54,7 +54,8 @@ installed_checks()
 	expect_ok "sdp-run socat listens over SDP" sdp_wait_until 10 sdp_listeners "$port" 1
 	expect_ok "sdp-run socat sends 1 MiB" \
 		timeout 60 sdp-run socat -u "OPEN:$sent" "TCP:$ADDR:$port"
-	expect_ok "the listener exits" wait "$srv"
+	wait "$srv"
+	expect_eq "the listener exits" 0 "$?"
 	expect_ok "what arrived is what was sent" cmp "$sent" "$got"
 	expect_eq "one SDP connection accepted" $((opens0 + 1)) "$(sdp_stat conn_passive_opens)"
 	expect_ok "map flush" sdpctl map flush
@@ -315,6 +316,51 @@ sdp_run sdpctl stats -i 0.2 -c 2
 expect_eq "stats -i 0.2 -c 2: a header, then two lines of rates, all 0" \
 	"1 header, 2 rates" \
 	"$(grep -Ec '^ +tx B/s +rx B/s .* open$' <<<"$SDP_OUT") header, $(grep -Ec '^( +0){8}$' <<<"$SDP_OUT") rates"
+
+sdp_section "conns: the table, and each socket's rates"
+# A connection moving 16 KiB every 0.1 s from the client to the
+# accepted end, until $TMP/stop exists.
+cat > "$TMP/flow.py" <<'PYEOF'
+import os, sys, time
+sys.path.insert(0, sys.argv[4])
+from sdpsock import sdp_pair
+ls, c, a = sdp_pair(sys.argv[1], int(sys.argv[2]), 1)
+open(sys.argv[3] + ".ready", "w").close()
+while not os.path.exists(sys.argv[3]):
+    c.sendall(b"z" * 16384)
+    got = 0
+    while got < 16384:
+        got += len(a.recv(65536))
+    time.sleep(0.1)
+PYEOF
+FLOW_PORT=7450
+timeout 120 python3 "$TMP/flow.py" "$ADDR" "$FLOW_PORT" "$TMP/stop" "$TOP/tests/vm" &
+FLOW=$!
+expect_ok "a connection moving bytes" sdp_wait_until 30 test -e "$TMP/stop.ready"
+sdp_run sdpctl conns
+expect_eq "conns: listener, client and accepted end, header first" \
+	"STATE VIA LOCAL PEER SEND-Q RECV-Q TX RX|3" \
+	"$(head -n 1 <<<"$SDP_OUT" | xargs)|$(grep -c " sdp " <<<"$SDP_OUT")"
+expect_eq "the table fits 80 columns" "" "$(awk 'length > 80' <<<"$SDP_OUT")"
+expect_match "--details adds credits, owner and ids" "PAGES +UID +INODE +COOKIE$" \
+	sdpctl conns --details
+sdp_run sdpctl -j conns --interval 1 --count 2
+expect_eq "conns --interval 1 --count 2 -j: two JSON lines" 2 "$(wc -l <<<"$SDP_OUT")"
+expect_jq "the client sends, the accepted end receives, the listener idles" \
+	"all(.[]; .interval > 0.9 and .interval < 5 and
+	     ([.conns[] | select(.remote_port == $FLOW_PORT)] | .[0].rates.tx_bytes > 0) and
+	     ([.conns[] | select(.local_port == $FLOW_PORT and .remote_port != null)] |
+	      .[0].rates.rx_bytes > 0) and
+	     ([.conns[] | select(.state == \"listen\")] | .[0].rates ==
+	      {tx_bytes: 0, rx_bytes: 0}))" jq -s . <<<"$SDP_OUT"
+sdp_run sdpctl conns -i 0.3 -c 2
+expect_eq "conns -i 0.3 -c 2: two tables of rates, an empty line between" \
+	"2 headers, 1 empty" \
+	"$(grep -c 'TX/s RX/s$' <<<"$SDP_OUT") headers, $(grep -c '^$' <<<"$SDP_OUT") empty"
+touch "$TMP/stop"
+wait "$FLOW"
+expect_eq "the connection ends, its helper exits 0" 0 "$?"
+expect_ok "and leaves the listing" sdp_wait_until 30 sdp_conns_empty
 
 sdp_section "permissions: reads are open, changes need CAP_NET_ADMIN"
 expect_ok "unprivileged info" nobody "$SDPCTL" info
