@@ -190,6 +190,32 @@ int tune_set_parse(const struct cli_ctx *ctx, int argc, char **argv,
 		   struct tune_set_args *args);
 int tune_set_main(struct cli_ctx *ctx, int argc, char **argv);
 
+/* A "tune NAME VALUE" line of a rule file (map load). */
+struct tune_line {
+	unsigned int line;
+	char name[SDPCTL_TUNABLE_NAME_LEN];
+	uint64_t value;
+	bool is_action;			/* VALUE was sdp, tcp or both */
+	uint64_t old;			/* the value before, once set */
+};
+
+/*
+ * Take the tune lines out of @text, the rule file @file, into *@lines
+ * (free() them): blanked, so that the rule parser numbers the other lines
+ * as the file does.  A bad one is a usage error, printed.
+ */
+int tune_lines_take(const struct cli_ctx *ctx, const char *file, char *text,
+		    struct tune_line **lines, size_t *n);
+/*
+ * Set them in file order, each one's old value kept; if the kernel
+ * refuses one, put back those set and report it (the exit code).
+ */
+int tune_lines_apply(struct cli_ctx *ctx, const char *file,
+		     struct tune_line *lines, size_t n);
+/* Put back the old values of the @n set (what follows them failed). */
+void tune_lines_revert(struct cli_ctx *ctx, const struct tune_line *lines,
+		       size_t n);
+
 /* cmd_monitor.c */
 struct monitor_args {
 	uint64_t count;			/* --count, 0 = no limit */

@@ -494,8 +494,9 @@ static int map_load_run(struct cli_ctx *ctx, const struct map_load_args *args)
 {
 	const char *shown = strcmp(args->file, "-") ? args->file : "<stdin>";
 	struct sdpctl_parse_error perr;
+	struct tune_line *tunes;
 	struct sdpctl_rule *rules;
-	size_t len = 0, n, i;
+	size_t len = 0, n, ntunes, i;
 	char *text = NULL;
 	uint32_t count;
 	int err;
@@ -516,8 +517,15 @@ static int map_load_run(struct cli_ctx *ctx, const struct map_load_args *args)
 				       "%s: line %u: NUL byte in a text file",
 				       shown, line);
 	}
+	err = tune_lines_take(ctx, shown, text, &tunes, &ntunes);
+	if (err) {
+		free(text);
+		return err;
+	}
 	err = sdpctl_rules_parse(text, &rules, &n, &perr);
 	free(text);
+	if (err)
+		free(tunes);
 	if (err == -EINVAL)
 		return cli_usage_error(ctx->err, ctx->name, "%s: %s", shown,
 				       perr.msg);
@@ -532,11 +540,15 @@ static int map_load_run(struct cli_ctx *ctx, const struct map_load_args *args)
 				"file (rules load in file order)", shown,
 				rules[i].line);
 			free(rules);
+			free(tunes);
 			return err;
 		}
 	}
 
+	/* Tunables first (max-rules may have to grow for the rules). */
 	err = cli_open(ctx);
+	if (!err)
+		err = tune_lines_apply(ctx, shown, tunes, ntunes);
 	if (!err) {
 		err = sdpctl_map_replace(ctx->h, rules, n, &count);
 		if (err) {
@@ -553,14 +565,22 @@ static int map_load_run(struct cli_ctx *ctx, const struct map_load_args *args)
 					 kmsg ? kmsg : "");
 			cli_report(ctx->err, ctx->name, err, detail);
 			err = cli_exit_code(err);
+			tune_lines_revert(ctx, tunes, ntunes);
 		} else if (ctx->json) {
-			fprintf(ctx->out, "{\"count\":%" PRIu32 "}\n", count);
+			fprintf(ctx->out,
+				"{\"count\":%" PRIu32 ",\"tunables\":%zu}\n",
+				count, ntunes);
 		} else {
-			fprintf(ctx->out, "loaded %" PRIu32 " rule%s\n", count,
+			fprintf(ctx->out, "loaded %" PRIu32 " rule%s", count,
 				count == 1 ? "" : "s");
+			if (ntunes)
+				fprintf(ctx->out, ", set %zu tunable%s", ntunes,
+					ntunes == 1 ? "" : "s");
+			fputc('\n', ctx->out);
 		}
 	}
 	free(rules);
+	free(tunes);
 	return err;
 }
 

@@ -196,3 +196,167 @@ int tune_set_main(struct cli_ctx *ctx, int argc, char **argv)
 
 	return ret ? ret : tune_set_run(ctx, &args);
 }
+
+/* ---- "tune NAME VALUE" lines of a rule file (map load) ----------------- */
+
+/* The next blank-separated word of @s at *@pos, or NULL at the end. */
+static const char *next_word(char *s, size_t *pos, size_t end)
+{
+	size_t start;
+
+	while (*pos < end && (s[*pos] == ' ' || s[*pos] == '\t'))
+		(*pos)++;
+	if (*pos == end || s[*pos] == '#')
+		return NULL;
+	start = *pos;
+	while (*pos < end && s[*pos] != ' ' && s[*pos] != '\t')
+		(*pos)++;
+	return s + start;
+}
+
+/*
+ * One line, [@from, @end) of @text: 1 a tune line, taken into @t and
+ * blanked; 0 not one; -1 a bad one (the usage error printed).
+ */
+static int take_tune_line(const struct cli_ctx *ctx, const char *file,
+			  char *text, size_t from, size_t end,
+			  unsigned int line, struct tune_line *t)
+{
+	const char *word[4], *what = NULL;
+	size_t pos = from, len[4];
+	char value[32];
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		word[i] = next_word(text, &pos, end);
+		len[i] = word[i] ? (size_t)(text + pos - word[i]) : 0;
+	}
+	if (!word[0] || len[0] != 4 || strncmp(word[0], "tune", 4))
+		return 0;
+	if (!word[2])
+		what = "expected tune NAME VALUE";
+	else if (word[3])
+		what = "tune takes a NAME and a VALUE only";
+	else if (len[1] >= sizeof(t->name))
+		what = "tunable name too long";
+	if (what) {
+		cli_usage_error(ctx->err, ctx->name, "%s: line %u: %s", file,
+				line, what);
+		return -1;
+	}
+	memset(t, 0, sizeof(*t));
+	t->line = line;
+	memcpy(t->name, word[1], len[1]);
+	snprintf(value, sizeof(value), "%.*s", (int)len[2], word[2]);
+	if (len[2] >= sizeof(value) ||
+	    tune_parse_value(value, &t->value, &t->is_action)) {
+		cli_usage_error(ctx->err, ctx->name,
+				"%s: line %u: bad value \"%.*s\" for %s", file,
+				line, (int)len[2], word[2], t->name);
+		return -1;
+	}
+	/* Blank it: the rule parser then counts lines as the file does. */
+	memset(text + from, ' ', end - from);
+	return 1;
+}
+
+/*
+ * Keep @t, unless its tunable is on an earlier line (-1, printed) or
+ * memory runs out (-2, printed).
+ */
+static int add_tune_line(const struct cli_ctx *ctx, const char *file,
+			 const struct tune_line *t, struct tune_line **lines,
+			 size_t *n, size_t *cap)
+{
+	struct tune_line *more;
+	size_t i;
+
+	for (i = 0; i < *n; i++) {
+		if (!strcmp((*lines)[i].name, t->name)) {
+			cli_usage_error(ctx->err, ctx->name,
+					"%s: line %u: %s is set on line %u already",
+					file, t->line, t->name, (*lines)[i].line);
+			return -1;
+		}
+	}
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 8;
+		more = realloc(*lines, *cap * sizeof(*more));
+		if (!more) {
+			cli_report(ctx->err, ctx->name, -ENOMEM, file);
+			return -2;
+		}
+		*lines = more;
+	}
+	(*lines)[(*n)++] = *t;
+	return 0;
+}
+
+int tune_lines_take(const struct cli_ctx *ctx, const char *file, char *text,
+		    struct tune_line **lines, size_t *n)
+{
+	size_t from = 0, end, cap = 0;
+	unsigned int line = 1;
+	struct tune_line t;
+	int r = 0;
+
+	*lines = NULL;
+	*n = 0;
+	while (text[from] && r >= 0) {
+		end = from + strcspn(text + from, "\n");
+		r = take_tune_line(ctx, file, text, from, end, line, &t);
+		if (r > 0)
+			r = add_tune_line(ctx, file, &t, lines, n, &cap);
+		from = text[end] ? end + 1 : end;
+		line++;
+	}
+	if (r >= 0)
+		return EXIT_OK;
+	free(*lines);
+	*lines = NULL;
+	*n = 0;
+	return r == -2 ? EXIT_FAILED : EXIT_USAGE;
+}
+
+void tune_lines_revert(struct cli_ctx *ctx, const struct tune_line *lines,
+		       size_t n)
+{
+	while (n--)
+		sdpctl_tune_set(ctx->h, lines[n].name, lines[n].old);
+}
+
+int tune_lines_apply(struct cli_ctx *ctx, const char *file,
+		     struct tune_line *lines, size_t n)
+{
+	struct sdpctl_tunable t;
+	const char *kmsg;
+	char detail[512];
+	size_t i;
+	int err;
+
+	for (i = 0; i < n; i++) {
+		err = sdpctl_tune_get(ctx->h, lines[i].name, &t);
+		if (!err && lines[i].is_action && strcmp(t.unit, "action")) {
+			tune_lines_revert(ctx, lines, i);
+			return cli_usage_error(ctx->err, ctx->name,
+				"%s: line %u: %s takes a number (unit %s), not an action",
+				file, lines[i].line, t.name,
+				t.unit[0] ? t.unit : "none");
+		}
+		if (!err) {
+			lines[i].old = t.value;
+			err = sdpctl_tune_set(ctx->h, lines[i].name,
+					      lines[i].value);
+		}
+		if (err) {
+			/* The kernel's reason before the revert's replace it. */
+			kmsg = sdpctl_errmsg(ctx->h);
+			snprintf(detail, sizeof(detail), "%s: line %u: %s", file,
+				 lines[i].line, kmsg ? kmsg : lines[i].name);
+			tune_lines_revert(ctx, lines, i);
+			cli_report(ctx->err, ctx->name, err, detail);
+			return cli_exit_code(err);
+		}
+	}
+	return EXIT_OK;
+}

@@ -586,6 +586,37 @@ static void test_map_load_checks_file_first(void **state)
 	close(fd);
 	run_main(&r, "map", "load", path, NULL);
 	assert_usage_error(&r, "line 2: position has no place");
+
+	/* tune lines: checked as the rules are, their lines the file's. */
+	{
+		static const struct {
+			const char *text, *error;
+		} cases[] = {
+			{ "tune rx-buffers 16 # more\naction sdp port 1 x\n",
+			  "line 2: unknown keyword \"x\"" },
+			{ "action sdp\n  tune rx-buffers\n",
+			  "line 2: expected tune NAME VALUE" },
+			{ "tune rx-buffers 16 17\n",
+			  "line 1: tune takes a NAME and a VALUE only" },
+			{ "tune rx-buffers 1x\n",
+			  "line 1: bad value \"1x\" for rx-buffers" },
+			{ "tune default-action both\n\ntune default-action tcp",
+			  "line 3: default-action is set on line 1 already" },
+			{ "tunes rx-buffers 16\n",
+			  "line 1: unknown keyword \"tunes\"" },
+		};
+		size_t i;
+
+		for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+			fd = open(path, O_WRONLY | O_TRUNC);
+			assert_int_equal(write(fd, cases[i].text,
+					       strlen(cases[i].text)),
+					 strlen(cases[i].text));
+			close(fd);
+			run_main(&r, "map", "load", path, NULL);
+			assert_usage_error(&r, cases[i].error);
+		}
+	}
 	unlink(path);
 
 	run_main(&r, "map", "load", "/nonexistent/rules", NULL);

@@ -439,13 +439,42 @@ expect_fail "ExecReload of a bad file: exit 2, naming the line" 2 "line 2" \
 	$(unit_cmd sdp-rules.service ExecReload "" "$TMP/rules.conf")
 expect_jq "and the table stays as it was" 'length == 2 and .[0].port_min == 4300' \
 	sdpctl -j map list
+# tune lines: set before the rules; a refusal puts back what was set.
+printf 'tune rx-buffers 24\naction sdp port 4303\ntune default-action both\n' \
+	> "$TMP/rules.conf"
+# shellcheck disable=SC2046
+expect_match "ExecReload of a file with tunables" "^loaded 1 rule, set 2 tunables$" \
+	$(unit_cmd sdp-rules.service ExecReload "" "$TMP/rules.conf")
+# default-action both reads back as 3.
+expect_eq "its tunables are set, its rule the table" "24 3 4303" \
+	"$(sdpctl -j tune get rx-buffers | jq .value) $(sdpctl -j tune get default-action |
+	   jq .value) $(sdpctl -j map list | jq '.[0].port_min')"
+printf 'tune rx-buffers 32\ntune max-connections 0\naction sdp port 4304\n' \
+	> "$TMP/rules.conf"
+# shellcheck disable=SC2046
+expect_fail "a tunable the kernel refuses: exit 1, naming the line" 1 \
+	"line 2: .*max-connections" \
+	$(unit_cmd sdp-rules.service ExecReload "" "$TMP/rules.conf")
+expect_eq "the tunable set before it is put back, the table kept" "24 4303" \
+	"$(sdpctl -j tune get rx-buffers | jq .value) $(sdpctl -j map list | jq '.[0].port_min')"
+printf 'tune rx-buffers 32\ntune max-rules 1\naction sdp port 4305\naction sdp port 4306\n' \
+	> "$TMP/rules.conf"
+# shellcheck disable=SC2046
+expect_fail "rules the kernel refuses after the tunables" 1 "max-rules" \
+	$(unit_cmd sdp-rules.service ExecReload "" "$TMP/rules.conf")
+expect_eq "put back: rx-buffers, max-rules and the table" "24 1024 4303" \
+	"$(sdpctl -j tune get rx-buffers | jq .value) $(sdpctl -j tune get max-rules |
+	   jq .value) $(sdpctl -j map list | jq '.[0].port_min')"
+sdpctl tune set rx-buffers "$(sdpctl -j tune get rx-buffers | jq .default)" >/dev/null
+sdpctl tune set default-action tcp >/dev/null
 printf 'action both port 4310\n' > "$TMP/net.conf"
 # shellcheck disable=SC2046
 expect_ok "the template's ExecStart in netns sdpt1" \
 	inns $(unit_cmd sdp-rules@.service ExecStart sdpt1 "$TMP/net.conf")
 expect_jq "sdpt1's table is its file" 'length == 1 and .[0].port_min == 4310' \
 	inns "$SDPCTL" -j map list
-expect_jq "the initial namespace's table is untouched" 'length == 2' sdpctl -j map list
+expect_jq "the initial namespace's table is untouched" \
+	'length == 1 and .[0].port_min == 4303' sdpctl -j map list
 sdpctl map flush >/dev/null
 inns "$SDPCTL" map flush >/dev/null
 
