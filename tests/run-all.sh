@@ -143,11 +143,12 @@ run_vm_step()
 		# test-load.sh), and its 30,000 connection cycles took up to
 		# 15 min beside the other guests, vm.sh's default limit.
 		[ "$3" != test-load.sh ] || { mem=6144; tmo=1800; }
-		# On the stock kernels the control-plane suite runs with the
-		# Debian packages' files only: installed by tests/test-deb.sh
-		# into the root the guest boots on.
-		[ "$3" != test-ctl.sh ] ||
+		# On the stock kernels the smoke and control-plane suites run
+		# with the Debian packages' files only: installed by
+		# tests/test-deb.sh into the root the guest boots on.
+		case $3 in smoke.sh | test-ctl.sh)
 			inst="SDP_VM_OVERLAY=$TOP/build/deb/overlay SDP_TEST_INSTALLED=1"
+		esac
 		# shellcheck disable=SC2086 # inst's words
 		step "vm-${name#test-}${inst:+-installed}-$2" env ${mem:+SDP_VM_MEM=$mem} $inst \
 			tests/vm/vm.sh ${tmo:+-t $tmo} "$1" "$TOP/tests/vm/$3"
