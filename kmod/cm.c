@@ -167,7 +167,8 @@ static int sdp_comp_vector(struct ib_device *dev)
  * their start: sdp_rx_grow_work() and sendmsg() add buffers as the
  * traffic asks for them (rx.c, tx.c).  res_mutex held.  Not inlined, so
  * that fault injection (the debug tier's fail_function) can fail it as a
- * whole: a PD, CQ or QP the device refuses.
+ * whole: a PD, CQ or QP the device refuses, or a device it cannot use
+ * (-ENODEV).
  */
 static noinline int sdp_res_setup(struct sdp_sock *ssk, struct rdma_cm_id *id)
 {
@@ -178,6 +179,17 @@ static noinline int sdp_res_setup(struct sdp_sock *ssk, struct rdma_cm_id *id)
 	int vector, err;
 
 	lockdep_assert_held(&ssk->res_mutex);
+	/*
+	 * Every message and buffer is a BSDH and pages of payload, an SGE
+	 * each: a device that gathers one per work request cannot carry
+	 * SDP, as if the route had no RDMA device.
+	 */
+	if (dev->attrs.max_recv_sge < 2 || dev->attrs.max_send_sge < 2) {
+		net_warn_ratelimited("sdp: %s takes %u receive and %u send SGEs per work request, SDP needs 2\n",
+				     dev_name(&dev->dev), dev->attrs.max_recv_sge,
+				     dev->attrs.max_send_sge);
+		return -ENODEV;
+	}
 	size = sdp_tun(net, SDP_TUN_RX_BUFFER_SIZE);
 	nrx = sdp_tun(net, SDP_TUN_RX_BUFFERS);
 	ntx = sdp_tun(net, SDP_TUN_TX_QUEUE_DEPTH);
@@ -901,6 +913,9 @@ int sdp_cm_handler(struct rdma_cm_id *id, struct rdma_cm_event *ev)
 		err = sdp_cm_route_resolved(ssk, id);
 		if (err == -ENOMEM || err == -ENOBUFS)
 			sdp_connect_failed(ssk, -err, SDP_FALLBACK_REASON_RESOURCES);
+		else if (err == -ENODEV)	/* as connect() without a device */
+			sdp_connect_failed(ssk, ENETUNREACH,
+					   SDP_FALLBACK_REASON_NO_DEVICE);
 		else if (err == -ECONNABORTED)
 			sdp_connect_failed(ssk, -err, 0);
 		else if (err)

@@ -97,6 +97,50 @@ else
 	# (the first send slot fails the send: ENOBUFS).
 	"$SDPCTL" tune set rx-buffers 8
 	funcfail sdp_buf_alloc 7915 stream 8
+
+	# A device SDP cannot use (one SGE per work request, which no device
+	# here has): sdp_res_setup() says -ENODEV, made to by fail_function.
+	# An SDP connect then fails as one without an RDMA device does,
+	# ENETUNREACH, and a connect of action both goes on over TCP.
+	FF=$DBG/fail_function
+	nodev0=$(sdp_stat fallback_no_device)
+	echo sdp_res_setup > $FF/inject &&
+		printf '%#x\n' -19 > $FF/sdp_res_setup/retval &&
+		echo 100 > $FF/probability && echo 1 > $FF/interval &&
+		echo -1 > $FF/times && echo 0 > $FF/space && echo 0 > $FF/verbose
+	"$SDPCTL" map add action both role connect port 7921 >/dev/null
+	sdp_run_program lines "a device SDP cannot use" python3 - "$TOP/tests/vm" \
+		"$ADDR" 7920 <<'PYEOF'
+import errno, socket, sys
+sys.path.insert(0, sys.argv[1])
+from sdpsock import check, errname, sdp_socket
+addr, port = sys.argv[2], int(sys.argv[3])
+ls = sdp_socket()
+ls.bind((addr, port))
+ls.listen(4)
+c = sdp_socket()
+c.settimeout(30)
+try:
+    c.connect((addr, port))
+    err = 0
+except OSError as e:
+    err = e.errno
+check("an SDP connect fails ENETUNREACH (%s)" % errname(err),
+      err == errno.ENETUNREACH)
+t = socket.socket()
+t.bind((addr, port + 1))
+t.listen(4)
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 253)
+s.settimeout(30)
+s.connect((addr, port + 1))
+a, _ = t.accept()
+s.sendall(b"over tcp")
+check("a connect of action both goes on over TCP", a.recv(16) == b"over tcp")
+PYEOF
+	echo "!sdp_res_setup" > $FF/inject
+	"$SDPCTL" map flush >/dev/null
+	expect_eq "counted as a fallback for want of a device" $((nodev0 + 1)) \
+		"$(sdp_stat fallback_no_device)"
 	"$SDPCTL" tune set rx-buffers 64 && "$SDPCTL" tune set tx-queue-depth 64
 	expect_ok "every connection torn down" sdp_wait_conn_zero 30
 	sdp_expect_rdma_back "rdma resources back to the start"
