@@ -61,6 +61,9 @@ expect_match "sdp-run names the installed preload" \
 	"^installed_lib='/usr/\\\$LIB/sdp/libsdp.so'" cat "$D/usr/bin/sdp-run"
 expect_match "the .pc file has the prefix" "^prefix=/usr\$" \
 	cat "$D/usr/lib/pkgconfig/libsdpctl.pc"
+expect_eq "and the library's version, as sdpctl -V says it" \
+	"sdpctl $(sed -n 's/^Version: //p' "$D/usr/lib/pkgconfig/libsdpctl.pc")" \
+	"$("$D/usr/sbin/sdpctl" -V)"
 
 # The units, as systemd-analyze verify sees them (any complaint fails,
 # warnings included): their sdpctl the staged one, their man pages the
