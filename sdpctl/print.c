@@ -146,6 +146,36 @@ static int max_int(int a, int b)
 }
 
 /* Columns sized to their contents; the doc runs on to the line's end. */
+/* Human output fits this many columns (the rows of wide tables aside). */
+#define TEXT_COLUMNS 80
+#define DOC_INDENT 4
+
+/*
+ * @text in lines of at most @cols columns, each indented by @indent,
+ * broken between words (a word longer than a line gets one of its own).
+ */
+static void print_wrapped(FILE *f, const char *text, int indent, int cols)
+{
+	int col = 0, len;
+
+	while (*text) {
+		while (*text == ' ')
+			text++;
+		len = (int)strcspn(text, " ");
+		if (!len)
+			break;
+		if (col && col + 1 + len > cols) {
+			fputc('\n', f);
+			col = 0;
+		}
+		col += col ? fprintf(f, " %.*s", len, text) :
+			     fprintf(f, "%*s%.*s", indent, "", len, text);
+		text += len;
+	}
+	if (col)
+		fputc('\n', f);
+}
+
 void print_tunables_text(FILE *f, const struct sdpctl_tunable *items,
 			 size_t n)
 {
@@ -168,18 +198,19 @@ void print_tunables_text(FILE *f, const struct sdpctl_tunable *items,
 				tunable_value_text(t, v[c], cell[c], 24)));
 		w[5] = max_int(w[5], (int)strlen(t->unit));
 	}
-	fprintf(f, "%-*s %*s %*s %*s %*s %-*s DOC\n", w[0], heads[0], w[1],
-		heads[1], w[2], heads[2], w[3], heads[3], w[4], heads[4], w[5],
+	fprintf(f, "%-*s %*s %*s %*s %*s %s\n", w[0], heads[0], w[1],
+		heads[1], w[2], heads[2], w[3], heads[3], w[4], heads[4],
 		heads[5]);
 	for (i = 0; i < n; i++) {
 		const struct sdpctl_tunable *t = &items[i];
 
-		fprintf(f, "%-*s %*s %*s %*s %*s %-*s %s\n", w[0], t->name,
+		fprintf(f, "%-*s %*s %*s %*s %*s %s\n", w[0], t->name,
 			w[1], tunable_value_text(t, t->value, cell[0], 24),
 			w[2], tunable_value_text(t, t->def, cell[1], 24),
 			w[3], tunable_value_text(t, t->min, cell[2], 24),
 			w[4], tunable_value_text(t, t->max, cell[3], 24),
-			w[5], t->unit, t->doc);
+			t->unit);
+		print_wrapped(f, t->doc, DOC_INDENT, TEXT_COLUMNS);
 	}
 }
 

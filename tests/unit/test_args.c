@@ -1144,6 +1144,11 @@ static void tunables_text(FILE *f, const void *t)
 	print_tunables_text(f, sample_tunables, 2);
 }
 
+static void one_tunable_text(FILE *f, const void *t)
+{
+	print_tunables_text(f, t, 1);
+}
+
 static struct sdpctl_conn sample_conn(void)
 {
 	struct sdpctl_conn c = {
@@ -1321,10 +1326,29 @@ static void test_tunable_output(void **state)
 	free(text);
 	text = capture_print(tunables_text, NULL);
 	assert_string_equal(text,
-		"NAME           VALUE DEFAULT MIN   MAX UNIT   DOC\n"
-		"max-rules       1024    1024   1 65536 count  rules allowed in the mapping table\n"
-		"default-action   tcp     tcp sdp  both action decision when no rule matches\n");
+		"NAME           VALUE DEFAULT MIN   MAX UNIT\n"
+		"max-rules       1024    1024   1 65536 count\n"
+		"    rules allowed in the mapping table\n"
+		"default-action   tcp     tcp sdp  both action\n"
+		"    decision when no rule matches\n");
 	free(text);
+	/* A description longer than a line goes on, between words. */
+	{
+		struct sdpctl_tunable t = sample_tunables[0];
+		const char *line, *nl;
+
+		snprintf(t.doc, sizeof(t.doc), "%s",
+			 "send a credit-only message once this many freed "
+			 "receive buffers are unadvertised, and then some more "
+			 "words to fill a third line");
+		text = capture_print(one_tunable_text, &t);
+		for (line = text; (nl = strchr(line, '\n')); line = nl + 1)
+			assert_true(nl - line <= 80);
+		assert_contains(text, "\n    send a credit-only message once this "
+				"many freed receive buffers are\n    unadvertised, "
+				"and then some more words to fill a third line\n");
+		free(text);
+	}
 	assert_string_equal(tunable_value_text(&sample_tunables[1], 3, buf,
 					       sizeof(buf)), "both");
 	assert_string_equal(tunable_value_text(&sample_tunables[1], 7, buf,

@@ -82,6 +82,12 @@ expect_eq "info: version equals modinfo" \
 	"$(modinfo -F version "$KO")" "$(sdpctl -j info | jq -r .version)"
 
 sdp_section "tunables"
+sdp_run sdpctl tune list
+expect_eq "tune list: a header and a row per tunable, each described, in 80 columns" \
+	"|$(($(sdpctl -j tune list | jq length) + 1))|0" \
+	"$(awk 'length > 80' <<<"$SDP_OUT")|$(grep -c '^[^ ]' <<<"$SDP_OUT")|$(awk \
+	   'NR > 1 && /^[^ ]/ && prev ~ /^[^ ]/ && NR > 2 { n++ } { prev = $0 }
+	    END { print n + 0 + (prev ~ /^[^ ]/) }' <<<"$SDP_OUT")"
 expect_jq "tune list: every tunable at its default, inside its range" \
 	'length >= 14 and all(.[]; .value == .default and .min <= .default
 	 and .default <= .max and (.doc | length) > 0)' \
