@@ -150,6 +150,20 @@ int cli_opt_value(const struct cli_ctx *ctx, int argc, char **argv, int *i,
 	return 1;
 }
 
+void *cli_room(void *items, size_t n, size_t *cap, size_t size, size_t first)
+{
+	size_t want;
+	void *bigger;
+
+	if (n < *cap)
+		return items;
+	want = *cap ? *cap * 2 : first;
+	bigger = realloc(items, want * size);
+	if (bigger)
+		*cap = want;
+	return bigger;
+}
+
 /* A count of @what, at least 1; else a usage error. */
 int cli_parse_count(const struct cli_ctx *ctx, const char *val,
 		    const char *what, uint64_t *n)

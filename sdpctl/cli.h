@@ -77,6 +77,12 @@ int cli_parse_u32(const char *s, uint32_t *v);
 int cli_unexpected(const struct cli_ctx *ctx, const char *arg);
 int cli_opt_value(const struct cli_ctx *ctx, int argc, char **argv, int *i,
 		  const char *name, const char *alias, const char **val);
+/*
+ * @items (@n used of *@cap, each @size bytes) with room for one more:
+ * itself, or grown to twice *@cap (@first the first time); NULL if
+ * memory runs out, @items then as it was.
+ */
+void *cli_room(void *items, size_t n, size_t *cap, size_t size, size_t first);
 int cli_parse_count(const struct cli_ctx *ctx, const char *val,
 		    const char *what, uint64_t *n);
 int cli_no_args(const struct cli_ctx *ctx, int argc, char **argv);

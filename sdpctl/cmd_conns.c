@@ -21,17 +21,12 @@ struct conn_list {
 static int collect_conn(const struct sdpctl_conn *c, void *arg)
 {
 	struct conn_list *list = arg;
+	struct sdpctl_conn *items = cli_room(list->items, list->n, &list->cap,
+					     sizeof(*items), 16);
 
-	if (list->n == list->cap) {
-		size_t cap = list->cap ? list->cap * 2 : 16;
-		struct sdpctl_conn *bigger =
-			realloc(list->items, cap * sizeof(*bigger));
-
-		if (!bigger)
-			return -ENOMEM;
-		list->items = bigger;
-		list->cap = cap;
-	}
+	if (!items)
+		return -ENOMEM;
+	list->items = items;
 	list->items[list->n++] = *c;
 	return 0;
 }
@@ -86,18 +81,17 @@ static void conn_rates_since(const struct conn_list *prev,
 }
 
 /* A table (or JSON line) of every socket's rates each interval. */
-static int conns_watch(struct cli_ctx *ctx, const struct conns_args *args)
+static int conns_watch(struct cli_ctx *ctx, const struct watch_args *w,
+		       struct conns_view view)
 {
 	struct conn_list prev = { 0 }, cur = { 0 }, swap;
-	struct conns_view view = { .details = args->details,
-				   .exact = args->exact };
 	struct conn_rates *rates = NULL;
 	struct watch_clock clock;
 	int ret = conns_read(ctx, &prev);
 	bool first = true;
 	double secs;
 
-	watch_start(&clock, &args->watch);
+	watch_start(&clock, w);
 	while (!ret && watch_next(&clock)) {
 		qsort(prev.items, prev.n, sizeof(*prev.items), cookie_cmp);
 		ret = conns_read(ctx, &cur);
@@ -141,7 +135,7 @@ static int conns_run(struct cli_ctx *ctx, const struct conns_args *args)
 	if (ret)
 		return ret;
 	if (args->watch.interval)
-		return conns_watch(ctx, args);
+		return conns_watch(ctx, &args->watch, view);
 	ret = conns_read(ctx, &list);
 	if (!ret && ctx->json)
 		print_conns_json(ctx->out, list.items, list.n, NULL, 0);

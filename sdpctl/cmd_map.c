@@ -176,17 +176,12 @@ struct rule_list {
 static int collect_rule(const struct sdpctl_rule *r, void *arg)
 {
 	struct rule_list *list = arg;
+	struct sdpctl_rule *rules = cli_room(list->rules, list->n, &list->cap,
+					     sizeof(*rules), 32);
 
-	if (list->n == list->cap) {
-		size_t cap = list->cap ? list->cap * 2 : 32;
-		struct sdpctl_rule *bigger =
-			realloc(list->rules, cap * sizeof(*bigger));
-
-		if (!bigger)
-			return -ENOMEM;
-		list->rules = bigger;
-		list->cap = cap;
-	}
+	if (!rules)
+		return -ENOMEM;
+	list->rules = rules;
 	list->rules[list->n++] = *r;
 	return 0;
 }

@@ -15,17 +15,12 @@ struct tunable_list {
 static int collect_tunable(const struct sdpctl_tunable *t, void *arg)
 {
 	struct tunable_list *list = arg;
+	struct sdpctl_tunable *items = cli_room(list->items, list->n,
+						&list->cap, sizeof(*items), 16);
 
-	if (list->n == list->cap) {
-		size_t cap = list->cap ? list->cap * 2 : 16;
-		struct sdpctl_tunable *bigger =
-			realloc(list->items, cap * sizeof(*bigger));
-
-		if (!bigger)
-			return -ENOMEM;
-		list->items = bigger;
-		list->cap = cap;
-	}
+	if (!items)
+		return -ENOMEM;
+	list->items = items;
 	list->items[list->n++] = *t;
 	return 0;
 }
@@ -162,6 +157,21 @@ int tune_set_parse(const struct cli_ctx *ctx, int argc, char **argv,
 	return EXIT_OK;
 }
 
+/*
+ * Action names only make sense for a tunable that holds an action: a
+ * usage error for an action given to @t, its message after @where.
+ */
+static int tune_value_fits(const struct cli_ctx *ctx,
+			   const struct sdpctl_tunable *t, bool is_action,
+			   const char *where)
+{
+	if (!is_action || !strcmp(t->unit, "action"))
+		return EXIT_OK;
+	return cli_usage_error(ctx->err, ctx->name,
+			       "%s%s takes a number (unit %s), not an action",
+			       where, t->name, t->unit[0] ? t->unit : "none");
+}
+
 static int tune_set_run(struct cli_ctx *ctx, const struct tune_set_args *args)
 {
 	struct sdpctl_tunable t;
@@ -171,15 +181,13 @@ static int tune_set_run(struct cli_ctx *ctx, const struct tune_set_args *args)
 	if (err)
 		return err;
 	tunable_fallback(args->name, what, sizeof(what));
-	/* Action names only make sense for a tunable that holds an action. */
 	if (args->value_is_action) {
 		err = sdpctl_tune_get(ctx->h, args->name, &t);
 		if (err)
 			return cli_fail(ctx, err, what);
-		if (strcmp(t.unit, "action"))
-			return cli_usage_error(ctx->err, ctx->name,
-				"%s takes a number (unit %s), not an action",
-				t.name, t.unit[0] ? t.unit : "none");
+		err = tune_value_fits(ctx, &t, true, "");
+		if (err)
+			return err;
 	}
 	err = sdpctl_tune_set(ctx->h, args->name, args->value);
 	if (err)
@@ -279,15 +287,12 @@ static int add_tune_line(const struct cli_ctx *ctx, const char *file,
 			return -1;
 		}
 	}
-	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : 8;
-		more = realloc(*lines, *cap * sizeof(*more));
-		if (!more) {
-			cli_report(ctx->err, ctx->name, -ENOMEM, file);
-			return -2;
-		}
-		*lines = more;
+	more = cli_room(*lines, *n, cap, sizeof(*more), 8);
+	if (!more) {
+		cli_report(ctx->err, ctx->name, -ENOMEM, file);
+		return -2;
 	}
+	*lines = more;
 	(*lines)[(*n)++] = *t;
 	return 0;
 }
@@ -329,19 +334,18 @@ int tune_lines_apply(struct cli_ctx *ctx, const char *file,
 		     struct tune_line *lines, size_t n)
 {
 	struct sdpctl_tunable t;
+	char where[300], detail[512];
 	const char *kmsg;
-	char detail[512];
 	size_t i;
 	int err;
 
 	for (i = 0; i < n; i++) {
+		snprintf(where, sizeof(where), "%s: line %u: ", file,
+			 lines[i].line);
 		err = sdpctl_tune_get(ctx->h, lines[i].name, &t);
-		if (!err && lines[i].is_action && strcmp(t.unit, "action")) {
+		if (!err && tune_value_fits(ctx, &t, lines[i].is_action, where)) {
 			tune_lines_revert(ctx, lines, i);
-			return cli_usage_error(ctx->err, ctx->name,
-				"%s: line %u: %s takes a number (unit %s), not an action",
-				file, lines[i].line, t.name,
-				t.unit[0] ? t.unit : "none");
+			return EXIT_USAGE;
 		}
 		if (!err) {
 			lines[i].old = t.value;
@@ -351,8 +355,8 @@ int tune_lines_apply(struct cli_ctx *ctx, const char *file,
 		if (err) {
 			/* The kernel's reason before the revert's replace it. */
 			kmsg = sdpctl_errmsg(ctx->h);
-			snprintf(detail, sizeof(detail), "%s: line %u: %s", file,
-				 lines[i].line, kmsg ? kmsg : lines[i].name);
+			snprintf(detail, sizeof(detail), "%s%s", where,
+				 kmsg ? kmsg : lines[i].name);
 			tune_lines_revert(ctx, lines, i);
 			cli_report(ctx->err, ctx->name, err, detail);
 			return cli_exit_code(err);

@@ -108,6 +108,15 @@ expect_fail "tune set below min: EINVAL naming the tunable" 1 \
 expect_fail "tune set above max" 1 "Invalid argument.*rx-buffers" \
 	sdpctl tune set rx-buffers 1000000
 expect_jq "rejected set leaves the value" '.value == 128' sdpctl -j tune get rx-buffers
+expect_fail "tune set of an action to a number: a usage error" 2 \
+	"rx-buffers takes a number \(unit buffers\), not an action" \
+	sdpctl tune set rx-buffers both
+printf 'tune debug-level 1\ntune rx-buffers both\n' > "$TMP/action.conf"
+expect_fail "so in a rule file, naming the line" 2 \
+	"action.conf: line 2: rx-buffers takes a number \(unit buffers\), not an action" \
+	sdpctl map load "$TMP/action.conf"
+expect_eq "the tunable set before it is put back" "128 0" \
+	"$(sdpctl -j tune get rx-buffers | jq .value) $(sdpctl -j tune get debug-level | jq .value)"
 expect_fail "tune set unknown name: ENOENT naming it" 1 "nosuch" \
 	sdpctl tune set nosuch 1
 expect_fail "tune get unknown name" 1 "nosuch" sdpctl tune get nosuch
