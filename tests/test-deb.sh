@@ -49,13 +49,9 @@ else
 fi
 expect_eq "debian/changelog has kmod/sdp.h's version" "$VER" \
 	"$(cd "$D/src" && dpkg-parsechangelog -S Version)"
-sdp_run sh -c "cd '$D/src' && dpkg-buildpackage -b -us -uc > '$D/build.log' 2>&1"
-if [ "$SDP_RC" = 0 ]; then
-	sdp_pass "dpkg-buildpackage -b -us -uc"
-else
-	sdp_fail "dpkg-buildpackage -b -us -uc" "exit $SDP_RC (log: $D/build.log)"
-	tail -n 30 "$D/build.log"
-fi
+expect_ok "dpkg-buildpackage -b -us -uc" \
+	sh -c "cd '$D/src' && dpkg-buildpackage -b -us -uc > '$D/build.log' 2>&1"
+[ "$SDP_RC" = 0 ] || tail -n 30 "$D/build.log"
 for p in $PKGS; do
 	expect_ok "$p built" test -f "$(deb "$p")"
 done
@@ -63,13 +59,8 @@ expect_match "the package build ran the unit tests" "^unit: [0-9]* passed, 0 fai
 	cat "$D/build.log"
 
 sdp_section "lintian"
-sdp_run lintian --fail-on error,warning "$D/sdp_${VER}_$ARCH.changes"
-if [ "$SDP_RC" = 0 ]; then
-	sdp_pass "no error, no warning"
-else
-	sdp_fail "no error, no warning" "exit $SDP_RC"
-fi
-echo "$SDP_OUT"
+expect_ok "no error, no warning" \
+	lintian --fail-on error,warning "$D/sdp_${VER}_$ARCH.changes"
 
 sdp_section "libsdpctl2's symbols file is the versioned map"
 # The build already failed on any difference (DPKG_GENSYMBOLS_CHECK_LEVEL
@@ -92,12 +83,7 @@ sdp_section "dpkg -i into an overlay of this machine's root"
 debs=
 for p in $PKGS; do debs="$debs $(deb "$p")"; done
 # shellcheck disable=SC2086 # the file names
-sdp_run in_root dpkg -i $debs
-if [ "$SDP_RC" = 0 ]; then
-	sdp_pass "dpkg -i$(for p in $PKGS; do printf ' %s' "$p"; done)"
-else
-	sdp_fail "dpkg -i" "exit $SDP_RC: $SDP_ERR"
-fi
+expect_ok "dpkg -i $PKGS" in_root dpkg -i $debs
 echo "$SDP_OUT" | grep -E '^(Setting up|Building|Created symlink)'
 for p in $PKGS; do
 	expect_match "$p is installed" "^install ok installed" \
@@ -147,12 +133,8 @@ P=$D/purged
 mkdir -p "$P"
 cp -a "$OVL/upper" "$P/upper"
 # shellcheck disable=SC2086 # the package names
-sdp_run "$TOP/tests/vm/overlay-root.sh" "$P" chroot "$P/root" dpkg --purge $PKGS
-if [ "$SDP_RC" = 0 ]; then
-	sdp_pass "dpkg --purge"
-else
-	sdp_fail "dpkg --purge" "exit $SDP_RC: $SDP_ERR"
-fi
+expect_ok "dpkg --purge" \
+	"$TOP/tests/vm/overlay-root.sh" "$P" chroot "$P/root" dpkg --purge $PKGS
 # What dpkg left in the upper layer that names us (overlayfs whiteouts,
 # character devices, are files that went away).
 left=$(cd "$P/upper" && find . -path '*sdp*' ! -type d ! -type c \
