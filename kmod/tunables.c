@@ -20,9 +20,16 @@
 #include "sdp.h"
 
 /* Written once by sdp_tunables_setup() (mem-max-pages depends on RAM). */
+/*
+ * The ring defaults, 62 and 59: with the work requests beside them (the
+ * drain's; two control messages, a keepalive probe and the drain) a
+ * connection's queues and CQs take 63 entries, which devices round up to
+ * 64 (powers of two; rxe keeps one entry more free).  At 64 and 64 each
+ * took 128: 56 KiB more per end on rxe, an idle connection's largest part.
+ */
 struct sdp_tunable_desc sdp_tunables[SDP_TUN_NUM] __ro_after_init = {
 	[SDP_TUN_RX_BUFFERS] = {
-		.name = "rx-buffers", .def = 64, .min = 2, .max = 1024,
+		.name = "rx-buffers", .def = 62, .min = 2, .max = 1024,
 		.unit = "buffers",
 		.doc = "receive buffers a connection may grow to (credits granted to the peer)",
 	},
@@ -32,7 +39,7 @@ struct sdp_tunable_desc sdp_tunables[SDP_TUN_NUM] __ro_after_init = {
 		.doc = "size of each receive buffer, BSDH included",
 	},
 	[SDP_TUN_TX_QUEUE_DEPTH] = {
-		.name = "tx-queue-depth", .def = 64, .min = 4, .max = 4096,
+		.name = "tx-queue-depth", .def = 59, .min = 4, .max = 4096,
 		.unit = "buffers",
 		.doc = "send slots a connection may grow to",
 	},

@@ -141,7 +141,8 @@ PYEOF
 	"$SDPCTL" map flush >/dev/null
 	expect_eq "counted as a fallback for want of a device" $((nodev0 + 1)) \
 		"$(sdp_stat fallback_no_device)"
-	"$SDPCTL" tune set rx-buffers 64 && "$SDPCTL" tune set tx-queue-depth 64
+	"$SDPCTL" tune set rx-buffers "$(tune_default rx-buffers)" &&
+		"$SDPCTL" tune set tx-queue-depth "$(tune_default tx-queue-depth)"
 	expect_ok "every connection torn down" sdp_wait_conn_zero 30
 	sdp_expect_rdma_back "rdma resources back to the start"
 fi
@@ -172,7 +173,8 @@ nlfail "stats-get" stats-get
 nlfail "stats-reset" stats-reset
 nlfail "tune-get" tune-get str:tunable.name=rx-buffers
 nlfail "tune-get dump" -d tune-get
-nlfail "tune-set" tune-set str:tunable.name=rx-buffers u64:tunable.value=64
+nlfail "tune-set" tune-set str:tunable.name=rx-buffers \
+	u64:tunable.value="$(tune_default rx-buffers)"
 # shellcheck disable=SC2046 # rule's words are the request's arguments
 nlfail "map-add" map-flush -- map-add $(rule 5201)
 expect_eq "map-add: one rule" 1 "$(rules)"

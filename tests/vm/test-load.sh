@@ -90,7 +90,6 @@ churn()
 	sdp_rxe_retries rxe0
 }
 
-tune_default() { "$SDPCTL" -j tune get "$1" | jq -r .default; }
 mem_avail() { awk '$1 == "MemAvailable:" { print $2 }' /proc/meminfo; }
 # Unreclaimable slab once every cache is shrunk: that also frees what
 # KASAN's quarantine holds back (the debug tier: tens of MiB of freed
@@ -426,7 +425,7 @@ inns() { ip netns exec sdpmemns "$@"; }
 expect_fail "mem-max-pages is set in the initial namespace only" 4 \
 	"host-wide.*initial network namespace" inns "$SDPCTL" tune set mem-max-pages 100000
 expect_fail "rx-buffers above the initial namespace's value is refused" 1 \
-	"rx-buffers 128 is above the initial network namespace's 64" \
+	"rx-buffers 128 is above the initial network namespace's $(tune_default rx-buffers)" \
 	inns "$SDPCTL" tune set rx-buffers 128
 expect_ok "rx-buffers below it is taken" inns "$SDPCTL" tune set rx-buffers 32
 expect_ok "the initial namespace lowers rx-buffers to 16" \

@@ -166,6 +166,9 @@ sdp_run_program()
 	expect_eq "$name exit status" 0 "$rc"
 }
 
+# tune_default NAME: the tunable's default, as the module reports it.
+tune_default() { "$SDPCTL" -j tune get "$1" | jq -r .default; }
+
 # sdp_stat NAME: one counter of `$SDPCTL -j stats` (conn_current, ...),
 # read by bash: jq would be a second process, and a process costs a third
 # of a second in a TCG guest (more on the debug tier).  The counters come
