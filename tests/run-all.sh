@@ -139,10 +139,10 @@ run_vm_step()
 	*)
 		name=${3%.sh}
 		mem= tmo= inst=
-		# 256 concurrent connections pin about 2.4 GiB (see
-		# test-load.sh), and its 30,000 connection cycles took up to
-		# 15 min beside the other guests, vm.sh's default limit.
-		[ "$3" != test-load.sh ] || { mem=6144; tmo=1800; }
+		# 10,000 idle connections pin about 6 GiB (see test-load.sh),
+		# and its 30,000 connection cycles took up to 15 min beside
+		# the other guests, vm.sh's default limit.
+		[ "$3" != test-load.sh ] || { mem=10240; tmo=1800; }
 		# On the stock kernels the smoke and control-plane suites run
 		# with the Debian packages' files only: installed by
 		# tests/test-deb.sh into the root the guest boots on.

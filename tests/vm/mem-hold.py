@@ -11,9 +11,14 @@ end then sends that many bytes, which the accepted end reads. Prints
 "established K" and "error NAME" (the errno name of the failure, "none"
 if all N came up), then keeps every connection open until DONE_FILE
 exists (at most 120 s) and closes them all.
+
+With MEM_HOLD_JOBS=J in the environment (no BYTES), J threads connect
+at once, N/J each, each stopping at its first failure: thousands of
+connections come up in less time on two vCPUs.
 """
 import errno
 import os
+import socket
 import sys
 import threading
 import time
@@ -40,12 +45,12 @@ def stream(c, a, nbytes):
         raise OSError(errno.EIO, "streamed %d of %d bytes" % (got[0], nbytes))
 
 
-def main():
-    addr, port, n, done = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-    ls = sdp_socket()
-    ls.bind((addr, port))
-    ls.listen(n)
-    ls.settimeout(30)
+def errname(e):
+    return errno.errorcode.get(e.errno, str(e))
+
+
+def one_by_one(ls, addr, port, n):
+    """Connect, then accept, n times; pairs (c, a) and the first error."""
     held, err = [], "none"
     for _ in range(n):
         c = sdp_socket()
@@ -53,10 +58,60 @@ def main():
             c.connect((addr, port))
             a, _ = ls.accept()
         except OSError as e:
-            err = errno.errorcode.get(e.errno, str(e))
+            err = errname(e)
             c.close()
             break
         held += [c, a]
+    return held, err
+
+
+def in_parallel(ls, addr, port, n, jobs):
+    """jobs threads connect n in all while this one accepts them; the
+    sockets of both ends and the first error."""
+    conns, errs = [], []
+
+    def connector(count):
+        for _ in range(count):
+            c = sdp_socket()
+            try:
+                c.connect((addr, port))
+            except OSError as e:
+                errs.append(errname(e))
+                c.close()
+                return
+            conns.append(c)
+
+    threads = [threading.Thread(target=connector, args=(n // jobs + (i < n % jobs),))
+               for i in range(jobs)]
+    for t in threads:
+        t.start()
+    accepted = []
+    ls.settimeout(1)
+    while len(accepted) < n:
+        try:
+            accepted.append(ls.accept()[0])
+        except socket.timeout:
+            if not any(t.is_alive() for t in threads) and len(accepted) >= len(conns):
+                break
+        except OSError as e:
+            errs.append(errname(e))
+            break
+    for t in threads:
+        t.join()
+    return conns + accepted, errs[0] if errs else "none"
+
+
+def main():
+    addr, port, n, done = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+    jobs = int(os.environ.get("MEM_HOLD_JOBS", "1"))
+    ls = sdp_socket()
+    ls.bind((addr, port))
+    ls.listen(n)
+    ls.settimeout(30)
+    if jobs > 1 and len(sys.argv) == 5:
+        held, err = in_parallel(ls, addr, port, n, jobs)
+    else:
+        held, err = one_by_one(ls, addr, port, n)
     if len(sys.argv) > 5:
         for c, a in zip(held[0::2], held[1::2]):
             stream(c, a, int(sys.argv[5]))
