@@ -47,6 +47,24 @@ expect_ok "recv-poll 100 us" "$SDPCTL" tune set recv-poll 100
 sdp_run_program lines "mixed-size run" "$XFER" "$ADDR" 7350 mixed "$MIXED"
 expect_ok "recv-poll back to 0" "$SDPCTL" tune set recv-poll 0
 
+sdp_section "sdp-pingpong, make bench's latency tool"
+# 300 round trips of 64 bytes over SDP, SDP with recv-poll, and TCP: its
+# one line, percentiles in order (the numbers themselves are the bench's).
+# pingpong NAME FAMILY PORT
+pingpong()
+{
+	local out
+	out=$(SDP_STREAM_FAMILY=$2 "$TOP/tests/tools/sdp-pingpong" "$ADDR" "$3" 300 64 2>&1)
+	echo "$out"
+	expect_ok "$1: mean, p50 <= p99 <= p99.9" awk '$1 == "latency" && $5 > 0 &&
+		$7 > 0 && $7 <= $9 && $9 <= $11 { ok = 1 } END { exit !ok }' <<<"$out"
+}
+pingpong "SDP" sdp 7355
+"$SDPCTL" tune set recv-poll 100
+pingpong "SDP with recv-poll" sdp 7356
+"$SDPCTL" tune set recv-poll 0
+pingpong "TCP" tcp 7357
+
 sdp_section "no inline sends (inline-threshold 0), $((MIXED >> 22)) MiB each way"
 # As on a device that takes no inline data: control messages (credit
 # updates, DisConn) then come from the send slots, and a connection
