@@ -10,7 +10,8 @@
 # TCP uses the same address. Per message size: SDP (qperf sdp_bw, AF 27),
 # TCP (qperf tcp_bw), verbs (perftest ib_send_bw -R) and rsockets
 # (rstream); then 64-byte writes streamed (SDP with autocork on and off,
-# TCP, rsockets); then 64-byte latency with each; then short connections (SDP
+# TCP, rsockets); then 64-byte latency with each (qperf's mean, and
+# sdp-pingpong's percentiles for SDP and TCP); then short connections (SDP
 # and TCP connect / accept / 4 KiB each way / close cycles, one client
 # and several at once) and the buffer memory of an idle and a busy SDP
 # connection. The tables go to stdout.
@@ -25,7 +26,8 @@
 # Env: SDP_BENCH_TIME   seconds per qperf test (default 2)
 #      SDP_BENCH_SIZES  message sizes in bytes (default 64 .. 1 MiB)
 #      SDP_BENCH_TUNE   NAME=VALUE... SDP tunables to set first (sdpctl tune)
-#      SDP_BENCH_RECV_POLL  recv-poll (us) of the second SDP latency run (50)
+#      SDP_BENCH_RECV_POLL  recv-poll (us) of the second SDP latency runs (100:
+#                       50 was shorter than a completion's way on TCG)
 #      SDP_BENCH_CYCLES connect/close cycles per connection-rate run (400)
 # (vm.sh passes no environment into the guest: set these by editing a copy,
 # or from a wrapper script under the repo or build dir.)
@@ -41,9 +43,11 @@ SDPCTL=$TOP/sdpctl/sdpctl
 ADDR=$SDP_DUMMY_ADDR
 DEV=$SDP_RXE
 QT=${SDP_BENCH_TIME:-2}
-RECV_POLL=${SDP_BENCH_RECV_POLL:-50}
+RECV_POLL=${SDP_BENCH_RECV_POLL:-100}
 CYCLES=${SDP_BENCH_CYCLES:-400}
 LOAD=$TOP/tests/tools/sdp-load
+PINGPONG=$TOP/tests/tools/sdp-pingpong
+PINGPONG_ROUNDS=5000
 CLIENTS=4
 SIZES=${SDP_BENCH_SIZES:-"64 1024 4096 16384 65536 262144 1048576"}
 QPERF_PORT=19765
@@ -55,6 +59,7 @@ declare -A R    # R[kind:size] = number (MB/s or us)
 declare -A CPU  # CPU[kind:size] = "send% recv%" from qperf -v
 declare -A ST   # ST[size] = "msgs updates stalls" (SDP counter deltas)
 declare -A P    # P[size] = pipe reference MB/s measured just before
+declare -A PCT  # PCT[kind:size] = "mean p50 p99 p99.9" one-way latency, us
 FAILED=()
 
 # shellcheck disable=SC2317 # called by the EXIT trap
@@ -159,12 +164,20 @@ perftest_run() {
 		"$ADDR" >"$clog" 2>&1
 	wait "$SPID"
 	if [ "$kind" = verbs_lat ]; then
-		# The column headed t_avg[usec] of the row for SIZE.
-		v=$(awk -v s="$size" '
-			/t_avg/ { for (i = 1; i <= NF; i++) if ($i ~ /^t_avg/) c = i
-				  # "99% percentile" is two header words
+		# The columns headed t_avg, t_typical (its median) and the 99%
+		# and 99.9% percentiles of the row for SIZE: "mean p50 p99
+		# p99.9" in PCT, the mean in v.
+		PCT[$kind:$size]=$(awk -v s="$size" '
+			/t_avg/ { for (i = 1; i <= NF; i++) {
+					if ($i ~ /^t_avg/) a = i
+					if ($i ~ /^t_typical/) t = i
+				  }
+				  # "99% percentile[usec]" is two header words
 				  next }
-			c && $1 == s && NF >= c { printf "%.2f\n", $(c); exit }' "$clog")
+			a && $1 == s && NF >= a + 3 {
+				printf "%.1f %.1f %.1f %.1f\n", $(a), $(t), $(a + 2), $(a + 3)
+				exit }' "$clog")
+		v=${PCT[$kind:$size]%% *}
 	else
 		# #bytes #iterations BW-peak BW-average MsgRate; MiB/s -> MB/s.
 		v=$(awk -v s="$size" '$1 == s && NF >= 5 && $4 ~ /^[0-9.]+$/ {
@@ -305,6 +318,21 @@ qperf_run tcp_lat tcp_lat 64 latency
 perftest_run verbs_lat ib_send_lat 64 5000
 rstream_run rs_lat 64 1 5000
 
+# pingpong_run KIND FAMILY: sdp-pingpong's latency percentiles (PCT).
+pingpong_run() {
+	local kind=$1 log=$TMP/$1.pingpong
+	next_port
+	SDP_STREAM_FAMILY=$2 timeout 120 "$PINGPONG" "$ADDR" "$PORT" \
+		"$PINGPONG_ROUNDS" 64 >"$log" 2>&1
+	PCT[$kind:64]=$(awk '$1 == "latency" { print $5, $7, $9, $11 }' "$log")
+	[ -n "${PCT[$kind:64]}" ] || fail_tool "sdp-pingpong ($kind)" "$log"
+}
+pingpong_run pp_sdp sdp
+"$SDPCTL" tune set recv-poll "$RECV_POLL"
+pingpong_run pp_sdp_poll sdp
+"$SDPCTL" tune set recv-poll "${RECV_POLL_BEFORE:-0}"
+pingpong_run pp_tcp tcp
+
 # --- short connections ---------------------------------------------------------
 say "=== bench: connections"
 # churn_run KIND FAMILY CLIENTS: CLIENTS sdp-load churn processes at once,
@@ -391,6 +419,30 @@ sdp=${R[sdp_lat_poll:64]:-}
 printf "$lfmt" "64 rp$RECV_POLL" "${sdp:--}" "${tcp:--}" "${vb:--}" "${rs:--}" \
 	"$(ratio "$sdp" "$vb")" "$(ratio "$sdp" "$tcp")" "$(ratio "$sdp" "$rs")"
 say "(rp$RECV_POLL: SDP with the recv-poll tunable at $RECV_POLL us.)"
+say ""
+pfmt='%-26s | %8s | %8s | %8s | %8s\n'
+# shellcheck disable=SC2059
+printf "$pfmt" "latency 64 B, one-way us" mean p50 p99 p99.9
+for k in pp_sdp pp_sdp_poll pp_tcp verbs_lat rs_lat; do
+	case $k in
+	pp_sdp) n="SDP" v=${PCT[$k:64]:-} ;;
+	pp_sdp_poll) n="SDP, recv-poll $RECV_POLL" v=${PCT[$k:64]:-} ;;
+	pp_tcp) n="TCP" v=${PCT[$k:64]:-} ;;
+	verbs_lat) n="verbs (ib_send_lat -R)" v=${PCT[$k:64]:-} ;;
+	# rstream reports its mean only.
+	*) n="rsockets (rstream)" v="${R[rs_lat:64]:--} - - -" ;;
+	esac
+	read -r mean p50 p99 p999 <<<"${v:-- - - -}"
+	# shellcheck disable=SC2059
+	printf "$pfmt" "$n" "$mean" "$p50" "$p99" "$p999"
+done
+# pct N KIND: field N (1 mean, 2 p50, 3 p99, 4 p99.9) of KIND's row.
+pct() { awk -v n="$1" '{ print $n }' <<<"${PCT[$2:64]:-}"; }
+say "ratios: p50 SDP/TCP $(ratio "$(pct 2 pp_sdp)" "$(pct 2 pp_tcp)")," \
+	"p50 SDP rp$RECV_POLL/verbs $(ratio "$(pct 2 pp_sdp_poll)" "$(pct 2 verbs_lat)")," \
+	"mean SDP rp$RECV_POLL/rsockets $(ratio "$(pct 1 pp_sdp_poll)" "${R[rs_lat:64]:-}")"
+say "(sdp-pingpong: $PINGPONG_ROUNDS round trips of 64 bytes, TCP_NODELAY, halved;"
+say " verbs: ib_send_lat's t_avg, t_typical and percentiles.)"
 say ""
 rfmt='%-22s | %9s | %9s | %13s\n'
 # shellcheck disable=SC2059
