@@ -19,8 +19,9 @@
 
 #include "sdp.h"
 
-/* Written once by sdp_tunables_setup() (mem-max-pages depends on RAM). */
 /*
+ * Written once by sdp_tunables_setup() (mem-max-pages depends on RAM).
+ *
  * The ring defaults, 62 and 59: with the work requests beside them (the
  * drain's; two control messages, a keepalive probe and the drain) a
  * connection's queues and CQs take 63 entries, which devices round up to

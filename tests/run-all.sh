@@ -139,7 +139,7 @@ run_vm_step()
 	*)
 		name=${3%.sh}
 		mem= tmo= inst=
-		# 10,000 idle connections pin about 6 GiB (see test-load.sh),
+		# 10,000 idle connections pin about 5 GiB (see test-load.sh),
 		# and its 30,000 connection cycles took up to 15 min beside
 		# the other guests, vm.sh's default limit.
 		[ "$3" != test-load.sh ] || { mem=10240; tmo=1800; }

@@ -9,11 +9,11 @@
 # resources, memory, sockets) after each phase.
 #
 # Memory: a connection under load grows to rx-buffers + tx-queue-depth
-# buffers per end (2 x 64 x 32784 bytes by default, page by page), so 256
-# busy connections over loopback (512 ends) need about 2.4 GiB; an idle one
-# holds 4 buffers per end and the device's queues, about 0.6 MiB for both
-# ends on rxe, so 10,000 idle ones need about 6 GiB: tests/run-all.sh boots
-# this suite with SDP_VM_MEM=10240.
+# buffers per end ((62 + 59) x 32784 bytes by default, page by page), so
+# 256 busy connections over loopback (512 ends) need about 2.4 GiB; an idle
+# one holds 4 buffers per end and the device's queues, about 0.5 MiB for
+# both ends on rxe, so 10,000 idle ones need about 5 GiB: tests/run-all.sh
+# boots this suite with SDP_VM_MEM=10240.
 #
 # Time: setting up and tearing down those 2 x 128 buffers is most of a
 # cycle's cost in a TCG guest (about 40 ms a cycle, 8 ms with 8 + 8
@@ -59,12 +59,13 @@ URGCLOSE=$((300 / SCALE))
 # doubles from 4 buffers within the first megabytes.
 GROW_BYTES=$((16 << 20))
 [ "$SCALE" -eq 1 ] || GROW_BYTES=$((4 << 20))
-# 2.4 GiB of buffers for 256 connections, and the rest of the guest.
-# Idle connections held at once, and the guest memory they need (about
-# 640 KiB each, measured 605, and 2 GiB for the rest).
+# Idle connections held at once; on the debug tier a hundred: the paths
+# the detectors watch, not the count.
 IDLE_N=10000
-# On the debug tier a hundred: the paths the detectors watch, not the count.
 [ "$SDP_KVER" != debug ] || IDLE_N=100
+# The guest memory needed: 2.4 GiB of buffers for 256 busy connections
+# and the rest of the guest, or 640 KiB for each idle one (measured:
+# 480-610) and 2 GiB for the rest, whichever is more.
 MEM_NEEDED_MIB=$((5632 * CONCURRENT / 256))
 [ "$MEM_NEEDED_MIB" -ge $((2048 + IDLE_N * 640 / 1024)) ] ||
 	MEM_NEEDED_MIB=$((2048 + IDLE_N * 640 / 1024))
