@@ -145,7 +145,6 @@ static int max_int(int a, int b)
 	return a > b ? a : b;
 }
 
-/* Columns sized to their contents; the doc runs on to the line's end. */
 /* Human output fits this many columns (the rows of wide tables aside). */
 #define TEXT_COLUMNS 80
 #define DOC_INDENT 4
@@ -176,6 +175,7 @@ static void print_wrapped(FILE *f, const char *text, int indent, int cols)
 		fputc('\n', f);
 }
 
+/* Columns sized to their contents; each description wrapped under its row. */
 void print_tunables_text(FILE *f, const struct sdpctl_tunable *items,
 			 size_t n)
 {

@@ -308,16 +308,6 @@ rstream_run rate_rs 64 20000 1
 
 # --- latency, 64 bytes -------------------------------------------------------
 say "=== bench: latency 64 B"
-qperf_run sdp_lat sdp_lat 64 latency
-# Again with blocking reads spinning for data before they sleep.
-RECV_POLL_BEFORE=$("$SDPCTL" -j tune get recv-poll | jq .value)
-"$SDPCTL" tune set recv-poll "$RECV_POLL"
-qperf_run sdp_lat_poll sdp_lat 64 latency
-"$SDPCTL" tune set recv-poll "${RECV_POLL_BEFORE:-0}"
-qperf_run tcp_lat tcp_lat 64 latency
-perftest_run verbs_lat ib_send_lat 64 5000
-rstream_run rs_lat 64 1 5000
-
 # pingpong_run KIND FAMILY: sdp-pingpong's latency percentiles (PCT).
 pingpong_run() {
 	local kind=$1 log=$TMP/$1.pingpong
@@ -327,11 +317,18 @@ pingpong_run() {
 	PCT[$kind:64]=$(awk '$1 == "latency" { print $5, $7, $9, $11 }' "$log")
 	[ -n "${PCT[$kind:64]}" ] || fail_tool "sdp-pingpong ($kind)" "$log"
 }
+qperf_run sdp_lat sdp_lat 64 latency
 pingpong_run pp_sdp sdp
+# Again with blocking reads spinning for data before they sleep.
+RECV_POLL_BEFORE=$("$SDPCTL" -j tune get recv-poll | jq .value)
 "$SDPCTL" tune set recv-poll "$RECV_POLL"
+qperf_run sdp_lat_poll sdp_lat 64 latency
 pingpong_run pp_sdp_poll sdp
 "$SDPCTL" tune set recv-poll "${RECV_POLL_BEFORE:-0}"
+qperf_run tcp_lat tcp_lat 64 latency
 pingpong_run pp_tcp tcp
+perftest_run verbs_lat ib_send_lat 64 5000
+rstream_run rs_lat 64 1 5000
 
 # --- short connections ---------------------------------------------------------
 say "=== bench: connections"

@@ -69,7 +69,7 @@ sdp_section "no inline sends (inline-threshold 0), $((MIXED >> 22)) MiB each way
 # As on a device that takes no inline data: control messages (credit
 # updates, DisConn) then come from the send slots, and a connection
 # starts with two of them instead of none.
-INLINE_DEFAULT=$("$SDPCTL" -j tune get inline-threshold | jq .default)
+INLINE_DEFAULT=$(tune_default inline-threshold)
 expect_ok "inline-threshold 0" "$SDPCTL" tune set inline-threshold 0
 sdp_run_program lines "mixed-size run without inline sends" "$XFER" "$ADDR" \
 	7360 mixed $((MIXED / 4))

@@ -380,7 +380,7 @@ expect_ok "ack-timeout 14: the data arrived once the wire was back" \
 lossy 7811 31
 expect_eq "ack-timeout 31: not retransmitted in $LOSS_S s" 0 "$RETRIES"
 expect_ok "ack-timeout back to the default" \
-	"$SDPCTL" tune set ack-timeout "$("$SDPCTL" -j tune get ack-timeout | jq .default)"
+	"$SDPCTL" tune set ack-timeout "$(tune_default ack-timeout)"
 
 sdp_section "both: SDP gets no answer, fallback-timeout, the connect goes on over TCP"
 # A plain TCP server, and a client socket as sdp-run makes it
