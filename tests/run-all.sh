@@ -271,8 +271,8 @@ grep -h -E '^--- (PASS|FAIL) ' "$LOG"/lane-*.out 2>/dev/null
 for name in $FAILED_STEPS; do
 	echo "--- what failed first in $name:"
 	[ -f "$LOG/$name.log" ] || continue
-	grep -E '^FAIL|^not ok|BUG:|WARNING:|^vm\.sh: FAIL' "$LOG/$name.log" |
-		grep -v 'taint' | head -n 8
+	grep -E '^FAIL|^not ok|BUG:|WARNING:|^vm\.sh: (FAIL|console matches|timed out|  |sdp-vm: watchdog)' "$LOG/$name.log" |
+		grep -v 'taint' | head -n 20
 done
 [ -z "$FAILED_STEPS" ] || echo "failed steps:$FAILED_STEPS"
 echo "all: $PASSED passed, $FAILED failed"

@@ -256,6 +256,7 @@ mkdir -p "$RUNDIR/cpio/sdp-vm"
 	echo "SDP_BUILD_SHARED=$BUILD_SHARED"
 	echo "SDP_GUEST_PATH=$(shq "$GUEST_PATH")"
 	echo "SDP_BUSYBOX=$(shq "$BUSYBOX")"
+	echo "SDP_VM_TIMEOUT=$TIMEOUT"
 	printf 'set --'
 	for a in "$GUEST_CMD" "$@"; do printf ' %s' "$(shq "$a")"; done
 	echo
@@ -367,9 +368,8 @@ elapsed=$(($(date +%s) - start))
 # --- verdict -----------------------------------------------------------------
 fail() { echo "vm.sh: FAIL ($KVER, ${elapsed}s): $*" >&2; exit 1; }
 
-if [ "$qrc" -eq 124 ] || [ "$qrc" -eq 137 ]; then
-	fail "timed out after ${TIMEOUT}s; qemu killed (log $LOG)"
-fi
+TIMED_OUT=
+[ "$qrc" -ne 124 ] && [ "$qrc" -ne 137 ] || TIMED_OUT=1
 
 # Kernel messages that mean a kernel bug, whatever the test itself said.
 # Beyond the brief's list: "blocked for more than" is the hung-task report's
@@ -418,6 +418,20 @@ tr -d '\r' <"$LOG" | awk -v re="$foreign_re" '
 	}
 	{ print }
 	END { if (inblk) flush(0) }' >"$SCAN"
+# A guest that ran out of time: where it stood (CI keeps only the end of
+# a run's output), the kernel's reports of a hang, and what each task
+# waited on two minutes before the end (guest-run.sh's watchdog).
+if [ -n "$TIMED_OUT" ]; then
+	section=$(grep -E '^=== ' "$SCAN" | tail -n 1)
+	echo "vm.sh: timed out; the console's last lines:" >&2
+	grep -vE '^(\[ *[0-9]+\.[0-9]+\] |sdp-vm: watchdog: |qemu-system)' "$SCAN" | tail -n 4 | sed 's/^/vm.sh:   /' >&2
+	grep -E 'blocked for more than|soft lockup|rcu.*stall|BUG:|WARNING:' "$SCAN" |
+		head -n 2 | sed 's/^/vm.sh:   /' >&2
+	# Blocked tasks first: they are why.
+	{ grep -E '^sdp-vm: watchdog: [0-9]+ [^ ]+ D' "$SCAN" || :
+	  grep -E '^sdp-vm: watchdog: ' "$SCAN"; } | head -n 8 | sed 's/^/vm.sh: /' >&2
+	fail "timed out after ${TIMEOUT}s in section '${section#=== }'; qemu killed (log $LOG)"
+fi
 bad=0
 for p in "${BAD_PATTERNS[@]}"; do
 	if hits=$(grep -nF -- "$p" "$SCAN"); then
