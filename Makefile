@@ -193,7 +193,7 @@ demo-vm: modules-all tool
 bench-vm: modules-all tool
 	$(if $(KVER),,$(error no kernel headers in $(MODULES_DIR)))
 	$(MAKE) -C tests/tools
-	tests/vm/vm.sh $(KVER) $(TOP)/tests/bench/bench.sh
+	tests/vm/vm.sh -t 2400 $(KVER) $(TOP)/tests/bench/bench.sh
 
 # run-all.sh finds the kernels itself, after deps.
 test: deps
