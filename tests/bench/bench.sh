@@ -531,14 +531,22 @@ for s in $SIZES; do
 		"$(rmed "sdp:$s" "rs_bw:$s")"
 done
 say ""
-gfmt='%-8s | %14s | %14s | %9s\n'
-# shellcheck disable=SC2059
-printf "$gfmt" "CPU-s/GB" SDP TCP SDP/TCP
-for s in $SIZES; do
+# pair_table TITLE A B A_NAME B_NAME ROWS...: a row per ROW: ROW, the
+# cells A:ROW and B:ROW, and A/B.
+pair_table() {
+	local title=$1 a=$2 b=$3 row
+	local fmt='%-16s | %14s | %14s | %9s\n'
 	# shellcheck disable=SC2059
-	printf "$gfmt" "$s" "$(cell "sdp_cpu:$s")" "$(cell "tcp_cpu:$s")" \
-		"$(rmed "sdp_cpu:$s" "tcp_cpu:$s")"
-done
+	printf "$fmt" "$title" "$4" "$5" "$4/$5"
+	shift 5
+	for row; do
+		# shellcheck disable=SC2059
+		printf "$fmt" "$row" "$(cell "$a:$row")" "$(cell "$b:$row")" \
+			"$(rmed "$a:$row" "$b:$row")"
+	done
+}
+# shellcheck disable=SC2086 # the list of sizes
+pair_table "CPU-s/GB" sdp_cpu tcp_cpu SDP TCP $SIZES
 say "(guest CPU-seconds, every CPU from /proc/stat, per 10^9 bytes moved over the"
 say " qperf runs above; both ends are in this guest, and rxe's kworkers count.)"
 say ""
@@ -617,16 +625,10 @@ say " TCP/SDP is how many times longer an SDP cycle takes. both, SDP rejected:"
 say " IPPROTO_SDP sockets, rules tcp for listen and both for connect, so each"
 say " connect tries SDP, is rejected and goes on over TCP.)"
 say ""
-sfmt='%-16s | %14s | %14s | %7s\n'
-# shellcheck disable=SC2059
-printf "$sfmt" "streams, 64 KiB" "SDP MB/s" "TCP MB/s" SDP/TCP
-for n in $STREAMS; do
-	# shellcheck disable=SC2059
-	printf "$sfmt" "$n" "$(cell "streams_sdp:$n")" "$(cell "streams_tcp:$n")" \
-		"$(rmed "streams_sdp:$n" "streams_tcp:$n")"
-done
-say "(N qperf sdp_bw/tcp_bw clients at once, each with its own server: the sum of"
-say " their rates.)"
+# shellcheck disable=SC2086 # the list of stream counts
+pair_table "streams, 64 KiB" streams_sdp streams_tcp SDP TCP $STREAMS
+say "(MB/s of N qperf sdp_bw/tcp_bw clients at once, each with its own server: the"
+say " sum of their rates.)"
 say ""
 vfmt='%-16s | %14s | %14s | %14s | %9s | %7s\n'
 # shellcheck disable=SC2059
