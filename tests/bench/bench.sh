@@ -239,6 +239,39 @@ streams_run() {
 	R[$kind:$n]=$sum
 }
 
+# pingpong_run KIND FAMILY: sdp-pingpong's latency percentiles (put_pct).
+pingpong_run() {
+	local kind=$1 log=$TMP/$1.pingpong pct
+	next_port
+	SDP_STREAM_FAMILY=$2 timeout 120 "$PINGPONG" "$ADDR" "$PORT" \
+		"$PINGPONG_ROUNDS" 64 >"$log" 2>&1
+	pct=$(awk '$1 == "latency" { print $5, $7, $9, $11 }' "$log")
+	[ -n "$pct" ] || fail_tool "sdp-pingpong ($kind)" "$log"
+	put_pct "$kind" 64 "$pct"
+}
+
+# churn_run KIND FAMILY CLIENTS: CLIENTS sdp-load churn processes at once,
+# each on its own port (a listener each), CYCLES cycles in all; the result
+# is cycles per second over the slowest one.
+churn_run() {
+	local kind=$1 fam=$2 n=$3 i t0 t1 rc=0 pids=()
+	t0=$(date +%s.%N)
+	for ((i = 0; i < n; i++)); do
+		next_port
+		SDP_STREAM_FAMILY=$fam timeout 300 "$LOAD" "$ADDR" "$PORT" churn \
+			$((CYCLES / n)) >"$TMP/$kind-$i.churn" 2>&1 &
+		pids+=($!)
+	done
+	for i in "${pids[@]}"; do wait "$i" || rc=1; done
+	t1=$(date +%s.%N)
+	if [ "$rc" != 0 ]; then
+		fail_tool "sdp-load churn ($kind)" "$TMP/$kind"-*.churn
+		return 1
+	fi
+	R[$kind]=$(awk -v a="$t0" -v b="$t1" -v c=$((CYCLES / n * n)) \
+		'BEGIN { printf "%.0f\n", c / (b - a) }')
+}
+
 # rstream_run KIND SIZE COUNT ITERS: rsockets; the client sends COUNT
 # messages of SIZE and receives COUNT back, ITERS times. Bandwidth runs use
 # ITERS=1 (as rstream's own bandwidth tests), latency runs COUNT=1.
@@ -314,13 +347,17 @@ cpu_per_gb() {
 
 # The report: medians over the runs, spreads, and ratios within a run.
 # runs_stat KEY: "median min max" of KEY over the runs; nothing if no run had it.
+# spread_of: "median min max" of the numbers on stdin ("-" lines skipped);
+# nothing if there are none.
+spread_of() {
+	grep -v '^-\?$' | sort -g | awk '{ v[NR] = $1 } END {
+		if (!NR) exit
+		m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+		print m, v[1], v[NR] }'
+}
 runs_stat() {
 	local r
-	for ((r = 1; r <= RUNS; r++)); do echo "${ALL[$r:$1]:-}"; done |
-		grep . | sort -g | awk '{ v[NR] = $1 } END {
-			if (!NR) exit
-			m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-			print m, v[1], v[NR] }'
+	for ((r = 1; r <= RUNS; r++)); do echo "${ALL[$r:$1]:-}"; done | spread_of
 }
 # med KEY: the median, "-" if none.
 med() { local m; read -r m _ <<<"$(runs_stat "$1")"; echo "${m:--}"; }
@@ -334,12 +371,11 @@ cell() {
 }
 # rmed A B: the median over the runs of A / B within each run, "-" if none.
 rmed() {
-	local r
-	for ((r = 1; r <= RUNS; r++)); do
+	local r m
+	read -r m _ <<<"$(for ((r = 1; r <= RUNS; r++)); do
 		ratio "${ALL[$r:$1]:-}" "${ALL[$r:$2]:-}"
-	done | grep -v '^-$' | sort -g | awk '{ v[NR] = $1 } END {
-		if (!NR) { print "-"; exit }
-		printf "%.2f\n", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+	done | spread_of)"
+	if [ -n "$m" ]; then printf '%.2f\n' "$m"; else echo -; fi
 }
 
 # --- setup -------------------------------------------------------------------
@@ -406,16 +442,6 @@ measure() {
 
 	# --- latency, 64 bytes -------------------------------------------------------
 	say "=== bench: latency 64 B"
-	# pingpong_run KIND FAMILY: sdp-pingpong's latency percentiles (put_pct).
-	pingpong_run() {
-		local kind=$1 log=$TMP/$1.pingpong pct
-		next_port
-		SDP_STREAM_FAMILY=$2 timeout 120 "$PINGPONG" "$ADDR" "$PORT" \
-			"$PINGPONG_ROUNDS" 64 >"$log" 2>&1
-		pct=$(awk '$1 == "latency" { print $5, $7, $9, $11 }' "$log")
-		[ -n "$pct" ] || fail_tool "sdp-pingpong ($kind)" "$log"
-		put_pct "$kind" 64 "$pct"
-	}
 	qperf_run sdp_lat sdp_lat 64 latency
 	pingpong_run pp_sdp sdp
 	# Again with blocking reads spinning for data before they sleep.
@@ -431,27 +457,6 @@ measure() {
 
 	# --- short connections ---------------------------------------------------------
 	say "=== bench: connections"
-	# churn_run KIND FAMILY CLIENTS: CLIENTS sdp-load churn processes at once,
-	# each on its own port (a listener each), CYCLES cycles in all; the result
-	# is cycles per second over the slowest one.
-	churn_run() {
-		local kind=$1 fam=$2 n=$3 i t0 t1 rc=0 pids=()
-		t0=$(date +%s.%N)
-		for ((i = 0; i < n; i++)); do
-			next_port
-			SDP_STREAM_FAMILY=$fam timeout 300 "$LOAD" "$ADDR" "$PORT" churn \
-				$((CYCLES / n)) >"$TMP/$kind-$i.churn" 2>&1 &
-			pids+=($!)
-		done
-		for i in "${pids[@]}"; do wait "$i" || rc=1; done
-		t1=$(date +%s.%N)
-		if [ "$rc" != 0 ]; then
-			fail_tool "sdp-load churn ($kind)" "$TMP/$kind"-*.churn
-			return 1
-		fi
-		R[$kind]=$(awk -v a="$t0" -v b="$t1" -v c=$((CYCLES / n * n)) \
-			'BEGIN { printf "%.0f\n", c / (b - a) }')
-	}
 	churn_run conn_sdp sdp 1
 	churn_run conn_tcp tcp 1
 	churn_run conn_sdp_par sdp "$CLIENTS"
